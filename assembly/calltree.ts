@@ -1,0 +1,121 @@
+// The call tree: a node is (parent node, frame id), found through an
+// open-addressing table keyed by that pair. Each node carries its self
+// count(s); totals are derived by the readers (folded writer, layout).
+// Node 0 is the root. A child is always created after its parent, so
+// parent id < child id: readers can compute depths and totals in one pass.
+
+import { allocBytes, growBytes, freeBytes } from "./memory";
+import { mix64 } from "./hash";
+
+export const ROOT: u32 = 0;
+export const NO_FRAME: u32 = 0xffffffff;
+
+let parents: usize = 0; // u32 per node
+let frames: usize = 0; // u32 per node
+let selfs: usize = 0; // f64 per node
+let selfs2: usize = 0; // f64 per node: the second count of two-column input
+let ends: usize = 0; // u8 per node: 1 when some stack ended here (even with a zero count)
+let count: u32 = 0;
+let cap: u32 = 0;
+let stacks: u32 = 0; // nodes where some stack ended: the distinct stacks
+let slots: usize = 0; // 16 bytes: u64 key (parent << 32 | frame), u32 node + 1
+let mask: u32 = 0;
+
+export function treeInit(): void {
+  cap = 1 << 14;
+  parents = allocBytes(<usize>cap << 2);
+  frames = allocBytes(<usize>cap << 2);
+  selfs = allocBytes(<usize>cap << 3);
+  selfs2 = allocBytes(<usize>cap << 3);
+  ends = allocBytes(<usize>cap);
+  mask = (cap << 1) - 1;
+  slots = allocBytes((<usize>mask + 1) << 4);
+  count = 1;
+  store<u32>(parents, 0);
+  store<u32>(frames, NO_FRAME);
+}
+
+// @ts-ignore: decorator
+@inline function slotOf(key: u64): u32 {
+  return mix64(key) & mask;
+}
+
+/** The child of `parent` for `frame`, created when missing. */
+export function childOf(parent: u32, frame: u32): u32 {
+  const key = (<u64>parent << 32) | <u64>frame;
+  let i = slotOf(key);
+  while (true) {
+    const s = slots + (<usize>i << 4);
+    const v = load<u32>(s, 8);
+    if (v == 0) break;
+    if (load<u64>(s) == key) return v - 1;
+    i = (i + 1) & mask;
+  }
+  if (count >= cap) {
+    grow();
+    return childOf(parent, frame);
+  }
+  const node = count++;
+  store<u32>(parents + (<usize>node << 2), parent);
+  store<u32>(frames + (<usize>node << 2), frame);
+  const s = slots + (<usize>i << 4);
+  store<u64>(s, key);
+  store<u32>(s, node + 1, 8);
+  return node;
+}
+
+export function addSelf(node: u32, n: f64): void {
+  const p = selfs + (<usize>node << 3);
+  store<f64>(p, load<f64>(p) + n);
+  const e = ends + <usize>node;
+  if (load<u8>(e) == 0) {
+    store<u8>(e, 1);
+    stacks++;
+  }
+}
+
+export function stackCount(): u32 { return stacks; }
+
+export function addSelf2(node: u32, n: f64): void {
+  const p = selfs2 + (<usize>node << 3);
+  store<f64>(p, load<f64>(p) + n);
+}
+
+function grow(): void {
+  const newCap = cap << 1;
+  parents = growBytes(parents, <usize>count << 2, <usize>newCap << 2);
+  frames = growBytes(frames, <usize>count << 2, <usize>newCap << 2);
+  selfs = growBytes(selfs, <usize>count << 3, <usize>newCap << 3);
+  selfs2 = growBytes(selfs2, <usize>count << 3, <usize>newCap << 3);
+  ends = growBytes(ends, <usize>count, <usize>newCap);
+  cap = newCap;
+  freeBytes(slots);
+  mask = (newCap << 1) - 1;
+  slots = allocBytes((<usize>mask + 1) << 4);
+  for (let node: u32 = 1; node < count; node++) {
+    const key = (<u64>load<u32>(parents + (<usize>node << 2)) << 32) | <u64>load<u32>(frames + (<usize>node << 2));
+    let i = slotOf(key);
+    while (load<u32>(slots + (<usize>i << 4), 8) != 0) i = (i + 1) & mask;
+    const s = slots + (<usize>i << 4);
+    store<u64>(s, key);
+    store<u32>(s, node + 1, 8);
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function nodeCount(): u32 { return count; }
+// @ts-ignore: decorator
+@inline export function nodeParent(n: u32): u32 { return load<u32>(parents + (<usize>n << 2)); }
+// @ts-ignore: decorator
+@inline export function nodeFrame(n: u32): u32 { return load<u32>(frames + (<usize>n << 2)); }
+// @ts-ignore: decorator
+@inline export function nodeSelf(n: u32): f64 { return load<f64>(selfs + (<usize>n << 3)); }
+// @ts-ignore: decorator
+@inline export function nodeIsEnd(n: u32): bool { return load<u8>(ends + <usize>n) != 0; }
+// @ts-ignore: decorator
+@inline export function nodeSelf2(n: u32): f64 { return load<f64>(selfs2 + (<usize>n << 3)); }
+
+export function parentsPtr(): usize { return parents; }
+export function framesPtr(): usize { return frames; }
+export function selfsPtr(): usize { return selfs; }
+export function selfs2Ptr(): usize { return selfs2; }

@@ -1,0 +1,175 @@
+// Folded text out of the call tree: one line per stack that ended somewhere,
+// `root;...;leaf count`, sorted bytewise by stack as stackcollapse.pl sorts
+// its keys. A depth-first walk is not enough for that order ("a;b" sorts after
+// "a.x"), so the stacks are sorted with a comparator that walks both paths
+// up to their common ancestor instead of building the strings.
+
+import { allocBytes, growBytes, freeBytes } from "./memory";
+import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd } from "./calltree";
+import { frameTable, hasSecondCount } from "./session";
+
+let depths: usize = 0; // u32 per node
+let order: usize = 0; // u32: the stacks' end nodes, sorted
+let orderLen: u32 = 0;
+let cursor: u32 = 0;
+let path: usize = 0;
+let pathCap: u32 = 0;
+export let outBuf: usize = 0;
+let outCap: usize = 0;
+
+// @ts-ignore: decorator
+@inline function depthOf(n: u32): u32 { return load<u32>(depths + (<usize>n << 2)); }
+
+function computeDepths(): void {
+  const n = nodeCount();
+  freeBytes(depths);
+  depths = allocBytes(<usize>n << 2);
+  for (let i: u32 = 1; i < n; i++) {
+    store<u32>(depths + (<usize>i << 2), depthOf(nodeParent(i)) + 1);
+  }
+}
+
+/** Bytewise order of the stacks ending at nodes a and b. */
+function compareStacks(a: u32, b: u32): i32 {
+  if (a == b) return 0;
+  let x = a, y = b;
+  let dx = depthOf(a), dy = depthOf(b);
+  while (dx > dy) { x = nodeParent(x); dx--; }
+  while (dy > dx) { y = nodeParent(y); dy--; }
+  if (x == y) return depthOf(a) < depthOf(b) ? -1 : 1; // a prefix sorts first
+  while (nodeParent(x) != nodeParent(y)) { x = nodeParent(x); y = nodeParent(y); }
+  // x and y are siblings: compare "name(x)" + what follows it in a's stack with the same for b.
+  const fx = nodeFrame(x), fy = nodeFrame(y);
+  const px = frameTable.ptr(fx), lx = frameTable.len(fx);
+  const py = frameTable.ptr(fy), ly = frameTable.len(fy);
+  const n = min(lx, ly);
+  for (let i: u32 = 0; i < n; i++) {
+    const d = <i32>load<u8>(px + i) - <i32>load<u8>(py + i);
+    if (d != 0) return d;
+  }
+  if (lx < ly) {
+    const next: i32 = x == a ? -1 : 0x3b; // end of stack, or the ';' before the next frame
+    return next < <i32>load<u8>(py + lx) ? -1 : 1;
+  }
+  const next: i32 = y == b ? -1 : 0x3b;
+  return next < <i32>load<u8>(px + ly) ? 1 : -1;
+}
+
+// Bottom-up merge sort of u32 node ids.
+function sortStacks(a: usize, n: u32): void {
+  let src = a;
+  let dst = allocBytes(<usize>n << 2);
+  const tmp = dst;
+  for (let width: u32 = 1; width < n; width <<= 1) {
+    for (let lo: u32 = 0; lo < n; lo += width << 1) {
+      const mid = min(lo + width, n), hi = min(lo + (width << 1), n);
+      let i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        const vi = load<u32>(src + (<usize>i << 2)), vj = load<u32>(src + (<usize>j << 2));
+        if (compareStacks(vi, vj) <= 0) { store<u32>(dst + (<usize>k << 2), vi); i++; }
+        else { store<u32>(dst + (<usize>k << 2), vj); j++; }
+        k++;
+      }
+      memory.copy(dst + (<usize>k << 2), src + (<usize>i << 2), <usize>(mid - i) << 2);
+      k += mid - i;
+      memory.copy(dst + (<usize>k << 2), src + (<usize>j << 2), <usize>(hi - j) << 2);
+    }
+    const t = src; src = dst; dst = t;
+  }
+  if (src != a) memory.copy(a, src, <usize>n << 2);
+  freeBytes(tmp);
+}
+
+/** Prepares the folded lines; returns how many there are. */
+export function foldedBegin(): u32 {
+  computeDepths();
+  const n = nodeCount();
+  freeBytes(order);
+  order = allocBytes(<usize>n << 2);
+  orderLen = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    if (nodeIsEnd(i)) {
+      store<u32>(order + (<usize>orderLen << 2), i);
+      orderLen++;
+    }
+  }
+  sortStacks(order, orderLen);
+  cursor = 0;
+  if (outCap == 0) {
+    outCap = 1 << 20;
+    outBuf = allocBytes(outCap);
+  }
+  return orderLen;
+}
+
+function lineBytes(node: u32): usize {
+  let len: usize = 80; // two counts, separators, newline
+  for (let x = node; x != 0; x = nodeParent(x)) len += <usize>frameTable.len(nodeFrame(x)) + 1;
+  return len;
+}
+
+/** Writes the next lines into `outBuf`, up to its size; returns the bytes written (0: done). */
+export function foldedNext(): u32 {
+  let o = outBuf;
+  const limit = outBuf + outCap;
+  while (cursor < orderLen) {
+    const node = load<u32>(order + (<usize>cursor << 2));
+    const need = lineBytes(node);
+    if (o + need > limit) {
+      if (o > outBuf) break; // flush what we have first
+      outBuf = growBytes(outBuf, 0, need);
+      outCap = need;
+      return foldedNext();
+    }
+    o = writeLine(o, node);
+    cursor++;
+  }
+  return <u32>(o - outBuf);
+}
+
+function writeLine(o: usize, node: u32): usize {
+  const d = depthOf(node);
+  if (d > pathCap) {
+    freeBytes(path);
+    pathCap = d + 64;
+    path = allocBytes(<usize>pathCap << 2);
+  }
+  let x = node;
+  for (let i = <i32>d - 1; i >= 0; i--) {
+    store<u32>(path + (<usize>i << 2), x);
+    x = nodeParent(x);
+  }
+  for (let i: u32 = 0; i < d; i++) {
+    if (i > 0) store<u8>(o++, 0x3b);
+    const f = nodeFrame(load<u32>(path + (<usize>i << 2)));
+    const len = frameTable.len(f);
+    memory.copy(o, frameTable.ptr(f), len);
+    o += len;
+  }
+  store<u8>(o++, 0x20);
+  o = writeNumber(o, nodeSelf(node));
+  if (hasSecondCount) {
+    store<u8>(o++, 0x20);
+    o = writeNumber(o, nodeSelf2(node));
+  }
+  store<u8>(o++, 0x0a);
+  return o;
+}
+
+/** Integers as digits; other values in the shortest form that reads back the same. */
+export function writeNumber(o: usize, v: f64): usize {
+  if (v == Math.floor(v) && Math.abs(v) < 1e15) {
+    let n = <i64>v;
+    if (n < 0) { store<u8>(o++, 0x2d); n = -n; }
+    let digits = 1;
+    for (let t = n; t >= 10; t /= 10) digits++;
+    for (let i = digits - 1; i >= 0; i--) {
+      store<u8>(o + <usize>i, <u8>(0x30 + n % 10));
+      n /= 10;
+    }
+    return o + <usize>digits;
+  }
+  const s = v.toString();
+  for (let i = 0; i < s.length; i++) store<u8>(o++, <u8>s.charCodeAt(i));
+  return o;
+}

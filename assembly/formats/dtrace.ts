@@ -1,0 +1,249 @@
+// DTrace stack aggregations: `@[stack()] = count()`, `ustack()`, `jstack()`,
+// as printed by printa() (and by the implicit printa at exit).
+//
+//                  genunix`kmem_cpu_reload+0x20      <- frames, leaf first, indented
+//                  unix`sys_syscall+0x17a
+//                    1                               <- the count ends the record
+//
+// The rules are the corpus contract (../shared/corpus/README.md, "DTrace"):
+// a count line ends a record; blank lines never do (they separate the kernel
+// and user halves of a `stack(), ustack()` key); chatter (the CPU/ID header,
+// probe-firing lines, `dtrace:` messages, prompts) is ignored wherever it
+// appears; every other indented line is a frame, named by stackcollapse.pl's
+// rules with its defects fixed.
+
+import { findNewline, isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount } from "../scan";
+import { hashBytes } from "../hash";
+import { allocBytes, freeBytes } from "../memory";
+import { lineFind, lineAdd, lineIdCount, lineFirstId, lineIdAt } from "../linecache";
+import { demangleRustLegacy } from "../demangle";
+import {
+  frameTable, stackPush, stackLen, foldLeafFirst, countLine, ignoreLine, dropRecord, leafFrame, replaceLeafFrame,
+} from "../session";
+
+/** Keep `+0x1a` offsets on every frame but the leaf (stackcollapse.pl's $includeoffset, fixed). */
+export let includeOffset = false;
+export function setIncludeOffset(on: bool): void { includeOffset = on; }
+
+// Scratch space for naming one frame line: demangled text, one part, its ids.
+let scratch: usize = 0;
+let scratchCap: usize = 0;
+let ids: usize = 0;
+let bounds: usize = 0; // (start, end) offsets of each part, u32 pairs
+let idsCap: u32 = 0;
+
+function ensureScratch(len: usize): void {
+  const need = (len << 1) + 64;
+  if (need <= scratchCap) return;
+  freeBytes(scratch);
+  freeBytes(ids);
+  freeBytes(bounds);
+  scratchCap = need;
+  scratch = allocBytes(need);
+  idsCap = <u32>(len >> 1) + 4; // at most one part per "->" (2 bytes each) plus one
+  ids = allocBytes(<usize>idsCap << 2);
+  bounds = allocBytes(<usize>idsCap << 3);
+}
+
+/** Parses the complete lines of [p, end); returns where the unfinished last line starts. */
+export function parseDtrace(p: usize, end: usize): usize {
+  while (true) {
+    const nl = findNewline(p, end);
+    if (nl == end) return p;
+    dtraceLine(p, nl);
+    p = nl + 1;
+  }
+}
+
+/** End of input: the unterminated last line, then a record left without a count is dropped. */
+export function finishDtrace(p: usize, end: usize): void {
+  if (p < end) dtraceLine(p, end);
+  if (stackLen > 0) dropRecord();
+}
+
+function dtraceLine(start: usize, end: usize): void {
+  countLine();
+  end = trimCR(start, end);
+  const p = skipBlanks(start, end);
+  if (p == end) return; // blank lines never end a record
+  const c = <u32>load<u8>(p);
+  if (isDigit(c) || c == 0x2d) {
+    const n = parseCount(p, end);
+    if (n == n) { // a count line (rule 1); NaN otherwise
+      if (includeOffset && stackLen > 0) trimLeafOffset();
+      foldLeafFirst(n);
+      return;
+    }
+    if (p > start && isProbeLine(p, end)) { ignoreLine(); return; }
+  }
+  if (p == start) { ignoreLine(); return; } // rule 4: frames are always indented
+  frameLine(p, end);
+}
+
+// A probe-firing line, printed before each printa() snapshot:
+// "  3  64091                        :tick-1s " (CPU, probe ID, FUNCTION:NAME).
+function isProbeLine(p: usize, end: usize): bool {
+  let q = p;
+  while (q < end && isDigit(load<u8>(q))) q++;
+  if (q == p || q == end || !isBlank(load<u8>(q))) return false;
+  q = skipBlanks(q, end);
+  const id = q;
+  while (q < end && isDigit(load<u8>(q))) q++;
+  if (q == id || q == end || !isBlank(load<u8>(q))) return false;
+  q = skipBlanks(q, end);
+  let colon = false;
+  while (q < end && !isBlank(load<u8>(q))) {
+    const b = load<u8>(q);
+    if (b == 0x3a) colon = true;
+    else if (b == 0x60) return false; // "module`func" is a frame
+    q++;
+  }
+  return colon && skipBlanks(q, end) == end;
+}
+
+function frameLine(p: usize, end: usize): void {
+  let keyEnd = end;
+  if (!includeOffset) {
+    const plus = lastIndexOf(p, end, 0x2b); // s/\+[^+]*$//
+    if (plus >= 0) keyEnd = <usize>plus;
+  }
+  const len = keyEnd - p;
+  const h = hashBytes(p, len);
+  let e = lineFind(p, len, h);
+  if (e < 0) {
+    const n = nameFrame(p, len);
+    e = <i32>lineAdd(p, len, h, ids, n);
+  }
+  const n = lineIdCount(<u32>e);
+  if (n == 1) {
+    stackPush(lineFirstId(<u32>e));
+  } else {
+    for (let i: u32 = 0; i < n; i++) stackPush(lineIdAt(<u32>e, i));
+  }
+}
+
+/**
+ * Names the frame text [p, p+len) (offset already cut unless includeOffset):
+ * trims a C++ argument list, demangles Rust, splits `caller->callee` inline
+ * frames. Writes the frame ids to `ids` in push order (callee first, since
+ * records are read leaf first) and returns how many.
+ */
+function nameFrame(p: usize, len: usize): u32 {
+  ensureScratch(len);
+  const out = scratch + len + 32; // the demangled text lives here; parts are built at `scratch`
+  let n = len;
+  // C++: s/(::.*)[(<].*/$1/ cuts at the last '(' or '<' after the first "::".
+  const scope = findScope(p, n);
+  if (scope >= 0) {
+    let q = p + n;
+    while (q > <usize>scope + 2) {
+      q--;
+      const b = load<u8>(q);
+      if (b == 0x28 || b == 0x3c) { n = q - p; break; }
+    }
+  }
+  // Rust legacy symbols after the module: mod`func::h<hash>[+off]
+  let src = p;
+  const tick = indexOf(p, p + n, 0x60);
+  if (tick >= 0) {
+    const f = <usize>tick + 1;
+    let fend = p + n;
+    if (includeOffset) {
+      const plus = lastIndexOf(f, fend, 0x2b);
+      if (plus >= 0) fend = <usize>plus;
+    }
+    const head = f - p;
+    const m = demangleRustLegacy(f, fend - f, out + head);
+    if (m >= 0) {
+      memory.copy(out, p, head);
+      const tail = p + n - fend;
+      memory.copy(out + head + <usize>m, fend, tail);
+      src = out;
+      n = head + <usize>m + tail;
+    }
+  }
+  if (n == 0) { // stackcollapse.pl names an empty frame "-"
+    store<u8>(out, 0x2d);
+    src = out;
+    n = 1;
+  }
+  return splitInlines(src, n);
+}
+
+function findScope(p: usize, n: usize): isize {
+  for (let q = p; q + 1 < p + n; q++) {
+    if (load<u16>(q) == 0x3a3a) return <isize>q;
+  }
+  return -1;
+}
+
+// "caller->callee" is an inlined call: `caller;callee_[i]`. The C++ name
+// `operator->` is not a split point. Like Perl's split, trailing empty parts go.
+function splitInlines(src: usize, n: usize): u32 {
+  const end = src + n;
+  // Collect part boundaries first, so empty trailing parts can be dropped.
+  let count: u32 = 0;
+  let partStart = src;
+  let q = src;
+  let lastNonEmpty: i32 = -1;
+  while (true) {
+    const arrow = findArrow(src, q, end);
+    const partEnd = arrow >= 0 ? <usize>arrow : end;
+    store<u32>(bounds + (<usize>count << 3), <u32>(partStart - src));
+    store<u32>(bounds + (<usize>count << 3) + 4, <u32>(partEnd - src));
+    if (partEnd > partStart) lastNonEmpty = <i32>count;
+    count++;
+    if (arrow < 0) break;
+    partStart = partEnd + 2;
+    q = partStart;
+  }
+  const parts = <u32>(lastNonEmpty + 1);
+  // Push order is the reverse of call order: the callee is nearer the leaf.
+  for (let i: u32 = 0; i < parts; i++) {
+    const s = src + load<u32>(bounds + (<usize>i << 3));
+    const e = src + load<u32>(bounds + (<usize>i << 3) + 4);
+    store<u32>(ids + (<usize>(parts - 1 - i) << 2), namePart(s, e, i > 0));
+  }
+  return parts;
+}
+
+function findArrow(src: usize, q: usize, end: usize): isize {
+  for (; q + 1 < end; q++) {
+    if (load<u16>(q) == 0x3e2d) { // "->"
+      if (q >= src + 8 && load<u64>(q - 8) == 0x726f74617265706f) continue; // "operator->"
+      return <isize>q;
+    }
+  }
+  return -1;
+}
+
+// One part of a frame: ';' would split a folded stack, so it becomes ':';
+// a JVM class descriptor `Ljava/lang/Thread;` loses its `L` (but not a module
+// such as ``Lzma`...``); inlined callees get the `_[i]` annotation.
+function namePart(s: usize, e: usize, inlined: bool): u32 {
+  if (e - s >= 2 && load<u8>(s) == 0x4c && indexOf(s, e, 0x2f) >= 0 && indexOf(s, e, 0x60) < 0) s++;
+  let o = scratch;
+  for (let q = s; q < e; q++) {
+    const b = load<u8>(q);
+    store<u8>(o++, b == 0x3b ? 0x3a : b);
+  }
+  if (inlined) {
+    store<u32>(o, 0x5d695b5f); // "_[i]"
+    o += 4;
+  }
+  return frameTable.intern(scratch, o - scratch);
+}
+
+// stackcollapse.pl's $includeoffset keeps offsets but cuts the leaf's; unlike
+// it, a leaf printed without an offset keeps its name (FlameGraph issue #202).
+function trimLeafOffset(): void {
+  const leaf = leafFrame();
+  const p = frameTable.ptr(leaf);
+  const len = frameTable.len(leaf);
+  const plus = lastIndexOf(p, p + len, 0x2b);
+  if (plus < 0) return;
+  ensureScratch(len);
+  const n = <usize>plus - p;
+  memory.copy(scratch, p, n);
+  replaceLeafFrame(frameTable.intern(scratch, n));
+}

@@ -1,0 +1,60 @@
+// Hashing for the interning tables: word-at-a-time over byte strings, and a
+// multiplicative mix for integer keys. Not cryptographic; collisions are
+// resolved by comparing keys.
+
+// @ts-ignore: decorator
+@inline const K1: u64 = 0x9e3779b97f4a7c15;
+// @ts-ignore: decorator
+@inline const K2: u64 = 0xc2b2ae3d27d4eb4f;
+
+// @ts-ignore: decorator
+@inline export function mix64(x: u64): u32 {
+  x ^= x >> 33;
+  x *= K2;
+  x ^= x >> 29;
+  return <u32>(x ^ (x >> 32));
+}
+
+/** Hash of `len` bytes at `p`. Reads up to 7 bytes past the end: buffers carry SLACK. */
+export function hashBytes(p: usize, len: usize): u32 {
+  let h: u64 = K1 ^ (<u64>len * K2);
+  let n = len;
+  while (n >= 8) {
+    h = rotl<u64>((h ^ load<u64>(p)) * K1, 31);
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    const w = load<u64>(p) & ((<u64>1 << (<u64>n << 3)) - 1);
+    h = rotl<u64>((h ^ w) * K1, 31);
+  }
+  return mix64(h);
+}
+
+/** Byte equality of two ranges of the same length, a word at a time. */
+export function bytesEqual(a: usize, b: usize, len: usize): bool {
+  while (len >= 8) {
+    if (load<u64>(a) != load<u64>(b)) return false;
+    a += 8;
+    b += 8;
+    len -= 8;
+  }
+  while (len > 0) {
+    if (load<u8>(a) != load<u8>(b)) return false;
+    a++;
+    b++;
+    len--;
+  }
+  return true;
+}
+
+/** memcmp: negative, zero or positive, comparing bytes as unsigned. */
+export function compareBytes(a: usize, alen: usize, b: usize, blen: usize): i32 {
+  const n = min(alen, blen);
+  for (let i: usize = 0; i < n; i++) {
+    const x = <i32>load<u8>(a + i);
+    const y = <i32>load<u8>(b + i);
+    if (x != y) return x - y;
+  }
+  return <i32>alen - <i32>blen;
+}

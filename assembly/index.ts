@@ -1,0 +1,96 @@
+// The exported surface of the core: everything that crosses the JS/wasm
+// boundary is a number (pointer, length, count, code). One instance holds one
+// collapse session; src/core.ts is the only caller.
+
+import { allocBytes, growBytes } from "./memory";
+import { sessionInit, stackClear, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./session";
+import { lineCacheInit } from "./linecache";
+import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./calltree";
+import { foldedBegin, foldedNext, outBuf } from "./folded";
+import { parseDtrace, finishDtrace, setIncludeOffset } from "./formats/dtrace";
+
+export const FORMAT_DTRACE: i32 = 1;
+
+/** Longest line accepted: far beyond any real capture, small enough to fail fast on binary input. */
+const MAX_LINE: usize = 64 << 20;
+
+let format: i32 = 0;
+let window: usize = 0; // input window: carried partial line, then new bytes
+let windowCap: usize = 0;
+let carry: usize = 0;
+
+export function init(): void {
+  sessionInit();
+  lineCacheInit();
+  windowCap = 1 << 20;
+  window = allocBytes(windowCap);
+}
+
+export const OPTION_INCLUDE_OFFSET: i32 = 1;
+
+export function setOption(option: i32, value: i32): void {
+  if (option == OPTION_INCLUDE_OFFSET) setIncludeOffset(value != 0);
+}
+
+/** Where the next `size` input bytes go (after the carried partial line). */
+export function inputBuffer(size: usize): usize {
+  if (carry + size > windowCap) {
+    let cap = windowCap << 1;
+    while (cap < carry + size) cap <<= 1;
+    window = growBytes(window, carry, cap);
+    windowCap = cap;
+  }
+  return window + carry;
+}
+
+/** Starts one input (a file, a stream) of the given format; inputs of one session merge. */
+export function beginInput(fmt: i32): void {
+  format = fmt;
+  carry = 0;
+  stackClear();
+}
+
+/** Parses `len` new bytes written at inputBuffer(); keeps the unfinished last line. */
+export function parse(len: usize): void {
+  const end = window + carry + len;
+  let rest: usize;
+  if (format == FORMAT_DTRACE) rest = parseDtrace(window, end);
+  else throw new Error("unknown format");
+  carry = end - rest;
+  if (carry > MAX_LINE) {
+    throw new Error("line " + (<i64>lineNo + 1).toString() + " is longer than 64 MiB: not a text capture of this format");
+  }
+  memory.copy(window, rest, carry);
+}
+
+/** End of the current input: its unterminated last line, then any record left without a count. */
+export function endInput(): void {
+  const end = window + carry;
+  if (format == FORMAT_DTRACE) finishDtrace(window, end);
+  carry = 0;
+}
+
+// Totals
+export function statLines(): f64 { return lineNo; }
+export function statIgnoredLines(): f64 { return ignoredLines; }
+export function statDroppedRecords(): f64 { return droppedRecords; }
+export function statSamples(): f64 { return samples; }
+export function statSamples2(): f64 { return samples2; }
+export function statRecords(): f64 { return records; }
+export function statTwoCounts(): bool { return hasSecondCount; }
+export function statFrames(): u32 { return frameTable.count; }
+export function statNodes(): u32 { return nodeCount(); }
+export function statStacks(): u32 { return stackCount(); }
+
+// Folded output
+export { foldedBegin, foldedNext };
+export function foldedBuffer(): usize { return outBuf; }
+
+// The call tree, for layout: parallel arrays indexed by node id (parent < child).
+export function treeParents(): usize { return parentsPtr(); }
+export function treeFrames(): usize { return framesPtr(); }
+export function treeSelf(): usize { return selfsPtr(); }
+export function treeSelf2(): usize { return selfs2Ptr(); }
+export function frameArena(): usize { return frameTable.arena; }
+export function frameOffsets(): usize { return frameTable.offsets; }
+export function frameLengths(): usize { return frameTable.lengths; }

@@ -1,0 +1,70 @@
+// The raw-line cache: a printed frame line (as a parser keys it, e.g. with the
+// `+0x1a` offset already cut) maps to the frame id(s) its normalisation gave,
+// so the naming rules run once per distinct line, not once per sample.
+
+import { ByteTable } from "./bytetable";
+import { allocBytes, growBytes } from "./memory";
+
+let lines: ByteTable = changetype<ByteTable>(0);
+// Per entry: one frame id stored inline (the common case), or an index into `ids`.
+let firsts: usize = 0; // u32: the frame id, or the start in `ids` when count != 1
+let counts: usize = 0; // u32
+let cap: u32 = 0;
+let ids: usize = 0;
+let idsLen: u32 = 0;
+let idsCap: u32 = 0;
+
+export function lineCacheInit(): void {
+  lines = new ByteTable(12, 1 << 16);
+  cap = 1 << 11;
+  firsts = allocBytes(<usize>cap << 2);
+  counts = allocBytes(<usize>cap << 2);
+  idsCap = 256;
+  ids = allocBytes(<usize>idsCap << 2);
+}
+
+/** Entry of the line, or -1. */
+// @ts-ignore: decorator
+@inline export function lineFind(p: usize, len: usize, h: u32): i32 {
+  return lines.find(p, len, h);
+}
+
+/** Records the frame ids (`n` of them at `src`) for a line known to be absent. */
+export function lineAdd(p: usize, len: usize, h: u32, src: usize, n: u32): u32 {
+  const e = lines.add(p, len, h);
+  if (e >= cap) {
+    firsts = growBytes(firsts, <usize>cap << 2, <usize>cap << 3);
+    counts = growBytes(counts, <usize>cap << 2, <usize>cap << 3);
+    cap <<= 1;
+  }
+  store<u32>(counts + (<usize>e << 2), n);
+  if (n == 1) {
+    store<u32>(firsts + (<usize>e << 2), load<u32>(src));
+  } else {
+    while (idsLen + n > idsCap) {
+      ids = growBytes(ids, <usize>idsCap << 2, <usize>idsCap << 3);
+      idsCap <<= 1;
+    }
+    store<u32>(firsts + (<usize>e << 2), idsLen);
+    memory.copy(ids + (<usize>idsLen << 2), src, <usize>n << 2);
+    idsLen += n;
+  }
+  return e;
+}
+
+// @ts-ignore: decorator
+@inline export function lineIdCount(e: u32): u32 {
+  return load<u32>(counts + (<usize>e << 2));
+}
+
+/** The single frame id of an entry whose count is 1. */
+// @ts-ignore: decorator
+@inline export function lineFirstId(e: u32): u32 {
+  return load<u32>(firsts + (<usize>e << 2));
+}
+
+/** The i-th frame id of an entry with several. */
+// @ts-ignore: decorator
+@inline export function lineIdAt(e: u32, i: u32): u32 {
+  return load<u32>(ids + (<usize>(load<u32>(firsts + (<usize>e << 2)) + i) << 2));
+}

@@ -1,0 +1,39 @@
+// Unmanaged buffers for the core's tables. The TLSF allocator behind `heap`
+// traps with a bare `unreachable` when `memory.grow` fails, so every request
+// is checked against the 4 GiB wasm limit first and turned into a clear error.
+
+const MAX_PAGES: i32 = 65536; // 4 GiB of 64 KiB pages
+const MAX_BLOCK: usize = (1 << 30) - 64; // TLSF's largest block
+
+/** Extra bytes after every buffer, so word-at-a-time reads past the end stay inside it. */
+export const SLACK: usize = 16;
+
+function checkRoom(size: usize): void {
+  const pages = <i32>((size + 0x1ffff) >>> 16);
+  if (size > MAX_BLOCK || memory.size() + pages > MAX_PAGES) {
+    throw new Error(
+      "out of memory: a table needs " + (size >>> 20).toString() + " MiB more and the WebAssembly limit is 4 GiB"
+    );
+  }
+}
+
+export function allocBytes(size: usize): usize {
+  checkRoom(size + SLACK);
+  const p = heap.alloc(size + SLACK);
+  memory.fill(p, 0, size + SLACK);
+  return p;
+}
+
+/** Grows a buffer to `size` bytes, keeping its first `used` bytes and zeroing the rest. */
+export function growBytes(p: usize, used: usize, size: usize): usize {
+  checkRoom(size + SLACK);
+  const q = heap.alloc(size + SLACK);
+  memory.copy(q, p, used);
+  memory.fill(q + used, 0, size + SLACK - used);
+  heap.free(p);
+  return q;
+}
+
+export function freeBytes(p: usize): void {
+  if (p != 0) heap.free(p);
+}

@@ -1,0 +1,74 @@
+// Byte scanning primitives shared by the format parsers.
+
+/** Position of the first '\n' in [p, end), or `end`. Sixteen bytes at a time. */
+export function findNewline(p: usize, end: usize): usize {
+  const nl = i8x16.splat(10);
+  while (p + 16 <= end) {
+    const m = i8x16.bitmask(i8x16.eq(v128.load(p), nl));
+    if (m != 0) return p + <usize>ctz<u32>(m);
+    p += 16;
+  }
+  while (p < end) {
+    if (load<u8>(p) == 10) return p;
+    p++;
+  }
+  return end;
+}
+
+// @ts-ignore: decorator
+@inline export function isBlank(c: u32): bool {
+  return c == 0x20 || c == 0x09;
+}
+
+// @ts-ignore: decorator
+@inline export function isDigit(c: u32): bool {
+  return c - 0x30 < 10;
+}
+
+/** First position in [p, end) that is not a blank. */
+export function skipBlanks(p: usize, end: usize): usize {
+  while (p < end && isBlank(load<u8>(p))) p++;
+  return p;
+}
+
+/** Position of the last `c` in [p, end), or -1. */
+export function lastIndexOf(p: usize, end: usize, c: u8): isize {
+  let q = end;
+  while (q > p) {
+    q--;
+    if (load<u8>(q) == c) return <isize>q;
+  }
+  return -1;
+}
+
+/** Position of the first `c` in [p, end), or -1. */
+export function indexOf(p: usize, end: usize, c: u8): isize {
+  for (let q = p; q < end; q++) if (load<u8>(q) == c) return <isize>q;
+  return -1;
+}
+
+/** End of the line without its '\r', for CRLF input. */
+// @ts-ignore: decorator
+@inline export function trimCR(p: usize, end: usize): usize {
+  return end > p && load<u8>(end - 1) == 0x0d ? end - 1 : end;
+}
+
+/**
+ * Parses an integer count line body: optional '-', digits, then only blanks
+ * up to `end`. Returns NaN when [p, end) is not such a line.
+ */
+export function parseCount(p: usize, end: usize): f64 {
+  let neg = false;
+  if (p < end && load<u8>(p) == 0x2d) { neg = true; p++; }
+  const start = p;
+  let v: f64 = 0;
+  while (p < end) {
+    const c = <u32>load<u8>(p);
+    if (!isDigit(c)) break;
+    v = v * 10 + <f64>(c - 0x30);
+    p++;
+  }
+  if (p == start) return NaN;
+  if (skipBlanks(p, end) != end) return NaN;
+  return neg ? -v : v;
+}

@@ -1,0 +1,133 @@
+// Collapsing captures into a call tree, and reading the result as folded text.
+
+import type { Writable } from 'node:stream';
+import { CoreSession, type CoreTotals, type TreeArrays } from './core.js';
+import { feedInput, inputName, type CollapseInput, type FedInput } from './input.js';
+import type { InputFormat } from './formats.js';
+
+/** Options of a collapse. */
+export interface CollapseOptions {
+  /** Input format; `auto` (the default) detects it from each input's first bytes. */
+  format?: InputFormat;
+  /** DTrace: keep `+0x1a` offsets on every frame but the leaf. */
+  includeOffset?: boolean;
+  /** Called with each warning (records dropped, empty inputs); they are also kept on the result. */
+  onWarning?: (message: string) => void;
+}
+
+/** Totals of a collapse. */
+export interface CollapseTotals {
+  /** Sum of all counts (the first column for two-count input). */
+  samples: number;
+  /** Sum of the second counts of two-count (differential) input. */
+  samples2: number;
+  /** Distinct stacks: the lines of the folded output. */
+  stacks: number;
+  /** Distinct frame names. */
+  frames: number;
+  /** Input bytes parsed (after decompression). */
+  bytesRead: number;
+  /** Input lines read. */
+  lines: number;
+  /** Lines that were neither frames nor counts (headers, probe lines, prompts). */
+  linesIgnored: number;
+  /** Records that never got a count (traced stacks, a cut-off last record). */
+  recordsDropped: number;
+}
+
+/** The result of a collapse: the call tree, readable as folded stacks. */
+export class CollapseResult {
+  readonly inputs: readonly FedInput[];
+  readonly warnings: readonly string[];
+  private readonly session: CoreSession;
+  private readonly bytes: number;
+
+  /** @internal */
+  constructor(session: CoreSession, inputs: FedInput[], warnings: string[]) {
+    this.session = session;
+    this.inputs = inputs;
+    this.warnings = warnings;
+    this.bytes = inputs.reduce((sum, i) => sum + i.bytes, 0);
+  }
+
+  get totals(): CollapseTotals {
+    const t: CoreTotals = this.session.totals();
+    return {
+      samples: t.samples,
+      samples2: t.samples2,
+      stacks: t.stacks,
+      frames: t.frames,
+      bytesRead: this.bytes,
+      lines: t.lines,
+      linesIgnored: t.ignoredLines,
+      recordsDropped: t.droppedRecords,
+    };
+  }
+
+  /** True when the input carried two counts per stack (differential folded input). */
+  get twoCounts(): boolean {
+    return this.session.totals().twoCounts;
+  }
+
+  /** Folded text as byte chunks, sorted bytewise by stack. */
+  chunks(): Iterable<Uint8Array> {
+    return this.session.folded();
+  }
+
+  /** Folded lines, without their newlines. */
+  *lines(): Generator<string> {
+    const decoder = new TextDecoder();
+    let rest = '';
+    for (const chunk of this.chunks()) {
+      const text = rest + decoder.decode(chunk, { stream: true });
+      const parts = text.split('\n');
+      rest = parts.pop()!;
+      yield* parts;
+    }
+    if (rest) yield rest;
+  }
+
+  /** The whole folded output as one string. */
+  text(): string {
+    return Buffer.concat([...this.chunks()]).toString('utf8');
+  }
+
+  /** Writes the folded output to a stream, honouring backpressure. */
+  async writeTo(stream: Writable): Promise<void> {
+    for (const chunk of this.chunks()) {
+      if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
+    }
+  }
+
+  /** The call tree as parallel arrays, for layout. */
+  tree(): TreeArrays {
+    return this.session.tree();
+  }
+}
+
+/** Collapses one or more inputs (merged into one tree). */
+export async function collapse(
+  input: CollapseInput | readonly CollapseInput[],
+  options: CollapseOptions = {},
+): Promise<CollapseResult> {
+  const inputs = Array.isArray(input) ? (input as readonly CollapseInput[]) : [input as CollapseInput];
+  const session = new CoreSession();
+  if (options.includeOffset) session.setIncludeOffset(true);
+  const fed: FedInput[] = [];
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  for (const [i, source] of inputs.entries()) {
+    const name = inputName(source, i);
+    const before = session.totals();
+    const result = await feedInput(session, source, options.format ?? 'auto', name);
+    fed.push(result);
+    const after = session.totals();
+    const dropped = after.droppedRecords - before.droppedRecords;
+    if (dropped > 0) warn(`${name}: ${dropped} record${dropped === 1 ? '' : 's'} without a count dropped`);
+    if (after.records === before.records) warn(`${name}: no stacks found`);
+  }
+  return new CollapseResult(session, fed, warnings);
+}

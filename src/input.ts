@@ -1,0 +1,178 @@
+// Getting bytes into a session: files (read straight into wasm memory), stdin,
+// Node streams, async iterables and buffers; gzip by magic bytes; the format
+// detected from the first bytes when not given.
+
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { CoreError, CoreSession, CHUNK_SIZE, type ParsedFormat } from './core.js';
+import { InputError } from './errors.js';
+import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat } from './formats.js';
+
+/** Anything a capture can be read from. A string is a file path; `-` is stdin. */
+export type CollapseInput = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
+
+/** What feeding one input did. */
+export interface FedInput {
+  name: string;
+  format: ParsedFormat;
+  bytes: number;
+  gzip: boolean;
+}
+
+/** A display name for an input, used in errors and warnings. */
+export function inputName(input: CollapseInput, index: number): string {
+  if (typeof input === 'string') return input === '-' ? '<stdin>' : input;
+  if (input instanceof Uint8Array) return `<buffer ${index + 1}>`;
+  return `<stream ${index + 1}>`;
+}
+
+const isGzip = (head: Uint8Array): boolean => head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+
+function chooseFormat(format: InputFormat, head: Uint8Array, complete: boolean, name: string): ParsedFormat {
+  if (format !== 'auto') return format;
+  const found = detectFormat(head, complete);
+  if (found) return found;
+  throw new InputError(name, `cannot tell the input format from its first bytes; use --format with one of: ${FORMATS.join(', ')}`);
+}
+
+/** Runs core calls for one input, turning core failures into errors that name it. */
+function guarded<T>(name: string, session: CoreSession, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof CoreError || err instanceof WebAssembly.RuntimeError) {
+      const m = /^line (\d+) (.*)$/.exec(err.message);
+      if (m) throw new InputError(name, m[2]!, Number(m[1]));
+      throw new InputError(name, `${err.message} (after line ${session.totals().lines})`);
+    }
+    throw err;
+  }
+}
+
+async function* chunksOf(input: NodeJS.ReadableStream | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of input as AsyncIterable<Uint8Array | string>) {
+    yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  }
+}
+
+const join = (parts: Uint8Array[]): Uint8Array => (parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+
+/** Reads up to `limit` bytes from the front of a chunk stream; returns them and the rest. */
+async function takeHead(
+  it: AsyncIterator<Uint8Array>,
+  limit: number,
+): Promise<{ head: Uint8Array; done: boolean }> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  while (size < limit) {
+    const r = await it.next();
+    if (r.done) return { head: join(parts), done: true };
+    parts.push(r.value);
+    size += r.value.length;
+  }
+  return { head: join(parts), done: false };
+}
+
+async function* prepend(head: Uint8Array, it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (head.length > 0) yield head;
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+/** Feeds a chunk stream (possibly gzip) into the session. */
+async function feedChunks(
+  session: CoreSession,
+  source: AsyncIterable<Uint8Array>,
+  format: InputFormat,
+  name: string,
+): Promise<FedInput> {
+  let it = source[Symbol.asyncIterator]();
+  let { head, done } = await takeHead(it, DETECT_BYTES);
+  const gzip = isGzip(head);
+  if (gzip) {
+    const gunzip = Readable.from(prepend(head, it)).pipe(createGunzip());
+    gunzip.on('error', () => {}); // surfaced by the iteration below
+    it = chunksOf(gunzip)[Symbol.asyncIterator]();
+    ({ head, done } = await takeHead(it, DETECT_BYTES).catch((e: Error) => {
+      throw new InputError(name, `bad gzip data: ${e.message}`);
+    }));
+  }
+  const fmt = chooseFormat(format, head, done, name);
+  let bytes = head.length;
+  guarded(name, session, () => {
+    session.beginInput(fmt);
+    session.write(head);
+  });
+  try {
+    for (;;) {
+      const r = await it.next();
+      if (r.done) break;
+      bytes += r.value.length;
+      guarded(name, session, () => session.write(r.value));
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(name, gzip ? `bad gzip data: ${(err as Error).message}` : (err as Error).message);
+  }
+  guarded(name, session, () => session.endInput());
+  return { name, format: fmt, bytes, gzip };
+}
+
+/** Feeds a file, reading straight into wasm memory unless it is compressed. */
+async function feedFile(session: CoreSession, path: string, format: InputFormat): Promise<FedInput> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+  } catch (err) {
+    throw new InputError(path, `cannot open: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    const head = Buffer.alloc(DETECT_BYTES);
+    const { bytesRead } = await fh.read(head, 0, DETECT_BYTES, 0);
+    const first = head.subarray(0, bytesRead);
+    if (isGzip(first)) {
+      return await feedChunks(session, fh.createReadStream({ start: 0, autoClose: false }), format, path);
+    }
+    const fmt = chooseFormat(format, first, bytesRead < DETECT_BYTES, path);
+    guarded(path, session, () => {
+      session.beginInput(fmt);
+      session.write(first);
+    });
+    let bytes = bytesRead;
+    let position = bytesRead;
+    for (;;) {
+      const view = session.inputView(CHUNK_SIZE);
+      const { bytesRead: n } = await fh.read(view, 0, CHUNK_SIZE, position);
+      if (n === 0) break;
+      guarded(path, session, () => session.commit(n));
+      bytes += n;
+      position += n;
+    }
+    guarded(path, session, () => session.endInput());
+    return { name: path, format: fmt, bytes, gzip: false };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Feeds one input of any kind into the session. */
+export async function feedInput(
+  session: CoreSession,
+  input: CollapseInput,
+  format: InputFormat,
+  name: string,
+): Promise<FedInput> {
+  if (typeof input === 'string') {
+    if (input === '-') return feedChunks(session, chunksOf(process.stdin), format, name);
+    return feedFile(session, input, format);
+  }
+  if (input instanceof Uint8Array) {
+    const bytes = input;
+    return feedChunks(session, (async function* () { yield bytes; })(), format, name);
+  }
+  return feedChunks(session, chunksOf(input), format, name);
+}
