@@ -18,7 +18,7 @@ let ends: usize = 0; // u8 per node: 1 when some stack ended here (even with a z
 let count: u32 = 0;
 let cap: u32 = 0;
 let stacks: u32 = 0; // nodes where some stack ended: the distinct stacks
-let slots: usize = 0; // 16 bytes: u64 key (parent << 32 | frame), u32 node + 1
+let slots: usize = 0; // u32 per slot: node + 1; the key (parent, frame) is read from the node arrays
 let mask: u32 = 0;
 
 export function treeInit(): void {
@@ -26,10 +26,9 @@ export function treeInit(): void {
   parents = allocBytes(<usize>cap << 2);
   frames = allocBytes(<usize>cap << 2);
   selfs = allocBytes(<usize>cap << 3);
-  selfs2 = allocBytes(<usize>cap << 3);
   ends = allocBytes(<usize>cap);
   mask = (cap << 1) - 1;
-  slots = allocBytes((<usize>mask + 1) << 4);
+  slots = allocBytes((<usize>mask + 1) << 2);
   count = 1;
   store<u32>(parents, 0);
   store<u32>(frames, NO_FRAME);
@@ -45,10 +44,10 @@ export function childOf(parent: u32, frame: u32): u32 {
   const key = (<u64>parent << 32) | <u64>frame;
   let i = slotOf(key);
   while (true) {
-    const s = slots + (<usize>i << 4);
-    const v = load<u32>(s, 8);
+    const v = load<u32>(slots + (<usize>i << 2));
     if (v == 0) break;
-    if (load<u64>(s) == key) return v - 1;
+    const n = <usize>(v - 1) << 2;
+    if (load<u32>(frames + n) == frame && load<u32>(parents + n) == parent) return v - 1;
     i = (i + 1) & mask;
   }
   if (count >= cap) {
@@ -58,9 +57,7 @@ export function childOf(parent: u32, frame: u32): u32 {
   const node = count++;
   store<u32>(parents + (<usize>node << 2), parent);
   store<u32>(frames + (<usize>node << 2), frame);
-  const s = slots + (<usize>i << 4);
-  store<u64>(s, key);
-  store<u32>(s, node + 1, 8);
+  store<u32>(slots + (<usize>i << 2), node + 1);
   return node;
 }
 
@@ -77,6 +74,7 @@ export function addSelf(node: u32, n: f64): void {
 export function stackCount(): u32 { return stacks; }
 
 export function addSelf2(node: u32, n: f64): void {
+  if (selfs2 == 0) selfs2 = allocBytes(<usize>cap << 3); // only two-count input needs it
   const p = selfs2 + (<usize>node << 3);
   store<f64>(p, load<f64>(p) + n);
 }
@@ -86,19 +84,17 @@ function grow(): void {
   parents = growBytes(parents, <usize>count << 2, <usize>newCap << 2);
   frames = growBytes(frames, <usize>count << 2, <usize>newCap << 2);
   selfs = growBytes(selfs, <usize>count << 3, <usize>newCap << 3);
-  selfs2 = growBytes(selfs2, <usize>count << 3, <usize>newCap << 3);
+  if (selfs2 != 0) selfs2 = growBytes(selfs2, <usize>count << 3, <usize>newCap << 3);
   ends = growBytes(ends, <usize>count, <usize>newCap);
   cap = newCap;
   freeBytes(slots);
   mask = (newCap << 1) - 1;
-  slots = allocBytes((<usize>mask + 1) << 4);
+  slots = allocBytes((<usize>mask + 1) << 2);
   for (let node: u32 = 1; node < count; node++) {
     const key = (<u64>load<u32>(parents + (<usize>node << 2)) << 32) | <u64>load<u32>(frames + (<usize>node << 2));
     let i = slotOf(key);
-    while (load<u32>(slots + (<usize>i << 4), 8) != 0) i = (i + 1) & mask;
-    const s = slots + (<usize>i << 4);
-    store<u64>(s, key);
-    store<u32>(s, node + 1, 8);
+    while (load<u32>(slots + (<usize>i << 2)) != 0) i = (i + 1) & mask;
+    store<u32>(slots + (<usize>i << 2), node + 1);
   }
 }
 
@@ -113,9 +109,10 @@ function grow(): void {
 // @ts-ignore: decorator
 @inline export function nodeIsEnd(n: u32): bool { return load<u8>(ends + <usize>n) != 0; }
 // @ts-ignore: decorator
-@inline export function nodeSelf2(n: u32): f64 { return load<f64>(selfs2 + (<usize>n << 3)); }
+@inline export function nodeSelf2(n: u32): f64 { return selfs2 == 0 ? 0 : load<f64>(selfs2 + (<usize>n << 3)); }
 
 export function parentsPtr(): usize { return parents; }
 export function framesPtr(): usize { return frames; }
 export function selfsPtr(): usize { return selfs; }
+/** 0 until some node got a second count. */
 export function selfs2Ptr(): usize { return selfs2; }

@@ -8,8 +8,13 @@ import { lineCacheInit } from "./linecache";
 import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./calltree";
 import { foldedBegin, foldedNext, outBuf } from "./folded";
 import { parseDtrace, finishDtrace, setIncludeOffset } from "./formats/dtrace";
+import { parseFolded, finishFolded } from "./formats/folded";
 
+// Format codes, as in src/core.ts FORMAT_CODES.
 export const FORMAT_DTRACE: i32 = 1;
+export const FORMAT_PMCSTAT: i32 = 2;
+export const FORMAT_PROCSTAT: i32 = 3;
+export const FORMAT_FOLDED: i32 = 4;
 
 /** Longest line accepted: far beyond any real capture, small enough to fail fast on binary input. */
 const MAX_LINE: usize = 64 << 20;
@@ -55,6 +60,7 @@ export function parse(len: usize): void {
   const end = window + carry + len;
   let rest: usize;
   if (format == FORMAT_DTRACE) rest = parseDtrace(window, end);
+  else if (format == FORMAT_FOLDED) rest = parseFolded(window, end);
   else throw new Error("unknown format");
   carry = end - rest;
   if (carry > MAX_LINE) {
@@ -67,6 +73,7 @@ export function parse(len: usize): void {
 export function endInput(): void {
   const end = window + carry;
   if (format == FORMAT_DTRACE) finishDtrace(window, end);
+  else if (format == FORMAT_FOLDED) finishFolded(window, end);
   carry = 0;
 }
 

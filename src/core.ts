@@ -3,7 +3,7 @@
 // crossing the boundary is a number; strings cross only for output and errors.
 
 import { readFileSync } from 'node:fs';
-import loader from '@assemblyscript/loader';
+import { instantiateSync } from '@assemblyscript/loader';
 
 /** Input formats the core parses, with their numeric codes in assembly/index.ts. */
 export const FORMAT_CODES = { dtrace: 1, pmcstat: 2, procstat: 3, folded: 4 } as const;
@@ -91,7 +91,7 @@ export class CoreSession {
       const text = core ? core.__getString(msg) : 'failure in the core';
       throw new CoreError(text);
     };
-    const instance = loader.instantiateSync<CoreExports>(wasmModule(), { env: { abort } });
+    const instance = instantiateSync(wasmModule(), { env: { abort } });
     core = instance.exports as unknown as CoreExports;
     this.core = core;
     core.init();
@@ -167,7 +167,8 @@ export class CoreSession {
     const parent = new Uint32Array(buf, c.treeParents(), n).slice();
     const frame = new Uint32Array(buf, c.treeFrames(), n).slice();
     const self = new Float64Array(buf, c.treeSelf(), n).slice();
-    const self2 = new Float64Array(buf, c.treeSelf2(), n).slice();
+    const self2Ptr = c.treeSelf2();
+    const self2 = self2Ptr === 0 ? new Float64Array(n) : new Float64Array(buf, self2Ptr, n).slice();
     const frames = c.statFrames();
     const offsets = new Uint32Array(buf, c.frameOffsets(), frames);
     const lengths = new Uint32Array(buf, c.frameLengths(), frames);

@@ -42,9 +42,10 @@ function guarded<T>(name: string, session: CoreSession, fn: () => T): T {
     return fn();
   } catch (err) {
     if (err instanceof CoreError || err instanceof WebAssembly.RuntimeError) {
-      const m = /^line (\d+) (.*)$/.exec(err.message);
+      const message = (err as Error).message;
+      const m = /^line (\d+) (.*)$/.exec(message);
       if (m) throw new InputError(name, m[2]!, Number(m[1]));
-      throw new InputError(name, `${err.message} (after line ${session.totals().lines})`);
+      throw new InputError(name, `${message} (after line ${session.totals().lines})`);
     }
     throw err;
   }

@@ -1,0 +1,113 @@
+// Folded stacks, the format this tool also writes: `root;...;leaf count`,
+// and the two-count form of differential input: `root;...;leaf before after`.
+//
+// Lines are read as flamegraph.pl reads them (/^(.*)\s+?(\d+(?:\.\d*)?)$/,
+// twice for two counts), so a blank leaf frame keeps its blank. Unlike it,
+// `#` comment lines are skipped (Austin writes `# key: value` headers) and a
+// negative count is accepted (DTrace `sum()` aggregations fold to them).
+
+import { isBlank, isDigit, trimCR } from "../scan";
+import { childOf } from "../calltree";
+import { ROOT } from "../calltree";
+import { frameTable, countLine, ignoreLine, addSecondCount, foldedNode } from "../session";
+import { findNewline } from "../scan";
+
+export function parseFolded(p: usize, end: usize): usize {
+  while (true) {
+    const nl = findNewline(p, end);
+    if (nl == end) return p;
+    foldedLine(p, nl);
+    p = nl + 1;
+  }
+}
+
+export function finishFolded(p: usize, end: usize): void {
+  if (p < end) foldedLine(p, end);
+}
+
+// Where the trailing count of [start, end) begins, or `end` when there is none.
+// A count is `-?\d+(\.\d*)?` preceded by a blank.
+function countStart(start: usize, end: usize): usize {
+  let q = end;
+  while (q > start && isDigit(load<u8>(q - 1))) q--;
+  if (q < end && q > start && load<u8>(q - 1) == 0x2e) { // fraction: digits before the '.'
+    const dot = q - 1;
+    q = dot;
+    while (q > start && isDigit(load<u8>(q - 1))) q--;
+    if (q == dot) return end;
+  } else if (q == end) {
+    // "12." : a trailing '.' after digits
+    if (q > start && load<u8>(q - 1) == 0x2e) {
+      q--;
+      const dot = q;
+      while (q > start && isDigit(load<u8>(q - 1))) q--;
+      if (q == dot) return end;
+    } else {
+      return end;
+    }
+  }
+  if (q > start && load<u8>(q - 1) == 0x2d) q--;
+  if (q == start || !isSpace(load<u8>(q - 1))) return end;
+  return q;
+}
+
+// @ts-ignore: decorator
+@inline function isSpace(c: u32): bool {
+  return isBlank(c) || c == 0x0d || c == 0x0a || c == 0x0b || c == 0x0c;
+}
+
+/** Decimal text to f64: exact for integers below 2^53 and for short fractions. */
+function parseDecimal(p: usize, end: usize): f64 {
+  let neg = false;
+  if (load<u8>(p) == 0x2d) { neg = true; p++; }
+  let mant: u64 = 0;
+  let digits = 0;
+  let scale = 0;
+  let seenDot = false;
+  let big: f64 = 0; // fallback when the mantissa overflows 19 digits
+  for (let q = p; q < end; q++) {
+    const c = <u32>load<u8>(q);
+    if (c == 0x2e) { seenDot = true; continue; }
+    if (digits < 19) {
+      mant = mant * 10 + <u64>(c - 0x30);
+      digits++;
+      if (seenDot) scale++;
+    } else if (!seenDot) {
+      scale--; // ignore further integer digits' precision, keep magnitude
+    }
+  }
+  big = <f64>mant;
+  let v: f64;
+  if (scale > 0) v = scale <= 22 ? big / Math.pow(10, <f64>scale) : big * Math.pow(10, <f64>-scale);
+  else v = big * Math.pow(10, <f64>-scale);
+  return neg ? -v : v;
+}
+
+function foldedLine(start: usize, end: usize): void {
+  countLine();
+  end = trimCR(start, end);
+  if (end == start) return;
+  if (load<u8>(start) == 0x23) { ignoreLine(); return; } // '#' comment
+  const c1 = countStart(start, end);
+  if (c1 == end) { ignoreLine(); return; }
+  let stackEnd = c1 - 1; // \s+? takes exactly one blank
+  let n = parseDecimal(c1, end);
+  let n2: f64 = NaN;
+  const c2 = countStart(start, stackEnd);
+  if (c2 != stackEnd) {
+    n2 = n;
+    n = parseDecimal(c2, stackEnd);
+    stackEnd = c2 - 1;
+  }
+  let node = ROOT;
+  let f = start;
+  for (let q = start; q < stackEnd; q++) {
+    if (load<u8>(q) == 0x3b) {
+      node = childOf(node, frameTable.intern(f, q - f));
+      f = q + 1;
+    }
+  }
+  if (stackEnd > start) node = childOf(node, frameTable.intern(f, stackEnd - f));
+  foldedNode(node, n);
+  if (n2 == n2) addSecondCount(node, n2);
+}

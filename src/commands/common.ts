@@ -1,0 +1,56 @@
+// What every command shares: argument parsing that turns mistakes into usage
+// errors, output to a file (atomically) or stdout, and warnings on stderr.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors.js';
+import { stdoutSink, writeFileAtomic, type OutputSink } from '../output.js';
+import { FORMATS, type InputFormat } from '../formats.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses a command's arguments strictly; unknown options are usage errors. */
+export function parseCommandArgs<T extends Options>(
+  argv: string[],
+  options: T,
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const message = (err as Error).message;
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(unknown ? `unknown option '${unknown[1]}'` : message);
+  }
+}
+
+export const inputFormatOption = {
+  format: { type: 'string', short: 'f', default: 'auto' },
+} as const;
+
+export function parseFormat(value: string | undefined): InputFormat {
+  const v = value ?? 'auto';
+  if (v === 'auto' || (FORMATS as readonly string[]).includes(v)) return v as InputFormat;
+  throw new UsageError(`unknown format '${v}': use auto, ${FORMATS.join(', ')}`);
+}
+
+/** The inputs named on the command line; none means stdin. */
+export function inputsOf(positionals: string[]): string[] {
+  return positionals.length === 0 ? ['-'] : positionals;
+}
+
+/** Writes to `path` atomically, or to stdout when it is absent or `-`. */
+export async function writeOutput(path: string | undefined, produce: (sink: OutputSink) => Promise<void>): Promise<void> {
+  if (path === undefined || path === '-') return produce(stdoutSink());
+  return writeFileAtomic(path, produce);
+}
+
+export function warn(message: string): void {
+  process.stderr.write(`flamefold: warning: ${message}\n`);
+}
+
+/** Parses a positive number option such as --width. */
+export function numberOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} needs a number, not '${value}'`);
+  return n;
+}
