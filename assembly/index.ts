@@ -27,7 +27,7 @@ let carry: usize = 0;
 export function init(): void {
   sessionInit();
   lineCacheInit();
-  windowCap = 1 << 20;
+  windowCap = 1 << 16; // grows to the chunk size the caller asks for
   window = allocBytes(windowCap);
 }
 
