@@ -9,6 +9,7 @@ import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } fro
 import { foldedBegin, foldedNext, outBuf } from "./folded";
 import { parseDtrace, finishDtrace, setIncludeOffset } from "./formats/dtrace";
 import { parseFolded, finishFolded } from "./formats/folded";
+import { beginProcstat, parseProcstat, finishProcstat, setByThread } from "./formats/procstat";
 
 // Format codes, as in src/core.ts FORMAT_CODES.
 export const FORMAT_DTRACE: i32 = 1;
@@ -32,9 +33,12 @@ export function init(): void {
 }
 
 export const OPTION_INCLUDE_OFFSET: i32 = 1;
+/** procstat: put `COMM;TDNAME;` above each stack. */
+export const OPTION_BY_THREAD: i32 = 2;
 
 export function setOption(option: i32, value: i32): void {
   if (option == OPTION_INCLUDE_OFFSET) setIncludeOffset(value != 0);
+  else if (option == OPTION_BY_THREAD) setByThread(value != 0);
 }
 
 /** Where the next `size` input bytes go (after the carried partial line). */
@@ -53,6 +57,7 @@ export function beginInput(fmt: i32): void {
   format = fmt;
   carry = 0;
   stackClear();
+  if (fmt == FORMAT_PROCSTAT) beginProcstat();
 }
 
 /** Parses `len` new bytes written at inputBuffer(); keeps the unfinished last line. */
@@ -61,6 +66,7 @@ export function parse(len: usize): void {
   let rest: usize;
   if (format == FORMAT_DTRACE) rest = parseDtrace(window, end);
   else if (format == FORMAT_FOLDED) rest = parseFolded(window, end);
+  else if (format == FORMAT_PROCSTAT) rest = parseProcstat(window, end);
   else throw new Error("unknown format");
   carry = end - rest;
   if (carry > MAX_LINE) {
@@ -74,6 +80,7 @@ export function endInput(): void {
   const end = window + carry;
   if (format == FORMAT_DTRACE) finishDtrace(window, end);
   else if (format == FORMAT_FOLDED) finishFolded(window, end);
+  else if (format == FORMAT_PROCSTAT) finishProcstat(window, end);
   carry = 0;
 }
 

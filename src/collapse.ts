@@ -11,6 +11,8 @@ export interface CollapseOptions {
   format?: InputFormat;
   /** DTrace: keep `+0x1a` offsets on every frame but the leaf. */
   includeOffset?: boolean;
+  /** procstat: put `COMM;TDNAME;` (process and thread name) above each stack. */
+  byThread?: boolean;
   /** Called with each warning (records dropped, empty inputs); they are also kept on the result. */
   onWarning?: (message: string) => void;
 }
@@ -113,6 +115,7 @@ export async function collapse(
   const inputs = Array.isArray(input) ? (input as readonly CollapseInput[]) : [input as CollapseInput];
   const session = new CoreSession();
   if (options.includeOffset) session.setIncludeOffset(true);
+  if (options.byThread) session.setOption('byThread', 1);
   const fed: FedInput[] = [];
   const warnings: string[] = [];
   const warn = (message: string): void => {

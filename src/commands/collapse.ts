@@ -12,6 +12,7 @@ Gzip-compressed input is recognised by its magic bytes.
 Options:
   -f, --format FMT     auto (default), dtrace, pmcstat, procstat, folded
       --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
+      --by-thread      procstat: put COMM;TDNAME; (process and thread name) above each stack
   -o, --output FILE    write to FILE (atomically) instead of stdout
   -h, --help           show this help
 `;
@@ -20,6 +21,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     ...inputFormatOption,
     includeoffset: { type: 'boolean', default: false },
+    'by-thread': { type: 'boolean', default: false },
     output: { type: 'string', short: 'o' },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -30,6 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const result = await collapse(inputsOf(positionals), {
     format: parseFormat(values.format),
     includeOffset: values.includeoffset,
+    byThread: values['by-thread'],
     onWarning: warn,
   });
   await writeOutput(values.output, async (sink) => {

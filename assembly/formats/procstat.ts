@@ -1,0 +1,324 @@
+// FreeBSD `procstat -k` / `-kk` kernel stacks (one snapshot, or many from a
+// sampling loop: the off-CPU flame graph method), and the KSTACK column
+// counted by `sort | uniq -c`.
+//
+//   PID    TID COMM             TDNAME           KSTACK                       <- header, once per snapshot
+//     0 100023 kernel           firmware taskq   mi_switch+0xbe sleepq_wait+0x2c _sleep+0x1f1 ...
+//   "%5d %6d %-Ws %-Ws %-29s"   KSTACK is leaf first, each frame followed by one blank
+//
+//   1212 mi_switch sleepq_catch_signals ... fast_syscall_common   <- `uniq -c`: count, then KSTACK
+//
+// The rules are the corpus contract (../shared/corpus/README.md, "procstat"):
+// W (the COMM and TDNAME width) is 16 on older releases and 19 on current
+// ones; `%-Ws` pads but never truncates, so a longer COMM pushes the rest of
+// the row right. KSTACK is split on blanks, `+0x1a` / `+0` offsets are cut,
+// the frames are reversed (root first), `<running>`-style states stay one
+// frame, and each row counts 1.
+
+import { findNewline, isBlank, isDigit, skipBlanks, lastIndexOf } from "../scan";
+import { hashBytes } from "../hash";
+import { ByteTable } from "../bytetable";
+import { allocBytes, growBytes, freeBytes } from "../memory";
+import { ROOT, childOf } from "../calltree";
+import { frameTable, countLine, ignoreLine, foldedNode } from "../session";
+
+/** `--by-thread`: put `COMM;TDNAME;` above each stack. */
+export let byThread = false;
+export function setByThread(on: bool): void { byThread = on; }
+
+// Per input: the layout, decided by its first header or first telling line.
+const MODE_UNKNOWN: i32 = 0;
+const MODE_TABLE: i32 = 1; // procstat's own rows (with or without headers)
+const MODE_COUNTED: i32 = 2; // `uniq -c` lines: count, then the KSTACK column
+let mode: i32 = MODE_UNKNOWN;
+let headerWidth: i32 = 0; // W from this input's last header; 0 until one is seen
+let rowWidth: i32 = 0; // W inferred from header-less rows; 0 until a row told it
+
+export function beginProcstat(): void {
+  mode = MODE_UNKNOWN;
+  headerWidth = 0;
+  rowWidth = 0;
+}
+
+/** Parses the complete lines of [p, end); returns where the unfinished last line starts. */
+export function parseProcstat(p: usize, end: usize): usize {
+  while (true) {
+    const nl = findNewline(p, end);
+    if (nl == end) return p;
+    procstatLine(p, nl);
+    p = nl + 1;
+  }
+}
+
+/** End of input: the unterminated last line. Rows are self-contained, so nothing else is pending. */
+export function finishProcstat(p: usize, end: usize): void {
+  if (p < end) procstatLine(p, end);
+}
+
+function procstatLine(start: usize, end: usize): void {
+  countLine();
+  end = trimBlanksRight(start, end); // procstat pads KSTACK to 29 columns; CRLF files end in '\r'
+  const p = skipBlanks(start, end);
+  if (p == end) return;
+  if (!isDigit(load<u8>(p))) {
+    if (!headerLine(p, end)) ignoreLine();
+    return;
+  }
+  // "%5d %6d COMM..." (a row) or "count KSTACK" (uniq -c): the second field tells.
+  const firstEnd = skipDigits(p, end);
+  if (firstEnd == end || !isBlank(load<u8>(firstEnd))) { ignoreLine(); return; }
+  const second = skipBlanks(firstEnd, end);
+  const secondEnd = skipDigits(second, end);
+  if (secondEnd > second) { // two numbers: PID and TID
+    if (secondEnd == end || mode == MODE_COUNTED) { ignoreLine(); return; }
+    mode = MODE_TABLE;
+    row(secondEnd + 1, end); // "%6d " TID: COMM starts after exactly one blank
+    return;
+  }
+  if (mode == MODE_TABLE) { ignoreLine(); return; }
+  mode = MODE_COUNTED;
+  foldedNode(stackNode(second, end), parseDigits(p, firstEnd));
+}
+
+// "  PID    TID COMM             TDNAME           KSTACK": W is the distance
+// from COMM to TDNAME less the separating blank. Later snapshots' headers are
+// skipped the same way (and may change W, as in captures concatenated from two
+// releases).
+function headerLine(p: usize, end: usize): bool {
+  if (end - p < 3 || load<u8>(p) != 0x50 || load<u8>(p, 1) != 0x49 || load<u8>(p, 2) != 0x44) return false; // "PID"
+  const comm = find(p, end, 0x4d4d4f43, 4); // "COMM"
+  const tdname = find(p, end, 0x454d414e4454, 6); // "TDNAME"
+  if (comm < 0 || tdname <= comm + 4) return false;
+  headerWidth = <i32>(tdname - comm - 1);
+  mode = MODE_TABLE;
+  ignoreLine();
+  return true;
+}
+
+/** A row from its COMM column (just after "%6d " TID) to its trimmed end. */
+function row(comm: usize, end: usize): void {
+  const w = headerWidth > 0 ? headerWidth : widthOfRow(comm, end);
+  const commEnd = fieldEnd(comm, end, w);
+  if (commEnd >= end) { ignoreLine(); return; }
+  const tdname = commEnd + 1;
+  const tdnameEnd = fieldEnd(tdname, end, w);
+  if (tdnameEnd >= end) { ignoreLine(); return; }
+  const kstack = skipBlanks(tdnameEnd + 1, end);
+  if (kstack == end) { ignoreLine(); return; } // no stack at all: nothing to count
+  const node = byThread
+    ? threadRowNode(comm, commEnd, tdname, tdnameEnd, kstack, end, w)
+    : stackNode(kstack, end);
+  foldedNode(node, 1);
+}
+
+// Without a header W must come from the rows. In a row of width W, COMM ends
+// at W columns (or runs on to the next blank when longer), then one blank,
+// then TDNAME, whose first character is never a blank, W columns and a blank,
+// then KSTACK, whose first character is never a blank either. Reading a
+// 19-column row as 16 columns puts a blank at the start of TDNAME (COMM's
+// padding), or, for a 19-character COMM, a blank at the start of KSTACK
+// (TDNAME's padding); reading a 16-column row as 19 columns lands inside
+// TDNAME or KSTACK text. So usually exactly one width fits, and it is kept
+// for the rows that follow; a row that fits both (a 16-column row whose
+// TDNAME has a blank that lines up) keeps the width already decided, or
+// takes 19 (current releases) while nothing has decided it yet.
+function widthOfRow(comm: usize, end: usize): i32 {
+  if (rowWidth != 0 && fits(comm, end, rowWidth)) return rowWidth;
+  const f19 = fits(comm, end, 19);
+  const f16 = fits(comm, end, 16);
+  if (f19 != f16) {
+    rowWidth = f19 ? 19 : 16;
+    return rowWidth;
+  }
+  return rowWidth != 0 ? rowWidth : 19;
+}
+
+function fits(comm: usize, end: usize, w: i32): bool {
+  const commEnd = fieldEnd(comm, end, w);
+  const tdname = commEnd + 1;
+  if (tdname >= end || isBlank(load<u8>(tdname))) return false;
+  const sep = tdname + <usize>w;
+  return sep + 1 < end && isBlank(load<u8>(sep)) && !isBlank(load<u8>(sep + 1));
+}
+
+// `%-Ws` of a field starting at p: it ends after W columns, or at the next
+// blank when the value was longer than W (printf pads, never truncates).
+// Returns the position of the separating blank (`end` when the line stops first).
+function fieldEnd(p: usize, end: usize, w: i32): usize {
+  let q = p + <usize>w;
+  if (q >= end) return end;
+  while (q < end && !isBlank(load<u8>(q))) q++;
+  return q;
+}
+
+// ---- KSTACK → call-tree node, through caches of raw texts ------------------
+//
+// A thread usually sleeps where it slept in the last snapshot, so most rows
+// repeat a KSTACK text seen before: one hash and one compare find its node.
+
+/** Raw text → the node it folded to. Bounded: past its budget it stops learning. */
+@unmanaged
+class NodeCache {
+  table: ByteTable;
+  nodes: usize; // u32 per table entry
+  cap: u32;
+
+  constructor() {
+    this.table = new ByteTable(12, 1 << 16);
+    this.cap = 1 << 11;
+    this.nodes = allocBytes(<usize>this.cap << 2);
+  }
+
+  /** The node remembered for [p, p+len), or -1. */
+  find(p: usize, len: usize, h: u32): i64 {
+    const e = this.table.find(p, len, h);
+    return e < 0 ? -1 : <i64>load<u32>(this.nodes + (<usize>e << 2));
+  }
+
+  remember(p: usize, len: usize, h: u32, node: u32): void {
+    if (this.table.arenaUsed + len > CACHE_BUDGET) return;
+    const e = this.table.add(p, len, h);
+    if (e >= this.cap) {
+      this.nodes = growBytes(this.nodes, <usize>this.cap << 2, <usize>this.cap << 3);
+      this.cap <<= 1;
+    }
+    store<u32>(this.nodes + (<usize>e << 2), node);
+  }
+}
+
+const CACHE_BUDGET: usize = 64 << 20; // bytes of remembered text per cache
+let stackCache: NodeCache = changetype<NodeCache>(0); // KSTACK text → node below the root
+let rowCache: NodeCache = changetype<NodeCache>(0); // by thread: row text after TID → node
+let rowCacheWidth: i32 = -1;
+
+/** The node of the stack KSTACK [p, end) names, folded from the root. */
+function stackNode(p: usize, end: usize): u32 {
+  if (changetype<usize>(stackCache) == 0) stackCache = new NodeCache();
+  const len = end - p;
+  const h = hashBytes(p, len);
+  const found = stackCache.find(p, len, h);
+  if (found >= 0) return <u32>found;
+  const node = foldStack(ROOT, p, end);
+  stackCache.remember(p, len, h, node);
+  return node;
+}
+
+/** The node of a whole row (COMM, TDNAME, KSTACK) for --by-thread. */
+function threadRowNode(comm: usize, commEnd: usize, tdname: usize, tdnameEnd: usize, kstack: usize, end: usize, w: i32): u32 {
+  // COMM and TDNAME are where W puts them, so the same bytes mean another row under another W.
+  if (rowCacheWidth != w) {
+    rowCache = new NodeCache();
+    rowCacheWidth = w;
+  }
+  const len = end - comm;
+  const h = hashBytes(comm, len);
+  const found = rowCache.find(comm, len, h);
+  if (found >= 0) return <u32>found;
+  let node = childOf(ROOT, nameField(comm, commEnd));
+  node = childOf(node, nameField(tdname, tdnameEnd));
+  node = foldStack(node, kstack, end);
+  rowCache.remember(comm, len, h, node);
+  return node;
+}
+
+// The frames of one KSTACK, collected leaf first as printed.
+let frameIds: usize = 0;
+let frameIdsCap: u32 = 0;
+
+/** Folds KSTACK [p, end) (leaf first, blank separated) below `node`, root first. */
+function foldStack(node: u32, p: usize, end: usize): u32 {
+  let n: u32 = 0;
+  while (true) {
+    p = skipBlanks(p, end);
+    if (p == end) break;
+    let q = p;
+    while (q < end && !isBlank(load<u8>(q))) q++;
+    if (n == frameIdsCap) {
+      const cap: u32 = frameIdsCap == 0 ? 64 : frameIdsCap << 1;
+      frameIds = frameIdsCap == 0 ? allocBytes(<usize>cap << 2) : growBytes(frameIds, <usize>n << 2, <usize>cap << 2);
+      frameIdsCap = cap;
+    }
+    store<u32>(frameIds + (<usize>n << 2), nameField(p, offsetStart(p, q)));
+    n++;
+    p = q;
+  }
+  for (let i = <i32>n - 1; i >= 0; i--) node = childOf(node, load<u32>(frameIds + (<usize>i << 2)));
+  return node;
+}
+
+// One KSTACK word: `func`, `func+0x1a` (-kk), `??+0` (an unresolved symbol:
+// "%s+%#lx" prints offset 0 as `+0`), or a state such as `<running>`. The
+// offset is the last '+' followed by `0x` and hex digits, or by decimal digits
+// (both possibly cut short by the 1024-byte trace buffer). A word that is
+// nothing but an offset keeps its text rather than become an empty frame.
+function offsetStart(p: usize, end: usize): usize {
+  const plus = lastIndexOf(p, end, 0x2b);
+  if (plus <= <isize>p) return end;
+  let q = <usize>plus + 1;
+  if (end - q >= 2 && load<u8>(q) == 0x30 && (load<u8>(q + 1) | 0x20) == 0x78) {
+    q += 2;
+    while (q < end && isHex(load<u8>(q))) q++;
+  } else {
+    while (q < end && isDigit(load<u8>(q))) q++;
+  }
+  return q == end ? <usize>plus : end;
+}
+
+// @ts-ignore: decorator
+@inline function isHex(c: u32): bool {
+  return isDigit(c) || (c | 0x20) - 0x61 < 6;
+}
+
+// Scratch for names holding ';', which would split a folded stack.
+let scratch: usize = 0;
+let scratchCap: usize = 0;
+
+/** Interns [p, end) less trailing blanks (COMM/TDNAME padding), with ';' written as ':'. */
+function nameField(p: usize, end: usize): u32 {
+  end = trimBlanksRight(p, end);
+  const len = end - p;
+  let semi = false;
+  for (let q = p; q < end; q++) if (load<u8>(q) == 0x3b) { semi = true; break; }
+  if (!semi) return frameTable.intern(p, len);
+  if (len > scratchCap) {
+    freeBytes(scratch);
+    scratchCap = len << 1;
+    scratch = allocBytes(scratchCap);
+  }
+  for (let i: usize = 0; i < len; i++) {
+    const b = load<u8>(p + i);
+    store<u8>(scratch + i, b == 0x3b ? 0x3a : b);
+  }
+  return frameTable.intern(scratch, len);
+}
+
+// ---- small scanners ---------------------------------------------------------
+
+function trimBlanksRight(p: usize, end: usize): usize {
+  while (end > p) {
+    const c = load<u8>(end - 1);
+    if (c != 0x20 && c != 0x09 && c != 0x0d) break;
+    end--;
+  }
+  return end;
+}
+
+function skipDigits(p: usize, end: usize): usize {
+  while (p < end && isDigit(load<u8>(p))) p++;
+  return p;
+}
+
+function parseDigits(p: usize, end: usize): f64 {
+  let v: f64 = 0;
+  for (; p < end; p++) v = v * 10 + <f64>(load<u8>(p) - 0x30);
+  return v;
+}
+
+/** Position of the `len`-byte word `word` (little-endian) in [p, end), or -1. */
+function find(p: usize, end: usize, word: u64, len: usize): isize {
+  const mask: u64 = len >= 8 ? <u64>-1 : (<u64>1 << (<u64>len << 3)) - 1;
+  for (let q = p; q + len <= end; q++) {
+    if ((load<u64>(q) & mask) == word) return <isize>q;
+  }
+  return -1;
+}
