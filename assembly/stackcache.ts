@@ -1,55 +1,61 @@
-// The stack cache: a whole record's frame sequence maps to the node it ends
-// at. Captures repeat the same stacks (every printa() snapshot prints them
-// again), so most records are one hash probe and one sequential compare
-// instead of a call-tree lookup per frame. Bounded: past its budget it stops
-// learning new stacks and records fold through the tree as usual.
+// The stack table: a record's whole frame sequence maps to an entry holding
+// its counts. Captures repeat the same stacks (every printa() snapshot prints
+// them again), so a record is one hash probe and one sequential compare, with
+// no call-tree access at all; the entries are folded into the call tree once,
+// when the tree is read (flushStacks). Bounded: past its budget it stops
+// learning new stacks, and their records fold straight through the tree.
 
 import { allocBytes, growBytes } from "./memory";
 import { bytesEqual } from "./hash";
 
 const BUDGET: usize = 64 << 20; // bytes of remembered frame sequences
+export const NO_NODE: u32 = 0xffffffff;
+const ENTRY: usize = 32; // node u32, sequence offset u32, length u32, pad, count f64, count2 f64
 
 let slots: usize = 0; // u64: hash << 32 | (entry + 1)
 let mask: u32 = 0;
-let entries: usize = 0; // per entry: node u32, sequence offset u32, sequence length u32, pad
+let entries: usize = 0;
 let count: u32 = 0;
 let cap: u32 = 0;
 let seqs: usize = 0;
 let seqsUsed: usize = 0;
 let seqsCap: usize = 0;
+/** Counts were added since the last flush. */
+export let stacksPending = false;
 
 export function stackCacheInit(): void {
   mask = (1 << 12) - 1;
   slots = allocBytes((<usize>mask + 1) << 3);
   cap = 1 << 11;
-  entries = allocBytes(<usize>cap << 4);
+  entries = allocBytes(<usize>cap * ENTRY);
   seqsCap = 1 << 16;
   seqs = allocBytes(seqsCap);
   count = 0;
   seqsUsed = 0;
 }
 
-/** The node a sequence of `n` frame ids at `p` (hash `h`) ends at, or -1. */
-export function stackFind(p: usize, n: u32, h: u32): i64 {
+// @ts-ignore: decorator
+@inline function entryAt(e: u32): usize { return entries + <usize>e * ENTRY; }
+
+/** The entry of a sequence of `n` frame ids at `p` (hash `h`), or -1. */
+export function stackFind(p: usize, n: u32, h: u32): i32 {
   let i = h & mask;
   const bytes = <usize>n << 2;
   while (true) {
     const s = load<u64>(slots + (<usize>i << 3));
     if (s == 0) return -1;
     if (<u32>(s >> 32) == h) {
-      const e = entries + (<usize>(<u32>s - 1) << 4);
-      if (load<u32>(e, 8) == n && bytesEqual(seqs + <usize>load<u32>(e, 4), p, bytes)) {
-        return <i64>load<u32>(e);
-      }
+      const e = entryAt(<u32>s - 1);
+      if (load<u32>(e, 8) == n && bytesEqual(seqs + <usize>load<u32>(e, 4), p, bytes)) return <i32>(<u32>s - 1);
     }
     i = (i + 1) & mask;
   }
 }
 
-/** Remembers that the sequence ends at `node`, unless the budget is spent. */
-export function stackRemember(p: usize, n: u32, h: u32, node: u32): void {
+/** A new entry for the sequence, or -1 when the budget is spent. */
+export function stackRemember(p: usize, n: u32, h: u32): i32 {
   const bytes = <usize>n << 2;
-  if (seqsUsed + bytes > BUDGET) return;
+  if (seqsUsed + bytes > BUDGET) return -1;
   if (seqsUsed + bytes > seqsCap) {
     let c = seqsCap << 1;
     while (c < seqsUsed + bytes) c <<= 1;
@@ -57,19 +63,43 @@ export function stackRemember(p: usize, n: u32, h: u32, node: u32): void {
     seqsCap = c;
   }
   if (count == cap) {
-    entries = growBytes(entries, <usize>cap << 4, <usize>cap << 5);
+    entries = growBytes(entries, <usize>cap * ENTRY, <usize>cap * ENTRY * 2);
     cap <<= 1;
   }
   if ((count + 1) << 1 > mask + 1) growSlots();
-  const e = entries + (<usize>count << 4);
-  store<u32>(e, node);
+  const e = entryAt(count);
+  store<u32>(e, NO_NODE);
   store<u32>(e, <u32>seqsUsed, 4);
   store<u32>(e, n, 8);
   memory.copy(seqs + seqsUsed, p, bytes);
   seqsUsed += bytes;
   place(h, count);
   count++;
+  return <i32>(count - 1);
 }
+
+/** Adds to an entry's first or second count. */
+export function stackAdd(entry: i32, n: f64, second: bool): void {
+  const e = entryAt(<u32>entry) + (second ? 24 : 16);
+  store<f64>(e, load<f64>(e) + n);
+  stacksPending = true;
+}
+
+export function stackEntryCount(): u32 { return count; }
+export function stackEntryNode(e: u32): u32 { return load<u32>(entryAt(e)); }
+export function setStackEntryNode(e: u32, node: u32): void { store<u32>(entryAt(e), node); }
+export function stackEntrySeq(e: u32): usize { return seqs + <usize>load<u32>(entryAt(e), 4); }
+export function stackEntryLen(e: u32): u32 { return load<u32>(entryAt(e), 8); }
+
+/** Takes an entry's counts (first, second), leaving zeros. */
+export function takeStackCount(e: u32, second: bool): f64 {
+  const p = entryAt(e) + (second ? 24 : 16);
+  const v = load<f64>(p);
+  store<f64>(p, 0);
+  return v;
+}
+
+export function stacksFlushed(): void { stacksPending = false; }
 
 function place(h: u32, entry: u32): void {
   let i = h & mask;
