@@ -56,7 +56,12 @@ function countStart(start: usize, end: usize): usize {
   return isBlank(c) || c == 0x0d || c == 0x0a || c == 0x0b || c == 0x0c;
 }
 
-/** Decimal text to f64: exact for integers below 2^53 and for short fractions. */
+/**
+ * Decimal text to f64, correctly rounded (as Perl and JS read it). With up to
+ * 15 digits, the digits and the power of ten are exact doubles, so the one
+ * division rounds once; longer numbers (difffolded inputs such as
+ * `14.2343983248722834234`) take the general parser.
+ */
 function parseDecimal(p: usize, end: usize): f64 {
   let neg = false;
   if (load<u8>(p) == 0x2d) { neg = true; p++; }
@@ -64,22 +69,21 @@ function parseDecimal(p: usize, end: usize): f64 {
   let digits = 0;
   let scale = 0;
   let seenDot = false;
-  let big: f64 = 0; // fallback when the mantissa overflows 19 digits
   for (let q = p; q < end; q++) {
     const c = <u32>load<u8>(q);
     if (c == 0x2e) { seenDot = true; continue; }
-    if (digits < 19) {
-      mant = mant * 10 + <u64>(c - 0x30);
-      digits++;
-      if (seenDot) scale++;
-    } else if (!seenDot) {
-      scale--; // ignore further integer digits' precision, keep magnitude
-    }
+    mant = mant * 10 + <u64>(c - 0x30);
+    digits++;
+    if (seenDot) scale++;
   }
-  big = <f64>mant;
   let v: f64;
-  if (scale > 0) v = scale <= 22 ? big / Math.pow(10, <f64>scale) : big * Math.pow(10, <f64>-scale);
-  else v = big * Math.pow(10, <f64>-scale);
+  if (digits <= 15) {
+    let ten: f64 = 1;
+    for (let i = 0; i < scale; i++) ten *= 10; // exact up to 1e22
+    v = <f64>mant / ten;
+  } else {
+    v = parseFloat(String.UTF8.decodeUnsafe(p, end - p));
+  }
   return neg ? -v : v;
 }
 
