@@ -10,6 +10,9 @@ import { foldedBegin, foldedNext, outBuf } from "./folded";
 import { parseDtrace, finishDtrace, setIncludeOffset } from "./formats/dtrace";
 import { parseFolded, finishFolded } from "./formats/folded";
 import { beginProcstat, parseProcstat, finishProcstat, setByThread } from "./formats/procstat";
+import {
+  pmcstatInit, beginPmcstat, parsePmcstat, finishPmcstat, setKernelMarks, setEventFilter, setEventsOnly, matchedSections,
+} from "./formats/pmcstat";
 
 // Format codes, as in src/core.ts FORMAT_CODES.
 export const FORMAT_DTRACE: i32 = 1;
@@ -28,6 +31,7 @@ let carry: usize = 0;
 export function init(): void {
   sessionInit();
   lineCacheInit();
+  pmcstatInit();
   windowCap = 1 << 16; // grows to the chunk size the caller asks for
   window = allocBytes(windowCap);
 }
@@ -35,10 +39,18 @@ export function init(): void {
 export const OPTION_INCLUDE_OFFSET: i32 = 1;
 /** procstat: put `COMM;TDNAME;` above each stack. */
 export const OPTION_BY_THREAD: i32 = 2;
+export const OPTION_KERNEL_MARKS: i32 = 3;
+/** pmcstat: value = length of the event name written at eventBuffer(); -1 = every event. */
+export const OPTION_EVENT: i32 = 4;
+/** pmcstat: read the section headers only (listing the events). */
+export const OPTION_EVENTS_ONLY: i32 = 7;
 
 export function setOption(option: i32, value: i32): void {
   if (option == OPTION_INCLUDE_OFFSET) setIncludeOffset(value != 0);
   else if (option == OPTION_BY_THREAD) setByThread(value != 0);
+  else if (option == OPTION_KERNEL_MARKS) setKernelMarks(value != 0);
+  else if (option == OPTION_EVENT) setEventFilter(value);
+  else if (option == OPTION_EVENTS_ONLY) setEventsOnly(value != 0);
 }
 
 /** Where the next `size` input bytes go (after the carried partial line). */
@@ -57,6 +69,7 @@ export function beginInput(fmt: i32): void {
   format = fmt;
   carry = 0;
   stackClear();
+  if (fmt == FORMAT_PMCSTAT) beginPmcstat();
   if (fmt == FORMAT_PROCSTAT) beginProcstat();
 }
 
@@ -66,6 +79,7 @@ export function parse(len: usize): void {
   let rest: usize;
   if (format == FORMAT_DTRACE) rest = parseDtrace(window, end);
   else if (format == FORMAT_FOLDED) rest = parseFolded(window, end);
+  else if (format == FORMAT_PMCSTAT) rest = parsePmcstat(window, end);
   else if (format == FORMAT_PROCSTAT) rest = parseProcstat(window, end);
   else throw new Error("unknown format");
   carry = end - rest;
@@ -80,6 +94,7 @@ export function endInput(): void {
   const end = window + carry;
   if (format == FORMAT_DTRACE) finishDtrace(window, end);
   else if (format == FORMAT_FOLDED) finishFolded(window, end);
+  else if (format == FORMAT_PMCSTAT) finishPmcstat(window, end);
   else if (format == FORMAT_PROCSTAT) finishProcstat(window, end);
   carry = 0;
 }
@@ -95,6 +110,12 @@ export function statTwoCounts(): bool { return hasSecondCount; }
 export function statFrames(): u32 { return frameTable.count; }
 export function statNodes(): u32 { return nodeCount(); }
 export function statStacks(): u32 { return stackCount(); }
+
+// pmcstat events: the filter's name goes in at eventBuffer(); the events seen come back out.
+export {
+  eventBuffer, eventCount, eventNamePtr, eventNameLen, eventSamples, eventSections,
+} from "./formats/pmcstat";
+export function eventMatchedSections(): u32 { return matchedSections; }
 
 // Folded output
 export { foldedBegin, foldedNext };

@@ -2,6 +2,8 @@
 
 import type { Writable } from 'node:stream';
 import { CoreSession, type CoreTotals, type TreeArrays } from './core.js';
+import { UsageError } from './errors.js';
+import { eventLabel } from './events.js';
 import { feedInput, inputName, type CollapseInput, type FedInput } from './input.js';
 import type { InputFormat } from './formats.js';
 
@@ -13,6 +15,15 @@ export interface CollapseOptions {
   includeOffset?: boolean;
   /** procstat: put `COMM;TDNAME;` (process and thread name) above each stack. */
   byThread?: boolean;
+  /** pmcstat: mark frames of kernel images (under `/boot/`) with `_[k]`, as the Linux collapsers do. */
+  kernelMarks?: boolean;
+  /**
+   * pmcstat: fold only the `@ NAME [N samples]` sections of this event (a string is taken as UTF-8;
+   * pass bytes for names that are not). Naming an event no input has is an error that lists those present.
+   */
+  event?: string | Uint8Array;
+  /** pmcstat: read only the section headers, for `result.events()`; no stacks are folded. */
+  eventsOnly?: boolean;
   /** Called with each warning (records dropped, empty inputs); they are also kept on the result. */
   onWarning?: (message: string) => void;
 }
@@ -35,6 +46,18 @@ export interface CollapseTotals {
   linesIgnored: number;
   /** Records that never got a count (traced stacks, a cut-off last record). */
   recordsDropped: number;
+}
+
+/** A pmcstat event (PMC) of the input, with its sections summed. */
+export interface PmcstatEvent {
+  /** The name as printed, raw bytes. */
+  name: Uint8Array;
+  /** The name with bytes outside printable ASCII (and `\`) written `\xHH`, as `--event` accepts it. */
+  label: string;
+  /** Sum of N over the event's `@ NAME [N samples]` headers. */
+  samples: number;
+  /** Its sections: system-mode PMCs print one per CPU. */
+  sections: number;
 }
 
 /** The result of a collapse: the call tree, readable as folded stacks. */
@@ -69,6 +92,11 @@ export class CollapseResult {
   /** True when the input carried two counts per stack (differential folded input). */
   get twoCounts(): boolean {
     return this.session.totals().twoCounts;
+  }
+
+  /** pmcstat: the events (PMCs) of the inputs in order of first appearance, summed over their sections. */
+  events(): PmcstatEvent[] {
+    return this.session.events().map((e) => ({ ...e, label: eventLabel(e.name) }));
   }
 
   /** Folded text as byte chunks, sorted bytewise by stack. */
@@ -116,7 +144,12 @@ export async function collapse(
   const session = new CoreSession();
   if (options.includeOffset) session.setIncludeOffset(true);
   if (options.byThread) session.setOption('byThread', 1);
+  if (options.kernelMarks) session.setOption('kernelMarks', 1);
+  if (options.eventsOnly) session.setOption('eventsOnly', 1);
+  const event = typeof options.event === 'string' ? new TextEncoder().encode(options.event) : options.event;
+  if (event) session.setEvent(event);
   const fed: FedInput[] = [];
+  const missing: string[] = [];
   const warnings: string[] = [];
   const warn = (message: string): void => {
     warnings.push(message);
@@ -125,12 +158,34 @@ export async function collapse(
   for (const [i, source] of inputs.entries()) {
     const name = inputName(source, i);
     const before = session.totals();
+    const matchedBefore = session.matchedSections();
     const result = await feedInput(session, source, options.format ?? 'auto', name);
     fed.push(result);
     const after = session.totals();
     const dropped = after.droppedRecords - before.droppedRecords;
     if (dropped > 0) warn(`${name}: ${dropped} record${dropped === 1 ? '' : 's'} without a count dropped`);
-    if (after.records === before.records) warn(`${name}: no stacks found`);
+    if (event && !options.eventsOnly && session.matchedSections() === matchedBefore) {
+      // said once all inputs are read: an error when no input has the event, else a warning
+      missing.push(`${name}: no section of event '${eventLabel(event)}'`);
+    } else if (after.records === before.records && !options.eventsOnly) {
+      warn(`${name}: no stacks found`);
+    }
   }
-  return new CollapseResult(session, fed, warnings);
+  const result = new CollapseResult(session, fed, warnings);
+  if (event && !options.eventsOnly) checkEventFound(result, session, event);
+  missing.forEach(warn);
+  return result;
+}
+
+// An --event that selects no section is a mistake worth stopping for: say which events there are.
+function checkEventFound(result: CollapseResult, session: CoreSession, event: Uint8Array): void {
+  if (session.matchedSections() > 0) return;
+  if (!result.inputs.some((i) => i.format === 'pmcstat')) {
+    throw new UsageError('an event can only be selected in pmcstat input');
+  }
+  const present = result.events().map((e) => `${e.label} (${e.samples} samples)`);
+  throw new UsageError(
+    `no section of event '${eventLabel(event)}' in the input; ` +
+      (present.length > 0 ? `events present: ${present.join(', ')}` : 'it has no "@ NAME [N samples]" headers'),
+  );
 }

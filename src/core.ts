@@ -9,7 +9,7 @@ import { instantiateSync } from '@assemblyscript/loader';
 export const FORMAT_CODES = { dtrace: 1, pmcstat: 2, procstat: 3, folded: 4 } as const;
 export type ParsedFormat = keyof typeof FORMAT_CODES;
 
-const OPTION = { includeOffset: 1, byThread: 2, kernelMarks: 3, event: 4 } as const;
+const OPTION = { includeOffset: 1, byThread: 2, kernelMarks: 3, event: 4, eventsOnly: 7 } as const;
 
 /** Size of the reads into wasm memory: large enough to amortise calls, small enough for the cache. */
 export const CHUNK_SIZE = 1 << 20;
@@ -32,6 +32,13 @@ interface CoreExports {
   statFrames(): number;
   statNodes(): number;
   statStacks(): number;
+  eventBuffer(len: number): number;
+  eventCount(): number;
+  eventNamePtr(i: number): number;
+  eventNameLen(i: number): number;
+  eventSamples(i: number): number;
+  eventSections(i: number): number;
+  eventMatchedSections(): number;
   foldedBegin(): number;
   foldedNext(): number;
   foldedBuffer(): number;
@@ -71,6 +78,16 @@ export interface CoreTotals {
   stacks: number;
 }
 
+/** One pmcstat event (PMC) seen in the input: its `@ NAME [N samples]` sections summed. */
+export interface CoreEvent {
+  /** The name as printed: raw bytes (pmcstat prints it unchecked, so it need not be UTF-8). */
+  name: Uint8Array;
+  /** Sum of N over its sections' headers. */
+  samples: number;
+  /** How many sections it had (system-mode PMCs print one per CPU). */
+  sections: number;
+}
+
 /** The call tree as parallel arrays (copied out of wasm memory). Node 0 is the root; parent < child. */
 export interface TreeArrays {
   parent: Uint32Array;
@@ -103,6 +120,33 @@ export class CoreSession {
 
   setOption(name: keyof typeof OPTION, value: number): void {
     this.core.setOption(OPTION[name], value);
+  }
+
+  /** pmcstat: fold only the sections of this event (its name as bytes); null: every event. */
+  setEvent(name: Uint8Array | null): void {
+    if (name === null) {
+      this.core.setOption(OPTION.event, -1);
+      return;
+    }
+    const ptr = this.core.eventBuffer(name.length);
+    new Uint8Array(this.core.memory.buffer, ptr, name.length).set(name);
+    this.core.setOption(OPTION.event, name.length);
+  }
+
+  /** pmcstat: the events seen so far, in order of first appearance. */
+  events(): CoreEvent[] {
+    const c = this.core;
+    const out: CoreEvent[] = [];
+    for (let i = 0; i < c.eventCount(); i++) {
+      const name = new Uint8Array(c.memory.buffer, c.eventNamePtr(i), c.eventNameLen(i)).slice();
+      out.push({ name, samples: c.eventSamples(i), sections: c.eventSections(i) });
+    }
+    return out;
+  }
+
+  /** pmcstat: sections folded under the setEvent() filter so far. */
+  matchedSections(): number {
+    return this.core.eventMatchedSections();
   }
 
   beginInput(format: ParsedFormat): void {

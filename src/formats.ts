@@ -26,7 +26,15 @@ const dtrace: Detector = (lines) => {
   return false;
 };
 
-const DETECTORS: [ParsedFormat, Detector][] = [['dtrace', dtrace]];
+// pmcstat -G: an `@ EVENT [N samples]` section header, or a node line
+// (`07.86%  [854]      __mtx_lock_sleep @ /boot/kernel/kernel`) for an excerpt without one.
+const pmcstat: Detector = (lines) =>
+  lines.some((line) => /^@ .* \[\d+ samples\]$/.test(line) || /^ *\d+\.\d+% {2}\[\d+\] +\S/.test(line));
+
+const DETECTORS: [ParsedFormat, Detector][] = [
+  ['dtrace', dtrace],
+  ['pmcstat', pmcstat],
+];
 
 /** Splits the sample into lines, dropping a last line that may be cut. */
 function sampleLines(head: Uint8Array, complete: boolean): string[] {

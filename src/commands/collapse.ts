@@ -1,6 +1,7 @@
 // `flamefold collapse`: captures in, folded stacks out.
 
 import { collapse } from '../collapse.js';
+import { eventBytes } from '../events.js';
 import { inputFormatOption, inputsOf, parseCommandArgs, parseFormat, warn, writeOutput } from './common.js';
 
 export const help = `Usage: flamefold collapse [options] [FILE...|-]
@@ -12,6 +13,11 @@ Gzip-compressed input is recognised by its magic bytes.
 Options:
   -f, --format FMT     auto (default), dtrace, pmcstat, procstat, folded
       --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
+      --event NAME     pmcstat: fold only the "@ NAME [N samples]" sections of event NAME
+                       (a capture can hold several; \\xHH in NAME stands for one byte)
+      --list-events    pmcstat: print each event with its total samples ("NAME N",
+                       other bytes as \\xHH) instead of folded stacks
+      --kernel-marks   pmcstat: add _[k] to frames of kernel images (under /boot/)
       --by-thread      procstat: put COMM;TDNAME; (process and thread name) above each stack
   -o, --output FILE    write to FILE (atomically) instead of stdout
   -h, --help           show this help
@@ -21,6 +27,9 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     ...inputFormatOption,
     includeoffset: { type: 'boolean', default: false },
+    event: { type: 'string' },
+    'list-events': { type: 'boolean', default: false },
+    'kernel-marks': { type: 'boolean', default: false },
     'by-thread': { type: 'boolean', default: false },
     output: { type: 'string', short: 'o' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -32,9 +41,17 @@ export async function run(argv: string[]): Promise<number> {
   const result = await collapse(inputsOf(positionals), {
     format: parseFormat(values.format),
     includeOffset: values.includeoffset,
+    kernelMarks: values['kernel-marks'],
     byThread: values['by-thread'],
+    ...(values.event !== undefined && { event: eventBytes(values.event) }),
+    eventsOnly: values['list-events'],
     onWarning: warn,
   });
+  if (values['list-events']) {
+    const text = result.events().map((e) => `${e.label} ${e.samples}\n`).join('');
+    await writeOutput(values.output, async (sink) => sink.write(Buffer.from(text)));
+    return 0;
+  }
   await writeOutput(values.output, async (sink) => {
     for (const chunk of result.chunks()) await sink.write(chunk);
   });

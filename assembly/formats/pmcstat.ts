@@ -1,0 +1,298 @@
+// FreeBSD `pmcstat -R log -G out` callgraphs (usr.sbin/pmcstat/pmcpl_callgraph.c):
+//
+//   @ CPU_CLK_UNHALTED.THREAD_P [10867 samples]      <- one section per PMC (per CPU)
+//                                                    <- blank lines close every open node
+//   07.86%  [854]      __mtx_lock_sleep @ /boot/kernel/kernel   <- depth 0: the sampled function
+//    48.95%  [418]       vm_page_alloc               <- depth 1: its caller, and so on
+//     99.76%  [417]        vm_page_grab
+//
+// The text tree is inverted: each top-level entry is a leaf and its children
+// are callers, so a stack is the open path read backwards. A node's count can
+// exceed the sum of its children's (the chain ended there: frame-pointer walk
+// stopped, `-z` depth, unmapped frame); that remainder is a stack of its own,
+// folded when the node closes. Only the open path is held, never the tree.
+//
+// The depth is read from the name column, not the leading blanks (a copy with
+// mangled indentation still comes out right): after `]` pmcstat prints
+// 1 + max(0, 12 - len(" [N] ")) + depth blanks. The image (` @ /path`) is
+// printed only when it changes from the previous printed line, so it is
+// carried along for the kernel marks.
+
+import { findNewline, isDigit, isBlank, skipBlanks, trimCR } from "../scan";
+import { ByteTable } from "../bytetable";
+import { bytesEqual } from "../hash";
+import { allocBytes, growBytes, freeBytes } from "../memory";
+import { frameTable, stackPush, foldLeafFirst, countLine, ignoreLine } from "../session";
+
+// Options
+let kernelMarks = false;
+let filterOn = false; // fold only the sections of one event
+let filterPtr: usize = 0; // its name, written by JS at eventBuffer()
+let filterLen: usize = 0;
+let filterCap: usize = 0;
+let eventsOnly = false; // read the section headers only: no stacks
+
+/** Mark frames of images under /boot/ with `_[k]`, as the Linux collapsers mark kernel frames. */
+export function setKernelMarks(on: bool): void { kernelMarks = on; }
+/** Read only the `@ NAME [N samples]` headers (listing the events); fold nothing. */
+export function setEventsOnly(on: bool): void { eventsOnly = on; }
+
+/** A region of `len` bytes where JS writes the event name that setEventFilter() then selects. */
+export function eventBuffer(len: usize): usize {
+  if (len > filterCap) {
+    freeBytes(filterPtr);
+    filterPtr = allocBytes(len);
+    filterCap = len;
+  }
+  return filterPtr;
+}
+
+/** Folds only sections of the event whose name is the first `len` bytes at eventBuffer(); len < 0: all. */
+export function setEventFilter(len: i32): void {
+  filterOn = len >= 0;
+  filterLen = len >= 0 ? <usize>len : 0;
+}
+
+// The events seen: names interned by first appearance, samples summed over
+// their sections' headers, and how many sections each had.
+let events: ByteTable = changetype<ByteTable>(0);
+let eventSamplesBuf: usize = 0; // f64 per event
+let eventSectionsBuf: usize = 0; // u32 per event
+let eventCap: u32 = 0;
+export let matchedSections: u32 = 0; // sections folded under the filter
+
+export function eventCount(): u32 { return events.count; }
+export function eventNamePtr(i: u32): usize { return events.ptr(i); }
+export function eventNameLen(i: u32): u32 { return events.len(i); }
+export function eventSamples(i: u32): f64 { return load<f64>(eventSamplesBuf + (<usize>i << 3)); }
+export function eventSections(i: u32): u32 { return load<u32>(eventSectionsBuf + (<usize>i << 2)); }
+
+// The open path: level 0 is the sampled function, level d its d-th caller.
+let pathFrames: usize = 0; // u32 frame id per level
+let pathCounts: usize = 0; // f64 per level
+let pathChildSums: usize = 0; // f64 per level: counts of its children so far
+let pathCap: u32 = 0;
+let open: u32 = 0; // levels open
+
+let skipping = false; // inside a section another event's (or before any header, when filtering)
+let kernelImage = false; // the image last printed is under /boot/
+
+// Scratch for frame names that need rewriting (';', kernel mark).
+let scratch: usize = 0;
+let scratchCap: usize = 0;
+
+export function pmcstatInit(): void {
+  events = new ByteTable(6, 1 << 10);
+  eventCap = 32;
+  eventSamplesBuf = allocBytes(<usize>eventCap << 3);
+  eventSectionsBuf = allocBytes(<usize>eventCap << 2);
+  pathCap = 64;
+  pathFrames = allocBytes(<usize>pathCap << 2);
+  pathCounts = allocBytes(<usize>pathCap << 3);
+  pathChildSums = allocBytes(<usize>pathCap << 3);
+  scratchCap = 256;
+  scratch = allocBytes(scratchCap);
+}
+
+/** Start of one input: no section yet (so nothing is folded before a header when filtering). */
+export function beginPmcstat(): void {
+  open = 0;
+  kernelImage = false;
+  skipping = filterOn || eventsOnly;
+}
+
+/** Parses the complete lines of [p, end); returns where the unfinished last line starts. */
+export function parsePmcstat(p: usize, end: usize): usize {
+  while (true) {
+    const nl = findNewline(p, end);
+    if (nl == end) return p;
+    pmcstatLine(p, nl);
+    p = nl + 1;
+  }
+}
+
+/** End of input: the unterminated last line, then every node still open closes. */
+export function finishPmcstat(p: usize, end: usize): void {
+  if (p < end) pmcstatLine(p, end);
+  closeTo(0);
+  beginPmcstat();
+}
+
+function pmcstatLine(start: usize, end: usize): void {
+  countLine();
+  end = trimCR(start, end);
+  if (start == end) { closeTo(0); return; }
+  const c = <u32>load<u8>(start);
+  if (c == 0x40) { headerLine(start, end); return; } // '@'
+  if (skipping) return;
+  if (!nodeLine(start, end)) {
+    if (skipBlanks(start, end) == end) closeTo(0); // a line of blanks is a blank line
+    else ignoreLine();
+  }
+}
+
+// `@ NAME [N samples]`: NAME is printed unchecked (it can be any bytes), so it
+// is whatever lies between "@ " and the last " [".
+function headerLine(start: usize, end: usize): void {
+  const SUFFIX: usize = 9; // " samples]"
+  if (end - start < 2 + 2 + 1 + SUFFIX || load<u8>(start + 1) != 0x20 ||
+      load<u64>(end - SUFFIX) != 0x73656c706d617320 || load<u8>(end - 1) != 0x5d) { // " samples" "]"
+    ignoreLine();
+    return;
+  }
+  let q = end - SUFFIX;
+  let n: f64 = 0;
+  let scale: f64 = 1;
+  while (q > start + 2 && isDigit(load<u8>(q - 1))) {
+    q--;
+    n += <f64>(load<u8>(q) - 0x30) * scale;
+    scale *= 10;
+  }
+  if (q == end - SUFFIX || q < start + 4 || load<u16>(q - 2) != 0x5b20) { ignoreLine(); return; } // " ["
+  closeTo(0);
+  const name = start + 2;
+  const nameLen = q - 2 - name;
+  const e = events.intern(name, nameLen);
+  if (e >= eventCap) {
+    eventSamplesBuf = growBytes(eventSamplesBuf, <usize>eventCap << 3, <usize>eventCap << 4);
+    eventSectionsBuf = growBytes(eventSectionsBuf, <usize>eventCap << 2, <usize>eventCap << 3);
+    eventCap <<= 1;
+  }
+  const sp = eventSamplesBuf + (<usize>e << 3);
+  store<f64>(sp, load<f64>(sp) + n);
+  const cp = eventSectionsBuf + (<usize>e << 2);
+  store<u32>(cp, load<u32>(cp) + 1);
+  if (eventsOnly) { skipping = true; return; }
+  skipping = filterOn && !(nameLen == filterLen && bytesEqual(name, filterPtr, nameLen));
+  if (filterOn && !skipping) matchedSections++;
+}
+
+// One node: ` *\d+\.\d+%  \[\d+\] +NAME( @ IMAGE)?`. Returns false when the
+// line is not one (the caller counts it as ignored).
+function nodeLine(start: usize, end: usize): bool {
+  let q = skipSpaces(start, end);
+  // the percentage: digits '.' digits '%'
+  let d = q;
+  while (q < end && isDigit(load<u8>(q))) q++;
+  if (q == d || q == end || load<u8>(q) != 0x2e) return false;
+  d = ++q;
+  while (q < end && isDigit(load<u8>(q))) q++;
+  if (q == d || q + 4 > end) return false;
+  // "%  [" exactly
+  if (load<u32>(q) != 0x5b202025) return false;
+  q += 4;
+  d = q;
+  let count: f64 = 0;
+  while (q < end) {
+    const b = <u32>load<u8>(q);
+    if (!isDigit(b)) break;
+    count = count * 10 + <f64>(b - 0x30);
+    q++;
+  }
+  const digits = <i32>(q - d);
+  if (digits == 0 || q == end || load<u8>(q) != 0x5d) return false; // ']'
+  q++;
+  const gapStart = q;
+  q = skipSpaces(q, end);
+  const name = q;
+  if (q == gapStart || q == end || isBlank(load<u8>(q))) return false;
+  const depth = <i32>(name - gapStart) - 1 - max<i32>(0, 8 - digits);
+  if (depth < 0) return false;
+  let semicolon = false;
+  while (true) {
+    q = nameStop(q, end);
+    if (q == end || load<u8>(q) != 0x3b) break;
+    semicolon = true;
+    q++;
+  }
+  const nameEnd = q;
+  if (q < end) {
+    // " @ IMAGE" (the image may hold anything, blanks included)
+    if (q + 3 > end || load<u8>(q) != 0x20 || load<u8>(q + 1) != 0x40 || load<u8>(q + 2) != 0x20) return false;
+    kernelImage = q + 9 <= end && load<u32>(q + 3) == 0x6f6f622f && load<u16>(q + 7) == 0x2f74; // "/boot/"
+  } else if (depth == 0) {
+    kernelImage = false; // pmcstat prints the image on every top-level entry; none is known
+  }
+  if (<u32>depth > open) return false; // no parent (lines elided above it)
+  closeTo(<u32>depth);
+  openNode(<u32>depth, frameOf(name, nameEnd - name, semicolon), count);
+  return true;
+}
+
+// The indentation and the gap before the name are the bulk of a deep line's
+// bytes: skip them sixteen at a time. Reading past `end` is safe (the input
+// window carries SLACK bytes) and the result is clamped to it.
+function skipSpaces(p: usize, end: usize): usize {
+  const sp = i8x16.splat(0x20);
+  while (p < end) {
+    const m = ~i8x16.bitmask(i8x16.eq(v128.load(p), sp)) & 0xffff;
+    if (m != 0) return min(p + <usize>ctz<u32>(m), end);
+    p += 16;
+  }
+  return end;
+}
+
+// The first blank or ';' at or after p (or end): where a symbol name stops, or needs rewriting.
+function nameStop(p: usize, end: usize): usize {
+  const sp = i8x16.splat(0x20);
+  const tab = i8x16.splat(0x09);
+  const semi = i8x16.splat(0x3b);
+  while (p < end) {
+    const v = v128.load(p);
+    const m = i8x16.bitmask(v128.or(v128.or(i8x16.eq(v, sp), i8x16.eq(v, tab)), i8x16.eq(v, semi)));
+    if (m != 0) return min(p + <usize>ctz<u32>(m), end);
+    p += 16;
+  }
+  return end;
+}
+
+function frameOf(p: usize, len: usize, semicolon: bool): u32 {
+  const mark = kernelMarks && kernelImage;
+  if (!semicolon && !mark) return frameTable.intern(p, len);
+  if (len + 4 > scratchCap) {
+    scratchCap = len + 64;
+    scratch = growBytes(scratch, 0, scratchCap);
+  }
+  for (let i: usize = 0; i < len; i++) {
+    const b = load<u8>(p + i);
+    store<u8>(scratch + i, b == 0x3b ? 0x3a : b); // ';' would split the folded stack
+  }
+  let n = len;
+  if (mark) {
+    store<u32>(scratch + n, 0x5d6b5b5f); // "_[k]"
+    n += 4;
+  }
+  return frameTable.intern(scratch, n);
+}
+
+function openNode(level: u32, frame: u32, count: f64): void {
+  if (level == pathCap) {
+    pathFrames = growBytes(pathFrames, <usize>pathCap << 2, <usize>pathCap << 3);
+    pathCounts = growBytes(pathCounts, <usize>pathCap << 3, <usize>pathCap << 4);
+    pathChildSums = growBytes(pathChildSums, <usize>pathCap << 3, <usize>pathCap << 4);
+    pathCap <<= 1;
+  }
+  store<u32>(pathFrames + (<usize>level << 2), frame);
+  store<f64>(pathCounts + (<usize>level << 3), count);
+  store<f64>(pathChildSums + (<usize>level << 3), 0);
+  if (level > 0) {
+    const s = pathChildSums + (<usize>(level - 1) << 3);
+    store<f64>(s, load<f64>(s) + count);
+  }
+  open = level + 1;
+}
+
+// Closes the open levels >= `level`, deepest first. A node's samples not
+// accounted for by its children end at that node: the stack from the
+// outermost caller (this level) down to the sampled function (level 0).
+function closeTo(level: u32): void {
+  while (open > level) {
+    const top = open - 1;
+    const rest = load<f64>(pathCounts + (<usize>top << 3)) - load<f64>(pathChildSums + (<usize>top << 3));
+    if (rest > 0) {
+      for (let i: u32 = 0; i <= top; i++) stackPush(load<u32>(pathFrames + (<usize>i << 2)));
+      foldLeafFirst(rest);
+    }
+    open = top;
+  }
+}
