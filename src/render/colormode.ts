@@ -1,0 +1,108 @@
+// Colour modes: how a frame's fill (and the note in its tooltip) is chosen.
+// The SVG writer asks the mode once per frame, in drawing order. Built in are
+// flamegraph.pl's two: palettes, and its differential colouring of two-count
+// input. Other modes (differential and two-metric views) plug in through
+// `SvgOptions.colorMode` with the same interface.
+
+import type { Layout } from './layout.js';
+import type { ResolvedSvgOptions } from './options.js';
+import { fixed } from './numbers.js';
+import { RandomColors, differentialColor, frameColor, separatorColor } from './palette.js';
+
+/** What a colour mode sees of one frame. The object is reused: read it during the call only. */
+export interface FrameInfo {
+  /** Index in the layout's arrays (drawing order). */
+  index: number;
+  /** The name as in the input (annotations such as `_[k]` kept); "" for the root. */
+  name: string;
+  isRoot: boolean;
+  depth: number;
+  /** Width count: the frame's total, and its own (self) part. Two-count input: the second column. */
+  samples: number;
+  self: number;
+  /** Two-count input: the first column's total and self; NaN otherwise. */
+  baseSamples: number;
+  baseSelf: number;
+}
+
+/** A colour mode for one rendering. */
+export interface ColorMode {
+  /** The fill of a frame: any CSS colour (it is XML-escaped when written). */
+  fill(frame: FrameInfo): string;
+  /**
+   * Extra tooltip text, written after "N samples, P%" and a "; " inside the
+   * parentheses (flamegraph.pl's differential "+1.23%"). Avoid parentheses.
+   */
+  note?(frame: FrameInfo): string | undefined;
+  /** Background gradient (top, bottom) when the mode wants its own. */
+  background?: readonly [string, string];
+}
+
+/** Everything a colour mode may look at when it is created. */
+export interface ColorModeContext {
+  layout: Layout;
+  options: ResolvedSvgOptions;
+  /** Decoded names by frame-name id (the layout's `frame` values index this). */
+  names: readonly string[];
+}
+
+export type ColorModeFactory = (context: ColorModeContext) => ColorMode;
+
+/** flamegraph.pl's palettes: `-`/`--` grey, then --cp map, then the palette (name, --hash or --random). */
+export const paletteColorMode: ColorModeFactory = ({ layout, options, names }) => {
+  const { palette, colorSource, paletteMap } = options;
+  const random = new RandomColors();
+  const cache = new Map<string, string>();
+  const waker = palette === 'chain' ? chainWakers(layout, names) : undefined;
+  const colorOf = (name: string): string => {
+    if (colorSource === 'random') return frameColor(palette, 'random', name, random);
+    let c = cache.get(name);
+    if (c === undefined) cache.set(name, (c = frameColor(palette, colorSource, name)));
+    return c;
+  };
+  return {
+    fill(f) {
+      const grey = separatorColor(f.name);
+      if (grey) return grey;
+      // flamegraph.pl --colors chain marks the frames after a "--" separator as wakers ("_[w]").
+      const name = waker?.[f.index] ? `${f.name}_[w]` : f.name;
+      if (paletteMap) {
+        let c = paletteMap.get(name);
+        if (c === undefined) paletteMap.set(name, (c = colorOf(name)));
+        return c;
+      }
+      return colorOf(name);
+    },
+  };
+};
+
+/** flamegraph.pl's differential colouring: red where the second count grew, blue where it shrank, by own samples. */
+export const differentialColorMode: ColorModeFactory = ({ options, layout }) => {
+  const percentOf = (delta: number): string => {
+    const d = options.negate ? -delta : delta;
+    const pct = fixed((100 * d) / (layout.scale * options.factor), 2);
+    return d > 0 ? `+${pct}%` : `${pct}%`;
+  };
+  return {
+    fill(f) {
+      return separatorColor(f.name) ?? differentialColor(f.self - f.baseSelf, layout.maxDelta, options.negate);
+    },
+    note(f) {
+      return percentOf(f.self - f.baseSelf);
+    },
+  };
+};
+
+/** Frames below a "--" separator that is not the first frame of its stack (flamegraph.pl's chain palette). */
+function chainWakers(layout: Layout, names: readonly string[]): Uint8Array {
+  const waker = new Uint8Array(layout.count);
+  const below = new Uint8Array(layout.maxDepth + 2); // below[d]: a frame at depth d is under such a separator
+  for (let i = 0; i < layout.count; i++) {
+    const d = layout.depth[i]!;
+    const f = layout.frame[i]!;
+    const name = d === 0 ? '' : names[f]!;
+    waker[i] = below[d]! && name !== '--' ? 1 : 0;
+    below[d + 1] = below[d]! || (name === '--' && d >= 2) ? 1 : 0;
+  }
+  return waker;
+}

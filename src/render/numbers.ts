@@ -1,0 +1,41 @@
+// Number formatting as flamegraph.pl prints numbers, so frames land on the same
+// pixels and titles carry the same figures: C printf rounding for %.Nf, Perl's
+// %.15g stringification for bare numbers, perlfaq5 thousands separators.
+
+/** `sprintf("%.<digits>f", x)`: like toFixed, but an exact tie rounds to even as C does (0.125 → "0.12"). */
+export function fixed(x: number, digits: number): string {
+  const s = x.toFixed(digits);
+  const scaled = Math.abs(x) * 10 ** digits;
+  const floor = Math.floor(scaled);
+  // A tie of the exact value makes the (exact) product end in .5; anything else is no tie.
+  if (scaled - floor !== 0.5 || floor % 2 === 1 || !isExactTie(Math.abs(x), digits)) return s;
+  // toFixed took the larger neighbour; C takes the even one, which is `floor`.
+  let str = String(floor).padStart(digits + 1, '0');
+  if (digits > 0) str = `${str.slice(0, -digits)}.${str.slice(-digits)}`;
+  return x < 0 ? `-${str}` : str;
+}
+
+/** True when |x| is exactly halfway between two multiples of 10^-digits. */
+function isExactTie(x: number, digits: number): boolean {
+  // toFixed is exact to 100 digits: a tie shows "5" then only zeros.
+  const s = x.toFixed(Math.min(100, digits + 80));
+  const dot = s.indexOf('.');
+  const tail = s.slice(dot + 1 + digits);
+  return /^50*$/.test(tail);
+}
+
+/** A number as Perl prints it without a format (%.15g): `47.5`, `197`. */
+export function perlNumber(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
+  return String(Number(x.toPrecision(15)));
+}
+
+/** Thousands separators on an integer string: "1234567" → "1,234,567". */
+export function withCommas(digits: string): string {
+  const neg = digits.startsWith('-') ? '-' : '';
+  const body = neg ? digits.slice(1) : digits;
+  if (body.length <= 3) return digits;
+  let out = body.slice(0, body.length % 3 || 3);
+  for (let i = out.length; i < body.length; i += 3) out += `,${body.slice(i, i + 3)}`;
+  return neg + out;
+}

@@ -1,0 +1,155 @@
+// SVG options: flamegraph.pl's, with its names and meanings, checked up front.
+// flamegraph.pl paints an unknown palette black and accepts any "#......" as a
+// background; here an unknown or malformed value is a usage error.
+
+import { UsageError } from '../errors.js';
+import { BACKGROUNDS, PALETTES, defaultBackground, type BackgroundName, type Palette } from './palette.js';
+import type { ColorModeFactory } from './colormode.js';
+
+/** Options of an SVG rendering (the API names of flamegraph.pl's options). */
+export interface SvgOptions {
+  /** --title: the heading (default "Flame Graph", "Icicle Graph" with `inverted`, "Flame Chart" with `flameChart`). */
+  title?: string;
+  /** --subtitle: a second heading line. */
+  subtitle?: string;
+  /** --width: image width in pixels (default 1200). */
+  width?: number;
+  /** --height: height of each frame in pixels (default 16). */
+  height?: number;
+  /** --minwidth: omit frames narrower than this many pixels, or a percentage of the total as "N%" (default 0.1). */
+  minWidth?: number | string;
+  /** --fonttype: font family, or a comma-separated list (default "Verdana"). */
+  fontType?: string;
+  /** --fontsize: font size in pixels (default 12). */
+  fontSize?: number;
+  /** --fontwidth: average glyph width relative to the font size, for fitting labels (default 0.59). */
+  fontWidth?: number;
+  /** --countname: what the counts are (default "samples"). */
+  countName?: string;
+  /** --nametype: what the names are, in the details line (default "Function:"). */
+  nameType?: string;
+  /** --colors: palette (default "hot"). */
+  colors?: Palette;
+  /** --bgcolors: background gradient yellow, blue, green or grey, or a flat "#rrggbb" (default from the palette). */
+  bgColors?: BackgroundName | string;
+  /** --hash: colours keyed by flamegraph.pl's name hash. */
+  hash?: boolean;
+  /** --random: random colours (from a fixed seed, so the output stays reproducible). */
+  random?: boolean;
+  /** --cp: a consistent palette: colours are read from and added to this map (name → colour). */
+  paletteMap?: Map<string, string>;
+  /** --reverse: reverse each stack (leaf first) before merging. */
+  reverse?: boolean;
+  /** --inverted: icicle graph (root at the top). */
+  inverted?: boolean;
+  /** --flamechart: stacks in input order, merged only with their neighbours (needs `collapse(…, { keepOrder: true })`). */
+  flameChart?: boolean;
+  /** --negate: switch the differential hues (red ↔ blue). */
+  negate?: boolean;
+  /** --notes: a note embedded in the SVG as a comment. */
+  notes?: string;
+  /** --total: what 100% is, when larger than the sum of the counts. */
+  total?: number;
+  /** --factor: scale the counts shown in tooltips by this factor. */
+  factor?: number;
+  /** How frames are coloured; the default is flamegraph.pl's (palette, or differential for two-count input). */
+  colorMode?: ColorModeFactory;
+}
+
+/** Options with defaults applied and values checked. */
+export interface ResolvedSvgOptions {
+  title: string;
+  subtitle: string;
+  width: number;
+  frameHeight: number;
+  minWidth: { value: number; percent: boolean };
+  fontType: string;
+  fontSize: number;
+  fontWidth: number;
+  countName: string;
+  nameType: string;
+  palette: Palette;
+  background: readonly [string, string];
+  colorSource: 'name' | 'hash' | 'random';
+  paletteMap: Map<string, string> | undefined;
+  reverse: boolean;
+  inverted: boolean;
+  flameChart: boolean;
+  negate: boolean;
+  notes: string;
+  total: number | undefined;
+  factor: number;
+  colorMode: ColorModeFactory | undefined;
+  /** Fixed geometry. */
+  xpad: number;
+  framePad: number;
+  searchColor: string;
+}
+
+const positive = (name: string, v: number | undefined, fallback: number): number => {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new UsageError(`--${name} must be a positive number, not '${String(v)}'`);
+  return v;
+};
+
+/** Parses --minwidth: pixels ("0.5") or a percentage of the total ("1%"). */
+export function parseMinWidth(v: number | string | undefined): { value: number; percent: boolean } {
+  if (v === undefined) return { value: 0.1, percent: false };
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v) || v < 0) throw new UsageError(`--minwidth must be a number of pixels or a percentage, not '${v}'`);
+    return { value: v, percent: false };
+  }
+  const m = /^\s*(\d+(?:\.\d*)?|\.\d+)\s*(%?)\s*$/.exec(v);
+  if (!m) throw new UsageError(`--minwidth must be a number of pixels or a percentage like 0.5%, not '${v}'`);
+  return { value: Number(m[1]), percent: m[2] === '%' };
+}
+
+function parseBackground(v: string | undefined, palette: Palette): readonly [string, string] {
+  const name = v ?? defaultBackground(palette);
+  if (Object.hasOwn(BACKGROUNDS, name)) return BACKGROUNDS[name as BackgroundName];
+  if (/^#[0-9a-fA-F]{6}$/.test(name)) return [name, name];
+  throw new UsageError(`--bgcolors must be yellow, blue, green, grey or #rrggbb, not '${name}'`);
+}
+
+export function parsePalette(v: string | undefined): Palette {
+  if (v === undefined) return 'hot';
+  if ((PALETTES as readonly string[]).includes(v)) return v as Palette;
+  throw new UsageError(`unknown palette '${v}' for --colors: use ${PALETTES.join(', ')}`);
+}
+
+export function resolveSvgOptions(o: SvgOptions = {}): ResolvedSvgOptions {
+  const width = positive('width', o.width, 1200);
+  if (width <= 20) throw new UsageError(`--width must be more than 20 pixels (the padding), not ${width}`);
+  const palette = parsePalette(o.colors);
+  const inverted = o.inverted ?? false;
+  const flameChart = o.flameChart ?? false;
+  const title = o.title !== undefined && o.title !== '' ? o.title : flameChart ? 'Flame Chart' : inverted ? 'Icicle Graph' : 'Flame Graph';
+  const total = o.total === undefined ? undefined : positive('total', o.total, 0);
+  return {
+    title,
+    subtitle: o.subtitle ?? '',
+    width,
+    frameHeight: positive('height', o.height, 16),
+    minWidth: parseMinWidth(o.minWidth),
+    fontType: o.fontType ?? 'Verdana',
+    fontSize: positive('fontsize', o.fontSize, 12),
+    fontWidth: positive('fontwidth', o.fontWidth, 0.59),
+    countName: o.countName ?? 'samples',
+    nameType: o.nameType ?? 'Function:',
+    palette,
+    background: parseBackground(o.bgColors, palette),
+    colorSource: o.hash ? 'hash' : o.random ? 'random' : 'name',
+    paletteMap: o.paletteMap,
+    reverse: o.reverse ?? false,
+    inverted,
+    flameChart,
+    negate: o.negate ?? false,
+    notes: o.notes ?? '',
+    total,
+    factor: positive('factor', o.factor, 1),
+    colorMode: o.colorMode,
+    xpad: 10,
+    framePad: 1,
+    searchColor: 'rgb(230,0,230)',
+  };
+}

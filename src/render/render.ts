@@ -1,0 +1,75 @@
+// Rendering a collapse result (or folded text) to an SVG string or stream:
+// the call tree is laid out, then written in chunks.
+
+import type { Writable } from 'node:stream';
+import { collapse, CollapseResult } from '../collapse.js';
+import { UsageError } from '../errors.js';
+import { layoutTree, type Layout, type LayoutTree } from './layout.js';
+import { reverseTree } from './reverse.js';
+import { flameChartTree } from './flamechart.js';
+import { resolveSvgOptions, type ResolvedSvgOptions, type SvgOptions } from './options.js';
+import { svgChunks } from './svg.js';
+
+/** What can be drawn: a collapse result, or folded stacks as text or bytes ("a;b;c 12" lines). */
+export type RenderSource = CollapseResult | string | Uint8Array;
+
+/** Options of a rendering, plus where its warnings go. */
+export interface RenderOptions extends SvgOptions {
+  /** Called with each warning (a --total below the real total, negative counts). */
+  onWarning?: (message: string) => void;
+}
+
+/** The call tree to lay out, as the options ask: reversed stacks, or a flame chart's runs in input order. */
+export async function treeOf(source: RenderSource, o: ResolvedSvgOptions): Promise<LayoutTree> {
+  if (o.flameChart) {
+    if (source instanceof CollapseResult) {
+      throw new UsageError('a flame chart draws folded stacks in their input order: pass folded text, not a collapse result');
+    }
+    return flameChartTree(typeof source === 'string' ? Buffer.from(source, 'utf8') : source, o.reverse);
+  }
+  const result = source instanceof CollapseResult
+    ? source
+    : await collapse(typeof source === 'string' ? Buffer.from(source, 'utf8') : source, { format: 'folded' });
+  return treeOfResult(result, o);
+}
+
+/** The call tree of a collapse result, reversed when the options ask. */
+export function treeOfResult(result: CollapseResult, o: ResolvedSvgOptions): LayoutTree {
+  const tree: LayoutTree = { ...result.tree(), twoCounts: result.twoCounts };
+  return o.reverse ? reverseTree(tree) : tree;
+}
+
+/** Lays out a tree with the options' minimum width and --total; says what it had to adjust. */
+export function layoutFor(tree: LayoutTree, o: ResolvedSvgOptions, warn?: (message: string) => void): Layout {
+  const layout = layoutTree(tree, { minWidth: o.minWidth, plotWidth: o.width - 2 * o.xpad, total: o.total });
+  if (o.total !== undefined && o.total < layout.samples && o.total / layout.samples > 0.02) {
+    warn?.(`--total ${o.total} is less than the actual total ${layout.samples}, so it is ignored`);
+  }
+  if (layout.negativeStacks > 0) {
+    warn?.(`${layout.negativeStacks} stack${layout.negativeStacks === 1 ? '' : 's'} with a negative count drawn as zero`);
+  }
+  return layout;
+}
+
+/** The SVG of a collapse result, in chunks of about 1 MiB (not for flame charts: they need folded input). */
+export function svgChunksOf(result: CollapseResult, options: RenderOptions = {}): Generator<string> {
+  const o = resolveSvgOptions(options);
+  if (o.flameChart) throw new UsageError('a flame chart draws folded stacks in their input order: use renderSvg with folded text');
+  return svgChunks(layoutFor(treeOfResult(result, o), o, options.onWarning), o);
+}
+
+/** Renders a collapse result or folded text to an SVG string. */
+export async function renderSvg(source: RenderSource, options: RenderOptions = {}): Promise<string> {
+  const o = resolveSvgOptions(options);
+  const layout = layoutFor(await treeOf(source, o), o, options.onWarning);
+  return [...svgChunks(layout, o)].join('');
+}
+
+/** Renders a collapse result or folded text to a writable stream, honouring backpressure. */
+export async function renderSvgTo(source: RenderSource, stream: Writable, options: RenderOptions = {}): Promise<void> {
+  const o = resolveSvgOptions(options);
+  const layout = layoutFor(await treeOf(source, o), o, options.onWarning);
+  for (const chunk of svgChunks(layout, o)) {
+    if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
+  }
+}

@@ -1,0 +1,217 @@
+// The SVG writer: a laid-out graph to SVG text, produced in chunks of about
+// 1 MiB so it can stream. The drawing follows flamegraph.pl's (same canvas,
+// paddings, pixel rounding, titles "name (N samples, P%)", element ids), so
+// frames land where flamegraph.pl puts them; every name and option is escaped
+// for where it goes, and the output depends on nothing but its input.
+
+import { ROOT_FRAME, type Layout } from './layout.js';
+import type { ResolvedSvgOptions } from './options.js';
+import { differentialColorMode, paletteColorMode, type ColorMode, type FrameInfo } from './colormode.js';
+import { fixed, perlNumber, withCommas } from './numbers.js';
+import { cssFontFamily, scriptJson, xmlAttr, xmlComment, xmlText } from './escape.js';
+import { viewerSource, type ViewerConfig } from './viewer.js';
+
+/** Namespace of the exact sample geometry carried by each frame (fg:x start, fg:w width, in samples). */
+export const FRAME_NS = 'urn:x-flamefold:frame';
+
+const CHUNK = 1 << 20;
+const decoder = new TextDecoder('utf-8');
+
+/** Display names: flamegraph.pl strips a trailing `_[k]`-style annotation from titles and labels. */
+export function stripAnnotation(name: string): string {
+  return name.replace(/_\[[kwij]\]$/, '');
+}
+
+interface Geometry {
+  height: number;
+  plotWidth: number;
+  perSample: number;
+  y1: (depth: number) => number;
+  y2: (depth: number) => number;
+}
+
+function geometry(layout: Layout, o: ResolvedSvgOptions): Geometry {
+  const ypad1 = o.fontSize * 3; // top: title
+  const ypad2 = o.fontSize * 2 + 10; // bottom: details line
+  const ypad3 = o.subtitle !== '' ? o.fontSize * 2 : 0; // subtitle
+  const height = (layout.maxDepth + 1) * o.frameHeight + ypad1 + ypad2 + ypad3;
+  const plotWidth = o.width - 2 * o.xpad;
+  const fh = o.frameHeight;
+  // Icicles start below the subtitle too (flamegraph.pl draws the root over it).
+  const top = ypad1 + ypad3;
+  return {
+    height,
+    plotWidth,
+    perSample: layout.scale > 0 ? plotWidth / layout.scale : 0,
+    y1: o.inverted ? (d) => top + d * fh : (d) => height - ypad2 - (d + 1) * fh + o.framePad,
+    y2: o.inverted ? (d) => top + (d + 1) * fh - o.framePad : (d) => height - ypad2 - d * fh,
+  };
+}
+
+/** The SVG of a laid-out graph, in chunks. */
+export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<string> {
+  if (layout.samples <= 0) {
+    yield emptySvg(o);
+    return;
+  }
+  const names = layout.names.map((b) => decoder.decode(b));
+  const g = geometry(layout, o);
+  const factory = o.colorMode ?? (layout.twoCounts ? differentialColorMode : paletteColorMode);
+  const mode = factory({ layout, options: o, names });
+  yield header(o, g, mode);
+  let buf = '';
+  for (const piece of frameElements(layout, o, g, mode, names)) {
+    buf += piece;
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = '';
+    }
+  }
+  yield buf + footer(o, g);
+}
+
+function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
+  const w = o.width;
+  const h = g.height;
+  const [bg1, bg2] = mode.background ?? o.background;
+  const fs = perlNumber(o.fontSize);
+  const lines = [
+    '<?xml version="1.0" standalone="no"?>',
+    '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">',
+    `<svg version="1.1" width="${perlNumber(w)}" height="${perlNumber(h)}" viewBox="0 0 ${perlNumber(w)} ${perlNumber(h)}" ` +
+      `xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:fg="${FRAME_NS}">`,
+    '<!-- Flame graph drawn by flamefold: click a frame to zoom, Ctrl-F to search. Layout and colours as flamegraph.pl (github.com/brendangregg/FlameGraph). -->',
+  ];
+  if (o.notes !== '') lines.push(`<!-- NOTES: ${xmlComment(o.notes)} -->`);
+  lines.push(
+    '<defs>',
+    '\t<linearGradient id="background" y1="0" y2="1" x1="0" x2="0">',
+    `\t\t<stop stop-color="${xmlAttr(bg1)}" offset="5%"/>`,
+    `\t\t<stop stop-color="${xmlAttr(bg2)}" offset="95%"/>`,
+    '\t</linearGradient>',
+    '</defs>',
+    '<style type="text/css">',
+    `\ttext { font-family:${cssFontFamily(o.fontType)}; font-size:${fs}px; fill:rgb(0,0,0); }`,
+    `\t#title { text-anchor:middle; font-size:${perlNumber(o.fontSize + 5)}px; }`,
+    '\t#subtitle { text-anchor:middle; fill:rgb(160,160,160); }',
+    '\t#search, #ignorecase { opacity:0.1; cursor:pointer; }',
+    '\t#search:hover, #search.show, #ignorecase:hover, #ignorecase.show { opacity:1; }',
+    '\t#unzoom { cursor:pointer; }',
+    '\t#frames > *:hover { stroke:black; stroke-width:0.5; cursor:pointer; }',
+    '\t.hide { display:none; }',
+    '\t.parent { opacity:0.5; }',
+    '</style>',
+    `<rect x="0.0" y="0" width="${fixed(w, 1)}" height="${fixed(h, 1)}" fill="url(#background)"/>`,
+    `<text id="title" x="${fixed(Math.trunc(w / 2), 2)}" y="${perlNumber(o.fontSize * 2)}">${xmlText(o.title)}</text>`,
+  );
+  if (o.subtitle !== '') {
+    lines.push(`<text id="subtitle" x="${fixed(Math.trunc(w / 2), 2)}" y="${perlNumber(o.fontSize * 4)}">${xmlText(o.subtitle)}</text>`);
+  }
+  const bottom = perlNumber(h - (o.fontSize * 2 + 10) / 2);
+  lines.push(
+    `<text id="details" x="${fixed(o.xpad, 2)}" y="${bottom}"> </text>`,
+    `<text id="unzoom" x="${fixed(o.xpad, 2)}" y="${perlNumber(o.fontSize * 2)}" class="hide">Reset Zoom</text>`,
+    `<text id="search" x="${fixed(w - o.xpad - 100, 2)}" y="${perlNumber(o.fontSize * 2)}">Search</text>`,
+    `<text id="ignorecase" x="${fixed(w - o.xpad - 16, 2)}" y="${perlNumber(o.fontSize * 2)}">ic</text>`,
+    `<text id="matched" x="${fixed(w - o.xpad - 100, 2)}" y="${bottom}" class="hide"> </text>`,
+    '<g id="frames">',
+  );
+  return lines.join('\n') + '\n';
+}
+
+function* frameElements(layout: Layout, o: ResolvedSvgOptions, g: Geometry, mode: ColorMode, names: string[]): Generator<string> {
+  const { xpad, factor, fontSize, fontWidth } = o;
+  const countName = xmlText(o.countName);
+  const total = layout.scale * factor;
+  const glyph = fontSize * fontWidth;
+  // Per frame name: the escaped title text, and the display name for labels.
+  const shown = new Array<string | undefined>(names.length);
+  const escaped = new Array<string | undefined>(names.length);
+  // Per depth: the y attributes and the label's baseline.
+  const rows = Array.from({ length: layout.maxDepth + 1 }, (_, d) => `y="${perlNumber(g.y1(d))}" width="`);
+  const heightAttr = fixed(g.y2(0) - g.y1(0), 1);
+  const labelY = Array.from({ length: layout.maxDepth + 1 }, (_, d) => perlNumber(3 + (g.y1(d) + g.y2(d)) / 2));
+  const info: FrameInfo = { index: 0, name: '', isRoot: false, depth: 0, samples: 0, self: 0, baseSamples: NaN, baseSelf: NaN };
+  const base = layout.base;
+
+  for (let i = 0; i < layout.count; i++) {
+    const f = layout.frame[i]!;
+    const depth = layout.depth[i]!;
+    const isRoot = f === ROOT_FRAME;
+    const start = layout.start[i]!;
+    // flamegraph.pl draws the root across the whole width, --total included.
+    const value = isRoot ? layout.scale : layout.value[i]!;
+    const x1 = xpad + start * g.perSample;
+    const x2 = xpad + (start + value) * g.perSample;
+    const x1s = fixed(x1, 1);
+    const x2s = fixed(x2, 1);
+    const widthAttr = fixed(Number(x2s) - Number(x1s), 1);
+
+    const name = isRoot ? '' : names[f]!;
+    info.index = i;
+    info.name = name;
+    info.isRoot = isRoot;
+    info.depth = depth;
+    info.samples = layout.value[i]!;
+    info.self = layout.self[i]!;
+    info.baseSamples = base ? base.value[i]! : NaN;
+    info.baseSelf = base ? base.self[i]! : NaN;
+    const fill = xmlAttr(mode.fill(info));
+
+    const samplesText = fixed(value * factor, 0);
+    let title: string;
+    let display: string;
+    if (isRoot) {
+      title = `all (${withCommas(samplesText)} ${countName}, 100%)`;
+      display = 'all';
+    } else {
+      display = shown[f] ??= stripAnnotation(name);
+      const pct = fixed((100 * Number(samplesText)) / total, 2);
+      const note = mode.note?.(info);
+      title = `${(escaped[f] ??= xmlText(display))} (${withCommas(samplesText)} ${countName}, ${pct}%${note ? `; ${xmlText(note)}` : ''})`;
+    }
+
+    let text = '';
+    const fit = Math.trunc((x2 - x1) / glyph);
+    if (fit >= 3) text = `<text x="${fixed(x1 + 3, 2)}" y="${labelY[depth]}">${xmlText(fitLabel(display, fit))}</text>`;
+    yield `<g><title>${title}</title><rect x="${x1s}" ${rows[depth]}${widthAttr}" height="${heightAttr}" fill="${fill}" rx="2" ry="2" fg:x="${start}" fg:w="${layout.value[i]!}"/>${text}</g>\n`;
+  }
+}
+
+/** flamegraph.pl's label: the first `fit` characters, the last two replaced by ".." when cut. */
+function fitLabel(name: string, fit: number): string {
+  // Characters, not UTF-16 units, as Perl counts them.
+  if (name.length <= fit && !/[\ud800-\udfff]/.test(name)) return name;
+  const chars = Array.from(name);
+  if (chars.length <= fit) return name;
+  return chars.slice(0, fit - 2).join('') + '..';
+}
+
+function footer(o: ResolvedSvgOptions, g: Geometry): string {
+  const config: ViewerConfig = {
+    ns: FRAME_NS,
+    nameType: o.nameType,
+    countName: o.countName,
+    fontSize: o.fontSize,
+    fontWidth: o.fontWidth,
+    xpad: o.xpad,
+    plotWidth: g.plotWidth,
+    yBase: g.y1(0),
+    yStep: o.inverted ? o.frameHeight : -o.frameHeight,
+    searchColor: o.searchColor,
+  };
+  return `</g>\n<script type="text/ecmascript"><![CDATA[\n${viewerSource(config, scriptJson)}\n]]></script>\n</svg>\n`;
+}
+
+/** What flamegraph.pl draws for input without samples: a canvas with a message. */
+function emptySvg(o: ResolvedSvgOptions): string {
+  const h = o.fontSize * 5;
+  return [
+    '<?xml version="1.0" standalone="no"?>',
+    '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">',
+    `<svg version="1.1" width="${perlNumber(o.width)}" height="${perlNumber(h)}" viewBox="0 0 ${perlNumber(o.width)} ${perlNumber(h)}" xmlns="http://www.w3.org/2000/svg">`,
+    `<text x="${fixed(Math.trunc(o.width / 2), 2)}" y="${perlNumber(o.fontSize * 2)}" text-anchor="middle" font-family="${xmlAttr(o.fontType)}" font-size="${perlNumber(o.fontSize + 2)}">ERROR: No stack counts found</text>`,
+    '</svg>',
+    '',
+  ].join('\n');
+}
