@@ -208,6 +208,16 @@ describe('awkward input', () => {
     expect(result.totals.linesIgnored).toBe(1 + 4); // the header and the 4 non-blank junk lines
   });
 
+  it('"count KSTACK" lines count only until the input shows procstat rows', async () => {
+    const rows = read('valgrind-189-procstat-kk-a.txt').toString('latin1');
+    const want = read('valgrind-189-procstat-kk-a.expected.folded').toString();
+    // after a row, such a line is noise (a prompt, a log line)
+    expect(await fold(Buffer.from(`${rows}3 mi_switch fork_exit \n`, 'latin1'))).toBe(want);
+    // before any row it is a uniq -c line, and the rows after it are still read
+    const got = await fold(Buffer.from(`2 mi_switch fork_exit \n${rows}`, 'latin1'));
+    expect(got).toBe(mergeFolded(want, 'fork_exit;mi_switch 2\n'));
+  });
+
   it('pure garbage folds to nothing, with a warning', async () => {
     const junk = Buffer.from('hello world\n\u0001\u0002\u0003 binary-ish\nlast line without newline', 'latin1');
     const result = await collapse(junk, { format: 'procstat' });

@@ -14,6 +14,13 @@
 // the row right. KSTACK is split on blanks, `+0x1a` / `+0` offsets are cut,
 // the frames are reversed (root first), `<running>`-style states stay one
 // frame, and each row counts 1.
+//
+// Where the contract is silent: PID and TID are read as numbers, not columns
+// (a 7-digit TID also pushes the row right); TDNAME runs on like COMM when a
+// value is longer than W; COMM and TDNAME lose their padding, and ';' in any
+// name becomes ':' (it would split the folded stack); a row with no KSTACK is
+// ignored; headers may change W mid-input (captures concatenated from two
+// releases); without a header W comes from the rows (widthOfRow).
 
 import { findNewline, isBlank, isDigit, skipBlanks, lastIndexOf } from "../scan";
 import { hashBytes } from "../hash";
@@ -26,16 +33,15 @@ import { frameTable, countLine, ignoreLine, foldedNode } from "../session";
 export let byThread = false;
 export function setByThread(on: bool): void { byThread = on; }
 
-// Per input: the layout, decided by its first header or first telling line.
-const MODE_UNKNOWN: i32 = 0;
-const MODE_TABLE: i32 = 1; // procstat's own rows (with or without headers)
-const MODE_COUNTED: i32 = 2; // `uniq -c` lines: count, then the KSTACK column
-let mode: i32 = MODE_UNKNOWN;
+// Per input. Once a header or a row has been seen, the input is procstat's own
+// table and a "count KSTACK" line in it is noise (a prompt, a log line), not a
+// `uniq -c` line.
+let sawTable = false;
 let headerWidth: i32 = 0; // W from this input's last header; 0 until one is seen
 let rowWidth: i32 = 0; // W inferred from header-less rows; 0 until a row told it
 
 export function beginProcstat(): void {
-  mode = MODE_UNKNOWN;
+  sawTable = false;
   headerWidth = 0;
   rowWidth = 0;
 }
@@ -70,13 +76,14 @@ function procstatLine(start: usize, end: usize): void {
   const second = skipBlanks(firstEnd, end);
   const secondEnd = skipDigits(second, end);
   if (secondEnd > second) { // two numbers: PID and TID
-    if (secondEnd == end || mode == MODE_COUNTED) { ignoreLine(); return; }
-    mode = MODE_TABLE;
+    if (secondEnd == end) { ignoreLine(); return; }
+    sawTable = true;
     row(secondEnd + 1, end); // "%6d " TID: COMM starts after exactly one blank
     return;
   }
-  if (mode == MODE_TABLE) { ignoreLine(); return; }
-  mode = MODE_COUNTED;
+  if (sawTable) { ignoreLine(); return; }
+  // `uniq -c` of the KSTACK column: there are no thread names, so --by-thread
+  // has nothing to put above these stacks.
   foldedNode(stackNode(second, end), parseDigits(p, firstEnd));
 }
 
@@ -90,7 +97,7 @@ function headerLine(p: usize, end: usize): bool {
   const tdname = find(p, end, 0x454d414e4454, 6); // "TDNAME"
   if (comm < 0 || tdname <= comm + 4) return false;
   headerWidth = <i32>(tdname - comm - 1);
-  mode = MODE_TABLE;
+  sawTable = true;
   ignoreLine();
   return true;
 }
