@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `flamefold` command: a thin layer of argument parsing over the API.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { InputError, UsageError } from './errors.js';
 
 interface Command {
@@ -11,12 +11,15 @@ interface Command {
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   collapse: () => import('./commands/collapse.js'),
+  svg: () => import('./commands/svg.js'),
 };
 
 const usage = `Usage: flamefold <command> [options] [FILE...]
+       flamefold CAPTURE... [options] -o out.svg   (draw captures as a flame graph)
 
 Commands:
   collapse   fold captures (DTrace, pmcstat, procstat, folded) into folded stacks
+  svg        draw folded stacks as an interactive SVG flame graph
 
 Run "flamefold <command> --help" for a command's options.
 Options: -h, --help  this help;  -V, --version  the version.
@@ -40,8 +43,11 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const load = COMMANDS[first];
-    if (!load) throw new UsageError(`unknown command '${first}'`);
-    return await (await load()).run(rest);
+    if (load) return await (await load()).run(rest);
+    // Not a command: the arguments are captures to draw (`flamefold cap.txt -o out.svg`),
+    // unless the first is a bare word that names no file, which is more likely a mistyped command.
+    if (/^[a-z][a-z-]*$/.test(first) && !existsSync(first)) throw new UsageError(`unknown command '${first}'`);
+    return await (await import('./commands/svg.js')).runCaptures(argv);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`flamefold: ${err.message}\nRun "flamefold --help" for usage.\n`);
