@@ -113,7 +113,7 @@ export function statStacks(): u32 { return stackCount(); }
 
 // pmcstat events: the filter's name goes in at eventBuffer(); the events seen come back out.
 export {
-  eventBuffer, eventCount, eventNamePtr, eventNameLen, eventSamples, eventSections,
+  eventBuffer, eventCount, eventNamePtr, eventNameLen, eventSamples, eventSections, eventAdd, eventMatchedAdd,
 } from "./formats/pmcstat";
 export function eventMatchedSections(): u32 { return matchedSections; }
 

@@ -39,6 +39,8 @@ interface CoreExports {
   eventSamples(i: number): number;
   eventSections(i: number): number;
   eventMatchedSections(): number;
+  eventAdd(len: number, samples: number, sections: number): void;
+  eventMatchedAdd(n: number): void;
   foldedBegin(): number;
   foldedNext(): number;
   foldedBuffer(): number;
@@ -147,6 +149,16 @@ export class CoreSession {
   /** pmcstat: sections folded under the setEvent() filter so far. */
   matchedSections(): number {
     return this.core.eventMatchedSections();
+  }
+
+  /** pmcstat: adds another session's events() and matchedSections() (a worker's part of a file) to this one's. */
+  mergeEvents(events: readonly CoreEvent[], matchedSections: number): void {
+    const c = this.core;
+    for (const e of events) {
+      new Uint8Array(c.memory.buffer, c.eventBuffer(e.name.length), e.name.length).set(e.name);
+      c.eventAdd(e.name.length, e.samples, e.sections);
+    }
+    c.eventMatchedAdd(matchedSections);
   }
 
   beginInput(format: ParsedFormat): void {

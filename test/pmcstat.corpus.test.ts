@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collapse } from '../src/index.js';
+import { CoreSession } from '../src/core.js';
 import { CORPUS, casesWith } from './corpus.js';
 
 const dir = join(CORPUS, 'pmcstat');
@@ -90,6 +91,28 @@ describe('pmcstat events', () => {
     expect(result.text()).toBe(
       expected('brendangregg-cpi-blog-excerpt').split('\n').filter((l) => l.endsWith('sf_buf_mext 97') || l.endsWith('sf_buf_mext 116')).join('\n') + '\n',
     );
+  });
+
+  it('mergeEvents: the events of a session that read part of a file add up (as a parallel worker\'s do)', () => {
+    const text = readFileSync(inputOf('inferno-pr214-dd'));
+    const cut = text.indexOf('@ CLOCK.HARD [251 samples]');
+    const whole = new CoreSession();
+    whole.setEvent(Buffer.from('CLOCK.HARD'));
+    whole.beginInput('pmcstat');
+    whole.write(text);
+    whole.endInput();
+    const [a, b] = [new CoreSession(), new CoreSession()];
+    for (const [s, part] of [[a, text.subarray(0, cut)], [b, text.subarray(cut)]] as const) {
+      s.setEvent(Buffer.from('CLOCK.HARD'));
+      s.beginInput('pmcstat');
+      s.write(part);
+      s.endInput();
+    }
+    expect(b.events().length).toBe(2);
+    a.mergeEvents(b.events(), b.matchedSections());
+    expect(a.events()).toEqual(whole.events());
+    expect(a.matchedSections()).toBe(3);
+    expect(whole.matchedSections()).toBe(3);
   });
 
   it('an unknown event is an error listing the events present', async () => {

@@ -27,9 +27,11 @@ import { frameTable, stackPush, foldLeafFirst, countLine, ignoreLine } from "../
 // Options
 let kernelMarks = false;
 let filterOn = false; // fold only the sections of one event
-let filterPtr: usize = 0; // its name, written by JS at eventBuffer()
+let filterPtr: usize = 0; // its name
 let filterLen: usize = 0;
 let filterCap: usize = 0;
+let inPtr: usize = 0; // where JS writes an event name (eventBuffer)
+let inCap: usize = 0;
 let eventsOnly = false; // read the section headers only: no stacks
 
 /** Mark frames of images under /boot/ with `_[k]`, as the Linux collapsers mark kernel frames. */
@@ -37,21 +39,38 @@ export function setKernelMarks(on: bool): void { kernelMarks = on; }
 /** Read only the `@ NAME [N samples]` headers (listing the events); fold nothing. */
 export function setEventsOnly(on: bool): void { eventsOnly = on; }
 
-/** A region of `len` bytes where JS writes the event name that setEventFilter() then selects. */
+/** A region of `len` bytes where JS writes an event name, for setEventFilter() or eventAdd(). */
 export function eventBuffer(len: usize): usize {
-  if (len > filterCap) {
-    freeBytes(filterPtr);
-    filterPtr = allocBytes(len);
-    filterCap = len;
+  if (len > inCap) {
+    freeBytes(inPtr);
+    inPtr = allocBytes(len);
+    inCap = len;
   }
-  return filterPtr;
+  return inPtr;
 }
 
 /** Folds only sections of the event whose name is the first `len` bytes at eventBuffer(); len < 0: all. */
 export function setEventFilter(len: i32): void {
   filterOn = len >= 0;
   filterLen = len >= 0 ? <usize>len : 0;
+  if (filterLen > filterCap) {
+    freeBytes(filterPtr);
+    filterPtr = allocBytes(filterLen);
+    filterCap = filterLen;
+  }
+  if (filterLen > 0) memory.copy(filterPtr, inPtr, filterLen);
 }
+
+/**
+ * Adds to the event whose name is the first `len` bytes at eventBuffer(): how
+ * another session (a worker that parsed part of the file) merges its events in.
+ */
+export function eventAdd(len: usize, samples: f64, sections: u32): void {
+  countSection(events.intern(inPtr, len), samples, sections);
+}
+
+/** Adds sections folded under the filter by another session. */
+export function eventMatchedAdd(n: u32): void { matchedSections += n; }
 
 // The events seen: names interned by first appearance, samples summed over
 // their sections' headers, and how many sections each had.
@@ -152,19 +171,22 @@ function headerLine(start: usize, end: usize): void {
   closeTo(0);
   const name = start + 2;
   const nameLen = q - 2 - name;
-  const e = events.intern(name, nameLen);
+  countSection(events.intern(name, nameLen), n, 1);
+  if (eventsOnly) { skipping = true; return; }
+  skipping = filterOn && !(nameLen == filterLen && bytesEqual(name, filterPtr, nameLen));
+  if (filterOn && !skipping) matchedSections++;
+}
+
+function countSection(e: u32, samples: f64, sections: u32): void {
   if (e >= eventCap) {
     eventSamplesBuf = growBytes(eventSamplesBuf, <usize>eventCap << 3, <usize>eventCap << 4);
     eventSectionsBuf = growBytes(eventSectionsBuf, <usize>eventCap << 2, <usize>eventCap << 3);
     eventCap <<= 1;
   }
   const sp = eventSamplesBuf + (<usize>e << 3);
-  store<f64>(sp, load<f64>(sp) + n);
+  store<f64>(sp, load<f64>(sp) + samples);
   const cp = eventSectionsBuf + (<usize>e << 2);
-  store<u32>(cp, load<u32>(cp) + 1);
-  if (eventsOnly) { skipping = true; return; }
-  skipping = filterOn && !(nameLen == filterLen && bytesEqual(name, filterPtr, nameLen));
-  if (filterOn && !skipping) matchedSections++;
+  store<u32>(cp, load<u32>(cp) + sections);
 }
 
 // One node: ` *\d+\.\d+%  \[\d+\] +NAME( @ IMAGE)?`. Returns false when the
