@@ -40,6 +40,20 @@ const dtrace: Detector = (lines) => {
 const pmcstat: Detector = (lines) =>
   lines.some((line) => /^@ .* \[\d+ samples\]$/.test(line) || /^ *\d+\.\d+% {2}\[\d+\] +\S/.test(line));
 
+// Folded stacks: most lines (blank and `#` comment lines aside) end in one or two
+// blank-separated counts; a few bad lines must not hide the format, so the parser
+// can name them. Tried last: the capture formats' count lines look alike.
+const folded: Detector = (lines) => {
+  let stacks = 0;
+  let others = 0;
+  for (const line of lines) {
+    if (line === '' || line.startsWith('#')) continue;
+    if (/\s-?\d+(?:\.\d*)?$/.test(line)) stacks++;
+    else others++;
+  }
+  return stacks > others;
+};
+
 // procstat -k/-kk: its header, rows ("%5d %6d " PID and TID, then COMM and
 // TDNAME in 16 or 19 columns, then KSTACK; see assembly/formats/procstat.ts),
 // or `uniq -c` lines of the KSTACK column (a count, then blank-separated
@@ -76,6 +90,7 @@ const DETECTORS: [ParsedFormat, Detector][] = [
   ['dtrace', dtrace],
   ['pmcstat', pmcstat],
   ['procstat', procstat],
+  ['folded', folded], // keep last
 ];
 
 /** Splits the sample into lines, dropping a last line that may be cut. */
