@@ -77,6 +77,23 @@ export function addSelf2(node: u32, n: f64): void {
   if (selfs2 == 0) selfs2 = allocBytes(<usize>cap << 3); // only two-count input needs it
   const p = selfs2 + (<usize>node << 3);
   store<f64>(p, load<f64>(p) + n);
+  const e = ends + <usize>node;
+  if (load<u8>(e) == 0) { // a stack only the second profile has (diff's AFTER)
+    store<u8>(e, 1);
+    stacks++;
+  }
+}
+
+/** Replaces every stack's first count c by trunc(c * num / den) (difffolded.pl -n); returns their new sum. */
+export function scaleSelf(num: f64, den: f64): f64 {
+  let sum: f64 = 0;
+  for (let node: u32 = 0; node < count; node++) {
+    const p = selfs + (<usize>node << 3);
+    const v = trunc(load<f64>(p) * num / den);
+    store<f64>(p, v);
+    sum += v;
+  }
+  return sum;
 }
 
 function grow(): void {

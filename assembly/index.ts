@@ -4,11 +4,12 @@
 
 import { allocBytes, growBytes } from "./memory";
 import { sessionInit, stackClear, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./session";
+import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./session";
 import { lineCacheInit } from "./linecache";
 import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./calltree";
 import { foldedBegin, foldedNext, outBuf } from "./folded";
 import { parseDtrace, finishDtrace, setIncludeOffset } from "./formats/dtrace";
-import { parseFolded, finishFolded } from "./formats/folded";
+import { parseFolded, finishFolded, setFoldedStrict } from "./formats/folded";
 import { beginProcstat, parseProcstat, finishProcstat, setByThread } from "./formats/procstat";
 import {
   pmcstatInit, beginPmcstat, parsePmcstat, finishPmcstat, setKernelMarks, setEventFilter, setEventsOnly, matchedSections,
@@ -37,6 +38,10 @@ export function init(): void {
 }
 
 export const OPTION_INCLUDE_OFFSET: i32 = 1;
+/** diff: which count column this input's counts go to (0 mixed, 1 before, 2 after). */
+export const OPTION_COUNT_COLUMN: i32 = 5;
+/** diff: a folded line without a count is an error instead of an ignored line. */
+export const OPTION_STRICT_FOLDED: i32 = 6;
 /** procstat: put `COMM;TDNAME;` above each stack. */
 export const OPTION_BY_THREAD: i32 = 2;
 export const OPTION_KERNEL_MARKS: i32 = 3;
@@ -47,6 +52,8 @@ export const OPTION_EVENTS_ONLY: i32 = 7;
 
 export function setOption(option: i32, value: i32): void {
   if (option == OPTION_INCLUDE_OFFSET) setIncludeOffset(value != 0);
+  else if (option == OPTION_COUNT_COLUMN) setCountColumn(value);
+  else if (option == OPTION_STRICT_FOLDED) setFoldedStrict(value != 0);
   else if (option == OPTION_BY_THREAD) setByThread(value != 0);
   else if (option == OPTION_KERNEL_MARKS) setKernelMarks(value != 0);
   else if (option == OPTION_EVENT) setEventFilter(value);
@@ -69,6 +76,7 @@ export function beginInput(fmt: i32): void {
   format = fmt;
   carry = 0;
   stackClear();
+  beginInputLines();
   if (fmt == FORMAT_PMCSTAT) beginPmcstat();
   if (fmt == FORMAT_PROCSTAT) beginProcstat();
 }
@@ -84,7 +92,7 @@ export function parse(len: usize): void {
   else throw new Error("unknown format");
   carry = end - rest;
   if (carry > MAX_LINE) {
-    throw new Error("line " + (<i64>lineNo + 1).toString() + " is longer than 64 MiB: not a text capture of this format");
+    throw new Error("line " + (<i64>inputLine() + 1).toString() + " is longer than 64 MiB: not a text capture of this format");
   }
   memory.copy(window, rest, carry);
 }
@@ -98,6 +106,9 @@ export function endInput(): void {
   else if (format == FORMAT_PROCSTAT) finishProcstat(window, end);
   carry = 0;
 }
+
+/** diff -n: the first column scaled to the second's total (difffolded.pl's int(c1 * total2 / total1)). */
+export function normalizeFirst(): void { normalizeFirstColumn(); }
 
 // Totals
 export function statLines(): f64 { return lineNo; }

@@ -3,7 +3,7 @@
 
 import { ByteTable } from "./bytetable";
 import { allocBytes, growBytes } from "./memory";
-import { ROOT, childOf, addSelf, addSelf2, treeInit } from "./calltree";
+import { ROOT, childOf, addSelf, addSelf2, treeInit, scaleSelf } from "./calltree";
 import { stackCacheInit, stackFind, stackRemember } from "./stackcache";
 import { mix64 } from "./hash";
 
@@ -18,6 +18,43 @@ export let samples2: f64 = 0;
 export let records: f64 = 0;
 /** Set when any record carried a second count (two-column folded input). */
 export let hasSecondCount: bool = false;
+/** lineNo when the current input began: errors name lines within their own input. */
+export let inputLineBase: f64 = 0;
+
+// Differential sessions (flamefold diff) fold two one-count profiles into the two
+// count columns of one tree: COLUMN_BEFORE/COLUMN_AFTER route every count of the
+// current input; COLUMN_MIXED (the default) is ordinary input, where two-count
+// folded lines fill both columns themselves.
+export const COLUMN_MIXED: i32 = 0;
+export const COLUMN_BEFORE: i32 = 1;
+export const COLUMN_AFTER: i32 = 2;
+let countColumn: i32 = COLUMN_MIXED;
+
+export function setCountColumn(column: i32): void {
+  countColumn = column;
+  if (column != COLUMN_MIXED) hasSecondCount = true; // both columns are printed, even when one is empty
+}
+
+/** Lines counted so far in the current input: the 1-based number of the line being read, once counted. */
+export function inputLine(): f64 { return lineNo - inputLineBase; }
+export function beginInputLines(): void { inputLineBase = lineNo; }
+
+// A record's count, into the column the session routes it to.
+function addCount(node: u32, n: f64): void {
+  if (countColumn == COLUMN_AFTER) {
+    addSelf2(node, n);
+    samples2 += n;
+  } else {
+    addSelf(node, n);
+    samples += n;
+  }
+}
+
+/** flamefold diff -n: scales the first column to the second's total, truncating as difffolded.pl's int() does. */
+export function normalizeFirstColumn(): void {
+  if (samples == samples2 || samples == 0) return;
+  samples = scaleSelf(samples2, samples);
+}
 
 // The frames of the record being read, in input order.
 let stackBuf: usize = 0;
@@ -68,8 +105,7 @@ export function foldLeafFirst(n: f64): u32 {
     }
     stackRemember(stackBuf, stackLen, h, node);
   }
-  addSelf(node, n);
-  samples += n;
+  addCount(node, n);
   records += 1;
   stackClear();
   return node;
@@ -81,8 +117,7 @@ export function foldRootFirst(n: f64): u32 {
   for (let i: u32 = 0; i < stackLen; i++) {
     node = childOf(node, load<u32>(stackBuf + (<usize>i << 2)));
   }
-  addSelf(node, n);
-  samples += n;
+  addCount(node, n);
   records += 1;
   stackClear();
   return node;
@@ -90,6 +125,9 @@ export function foldRootFirst(n: f64): u32 {
 
 /** Adds a second count (the "after" column of differential input) to a folded node. */
 export function addSecondCount(node: u32, n: f64): void {
+  if (countColumn != COLUMN_MIXED) {
+    throw new Error("line " + (<i64>inputLine()).toString() + " two counts on the line: diff and compare take one-count profiles");
+  }
   addSelf2(node, n);
   samples2 += n;
   hasSecondCount = true;
@@ -101,7 +139,6 @@ export function replaceLeafFrame(frame: u32): void { store<u32>(stackBuf, frame)
 
 /** Adds `n` samples to a stack already walked to its node (root-first formats that fold while reading). */
 export function foldedNode(node: u32, n: f64): void {
-  addSelf(node, n);
-  samples += n;
+  addCount(node, n);
   records += 1;
 }

@@ -11,6 +11,9 @@ interface Command {
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   collapse: () => import('./commands/collapse.js'),
+  diff: () => import('./commands/diff.js'),
+  compare: () => import('./commands/compare.js'),
+  cpi: () => import('./commands/cpi.js'),
   svg: () => import('./commands/svg.js'),
 };
 
@@ -19,6 +22,9 @@ const usage = `Usage: flamefold <command> [options] [FILE...]
 
 Commands:
   collapse   fold captures (DTrace, pmcstat, procstat, folded) into folded stacks
+  diff       two profiles into two-count folded stacks (differential input)
+  compare    functions whose share grew or shrank most; exit 1 above --threshold
+  cpi        CPI flame graph: widths from cycles, colours from cycles per instruction
   svg        draw folded stacks as an interactive SVG flame graph
 
 Run "flamefold <command> --help" for a command's options.

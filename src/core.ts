@@ -9,7 +9,10 @@ import { instantiateSync } from '@assemblyscript/loader';
 export const FORMAT_CODES = { dtrace: 1, pmcstat: 2, procstat: 3, folded: 4 } as const;
 export type ParsedFormat = keyof typeof FORMAT_CODES;
 
-const OPTION = { includeOffset: 1, byThread: 2, kernelMarks: 3, event: 4, eventsOnly: 7 } as const;
+const OPTION = { includeOffset: 1, byThread: 2, kernelMarks: 3, event: 4, countColumn: 5, strictFolded: 6, eventsOnly: 7 } as const;
+
+/** Count columns for setOption('countColumn'): diff folds BEFORE into the first, AFTER into the second. */
+export const COUNT_COLUMN = { mixed: 0, before: 1, after: 2 } as const;
 
 /** Size of the reads into wasm memory: large enough to amortise calls, small enough for the cache. */
 export const CHUNK_SIZE = 1 << 20;
@@ -22,6 +25,7 @@ interface CoreExports {
   inputBuffer(size: number): number;
   parse(len: number): void;
   endInput(): void;
+  normalizeFirst(): void;
   statLines(): number;
   statIgnoredLines(): number;
   statDroppedRecords(): number;
@@ -187,6 +191,11 @@ export class CoreSession {
 
   endInput(): void {
     this.core.endInput();
+  }
+
+  /** diff -n: scales the first count column to the second's total, truncating each stack's count. */
+  normalizeFirst(): void {
+    this.core.normalizeFirst();
   }
 
   totals(): CoreTotals {

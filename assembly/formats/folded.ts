@@ -9,8 +9,13 @@
 import { isBlank, isDigit, trimCR } from "../scan";
 import { childOf } from "../calltree";
 import { ROOT } from "../calltree";
-import { frameTable, countLine, ignoreLine, addSecondCount, foldedNode } from "../session";
+import { frameTable, countLine, ignoreLine, addSecondCount, foldedNode, inputLine } from "../session";
 import { findNewline } from "../scan";
+
+// Strict mode (flamefold diff): a line without a count is an error naming it,
+// instead of an ignored line (difffolded.pl would print a bogus " 0 0" stack).
+let strict = false;
+export function setFoldedStrict(on: bool): void { strict = on; }
 
 export function parseFolded(p: usize, end: usize): usize {
   while (true) {
@@ -93,7 +98,11 @@ function foldedLine(start: usize, end: usize): void {
   if (end == start) return;
   if (load<u8>(start) == 0x23) { ignoreLine(); return; } // '#' comment
   const c1 = countStart(start, end);
-  if (c1 == end) { ignoreLine(); return; }
+  if (c1 == end) {
+    if (strict) throw new Error("line " + (<i64>inputLine()).toString() + " no count at the end of the line (expected 'frame;...;frame COUNT')");
+    ignoreLine();
+    return;
+  }
   let stackEnd = c1 - 1; // \s+? takes exactly one blank
   let n = parseDecimal(c1, end);
   let n2: f64 = NaN;

@@ -12,9 +12,10 @@ import { layoutFor, treeOf, type RenderOptions, type RenderSource } from '../ren
 import { parsePalette, resolveSvgOptions } from '../render/options.js';
 import { readPaletteMap, writePaletteMap } from '../render/palettemap.js';
 import { svgChunks } from '../render/svg.js';
+import { differentialMode, parseDiffMode, parsePercent } from '../render/differential.js';
 import { inputFormatOption, inputsOf, numberOption, parseCommandArgs, parseFormat, warn, writeOutput } from './common.js';
 
-const svgOptionsHelp = `Graph options (flamegraph.pl's):
+export const svgOptionsHelp = `Graph options (flamegraph.pl's):
       --title TEXT      heading (default "Flame Graph"; "Icicle Graph", "Flame Chart")
       --subtitle TEXT   second heading line
       --width N         image width in pixels (default 1200)
@@ -35,6 +36,11 @@ const svgOptionsHelp = `Graph options (flamegraph.pl's):
       --inverted        icicle graph: the root at the top
       --flamechart      flame chart: folded stacks in input (time) order, not merged by name
       --negate          switch differential hues (two-count input: red ↔ blue)
+      --diff-mode MODE  two-count input: colour by the change of each frame's own
+                        samples (self, default: flamegraph.pl's) or of its total
+                        (total; implies --diff-details)
+      --diff-threshold P  two-count input: changes below P% of the total stay white
+      --diff-details    two-count input: tooltips give before, after, delta, delta %
       --notes TEXT      a note embedded in the SVG as a comment
       --total N         what 100% is, when larger than the sum of the counts
       --factor N        scale the counts shown in tooltips
@@ -64,7 +70,7 @@ Options:
   -h, --help            show this help
 ${svgOptionsHelp}`;
 
-const argOptions = {
+export const argOptions = {
   ...inputFormatOption,
   output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h', default: false },
@@ -89,18 +95,21 @@ const argOptions = {
   inverted: { type: 'boolean', default: false },
   flamechart: { type: 'boolean', default: false },
   negate: { type: 'boolean', default: false },
+  'diff-mode': { type: 'string' },
+  'diff-threshold': { type: 'string' },
+  'diff-details': { type: 'boolean', default: false },
   notes: { type: 'string' },
   total: { type: 'string' },
   factor: { type: 'string' },
 } as const;
 
-type Values = ReturnType<typeof parseCommandArgs<typeof argOptions>>['values'];
+export type Values = ReturnType<typeof parseCommandArgs<typeof argOptions>>['values'];
 
 const optionalNumber = (name: string, v: string | undefined): number | undefined =>
   v === undefined ? undefined : numberOption(name, v, 0);
 
 /** The rendering options a command line asks for. */
-function renderOptions(v: Values): RenderOptions {
+export function renderOptions(v: Values): RenderOptions {
   if (v.colors !== undefined && v.color !== undefined && v.colors !== v.color) {
     throw new UsageError('--color and --colors name different palettes');
   }
@@ -126,8 +135,17 @@ function renderOptions(v: Values): RenderOptions {
     notes: v.notes,
     total: optionalNumber('total', v.total),
     factor: optionalNumber('factor', v.factor),
+    ...differentialOptions(v),
     onWarning: warn,
   };
+}
+
+/** --diff-mode/--diff-threshold/--diff-details: flamefold's differential colouring (src/render/differential.ts). */
+function differentialOptions(v: Values): Pick<RenderOptions, 'colorMode'> {
+  if (v['diff-mode'] === undefined && v['diff-threshold'] === undefined && !v['diff-details']) return {};
+  const mode = parseDiffMode(v['diff-mode']);
+  const threshold = parsePercent('diff-threshold', v['diff-threshold']);
+  return { colorMode: differentialMode({ mode, threshold, details: v['diff-details'] || mode === 'total' }) };
 }
 
 async function readStdin(): Promise<Buffer> {

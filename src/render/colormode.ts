@@ -36,6 +36,15 @@ export interface ColorMode {
   note?(frame: FrameInfo): string | undefined;
   /** Background gradient (top, bottom) when the mode wants its own. */
   background?: readonly [string, string];
+  /** A legend drawn under the title(s): the writer leaves `height` pixels for it above the frames. */
+  legend?: ColorLegend;
+}
+
+/** Extra SVG content explaining the colours (two-metric graphs' scale). */
+export interface ColorLegend {
+  height: number;
+  /** The legend's SVG elements, given the image width and the y where its space begins. */
+  svg(width: number, top: number): string;
 }
 
 /** Everything a colour mode may look at when it is created. */

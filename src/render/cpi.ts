@@ -73,7 +73,7 @@ export const LEGEND_HEIGHT = 24;
 
 /** A colour mode for two-metric input (column 1: instructions or stalls; column 2: cycles). */
 export function ratioMode(o: RatioColorOptions): ColorModeFactory {
-  return ({ layout, options }): ColorMode & { legend(width: number, top: number): string } => {
+  return ({ layout, options }): ColorMode => {
     if (!layout.twoCounts || !layout.base) {
       throw new UsageError('two-metric colours need two counts per stack (the other metric, then the cycles)');
     }
@@ -100,12 +100,13 @@ export function ratioMode(o: RatioColorOptions): ColorModeFactory {
         const other = o.metric === 'instructions' ? 'instructions' : 'stalls';
         return `${name} ${Number.isNaN(r) ? 'n/a' : ratioText(r)}; ${other} ${countText(f.baseSamples * options.factor)}`;
       },
-      legend(width, top) {
+      legend: { height: LEGEND_HEIGHT, svg(width, top) {
         // A bar in 21 steps from the lowest ratio to the highest, the profile's ratio marked.
         const steps = 21;
         const barWidth = Math.min(300, width / 3);
         const x0 = (width - barWidth) / 2;
         const h = 10;
+        top += (LEGEND_HEIGHT - h) / 2;
         const fs = Math.max(8, options.fontSize - 2);
         const cells: string[] = [];
         for (let s = 0; s < steps; s++) {
@@ -126,9 +127,8 @@ export function ratioMode(o: RatioColorOptions): ColorModeFactory {
           `<rect x="${fixed(x0, 2)}" y="${fixed(top, 2)}" width="${fixed(barWidth, 2)}" height="${h}" fill="none" stroke="rgb(160,160,160)" stroke-width="0.5"/>`,
           label(x0 + barWidth + 6, 'start', `${ratioText(hi)} (blue, ${highText}); white: ${ratioText(center)}, the whole profile`),
           '</g>',
-          '',
         ].join('\n');
-      },
+      } },
     };
   };
 }

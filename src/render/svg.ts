@@ -24,16 +24,19 @@ export function stripAnnotation(name: string): string {
 
 interface Geometry {
   height: number;
+  /** Where a colour mode's legend goes (its space is below the title and subtitle). */
+  legendTop: number;
   plotWidth: number;
   perSample: number;
   y1: (depth: number) => number;
   y2: (depth: number) => number;
 }
 
-function geometry(layout: Layout, o: ResolvedSvgOptions): Geometry {
+function geometry(layout: Layout, o: ResolvedSvgOptions, legendHeight = 0): Geometry {
   const ypad1 = o.fontSize * 3; // top: title
   const ypad2 = o.fontSize * 2 + 10; // bottom: details line
-  const ypad3 = o.subtitle !== '' ? o.fontSize * 2 : 0; // subtitle
+  const subtitlePad = o.subtitle !== '' ? o.fontSize * 2 : 0;
+  const ypad3 = subtitlePad + legendHeight; // subtitle, legend
   const height = (layout.maxDepth + 1) * o.frameHeight + ypad1 + ypad2 + ypad3;
   const plotWidth = o.width - 2 * o.xpad;
   const fh = o.frameHeight;
@@ -41,6 +44,7 @@ function geometry(layout: Layout, o: ResolvedSvgOptions): Geometry {
   const top = ypad1 + ypad3;
   return {
     height,
+    legendTop: ypad1 + subtitlePad,
     plotWidth,
     perSample: layout.scale > 0 ? plotWidth / layout.scale : 0,
     y1: o.inverted ? (d) => top + d * fh : (d) => height - ypad2 - (d + 1) * fh + o.framePad,
@@ -55,9 +59,9 @@ export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<str
     return;
   }
   const names = layout.names.map((b) => decoder.decode(b));
-  const g = geometry(layout, o);
   const factory = o.colorMode ?? (layout.twoCounts ? differentialColorMode : paletteColorMode);
   const mode = factory({ layout, options: o, names });
+  const g = geometry(layout, o, mode.legend?.height);
   yield header(o, g, mode);
   let buf = '';
   for (const piece of frameElements(layout, o, g, mode, names)) {
@@ -107,6 +111,7 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
   if (o.subtitle !== '') {
     lines.push(`<text id="subtitle" x="${fixed(Math.trunc(w / 2), 2)}" y="${perlNumber(o.fontSize * 4)}">${xmlText(o.subtitle)}</text>`);
   }
+  if (mode.legend) lines.push(mode.legend.svg(w, g.legendTop));
   const bottom = perlNumber(h - (o.fontSize * 2 + 10) / 2);
   lines.push(
     `<text id="details" x="${fixed(o.xpad, 2)}" y="${bottom}"> </text>`,
