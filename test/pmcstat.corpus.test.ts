@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { collapse } from '../src/index.js';
 import { CoreSession } from '../src/core.js';
 import { CORPUS, casesWith } from './corpus.js';
+import { runCli } from './helpers.js';
 
 const dir = join(CORPUS, 'pmcstat');
 const inputOf = (name: string): string =>
@@ -113,6 +114,17 @@ describe('pmcstat events', () => {
     expect(a.events()).toEqual(whole.events());
     expect(a.matchedSections()).toBe(3);
     expect(whole.matchedSections()).toBe(3);
+  });
+
+  it('the CLI lists the non-UTF-8 name as \\xHH and takes it back in --event', async () => {
+    const list = runCli(['collapse', '--list-events', inputOf('inferno-pr214-dd')]);
+    expect(list.status).toBe(0);
+    expect(list.stdout.toString()).toBe('CLOCK.HARD 254\n\\xe8\\x03 66\n');
+    const one = runCli(['collapse', '--event', '\\xe8\\x03', inputOf('inferno-pr214-dd')]);
+    expect(one.status).toBe(0);
+    const api = await collapse(inputOf('inferno-pr214-dd'), { event: Uint8Array.of(0xe8, 0x03) });
+    expect(one.stdout.toString()).toBe(api.text());
+    expect(api.totals.samples).toBe(66);
   });
 
   it('an unknown event is an error listing the events present', async () => {
