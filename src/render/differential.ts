@@ -18,7 +18,7 @@ export interface DiffColorOptions {
   mode: DiffMode;
   /** Changes smaller than this percentage of the graph's total stay white (default 0: none). */
   threshold?: number;
-  /** Tooltips with before, after, delta and delta % (of before) of the measure the mode colours by. */
+  /** Tooltips with before, after, delta and delta % (of before) of the measure the mode colours by (default: for total). */
   details?: boolean;
 }
 
@@ -72,6 +72,7 @@ export function differentialMode(o: DiffColorOptions): ColorModeFactory {
     }
     const noise = ((o.threshold ?? 0) / 100) * layout.scale;
     const factor = options.factor;
+    const details = o.details ?? byTotal;
     return {
       fill(f) {
         const grey = separatorColor(f.name);
@@ -81,7 +82,7 @@ export function differentialMode(o: DiffColorOptions): ColorModeFactory {
         return differentialColor(Math.max(-max, Math.min(max, d)), max, options.negate);
       },
       note(f) {
-        if (o.details) {
+        if (details) {
           return byTotal
             ? deltaNote(f.baseSamples * factor, f.samples * factor)
             : deltaNote(f.baseSelf * factor, f.self * factor, 'self ');
