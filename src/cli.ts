@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   compare: () => import('./commands/compare.js'),
   cpi: () => import('./commands/cpi.js'),
   svg: () => import('./commands/svg.js'),
+  batch: () => import('./commands/batch.js'),
+  bench: () => import('./commands/bench.js'),
 };
 
 const usage = `Usage: flamefold <command> [options] [FILE...]
@@ -26,10 +28,12 @@ Commands:
   compare    functions whose share grew or shrank most; exit 1 above --threshold
   cpi        CPI flame graph: widths from cycles, colours from cycles per instruction
   svg        draw folded stacks as an interactive SVG flame graph
+  batch      convert many captures at once, one output file each, with a summary
+  bench      measure read / fold / end-to-end throughput (MB/s) on your captures
 
 Run "flamefold <command> --help" for a command's options.
 Options: -h, --help  this help;  -V, --version  the version.
-Exit codes: 0 success, 1 bad input, 2 usage error.
+Exit codes: 0 success, 1 bad input (compare: also a regression), 2 usage error.
 `;
 
 function version(): string {

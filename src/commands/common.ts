@@ -54,3 +54,8 @@ export function numberOption(name: string, value: string | undefined, fallback: 
   if (!Number.isFinite(n)) throw new UsageError(`--${name} needs a number, not '${value}'`);
   return n;
 }
+
+/** -q, --quiet: no progress display (progress is shown only when stderr is a terminal anyway). */
+export const quietOption = {
+  quiet: { type: 'boolean', short: 'q', default: false },
+} as const;

@@ -1,0 +1,16 @@
+// One timed stage of `flamefold bench`, alone in its own process so that its peak
+// RSS is its own. Usage: node bench-child.js '<StageTask as JSON>'
+// Prints a StageRun as JSON; on failure the error on stderr and exit code 1.
+
+import { measureStage, type StageRun, type StageTask } from './bench.js';
+
+try {
+  const task = JSON.parse(process.argv[2] ?? '') as StageTask;
+  const run = await measureStage(task);
+  // resourceUsage().maxRSS is in kilobytes (KiB), for the whole process.
+  const report: StageRun = { ...run, peakRss: process.resourceUsage().maxRSS * 1024 };
+  process.stdout.write(JSON.stringify(report));
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exitCode = 1;
+}
