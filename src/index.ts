@@ -20,3 +20,16 @@ export { paletteColorMode, differentialColorMode } from './render/colormode.js';
 export type { ColorMode, ColorModeFactory, ColorModeContext, FrameInfo } from './render/colormode.js';
 export type { Layout } from './render/layout.js';
 export { readPaletteMap, writePaletteMap } from './render/palettemap.js';
+
+// Differential, two-metric (CPI) and non-regression views of two profiles.
+export { diff, stripHexNumbers } from './diff.js';
+export type { DiffOptions } from './diff.js';
+export { compare, compareTree } from './compare.js';
+export type { CompareOptions, CompareResult, FunctionChange, Share } from './compare.js';
+export { collapseTwoMetrics } from './cpi.js';
+export type { TwoMetricOptions } from './cpi.js';
+export { differentialMode } from './render/differential.js';
+export type { DiffColorOptions, DiffMode } from './render/differential.js';
+export { ratioMode } from './render/cpi.js';
+export type { RatioColorOptions, RatioMetric } from './render/cpi.js';
+export type { ColorLegend } from './render/colormode.js';
