@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { diff } from '../src/diff.js';
 import { InputError } from '../src/errors.js';
 import { CORPUS } from './corpus.js';
-import { runCli, tempDir } from './helpers.js';
+import { generate, runCli, tempDir } from './helpers.js';
 
 const dir = join(CORPUS, 'diff-folded');
 const file = (name: string): string => join(dir, name);
@@ -129,6 +129,36 @@ describe('diff: inputs of any capture format', () => {
     expect(warnings).toEqual(['<buffer 1>: no stacks found']);
     const r2 = await diff(file('before.txt'), Buffer.from(''), { format: 'folded' });
     expect(lines(r2.text()).every((l) => l.endsWith(' 0'))).toBe(true);
+  });
+});
+
+describe('diff: generated captures against the generators\' own expected output', () => {
+  it('two DTrace captures (different programs): every stack of either, both counts, sorted', async () => {
+    const { dir: tmp, cleanup } = tempDir();
+    try {
+      const a = generate('gen-dtrace.mjs', tmp, 'a', ['--bytes', '2M', '--seed', '1', '--stacks', '3000']);
+      const b = generate('gen-dtrace.mjs', tmp, 'b', ['--bytes', '2M', '--seed', '2', '--stacks', '3000', '--snapshots', '3']);
+      // The oracle: the two expected folded files joined by stack (zero where one lacks it).
+      const counts = new Map<string, [number, number]>();
+      for (const [path, col] of [[a.expected, 0], [b.expected, 1]] as const) {
+        for (const line of lines(readFileSync(path, 'latin1'))) {
+          const at = line.lastIndexOf(' ');
+          const entry = counts.get(line.slice(0, at)) ?? [0, 0];
+          entry[col] += Number(line.slice(at + 1));
+          counts.set(line.slice(0, at), entry);
+        }
+      }
+      const expected = [...counts.keys()]
+        .sort((x, y) => Buffer.compare(Buffer.from(x, 'latin1'), Buffer.from(y, 'latin1')))
+        .map((k) => `${k} ${counts.get(k)![0]} ${counts.get(k)![1]}`);
+      const result = await diff(a.input, b.input);
+      expect(result.inputs.map((i) => i.format)).toEqual(['dtrace', 'dtrace']);
+      const ours = lines(Buffer.concat([...result.chunks()]).toString('latin1'));
+      expect(ours.length).toBeGreaterThan(3000);
+      expect(ours).toEqual(expected);
+    } finally {
+      cleanup();
+    }
   });
 });
 
