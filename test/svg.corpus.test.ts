@@ -113,7 +113,7 @@ describe('flamegraph.pl parity for a capture drawn in one step', () => {
     const dir = join(CORPUS, 'dtrace');
     const reference = svgFrames(readFileSync(join(dir, 'example-dtrace-stacks.flamegraph-pl.svg'), 'utf8'));
     const result = await collapse(join(dir, 'example-dtrace-stacks.txt'));
-    const ours = svgFrames([...svgChunksOf(result)].join(''));
+    const ours = svgFrames(Buffer.concat([...svgChunksOf(result)]).toString('utf8'));
     const diff = compareFrames(ours, reference);
     expect(diff.missing).toEqual([]);
     expect(diff.extra).toEqual([]);

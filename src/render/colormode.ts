@@ -51,7 +51,7 @@ export interface ColorLegend {
 export interface ColorModeContext {
   layout: Layout;
   options: ResolvedSvgOptions;
-  /** Decoded names by frame-name id (the layout's `frame` values index this). */
+  /** Decoded names by frame-name id, for the frames drawn (the layout's `frame` values index this). */
   names: readonly string[];
 }
 

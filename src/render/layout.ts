@@ -80,37 +80,30 @@ export function layoutTree(tree: LayoutTree, options: LayoutOptions): Layout {
   const { parent, frame, twoCounts } = tree;
   // Widths use the second count of two-count input, as flamegraph.pl does.
   const own = twoCounts ? tree.self2 : tree.self;
+  // Totals in one pass from the leaves up (a child's id is above its parent's).
   const total = new Float64Array(n);
   let negativeStacks = 0;
-  for (let i = 0; i < n; i++) {
+  for (let i = n - 1; i > 0; i--) {
     const v = own[i]!;
+    const t = total[i]! + (v > 0 ? v : 0);
     if (v < 0) negativeStacks++;
-    total[i] = v > 0 ? v : 0;
+    total[i] = t;
+    total[parent[i]!]! += t;
   }
-  for (let i = n - 1; i > 0; i--) total[parent[i]!]! += total[i]!;
+  if (n > 0) {
+    if (own[0]! < 0) negativeStacks++;
+    else total[0]! += own[0]!;
+  }
   const samples = n > 0 ? total[0]! : 0;
   const scale = options.total !== undefined && options.total > samples ? options.total : samples;
   const minSamples = minimumSamples(options, scale);
+  if (n === 0 || samples < minSamples) return emptyLayout(0, tree, samples, scale, negativeStacks);
 
-  // Kept frames: a parent is at least as wide as its children, so this is a pruned subtree.
-  const isKept = new Uint8Array(n);
-  let keptCount = 0;
-  if (n > 0 && samples >= minSamples) {
-    isKept[0] = 1;
-    keptCount = 1;
-    for (let i = 1; i < n; i++) {
-      if (total[i]! >= minSamples && frame[i] !== GAP_FRAME) {
-        isKept[i] = 1;
-        keptCount++;
-      }
-    }
-  }
-  // Every child of a kept frame takes its place, drawn or not: the frames after it start after it.
-  const children = childLists(parent, isKept, n);
-  if (!tree.ordered) sortSiblings(children, tree, isKept);
-
+  // Kept frames (a parent is at least as wide as its children, so they form a pruned subtree), and
+  // the children of each kept frame, pruned ones included: every child takes its place, drawn or not.
+  const { keptIndex, keptCount, children } = keptFrames(tree, total, minSamples);
+  if (!tree.ordered) sortSiblings(children, tree);
   const layout = emptyLayout(keptCount, tree, samples, scale, negativeStacks);
-  if (keptCount === 0) return layout;
   const baseTotal = twoCounts ? baseTotals(tree) : undefined;
   if (twoCounts) layout.base = { value: new Float64Array(keptCount), self: new Float64Array(keptCount) };
 
@@ -120,6 +113,7 @@ export function layoutTree(tree: LayoutTree, options: LayoutOptions): Layout {
   const stackNode = new Uint32Array(keptCount);
   const stackOut = new Uint32Array(keptCount);
   const stackNext = new Uint32Array(keptCount);
+  const { offsets, list } = children;
   let sp = 0;
   let out = 0;
   let time = 0;
@@ -138,17 +132,17 @@ export function layoutTree(tree: LayoutTree, options: LayoutOptions): Layout {
     time += selfValue;
     stackNode[sp] = node;
     stackOut[sp] = out++;
-    stackNext[sp++] = children.offsets[node]!;
+    stackNext[sp++] = offsets[keptIndex[node]! - 1]!;
   };
   enter(0, 0);
   while (sp > 0) {
     const top = sp - 1;
     const node = stackNode[top]!;
     const next = stackNext[top]!;
-    if (next < children.offsets[node + 1]!) {
+    if (next < offsets[keptIndex[node]!]!) {
       stackNext[top] = next + 1;
-      const child = children.list[next]!;
-      if (isKept[child]) {
+      const child = list[next]!;
+      if (keptIndex[child]) {
         enter(child, sp);
       } else {
         time += total[child]!;
@@ -166,6 +160,74 @@ export function layoutTree(tree: LayoutTree, options: LayoutOptions): Layout {
   layout.count = out;
   layout.maxDepth = maxDepth;
   return layout;
+}
+
+interface ChildLists {
+  /** Children of the kept node with index k (keptIndex - 1) are list[offsets[k] .. offsets[k+1]). */
+  offsets: Uint32Array;
+  list: Uint32Array;
+}
+
+/**
+ * One pass in node order (a parent comes before its children): keptIndex[node] is
+ * 1 + the node's index among the kept ones (0 when pruned), and each kept node's
+ * children (pruned ones included) are gathered in node-id order.
+ */
+function keptFrames(tree: LayoutTree, total: Float64Array, minSamples: number): { keptIndex: Uint32Array; keptCount: number; children: ChildLists } {
+  const { parent, frame } = tree;
+  const n = parent.length;
+  const keptIndex = new Uint32Array(n);
+  let keptCount = 1;
+  keptIndex[0] = 1;
+  // Children as linked lists while scanning (the count per parent is unknown until the end).
+  let cap = 1024;
+  let childNode: Uint32Array = new Uint32Array(cap);
+  let childNext: Int32Array = new Int32Array(cap);
+  let heads: Int32Array = new Int32Array(1024).fill(-1);
+  let tails: Int32Array = new Int32Array(1024).fill(-1);
+  let slots = 0;
+  for (let i = 1; i < n; i++) {
+    const k = keptIndex[parent[i]!]!;
+    if (k === 0) continue;
+    if (total[i]! >= minSamples && frame[i] !== GAP_FRAME) {
+      keptIndex[i] = ++keptCount;
+      if (keptCount > heads.length) {
+        heads = grow(heads, -1);
+        tails = grow(tails, -1);
+      }
+    }
+    if (slots === cap) {
+      cap *= 2;
+      childNode = growTo(childNode, cap);
+      childNext = growTo(childNext, cap);
+    }
+    childNode[slots] = i;
+    childNext[slots] = -1;
+    if (tails[k - 1]! < 0) heads[k - 1] = slots;
+    else childNext[tails[k - 1]!] = slots;
+    tails[k - 1] = slots++;
+  }
+  const offsets = new Uint32Array(keptCount + 1);
+  const list = new Uint32Array(slots);
+  let at = 0;
+  for (let k = 0; k < keptCount; k++) {
+    offsets[k] = at;
+    for (let c = heads[k]!; c >= 0; c = childNext[c]!) list[at++] = childNode[c]!;
+  }
+  offsets[keptCount] = at;
+  return { keptIndex, keptCount, children: { offsets, list } };
+}
+
+function grow(a: Int32Array, fill: number): Int32Array {
+  const b = new Int32Array(a.length * 2).fill(fill);
+  b.set(a);
+  return b;
+}
+
+function growTo<T extends Uint32Array | Int32Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (n: number) => T)(size);
+  b.set(a);
+  return b;
 }
 
 function emptyLayout(count: number, tree: LayoutTree, samples: number, scale: number, negativeStacks: number): Layout {
@@ -205,84 +267,38 @@ function baseTotals(tree: LayoutTree): Float64Array {
   return t;
 }
 
-interface ChildLists {
-  /** Children of node v are list[offsets[v] .. offsets[v+1]). */
-  offsets: Uint32Array;
-  list: Uint32Array;
-}
-
-/** Children of each kept node (compressed rows), in node-id order. */
-function childLists(parent: Uint32Array, isKept: Uint8Array, n: number): ChildLists {
-  const offsets = new Uint32Array(n + 1);
-  let count = 0;
-  for (let i = 1; i < n; i++) {
-    if (isKept[parent[i]!]) {
-      offsets[parent[i]! + 1]!++;
-      count++;
-    }
-  }
-  for (let v = 0; v < n; v++) offsets[v + 1]! += offsets[v]!;
-  const fill = offsets.slice(0, n);
-  const list = new Uint32Array(count);
-  for (let i = 1; i < n; i++) if (isKept[parent[i]!]) list[fill[parent[i]!]!++] = i;
-  return { offsets, list };
-}
-
-/** Orders each node's children as flamegraph.pl's sorted lines would. */
-function sortSiblings(children: ChildLists, tree: LayoutTree, isKept: Uint8Array): void {
-  const { offsets, list } = children;
-  const ranks = siblingRanks(tree, list);
-  const rankOf = (node: number): number => {
-    const endsHere = tree.self[node] !== 0 || tree.self2[node] !== 0;
-    return ranks[tree.frame[node]! * 2 + (endsHere ? 0 : 1)]!;
-  };
-  // rank * 2^32 + node sorts by rank as a plain number and gives the node back exactly,
-  // as long as it stays below 2^53 (fewer than 2^20 distinct names).
-  const packed = ranks.length <= 2 ** 21;
-  const key = new Float64Array(packed ? list.length : 0);
-  for (let v = 0; v + 1 < offsets.length; v++) {
-    if (!isKept[v]) continue;
-    const from = offsets[v]!;
-    const to = offsets[v + 1]!;
-    if (to - from < 2) continue;
-    if (!packed) {
-      const seg = Array.from(list.subarray(from, to)).sort((a, b) => rankOf(a) - rankOf(b));
-      list.set(seg, from);
-      continue;
-    }
-    for (let c = from; c < to; c++) key[c] = rankOf(list[c]!) * 4294967296 + list[c]!;
-    const seg = key.subarray(from, to).sort();
-    for (let c = from; c < to; c++) list[c] = seg[c - from]! % 4294967296;
-  }
-}
-
 /**
- * Rank of each (frame name, following character) pair among the names of the
- * frames to order: index 2f is the name followed by a blank, 2f+1 by `;`.
+ * Orders each kept node's children as flamegraph.pl's sorted lines would: by
+ * the name followed by the character after it in the child's first line.
  */
-function siblingRanks(tree: LayoutTree, nodes: Uint32Array): Uint32Array {
-  const frames = tree.names.length;
-  const used = new Uint8Array(frames);
-  for (const node of nodes) used[tree.frame[node]!] = 1;
-  const keys: string[] = [];
-  for (let f = 0; f < frames; f++) {
-    if (!used[f]) continue;
-    const bytes = tree.names[f]!;
-    // latin1 keeps one UTF-16 unit per byte, so string order is byte order.
-    const name = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-    keys.push(name + ' ' + tag(2 * f), name + ';' + tag(2 * f + 1));
+function sortSiblings(children: ChildLists, tree: LayoutTree): void {
+  const { offsets, list } = children;
+  const latin1 = new Array<string | undefined>(tree.names.length);
+  const keyOf = (node: number): string => {
+    const f = tree.frame[node]!;
+    let name = latin1[f];
+    if (name === undefined) {
+      const b = tree.names[f]!;
+      // latin1 keeps one UTF-16 unit per byte, so string order is byte order.
+      latin1[f] = name = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+    }
+    const endsHere = tree.self[node] !== 0 || tree.self2[node] !== 0;
+    return endsHere ? name + ' ' : name + ';';
+  };
+  let keys: string[] = [];
+  let order: number[] = [];
+  for (let k = 0; k + 1 < offsets.length; k++) {
+    const from = offsets[k]!;
+    const to = offsets[k + 1]!;
+    if (to - from < 2) continue;
+    keys = [];
+    order = [];
+    for (let c = from; c < to; c++) {
+      keys.push(keyOf(list[c]!));
+      order.push(c - from);
+    }
+    order.sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+    const nodes = list.slice(from, to);
+    for (let j = 0; j < order.length; j++) list[from + j] = nodes[order[j]!]!;
   }
-  keys.sort();
-  const ranks = new Uint32Array(2 * frames);
-  for (let r = 0; r < keys.length; r++) {
-    const k = keys[r]!;
-    const id = (k.charCodeAt(k.length - 2) - 0x100) * 0x8000 + (k.charCodeAt(k.length - 1) - 0x100);
-    ranks[id] = r;
-  }
-  return ranks;
-}
-
-// Two characters above latin1 that carry an id through the sort without changing the order of distinct names.
-function tag(id: number): string {
-  return String.fromCharCode(0x100 + (id >>> 15), 0x100 + (id & 0x7fff));
 }

@@ -2,8 +2,34 @@
 // pixels and titles carry the same figures: C printf rounding for %.Nf, Perl's
 // %.15g stringification for bare numbers, perlfaq5 thousands separators.
 
+const POW10 = [1, 10, 100, 1000];
+
 /** `sprintf("%.<digits>f", x)`: like toFixed, but an exact tie rounds to even as C does (0.125 → "0.12"). */
 export function fixed(x: number, digits: number): string {
+  // Fast path (most calls: pixel positions, percentages): the scaled value is far enough
+  // from a tie that rounding the (slightly inexact) product gives the correctly rounded digits.
+  const a = x < 0 ? -x : x;
+  if (digits <= 3 && a < 1e12) {
+    const scaled = a * POW10[digits]!;
+    const floor = Math.floor(scaled);
+    const frac = scaled - floor;
+    if (frac < 0.499999 || frac > 0.500001) {
+      const k = frac < 0.5 ? floor : floor + 1;
+      let str: string;
+      if (digits === 0) str = String(k);
+      else {
+        const p = POW10[digits]!;
+        const int = Math.floor(k / p);
+        const rest = String(k - int * p);
+        str = `${int}.${rest.length === digits ? rest : '0'.repeat(digits - rest.length) + rest}`;
+      }
+      return x < 0 ? `-${str}` : str;
+    }
+  }
+  return slowFixed(x, digits);
+}
+
+function slowFixed(x: number, digits: number): string {
   const s = x.toFixed(digits);
   const scaled = Math.abs(x) * 10 ** digits;
   const floor = Math.floor(scaled);

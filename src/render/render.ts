@@ -51,8 +51,8 @@ export function layoutFor(tree: LayoutTree, o: ResolvedSvgOptions, warn?: (messa
   return layout;
 }
 
-/** The SVG of a collapse result, in chunks of about 1 MiB (not for flame charts: they need folded input). */
-export function svgChunksOf(result: CollapseResult, options: RenderOptions = {}): Generator<string> {
+/** The SVG of a collapse result, as UTF-8 chunks of about 1 MiB (not for flame charts: they need folded input). */
+export function svgChunksOf(result: CollapseResult, options: RenderOptions = {}): Generator<Uint8Array> {
   const o = resolveSvgOptions(options);
   if (o.flameChart) throw new UsageError('a flame chart draws folded stacks in their input order: use renderSvg with folded text');
   return svgChunks(layoutFor(treeOfResult(result, o), o, options.onWarning), o);
@@ -62,7 +62,7 @@ export function svgChunksOf(result: CollapseResult, options: RenderOptions = {})
 export async function renderSvg(source: RenderSource, options: RenderOptions = {}): Promise<string> {
   const o = resolveSvgOptions(options);
   const layout = layoutFor(await treeOf(source, o), o, options.onWarning);
-  return [...svgChunks(layout, o)].join('');
+  return Buffer.concat([...svgChunks(layout, o)]).toString('utf8');
 }
 
 /** Renders a collapse result or folded text to a writable stream, honouring backpressure. */

@@ -16,6 +16,42 @@ export const FRAME_NS = 'urn:x-flamefold:frame';
 
 const CHUNK = 1 << 20;
 const decoder = new TextDecoder('utf-8');
+const encoder = new TextEncoder();
+
+/**
+ * Collects the output as UTF-8 in buffers of about CHUNK bytes: writing each
+ * frame's text straight into a buffer keeps a large graph from becoming one
+ * huge string (and the garbage collector busy).
+ */
+class ChunkWriter {
+  private buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
+  private pos = 0;
+  readonly full: Uint8Array[] = [];
+  write(s: string): void {
+    if (this.pos + 3 * s.length > this.buf.length) {
+      this.flush();
+      if (3 * s.length > this.buf.length) this.buf = Buffer.allocUnsafe(3 * s.length);
+    }
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+    if (this.pos >= CHUNK) this.flush();
+  }
+  flush(): void {
+    if (this.pos === 0) return;
+    this.full.push(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
+    this.pos = 0;
+  }
+}
+
+/** Names of the frames a layout draws, decoded from UTF-8 (the others stay undefined). */
+function drawnNames(layout: Layout): string[] {
+  const names = new Array<string>(layout.names.length);
+  for (let i = 0; i < layout.count; i++) {
+    const f = layout.frame[i]!;
+    if (f !== ROOT_FRAME && names[f] === undefined) names[f] = decoder.decode(layout.names[f]);
+  }
+  return names;
+}
 
 /** Display names: flamegraph.pl strips a trailing `_[k]`-style annotation from titles and labels. */
 export function stripAnnotation(name: string): string {
@@ -52,26 +88,25 @@ function geometry(layout: Layout, o: ResolvedSvgOptions, legendHeight = 0): Geom
   };
 }
 
-/** The SVG of a laid-out graph, in chunks. */
-export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<string> {
+/** The SVG of a laid-out graph, as UTF-8 chunks of about 1 MiB. */
+export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uint8Array> {
   if (layout.samples <= 0) {
-    yield emptySvg(o);
+    yield encoder.encode(emptySvg(o));
     return;
   }
-  const names = layout.names.map((b) => decoder.decode(b));
+  const names = drawnNames(layout);
   const factory = o.colorMode ?? (layout.twoCounts ? differentialColorMode : paletteColorMode);
   const mode = factory({ layout, options: o, names });
   const g = geometry(layout, o, mode.legend?.height);
-  yield header(o, g, mode);
-  let buf = '';
-  for (const piece of frameElements(layout, o, g, mode, names)) {
-    buf += piece;
-    if (buf.length >= CHUNK) {
-      yield buf;
-      buf = '';
-    }
+  const out = new ChunkWriter();
+  out.write(header(o, g, mode));
+  for (let from = 0; from < layout.count; from += 4096) {
+    writeFrames(out, layout, o, g, mode, names, from, Math.min(layout.count, from + 4096));
+    yield* out.full.splice(0);
   }
-  yield buf + footer(o, g);
+  out.write(footer(o, g));
+  out.flush();
+  yield* out.full.splice(0);
 }
 
 function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
@@ -124,7 +159,28 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
   return lines.join('\n') + '\n';
 }
 
-function* frameElements(layout: Layout, o: ResolvedSvgOptions, g: Geometry, mode: ColorMode, names: string[]): Generator<string> {
+const fills = new Map<string, string>();
+/** A fill as an attribute value (modes return few distinct colours: escape each once). */
+function fillAttr(fill: string): string {
+  let a = fills.get(fill);
+  if (a === undefined) {
+    a = xmlAttr(fill);
+    if (fills.size < 65536) fills.set(fill, a);
+  }
+  return a;
+}
+
+/** Writes frames [from, to) of the layout. */
+function writeFrames(
+  out: ChunkWriter,
+  layout: Layout,
+  o: ResolvedSvgOptions,
+  g: Geometry,
+  mode: ColorMode,
+  names: string[],
+  from: number,
+  to: number,
+): void {
   const { xpad, factor, fontSize, fontWidth } = o;
   const countName = xmlText(o.countName);
   const total = layout.scale * factor;
@@ -132,6 +188,7 @@ function* frameElements(layout: Layout, o: ResolvedSvgOptions, g: Geometry, mode
   // Per frame name: the escaped title text, and the display name for labels.
   const shown = new Array<string | undefined>(names.length);
   const escaped = new Array<string | undefined>(names.length);
+  const plainName = new Array<boolean | undefined>(names.length);
   // Per depth: the y attributes and the label's baseline.
   const rows = Array.from({ length: layout.maxDepth + 1 }, (_, d) => `y="${perlNumber(g.y1(d))}" width="`);
   const heightAttr = fixed(g.y2(0) - g.y1(0), 1);
@@ -139,7 +196,7 @@ function* frameElements(layout: Layout, o: ResolvedSvgOptions, g: Geometry, mode
   const info: FrameInfo = { index: 0, name: '', isRoot: false, depth: 0, samples: 0, self: 0, baseSamples: NaN, baseSelf: NaN };
   const base = layout.base;
 
-  for (let i = 0; i < layout.count; i++) {
+  for (let i = from; i < to; i++) {
     const f = layout.frame[i]!;
     const depth = layout.depth[i]!;
     const isRoot = f === ROOT_FRAME;
@@ -161,7 +218,7 @@ function* frameElements(layout: Layout, o: ResolvedSvgOptions, g: Geometry, mode
     info.self = layout.self[i]!;
     info.baseSamples = base ? base.value[i]! : NaN;
     info.baseSelf = base ? base.self[i]! : NaN;
-    const fill = xmlAttr(mode.fill(info));
+    const fill = fillAttr(mode.fill(info));
 
     const samplesText = fixed(value * factor, 0);
     let title: string;
@@ -178,8 +235,13 @@ function* frameElements(layout: Layout, o: ResolvedSvgOptions, g: Geometry, mode
 
     let text = '';
     const fit = Math.trunc((x2 - x1) / glyph);
-    if (fit >= 3) text = `<text x="${fixed(x1 + 3, 2)}" y="${labelY[depth]}">${xmlText(fitLabel(display, fit))}</text>`;
-    yield `<g><title>${title}</title><rect x="${x1s}" ${rows[depth]}${widthAttr}" height="${heightAttr}" fill="${fill}" rx="2" ry="2" fg:x="${start}" fg:w="${layout.value[i]!}"/>${text}</g>\n`;
+    if (fit >= 3) {
+      const label = fitLabel(display, fit);
+      // A cut label needs escaping only when its name did.
+      const plain = isRoot || (plainName[f] ??= escaped[f] === display);
+      text = `<text x="${fixed(x1 + 3, 2)}" y="${labelY[depth]}">${label === display && !isRoot ? escaped[f]! : plain ? label : xmlText(label)}</text>`;
+    }
+    out.write(`<g><title>${title}</title><rect x="${x1s}" ${rows[depth]}${widthAttr}" height="${heightAttr}" fill="${fill}" rx="2" ry="2" fg:x="${start}" fg:w="${layout.value[i]!}"/>${text}</g>\n`);
   }
 }
 
