@@ -1,17 +1,23 @@
-// Folded text out of the call tree: one line per stack that ended somewhere,
-// `root;...;leaf count`, sorted bytewise by stack as stackcollapse.pl sorts
-// its keys. A depth-first walk is not enough for that order ("a;b" sorts after
-// "a.x"), so the stacks are sorted with a comparator that walks both paths
-// up to their common ancestor instead of building the strings.
+// Folded text: one line per distinct stack, `root;...;leaf count`, sorted
+// bytewise by stack as stackcollapse.pl sorts its keys. A depth-first walk of
+// the tree is not enough for that order ("a;b" sorts after "a.x"), so stacks
+// are sorted with comparators that never build the strings.
+//
+// When every stack is still in the stack table (the common case: DTrace,
+// pmcstat), lines come straight from its frame sequences and the call tree
+// is never built. Otherwise the table is flushed into the tree and lines
+// come from the tree's end nodes, compared by walking to their common ancestor.
 
 import { allocBytes, growBytes, freeBytes } from "./memory";
-import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd } from "./calltree";
-import { frameTable, hasSecondCount } from "./session";
+import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount } from "./calltree";
+import { frameTable, hasSecondCount, flushStacks } from "./session";
+import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryCountValue } from "./stackcache";
 
 let depths: usize = 0; // u32 per node
 let order: usize = 0; // u32: the stacks' end nodes, sorted
 let orderLen: u32 = 0;
 let cursor: u32 = 0;
+let fromTable = false; // lines come from stack-table entries, not tree nodes
 let path: usize = 0;
 let pathCap: u32 = 0;
 export let outBuf: usize = 0;
@@ -29,6 +35,38 @@ function computeDepths(): void {
   }
 }
 
+// Orders two sibling frames fx, fy as parts of stack keys: after the name
+// comes ';' and the next frame, or the end of the key (aEnds / bEnds).
+function compareFrames(fx: u32, aEnds: bool, fy: u32, bEnds: bool): i32 {
+  const px = frameTable.ptr(fx), lx = frameTable.len(fx);
+  const py = frameTable.ptr(fy), ly = frameTable.len(fy);
+  const n = min(lx, ly);
+  for (let i: u32 = 0; i < n; i++) {
+    const d = <i32>load<u8>(px + i) - <i32>load<u8>(py + i);
+    if (d != 0) return d;
+  }
+  if (lx < ly) {
+    const next: i32 = aEnds ? -1 : 0x3b; // end of stack, or the ';' before the next frame
+    return next < <i32>load<u8>(py + lx) ? -1 : 1;
+  }
+  const next: i32 = bEnds ? -1 : 0x3b;
+  return next < <i32>load<u8>(px + ly) ? 1 : -1;
+}
+
+/** Bytewise order of the stacks of table entries a and b (sequences stored leaf first). */
+function compareEntries(a: u32, b: u32): i32 {
+  if (a == b) return 0;
+  const pa = stackEntrySeq(a), la = stackEntryLen(a);
+  const pb = stackEntrySeq(b), lb = stackEntryLen(b);
+  const n = min(la, lb);
+  for (let i: u32 = 0; i < n; i++) {
+    const fa = load<u32>(pa + (<usize>(la - 1 - i) << 2));
+    const fb = load<u32>(pb + (<usize>(lb - 1 - i) << 2));
+    if (fa != fb) return compareFrames(fa, i == la - 1, fb, i == lb - 1);
+  }
+  return la < lb ? -1 : 1; // one is a prefix of the other: the shorter sorts first
+}
+
 /** Bytewise order of the stacks ending at nodes a and b. */
 function compareStacks(a: u32, b: u32): i32 {
   if (a == b) return 0;
@@ -38,24 +76,10 @@ function compareStacks(a: u32, b: u32): i32 {
   while (dy > dx) { y = nodeParent(y); dy--; }
   if (x == y) return depthOf(a) < depthOf(b) ? -1 : 1; // a prefix sorts first
   while (nodeParent(x) != nodeParent(y)) { x = nodeParent(x); y = nodeParent(y); }
-  // x and y are siblings: compare "name(x)" + what follows it in a's stack with the same for b.
-  const fx = nodeFrame(x), fy = nodeFrame(y);
-  const px = frameTable.ptr(fx), lx = frameTable.len(fx);
-  const py = frameTable.ptr(fy), ly = frameTable.len(fy);
-  const n = min(lx, ly);
-  for (let i: u32 = 0; i < n; i++) {
-    const d = <i32>load<u8>(px + i) - <i32>load<u8>(py + i);
-    if (d != 0) return d;
-  }
-  if (lx < ly) {
-    const next: i32 = x == a ? -1 : 0x3b; // end of stack, or the ';' before the next frame
-    return next < <i32>load<u8>(py + lx) ? -1 : 1;
-  }
-  const next: i32 = y == b ? -1 : 0x3b;
-  return next < <i32>load<u8>(px + ly) ? 1 : -1;
+  return compareFrames(nodeFrame(x), x == a, nodeFrame(y), y == b); // x and y are siblings
 }
 
-// Bottom-up merge sort of u32 node ids.
+// Bottom-up merge sort of u32 ids (nodes or table entries).
 function sortStacks(a: usize, n: u32): void {
   let src = a;
   let dst = allocBytes(<usize>n << 2);
@@ -66,7 +90,7 @@ function sortStacks(a: usize, n: u32): void {
       let i = lo, j = mid, k = lo;
       while (i < mid && j < hi) {
         const vi = load<u32>(src + (<usize>i << 2)), vj = load<u32>(src + (<usize>j << 2));
-        if (compareStacks(vi, vj) <= 0) { store<u32>(dst + (<usize>k << 2), vi); i++; }
+        if ((fromTable ? compareEntries(vi, vj) : compareStacks(vi, vj)) <= 0) { store<u32>(dst + (<usize>k << 2), vi); i++; }
         else { store<u32>(dst + (<usize>k << 2), vj); j++; }
         k++;
       }
@@ -82,15 +106,23 @@ function sortStacks(a: usize, n: u32): void {
 
 /** Prepares the folded lines; returns how many there are. */
 export function foldedBegin(): u32 {
-  computeDepths();
-  const n = nodeCount();
   freeBytes(order);
-  order = allocBytes(<usize>n << 2);
-  orderLen = 0;
-  for (let i: u32 = 0; i < n; i++) {
-    if (nodeIsEnd(i)) {
-      store<u32>(order + (<usize>orderLen << 2), i);
-      orderLen++;
+  fromTable = stackCount() == 0; // no stack lives only in the tree
+  if (fromTable) {
+    orderLen = stackEntryCount();
+    order = allocBytes(<usize>orderLen << 2);
+    for (let e: u32 = 0; e < orderLen; e++) store<u32>(order + (<usize>e << 2), e);
+  } else {
+    flushStacks();
+    computeDepths();
+    const n = nodeCount();
+    order = allocBytes(<usize>n << 2);
+    orderLen = 0;
+    for (let i: u32 = 0; i < n; i++) {
+      if (nodeIsEnd(i)) {
+        store<u32>(order + (<usize>orderLen << 2), i);
+        orderLen++;
+      }
     }
   }
   sortStacks(order, orderLen);
@@ -102,9 +134,14 @@ export function foldedBegin(): u32 {
   return orderLen;
 }
 
-function lineBytes(node: u32): usize {
+function lineBytes(id: u32): usize {
   let len: usize = 80; // two counts, separators, newline
-  for (let x = node; x != 0; x = nodeParent(x)) len += <usize>frameTable.len(nodeFrame(x)) + 1;
+  if (fromTable) {
+    const p = stackEntrySeq(id);
+    for (let i: u32 = 0, n = stackEntryLen(id); i < n; i++) len += <usize>frameTable.len(load<u32>(p + (<usize>i << 2))) + 1;
+  } else {
+    for (let x = id; x != 0; x = nodeParent(x)) len += <usize>frameTable.len(nodeFrame(x)) + 1;
+  }
   return len;
 }
 
@@ -127,7 +164,22 @@ export function foldedNext(): u32 {
   return <u32>(o - outBuf);
 }
 
+// A line from a stack-table entry: its leaf-first sequence written backwards.
+function writeEntryLine(o: usize, e: u32): usize {
+  const p = stackEntrySeq(e);
+  const n = stackEntryLen(e);
+  for (let i = <i32>n - 1; i >= 0; i--) {
+    const f = load<u32>(p + (<usize>i << 2));
+    const len = frameTable.len(f);
+    memory.copy(o, frameTable.ptr(f), len);
+    o += len;
+    if (i > 0) store<u8>(o++, 0x3b);
+  }
+  return writeCounts(o, stackEntryCountValue(e, false), stackEntryCountValue(e, true));
+}
+
 function writeLine(o: usize, node: u32): usize {
+  if (fromTable) return writeEntryLine(o, node);
   const d = depthOf(node);
   if (d > pathCap) {
     freeBytes(path);
@@ -146,11 +198,15 @@ function writeLine(o: usize, node: u32): usize {
     memory.copy(o, frameTable.ptr(f), len);
     o += len;
   }
+  return writeCounts(o, nodeSelf(node), nodeSelf2(node));
+}
+
+function writeCounts(o: usize, c1: f64, c2: f64): usize {
   store<u8>(o++, 0x20);
-  o = writeNumber(o, nodeSelf(node));
+  o = writeNumber(o, c1);
   if (hasSecondCount) {
     store<u8>(o++, 0x20);
-    o = writeNumber(o, nodeSelf2(node));
+    o = writeNumber(o, c2);
   }
   store<u8>(o++, 0x0a);
   return o;

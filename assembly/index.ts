@@ -3,14 +3,15 @@
 // collapse session; src/core.ts is the only caller.
 
 import { allocBytes, growBytes } from "./memory";
-import { sessionInit, stackClear, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./session";
+import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./session";
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./session";
 import { lineCacheInit } from "./linecache";
+import { unflushedEntries } from "./stackcache";
 import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./calltree";
 import { foldedBegin, foldedNext, outBuf } from "./folded";
 import { parseDtrace, finishDtrace, setIncludeOffset } from "./formats/dtrace";
-import { parseFolded, finishFolded, setFoldedStrict } from "./formats/folded";
 import { beginProcstat, parseProcstat, finishProcstat, setByThread } from "./formats/procstat";
+import { parseFolded, finishFolded, setFoldedStrict } from "./formats/folded";
 import {
   pmcstatInit, beginPmcstat, parsePmcstat, finishPmcstat, setKernelMarks, setEventFilter, setEventsOnly, matchedSections,
 } from "./formats/pmcstat";
@@ -33,15 +34,11 @@ export function init(): void {
   sessionInit();
   lineCacheInit();
   pmcstatInit();
-  windowCap = 1 << 16; // grows to the chunk size the caller asks for
+  windowCap = (1 << 20) + (1 << 16); // the caller's 1 MiB reads plus a carried line
   window = allocBytes(windowCap);
 }
 
 export const OPTION_INCLUDE_OFFSET: i32 = 1;
-/** diff: which count column this input's counts go to (0 mixed, 1 before, 2 after). */
-export const OPTION_COUNT_COLUMN: i32 = 5;
-/** diff: a folded line without a count is an error instead of an ignored line. */
-export const OPTION_STRICT_FOLDED: i32 = 6;
 /** procstat: put `COMM;TDNAME;` above each stack. */
 export const OPTION_BY_THREAD: i32 = 2;
 export const OPTION_KERNEL_MARKS: i32 = 3;
@@ -49,15 +46,19 @@ export const OPTION_KERNEL_MARKS: i32 = 3;
 export const OPTION_EVENT: i32 = 4;
 /** pmcstat: read the section headers only (listing the events). */
 export const OPTION_EVENTS_ONLY: i32 = 7;
+/** diff: which count column this input's counts go to (0 mixed, 1 before, 2 after). */
+export const OPTION_COUNT_COLUMN: i32 = 5;
+/** diff: a folded line without a count is an error instead of an ignored line. */
+export const OPTION_STRICT_FOLDED: i32 = 6;
 
 export function setOption(option: i32, value: i32): void {
   if (option == OPTION_INCLUDE_OFFSET) setIncludeOffset(value != 0);
-  else if (option == OPTION_COUNT_COLUMN) setCountColumn(value);
-  else if (option == OPTION_STRICT_FOLDED) setFoldedStrict(value != 0);
   else if (option == OPTION_BY_THREAD) setByThread(value != 0);
   else if (option == OPTION_KERNEL_MARKS) setKernelMarks(value != 0);
   else if (option == OPTION_EVENT) setEventFilter(value);
   else if (option == OPTION_EVENTS_ONLY) setEventsOnly(value != 0);
+  else if (option == OPTION_COUNT_COLUMN) setCountColumn(value);
+  else if (option == OPTION_STRICT_FOLDED) setFoldedStrict(value != 0);
 }
 
 /** Where the next `size` input bytes go (after the carried partial line). */
@@ -120,7 +121,14 @@ export function statRecords(): f64 { return records; }
 export function statTwoCounts(): bool { return hasSecondCount; }
 export function statFrames(): u32 { return frameTable.count; }
 export function statNodes(): u32 { return nodeCount(); }
-export function statStacks(): u32 { return stackCount(); }
+export function statStacks(): u32 {
+  // Stacks are table entries not yet in the tree plus the tree's; when both kinds
+  // exist one stack may be in both, so they are merged first.
+  const inTree = stackCount();
+  if (inTree == 0) return unflushedEntries();
+  flushStacks();
+  return stackCount();
+}
 
 // pmcstat events: the filter's name goes in at eventBuffer(); the events seen come back out.
 export {
@@ -128,12 +136,16 @@ export {
 } from "./formats/pmcstat";
 export function eventMatchedSections(): u32 { return matchedSections; }
 
+// Parallel collapse: a worker's stacks out, into the main session
+export { exportBegin, exportNext, exportPiece, importBuffer, importPiece } from "./exchange";
+
 // Folded output
-export { foldedBegin, foldedNext };
+export function foldedLines(): u32 { return foldedBegin(); }
+export { foldedNext };
 export function foldedBuffer(): usize { return outBuf; }
 
 // The call tree, for layout: parallel arrays indexed by node id (parent < child).
-export function treeParents(): usize { return parentsPtr(); }
+export function treeParents(): usize { flushStacks(); return parentsPtr(); }
 export function treeFrames(): usize { return framesPtr(); }
 export function treeSelf(): usize { return selfsPtr(); }
 export function treeSelf2(): usize { return selfs2Ptr(); }

@@ -24,13 +24,15 @@ export function allocBytes(size: usize): usize {
   return p;
 }
 
-/** Grows a buffer to `size` bytes, keeping its first `used` bytes and zeroing the rest. */
+/**
+ * Grows a buffer to `size` bytes, keeping its first `used` bytes and zeroing
+ * the rest. realloc extends in place when it can, so a growing table does not
+ * leave its old copy behind as dead memory.
+ */
 export function growBytes(p: usize, used: usize, size: usize): usize {
   checkRoom(size + SLACK);
-  const q = heap.alloc(size + SLACK);
-  memory.copy(q, p, used);
+  const q = heap.realloc(p, size + SLACK);
   memory.fill(q + used, 0, size + SLACK - used);
-  heap.free(p);
   return q;
 }
 

@@ -4,7 +4,10 @@
 import { ByteTable } from "./bytetable";
 import { allocBytes, growBytes } from "./memory";
 import { ROOT, childOf, addSelf, addSelf2, treeInit, scaleSelf } from "./calltree";
-import { stackCacheInit, stackFind, stackRemember } from "./stackcache";
+import {
+  stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
+  setStackEntryNode, stackEntrySeq, stackEntryLen, takeStackCount, NO_NODE,
+} from "./stackcache";
 import { mix64 } from "./hash";
 
 export let frameTable: ByteTable = changetype<ByteTable>(0);
@@ -53,6 +56,7 @@ function addCount(node: u32, n: f64): void {
 /** flamefold diff -n: scales the first column to the second's total, truncating as difffolded.pl's int() does. */
 export function normalizeFirstColumn(): void {
   if (samples == samples2 || samples == 0) return;
+  flushStacks();
   samples = scaleSelf(samples2, samples);
 }
 
@@ -91,24 +95,51 @@ export function stackClear(): void {
   stackHash = 0;
 }
 
-/** Folds the collected frames, read last to first (leaf-first input such as DTrace's), with `n` samples. */
-export function foldLeafFirst(n: f64): u32 {
+// Walks a leaf-first frame sequence into the tree, creating nodes as needed.
+function walkLeafFirst(p: usize, n: u32): u32 {
+  let node = ROOT;
+  for (let i = <i32>n - 1; i >= 0; i--) node = childOf(node, load<u32>(p + (<usize>i << 2)));
+  return node;
+}
+
+/**
+ * Folds the collected frames, read last to first (leaf-first input such as
+ * DTrace's), with `n` samples. The count goes to the stack table; the tree is
+ * only walked for stacks beyond the table's budget.
+ */
+export function foldLeafFirst(n: f64): void {
   const h = mix64(stackHash ^ <u64>stackLen);
-  const cached = stackFind(stackBuf, stackLen, h);
-  let node: u32;
-  if (cached >= 0) {
-    node = <u32>cached;
+  let e = stackFind(stackBuf, stackLen, h);
+  if (e < 0) e = stackRemember(stackBuf, stackLen, h);
+  if (e >= 0) {
+    const second = countColumn == COLUMN_AFTER;
+    stackAdd(e, n, second);
+    if (second) samples2 += n;
+    else samples += n;
   } else {
-    node = ROOT;
-    for (let i = <i32>stackLen - 1; i >= 0; i--) {
-      node = childOf(node, load<u32>(stackBuf + (<usize>i << 2)));
-    }
-    stackRemember(stackBuf, stackLen, h, node);
+    addCount(walkLeafFirst(stackBuf, stackLen), n);
   }
-  addCount(node, n);
   records += 1;
   stackClear();
-  return node;
+}
+
+/** Moves the stack table's counts into the call tree; every reader of the tree calls this first. */
+export function flushStacks(): void {
+  if (!stacksPending) return;
+  const n = stackEntryCount();
+  for (let e: u32 = 0; e < n; e++) {
+    let node = stackEntryNode(e);
+    if (node == NO_NODE) {
+      node = walkLeafFirst(stackEntrySeq(e), stackEntryLen(e));
+      setStackEntryNode(e, node);
+      addSelf(node, 0); // the stack ended here, even if its counts are zero
+    }
+    const c1 = takeStackCount(e, false);
+    const c2 = takeStackCount(e, true);
+    if (c1 != 0) addSelf(node, c1);
+    if (c2 != 0) addSelf2(node, c2);
+  }
+  stacksFlushed();
 }
 
 /** Folds the collected frames in input order (root-first input such as folded stacks). */
@@ -135,10 +166,44 @@ export function addSecondCount(node: u32, n: f64): void {
 
 /** The frame nearest the leaf among those collected leaf first. */
 export function leafFrame(): u32 { return load<u32>(stackBuf); }
-export function replaceLeafFrame(frame: u32): void { store<u32>(stackBuf, frame); }
+export function replaceLeafFrame(frame: u32): void {
+  store<u32>(stackBuf, frame);
+  // The running hash covered the old leaf: recompute it, so equal stacks meet in the table.
+  const n = stackLen;
+  stackLen = 0;
+  stackHash = 0;
+  for (let i: u32 = 0; i < n; i++) stackPush(load<u32>(stackBuf + (<usize>i << 2)));
+}
 
 /** Adds `n` samples to a stack already walked to its node (root-first formats that fold while reading). */
 export function foldedNode(node: u32, n: f64): void {
   addCount(node, n);
   records += 1;
+}
+
+/** Adds another session's totals (parallel collapse merges its workers' sessions into one). */
+export function addTotals(lines: f64, ignored: f64, dropped: f64, n1: f64, n2: f64, recs: f64, second: bool): void {
+  lineNo += lines;
+  ignoredLines += ignored;
+  droppedRecords += dropped;
+  samples += n1;
+  samples2 += n2;
+  records += recs;
+  if (second) hasSecondCount = true;
+}
+
+/** Folds the collected (leaf-first) frames of an imported stack with both its counts; totals come separately. */
+export function foldImported(c1: f64, c2: f64): void {
+  const h = mix64(stackHash ^ <u64>stackLen);
+  let e = stackFind(stackBuf, stackLen, h);
+  if (e < 0) e = stackRemember(stackBuf, stackLen, h);
+  if (e >= 0) {
+    stackAdd(e, c1, false);
+    stackAdd(e, c2, true);
+  } else {
+    const node = walkLeafFirst(stackBuf, stackLen);
+    addSelf(node, c1);
+    if (c2 != 0) addSelf2(node, c2);
+  }
+  stackClear();
 }

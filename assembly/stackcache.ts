@@ -10,16 +10,19 @@ import { bytesEqual } from "./hash";
 
 const BUDGET: usize = 64 << 20; // bytes of remembered frame sequences
 export const NO_NODE: u32 = 0xffffffff;
-const ENTRY: usize = 32; // node u32, sequence offset u32, length u32, pad, count f64, count2 f64
+const ENTRY: usize = 32; // node u32, sequence address u32, length u32, pad, count f64, count2 f64
 
 let slots: usize = 0; // u64: hash << 32 | (entry + 1)
 let mask: u32 = 0;
 let entries: usize = 0;
 let count: u32 = 0;
 let cap: u32 = 0;
-let seqs: usize = 0;
-let seqsUsed: usize = 0;
-let seqsCap: usize = 0;
+// Frame sequences live in 1 MiB blocks that are never moved or copied: growing
+// one big array by doubling would leave its old copies behind as dead memory.
+const BLOCK: usize = 1 << 20;
+let block: usize = 0; // the block being filled
+let blockUsed: usize = 0;
+let seqsUsed: usize = 0; // bytes of sequences in all blocks, for the budget
 /** Counts were added since the last flush. */
 export let stacksPending = false;
 
@@ -28,8 +31,8 @@ export function stackCacheInit(): void {
   slots = allocBytes((<usize>mask + 1) << 3);
   cap = 1 << 11;
   entries = allocBytes(<usize>cap * ENTRY);
-  seqsCap = 1 << 16;
-  seqs = allocBytes(seqsCap);
+  block = 0;
+  blockUsed = BLOCK;
   count = 0;
   seqsUsed = 0;
 }
@@ -46,7 +49,7 @@ export function stackFind(p: usize, n: u32, h: u32): i32 {
     if (s == 0) return -1;
     if (<u32>(s >> 32) == h) {
       const e = entryAt(<u32>s - 1);
-      if (load<u32>(e, 8) == n && bytesEqual(seqs + <usize>load<u32>(e, 4), p, bytes)) return <i32>(<u32>s - 1);
+      if (load<u32>(e, 8) == n && bytesEqual(<usize>load<u32>(e, 4), p, bytes)) return <i32>(<u32>s - 1);
     }
     i = (i + 1) & mask;
   }
@@ -56,12 +59,12 @@ export function stackFind(p: usize, n: u32, h: u32): i32 {
 export function stackRemember(p: usize, n: u32, h: u32): i32 {
   const bytes = <usize>n << 2;
   if (seqsUsed + bytes > BUDGET) return -1;
-  if (seqsUsed + bytes > seqsCap) {
-    let c = seqsCap << 1;
-    while (c < seqsUsed + bytes) c <<= 1;
-    seqs = growBytes(seqs, seqsUsed, c);
-    seqsCap = c;
+  if (blockUsed + bytes > BLOCK) {
+    block = allocBytes(max(BLOCK, bytes));
+    blockUsed = 0;
   }
+  const seq = block + blockUsed;
+  blockUsed += bytes;
   if (count == cap) {
     entries = growBytes(entries, <usize>cap * ENTRY, <usize>cap * ENTRY * 2);
     cap <<= 1;
@@ -69,9 +72,9 @@ export function stackRemember(p: usize, n: u32, h: u32): i32 {
   if ((count + 1) << 1 > mask + 1) growSlots();
   const e = entryAt(count);
   store<u32>(e, NO_NODE);
-  store<u32>(e, <u32>seqsUsed, 4);
+  store<u32>(e, <u32>seq, 4);
   store<u32>(e, n, 8);
-  memory.copy(seqs + seqsUsed, p, bytes);
+  memory.copy(seq, p, bytes);
   seqsUsed += bytes;
   place(h, count);
   count++;
@@ -88,8 +91,26 @@ export function stackAdd(entry: i32, n: f64, second: bool): void {
 export function stackEntryCount(): u32 { return count; }
 export function stackEntryNode(e: u32): u32 { return load<u32>(entryAt(e)); }
 export function setStackEntryNode(e: u32, node: u32): void { store<u32>(entryAt(e), node); }
-export function stackEntrySeq(e: u32): usize { return seqs + <usize>load<u32>(entryAt(e), 4); }
+export function stackEntrySeq(e: u32): usize { return <usize>load<u32>(entryAt(e), 4); }
 export function stackEntryLen(e: u32): u32 { return load<u32>(entryAt(e), 8); }
+
+/** An entry whose stack is not yet in the tree, or has counts not yet moved there. */
+export function stackEntryPending(e: u32): bool {
+  const p = entryAt(e);
+  return load<u32>(p) == NO_NODE || load<f64>(p, 16) != 0 || load<f64>(p, 24) != 0;
+}
+
+/** An entry's first or second count. */
+export function stackEntryCountValue(e: u32, second: bool): f64 {
+  return load<f64>(entryAt(e) + (second ? 24 : 16));
+}
+
+/** Entries whose stack is not yet in the tree. */
+export function unflushedEntries(): u32 {
+  let n: u32 = 0;
+  for (let e: u32 = 0; e < count; e++) if (load<u32>(entryAt(e)) == NO_NODE) n++;
+  return n;
+}
 
 /** Takes an entry's counts (first, second), leaving zeros. */
 export function takeStackCount(e: u32, second: bool): f64 {

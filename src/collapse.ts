@@ -1,10 +1,12 @@
 // Collapsing captures into a call tree, and reading the result as folded text.
 
 import type { Writable } from 'node:stream';
+import type { OutputSink } from './output.js';
 import { CoreSession, type CoreTotals, type TreeArrays } from './core.js';
 import { UsageError } from './errors.js';
 import { eventLabel } from './events.js';
 import { feedInput, inputName, type CollapseInput, type FedInput } from './input.js';
+import { PARALLEL_MIN_BYTES, defaultJobs } from './parallel.js';
 import type { InputFormat } from './formats.js';
 
 /** Options of a collapse. */
@@ -24,6 +26,12 @@ export interface CollapseOptions {
   event?: string | Uint8Array;
   /** pmcstat: read only the section headers, for `result.events()`; no stacks are folded. */
   eventsOnly?: boolean;
+  /** Threads for large files (default: the number of cores); output is the same for any value. */
+  jobs?: number;
+  /** Files smaller than this are parsed on one thread (default 48 MiB): starting workers costs more. */
+  splitMinBytes?: number;
+  /** Called with each amount of input bytes consumed, for progress displays. */
+  onProgress?: (bytes: number) => void;
   /** Called with each warning (records dropped, empty inputs); they are also kept on the result. */
   onWarning?: (message: string) => void;
 }
@@ -104,6 +112,11 @@ export class CollapseResult {
     return this.session.folded();
   }
 
+  /** Writes the folded output to a sink, straight from the core's memory: each write is awaited. */
+  async writeFolded(sink: OutputSink): Promise<void> {
+    for (const view of this.session.foldedViews()) await sink.write(view);
+  }
+
   /** Folded lines, without their newlines. */
   *lines(): Generator<string> {
     const decoder = new TextDecoder();
@@ -159,7 +172,11 @@ export async function collapse(
     const name = inputName(source, i);
     const before = session.totals();
     const matchedBefore = session.matchedSections();
-    const result = await feedInput(session, source, options.format ?? 'auto', name);
+    const result = await feedInput(session, source, options.format ?? 'auto', name, {
+      jobs: options.jobs ?? defaultJobs(),
+      splitMinBytes: options.splitMinBytes ?? PARALLEL_MIN_BYTES,
+      ...(options.onProgress && { onProgress: options.onProgress }),
+    });
     fed.push(result);
     const after = session.totals();
     const dropped = after.droppedRecords - before.droppedRecords;

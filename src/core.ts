@@ -11,6 +11,14 @@ export type ParsedFormat = keyof typeof FORMAT_CODES;
 
 const OPTION = { includeOffset: 1, byThread: 2, kernelMarks: 3, event: 4, countColumn: 5, strictFolded: 6, eventsOnly: 7 } as const;
 
+type OptionName = keyof typeof OPTION;
+
+/** The options of a session, as plain data (it crosses to worker threads). */
+export interface SessionOptions {
+  values: Partial<Record<Exclude<OptionName, 'event'>, number>>;
+  event: Uint8Array | null;
+}
+
 /** Count columns for setOption('countColumn'): diff folds BEFORE into the first, AFTER into the second. */
 export const COUNT_COLUMN = { mixed: 0, before: 1, after: 2 } as const;
 
@@ -45,9 +53,14 @@ interface CoreExports {
   eventMatchedSections(): number;
   eventAdd(len: number, samples: number, sections: number): void;
   eventMatchedAdd(n: number): void;
-  foldedBegin(): number;
+  foldedLines(): number;
   foldedNext(): number;
   foldedBuffer(): number;
+  exportBegin(): void;
+  exportNext(): number;
+  exportPiece(): number;
+  importBuffer(size: number): number;
+  importPiece(len: number): void;
   treeParents(): number;
   treeFrames(): number;
   treeSelf(): number;
@@ -66,7 +79,9 @@ export class CoreError extends Error {
 let compiled: WebAssembly.Module | undefined;
 
 function wasmModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(readFileSync(new URL('../build/flamefold.wasm', import.meta.url)));
+  // FLAMEFOLD_WASM selects another build of the core (e.g. one with names, for profiling).
+  const path = process.env.FLAMEFOLD_WASM ?? new URL('../build/flamefold.wasm', import.meta.url);
+  compiled ??= new WebAssembly.Module(readFileSync(path));
   return compiled;
 }
 
@@ -107,6 +122,8 @@ export interface TreeArrays {
 /** One collapse session: a wasm instance with its own frame table and call tree. */
 export class CoreSession {
   private readonly core: CoreExports;
+  // Every option set so far, so a worker's session can be configured the same way.
+  private readonly options: SessionOptions = { values: {}, event: null };
 
   constructor() {
     let core: CoreExports | undefined;
@@ -121,15 +138,28 @@ export class CoreSession {
   }
 
   setIncludeOffset(on: boolean): void {
-    this.core.setOption(OPTION.includeOffset, on ? 1 : 0);
+    this.setOption('includeOffset', on ? 1 : 0);
   }
 
-  setOption(name: keyof typeof OPTION, value: number): void {
+  setOption(name: Exclude<OptionName, 'event'>, value: number): void {
+    this.options.values[name] = value;
     this.core.setOption(OPTION[name], value);
+  }
+
+  /** The options set so far, to configure another session (a worker's) the same way. */
+  optionsSnapshot(): SessionOptions {
+    return { values: { ...this.options.values }, event: this.options.event };
+  }
+
+  /** Sets every option of a snapshot. */
+  applyOptions(snapshot: SessionOptions): void {
+    for (const [name, value] of Object.entries(snapshot.values)) this.setOption(name as Exclude<OptionName, 'event'>, value);
+    if (snapshot.event) this.setEvent(snapshot.event);
   }
 
   /** pmcstat: fold only the sections of this event (its name as bytes); null: every event. */
   setEvent(name: Uint8Array | null): void {
+    this.options.event = name;
     if (name === null) {
       this.core.setOption(OPTION.event, -1);
       return;
@@ -216,20 +246,51 @@ export class CoreSession {
 
   /** Folded text, sorted, in chunks of about 1 MiB (each a fresh copy). */
   *folded(): Generator<Uint8Array> {
+    for (const view of this.foldedViews()) yield view.slice();
+  }
+
+  /**
+   * Folded text as views of wasm memory, without copies: each is valid only
+   * until the generator resumes, so a consumer must be done with it by then
+   * (e.g. await its write before asking for the next).
+   */
+  *foldedViews(): Generator<Uint8Array> {
     const c = this.core;
-    c.foldedBegin();
+    c.foldedLines();
     for (;;) {
       const n = c.foldedNext();
       if (n === 0) return;
-      yield new Uint8Array(c.memory.buffer, c.foldedBuffer(), n).slice();
+      yield new Uint8Array(c.memory.buffer, c.foldedBuffer(), n);
     }
+  }
+
+  /**
+   * This session's stacks and totals as pieces (each a fresh copy of about
+   * 1 MiB) that another session merges with importPiece(), in order.
+   */
+  *exportPieces(): Generator<Uint8Array> {
+    const c = this.core;
+    c.exportBegin();
+    for (;;) {
+      const n = c.exportNext();
+      if (n === 0) return;
+      yield new Uint8Array(c.memory.buffer, c.exportPiece(), n).slice();
+    }
+  }
+
+  /** Merges the next piece of another session's exportPieces(). */
+  importPiece(piece: Uint8Array): void {
+    const ptr = this.core.importBuffer(piece.length);
+    new Uint8Array(this.core.memory.buffer, ptr, piece.length).set(piece);
+    this.core.importPiece(piece.length);
   }
 
   tree(): TreeArrays {
     const c = this.core;
+    const parentsPtr = c.treeParents(); // first: moves the stack table's counts into the tree (memory may grow)
     const buf = c.memory.buffer;
     const n = c.statNodes();
-    const parent = new Uint32Array(buf, c.treeParents(), n).slice();
+    const parent = new Uint32Array(buf, parentsPtr, n).slice();
     const frame = new Uint32Array(buf, c.treeFrames(), n).slice();
     const self = new Float64Array(buf, c.treeSelf(), n).slice();
     const self2Ptr = c.treeSelf2();

@@ -8,9 +8,18 @@ import { Readable } from 'node:stream';
 import { CoreError, CoreSession, CHUNK_SIZE, type ParsedFormat } from './core.js';
 import { InputError } from './errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat } from './formats.js';
+import { PARALLEL_MIN_BYTES, feedRangesInParallel, planRanges } from './parallel.js';
 
 /** Anything a capture can be read from. A string is a file path; `-` is stdin. */
 export type CollapseInput = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
+
+/** How inputs are fed: threads for large files, and progress. */
+export interface FeedOptions {
+  jobs: number;
+  splitMinBytes: number;
+  /** Called with each amount of input bytes consumed (from any thread). */
+  onProgress?: (bytes: number) => void;
+}
 
 /** What feeding one input did. */
 export interface FedInput {
@@ -51,6 +60,17 @@ function guarded<T>(name: string, session: CoreSession, fn: () => T): T {
   }
 }
 
+/** guarded() for async work: core failures in this thread or a worker's name the input. */
+async function guardedAsync<T>(name: string, session: CoreSession, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    return guarded(name, session, () => {
+      throw err;
+    });
+  }
+}
+
 async function* chunksOf(input: NodeJS.ReadableStream | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   for await (const chunk of input as AsyncIterable<Uint8Array | string>) {
     yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
@@ -84,18 +104,30 @@ async function* prepend(head: Uint8Array, it: AsyncIterator<Uint8Array>): AsyncG
   }
 }
 
+/** Reports the bytes of each chunk as it is taken from the source. */
+async function* counted(source: AsyncIterable<Uint8Array>, onProgress?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    onProgress?.(chunk.length);
+    yield chunk;
+  }
+}
+
 /** Feeds a chunk stream (possibly gzip) into the session. */
 async function feedChunks(
   session: CoreSession,
   source: AsyncIterable<Uint8Array>,
   format: InputFormat,
   name: string,
+  onProgress?: (bytes: number) => void,
 ): Promise<FedInput> {
-  let it = source[Symbol.asyncIterator]();
+  let it = counted(source, onProgress)[Symbol.asyncIterator]();
   let { head, done } = await takeHead(it, DETECT_BYTES);
   const gzip = isGzip(head);
   if (gzip) {
-    const gunzip = Readable.from(prepend(head, it)).pipe(createGunzip());
+    // Large buffers let decompression (on libuv's threads) run ahead of parsing.
+    const gunzip = Readable.from(prepend(head, it), { highWaterMark: 8 }).pipe(
+      createGunzip({ chunkSize: 256 << 10 }).setMaxListeners(0),
+    );
     gunzip.on('error', () => {}); // surfaced by the iteration below
     it = chunksOf(gunzip)[Symbol.asyncIterator]();
     ({ head, done } = await takeHead(it, DETECT_BYTES).catch((e: Error) => {
@@ -123,8 +155,8 @@ async function feedChunks(
   return { name, format: fmt, bytes, gzip };
 }
 
-/** Feeds a file, reading straight into wasm memory unless it is compressed. */
-async function feedFile(session: CoreSession, path: string, format: InputFormat): Promise<FedInput> {
+/** Feeds a file, reading straight into wasm memory unless it is compressed; large files in parallel. */
+async function feedFile(session: CoreSession, path: string, format: InputFormat, feed: FeedOptions): Promise<FedInput> {
   let fh;
   try {
     fh = await open(path, 'r');
@@ -136,13 +168,24 @@ async function feedFile(session: CoreSession, path: string, format: InputFormat)
     const { bytesRead } = await fh.read(head, 0, DETECT_BYTES, 0);
     const first = head.subarray(0, bytesRead);
     if (isGzip(first)) {
-      return await feedChunks(session, fh.createReadStream({ start: 0, autoClose: false }), format, path);
+      const stream = fh.createReadStream({ start: 0, autoClose: false, highWaterMark: CHUNK_SIZE });
+      return await feedChunks(session, stream, format, path, feed.onProgress);
     }
     const fmt = chooseFormat(format, first, bytesRead < DETECT_BYTES, path);
+    const { size } = await fh.stat();
+    if (feed.jobs > 1 && size >= feed.splitMinBytes) {
+      const ranges = await planRanges(fh, size, fmt, feed.jobs);
+      if (ranges.length > 1) {
+        session.beginInput(fmt);
+        await guardedAsync(path, session, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.onProgress));
+        return { name: path, format: fmt, bytes: size, gzip: false };
+      }
+    }
     guarded(path, session, () => {
       session.beginInput(fmt);
       session.write(first);
     });
+    feed.onProgress?.(bytesRead);
     let bytes = bytesRead;
     let position = bytesRead;
     for (;;) {
@@ -150,6 +193,7 @@ async function feedFile(session: CoreSession, path: string, format: InputFormat)
       const { bytesRead: n } = await fh.read(view, 0, CHUNK_SIZE, position);
       if (n === 0) break;
       guarded(path, session, () => session.commit(n));
+      feed.onProgress?.(n);
       bytes += n;
       position += n;
     }
@@ -166,14 +210,15 @@ export async function feedInput(
   input: CollapseInput,
   format: InputFormat,
   name: string,
+  feed: FeedOptions = { jobs: 1, splitMinBytes: PARALLEL_MIN_BYTES },
 ): Promise<FedInput> {
   if (typeof input === 'string') {
-    if (input === '-') return feedChunks(session, chunksOf(process.stdin), format, name);
-    return feedFile(session, input, format);
+    if (input === '-') return feedChunks(session, chunksOf(process.stdin), format, name, feed.onProgress);
+    return feedFile(session, input, format, feed);
   }
   if (input instanceof Uint8Array) {
     const bytes = input;
-    return feedChunks(session, (async function* () { yield bytes; })(), format, name);
+    return feedChunks(session, (async function* () { yield bytes; })(), format, name, feed.onProgress);
   }
-  return feedChunks(session, chunksOf(input), format, name);
+  return feedChunks(session, chunksOf(input), format, name, feed.onProgress);
 }

@@ -2,7 +2,8 @@
 
 import { collapse } from '../collapse.js';
 import { eventBytes } from '../events.js';
-import { inputFormatOption, inputsOf, parseCommandArgs, parseFormat, warn, writeOutput } from './common.js';
+import { progressFor } from '../progress.js';
+import { inputFormatOption, inputsOf, jobsOption, parseCommandArgs, parseFormat, parseJobs, quietOption, writeOutput } from './common.js';
 
 export const help = `Usage: flamefold collapse [options] [FILE...|-]
 
@@ -19,7 +20,10 @@ Options:
                        other bytes as \\xHH) instead of folded stacks
       --kernel-marks   pmcstat: add _[k] to frames of kernel images (under /boot/)
       --by-thread      procstat: put COMM;TDNAME; (process and thread name) above each stack
+  -j, --jobs N         threads for large files (default: the number of cores)
   -o, --output FILE    write to FILE (atomically) instead of stdout
+  -q, --quiet          no progress display (shown on stderr only when it is a terminal:
+                       bytes read, MB/s, time left)
   -h, --help           show this help
 `;
 
@@ -31,29 +35,41 @@ export async function run(argv: string[]): Promise<number> {
     'list-events': { type: 'boolean', default: false },
     'kernel-marks': { type: 'boolean', default: false },
     'by-thread': { type: 'boolean', default: false },
+    ...jobsOption,
     output: { type: 'string', short: 'o' },
+    ...quietOption,
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     process.stdout.write(help);
     return 0;
   }
-  const result = await collapse(inputsOf(positionals), {
+  const inputs = inputsOf(positionals);
+  const options = {
     format: parseFormat(values.format),
     includeOffset: values.includeoffset,
     kernelMarks: values['kernel-marks'],
     byThread: values['by-thread'],
     ...(values.event !== undefined && { event: eventBytes(values.event) }),
     eventsOnly: values['list-events'],
-    onWarning: warn,
-  });
+    jobs: parseJobs(values.jobs),
+  };
+  const progress = await progressFor('collapse', inputs, values.quiet);
+  let result;
+  try {
+    result = await collapse(inputs, {
+      ...options,
+      ...(progress.onProgress && { onProgress: progress.onProgress }),
+      onWarning: (m) => progress.log(`flamefold: warning: ${m}`), // above the progress line
+    });
+  } finally {
+    progress.stop(); // before any output: it may go to the same terminal
+  }
   if (values['list-events']) {
     const text = result.events().map((e) => `${e.label} ${e.samples}\n`).join('');
     await writeOutput(values.output, async (sink) => sink.write(Buffer.from(text)));
     return 0;
   }
-  await writeOutput(values.output, async (sink) => {
-    for (const chunk of result.chunks()) await sink.write(chunk);
-  });
+  await writeOutput(values.output, (sink) => result.writeFolded(sink));
   return 0;
 }

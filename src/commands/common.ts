@@ -5,6 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
 import { stdoutSink, writeFileAtomic, type OutputSink } from '../output.js';
 import { FORMATS, type InputFormat } from '../formats.js';
+import { defaultJobs } from '../parallel.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -52,6 +53,18 @@ export function numberOption(name: string, value: string | undefined, fallback: 
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n)) throw new UsageError(`--${name} needs a number, not '${value}'`);
+  return n;
+}
+
+export const jobsOption = {
+  jobs: { type: 'string', short: 'j' },
+} as const;
+
+/** --jobs N: a positive integer; absent means the number of cores. */
+export function parseJobs(value: string | undefined): number {
+  if (value === undefined) return defaultJobs();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs needs a positive whole number, not '${value}'`);
   return n;
 }
 

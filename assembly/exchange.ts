@@ -1,0 +1,172 @@
+// Moving one session's stacks into another: a parallel collapse parses byte
+// ranges in worker instances and merges them here. What moves is the frame
+// names and every stack as a leaf-first sequence of frame ids with its two
+// counts, so merging is one stack-table probe per distinct stack (not a tree
+// walk per node), and the merged output equals a single-threaded run.
+//
+// The stream goes in pieces of about 1 MiB, so neither side ever holds a copy
+// of it whole. A piece is a run of whole records (little endian):
+//   TOTALS  u32 1, u32 twoCounts, f64 lines, ignored, dropped, samples, samples2, records
+//   FRAME   u32 2, u32 length, bytes (padded to 4)     frame ids are their order of arrival
+//   STACK   u32 3, u32 length, f64 count, f64 count2, u32 frame[length]
+
+import { allocBytes, growBytes, freeBytes } from "./memory";
+import {
+  frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount,
+  addTotals, stackPush, stackClear, foldImported,
+} from "./session";
+import { stackEntryCount, stackEntryPending, stackEntrySeq, stackEntryLen, takeStackCount } from "./stackcache";
+import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd } from "./calltree";
+
+const TOTALS: u32 = 1;
+const FRAME: u32 = 2;
+const STACK: u32 = 3;
+const PIECE: usize = 1 << 20;
+
+let piece: usize = 0;
+let pieceCap: usize = 0;
+
+function pieceRoom(size: usize): void {
+  if (size <= pieceCap) return;
+  freeBytes(piece);
+  pieceCap = max(PIECE, size);
+  piece = allocBytes(pieceCap);
+}
+
+// @ts-ignore: decorator
+@inline function pad4(n: usize): usize { return (n + 3) & ~<usize>3; }
+
+function depthOf(node: u32): u32 {
+  let d: u32 = 0;
+  for (let x = node; x != 0; x = nodeParent(x)) d++;
+  return d;
+}
+
+// Export: totals, then frames, then stack-table entries not yet in the tree, then the tree's stacks.
+let phase: i32 = 0;
+let cursor: u32 = 0;
+
+export function exportBegin(): void {
+  phase = 0;
+  cursor = 0;
+  pieceRoom(PIECE);
+}
+
+/** Writes the next piece at exportPiece(); returns its length, 0 when the stream is done. */
+export function exportNext(): usize {
+  let o = piece;
+  const limit = piece + pieceCap;
+  if (phase == 0) {
+    store<u32>(o, TOTALS); store<u32>(o, hasSecondCount ? 1 : 0, 4);
+    store<f64>(o, lineNo, 8); store<f64>(o, ignoredLines, 16); store<f64>(o, droppedRecords, 24);
+    store<f64>(o, samples, 32); store<f64>(o, samples2, 40); store<f64>(o, records, 48);
+    o += 56;
+    phase = 1;
+  }
+  if (phase == 1) {
+    for (; cursor < frameTable.count; cursor++) {
+      const len = <usize>frameTable.len(cursor);
+      const size: usize = 8 + pad4(len);
+      if (o + size > limit) {
+        if (o > piece) return o - piece;
+        pieceRoom(size);
+        return exportNext();
+      }
+      store<u32>(o, FRAME); store<u32>(o, <u32>len, 4);
+      memory.copy(o + 8, frameTable.ptr(cursor), len);
+      o += size;
+    }
+    phase = 2;
+    cursor = 0;
+  }
+  if (phase == 2) {
+    for (; cursor < stackEntryCount(); cursor++) {
+      if (!stackEntryPending(cursor)) continue; // already in the tree: sent with the tree's stacks
+      const len = stackEntryLen(cursor);
+      const size: usize = 24 + (<usize>len << 2);
+      if (o + size > limit) {
+        if (o > piece) return o - piece;
+        pieceRoom(size);
+        return exportNext();
+      }
+      store<u32>(o, STACK); store<u32>(o, len, 4);
+      store<f64>(o, takeStackCount(cursor, false), 8);
+      store<f64>(o, takeStackCount(cursor, true), 16);
+      memory.copy(o + 24, stackEntrySeq(cursor), <usize>len << 2);
+      o += size;
+    }
+    phase = 3;
+    cursor = 0;
+  }
+  if (phase == 3) {
+    for (; cursor < nodeCount(); cursor++) {
+      if (!nodeIsEnd(cursor)) continue;
+      const len = depthOf(cursor);
+      const size: usize = 24 + (<usize>len << 2);
+      if (o + size > limit) {
+        if (o > piece) return o - piece;
+        pieceRoom(size);
+        return exportNext();
+      }
+      store<u32>(o, STACK); store<u32>(o, len, 4);
+      store<f64>(o, nodeSelf(cursor), 8);
+      store<f64>(o, nodeSelf2(cursor), 16);
+      let p = o + 24;
+      for (let x = cursor; x != 0; x = nodeParent(x)) { // leaf first
+        store<u32>(p, nodeFrame(x));
+        p += 4;
+      }
+      o += size;
+    }
+    phase = 4;
+  }
+  return o - piece;
+}
+
+export function exportPiece(): usize { return piece; }
+
+// Import: their frame ids → ours, filled as FRAME records arrive.
+let frameMap: usize = 0;
+let mapLen: u32 = 0;
+let mapCap: u32 = 0;
+
+/** Room for a piece of `size` bytes from another session. */
+export function importBuffer(size: usize): usize {
+  pieceRoom(size);
+  return piece;
+}
+
+/** Merges one piece written at importBuffer(). */
+export function importPiece(len: usize): void {
+  let o = piece;
+  const end = piece + len;
+  while (o < end) {
+    const kind = load<u32>(o);
+    if (kind == TOTALS) {
+      addTotals(load<f64>(o, 8), load<f64>(o, 16), load<f64>(o, 24), load<f64>(o, 32), load<f64>(o, 40), load<f64>(o, 48),
+        load<u32>(o, 4) != 0);
+      mapLen = 0; // a new stream
+      o += 56;
+    } else if (kind == FRAME) {
+      const n = <usize>load<u32>(o, 4);
+      if (mapLen == mapCap) {
+        const cap = max<u32>(1024, mapCap << 1);
+        frameMap = frameMap == 0 ? allocBytes(<usize>cap << 2) : growBytes(frameMap, <usize>mapLen << 2, <usize>cap << 2);
+        mapCap = cap;
+      }
+      store<u32>(frameMap + (<usize>mapLen << 2), frameTable.intern(o + 8, n));
+      mapLen++;
+      o += 8 + pad4(n);
+    } else if (kind == STACK) {
+      const n = load<u32>(o, 4);
+      stackClear();
+      for (let i: u32 = 0; i < n; i++) {
+        stackPush(load<u32>(frameMap + (<usize>load<u32>(o + 24 + (<usize>i << 2)) << 2)));
+      }
+      foldImported(load<f64>(o, 8), load<f64>(o, 16));
+      o += 24 + (<usize>n << 2);
+    } else {
+      throw new Error("corrupt stack exchange piece");
+    }
+  }
+}

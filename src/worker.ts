@@ -1,0 +1,78 @@
+// A parallel-collapse worker: parses one byte range of a file in its own wasm
+// instance, then, when the main thread asks, hands over its stacks piece by
+// piece (see assembly/exchange.ts), so no side ever holds them all twice.
+
+import { open } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { CoreSession, type ParsedFormat, type SessionOptions } from './core.js';
+import { parseRange } from './parallel.js';
+
+export interface WorkerTask {
+  path: string;
+  start: number;
+  end: number;
+  format: ParsedFormat;
+  options: SessionOptions;
+  /** Post `{ progress: bytes }` messages while parsing. */
+  report: boolean;
+}
+
+/** Worker → main. `parsed` says the range is read; then each `next` request gets a `piece` or `done`. */
+export type WorkerReply =
+  | { progress: number }
+  | { parsed: true }
+  | { piece: Uint8Array }
+  | { done: true }
+  | { error: string };
+
+/** Main → worker: send the next piece of stacks. */
+export type WorkerRequest = 'next';
+
+// Progress goes out in steps of this many bytes, not per chunk.
+const PROGRESS_STEP = 16 << 20;
+
+async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Promise<CoreSession> {
+  const session = new CoreSession();
+  session.applyOptions(task.options);
+  session.beginInput(task.format);
+  const fh = await open(task.path, 'r');
+  try {
+    let pending = 0;
+    const onProgress = task.report
+      ? (n: number) => {
+          pending += n;
+          if (pending >= PROGRESS_STEP) {
+            post({ progress: pending });
+            pending = 0;
+          }
+        }
+      : undefined;
+    await parseRange(session, fh, task.start, task.end, onProgress);
+    if (pending > 0) post({ progress: pending });
+  } finally {
+    await fh.close();
+  }
+  session.endInput();
+  return session;
+}
+
+if (parentPort && workerData) {
+  const port = parentPort;
+  const post = (reply: WorkerReply, transfer?: ArrayBuffer[]): void => port.postMessage(reply, transfer);
+  parse(workerData as WorkerTask, post).then(
+    (session) => {
+      const pieces = session.exportPieces();
+      port.on('message', (_: WorkerRequest) => {
+        try {
+          const r = pieces.next();
+          if (r.done) post({ done: true });
+          else post({ piece: r.value }, [r.value.buffer as ArrayBuffer]);
+        } catch (err) {
+          post({ error: (err as Error).message });
+        }
+      });
+      post({ parsed: true });
+    },
+    (err: Error) => post({ error: err.message }),
+  );
+}

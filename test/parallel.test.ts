@@ -1,0 +1,87 @@
+// --jobs N: a file cut at record boundaries, parsed by worker threads and
+// merged, gives exactly the single-threaded output, for every format.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { open } from 'node:fs/promises';
+import { collapse, type CollapseOptions } from '../src/index.js';
+import { planRanges } from '../src/parallel.js';
+import type { ParsedFormat } from '../src/core.js';
+import { generate, runCli, tempDir } from './helpers.js';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
+
+async function both(file: string, options: CollapseOptions, jobs: number[]): Promise<void> {
+  // The file really is cut, into as many ranges as asked for.
+  const fh = await open(file, 'r');
+  const { size } = await fh.stat();
+  const ranges = await planRanges(fh, size, options.format as ParsedFormat, Math.max(...jobs));
+  await fh.close();
+  expect(ranges.length).toBe(Math.max(...jobs));
+  expect(ranges[0]![0]).toBe(0);
+  expect(ranges.at(-1)![1]).toBe(size);
+  const single = await collapse(file, { ...options, jobs: 1 });
+  const want = single.text();
+  expect(want.length).toBeGreaterThan(0);
+  for (const j of jobs) {
+    const multi = await collapse(file, { ...options, jobs: j, splitMinBytes: 0 });
+    expect(multi.text()).toBe(want);
+    expect(multi.totals).toEqual(single.totals);
+  }
+}
+
+describe('parallel collapse equals single-threaded', () => {
+  it('dtrace (snapshots, several splits)', async () => {
+    const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'd', ['--bytes', '6M', '--seed', '21', '--stacks', '4000', '--snapshots', '9']);
+    await both(input, { format: 'dtrace' }, [2, 3, 7]);
+    const r = await collapse(input, { jobs: 4, splitMinBytes: 0 });
+    expect(r.text()).toBe(readFileSync(expected, 'utf8'));
+  });
+
+  it('dtrace --includeoffset', async () => {
+    const { input } = generate('gen-dtrace.mjs', tmp.dir, 'doff', ['--bytes', '3M', '--seed', '22', '--snapshots', '4']);
+    await both(input, { format: 'dtrace', includeOffset: true }, [2, 5]);
+  });
+
+  it('pmcstat (cut at section headers), with and without --event', async () => {
+    const input = join(tmp.dir, 'p.txt');
+    const r = runPmcGen(input);
+    expect(r).toBe(0);
+    await both(input, { format: 'pmcstat' }, [2, 4]);
+    await both(input, { format: 'pmcstat', event: 'INST_RETIRED.ANY_P' }, [3]);
+  });
+
+  it('procstat (cut at snapshot headers), by thread', async () => {
+    const { input } = generate('gen-procstat.mjs', tmp.dir, 'ps', ['--bytes', '4M', '--seed', '23']);
+    await both(input, { format: 'procstat' }, [2, 3]);
+    await both(input, { format: 'procstat', byThread: true }, [4]);
+  });
+
+  it('folded (any line), two-count lines too', async () => {
+    const { expected } = generate('gen-dtrace.mjs', tmp.dir, 'f', ['--bytes', '4M', '--seed', '24', '--stacks', '9000']);
+    const folded = readFileSync(expected, 'utf8');
+    const input = join(tmp.dir, 'f.folded');
+    writeFileSync(input, folded + folded.split('\n').reverse().join('\n'));
+    await both(input, { format: 'folded' }, [2, 6]);
+    const two = join(tmp.dir, 'f.folded2');
+    writeFileSync(two, folded.replace(/ (\d+)\n/g, ' $1 7\n'));
+    await both(two, { format: 'folded' }, [3]);
+  });
+
+  it('the CLI takes --jobs', () => {
+    const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'cli', ['--bytes', '2M', '--seed', '25']);
+    const r = runCli(['collapse', '--jobs', '3', input]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+    expect(runCli(['collapse', '--jobs', 'many', input]).status).toBe(2);
+  });
+});
+
+function runPmcGen(out: string): number | null {
+  const args = ['--sections', '12', '--stacks', '3000', '--seed', '26', '--events', 'CPU_CLK_UNHALTED.THREAD_P,INST_RETIRED.ANY_P'];
+  const r = generate('gen-pmcstat.mjs', tmp.dir, 'p', args);
+  writeFileSync(out, readFileSync(r.input));
+  return 0;
+}
