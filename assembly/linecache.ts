@@ -4,11 +4,13 @@
 
 import { ByteTable } from "./bytetable";
 import { allocBytes, growBytes } from "./memory";
+import { bytesEqual } from "./hash";
 
 let lines: ByteTable = changetype<ByteTable>(0);
 // Per entry: one frame id stored inline (the common case), or an index into `ids`.
 let firsts: usize = 0; // u32: the frame id, or the start in `ids` when count != 1
 let counts: usize = 0; // u32
+let nexts: usize = 0; // u32: entry + 1 of the line that followed this one last time, 0 if none
 let cap: u32 = 0;
 let ids: usize = 0;
 let idsLen: u32 = 0;
@@ -19,6 +21,7 @@ export function lineCacheInit(): void {
   cap = 1 << 11;
   firsts = allocBytes(<usize>cap << 2);
   counts = allocBytes(<usize>cap << 2);
+  nexts = allocBytes(<usize>cap << 2);
   idsCap = 256;
   ids = allocBytes(<usize>idsCap << 2);
 }
@@ -35,6 +38,7 @@ export function lineAdd(p: usize, len: usize, h: u32, src: usize, n: u32): u32 {
   if (e >= cap) {
     firsts = growBytes(firsts, <usize>cap << 2, <usize>cap << 3);
     counts = growBytes(counts, <usize>cap << 2, <usize>cap << 3);
+    nexts = growBytes(nexts, <usize>cap << 2, <usize>cap << 3);
     cap <<= 1;
   }
   store<u32>(counts + (<usize>e << 2), n);
@@ -67,4 +71,25 @@ export function lineAdd(p: usize, len: usize, h: u32, src: usize, n: u32): u32 {
 // @ts-ignore: decorator
 @inline export function lineIdAt(e: u32, i: u32): u32 {
   return load<u32>(ids + (<usize>(load<u32>(firsts + (<usize>e << 2)) + i) << 2));
+}
+
+// Successor prediction: a capture repeats its stacks (each printa() snapshot
+// prints them again), so the line after a given line is usually the one that
+// followed it last time. Checking that guess is one compare and no hashing.
+
+/** The entry that followed `prev` last time, if [p, p+len) is that line; else -1. */
+// @ts-ignore: decorator
+@inline export function linePredicted(prev: i32, p: usize, len: usize): i32 {
+  if (prev < 0) return -1;
+  const guess = load<u32>(nexts + (<usize>prev << 2));
+  if (guess == 0) return -1;
+  const e = guess - 1;
+  if (lines.len(e) != <u32>len || !bytesEqual(lines.ptr(e), p, len)) return -1;
+  return <i32>e;
+}
+
+/** Remembers that entry `e` followed entry `prev`. */
+// @ts-ignore: decorator
+@inline export function lineFollows(prev: i32, e: u32): void {
+  if (prev >= 0) store<u32>(nexts + (<usize>prev << 2), e + 1);
 }

@@ -25,8 +25,16 @@ export function findNewline(p: usize, end: usize): usize {
   return c - 0x30 < 10;
 }
 
-/** First position in [p, end) that is not a blank. */
+/** First position in [p, end) that is not a blank. Sixteen bytes at a time: DTrace indents by 14. */
 export function skipBlanks(p: usize, end: usize): usize {
+  const space = i8x16.splat(0x20);
+  const tab = i8x16.splat(0x09);
+  while (p + 16 <= end) {
+    const v = v128.load(p);
+    const blanks = i8x16.bitmask(v128.or(i8x16.eq(v, space), i8x16.eq(v, tab)));
+    if (blanks != 0xffff) return p + <usize>ctz<u32>(~blanks);
+    p += 16;
+  }
   while (p < end && isBlank(load<u8>(p))) p++;
   return p;
 }

@@ -15,11 +15,14 @@
 import { findNewline, isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount } from "../scan";
 import { hashBytes } from "../hash";
 import { allocBytes, freeBytes } from "../memory";
-import { lineFind, lineAdd, lineIdCount, lineFirstId, lineIdAt } from "../linecache";
+import { lineFind, lineAdd, lineIdCount, lineFirstId, lineIdAt, linePredicted, lineFollows } from "../linecache";
 import { demangleRustLegacy } from "../demangle";
 import {
   frameTable, stackPush, stackLen, foldLeafFirst, countLine, ignoreLine, dropRecord, leafFrame, replaceLeafFrame,
 } from "../session";
+
+// The line-cache entry of the previous frame line of this record, for successor prediction.
+let prevLine: i32 = -1;
 
 /** Keep `+0x1a` offsets on every frame but the leaf (stackcollapse.pl's $includeoffset, fixed). */
 export let includeOffset = false;
@@ -72,6 +75,7 @@ function dtraceLine(start: usize, end: usize): void {
     if (n == n) { // a count line (rule 1); NaN otherwise
       if (includeOffset && stackLen > 0) trimLeafOffset();
       foldLeafFirst(n);
+      prevLine = -1;
       return;
     }
     if (p > start && isProbeLine(p, end)) { ignoreLine(); return; }
@@ -108,12 +112,17 @@ function frameLine(p: usize, end: usize): void {
     if (plus >= 0) keyEnd = <usize>plus;
   }
   const len = keyEnd - p;
-  const h = hashBytes(p, len);
-  let e = lineFind(p, len, h);
+  let e = linePredicted(prevLine, p, len);
   if (e < 0) {
-    const n = nameFrame(p, len);
-    e = <i32>lineAdd(p, len, h, ids, n);
+    const h = hashBytes(p, len);
+    e = lineFind(p, len, h);
+    if (e < 0) {
+      const n = nameFrame(p, len);
+      e = <i32>lineAdd(p, len, h, ids, n);
+    }
+    lineFollows(prevLine, <u32>e);
   }
+  prevLine = e;
   const n = lineIdCount(<u32>e);
   if (n == 1) {
     stackPush(lineFirstId(<u32>e));
