@@ -188,3 +188,29 @@ describe('flamefold batch progress', () => {
     expect(quiet.screen).toContain('2 of 2 converted');
   });
 });
+
+describe('flamefold svg and the one-shot CAPTURE -o out.svg: progress', () => {
+  it('none in a pipe; --quiet accepted; the SVG is the same either way', () => {
+    const a = join(tmp.dir, 'a.svg');
+    const b = join(tmp.dir, 'b.svg');
+    const plain = runCli([example, '-o', a]);
+    expect(plain.status).toBe(0);
+    expect(plain.stderr.toString()).toBe('');
+    expect(runCli([example, '--quiet', '-o', b]).status).toBe(0);
+    expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
+    const svg = runCli(['svg', '-q', exampleGolden]);
+    expect(svg.status).toBe(0);
+    expect(svg.stderr.toString()).toBe('');
+  });
+
+  it.skipIf(!hasScript)('shown on a terminal, none with -q', () => {
+    const out = join(tmp.dir, 'tty.svg');
+    const shown = onTerminal([example, '-o', out]);
+    expect(shown.status).toBe(0);
+    expect(shown.screen).toContain(`/ ${formatBytes(readFileSync(example).length)}`);
+    expect(shown.screen).toMatch(/MB\/s/);
+    const quiet = onTerminal([example, '-q', '-o', out]);
+    expect(quiet.status).toBe(0);
+    expect(quiet.screen).not.toMatch(/MB\/s/);
+  });
+});

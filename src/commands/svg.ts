@@ -13,7 +13,8 @@ import { parsePalette, resolveSvgOptions } from '../render/options.js';
 import { readPaletteMap, writePaletteMap } from '../render/palettemap.js';
 import { svgChunks } from '../render/svg.js';
 import { differentialMode, parseDiffMode, parsePercent } from '../render/differential.js';
-import { inputFormatOption, inputsOf, numberOption, parseCommandArgs, parseFormat, warn, writeOutput } from './common.js';
+import { progressFor } from '../progress.js';
+import { inputFormatOption, inputsOf, numberOption, parseCommandArgs, parseFormat, quietOption, warn, writeOutput } from './common.js';
 
 export const svgOptionsHelp = `Graph options (flamegraph.pl's):
       --title TEXT      heading (default "Flame Graph"; "Icicle Graph", "Flame Chart")
@@ -55,6 +56,7 @@ search by regular expression, state kept in the URL. No FILE or "-" reads stdin.
 Options:
   -o, --output FILE     write to FILE (atomically) instead of stdout
   -f, --format FMT      input format: folded (default), auto, dtrace, pmcstat, procstat
+  -q, --quiet           no progress display (shown on stderr only when it is a terminal)
   -h, --help            show this help
 ${svgOptionsHelp}`;
 
@@ -67,6 +69,8 @@ Options:
   -o, --output FILE     write to FILE (atomically) instead of stdout
   -f, --format FMT      auto (default), dtrace, pmcstat, procstat, folded
       --includeoffset   DTrace: keep +0x offsets on every frame but the leaf
+  -q, --quiet           no progress display (shown on stderr only when it is a terminal:
+                        bytes read, MB/s, time left)
   -h, --help            show this help
 ${svgOptionsHelp}`;
 
@@ -177,9 +181,10 @@ async function readInputs(inputs: string[]): Promise<Uint8Array> {
   return Buffer.concat(parts);
 }
 
-async function render(argv: string[], defaultFormat: InputFormat, usage: string): Promise<number> {
+async function render(argv: string[], defaultFormat: InputFormat, usage: string, label: string): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     ...argOptions,
+    ...quietOption,
     format: { ...argOptions.format, default: defaultFormat },
   });
   if (values.help) {
@@ -197,7 +202,18 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string)
     if (format !== 'folded') throw new UsageError('--flamechart draws folded stacks in their line order: use it with folded input (--format folded)');
     source = await readInputs(inputs);
   } else {
-    const result = await collapse(inputs, { format, includeOffset: values.includeoffset, onWarning: warn });
+    const progress = await progressFor(label, inputs, values.quiet);
+    let result;
+    try {
+      result = await collapse(inputs, {
+        format,
+        includeOffset: values.includeoffset,
+        ...(progress.onProgress && { onProgress: progress.onProgress }),
+        onWarning: (m) => progress.log(`flamefold: warning: ${m}`), // above the progress line
+      });
+    } finally {
+      progress.stop(); // before any output: it may go to the same terminal
+    }
     const ignored = result.totals.linesIgnored;
     if (ignored > 0 && result.inputs.every((i) => i.format === 'folded')) {
       warn(`${ignored} line${ignored === 1 ? '' : 's'} without a trailing count (or # comments) ignored`);
@@ -217,10 +233,10 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string)
 
 /** `flamefold svg`: folded input by default. */
 export function run(argv: string[]): Promise<number> {
-  return render(argv, 'folded', help);
+  return render(argv, 'folded', help, 'svg');
 }
 
 /** `flamefold CAPTURE...`: any capture, detected. */
 export function runCaptures(argv: string[]): Promise<number> {
-  return render(argv, 'auto', captureHelp);
+  return render(argv, 'auto', captureHelp, 'reading');
 }
