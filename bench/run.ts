@@ -74,3 +74,13 @@ wholeFile('collapse dtrace 1G', DTRACE_1G, 'dtrace');
 const head = ['task', 'input', 'time', 'throughput', 'peak RSS', 'wc -l', 'wc -l MB/s', 'ratio'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 for (const r of [head, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
+
+// Smoke run of the user-facing `flamefold bench` on the same file (one run per stage):
+// its figures should agree with the whole-file row above.
+{
+  const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+  console.log('\n# flamefold bench --repeat 1 (the user-facing command, on the same file)');
+  const r = spawnSync(process.execPath, [cli, 'bench', '--repeat', '1', ensure(DTRACE_1G).file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`flamefold bench failed: ${r.stderr}`);
+  process.stdout.write(r.stdout);
+}
