@@ -2,7 +2,7 @@
 // boundary is a number (pointer, length, count, code). One instance holds one
 // collapse session; src/core.ts is the only caller.
 
-import { allocBytes, growBytes } from "./memory";
+import { allocBytes, growBytes, setMemoryLimit } from "./memory";
 import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./session";
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./session";
 import { lineCacheInit } from "./linecache";
@@ -51,8 +51,12 @@ export const OPTION_COUNT_COLUMN: i32 = 5;
 /** diff: a folded line without a count is an error instead of an ignored line. */
 export const OPTION_STRICT_FOLDED: i32 = 6;
 
+/** Memory limit in MiB (0: the 4 GiB WebAssembly limit). */
+export const OPTION_MEMORY_LIMIT: i32 = 8;
+
 export function setOption(option: i32, value: i32): void {
   if (option == OPTION_INCLUDE_OFFSET) setIncludeOffset(value != 0);
+  else if (option == OPTION_MEMORY_LIMIT) setMemoryLimit(value);
   else if (option == OPTION_BY_THREAD) setByThread(value != 0);
   else if (option == OPTION_KERNEL_MARKS) setKernelMarks(value != 0);
   else if (option == OPTION_EVENT) setEventFilter(value);
@@ -145,6 +149,9 @@ export { foldedNext };
 export function foldedBuffer(): usize { return outBuf; }
 
 // The call tree, for layout: parallel arrays indexed by node id (parent < child).
+// Layout preparation for flame graphs (totals, the frames wide enough to draw): assembly/layout.ts.
+export { layoutTotals, layoutKeep, layoutNegatives, layoutTotalsPtr, layoutKeptIndexPtr, layoutOffsetsPtr, layoutListPtr, layoutListLength } from "./layout";
+
 export function treeParents(): usize { flushStacks(); return parentsPtr(); }
 export function treeFrames(): usize { return framesPtr(); }
 export function treeSelf(): usize { return selfsPtr(); }

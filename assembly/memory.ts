@@ -5,14 +5,24 @@
 const MAX_PAGES: i32 = 65536; // 4 GiB of 64 KiB pages
 const MAX_BLOCK: usize = (1 << 30) - 64; // TLSF's largest block
 
+// A lower limit the caller may set (to bound a batch job, or to test this path).
+let limitPages: i32 = MAX_PAGES;
+
+/** Limits the core's memory to about `mib` MiB (0: the 4 GiB WebAssembly limit). */
+export function setMemoryLimit(mib: i32): void {
+  limitPages = mib <= 0 || mib >= 4096 ? MAX_PAGES : mib << 4;
+}
+
 /** Extra bytes after every buffer, so word-at-a-time reads past the end stay inside it. */
 export const SLACK: usize = 16;
 
 function checkRoom(size: usize): void {
   const pages = <i32>((size + 0x1ffff) >>> 16);
-  if (size > MAX_BLOCK || memory.size() + pages > MAX_PAGES) {
+  if (size > MAX_BLOCK || memory.size() + pages > limitPages) {
+    const limit = limitPages == MAX_PAGES ? "the WebAssembly limit of 4 GiB" : "the limit of " + (limitPages >> 4).toString() + " MiB";
     throw new Error(
-      "out of memory: a table needs " + (size >>> 20).toString() + " MiB more and the WebAssembly limit is 4 GiB"
+      "out of memory: the tables of distinct frames and stacks need " + ((<usize>memory.size() << 16 >>> 20) + (size >>> 20)).toString() +
+      " MiB, over " + limit
     );
   }
 }

@@ -2,7 +2,7 @@
 
 import type { Writable } from 'node:stream';
 import type { OutputSink } from './output.js';
-import { CoreSession, type CoreTotals, type TreeArrays } from './core.js';
+import { CoreSession, type CoreTotals, type LayoutViews, type TreeArrays } from './core.js';
 import { UsageError } from './errors.js';
 import { eventLabel } from './events.js';
 import { feedInput, inputName, type CollapseInput, type FedInput } from './input.js';
@@ -30,6 +30,11 @@ export interface CollapseOptions {
   jobs?: number;
   /** Files smaller than this are parsed on one thread (default 48 MiB): starting workers costs more. */
   splitMinBytes?: number;
+  /**
+   * Stop with an error once the core's tables (distinct frames and stacks) would pass about this
+   * many MiB (default: the 4 GiB WebAssembly limit). Per thread.
+   */
+  maxMemoryMiB?: number;
   /** Called with each amount of input bytes consumed, for progress displays. */
   onProgress?: (bytes: number) => void;
   /** Called with each warning (records dropped, empty inputs); they are also kept on the result. */
@@ -142,6 +147,14 @@ export class CollapseResult {
     }
   }
 
+  /**
+   * The call tree prepared for a flame graph's layout in the core (totals, the frames at
+   * least `minimum(samples)` wide): views of wasm memory, valid until the next call on this result.
+   */
+  layoutViews(minimum: (samples: number) => number): LayoutViews {
+    return this.session.layoutViews(minimum);
+  }
+
   /** The call tree as parallel arrays, for layout. */
   tree(): TreeArrays {
     return this.session.tree();
@@ -155,6 +168,7 @@ export async function collapse(
 ): Promise<CollapseResult> {
   const inputs = Array.isArray(input) ? (input as readonly CollapseInput[]) : [input as CollapseInput];
   const session = new CoreSession();
+  if (options.maxMemoryMiB) session.setOption('memoryLimitMiB', Math.ceil(options.maxMemoryMiB));
   if (options.includeOffset) session.setIncludeOffset(true);
   if (options.byThread) session.setOption('byThread', 1);
   if (options.kernelMarks) session.setOption('kernelMarks', 1);

@@ -9,7 +9,7 @@ import { instantiateSync } from '@assemblyscript/loader';
 export const FORMAT_CODES = { dtrace: 1, pmcstat: 2, procstat: 3, folded: 4 } as const;
 export type ParsedFormat = keyof typeof FORMAT_CODES;
 
-const OPTION = { includeOffset: 1, byThread: 2, kernelMarks: 3, event: 4, countColumn: 5, strictFolded: 6, eventsOnly: 7 } as const;
+const OPTION = { includeOffset: 1, byThread: 2, kernelMarks: 3, event: 4, countColumn: 5, strictFolded: 6, eventsOnly: 7, memoryLimitMiB: 8 } as const;
 
 type OptionName = keyof typeof OPTION;
 
@@ -68,6 +68,14 @@ interface CoreExports {
   frameArena(): number;
   frameOffsets(): number;
   frameLengths(): number;
+  layoutTotals(second: number): number;
+  layoutKeep(min: number): number;
+  layoutNegatives(): number;
+  layoutTotalsPtr(): number;
+  layoutKeptIndexPtr(): number;
+  layoutOffsetsPtr(): number;
+  layoutListPtr(): number;
+  layoutListLength(): number;
   __getString(ptr: number): string;
 }
 
@@ -110,6 +118,31 @@ export interface CoreEvent {
 }
 
 /** The call tree as parallel arrays (copied out of wasm memory). Node 0 is the root; parent < child. */
+/**
+ * The call tree prepared for a flame graph's layout by the core (totals, and
+ * the frames at least the minimum width with their children), as views of
+ * wasm memory: valid until the next call into the session.
+ */
+export interface LayoutViews {
+  /** By node: parent id, frame-name id, own count of each column, total of the width column. */
+  parent: Uint32Array;
+  frame: Uint32Array;
+  self: Float64Array;
+  total: Float64Array;
+  /** By node: 1 + its index among the kept frames, 0 when pruned. */
+  keptIndex: Uint32Array;
+  keptCount: number;
+  /** The children of kept frame k are list[offsets[k] .. offsets[k + 1]), in node order. */
+  offsets: Uint32Array;
+  list: Uint32Array;
+  /** Sum of the counts, and how many stacks had a negative count (counted as zero). */
+  samples: number;
+  negatives: number;
+  /** A frame name's bytes (a view: copy what must outlive the views). */
+  name(frame: number): Uint8Array;
+  nameCount: number;
+}
+
 export interface TreeArrays {
   parent: Uint32Array;
   frame: Uint32Array;
@@ -283,6 +316,34 @@ export class CoreSession {
     const ptr = this.core.importBuffer(piece.length);
     new Uint8Array(this.core.memory.buffer, ptr, piece.length).set(piece);
     this.core.importPiece(piece.length);
+  }
+
+  /** Totals and the frames wide enough to draw; `minimum` gives the width from the sum of the counts. */
+  layoutViews(minimum: (samples: number) => number): LayoutViews {
+    const c = this.core;
+    const samples = c.layoutTotals(0);
+    const keptCount = c.layoutKeep(minimum(samples));
+    const n = c.statNodes();
+    const parentsPtr = c.treeParents();
+    const buf = c.memory.buffer; // read after the calls: memory may have grown
+    const frames = c.statFrames();
+    const arena = c.frameArena();
+    const nameOffsets = new Uint32Array(buf, c.frameOffsets(), frames);
+    const nameLengths = new Uint32Array(buf, c.frameLengths(), frames);
+    return {
+      parent: new Uint32Array(buf, parentsPtr, n),
+      frame: new Uint32Array(buf, c.treeFrames(), n),
+      self: new Float64Array(buf, c.treeSelf(), n),
+      total: new Float64Array(buf, c.layoutTotalsPtr(), n),
+      keptIndex: new Uint32Array(buf, c.layoutKeptIndexPtr(), n),
+      keptCount,
+      offsets: new Uint32Array(buf, c.layoutOffsetsPtr(), keptCount + 1),
+      list: new Uint32Array(buf, c.layoutListPtr(), c.layoutListLength()),
+      samples,
+      negatives: c.layoutNegatives(),
+      name: (f) => new Uint8Array(buf, arena + nameOffsets[f]!, nameLengths[f]!),
+      nameCount: frames,
+    };
   }
 
   tree(): TreeArrays {
