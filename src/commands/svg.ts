@@ -8,7 +8,7 @@ import { collapse } from '../collapse.js';
 import { InputError, UsageError } from '../errors.js';
 import type { InputFormat } from '../formats.js';
 import { inputName } from '../input.js';
-import { layoutFor, treeOf, type RenderOptions, type RenderSource } from '../render/render.js';
+import { layoutSource, type RenderOptions, type RenderSource } from '../render/render.js';
 import { parsePalette, resolveSvgOptions } from '../render/options.js';
 import { readPaletteMap, writePaletteMap } from '../render/palettemap.js';
 import { svgChunks } from '../render/svg.js';
@@ -220,7 +220,7 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
     }
     source = result;
   }
-  const layout = layoutFor(await treeOf(source, o), o, warn);
+  const layout = await layoutSource(source, o, warn);
   if (layout.samples <= 0) {
     throw new InputError(inputs.map((i, n) => inputName(i, n)).join(', '), 'no stack counts found: nothing to draw');
   }

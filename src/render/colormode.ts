@@ -13,6 +13,8 @@ import { RandomColors, differentialColor, frameColor, separatorColor } from './p
 export interface FrameInfo {
   /** Index in the layout's arrays (drawing order). */
   index: number;
+  /** Frame-name id (the same for every frame of that name; ROOT_FRAME for the root): a cache key. */
+  frame: number;
   /** The name as in the input (annotations such as `_[k]` kept); "" for the root. */
   name: string;
   isRoot: boolean;
@@ -61,26 +63,26 @@ export type ColorModeFactory = (context: ColorModeContext) => ColorMode;
 export const paletteColorMode: ColorModeFactory = ({ layout, options, names }) => {
   const { palette, colorSource, paletteMap } = options;
   const random = new RandomColors();
-  const cache = new Map<string, string>();
+  // By frame-name id, and again for a waker's "_[w]" name: a name always gets the same colour.
+  const cache = new Map<number, string>();
   const waker = palette === 'chain' ? chainWakers(layout, names) : undefined;
-  const colorOf = (name: string): string => {
-    if (colorSource === 'random') return frameColor(palette, 'random', name, random);
-    let c = cache.get(name);
-    if (c === undefined) cache.set(name, (c = frameColor(palette, colorSource, name)));
-    return c;
-  };
   return {
     fill(f) {
       const grey = separatorColor(f.name);
       if (grey) return grey;
       // flamegraph.pl --colors chain marks the frames after a "--" separator as wakers ("_[w]").
-      const name = waker?.[f.index] ? `${f.name}_[w]` : f.name;
+      const isWaker = waker?.[f.index] === 1;
+      const name = isWaker ? `${f.name}_[w]` : f.name;
       if (paletteMap) {
         let c = paletteMap.get(name);
-        if (c === undefined) paletteMap.set(name, (c = colorOf(name)));
+        if (c === undefined) paletteMap.set(name, (c = frameColor(palette, colorSource, name, random)));
         return c;
       }
-      return colorOf(name);
+      if (colorSource === 'random') return frameColor(palette, 'random', name, random);
+      const key = isWaker ? -1 - f.frame : f.frame;
+      let c = cache.get(key);
+      if (c === undefined) cache.set(key, (c = frameColor(palette, colorSource, name)));
+      return c;
     },
   };
 };

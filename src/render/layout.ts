@@ -10,7 +10,7 @@
 // Frames narrower than the minimum width are pruned before anything is drawn;
 // counts are f64 throughout, so fractional counts stay exact.
 
-import type { TreeArrays } from '../core.js';
+import type { LayoutViews, TreeArrays } from '../core.js';
 
 /** Frame id of the root node (it has no name of its own). */
 export const ROOT_FRAME = 0xffffffff;
@@ -45,7 +45,7 @@ export interface Layout {
   self: Float64Array;
   /** Two-count input: the first column's total and own samples ("before"); widths use the second column. */
   base?: { value: Float64Array; self: Float64Array };
-  /** Raw frame names by frame-name id. */
+  /** Raw frame names by frame-name id (those of the frames drawn; others may be missing). */
   names: readonly Uint8Array[];
   /** Sum of all counts. */
   samples: number;
@@ -74,6 +74,39 @@ export function minimumSamples(options: LayoutOptions, scale: number): number {
   return percent ? (scale * value) / 100 : (value * scale) / options.plotWidth;
 }
 
+/** The scale (what 100% is) for a sum of counts. */
+function scaleOf(options: LayoutOptions, samples: number): number {
+  return options.total !== undefined && options.total > samples ? options.total : samples;
+}
+
+/**
+ * A call tree reduced to what the layout walks: every node's total, and the
+ * frames at least the minimum width (`keptIndex` 1-based, 0 when pruned) with
+ * their children. Made in JavaScript from a tree, or by the core in place.
+ */
+interface PrunedTree {
+  frame: Uint32Array;
+  /** Own counts of the width column, and of the first column (the same array for one count). */
+  own: Float64Array;
+  self: Float64Array;
+  /** Second column's own counts (two-count input), for "does a stack end here". */
+  self2: Float64Array | undefined;
+  total: Float64Array;
+  keptIndex: Uint32Array;
+  keptCount: number;
+  offsets: Uint32Array;
+  list: Uint32Array;
+  name(frame: number): Uint8Array;
+  nameCount: number;
+  samples: number;
+  negativeStacks: number;
+  twoCounts: boolean;
+  ordered: boolean;
+  /** Two-count input: first-column totals by node, and the largest change of any stack. */
+  baseTotal?: Float64Array;
+  maxDelta: number;
+}
+
 /** Lays out a call tree: totals, pruning, sibling order, positions. */
 export function layoutTree(tree: LayoutTree, options: LayoutOptions): Layout {
   const n = tree.parent.length;
@@ -95,17 +128,68 @@ export function layoutTree(tree: LayoutTree, options: LayoutOptions): Layout {
     else total[0]! += own[0]!;
   }
   const samples = n > 0 ? total[0]! : 0;
-  const scale = options.total !== undefined && options.total > samples ? options.total : samples;
-  const minSamples = minimumSamples(options, scale);
-  if (n === 0 || samples < minSamples) return emptyLayout(0, tree, samples, scale, negativeStacks);
+  const minSamples = minimumSamples(options, scaleOf(options, samples));
+  const kept = n > 0 && samples >= minSamples ? keptFrames(tree, total, minSamples) : undefined;
+  return layoutPruned(
+    {
+      frame,
+      own,
+      self: tree.self,
+      self2: twoCounts ? tree.self2 : undefined,
+      total,
+      keptIndex: kept?.keptIndex ?? new Uint32Array(n),
+      keptCount: kept?.keptCount ?? 0,
+      offsets: kept?.children.offsets ?? new Uint32Array(1),
+      list: kept?.children.list ?? new Uint32Array(0),
+      name: (f) => tree.names[f]!,
+      nameCount: tree.names.length,
+      samples,
+      negativeStacks,
+      twoCounts,
+      ordered: tree.ordered ?? false,
+      baseTotal: twoCounts ? baseTotals(tree) : undefined,
+      maxDelta: twoCounts ? maxStackDelta(tree) : 1,
+    },
+    options,
+  );
+}
 
-  // Kept frames (a parent is at least as wide as its children, so they form a pruned subtree), and
-  // the children of each kept frame, pruned ones included: every child takes its place, drawn or not.
-  const { keptIndex, keptCount, children } = keptFrames(tree, total, minSamples);
-  if (!tree.ordered) sortSiblings(children, tree);
-  const layout = emptyLayout(keptCount, tree, samples, scale, negativeStacks);
-  const baseTotal = twoCounts ? baseTotals(tree) : undefined;
-  if (twoCounts) layout.base = { value: new Float64Array(keptCount), self: new Float64Array(keptCount) };
+/** Lays out a one-count call tree the core has prepared (totals and pruning done in wasm). */
+export function layoutViews(views: (minimum: (samples: number) => number) => LayoutViews, options: LayoutOptions): Layout {
+  const v = views((samples) => minimumSamples(options, scaleOf(options, samples)));
+  return layoutPruned(
+    {
+      frame: v.frame,
+      own: v.self,
+      self: v.self,
+      self2: undefined,
+      total: v.total,
+      keptIndex: v.keptIndex,
+      keptCount: v.keptCount,
+      offsets: v.offsets,
+      list: v.list,
+      // Copied: the layout outlives the views.
+      name: (f) => v.name(f).slice(),
+      nameCount: v.nameCount,
+      samples: v.samples,
+      negativeStacks: v.negatives,
+      twoCounts: false,
+      ordered: false,
+      maxDelta: 1,
+    },
+    options,
+  );
+}
+
+/** Sibling order, then positions: a depth-first walk of the kept frames. */
+function layoutPruned(t: PrunedTree, options: LayoutOptions): Layout {
+  const { frame, own, total, keptIndex, keptCount, offsets, list } = t;
+  const layout = emptyLayout(keptCount, t, scaleOf(options, t.samples));
+  if (keptCount === 0) return layout;
+  if (!t.ordered) sortSiblings(t);
+  const names = layout.names as Uint8Array[];
+  const base = t.twoCounts ? { value: new Float64Array(keptCount), self: new Float64Array(keptCount) } : undefined;
+  if (base) layout.base = base;
 
   // Depth-first, with a running sum of samples as flamegraph.pl's `$time` over its sorted lines:
   // a frame starts at the sum so far, adds its own samples first, then its children's; its width
@@ -113,20 +197,21 @@ export function layoutTree(tree: LayoutTree, options: LayoutOptions): Layout {
   const stackNode = new Uint32Array(keptCount);
   const stackOut = new Uint32Array(keptCount);
   const stackNext = new Uint32Array(keptCount);
-  const { offsets, list } = children;
   let sp = 0;
   let out = 0;
   let time = 0;
   let maxDepth = 0;
   const enter = (node: number, depth: number): void => {
     const selfValue = own[node]! > 0 ? own[node]! : 0;
-    layout.frame[out] = node === 0 ? ROOT_FRAME : frame[node]!;
+    const f = node === 0 ? ROOT_FRAME : frame[node]!;
+    layout.frame[out] = f;
+    if (f !== ROOT_FRAME && names[f] === undefined) names[f] = t.name(f);
     layout.depth[out] = depth;
     layout.start[out] = time;
     layout.self[out] = selfValue;
-    if (layout.base && baseTotal) {
-      layout.base.value[out] = baseTotal[node]!;
-      layout.base.self[out] = tree.self[node]!;
+    if (base && t.baseTotal) {
+      base.value[out] = t.baseTotal[node]!;
+      base.self[out] = t.self[node]!;
     }
     if (depth > maxDepth) maxDepth = depth;
     time += selfValue;
@@ -148,7 +233,7 @@ export function layoutTree(tree: LayoutTree, options: LayoutOptions): Layout {
         time += total[child]!;
         if (frame[child] === GAP_FRAME) {
           layout.self[stackOut[top]!]! += total[child]!;
-          if (layout.base) layout.base.self[stackOut[top]!]! += tree.self[child]!;
+          if (base) base.self[stackOut[top]!]! += t.self[child]!;
         }
       }
     } else {
@@ -160,6 +245,43 @@ export function layoutTree(tree: LayoutTree, options: LayoutOptions): Layout {
   layout.count = out;
   layout.maxDepth = maxDepth;
   return layout;
+}
+
+function emptyLayout(count: number, t: PrunedTree, scale: number): Layout {
+  return {
+    count: 0,
+    frame: new Uint32Array(count),
+    depth: new Uint32Array(count),
+    start: new Float64Array(count),
+    value: new Float64Array(count),
+    self: new Float64Array(count),
+    names: new Array<Uint8Array>(t.nameCount),
+    samples: t.samples,
+    scale,
+    maxDepth: 0,
+    negativeStacks: t.negativeStacks,
+    twoCounts: t.twoCounts,
+    maxDelta: t.maxDelta,
+  };
+}
+
+/** The largest change between the two counts of any stack, never below 1 (as flamegraph.pl's $maxdelta). */
+function maxStackDelta(tree: LayoutTree): number {
+  let max = 1;
+  for (let i = 0; i < tree.parent.length; i++) {
+    const d = Math.abs(tree.self2[i]! - tree.self[i]!);
+    if (d > max) max = d;
+  }
+  return max;
+}
+
+/** Totals of the first count column (two-count input). */
+function baseTotals(tree: LayoutTree): Float64Array {
+  const n = tree.parent.length;
+  const t = new Float64Array(n);
+  for (let i = 0; i < n; i++) t[i] = tree.self[i]! > 0 ? tree.self[i]! : 0;
+  for (let i = n - 1; i > 0; i--) t[tree.parent[i]!]! += t[i]!;
+  return t;
 }
 
 interface ChildLists {
@@ -230,69 +352,32 @@ function growTo<T extends Uint32Array | Int32Array>(a: T, size: number): T {
   return b;
 }
 
-function emptyLayout(count: number, tree: LayoutTree, samples: number, scale: number, negativeStacks: number): Layout {
-  return {
-    count: 0,
-    frame: new Uint32Array(count),
-    depth: new Uint32Array(count),
-    start: new Float64Array(count),
-    value: new Float64Array(count),
-    self: new Float64Array(count),
-    names: tree.names,
-    samples,
-    scale,
-    maxDepth: 0,
-    negativeStacks,
-    twoCounts: tree.twoCounts,
-    maxDelta: tree.twoCounts ? maxStackDelta(tree) : 1,
-  };
-}
-
-/** The largest change between the two counts of any stack, never below 1 (as flamegraph.pl's $maxdelta). */
-function maxStackDelta(tree: LayoutTree): number {
-  let max = 1;
-  for (let i = 0; i < tree.parent.length; i++) {
-    const d = Math.abs(tree.self2[i]! - tree.self[i]!);
-    if (d > max) max = d;
-  }
-  return max;
-}
-
-/** Totals of the first count column (two-count input). */
-function baseTotals(tree: LayoutTree): Float64Array {
-  const n = tree.parent.length;
-  const t = new Float64Array(n);
-  for (let i = 0; i < n; i++) t[i] = tree.self[i]! > 0 ? tree.self[i]! : 0;
-  for (let i = n - 1; i > 0; i--) t[tree.parent[i]!]! += t[i]!;
-  return t;
-}
-
 /**
  * Orders each kept node's children as flamegraph.pl's sorted lines would: by
  * the name followed by the character after it in the child's first line.
  */
-function sortSiblings(children: ChildLists, tree: LayoutTree): void {
-  const { offsets, list } = children;
-  const latin1 = new Array<string | undefined>(tree.names.length);
+function sortSiblings(t: PrunedTree): void {
+  const { offsets, list } = t;
+  const latin1 = new Array<string | undefined>(t.nameCount);
   const keyOf = (node: number): string => {
-    const f = tree.frame[node]!;
+    const f = t.frame[node]!;
     let name = latin1[f];
     if (name === undefined) {
-      const b = tree.names[f]!;
+      const b = t.name(f);
       // latin1 keeps one UTF-16 unit per byte, so string order is byte order.
       latin1[f] = name = Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
     }
-    const endsHere = tree.self[node] !== 0 || tree.self2[node] !== 0;
+    const endsHere = t.self[node] !== 0 || (t.self2 !== undefined && t.self2[node] !== 0);
     return endsHere ? name + ' ' : name + ';';
   };
-  let keys: string[] = [];
-  let order: number[] = [];
-  for (let k = 0; k + 1 < offsets.length; k++) {
+  const keys: string[] = [];
+  const order: number[] = [];
+  for (let k = 0; k < t.keptCount; k++) {
     const from = offsets[k]!;
     const to = offsets[k + 1]!;
     if (to - from < 2) continue;
-    keys = [];
-    order = [];
+    keys.length = 0;
+    order.length = 0;
     for (let c = from; c < to; c++) {
       keys.push(keyOf(list[c]!));
       order.push(c - from);

@@ -4,7 +4,7 @@
 import type { Writable } from 'node:stream';
 import { collapse, CollapseResult } from '../collapse.js';
 import { UsageError } from '../errors.js';
-import { layoutTree, type Layout, type LayoutTree } from './layout.js';
+import { layoutTree, layoutViews, type Layout, type LayoutTree } from './layout.js';
 import { reverseTree } from './reverse.js';
 import { flameChartTree } from './flamechart.js';
 import { resolveSvgOptions, type ResolvedSvgOptions, type SvgOptions } from './options.js';
@@ -41,7 +41,31 @@ export function treeOfResult(result: CollapseResult, o: ResolvedSvgOptions): Lay
 
 /** Lays out a tree with the options' minimum width and --total; says what it had to adjust. */
 export function layoutFor(tree: LayoutTree, o: ResolvedSvgOptions, warn?: (message: string) => void): Layout {
-  const layout = layoutTree(tree, { minWidth: o.minWidth, plotWidth: o.width - 2 * o.xpad, total: o.total });
+  return checked(layoutTree(tree, layoutOptions(o)), o, warn);
+}
+
+/**
+ * Lays out a collapse result. A plain one-count graph is prepared by the core
+ * in place (totals, pruning), so a tree of a million nodes is never copied out;
+ * reversed stacks and two-count input take the JavaScript path.
+ */
+export function layoutResult(result: CollapseResult, o: ResolvedSvgOptions, warn?: (message: string) => void): Layout {
+  if (o.reverse || result.twoCounts) return layoutFor(treeOfResult(result, o), o, warn);
+  return checked(layoutViews((minimum) => result.layoutViews(minimum), layoutOptions(o)), o, warn);
+}
+
+/** Lays out whatever is drawn: a flame chart of folded lines, or a collapse result (of folded text). */
+export async function layoutSource(source: RenderSource, o: ResolvedSvgOptions, warn?: (message: string) => void): Promise<Layout> {
+  if (o.flameChart) return layoutFor(await treeOf(source, o), o, warn);
+  const result = source instanceof CollapseResult
+    ? source
+    : await collapse(typeof source === 'string' ? Buffer.from(source, 'utf8') : source, { format: 'folded' });
+  return layoutResult(result, o, warn);
+}
+
+const layoutOptions = (o: ResolvedSvgOptions) => ({ minWidth: o.minWidth, plotWidth: o.width - 2 * o.xpad, total: o.total });
+
+function checked(layout: Layout, o: ResolvedSvgOptions, warn?: (message: string) => void): Layout {
   if (o.total !== undefined && o.total < layout.samples && o.total / layout.samples > 0.02) {
     warn?.(`--total ${o.total} is less than the actual total ${layout.samples}, so it is ignored`);
   }
@@ -55,20 +79,20 @@ export function layoutFor(tree: LayoutTree, o: ResolvedSvgOptions, warn?: (messa
 export function svgChunksOf(result: CollapseResult, options: RenderOptions = {}): Generator<Uint8Array> {
   const o = resolveSvgOptions(options);
   if (o.flameChart) throw new UsageError('a flame chart draws folded stacks in their input order: use renderSvg with folded text');
-  return svgChunks(layoutFor(treeOfResult(result, o), o, options.onWarning), o);
+  return svgChunks(layoutResult(result, o, options.onWarning), o);
 }
 
 /** Renders a collapse result or folded text to an SVG string. */
 export async function renderSvg(source: RenderSource, options: RenderOptions = {}): Promise<string> {
   const o = resolveSvgOptions(options);
-  const layout = layoutFor(await treeOf(source, o), o, options.onWarning);
+  const layout = await layoutSource(source, o, options.onWarning);
   return Buffer.concat([...svgChunks(layout, o)]).toString('utf8');
 }
 
 /** Renders a collapse result or folded text to a writable stream, honouring backpressure. */
 export async function renderSvgTo(source: RenderSource, stream: Writable, options: RenderOptions = {}): Promise<void> {
   const o = resolveSvgOptions(options);
-  const layout = layoutFor(await treeOf(source, o), o, options.onWarning);
+  const layout = await layoutSource(source, o, options.onWarning);
   for (const chunk of svgChunks(layout, o)) {
     if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
   }

@@ -19,27 +19,24 @@ const decoder = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
 
 /**
- * Collects the output as UTF-8 in buffers of about CHUNK bytes: writing each
- * frame's text straight into a buffer keeps a large graph from becoming one
- * huge string (and the garbage collector busy).
+ * Collects the output as UTF-8 chunks of about CHUNK bytes: the pieces of a
+ * chunk are joined and encoded at once, so a large graph is never one huge
+ * string, and the encoder is called a few times, not once per frame.
  */
 class ChunkWriter {
-  private buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
-  private pos = 0;
+  private parts: string[] = [];
+  private size = 0;
   readonly full: Uint8Array[] = [];
   write(s: string): void {
-    if (this.pos + 3 * s.length > this.buf.length) {
-      this.flush();
-      if (3 * s.length > this.buf.length) this.buf = Buffer.allocUnsafe(3 * s.length);
-    }
-    this.pos += this.buf.write(s, this.pos, 'utf8');
-    if (this.pos >= CHUNK) this.flush();
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= CHUNK) this.flush();
   }
   flush(): void {
-    if (this.pos === 0) return;
-    this.full.push(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
-    this.pos = 0;
+    if (this.size === 0) return;
+    this.full.push(Buffer.from(this.parts.join(''), 'utf8'));
+    this.parts = [];
+    this.size = 0;
   }
 }
 
@@ -193,7 +190,7 @@ function writeFrames(
   const rows = Array.from({ length: layout.maxDepth + 1 }, (_, d) => `y="${perlNumber(g.y1(d))}" width="`);
   const heightAttr = fixed(g.y2(0) - g.y1(0), 1);
   const labelY = Array.from({ length: layout.maxDepth + 1 }, (_, d) => perlNumber(3 + (g.y1(d) + g.y2(d)) / 2));
-  const info: FrameInfo = { index: 0, name: '', isRoot: false, depth: 0, samples: 0, self: 0, baseSamples: NaN, baseSelf: NaN };
+  const info: FrameInfo = { index: 0, frame: 0, name: '', isRoot: false, depth: 0, samples: 0, self: 0, baseSamples: NaN, baseSelf: NaN };
   const base = layout.base;
 
   for (let i = from; i < to; i++) {
@@ -211,6 +208,7 @@ function writeFrames(
 
     const name = isRoot ? '' : names[f]!;
     info.index = i;
+    info.frame = f;
     info.name = name;
     info.isRoot = isRoot;
     info.depth = depth;
