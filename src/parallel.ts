@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { CHUNK_SIZE, CoreError, type CoreSession, type ParsedFormat } from './core.js';
+import { CHUNK_SIZE, CoreError, type CoreEvent, type CoreSession, type ParsedFormat } from './core.js';
 import { BOUNDARY_RULES } from './split.js';
 import type { WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
 
@@ -79,7 +79,8 @@ async function linesBefore(fh: FileHandle, end: number): Promise<number> {
 
 /** A worker parsing one range; `merge` pulls its stacks into the session, piece by piece. */
 interface RangeWorker {
-  parsed: Promise<void>;
+  /** Resolves when the range is read, with its pmcstat events (section headers are not stacks). */
+  parsed: Promise<{ events: CoreEvent[]; matchedSections: number }>;
   merge(session: CoreSession): Promise<void>;
   worker: Worker;
 }
@@ -93,10 +94,10 @@ function startWorker(task: WorkerTask, fh: FileHandle, onProgress?: (bytes: numb
     fail = reject;
   });
   failed.catch(() => {});
-  const parsed = new Promise<void>((resolve) => {
+  const parsed = new Promise<{ events: CoreEvent[]; matchedSections: number }>((resolve) => {
     worker.on('message', (reply: WorkerReply) => {
       if ('progress' in reply) onProgress?.(reply.progress);
-      else if ('parsed' in reply) resolve();
+      else if ('parsed' in reply) resolve(reply);
       else if ('piece' in reply) onPiece?.(reply.piece);
       else if ('done' in reply) onPiece?.(null);
       else void workerError(reply.error, task.start, fh).then(fail, fail);
@@ -149,8 +150,9 @@ export async function feedRangesInParallel(
     session.endInput();
     // Merged one after another, each worker freed as soon as its stacks are in.
     for (const w of workers) {
-      await w.parsed;
+      const { events, matchedSections } = await w.parsed;
       await w.merge(session);
+      session.mergeEvents(events, matchedSections);
       void w.worker.terminate();
     }
   } finally {

@@ -4,7 +4,7 @@
 
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CoreSession, type ParsedFormat, type SessionOptions } from './core.js';
+import { CoreSession, type CoreEvent, type ParsedFormat, type SessionOptions } from './core.js';
 import { parseRange } from './parallel.js';
 
 export interface WorkerTask {
@@ -20,7 +20,7 @@ export interface WorkerTask {
 /** Worker → main. `parsed` says the range is read; then each `next` request gets a `piece` or `done`. */
 export type WorkerReply =
   | { progress: number }
-  | { parsed: true }
+  | { parsed: true; events: CoreEvent[]; matchedSections: number } // pmcstat events, for CoreSession.mergeEvents
   | { piece: Uint8Array }
   | { done: true }
   | { error: string };
@@ -71,7 +71,7 @@ if (parentPort && workerData) {
           post({ error: (err as Error).message });
         }
       });
-      post({ parsed: true });
+      post({ parsed: true, events: session.events(), matchedSections: session.matchedSections() });
     },
     (err: Error) => post({ error: err.message }),
   );

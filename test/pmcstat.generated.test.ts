@@ -3,7 +3,7 @@
 // kernel marks checked against an independent reading of the images.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse } from '../src/index.js';
@@ -129,5 +129,25 @@ describe('generated pmcstat captures with kernel marks', () => {
       .map((k) => `${k} ${unmarked.get(k)}\n`)
       .join('');
     expect(want).toBe(readText(expected));
+  });
+});
+
+describe('pmcstat events with parallel workers (--jobs)', () => {
+  it('the events of every range are listed and selected, as on one thread', async () => {
+    // 8 sections of A, then one of B: B lies wholly in the last worker's range
+    const a = generate('gen-pmcstat.mjs', tmp.dir, 'par-a', ['--seed', '11', '--stacks', '3000', '--sections', '8', '--events', 'A']);
+    const b = generate('gen-pmcstat.mjs', tmp.dir, 'par-b', ['--seed', '12', '--stacks', '3000', '--sections', '1', '--events', 'B']);
+    const input = join(tmp.dir, 'par.txt');
+    writeFileSync(input, Buffer.concat([readFileSync(a.input), readFileSync(b.input)]));
+    const parallel = { jobs: 3, splitMinBytes: 0 };
+    const single = (await collapse(input, { eventsOnly: true, jobs: 1 })).events();
+    expect(single.map((e) => [e.label, e.sections])).toEqual([['A', 8], ['B', 1]]);
+    expect((await collapse(input, { eventsOnly: true, ...parallel })).events()).toEqual(single);
+    const onlyB = await collapse(input, { event: 'B', ...parallel });
+    expect(onlyB.text()).toBe(readText(b.expected));
+    expect(onlyB.warnings).toEqual([]);
+    const all = await collapse(input, { kernelMarks: true, ...parallel });
+    expect(all.text()).toBe((await collapse(input, { kernelMarks: true, jobs: 1 })).text());
+    expect(all.events()).toEqual(single);
   });
 });
