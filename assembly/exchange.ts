@@ -52,29 +52,44 @@ export function exportBegin(): void {
   pieceRoom(PIECE);
 }
 
+let out: usize = 0; // write position in the piece being filled
+
+// Room for a record of `size` bytes: false when the piece is full (it goes
+// first); a record larger than a whole piece gets a larger piece.
+function room(size: usize): bool {
+  if (out + size <= piece + pieceCap) return true;
+  if (out > piece) return false;
+  pieceRoom(size);
+  out = piece;
+  return true;
+}
+
+// A STACK record's head; its frame ids follow at the returned address.
+function stackRecord(len: u32, count: f64, count2: f64): usize {
+  store<u32>(out, STACK); store<u32>(out, len, 4);
+  store<f64>(out, count, 8); store<f64>(out, count2, 16);
+  const ids = out + 24;
+  out = ids + (<usize>len << 2);
+  return ids;
+}
+
 /** Writes the next piece at exportPiece(); returns its length, 0 when the stream is done. */
 export function exportNext(): usize {
-  let o = piece;
-  const limit = piece + pieceCap;
+  out = piece;
   if (phase == 0) {
-    store<u32>(o, TOTALS); store<u32>(o, hasSecondCount ? 1 : 0, 4);
-    store<f64>(o, lineNo, 8); store<f64>(o, ignoredLines, 16); store<f64>(o, droppedRecords, 24);
-    store<f64>(o, samples, 32); store<f64>(o, samples2, 40); store<f64>(o, records, 48);
-    o += 56;
+    store<u32>(out, TOTALS); store<u32>(out, hasSecondCount ? 1 : 0, 4);
+    store<f64>(out, lineNo, 8); store<f64>(out, ignoredLines, 16); store<f64>(out, droppedRecords, 24);
+    store<f64>(out, samples, 32); store<f64>(out, samples2, 40); store<f64>(out, records, 48);
+    out += 56;
     phase = 1;
   }
   if (phase == 1) {
     for (; cursor < frameTable.count; cursor++) {
       const len = <usize>frameTable.len(cursor);
-      const size: usize = 8 + pad4(len);
-      if (o + size > limit) {
-        if (o > piece) return o - piece;
-        pieceRoom(size);
-        return exportNext();
-      }
-      store<u32>(o, FRAME); store<u32>(o, <u32>len, 4);
-      memory.copy(o + 8, frameTable.ptr(cursor), len);
-      o += size;
+      if (!room(8 + pad4(len))) return out - piece;
+      store<u32>(out, FRAME); store<u32>(out, <u32>len, 4);
+      memory.copy(out + 8, frameTable.ptr(cursor), len);
+      out += 8 + pad4(len);
     }
     phase = 2;
     cursor = 0;
@@ -83,17 +98,9 @@ export function exportNext(): usize {
     for (; cursor < stackEntryCount(); cursor++) {
       if (!stackEntryPending(cursor)) continue; // already in the tree: sent with the tree's stacks
       const len = stackEntryLen(cursor);
-      const size: usize = 24 + (<usize>len << 2);
-      if (o + size > limit) {
-        if (o > piece) return o - piece;
-        pieceRoom(size);
-        return exportNext();
-      }
-      store<u32>(o, STACK); store<u32>(o, len, 4);
-      store<f64>(o, takeStackCount(cursor, false), 8);
-      store<f64>(o, takeStackCount(cursor, true), 16);
-      memory.copy(o + 24, stackEntrySeq(cursor), <usize>len << 2);
-      o += size;
+      if (!room(24 + (<usize>len << 2))) return out - piece;
+      const ids = stackRecord(len, takeStackCount(cursor, false), takeStackCount(cursor, true));
+      memory.copy(ids, stackEntrySeq(cursor), <usize>len << 2);
     }
     phase = 3;
     cursor = 0;
@@ -102,25 +109,16 @@ export function exportNext(): usize {
     for (; cursor < nodeCount(); cursor++) {
       if (!nodeIsEnd(cursor)) continue;
       const len = depthOf(cursor);
-      const size: usize = 24 + (<usize>len << 2);
-      if (o + size > limit) {
-        if (o > piece) return o - piece;
-        pieceRoom(size);
-        return exportNext();
-      }
-      store<u32>(o, STACK); store<u32>(o, len, 4);
-      store<f64>(o, nodeSelf(cursor), 8);
-      store<f64>(o, nodeSelf2(cursor), 16);
-      let p = o + 24;
+      if (!room(24 + (<usize>len << 2))) return out - piece;
+      let p = stackRecord(len, nodeSelf(cursor), nodeSelf2(cursor));
       for (let x = cursor; x != 0; x = nodeParent(x)) { // leaf first
         store<u32>(p, nodeFrame(x));
         p += 4;
       }
-      o += size;
     }
     phase = 4;
   }
-  return o - piece;
+  return out - piece;
 }
 
 export function exportPiece(): usize { return piece; }

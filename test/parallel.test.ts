@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { open } from 'node:fs/promises';
 import { collapse, type CollapseOptions } from '../src/index.js';
 import { planRanges } from '../src/parallel.js';
-import type { ParsedFormat } from '../src/core.js';
+import { CoreSession, type ParsedFormat } from '../src/core.js';
 import { generate, runCli, tempDir } from './helpers.js';
 
 const tmp = tempDir();
@@ -85,3 +85,25 @@ function runPmcGen(out: string): number | null {
   writeFileSync(out, readFileSync(r.input));
   return 0;
 }
+
+describe('moving stacks between sessions', () => {
+  it('pieces carry records larger than a piece, and merging sums counts', () => {
+    const huge = 'h'.repeat(3 << 20); // one frame name bigger than a 1 MiB piece
+    const deep = Array.from({ length: 300_000 }, (_, i) => `f${i % 7}`).join(';'); // a stack bigger than a piece
+    const text = `a;b 2\n${deep} 1\nroot;${huge} 5\na;b;c 3\n`;
+    const worker = new CoreSession();
+    worker.beginInput('folded');
+    worker.write(Buffer.from(text));
+    worker.endInput();
+    const main = new CoreSession();
+    main.beginInput('folded');
+    main.write(Buffer.from('a;b 10\nz 1\n'));
+    main.endInput();
+    const pieces = [...worker.exportPieces()];
+    expect(pieces.length).toBeGreaterThan(2);
+    for (const piece of pieces) main.importPiece(piece);
+    const got = Buffer.concat([...main.folded()]).toString();
+    expect(got).toBe(`a;b 12\na;b;c 3\n${deep} 1\nroot;${huge} 5\nz 1\n`);
+    expect(main.totals().samples).toBe(11 + 11);
+  });
+});
