@@ -13,7 +13,8 @@ let totals: usize = 0; // f64 per node
 let keptIndex: usize = 0; // u32 per node: 1 + index among the kept frames, 0 when pruned
 let offsets: usize = 0; // u32 per kept frame + 1: its children are list[offsets[k] .. offsets[k+1])
 let list: usize = 0; // u32 per child of a kept frame (pruned children included)
-let cap: u32 = 0; // nodes the buffers above hold
+let cap: u32 = 0; // nodes totals and keptIndex hold
+let offsetsCap: u32 = 0;
 let listCap: u32 = 0;
 let listLength: u32 = 0;
 let negatives: u32 = 0;
@@ -22,11 +23,9 @@ function reserve(n: u32): void {
   if (n <= cap) return;
   freeBytes(totals);
   freeBytes(keptIndex);
-  freeBytes(offsets);
   cap = n;
   totals = allocBytes(<usize>n << 3);
   keptIndex = allocBytes(<usize>n << 2);
-  offsets = allocBytes((<usize>n + 1) << 2);
 }
 
 /**
@@ -67,19 +66,23 @@ export function layoutKeep(min: f64): u32 {
   memory.fill(keptIndex, 0, <usize>n << 2);
   listLength = 0;
   if (n == 0 || load<f64>(totals) < min) return 0;
-  // First pass: number the kept frames and count the children of each.
+  // First pass: number the kept frames (few, next to the million nodes a big tree may have).
   store<u32>(keptIndex, 1);
   let kept: u32 = 1;
-  store<u32>(offsets, 0);
-  store<u32>(offsets + 4, 0);
+  for (let i: u32 = 1; i < n; i++) {
+    if (load<u32>(keptIndex + (<usize>load<u32>(parents + (<usize>i << 2)) << 2)) == 0) continue;
+    if (load<f64>(totals + (<usize>i << 3)) >= min) store<u32>(keptIndex + (<usize>i << 2), ++kept);
+  }
+  if (kept + 1 > offsetsCap) {
+    freeBytes(offsets);
+    offsetsCap = kept + 1;
+    offsets = allocBytes(<usize>offsetsCap << 2);
+  }
+  memory.fill(offsets, 0, (<usize>kept + 1) << 2);
+  // Second pass: count the children of each kept frame (offsets[k] counts those of kept frame k - 1).
   for (let i: u32 = 1; i < n; i++) {
     const k = load<u32>(keptIndex + (<usize>load<u32>(parents + (<usize>i << 2)) << 2));
     if (k == 0) continue;
-    if (load<f64>(totals + (<usize>i << 3)) >= min) {
-      kept++;
-      store<u32>(keptIndex + (<usize>i << 2), kept);
-      store<u32>(offsets + (<usize>kept << 2), 0);
-    }
     const c = offsets + (<usize>k << 2);
     store<u32>(c, load<u32>(c) + 1);
   }
@@ -96,7 +99,7 @@ export function layoutKeep(min: f64): u32 {
     listCap = at;
     list = allocBytes(<usize>at << 2);
   }
-  // Second pass: place each child; offsets[k + 1] runs to the end of frame k's children.
+  // Third pass: place each child; offsets[k + 1] runs to the end of frame k's children.
   for (let i: u32 = 1; i < n; i++) {
     const k = load<u32>(keptIndex + (<usize>load<u32>(parents + (<usize>i << 2)) << 2));
     if (k == 0) continue;

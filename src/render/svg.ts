@@ -19,24 +19,27 @@ const decoder = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
 
 /**
- * Collects the output as UTF-8 chunks of about CHUNK bytes: the pieces of a
- * chunk are joined and encoded at once, so a large graph is never one huge
- * string, and the encoder is called a few times, not once per frame.
+ * Collects the output as UTF-8 in buffers of about CHUNK bytes: each frame's
+ * text goes straight into a buffer, so a large graph never becomes one huge
+ * string (measured: fewer garbage collections than joining pieces per chunk).
  */
 class ChunkWriter {
-  private parts: string[] = [];
-  private size = 0;
+  private buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
+  private pos = 0;
   readonly full: Uint8Array[] = [];
   write(s: string): void {
-    this.parts.push(s);
-    this.size += s.length;
-    if (this.size >= CHUNK) this.flush();
+    if (this.pos + 3 * s.length > this.buf.length) {
+      this.flush();
+      if (3 * s.length > this.buf.length) this.buf = Buffer.allocUnsafe(3 * s.length);
+    }
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+    if (this.pos >= CHUNK) this.flush();
   }
   flush(): void {
-    if (this.size === 0) return;
-    this.full.push(Buffer.from(this.parts.join(''), 'utf8'));
-    this.parts = [];
-    this.size = 0;
+    if (this.pos === 0) return;
+    this.full.push(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
+    this.pos = 0;
   }
 }
 
