@@ -63,7 +63,9 @@ export function formatProgressLine(s: ProgressState, width = 80): string {
   let left = '--:-- left';
   if (s.done >= s.total) left = `${formatDuration(0)} left`;
   else if (s.done > 0 && s.elapsedMs > 0) left = `${formatDuration(((s.total - s.done) * s.elapsedMs) / s.done / 1000)} left`;
-  const tail = `${percent}  ${formatBytes(s.done)} / ${formatBytes(s.total)}  ${rate}  ${left}`;
+  // Fields padded to steady widths, so the bar keeps its length as the figures change.
+  const totalText = formatBytes(s.total);
+  const tail = `${percent}  ${formatBytes(s.done).padStart(totalText.length)} / ${totalText}  ${rate.padStart(9)}  ${left.padStart(10)}`;
   const room = width - s.label.length - tail.length - 4;
   if (room < BAR_MIN) return crop(`${s.label}  ${tail}`, width);
   const cells = Math.min(BAR_MAX, room);

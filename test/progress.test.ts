@@ -42,7 +42,7 @@ describe('progress line', () => {
   it('known total: bar, percent, bytes of total, MB/s and time left at the average rate', () => {
     // 250 MB of 1 GB in 0.5 s: 500 MB/s, 750 MB to go = 1.5 s, shown rounded as 0:02.
     const line = formatProgressLine({ label: 'collapse', done: 250e6, total: 1e9, elapsedMs: 500 }, 100);
-    expect(line).toMatch(/^collapse  [█░]+   25%  250\.0 MB \/ 1\.00 GB  500 MB\/s  0:02 left$/);
+    expect(line).toMatch(/^collapse  [█░]+   25%  250\.0 MB \/ 1\.00 GB   500 MB\/s   0:02 left$/);
     const bar = /^collapse  ([█░]+) /.exec(line)![1]!;
     expect(bar.length).toBe(24);
     expect([...bar].filter((c) => c === '█').length).toBe(6); // a quarter of 24 cells
@@ -51,10 +51,18 @@ describe('progress line', () => {
   });
 
   it('before any bytes, and at the end', () => {
-    expect(formatProgressLine({ label: 'c', done: 0, total: 1e9, elapsedMs: 0 }, 100)).toMatch(/ 0%  0 B \/ 1\.00 GB  -- MB\/s  --:-- left$/);
-    expect(formatProgressLine({ label: 'c', done: 1e9, total: 1e9, elapsedMs: 2000 }, 100)).toMatch(/100%  1\.00 GB \/ 1\.00 GB  500 MB\/s  0:00 left$/);
+    expect(formatProgressLine({ label: 'c', done: 0, total: 1e9, elapsedMs: 0 }, 100)).toMatch(/ 0% {6}0 B \/ 1\.00 GB    -- MB\/s  --:-- left$/);
+    expect(formatProgressLine({ label: 'c', done: 1e9, total: 1e9, elapsedMs: 2000 }, 100)).toMatch(/100%  1\.00 GB \/ 1\.00 GB   500 MB\/s   0:00 left$/);
     // An empty file is complete at once.
     expect(formatProgressLine({ label: 'c', done: 0, total: 0, elapsedMs: 10 }, 100)).toContain('100%');
+  });
+
+  it('the bar keeps its length as the figures change', () => {
+    const bars = [0, 1e6, 5e7, 3.3e8, 1e9].map((done, i) => {
+      const line = formatProgressLine({ label: 'collapse', done, total: 1e9, elapsedMs: i * 700 }, 100);
+      return /^collapse  ([█░]+) /.exec(line)![1]!.length;
+    });
+    expect(new Set(bars).size).toBe(1);
   });
 
   it('unknown total (stdin): bytes, MB/s and time elapsed', () => {
@@ -92,7 +100,7 @@ describe('startProgress', () => {
     const text = stream.text();
     expect(text).toContain('collapse');
     expect(text).toContain('batch 1/2');
-    expect(text).toContain('50%  1.00 GB / 2.00 GB  500 MB/s  0:02 left');
+    expect(text).toContain('50%  1.00 GB / 2.00 GB   500 MB/s   0:02 left');
     expect(text.endsWith('\x1b[2K')).toBe(true); // the line is erased at the end
     expect(text).not.toContain('\x1b[?7l'); // autowrap is never turned off
     p.stop(); // twice is fine
