@@ -53,7 +53,8 @@ export async function convert(task: BatchTask, post: (reply: BatchReply) => void
   try {
     await writeOutputOf(task, result, post);
   } catch (err) {
-    return { ok: false, message: (err as Error).message, format };
+    const message = err instanceof InputError ? err.message : `${task.input}: ${(err as Error).message}`;
+    return { ok: false, message, format };
   }
   return { ok: true, format, bytes: t.bytesRead, stacks: t.stacks, samples: t.samples };
 }
@@ -84,5 +85,8 @@ async function writeOutputOf(task: BatchTask, result: CollapseResult, post: (rep
 if (parentPort && workerData) {
   const port = parentPort;
   const post = (reply: BatchReply): void => port.postMessage(reply);
-  convert(workerData as BatchTask, post).then(post, (err: Error) => post({ ok: false, message: err.message }));
+  const task = workerData as BatchTask;
+  // Input errors name the file already; others (EISDIR, EACCES on the output) get its name here.
+  const describe = (err: Error): string => (err instanceof InputError ? err.message : `${task.input}: ${err.message}`);
+  convert(task, post).then(post, (err: Error) => post({ ok: false, message: describe(err) }));
 }

@@ -95,7 +95,9 @@ describe('flamefold batch', () => {
     const bad = join(tmp.dir, 'garbage.txt');
     writeFileSync(bad, Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 10, 0]));
     const missing = join(tmp.dir, 'missing.txt');
-    const inputs = [GOOD[0]!.input, bad, GOOD[1]!.input, missing, GOOD[2]!.input];
+    const folder = join(tmp.dir, 'a-folder.txt');
+    mkdirSync(folder, { recursive: true });
+    const inputs = [GOOD[0]!.input, bad, GOOD[1]!.input, missing, folder, GOOD[2]!.input];
     const r = runCli(['batch', '-d', dir, '--jobs', '2', ...inputs]);
     expect(r.status).toBe(1);
     for (const g of GOOD.slice(0, 3)) expect(read(join(dir, `${outputStem(g.input)}.folded`))).toBe(read(g.golden));
@@ -106,9 +108,10 @@ describe('flamefold batch', () => {
     const stderr = r.stderr.toString();
     expect(stderr).toContain(`${bad}: cannot tell the input format`);
     expect(stderr).toContain(`${missing}: cannot open: ENOENT`);
+    expect(stderr).toContain(`${folder}: EISDIR`); // a system error still names the input
     const stdout = r.stdout.toString();
     expect(stdout).toMatch(new RegExp(`^${esc(bad)}\\s+-\\s+8 B\\s+-\\s+\\S+ s\\s+FAILED\\s+-$`, 'm'));
-    expect(stdout).toContain('3 of 5 converted, 2 failed');
+    expect(stdout).toContain('3 of 6 converted, 3 failed');
     expect(stdout).toContain(`failed: ${bad}: cannot tell the input format`);
   });
 

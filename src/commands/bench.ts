@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { benchFile, runStageInChild, STAGES, type FileResult } from '../bench.js';
 import { InputError, UsageError } from '../errors.js';
 import { formatBytes } from '../progress.js';
-import { inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs } from './common.js';
+import { inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, quietOption } from './common.js';
 
 export const help = `Usage: flamefold bench [options] FILE...
 
@@ -29,6 +29,7 @@ Options:
   -j, --jobs N      threads for large files (default: the number of cores)
   -r, --repeat N    runs of each stage; the best is shown (default 3)
       --json        print the figures as JSON instead of a table
+  -q, --quiet       no "which run" line on stderr (shown only when it is a terminal)
   -h, --help        show this help
 
 Exit codes: 0 all measured, 1 a file missing or unreadable as a capture, 2 usage error.
@@ -47,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     ...jobsOption,
     repeat: { type: 'string', short: 'r' },
     json: { type: 'boolean', default: false },
+    ...quietOption,
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -72,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const idle = await runStageInChild({ stage: 'idle', file: '', format, jobs });
   const summary: Summary = { jobs, repeat, idlePeakRss: idle.peakRss, files: [] };
-  const tty = process.stderr.isTTY === true && !values.json;
+  const tty = process.stderr.isTTY === true && !values.json && !values.quiet;
   for (const [i, file] of positionals.entries()) {
     const result = await benchFile(file, sizes[i]!, { format, jobs, repeat }, (stage, n) => {
       if (tty) process.stderr.write(`\r\x1b[2Kbench ${file}: ${stage} ${n}/${repeat}`);
