@@ -2,6 +2,7 @@
 // Node streams, async iterables and buffers; gzip by magic bytes; the format
 // detected from the first bytes when not given.
 
+import { createReadStream, fstatSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
@@ -104,6 +105,20 @@ async function* prepend(head: Uint8Array, it: AsyncIterator<Uint8Array>): AsyncG
   }
 }
 
+/**
+ * Standard input. A pipe or file is read through fs on libuv's thread pool
+ * with large read-ahead buffers, so reading overlaps parsing (process.stdin
+ * reads a pipe only while the event loop is idle); a terminal stays as it is.
+ */
+function stdinChunks(): AsyncIterable<Uint8Array> {
+  const stat = fstatSync(0);
+  const options = { highWaterMark: 4 * CHUNK_SIZE };
+  if (stat.isFile()) return chunksOf(createReadStream('', { ...options, fd: 0, autoClose: false }));
+  // A pipe is reopened by path: a new, blocking file description (Node makes fd 0 of a pipe non-blocking).
+  if (stat.isFIFO() && process.platform === 'linux') return chunksOf(createReadStream('/dev/stdin', options));
+  return chunksOf(process.stdin); // a terminal or a socket
+}
+
 /** Reports the bytes of each chunk as it is taken from the source. */
 async function* counted(source: AsyncIterable<Uint8Array>, onProgress?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
   for await (const chunk of source) {
@@ -156,12 +171,18 @@ async function feedChunks(
 }
 
 /** Feeds a file, reading straight into wasm memory unless it is compressed; large files in parallel. */
-async function feedFile(session: CoreSession, path: string, format: InputFormat, feed: FeedOptions): Promise<FedInput> {
+async function feedFile(
+  session: CoreSession,
+  path: string,
+  format: InputFormat,
+  feed: FeedOptions,
+  name = path,
+): Promise<FedInput> {
   let fh;
   try {
     fh = await open(path, 'r');
   } catch (err) {
-    throw new InputError(path, `cannot open: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new InputError(name, `cannot open: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   try {
     const head = Buffer.alloc(DETECT_BYTES);
@@ -169,19 +190,19 @@ async function feedFile(session: CoreSession, path: string, format: InputFormat,
     const first = head.subarray(0, bytesRead);
     if (isGzip(first)) {
       const stream = fh.createReadStream({ start: 0, autoClose: false, highWaterMark: CHUNK_SIZE });
-      return await feedChunks(session, stream, format, path, feed.onProgress);
+      return await feedChunks(session, stream, format, name, feed.onProgress);
     }
-    const fmt = chooseFormat(format, first, bytesRead < DETECT_BYTES, path);
+    const fmt = chooseFormat(format, first, bytesRead < DETECT_BYTES, name);
     const { size } = await fh.stat();
     if (feed.jobs > 1 && size >= feed.splitMinBytes) {
       const ranges = await planRanges(fh, size, fmt, feed.jobs);
       if (ranges.length > 1) {
         session.beginInput(fmt);
-        await guardedAsync(path, session, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.onProgress));
-        return { name: path, format: fmt, bytes: size, gzip: false };
+        await guardedAsync(name, session, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.onProgress));
+        return { name, format: fmt, bytes: size, gzip: false };
       }
     }
-    guarded(path, session, () => {
+    guarded(name, session, () => {
       session.beginInput(fmt);
       session.write(first);
     });
@@ -192,13 +213,13 @@ async function feedFile(session: CoreSession, path: string, format: InputFormat,
       const view = session.inputView(CHUNK_SIZE);
       const { bytesRead: n } = await fh.read(view, 0, CHUNK_SIZE, position);
       if (n === 0) break;
-      guarded(path, session, () => session.commit(n));
+      guarded(name, session, () => session.commit(n));
       feed.onProgress?.(n);
       bytes += n;
       position += n;
     }
-    guarded(path, session, () => session.endInput());
-    return { name: path, format: fmt, bytes, gzip: false };
+    guarded(name, session, () => session.endInput());
+    return { name, format: fmt, bytes, gzip: false };
   } finally {
     await fh.close();
   }
@@ -213,7 +234,11 @@ export async function feedInput(
   feed: FeedOptions = { jobs: 1, splitMinBytes: PARALLEL_MIN_BYTES },
 ): Promise<FedInput> {
   if (typeof input === 'string') {
-    if (input === '-') return feedChunks(session, chunksOf(process.stdin), format, name, feed.onProgress);
+    if (input === '-') {
+      // Redirected from a file: read it like one (straight into wasm memory, in parallel when large).
+      if (process.platform === 'linux' && fstatSync(0).isFile()) return feedFile(session, '/dev/stdin', format, feed, name);
+      return feedChunks(session, stdinChunks(), format, name, feed.onProgress);
+    }
     return feedFile(session, input, format, feed);
   }
   if (input instanceof Uint8Array) {

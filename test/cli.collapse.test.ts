@@ -4,7 +4,8 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CORPUS } from './corpus.js';
-import { runCli, tempDir } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, runCli, tempDir } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -82,5 +83,22 @@ describe('flamefold collapse', () => {
     const r = runCli(['collapse', '--format', 'dtrace', join(CORPUS, 'dtrace', 'brendangregg-cpuflamegraphs-mysqld-ustack.txt')]);
     expect(r.status).toBe(0);
     expect(r.stdout.toString().length).toBeGreaterThan(0);
+  });
+});
+
+describe('standard input kinds', () => {
+  it('a pipe, a redirected file and a socket give the same output, named <stdin> in messages', () => {
+    const want = readFileSync(join(CORPUS, 'dtrace', 'example-dtrace-stacks.expected.folded'), 'utf8');
+    const sh = (cmd: string) => spawnSync('sh', ['-c', cmd], { maxBuffer: 1 << 26 });
+    expect(sh(`cat '${example}' | '${process.execPath}' '${CLI}' collapse`).stdout.toString()).toBe(want);
+    expect(sh(`'${process.execPath}' '${CLI}' collapse < '${example}'`).stdout.toString()).toBe(want);
+    expect(runCli(['collapse'], readFileSync(example)).stdout.toString()).toBe(want); // spawnSync's stdin is a socket
+    const bad = sh(`printf 'x\\0y' | '${process.execPath}' '${CLI}' collapse`);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.toString()).toMatch(/^flamefold: <stdin>: cannot tell the input format/);
+    const badFile = join(tmp.dir, 'bad-stdin.bin');
+    writeFileSync(badFile, 'x\0y');
+    const redirected = sh(`'${process.execPath}' '${CLI}' collapse < '${badFile}'`);
+    expect(redirected.stderr.toString()).toMatch(/^flamefold: <stdin>: cannot tell the input format/);
   });
 });
