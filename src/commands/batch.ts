@@ -6,7 +6,7 @@ import type { BatchSvgOptions } from '../batch-worker.js';
 import { InputError, UsageError } from '../errors.js';
 import { parsePalette, resolveSvgOptions } from '../render/options.js';
 import { formatBytes, formatDuration, startProgress } from '../progress.js';
-import { inputFormatOption, jobsOption, numberOption, parseCommandArgs, parseFormat, parseJobs } from './common.js';
+import { inputFormatOption, jobsOption, numberOption, parseCommandArgs, parseFormat, parseJobs, quietOption } from './common.js';
 
 export const help = `Usage: flamefold batch [options] --out-dir DIR CAPTURE...
 
@@ -47,7 +47,7 @@ export async function run(argv: string[]): Promise<number> {
     'out-dir': { type: 'string', short: 'd' },
     ...inputFormatOption,
     ...jobsOption,
-    quiet: { type: 'boolean', short: 'q', default: false },
+    ...quietOption,
     svg: { type: 'boolean', default: false },
     title: { type: 'string' },
     colors: { type: 'string' },
