@@ -35,6 +35,9 @@ export async function writeFileAtomic(path: string, produce: (sink: OutputSink) 
 
 /** A sink over stdout that respects backpressure. */
 export function stdoutSink(): OutputSink {
+  // A closed pipe (`flamefold svg big.folded | head`) fails each write through its callback;
+  // without a listener the stream's 'error' event would also crash the process with a trace.
+  if (process.stdout.listenerCount('error') === 0) process.stdout.on('error', () => {});
   return {
     write(chunk) {
       return new Promise((resolve, reject) => {

@@ -102,3 +102,13 @@ describe('flamefold CAPTURE... (one step from capture to SVG)', () => {
     expect(r.stderr.toString()).toContain('missing.txt');
   });
 });
+
+describe('output to a closed pipe', () => {
+  it('stops quietly (exit 0, no stack trace) when the reader goes away', () => {
+    // The SVG is larger than a pipe's buffer, so writes fail once head has exited.
+    const cmd = `"${process.execPath}" "${CLI}" svg "${folded}" | head -c 100 > /dev/null; echo "status \${PIPESTATUS[0]}"`;
+    const r = spawnSync('bash', ['-c', cmd], { encoding: 'utf8' });
+    expect(r.stderr).not.toContain('EPIPE');
+    expect(r.stdout).toContain('status 0');
+  });
+});

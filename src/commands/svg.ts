@@ -58,6 +58,7 @@ Options:
   -f, --format FMT      input format: folded (default), auto, dtrace, pmcstat, procstat
   -q, --quiet           no progress display (shown on stderr only when it is a terminal)
   -h, --help            show this help
+
 ${svgOptionsHelp}`;
 
 export const captureHelp = `Usage: flamefold CAPTURE... [options] [-o out.svg]
@@ -72,6 +73,7 @@ Options:
   -q, --quiet           no progress display (shown on stderr only when it is a terminal:
                         bytes read, MB/s, time left)
   -h, --help            show this help
+
 ${svgOptionsHelp}`;
 
 export const argOptions = {
