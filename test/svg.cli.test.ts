@@ -66,6 +66,10 @@ describe('flamefold svg', () => {
     expect(r.status).toBe(0);
     expect(r.stdout.toString()).toContain('>Flame Chart</text>');
     expect(runCli(['--flamechart', capture]).status).toBe(2);
+    // The one-shot form detects folded input and draws the chart too.
+    const oneShot = runCli(['--flamechart', join(CORPUS, 'flamegraph', 'flamechart-base', 'flames.txt')]);
+    expect(oneShot.status).toBe(0);
+    expect(oneShot.stdout.toString()).toBe(r.stdout.toString());
   });
 
   it('--cp reads and writes ./palette.map', () => {

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { collapse } from '../collapse.js';
 import { InputError, UsageError } from '../errors.js';
-import type { InputFormat } from '../formats.js';
+import { DETECT_BYTES, detectFormat, type InputFormat } from '../formats.js';
 import { inputName } from '../input.js';
 import { layoutSource, type RenderOptions, type RenderSource } from '../render/render.js';
 import { parsePalette, resolveSvgOptions } from '../render/options.js';
@@ -201,8 +201,11 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
 
   let source: RenderSource;
   if (o.flameChart) {
-    if (format !== 'folded') throw new UsageError('--flamechart draws folded stacks in their line order: use it with folded input (--format folded)');
+    // A flame chart needs the lines in their order: only folded input has one to keep.
+    const wrong = (): UsageError => new UsageError('--flamechart draws folded stacks in their line order: use it with folded input (--format folded)');
+    if (format !== 'folded' && format !== 'auto') throw wrong();
     source = await readInputs(inputs);
+    if (format === 'auto' && detectFormat(source.subarray(0, DETECT_BYTES), source.length <= DETECT_BYTES) !== 'folded') throw wrong();
   } else {
     const progress = await progressFor(label, inputs, values.quiet);
     let result;
