@@ -1,30 +1,35 @@
-// Interning of byte strings: each distinct string is stored once in an arena
-// and gets a dense u32 id. Open addressing with linear probing; a slot holds
-// the 32-bit hash beside the id, so most mismatches never touch the arena.
+// Interning of byte strings: each distinct string is stored once and gets a
+// dense u32 id. Open addressing with linear probing; a slot holds the hash,
+// the id and where the bytes are, so a lookup touches the slot and the bytes
+// and nothing else. The bytes live in 1 MiB blocks that never move.
 
 import { allocBytes, growBytes } from "./memory";
 import { hashBytes, bytesEqual } from "./hash";
 
+const BLOCK_MIN: usize = 4 << 10;
+const BLOCK_MAX: usize = 1 << 20;
+const SLOT: usize = 16; // hash u32, id + 1 u32 (0: empty), address u32, length u32
+
 @unmanaged
 export class ByteTable {
-  arena: usize = 0;
+  block: usize = 0; // the block being filled
+  blockUsed: usize = 0;
+  blockSize: usize = 0;
+  /** Bytes stored in all blocks. */
   arenaUsed: usize = 0;
-  arenaCap: usize = 0;
-  offsets: usize = 0; // u32 per id
+  ptrs: usize = 0; // u32 address per id
   lengths: usize = 0; // u32 per id
   count: u32 = 0;
   idCap: u32 = 0;
-  slots: usize = 0; // u64 per slot: hash << 32 | (id + 1)
+  slots: usize = 0;
   mask: u32 = 0;
 
-  constructor(slotsLog2: u32, arenaBytes: usize) {
+  constructor(slotsLog2: u32) {
     const nslots: u32 = 1 << slotsLog2;
     this.mask = nslots - 1;
-    this.slots = allocBytes(<usize>nslots << 3);
-    this.arenaCap = arenaBytes;
-    this.arena = allocBytes(arenaBytes);
+    this.slots = allocBytes(<usize>nslots * SLOT);
     this.idCap = nslots >> 1;
-    this.offsets = allocBytes(<usize>this.idCap << 2);
+    this.ptrs = allocBytes(<usize>this.idCap << 2);
     this.lengths = allocBytes(<usize>this.idCap << 2);
   }
 
@@ -33,14 +38,11 @@ export class ByteTable {
     const mask = this.mask;
     let i = h & mask;
     while (true) {
-      const s = load<u64>(this.slots + (<usize>i << 3));
-      if (s == 0) return -1;
-      if (<u32>(s >> 32) == h) {
-        const id = <u32>s - 1;
-        if (load<u32>(this.lengths + (<usize>id << 2)) == <u32>len &&
-            bytesEqual(this.arena + load<u32>(this.offsets + (<usize>id << 2)), p, len)) {
-          return <i32>id;
-        }
+      const s = this.slots + <usize>i * SLOT;
+      const id1 = load<u32>(s, 4);
+      if (id1 == 0) return -1;
+      if (load<u32>(s) == h && load<u32>(s, 12) == <u32>len && bytesEqual(<usize>load<u32>(s, 8), p, len)) {
+        return <i32>(id1 - 1);
       }
       i = (i + 1) & mask;
     }
@@ -49,18 +51,19 @@ export class ByteTable {
   /** Adds bytes known to be absent; returns the new id. */
   add(p: usize, len: usize, h: u32): u32 {
     if (this.count >= this.idCap) this.grow();
-    if (this.arenaUsed + len > this.arenaCap) {
-      let cap = this.arenaCap << 1;
-      while (cap < this.arenaUsed + len) cap <<= 1;
-      this.arena = growBytes(this.arena, this.arenaUsed, cap);
-      this.arenaCap = cap;
+    if (this.blockUsed + len > this.blockSize) {
+      this.blockSize = min(BLOCK_MAX, max(BLOCK_MIN, this.blockSize << 1));
+      this.block = allocBytes(max(this.blockSize, len));
+      this.blockUsed = 0;
     }
-    const id = this.count++;
-    memory.copy(this.arena + this.arenaUsed, p, len);
-    store<u32>(this.offsets + (<usize>id << 2), <u32>this.arenaUsed);
-    store<u32>(this.lengths + (<usize>id << 2), <u32>len);
+    const at = this.block + this.blockUsed;
+    memory.copy(at, p, len);
+    this.blockUsed += len;
     this.arenaUsed += len;
-    this.place(h, id);
+    const id = this.count++;
+    store<u32>(this.ptrs + (<usize>id << 2), <u32>at);
+    store<u32>(this.lengths + (<usize>id << 2), <u32>len);
+    this.place(h, id, at, len);
     return id;
   }
 
@@ -71,18 +74,22 @@ export class ByteTable {
   }
 
   ptr(id: u32): usize {
-    return this.arena + load<u32>(this.offsets + (<usize>id << 2));
+    return <usize>load<u32>(this.ptrs + (<usize>id << 2));
   }
 
   len(id: u32): u32 {
     return load<u32>(this.lengths + (<usize>id << 2));
   }
 
-  private place(h: u32, id: u32): void {
+  private place(h: u32, id: u32, at: usize, len: usize): void {
     const mask = this.mask;
     let i = h & mask;
-    while (load<u64>(this.slots + (<usize>i << 3)) != 0) i = (i + 1) & mask;
-    store<u64>(this.slots + (<usize>i << 3), (<u64>h << 32) | <u64>(id + 1));
+    while (load<u32>(this.slots + <usize>i * SLOT, 4) != 0) i = (i + 1) & mask;
+    const s = this.slots + <usize>i * SLOT;
+    store<u32>(s, h);
+    store<u32>(s, id + 1, 4);
+    store<u32>(s, <u32>at, 8);
+    store<u32>(s, <u32>len, 12);
   }
 
   // Doubles the slot table (kept at most half full) and the id arrays.
@@ -90,15 +97,16 @@ export class ByteTable {
     const oldSlots = this.slots;
     const oldN = <usize>this.mask + 1;
     const n = oldN << 1;
-    this.slots = allocBytes(n << 3);
+    this.slots = allocBytes(n * SLOT);
     this.mask = <u32>n - 1;
     for (let i: usize = 0; i < oldN; i++) {
-      const s = load<u64>(oldSlots + (i << 3));
-      if (s != 0) this.place(<u32>(s >> 32), <u32>s - 1);
+      const s = oldSlots + i * SLOT;
+      const id1 = load<u32>(s, 4);
+      if (id1 != 0) this.place(load<u32>(s), id1 - 1, <usize>load<u32>(s, 8), <usize>load<u32>(s, 12));
     }
     heap.free(oldSlots);
     const cap = this.idCap << 1;
-    this.offsets = growBytes(this.offsets, <usize>this.count << 2, <usize>cap << 2);
+    this.ptrs = growBytes(this.ptrs, <usize>this.count << 2, <usize>cap << 2);
     this.lengths = growBytes(this.lengths, <usize>this.count << 2, <usize>cap << 2);
     this.idCap = cap;
   }

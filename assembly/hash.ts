@@ -31,7 +31,10 @@ export function hashBytes(p: usize, len: usize): u32 {
   return mix64(h);
 }
 
-/** Byte equality of two ranges of the same length, a word at a time. */
+/**
+ * Byte equality of two ranges of the same length, a word at a time; the last
+ * partial word is compared under a mask (reads stay within the buffers' SLACK).
+ */
 export function bytesEqual(a: usize, b: usize, len: usize): bool {
   while (len >= 8) {
     if (load<u64>(a) != load<u64>(b)) return false;
@@ -39,13 +42,9 @@ export function bytesEqual(a: usize, b: usize, len: usize): bool {
     b += 8;
     len -= 8;
   }
-  while (len > 0) {
-    if (load<u8>(a) != load<u8>(b)) return false;
-    a++;
-    b++;
-    len--;
-  }
-  return true;
+  if (len == 0) return true;
+  const mask = (<u64>1 << (<u64>len << 3)) - 1;
+  return ((load<u64>(a) ^ load<u64>(b)) & mask) == 0;
 }
 
 /** memcmp: negative, zero or positive, comparing bytes as unsigned. */

@@ -156,6 +156,6 @@ export function treeParents(): usize { flushStacks(); return parentsPtr(); }
 export function treeFrames(): usize { return framesPtr(); }
 export function treeSelf(): usize { return selfsPtr(); }
 export function treeSelf2(): usize { return selfs2Ptr(); }
-export function frameArena(): usize { return frameTable.arena; }
-export function frameOffsets(): usize { return frameTable.offsets; }
+/** Frame names: u32 address and u32 length per frame id. */
+export function framePtrs(): usize { return frameTable.ptrs; }
 export function frameLengths(): usize { return frameTable.lengths; }

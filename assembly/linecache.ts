@@ -17,7 +17,7 @@ let idsLen: u32 = 0;
 let idsCap: u32 = 0;
 
 export function lineCacheInit(): void {
-  lines = new ByteTable(12, 1 << 16);
+  lines = new ByteTable(12);
   cap = 1 << 11;
   firsts = allocBytes(<usize>cap << 2);
   counts = allocBytes(<usize>cap << 2);

@@ -67,7 +67,7 @@ export let stackLen: u32 = 0;
 let stackHash: u64 = 0; // running hash of the collected frame ids, for the stack cache
 
 export function sessionInit(): void {
-  frameTable = new ByteTable(12, 1 << 16);
+  frameTable = new ByteTable(12);
   stackCap = 256;
   stackBuf = allocBytes(<usize>stackCap << 2);
   treeInit();

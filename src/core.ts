@@ -65,8 +65,7 @@ interface CoreExports {
   treeFrames(): number;
   treeSelf(): number;
   treeSelf2(): number;
-  frameArena(): number;
-  frameOffsets(): number;
+  framePtrs(): number;
   frameLengths(): number;
   layoutTotals(second: number): number;
   layoutKeep(min: number): number;
@@ -327,8 +326,7 @@ export class CoreSession {
     const parentsPtr = c.treeParents();
     const buf = c.memory.buffer; // read after the calls: memory may have grown
     const frames = c.statFrames();
-    const arena = c.frameArena();
-    const nameOffsets = new Uint32Array(buf, c.frameOffsets(), frames);
+    const namePtrs = new Uint32Array(buf, c.framePtrs(), frames);
     const nameLengths = new Uint32Array(buf, c.frameLengths(), frames);
     return {
       parent: new Uint32Array(buf, parentsPtr, n),
@@ -341,7 +339,7 @@ export class CoreSession {
       list: new Uint32Array(buf, c.layoutListPtr(), c.layoutListLength()),
       samples,
       negatives: c.layoutNegatives(),
-      name: (f) => new Uint8Array(buf, arena + nameOffsets[f]!, nameLengths[f]!),
+      name: (f) => new Uint8Array(buf, namePtrs[f]!, nameLengths[f]!),
       nameCount: frames,
     };
   }
@@ -357,14 +355,10 @@ export class CoreSession {
     const self2Ptr = c.treeSelf2();
     const self2 = self2Ptr === 0 ? new Float64Array(n) : new Float64Array(buf, self2Ptr, n).slice();
     const frames = c.statFrames();
-    const offsets = new Uint32Array(buf, c.frameOffsets(), frames);
+    const ptrs = new Uint32Array(buf, c.framePtrs(), frames);
     const lengths = new Uint32Array(buf, c.frameLengths(), frames);
-    const arena = c.frameArena();
     const names: Uint8Array[] = new Array<Uint8Array>(frames);
-    for (let i = 0; i < frames; i++) {
-      const start = arena + offsets[i]!;
-      names[i] = new Uint8Array(buf, start, lengths[i]!).slice();
-    }
+    for (let i = 0; i < frames; i++) names[i] = new Uint8Array(buf, ptrs[i]!, lengths[i]!).slice();
     return { parent, frame, self, self2, names };
   }
 }

@@ -101,7 +101,7 @@ let scratch: usize = 0;
 let scratchCap: usize = 0;
 
 export function pmcstatInit(): void {
-  events = new ByteTable(6, 1 << 10);
+  events = new ByteTable(6);
   eventCap = 32;
   eventSamplesBuf = allocBytes(<usize>eventCap << 3);
   eventSectionsBuf = allocBytes(<usize>eventCap << 2);

@@ -171,7 +171,7 @@ class NodeCache {
   cap: u32;
 
   constructor() {
-    this.table = new ByteTable(12, 1 << 16);
+    this.table = new ByteTable(12);
     this.cap = 1 << 11;
     this.nodes = allocBytes(<usize>this.cap << 2);
   }
