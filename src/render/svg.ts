@@ -100,8 +100,9 @@ export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uin
   const g = geometry(layout, o, mode.legend?.height);
   const out = new ChunkWriter();
   out.write(header(o, g, mode));
+  const frames = new FrameWriter(layout, o, g, mode, names);
   for (let from = 0; from < layout.count; from += 4096) {
-    writeFrames(out, layout, o, g, mode, names, from, Math.min(layout.count, from + 4096));
+    frames.write(out, from, Math.min(layout.count, from + 4096));
     yield* out.full.splice(0);
   }
   out.write(footer(o, g));
@@ -159,90 +160,103 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
   return lines.join('\n') + '\n';
 }
 
-const fills = new Map<string, string>();
-/** A fill as an attribute value (modes return few distinct colours: escape each once). */
-function fillAttr(fill: string): string {
-  let a = fills.get(fill);
-  if (a === undefined) {
-    a = xmlAttr(fill);
-    if (fills.size < 65536) fills.set(fill, a);
+/** Writes frames: `<g><title>NAME (N samples, P%)</title><rect …/><text …>label</text></g>`. */
+class FrameWriter {
+  private readonly countName: string;
+  private readonly total: number;
+  private readonly glyph: number;
+  /** Per depth: the rect's y attribute (and the start of its width), and the label's baseline. */
+  private readonly rows: string[];
+  private readonly labelY: string[];
+  private readonly heightAttr: string;
+  /** Per frame name: the display name (annotation stripped), escaped, and whether escaping changed it. */
+  private readonly shown: (string | undefined)[];
+  private readonly escaped: (string | undefined)[];
+  private readonly plainName: (boolean | undefined)[];
+  /** Fills as attribute values: a mode returns few distinct colours, each escaped once. */
+  private readonly fills = new Map<string, string>();
+  private readonly info: FrameInfo = { index: 0, frame: 0, name: '', isRoot: false, depth: 0, samples: 0, self: 0, baseSamples: NaN, baseSelf: NaN };
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly o: ResolvedSvgOptions,
+    private readonly g: Geometry,
+    private readonly mode: ColorMode,
+    private readonly names: string[],
+  ) {
+    this.countName = xmlText(o.countName);
+    this.total = layout.scale * o.factor;
+    this.glyph = o.fontSize * o.fontWidth;
+    this.rows = Array.from({ length: layout.maxDepth + 1 }, (_, d) => `y="${perlNumber(g.y1(d))}" width="`);
+    this.labelY = Array.from({ length: layout.maxDepth + 1 }, (_, d) => perlNumber(3 + (g.y1(d) + g.y2(d)) / 2));
+    this.heightAttr = fixed(g.y2(0) - g.y1(0), 1);
+    this.shown = new Array(names.length);
+    this.escaped = new Array(names.length);
+    this.plainName = new Array(names.length);
   }
-  return a;
-}
 
-/** Writes frames [from, to) of the layout. */
-function writeFrames(
-  out: ChunkWriter,
-  layout: Layout,
-  o: ResolvedSvgOptions,
-  g: Geometry,
-  mode: ColorMode,
-  names: string[],
-  from: number,
-  to: number,
-): void {
-  const { xpad, factor, fontSize, fontWidth } = o;
-  const countName = xmlText(o.countName);
-  const total = layout.scale * factor;
-  const glyph = fontSize * fontWidth;
-  // Per frame name: the escaped title text, and the display name for labels.
-  const shown = new Array<string | undefined>(names.length);
-  const escaped = new Array<string | undefined>(names.length);
-  const plainName = new Array<boolean | undefined>(names.length);
-  // Per depth: the y attributes and the label's baseline.
-  const rows = Array.from({ length: layout.maxDepth + 1 }, (_, d) => `y="${perlNumber(g.y1(d))}" width="`);
-  const heightAttr = fixed(g.y2(0) - g.y1(0), 1);
-  const labelY = Array.from({ length: layout.maxDepth + 1 }, (_, d) => perlNumber(3 + (g.y1(d) + g.y2(d)) / 2));
-  const info: FrameInfo = { index: 0, frame: 0, name: '', isRoot: false, depth: 0, samples: 0, self: 0, baseSamples: NaN, baseSelf: NaN };
-  const base = layout.base;
-
-  for (let i = from; i < to; i++) {
-    const f = layout.frame[i]!;
-    const depth = layout.depth[i]!;
-    const isRoot = f === ROOT_FRAME;
-    const start = layout.start[i]!;
-    // flamegraph.pl draws the root across the whole width, --total included.
-    const value = isRoot ? layout.scale : layout.value[i]!;
-    const x1 = xpad + start * g.perSample;
-    const x2 = xpad + (start + value) * g.perSample;
-    const x1s = fixed(x1, 1);
-    const x2s = fixed(x2, 1);
-    const widthAttr = fixed(Number(x2s) - Number(x1s), 1);
-
-    const name = isRoot ? '' : names[f]!;
-    info.index = i;
-    info.frame = f;
-    info.name = name;
-    info.isRoot = isRoot;
-    info.depth = depth;
-    info.samples = layout.value[i]!;
-    info.self = layout.self[i]!;
-    info.baseSamples = base ? base.value[i]! : NaN;
-    info.baseSelf = base ? base.self[i]! : NaN;
-    const fill = fillAttr(mode.fill(info));
-
-    const samplesText = fixed(value * factor, 0);
-    let title: string;
-    let display: string;
-    if (isRoot) {
-      title = `all (${withCommas(samplesText)} ${countName}, 100%)`;
-      display = 'all';
-    } else {
-      display = shown[f] ??= stripAnnotation(name);
-      const pct = fixed((100 * Number(samplesText)) / total, 2);
-      const note = mode.note?.(info);
-      title = `${(escaped[f] ??= xmlText(display))} (${withCommas(samplesText)} ${countName}, ${pct}%${note ? `; ${xmlText(note)}` : ''})`;
+  private fillAttr(fill: string): string {
+    let a = this.fills.get(fill);
+    if (a === undefined) {
+      a = xmlAttr(fill);
+      if (this.fills.size < 65536) this.fills.set(fill, a);
     }
+    return a;
+  }
 
-    let text = '';
-    const fit = Math.trunc((x2 - x1) / glyph);
-    if (fit >= 3) {
-      const label = fitLabel(display, fit);
-      // A cut label needs escaping only when its name did.
-      const plain = isRoot || (plainName[f] ??= escaped[f] === display);
-      text = `<text x="${fixed(x1 + 3, 2)}" y="${labelY[depth]}">${label === display && !isRoot ? escaped[f]! : plain ? label : xmlText(label)}</text>`;
+  /** Writes frames [from, to) of the layout. */
+  write(out: ChunkWriter, from: number, to: number): void {
+    const { layout, o, g, mode, names, info, countName, total, glyph, rows, labelY, heightAttr, shown, escaped, plainName } = this;
+    const { xpad, factor } = o;
+    const base = layout.base;
+    for (let i = from; i < to; i++) {
+      const f = layout.frame[i]!;
+      const depth = layout.depth[i]!;
+      const isRoot = f === ROOT_FRAME;
+      const start = layout.start[i]!;
+      // flamegraph.pl draws the root across the whole width, --total included.
+      const value = isRoot ? layout.scale : layout.value[i]!;
+      const x1 = xpad + start * g.perSample;
+      const x2 = xpad + (start + value) * g.perSample;
+      const x1s = fixed(x1, 1);
+      const x2s = fixed(x2, 1);
+      const widthAttr = fixed(Number(x2s) - Number(x1s), 1);
+
+      const name = isRoot ? '' : names[f]!;
+      info.index = i;
+      info.frame = f;
+      info.name = name;
+      info.isRoot = isRoot;
+      info.depth = depth;
+      info.samples = layout.value[i]!;
+      info.self = layout.self[i]!;
+      info.baseSamples = base ? base.value[i]! : NaN;
+      info.baseSelf = base ? base.self[i]! : NaN;
+      const fill = this.fillAttr(mode.fill(info));
+
+      const samplesText = fixed(value * factor, 0);
+      let title: string;
+      let display: string;
+      if (isRoot) {
+        title = `all (${withCommas(samplesText)} ${countName}, 100%)`;
+        display = 'all';
+      } else {
+        display = shown[f] ??= stripAnnotation(name);
+        const pct = fixed((100 * Number(samplesText)) / total, 2);
+        const note = mode.note?.(info);
+        title = `${(escaped[f] ??= xmlText(display))} (${withCommas(samplesText)} ${countName}, ${pct}%${note ? `; ${xmlText(note)}` : ''})`;
+      }
+
+      let text = '';
+      const fit = Math.trunc((x2 - x1) / glyph);
+      if (fit >= 3) {
+        const label = fitLabel(display, fit);
+        // A cut label needs escaping only when its name did.
+        const plain = isRoot || (plainName[f] ??= escaped[f] === display);
+        text = `<text x="${fixed(x1 + 3, 2)}" y="${labelY[depth]}">${label === display && !isRoot ? escaped[f]! : plain ? label : xmlText(label)}</text>`;
+      }
+      out.write(`<g><title>${title}</title><rect x="${x1s}" ${rows[depth]}${widthAttr}" height="${heightAttr}" fill="${fill}" rx="2" ry="2" fg:x="${start}" fg:w="${layout.value[i]!}"/>${text}</g>\n`);
     }
-    out.write(`<g><title>${title}</title><rect x="${x1s}" ${rows[depth]}${widthAttr}" height="${heightAttr}" fill="${fill}" rx="2" ry="2" fg:x="${start}" fg:w="${layout.value[i]!}"/>${text}</g>\n`);
   }
 }
 
