@@ -63,13 +63,14 @@ export async function convert(task: BatchTask, post: (reply: BatchReply) => void
 async function writeOutputOf(task: BatchTask, result: CollapseResult, post: (reply: BatchReply) => void): Promise<void> {
   if (task.svg) {
     // Loaded only for --svg: the renderer is not needed for folded output.
-    const [{ layoutFor, treeOfResult }, { resolveSvgOptions }, { svgChunks }] = await Promise.all([
+    const [{ layoutResult }, { resolveSvgOptions }, { svgChunks }] = await Promise.all([
       import('./render/render.js'),
       import('./render/options.js'),
       import('./render/svg.js'),
     ]);
     const o = resolveSvgOptions(task.svg);
-    const layout = layoutFor(treeOfResult(result, o), o, (m) => post({ warning: `${task.input}: ${m}` }));
+    // The same layout path as `flamefold svg` (prepared in the core for one-count input).
+    const layout = layoutResult(result, o, (m) => post({ warning: `${task.input}: ${m}` }));
     // As `flamefold svg`: an empty graph is a failure, not an empty picture.
     if (layout.samples <= 0) throw new InputError(task.input, 'no stack counts found: nothing to draw');
     await writeFileAtomic(task.output, async (sink) => {
