@@ -11,6 +11,7 @@ import { childOf } from "../calltree";
 import { ROOT } from "../calltree";
 import { frameTable, countLine, ignoreLine, addSecondCount, foldedNode, inputLine } from "../session";
 import { findNewline } from "../scan";
+import { allocBytes, growBytes, freeBytes } from "../memory";
 
 // Strict mode (flamefold diff): a line without a count is an error naming it,
 // instead of an ignored line (difffolded.pl would print a bogus " 0 0" stack).
@@ -112,15 +113,72 @@ function foldedLine(start: usize, end: usize): void {
     n = parseDecimal(c2, stackEnd);
     stackEnd = c2 - 1;
   }
-  let node = ROOT;
-  let f = start;
-  for (let q = start; q < stackEnd; q++) {
-    if (load<u8>(q) == 0x3b) {
-      node = childOf(node, frameTable.intern(f, q - f));
-      f = q + 1;
-    }
-  }
-  if (stackEnd > start) node = childOf(node, frameTable.intern(f, stackEnd - f));
+  const node = walkStack(start, stackEnd - start);
   foldedNode(node, n);
   if (n2 == n2) addSecondCount(node, n2);
+}
+
+// Folded files are usually sorted, so a line shares its first frames with the
+// line before: those are taken from the previous line's path (found by one
+// byte compare) instead of being looked up again frame by frame.
+let prevBytes: usize = 0; // the previous line's stack text
+let prevLen: usize = 0;
+let prevCap: usize = 0;
+let pathNodes: usize = 0; // u32 per frame of the previous line: the node after it
+let pathEnds: usize = 0; // u32 per frame: where it ends in the text (';' or the end)
+let pathLen: u32 = 0;
+let pathCap: u32 = 0;
+
+function commonPrefix(a: usize, b: usize, n: usize): usize {
+  let i: usize = 0;
+  while (i + 8 <= n && load<u64>(a + i) == load<u64>(b + i)) i += 8;
+  while (i < n && load<u8>(a + i) == load<u8>(b + i)) i++;
+  return i;
+}
+
+function pathPush(node: u32, end: usize): void {
+  if (pathLen == pathCap) {
+    const cap = max<u32>(64, pathCap << 1);
+    pathNodes = pathNodes == 0 ? allocBytes(<usize>cap << 2) : growBytes(pathNodes, <usize>pathLen << 2, <usize>cap << 2);
+    pathEnds = pathEnds == 0 ? allocBytes(<usize>cap << 2) : growBytes(pathEnds, <usize>pathLen << 2, <usize>cap << 2);
+    pathCap = cap;
+  }
+  store<u32>(pathNodes + (<usize>pathLen << 2), node);
+  store<u32>(pathEnds + (<usize>pathLen << 2), <u32>end);
+  pathLen++;
+}
+
+/** The node of the stack text [start, start+len): its frames split at ';' (an empty text is the root). */
+function walkStack(start: usize, len: usize): u32 {
+  if (len == 0) return ROOT;
+  // Frames the previous line had, ending at the same place, with the same bytes before.
+  const same = commonPrefix(start, prevBytes, min(len, prevLen));
+  let shared: u32 = 0;
+  while (shared < pathLen) {
+    const e = <usize>load<u32>(pathEnds + (<usize>shared << 2));
+    if (e > same || (e < len && load<u8>(start + e) != 0x3b)) break; // not the same bytes, or no boundary here
+    shared++;
+  }
+  pathLen = shared;
+  let node = shared > 0 ? load<u32>(pathNodes + (<usize>(shared - 1) << 2)) : ROOT;
+  let f = shared > 0 ? <usize>load<u32>(pathEnds + (<usize>(shared - 1) << 2)) + 1 : 0;
+  if (f <= len) {
+    for (let q = f; q < len; q++) {
+      if (load<u8>(start + q) == 0x3b) {
+        node = childOf(node, frameTable.intern(start + f, q - f));
+        pathPush(node, q);
+        f = q + 1;
+      }
+    }
+    node = childOf(node, frameTable.intern(start + f, len - f));
+    pathPush(node, len);
+  }
+  if (len > prevCap) {
+    freeBytes(prevBytes);
+    prevCap = max<usize>(len, prevCap << 1);
+    prevBytes = allocBytes(prevCap);
+  }
+  memory.copy(prevBytes, start, len);
+  prevLen = len;
+  return node;
 }
