@@ -5,7 +5,11 @@
 // from our own clock so it can be tested.
 
 import { stat } from 'node:fs/promises';
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
+
+// Loaded only when a bar is shown: it costs a few MB of memory that pipes and batch runs need not pay.
+const loadCliProgress = (): typeof cliProgressModule => createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
 
 /** What a progress line shows. */
 export interface ProgressState {
@@ -120,7 +124,7 @@ export function startProgress(options: ProgressOptions): Progress {
   let label = options.label;
   let done = 0;
   let stopped = false;
-  const bar = new cliProgress.SingleBar({
+  const bar = new (loadCliProgress().SingleBar)({
     stream: stream as NodeJS.WritableStream,
     fps: 8,
     clearOnComplete: true,
