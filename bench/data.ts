@@ -26,6 +26,20 @@ export const DTRACE_1G: Dataset = {
   expect: true,
 };
 
+/** A pmcstat capture of about 1 GB: 40 sections (two events) of 50,000 call chains. */
+export const PMCSTAT_1G: Dataset = {
+  name: 'pmcstat-1g',
+  tool: 'gen-pmcstat.mjs',
+  args: ['--sections', '40', '--stacks', '50000', '--seed', '11', '--events', 'CPU_CLK_UNHALTED.THREAD_P,INST_RETIRED.ANY_P'],
+};
+
+/** A procstat -kk -a sampling loop of 1 GB (19-column layout). */
+export const PROCSTAT_1G: Dataset = {
+  name: 'procstat-1g',
+  tool: 'gen-procstat.mjs',
+  args: ['--bytes', '1G', '--seed', '11'],
+};
+
 /** Path of the dataset's capture (and expected folded file), generating them when missing. */
 export function ensure(d: Dataset): { file: string; folded: string; bytes: number } {
   mkdirSync(CACHE, { recursive: true });
