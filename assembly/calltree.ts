@@ -4,12 +4,14 @@
 // Node 0 is the root. A child is always created after its parent, so
 // parent id < child id: readers can compute depths and totals in one pass.
 
-import { allocBytes, growBytes, freeBytes } from "./memory";
+import { allocBytes, allocRaw, moveRaw, freeBytes } from "./memory";
 import { mix64 } from "./hash";
 
 export const ROOT: u32 = 0;
 export const NO_FRAME: u32 = 0xffffffff;
 
+// The node arrays are raw (every element is written when its node is made), so
+// capacity reserved ahead (treeReserve) costs no memory until it is used.
 let parents: usize = 0; // u32 per node
 let frames: usize = 0; // u32 per node
 let selfs: usize = 0; // f64 per node
@@ -19,19 +21,34 @@ let count: u32 = 0;
 let cap: u32 = 0;
 let stacks: u32 = 0; // nodes where some stack ended: the distinct stacks
 let slots: usize = 0; // u32 per slot: node + 1; the key (parent, frame) is read from the node arrays
-let mask: u32 = 0;
+let mask: u32 = 0; // slots - 1; the table is kept at most half full
 
 export function treeInit(): void {
   cap = 1 << 14;
-  parents = allocBytes(<usize>cap << 2);
-  frames = allocBytes(<usize>cap << 2);
-  selfs = allocBytes(<usize>cap << 3);
-  ends = allocBytes(<usize>cap);
-  mask = (cap << 1) - 1;
+  parents = allocRaw(<usize>cap << 2);
+  frames = allocRaw(<usize>cap << 2);
+  selfs = allocRaw(<usize>cap << 3);
+  ends = allocRaw(<usize>cap);
+  mask = (1 << 15) - 1;
   slots = allocBytes((<usize>mask + 1) << 2);
-  count = 1;
-  store<u32>(parents, 0);
-  store<u32>(frames, NO_FRAME);
+  count = 0;
+  newNode(0, NO_FRAME); // the root
+}
+
+// A new node's every field, so the raw arrays never show old bytes.
+function newNode(parent: u32, frame: u32): u32 {
+  const node = count++;
+  store<u32>(parents + (<usize>node << 2), parent);
+  store<u32>(frames + (<usize>node << 2), frame);
+  store<f64>(selfs + (<usize>node << 3), 0);
+  store<u8>(ends + <usize>node, 0);
+  if (selfs2 != 0) store<f64>(selfs2 + (<usize>node << 3), 0);
+  return node;
+}
+
+/** Makes room for `n` nodes in all, ahead of a bulk of insertions (no memory is used until they are made). */
+export function treeReserve(n: u32): void {
+  if (n > cap) growNodes(n);
 }
 
 // @ts-ignore: decorator
@@ -50,13 +67,12 @@ export function childOf(parent: u32, frame: u32): u32 {
     if (load<u32>(frames + n) == frame && load<u32>(parents + n) == parent) return v - 1;
     i = (i + 1) & mask;
   }
-  if (count >= cap) {
-    grow();
+  if (count >= cap || (count + 1) << 1 > mask + 1) {
+    if (count >= cap) growNodes(cap << 1);
+    if ((count + 1) << 1 > mask + 1) growSlots();
     return childOf(parent, frame);
   }
-  const node = count++;
-  store<u32>(parents + (<usize>node << 2), parent);
-  store<u32>(frames + (<usize>node << 2), frame);
+  const node = newNode(parent, frame);
   store<u32>(slots + (<usize>i << 2), node + 1);
   return node;
 }
@@ -74,7 +90,10 @@ export function addSelf(node: u32, n: f64): void {
 export function stackCount(): u32 { return stacks; }
 
 export function addSelf2(node: u32, n: f64): void {
-  if (selfs2 == 0) selfs2 = allocBytes(<usize>cap << 3); // only two-count input needs it
+  if (selfs2 == 0) { // only two-count input needs it
+    selfs2 = allocRaw(<usize>cap << 3);
+    memory.fill(selfs2, 0, <usize>count << 3);
+  }
   const p = selfs2 + (<usize>node << 3);
   store<f64>(p, load<f64>(p) + n);
   const e = ends + <usize>node;
@@ -96,16 +115,18 @@ export function scaleSelf(num: f64, den: f64): f64 {
   return sum;
 }
 
-function grow(): void {
-  const newCap = cap << 1;
-  parents = growBytes(parents, <usize>count << 2, <usize>newCap << 2);
-  frames = growBytes(frames, <usize>count << 2, <usize>newCap << 2);
-  selfs = growBytes(selfs, <usize>count << 3, <usize>newCap << 3);
-  if (selfs2 != 0) selfs2 = growBytes(selfs2, <usize>count << 3, <usize>newCap << 3);
-  ends = growBytes(ends, <usize>count, <usize>newCap);
+function growNodes(newCap: u32): void {
+  parents = moveRaw(parents, <usize>count << 2, <usize>newCap << 2);
+  frames = moveRaw(frames, <usize>count << 2, <usize>newCap << 2);
+  selfs = moveRaw(selfs, <usize>count << 3, <usize>newCap << 3);
+  ends = moveRaw(ends, <usize>count, <usize>newCap);
+  if (selfs2 != 0) selfs2 = moveRaw(selfs2, <usize>count << 3, <usize>newCap << 3);
   cap = newCap;
+}
+
+function growSlots(): void {
   freeBytes(slots);
-  mask = (newCap << 1) - 1;
+  mask = (mask << 1) | 1;
   slots = allocBytes((<usize>mask + 1) << 2);
   for (let node: u32 = 1; node < count; node++) {
     const key = (<u64>load<u32>(parents + (<usize>node << 2)) << 32) | <u64>load<u32>(frames + (<usize>node << 2));

@@ -27,6 +27,23 @@ function checkRoom(size: usize): void {
   }
 }
 
+/**
+ * A buffer whose bytes are undefined, for arrays whose every element is
+ * written before it is read: capacity never written costs no resident memory.
+ */
+export function allocRaw(size: usize): usize {
+  checkRoom(size + SLACK);
+  return heap.alloc(size + SLACK);
+}
+
+/** Moves a raw buffer to a larger one, copying only its first `used` bytes. */
+export function moveRaw(p: usize, used: usize, size: usize): usize {
+  const q = allocRaw(size);
+  memory.copy(q, p, used);
+  heap.free(p);
+  return q;
+}
+
 export function allocBytes(size: usize): usize {
   checkRoom(size + SLACK);
   const p = heap.alloc(size + SLACK);

@@ -3,10 +3,10 @@
 
 import { ByteTable } from "./bytetable";
 import { allocBytes, growBytes } from "./memory";
-import { ROOT, childOf, addSelf, addSelf2, treeInit, scaleSelf } from "./calltree";
+import { ROOT, childOf, addSelf, addSelf2, treeInit, treeReserve, nodeCount, scaleSelf } from "./calltree";
 import {
   stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
-  setStackEntryNode, stackEntrySeq, stackEntryLen, takeStackCount, NO_NODE,
+  setStackEntryNode, stackEntrySeq, stackEntryLen, takeStackCount, unflushedFrames, NO_NODE,
 } from "./stackcache";
 import { mix64 } from "./hash";
 
@@ -126,6 +126,7 @@ export function foldLeafFirst(n: f64): void {
 /** Moves the stack table's counts into the call tree; every reader of the tree calls this first. */
 export function flushStacks(): void {
   if (!stacksPending) return;
+  treeReserve(nodeCount() + unflushedFrames()); // the tree grows once, not by doubling
   const n = stackEntryCount();
   for (let e: u32 = 0; e < n; e++) {
     let node = stackEntryNode(e);

@@ -105,6 +105,13 @@ export function stackEntryCountValue(e: u32, second: bool): f64 {
   return load<f64>(entryAt(e) + (second ? 24 : 16));
 }
 
+/** Frames of the entries not yet in the tree: at most that many nodes will be made for them. */
+export function unflushedFrames(): u32 {
+  let n: u32 = 0;
+  for (let e: u32 = 0; e < count; e++) if (load<u32>(entryAt(e)) == NO_NODE) n += load<u32>(entryAt(e), 8);
+  return n;
+}
+
 /** Entries whose stack is not yet in the tree. */
 export function unflushedEntries(): u32 {
   let n: u32 = 0;

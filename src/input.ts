@@ -197,13 +197,13 @@ async function feedFile(
     if (feed.jobs > 1 && size >= feed.splitMinBytes) {
       const ranges = await planRanges(fh, size, fmt, feed.jobs);
       if (ranges.length > 1) {
-        session.beginInput(fmt);
+        session.beginInput(fmt, ranges[0]![1] - ranges[0]![0]);
         await guardedAsync(name, session, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.onProgress));
         return { name, format: fmt, bytes: size, gzip: false };
       }
     }
     guarded(name, session, () => {
-      session.beginInput(fmt);
+      session.beginInput(fmt, size);
       session.write(first);
     });
     feed.onProgress?.(bytesRead);
