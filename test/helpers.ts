@@ -47,3 +47,20 @@ export function foldInPieces(format: ParsedFormat, bytes: Uint8Array, sizes: num
 }
 
 export const readText = (path: string): string => readFileSync(path, 'utf8');
+
+/** Sums the counts of folded texts and sorts the lines bytewise (the goldens' order): an oracle for merging. */
+export function mergeFolded(...texts: string[]): string {
+  const sum = new Map<string, number>();
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      const at = line.lastIndexOf(' ');
+      const stack = line.slice(0, at);
+      sum.set(stack, (sum.get(stack) ?? 0) + Number(line.slice(at + 1)));
+    }
+  }
+  return [...sum.keys()]
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    .map((k) => `${k} ${sum.get(k)}\n`)
+    .join('');
+}

@@ -10,29 +10,13 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse, InputError } from '../src/index.js';
 import { CORPUS, TOOLS } from './corpus.js';
-import { CLI, runCli, tempDir } from './helpers.js';
+import { CLI, mergeFolded, runCli, tempDir } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
 const corpus = (...parts: string[]): string => join(CORPUS, ...parts);
 const golden = (...parts: string[]): string => readFileSync(corpus(...parts), 'utf8');
 
-/** Sums the counts of folded texts and sorts the lines bytewise (the goldens' order). */
-function mergeFolded(...texts: string[]): string {
-  const sum = new Map<string, number>();
-  for (const text of texts) {
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      const at = line.lastIndexOf(' ');
-      const stack = line.slice(0, at);
-      sum.set(stack, (sum.get(stack) ?? 0) + Number(line.slice(at + 1)));
-    }
-  }
-  return [...sum.keys()]
-    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
-    .map((k) => `${k} ${sum.get(k)}\n`)
-    .join('');
-}
 
 /** Cuts `bytes` into `n` shards, each cut moved forward to just after a line for which `boundary` holds. */
 function shards(bytes: Buffer, n: number, boundary: (line: string) => boolean): Buffer[] {

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collapse } from '../src/index.js';
 import type { CoreSession } from '../src/core.js';
 import { CORPUS, TOOLS, casesWith } from './corpus.js';
-import { foldInPieces, tempDir } from './helpers.js';
+import { foldInPieces, mergeFolded, tempDir } from './helpers.js';
 
 const dir = join(CORPUS, 'procstat');
 const read = (name: string): Buffer => readFileSync(join(dir, name));
@@ -248,18 +248,3 @@ describe('awkward input', () => {
   });
 });
 
-/** Sums the counts of folded texts and sorts the lines bytewise, as the goldens are sorted. */
-function mergeFolded(...texts: string[]): string {
-  const sum = new Map<string, number>();
-  for (const text of texts) {
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      const at = line.lastIndexOf(' ');
-      sum.set(line.slice(0, at), (sum.get(line.slice(0, at)) ?? 0) + Number(line.slice(at + 1)));
-    }
-  }
-  return [...sum.keys()]
-    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
-    .map((k) => `${k} ${sum.get(k)}\n`)
-    .join('');
-}
