@@ -102,15 +102,20 @@ function walkLeafFirst(p: usize, n: u32): u32 {
   return node;
 }
 
+// The stack table's entry for the collected frames, made if new; -1 past the table's budget.
+function collectedEntry(): i32 {
+  const h = mix64(stackHash ^ <u64>stackLen);
+  const e = stackFind(stackBuf, stackLen, h);
+  return e >= 0 ? e : stackRemember(stackBuf, stackLen, h);
+}
+
 /**
  * Folds the collected frames, read last to first (leaf-first input such as
  * DTrace's), with `n` samples. The count goes to the stack table; the tree is
  * only walked for stacks beyond the table's budget.
  */
 export function foldLeafFirst(n: f64): void {
-  const h = mix64(stackHash ^ <u64>stackLen);
-  let e = stackFind(stackBuf, stackLen, h);
-  if (e < 0) e = stackRemember(stackBuf, stackLen, h);
+  const e = collectedEntry();
   if (e >= 0) {
     const second = countColumn == COLUMN_AFTER;
     stackAdd(e, n, second);
@@ -141,18 +146,6 @@ export function flushStacks(): void {
     if (c2 != 0) addSelf2(node, c2);
   }
   stacksFlushed();
-}
-
-/** Folds the collected frames in input order (root-first input such as folded stacks). */
-export function foldRootFirst(n: f64): u32 {
-  let node = ROOT;
-  for (let i: u32 = 0; i < stackLen; i++) {
-    node = childOf(node, load<u32>(stackBuf + (<usize>i << 2)));
-  }
-  addCount(node, n);
-  records += 1;
-  stackClear();
-  return node;
 }
 
 /** Adds a second count (the "after" column of differential input) to a folded node. */
@@ -195,9 +188,7 @@ export function addTotals(lines: f64, ignored: f64, dropped: f64, n1: f64, n2: f
 
 /** Folds the collected (leaf-first) frames of an imported stack with both its counts; totals come separately. */
 export function foldImported(c1: f64, c2: f64): void {
-  const h = mix64(stackHash ^ <u64>stackLen);
-  let e = stackFind(stackBuf, stackLen, h);
-  if (e < 0) e = stackRemember(stackBuf, stackLen, h);
+  const e = collectedEntry();
   if (e >= 0) {
     stackAdd(e, c1, false);
     stackAdd(e, c2, true);
