@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { CoreError, CoreSession, CHUNK_SIZE, type ParsedFormat } from './core.js';
 import { InputError } from './errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat } from './formats.js';
-import { PARALLEL_MIN_BYTES, feedRangesInParallel, planRanges } from './parallel.js';
+import { PARALLEL_MIN_BYTES, feedRangesInParallel, parseRange, planRanges } from './parallel.js';
 
 /** Anything a capture can be read from. A string is a file path; `-` is stdin. */
 export type CollapseInput = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
@@ -207,19 +207,9 @@ async function feedFile(
       session.write(first);
     });
     feed.onProgress?.(bytesRead);
-    let bytes = bytesRead;
-    let position = bytesRead;
-    for (;;) {
-      const view = session.inputView(CHUNK_SIZE);
-      const { bytesRead: n } = await fh.read(view, 0, CHUNK_SIZE, position);
-      if (n === 0) break;
-      guarded(name, session, () => session.commit(n));
-      feed.onProgress?.(n);
-      bytes += n;
-      position += n;
-    }
+    await guardedAsync(name, session, () => parseRange(session, fh!, bytesRead, size, feed.onProgress));
     guarded(name, session, () => session.endInput());
-    return { name, format: fmt, bytes, gzip: false };
+    return { name, format: fmt, bytes: size, gzip: false };
   } finally {
     await fh.close();
   }

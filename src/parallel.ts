@@ -46,7 +46,11 @@ export async function planRanges(fh: FileHandle, size: number, format: ParsedFor
   return ranges;
 }
 
-/** Parses [start, end) of an open file into the session (already begun), straight into wasm memory. */
+/**
+ * Parses [start, end) of an open file into the session (already begun). Two
+ * buffers alternate: the next chunk is read (on libuv's threads) while the
+ * core parses this one, so reading costs a memory copy instead of a wait.
+ */
 export async function parseRange(
   session: CoreSession,
   fh: FileHandle,
@@ -54,13 +58,25 @@ export async function parseRange(
   end: number,
   onProgress?: (bytes: number) => void,
 ): Promise<void> {
-  for (let pos = start; pos < end; ) {
-    const want = Math.min(CHUNK_SIZE, end - pos);
-    const { bytesRead } = await fh.read(session.inputView(want), 0, want, pos);
+  const buffers = [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)] as const;
+  const readInto = (i: 0 | 1, pos: number) => fh.read(buffers[i], 0, Math.min(CHUNK_SIZE, end - pos), pos);
+  let i: 0 | 1 = 0;
+  let pos = start;
+  let pending = pos < end ? readInto(i, pos) : undefined;
+  while (pending) {
+    const { bytesRead } = await pending;
     if (bytesRead === 0) break;
-    session.commit(bytesRead);
-    onProgress?.(bytesRead);
     pos += bytesRead;
+    const next = (i ^ 1) as 0 | 1;
+    pending = pos < end ? readInto(next, pos) : undefined;
+    try {
+      session.write(buffers[i].subarray(0, bytesRead));
+    } catch (err) {
+      await pending; // the file is closed next: let the read in flight finish first
+      throw err;
+    }
+    onProgress?.(bytesRead);
+    i = next;
   }
 }
 
