@@ -10,6 +10,7 @@
 //   fails alone: its worker ends and the others carry on.
 
 import { resolve as resolvePath, basename, join } from 'node:path';
+import { workerExecArgv } from './parallel.js';
 import { Worker } from 'node:worker_threads';
 import type { BatchReply, BatchSvgOptions, BatchTask } from './batch-worker.js';
 import type { InputFormat } from './formats.js';
@@ -91,7 +92,7 @@ function convertInWorker(task: BatchTask, bytes: number, options: BatchOptions):
   return new Promise((resolve) => {
     let reported = 0;
     let settled = false;
-    const worker = new Worker(WORKER_SCRIPT, { workerData: task });
+    const worker = new Worker(WORKER_SCRIPT, { workerData: task, execArgv: workerExecArgv() });
     const finish = (item: Omit<BatchItem, 'ms' | 'input' | 'output' | 'bytes'>): void => {
       if (settled) return;
       settled = true;

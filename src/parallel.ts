@@ -19,6 +19,9 @@ const WORKER_SCRIPT = import.meta.url.endsWith('.ts')
 
 export const defaultJobs = (): number => availableParallelism();
 
+/** Node's flags for workers: the process's, but not those that only apply to a main script given as text. */
+export const workerExecArgv = (): string[] => process.execArgv.filter((a) => !a.startsWith('--input-type'));
+
 /** Byte ranges of the file, cut at record boundaries near equal shares; fewer when boundaries are rare. */
 export async function planRanges(fh: FileHandle, size: number, format: ParsedFormat, jobs: number): Promise<[number, number][]> {
   const rule = BOUNDARY_RULES[format];
@@ -103,7 +106,11 @@ interface RangeWorker {
 
 function startWorker(task: WorkerTask, fh: FileHandle, onProgress?: (bytes: number) => void): RangeWorker {
   // A small young generation: the worker's JavaScript makes little garbage, and RSS counts.
-  const worker = new Worker(WORKER_SCRIPT, { workerData: task, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+  const worker = new Worker(WORKER_SCRIPT, {
+    workerData: task,
+    execArgv: workerExecArgv(),
+    resourceLimits: { maxYoungGenerationSizeMb: 2 },
+  });
   let onPiece: ((piece: Uint8Array | null) => void) | undefined;
   let fail: (err: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => {

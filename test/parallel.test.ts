@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { collapse, type CollapseOptions } from '../src/index.js';
 import { planRanges } from '../src/parallel.js';
@@ -105,5 +106,16 @@ describe('moving stacks between sessions', () => {
     const got = Buffer.concat([...main.folded()]).toString();
     expect(got).toBe(`a;b 12\na;b;c 3\n${deep} 1\nroot;${huge} 5\nz 1\n`);
     expect(main.totals().samples).toBe(11 + 11);
+  });
+});
+
+describe('workers under an unusual main script', () => {
+  it('work when Node runs the main script with --input-type (a flag workers must not inherit)', () => {
+    const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'evald', ['--bytes', '1M', '--seed', '27']);
+    const api = new URL('../dist/index.js', import.meta.url).href;
+    const script = `import { collapse } from '${api}'; const r = await collapse(${JSON.stringify(input)}, { jobs: 2, splitMinBytes: 0 }); process.stdout.write(r.text());`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { maxBuffer: 1 << 26 });
+    expect(r.stderr.toString()).toBe('');
+    expect(r.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
   });
 });
