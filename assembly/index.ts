@@ -3,17 +3,18 @@
 // collapse session; src/core.ts is the only caller.
 
 import { allocBytes, growBytes, setMemoryLimit } from "./memory";
-import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./session";
+import { sessionInit, stackClear, flushStacks, countLine, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./session";
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./session";
 import { lineCacheInit } from "./linecache";
+import { findNewline } from "./scan";
 import { unflushedEntries } from "./stackcache";
 import { nodeCount, stackCount, treeReserve, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./calltree";
 import { foldedBegin, foldedNext, outBuf } from "./folded";
-import { parseDtrace, finishDtrace, setIncludeOffset } from "./formats/dtrace";
-import { beginProcstat, parseProcstat, finishProcstat, setByThread } from "./formats/procstat";
-import { parseFolded, finishFolded, setFoldedStrict } from "./formats/folded";
+import { dtraceLine, endDtrace, setIncludeOffset } from "./formats/dtrace";
+import { beginProcstat, procstatLine, setByThread } from "./formats/procstat";
+import { foldedLine, setFoldedStrict } from "./formats/folded";
 import {
-  pmcstatInit, beginPmcstat, parsePmcstat, finishPmcstat, setKernelMarks, setEventFilter, setEventsOnly, matchedSections,
+  pmcstatInit, beginPmcstat, pmcstatLine, endPmcstat, setKernelMarks, setEventFilter, setEventsOnly, matchedSections,
 } from "./formats/pmcstat";
 
 // Format codes, as in src/core.ts FORMAT_CODES.
@@ -92,12 +93,7 @@ export function beginInput(fmt: i32, sizeHint: f64 = 0): void {
 /** Parses `len` new bytes written at inputBuffer(); keeps the unfinished last line. */
 export function parse(len: usize): void {
   const end = window + carry + len;
-  let rest: usize;
-  if (format == FORMAT_DTRACE) rest = parseDtrace(window, end);
-  else if (format == FORMAT_FOLDED) rest = parseFolded(window, end);
-  else if (format == FORMAT_PMCSTAT) rest = parsePmcstat(window, end);
-  else if (format == FORMAT_PROCSTAT) rest = parseProcstat(window, end);
-  else throw new Error("unknown format");
+  const rest = parseLines(window, end);
   carry = end - rest;
   if (carry > MAX_LINE) {
     throw new Error("line " + (<i64>inputLine() + 1).toString() + " is longer than 64 MiB: not a text capture of this format");
@@ -105,14 +101,33 @@ export function parse(len: usize): void {
   memory.copy(window, rest, carry);
 }
 
-/** End of the current input: its unterminated last line, then any record left without a count. */
+// Every format is read line by line: this is the one loop, and a format is
+// its line handler (formats/*.ts) plus what it does when an input ends.
+function parseLines(p: usize, end: usize): usize {
+  while (true) {
+    const nl = findNewline(p, end);
+    if (nl == end) return p;
+    formatLine(p, nl);
+    p = nl + 1;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function formatLine(start: usize, end: usize): void {
+  countLine();
+  if (format == FORMAT_DTRACE) dtraceLine(start, end);
+  else if (format == FORMAT_FOLDED) foldedLine(start, end);
+  else if (format == FORMAT_PMCSTAT) pmcstatLine(start, end);
+  else if (format == FORMAT_PROCSTAT) procstatLine(start, end);
+  else throw new Error("unknown format");
+}
+
+/** End of the current input: its unterminated last line, then what the format leaves pending. */
 export function endInput(): void {
-  const end = window + carry;
-  if (format == FORMAT_DTRACE) finishDtrace(window, end);
-  else if (format == FORMAT_FOLDED) finishFolded(window, end);
-  else if (format == FORMAT_PMCSTAT) finishPmcstat(window, end);
-  else if (format == FORMAT_PROCSTAT) finishProcstat(window, end);
+  if (carry > 0) formatLine(window, window + carry);
   carry = 0;
+  if (format == FORMAT_DTRACE) endDtrace(); // a record without a count is dropped
+  else if (format == FORMAT_PMCSTAT) endPmcstat(); // the open call path closes
 }
 
 /** diff -n: the first column scaled to the second's total (difffolded.pl's int(c1 * total2 / total1)). */

@@ -12,13 +12,13 @@
 // appears; every other indented line is a frame, named by stackcollapse.pl's
 // rules with its defects fixed.
 
-import { findNewline, isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount } from "../scan";
+import { isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount } from "../scan";
 import { hashBytes } from "../hash";
 import { allocBytes, freeBytes } from "../memory";
 import { lineFind, lineAdd, lineIdCount, lineFirstId, lineIdAt, linePredicted, lineFollows } from "../linecache";
 import { demangleRustLegacy } from "../demangle";
 import {
-  frameTable, stackPush, stackLen, foldLeafFirst, countLine, ignoreLine, dropRecord, leafFrame, replaceLeafFrame,
+  frameTable, stackPush, stackLen, foldLeafFirst, ignoreLine, dropRecord, leafFrame, replaceLeafFrame,
 } from "../session";
 
 // The line-cache entry of the previous frame line of this record, for successor prediction.
@@ -48,24 +48,13 @@ function ensureScratch(len: usize): void {
   bounds = allocBytes(<usize>idsCap << 3);
 }
 
-/** Parses the complete lines of [p, end); returns where the unfinished last line starts. */
-export function parseDtrace(p: usize, end: usize): usize {
-  while (true) {
-    const nl = findNewline(p, end);
-    if (nl == end) return p;
-    dtraceLine(p, nl);
-    p = nl + 1;
-  }
-}
-
-/** End of input: the unterminated last line, then a record left without a count is dropped. */
-export function finishDtrace(p: usize, end: usize): void {
-  if (p < end) dtraceLine(p, end);
+/** End of input, after its last line: a record left without a count is dropped. */
+export function endDtrace(): void {
   if (stackLen > 0) dropRecord();
 }
 
-function dtraceLine(start: usize, end: usize): void {
-  countLine();
+
+export function dtraceLine(start: usize, end: usize): void {
   end = trimCR(start, end);
   const p = skipBlanks(start, end);
   if (p == end) return; // blank lines never end a record

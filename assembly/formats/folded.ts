@@ -9,8 +9,7 @@
 import { isBlank, isDigit, trimCR } from "../scan";
 import { childOf } from "../calltree";
 import { ROOT } from "../calltree";
-import { frameTable, countLine, ignoreLine, addSecondCount, foldedNode, inputLine } from "../session";
-import { findNewline } from "../scan";
+import { frameTable, ignoreLine, addSecondCount, foldedNode, inputLine } from "../session";
 import { allocBytes, growBytes, freeBytes } from "../memory";
 
 // Strict mode (flamefold diff): a line without a count is an error naming it,
@@ -18,18 +17,6 @@ import { allocBytes, growBytes, freeBytes } from "../memory";
 let strict = false;
 export function setFoldedStrict(on: bool): void { strict = on; }
 
-export function parseFolded(p: usize, end: usize): usize {
-  while (true) {
-    const nl = findNewline(p, end);
-    if (nl == end) return p;
-    foldedLine(p, nl);
-    p = nl + 1;
-  }
-}
-
-export function finishFolded(p: usize, end: usize): void {
-  if (p < end) foldedLine(p, end);
-}
 
 // Where the trailing count of [start, end) begins, or `end` when there is none.
 // A count is `-?\d+(\.\d*)?` preceded by a blank.
@@ -93,8 +80,7 @@ function parseDecimal(p: usize, end: usize): f64 {
   return neg ? -v : v;
 }
 
-function foldedLine(start: usize, end: usize): void {
-  countLine();
+export function foldedLine(start: usize, end: usize): void {
   end = trimCR(start, end);
   if (end == start) return;
   if (load<u8>(start) == 0x23) { ignoreLine(); return; } // '#' comment

@@ -18,11 +18,11 @@
 // printed only when it changes from the previous printed line, so it is
 // carried along for the kernel marks.
 
-import { findNewline, isDigit, isBlank, skipBlanks, trimCR } from "../scan";
+import { isDigit, isBlank, skipBlanks, trimCR } from "../scan";
 import { ByteTable } from "../bytetable";
 import { bytesEqual } from "../hash";
 import { allocBytes, growBytes, freeBytes } from "../memory";
-import { frameTable, stackPush, foldLeafFirst, countLine, ignoreLine } from "../session";
+import { frameTable, stackPush, foldLeafFirst, ignoreLine } from "../session";
 
 // Options
 let kernelMarks = false;
@@ -120,25 +120,14 @@ export function beginPmcstat(): void {
   skipping = filterOn || eventsOnly;
 }
 
-/** Parses the complete lines of [p, end); returns where the unfinished last line starts. */
-export function parsePmcstat(p: usize, end: usize): usize {
-  while (true) {
-    const nl = findNewline(p, end);
-    if (nl == end) return p;
-    pmcstatLine(p, nl);
-    p = nl + 1;
-  }
-}
-
-/** End of input: the unterminated last line, then every node still open closes. */
-export function finishPmcstat(p: usize, end: usize): void {
-  if (p < end) pmcstatLine(p, end);
+/** End of input, after its last line: every node still open closes. */
+export function endPmcstat(): void {
   closeTo(0);
   beginPmcstat();
 }
 
-function pmcstatLine(start: usize, end: usize): void {
-  countLine();
+
+export function pmcstatLine(start: usize, end: usize): void {
   end = trimCR(start, end);
   if (start == end) { closeTo(0); return; }
   const c = <u32>load<u8>(start);

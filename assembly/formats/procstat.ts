@@ -22,12 +22,12 @@
 // ignored; headers may change W mid-input (captures concatenated from two
 // releases); without a header W comes from the rows (widthOfRow).
 
-import { findNewline, isBlank, isDigit, skipBlanks, lastIndexOf } from "../scan";
+import { isBlank, isDigit, skipBlanks, lastIndexOf } from "../scan";
 import { hashBytes } from "../hash";
 import { ByteTable } from "../bytetable";
 import { allocBytes, growBytes, freeBytes } from "../memory";
 import { ROOT, childOf } from "../calltree";
-import { frameTable, countLine, ignoreLine, foldedNode } from "../session";
+import { frameTable, ignoreLine, foldedNode } from "../session";
 
 /** `--by-thread`: put `COMM;TDNAME;` above each stack. */
 export let byThread = false;
@@ -46,23 +46,8 @@ export function beginProcstat(): void {
   rowWidth = 0;
 }
 
-/** Parses the complete lines of [p, end); returns where the unfinished last line starts. */
-export function parseProcstat(p: usize, end: usize): usize {
-  while (true) {
-    const nl = findNewline(p, end);
-    if (nl == end) return p;
-    procstatLine(p, nl);
-    p = nl + 1;
-  }
-}
 
-/** End of input: the unterminated last line. Rows are self-contained, so nothing else is pending. */
-export function finishProcstat(p: usize, end: usize): void {
-  if (p < end) procstatLine(p, end);
-}
-
-function procstatLine(start: usize, end: usize): void {
-  countLine();
+export function procstatLine(start: usize, end: usize): void {
   end = trimBlanksRight(start, end); // procstat pads KSTACK to 29 columns; CRLF files end in '\r'
   const p = skipBlanks(start, end);
   if (p == end) return;
