@@ -53,7 +53,7 @@ export function endDtrace(): void {
   if (stackLen > 0) dropRecord();
 }
 
-
+/** One line of DTrace output: a frame, a count ending the record, or chatter. */
 export function dtraceLine(start: usize, end: usize): void {
   end = trimCR(start, end);
   const p = skipBlanks(start, end);

@@ -17,7 +17,6 @@ import { allocBytes, growBytes, freeBytes } from "../memory";
 let strict = false;
 export function setFoldedStrict(on: bool): void { strict = on; }
 
-
 // Where the trailing count of [start, end) begins, or `end` when there is none.
 // A count is `-?\d+(\.\d*)?` preceded by a blank.
 function countStart(start: usize, end: usize): usize {
@@ -80,6 +79,7 @@ function parseDecimal(p: usize, end: usize): f64 {
   return neg ? -v : v;
 }
 
+/** One folded line: `stack count` or `stack before after`. */
 export function foldedLine(start: usize, end: usize): void {
   end = trimCR(start, end);
   if (end == start) return;

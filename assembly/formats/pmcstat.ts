@@ -126,7 +126,7 @@ export function endPmcstat(): void {
   beginPmcstat();
 }
 
-
+/** One line of pmcstat -G output: a section header, a call-graph node, or a blank closing the entry. */
 export function pmcstatLine(start: usize, end: usize): void {
   end = trimCR(start, end);
   if (start == end) { closeTo(0); return; }

@@ -46,7 +46,7 @@ export function beginProcstat(): void {
   rowWidth = 0;
 }
 
-
+/** One line of procstat -k output: a header, a thread's row, or a uniq -c count. */
 export function procstatLine(start: usize, end: usize): void {
   end = trimBlanksRight(start, end); // procstat pads KSTACK to 29 columns; CRLF files end in '\r'
   const p = skipBlanks(start, end);
