@@ -4,7 +4,7 @@
 // Node 0 is the root. A child is always created after its parent, so
 // parent id < child id: readers can compute depths and totals in one pass.
 
-import { allocBytes, allocRaw, moveRaw, freeBytes } from "./memory";
+import { allocBytes, allocRaw, moveRaw, freeBytes, roomLeft } from "./memory";
 import { mix64 } from "./hash";
 
 export const ROOT: u32 = 0;
@@ -48,6 +48,8 @@ function newNode(parent: u32, frame: u32): u32 {
 
 /** Makes room for `n` nodes in all, ahead of a bulk of insertions (no memory is used until they are made). */
 export function treeReserve(n: u32): void {
+  // Only a hint: never more than the memory limit leaves room for (the arrays take 17 bytes a node).
+  n = <u32>min<usize>(n, <usize>cap + roomLeft() / 34);
   if (n > cap) growNodes(n);
 }
 

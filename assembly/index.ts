@@ -96,7 +96,7 @@ export function parse(len: usize): void {
   const rest = parseLines(window, end);
   carry = end - rest;
   if (carry > MAX_LINE) {
-    throw new Error("line " + (<i64>inputLine() + 1).toString() + " is longer than 64 MiB: not a text capture of this format");
+    throw new Error("line " + (<i64>inputLine() + 1).toString() + " a line longer than 64 MiB: not a text capture of this format");
   }
   memory.copy(window, rest, carry);
 }

@@ -20,11 +20,14 @@ function checkRoom(size: usize): void {
   const pages = <i32>((size + 0x1ffff) >>> 16);
   if (size > MAX_BLOCK || memory.size() + pages > limitPages) {
     const limit = limitPages == MAX_PAGES ? "the WebAssembly limit of 4 GiB" : "the limit of " + (limitPages >> 4).toString() + " MiB";
-    throw new Error(
-      "out of memory: the tables of distinct frames and stacks need " + ((<usize>memory.size() << 16 >>> 20) + (size >>> 20)).toString() +
-      " MiB, over " + limit
-    );
+    throw new Error("out of memory: the tables of distinct frames and stacks need more than " + limit);
   }
+}
+
+/** Bytes that could still be allocated within the limit (an estimate: the allocator may need a little more). */
+export function roomLeft(): usize {
+  const pages = limitPages - memory.size();
+  return pages > 2 ? (<usize>(pages - 2)) << 16 : 0;
 }
 
 /**

@@ -1,4 +1,4 @@
-// Getting bytes into a session: files (read straight into wasm memory), stdin,
+// Getting bytes into a session: files (read ahead in 1 MiB chunks while the core parses), stdin,
 // Node streams, async iterables and buffers; gzip by magic bytes; the format
 // detected from the first bytes when not given.
 
@@ -47,7 +47,7 @@ function chooseFormat(format: InputFormat, head: Uint8Array, complete: boolean, 
 }
 
 /** Runs core calls for one input, turning core failures into errors that name it. */
-function guarded<T>(name: string, session: CoreSession, fn: () => T): T {
+function guarded<T>(name: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
@@ -55,18 +55,18 @@ function guarded<T>(name: string, session: CoreSession, fn: () => T): T {
       const message = (err as Error).message;
       const m = /^line (\d+) (.*)$/.exec(message);
       if (m) throw new InputError(name, m[2]!, Number(m[1]));
-      throw new InputError(name, `${message} (after line ${session.totals().lines})`);
+      throw new InputError(name, message);
     }
     throw err;
   }
 }
 
 /** guarded() for async work: core failures in this thread or a worker's name the input. */
-async function guardedAsync<T>(name: string, session: CoreSession, fn: () => Promise<T>): Promise<T> {
+async function guardedAsync<T>(name: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    return guarded(name, session, () => {
+    return guarded(name, () => {
       throw err;
     });
   }
@@ -151,7 +151,7 @@ async function feedChunks(
   }
   const fmt = chooseFormat(format, head, done, name);
   let bytes = head.length;
-  guarded(name, session, () => {
+  guarded(name, () => {
     session.beginInput(fmt);
     session.write(head);
   });
@@ -160,13 +160,13 @@ async function feedChunks(
       const r = await it.next();
       if (r.done) break;
       bytes += r.value.length;
-      guarded(name, session, () => session.write(r.value));
+      guarded(name, () => session.write(r.value));
     }
   } catch (err) {
     if (err instanceof InputError) throw err;
     throw new InputError(name, gzip ? `bad gzip data: ${(err as Error).message}` : (err as Error).message);
   }
-  guarded(name, session, () => session.endInput());
+  guarded(name, () => session.endInput());
   return { name, format: fmt, bytes, gzip };
 }
 
@@ -197,18 +197,18 @@ async function feedFile(
     if (feed.jobs > 1 && size >= feed.splitMinBytes) {
       const ranges = await planRanges(fh, size, fmt, feed.jobs);
       if (ranges.length > 1) {
-        session.beginInput(fmt, ranges[0]![1] - ranges[0]![0]);
-        await guardedAsync(name, session, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.onProgress));
+        guarded(name, () => session.beginInput(fmt, ranges[0]![1] - ranges[0]![0]));
+        await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.onProgress));
         return { name, format: fmt, bytes: size, gzip: false };
       }
     }
-    guarded(name, session, () => {
+    guarded(name, () => {
       session.beginInput(fmt, size);
       session.write(first);
     });
     feed.onProgress?.(bytesRead);
-    await guardedAsync(name, session, () => parseRange(session, fh!, bytesRead, size, feed.onProgress));
-    guarded(name, session, () => session.endInput());
+    await guardedAsync(name, () => parseRange(session, fh!, bytesRead, size, feed.onProgress));
+    guarded(name, () => session.endInput());
     return { name, format: fmt, bytes: size, gzip: false };
   } finally {
     await fh.close();

@@ -104,7 +104,7 @@ describe('awkward input', () => {
     const err = await collapse(long, { format: 'dtrace' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).line).toBe(3);
-    expect((err as Error).message).toMatch(/<buffer 1>:3: .*longer than 64 MiB/);
+    expect((err as Error).message).toBe('<buffer 1>:3: a line longer than 64 MiB: not a text capture of this format');
   });
 
   it('chatter anywhere is ignored: headers, probe lines, dtrace: messages, prompts', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
-import { collapse, type CollapseOptions } from '../src/index.js';
+import { collapse, InputError, type CollapseOptions } from '../src/index.js';
 import { planRanges } from '../src/parallel.js';
 import { CoreSession, type ParsedFormat } from '../src/core.js';
 import { generate, runCli, tempDir } from './helpers.js';
@@ -117,5 +117,34 @@ describe('workers under an unusual main script', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { maxBuffer: 1 << 26 });
     expect(r.stderr.toString()).toBe('');
     expect(r.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+  });
+});
+
+describe('errors in parallel ranges', () => {
+  it("name the input and the file's own line number when a worker's range is bad", async () => {
+    const file = join(tmp.dir, 'bad-tail.txt');
+    const record = '              a`f+0x1\n              a`main+0x2\n                1\n\n';
+    // 4.8 million good lines (71 MB), then a line no capture has: the cut falls before it, so a worker meets it.
+    const good = record.repeat(1_200_000);
+    writeFileSync(file, `${good}  ${'z'.repeat(65 << 20)}\n  1\n`);
+    const fh = await open(file, 'r');
+    const ranges = await planRanges(fh, (await fh.stat()).size, 'dtrace', 2);
+    await fh.close();
+    expect(ranges.length).toBe(2);
+    expect(ranges[1]![0]).toBeLessThan(good.length);
+    const err = await collapse(file, { format: 'dtrace', jobs: 2, splitMinBytes: 0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).line).toBe(4_800_001);
+    expect((err as Error).message).toBe(`${file}:4800001: a line longer than 64 MiB: not a text capture of this format`);
+  });
+
+  it('out of memory in any thread is an input error naming the file', async () => {
+    const file = join(tmp.dir, 'many.folded');
+    const lines: string[] = [];
+    for (let i = 0; i < 200_000; i++) lines.push(`main;w_${i % 977};fn_${i}_${'x'.repeat(40)} 1`);
+    writeFileSync(file, lines.join('\n'));
+    const err = await collapse(file, { jobs: 2, splitMinBytes: 0, maxMemoryMiB: 12 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toBe(`${file}: out of memory: the tables of distinct frames and stacks need more than the limit of 12 MiB`);
   });
 });
