@@ -61,6 +61,19 @@ export function indexOf(p: usize, end: usize, c: u8): isize {
   return end > p && load<u8>(end - 1) == 0x0d ? end - 1 : end;
 }
 
+/** End of the run of decimal digits starting at `p` (`p` itself when there is none). */
+export function skipDigits(p: usize, end: usize): usize {
+  while (p < end && isDigit(load<u8>(p))) p++;
+  return p;
+}
+
+/** The value of the decimal digits [p, end) (exact below 2^53). */
+export function digitsValue(p: usize, end: usize): f64 {
+  let v: f64 = 0;
+  for (; p < end; p++) v = v * 10 + <f64>(load<u8>(p) - 0x30);
+  return v;
+}
+
 /**
  * Parses an integer count line body: optional '-', digits, then only blanks
  * up to `end`. Returns NaN when [p, end) is not such a line.
@@ -69,14 +82,9 @@ export function parseCount(p: usize, end: usize): f64 {
   let neg = false;
   if (p < end && load<u8>(p) == 0x2d) { neg = true; p++; }
   const start = p;
-  let v: f64 = 0;
-  while (p < end) {
-    const c = <u32>load<u8>(p);
-    if (!isDigit(c)) break;
-    v = v * 10 + <f64>(c - 0x30);
-    p++;
-  }
+  p = skipDigits(p, end);
   if (p == start) return NaN;
+  const v = digitsValue(start, p);
   if (skipBlanks(p, end) != end) return NaN;
   return neg ? -v : v;
 }

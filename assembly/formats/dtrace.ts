@@ -12,7 +12,7 @@
 // appears; every other indented line is a frame, named by stackcollapse.pl's
 // rules with its defects fixed.
 
-import { isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount } from "../scan";
+import { isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount, skipDigits } from "../scan";
 import { hashBytes } from "../hash";
 import { allocBytes, freeBytes } from "../memory";
 import { lineFind, lineAdd, lineIdCount, lineFirstId, lineIdAt, linePredicted, lineFollows } from "../linecache";
@@ -76,12 +76,10 @@ export function dtraceLine(start: usize, end: usize): void {
 // A probe-firing line, printed before each printa() snapshot:
 // "  3  64091                        :tick-1s " (CPU, probe ID, FUNCTION:NAME).
 function isProbeLine(p: usize, end: usize): bool {
-  let q = p;
-  while (q < end && isDigit(load<u8>(q))) q++;
+  let q = skipDigits(p, end);
   if (q == p || q == end || !isBlank(load<u8>(q))) return false;
-  q = skipBlanks(q, end);
-  const id = q;
-  while (q < end && isDigit(load<u8>(q))) q++;
+  const id = skipBlanks(q, end);
+  q = skipDigits(id, end);
   if (q == id || q == end || !isBlank(load<u8>(q))) return false;
   q = skipBlanks(q, end);
   let colon = false;

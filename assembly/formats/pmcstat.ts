@@ -18,7 +18,7 @@
 // printed only when it changes from the previous printed line, so it is
 // carried along for the kernel marks.
 
-import { isDigit, isBlank, skipBlanks, trimCR } from "../scan";
+import { isDigit, isBlank, skipBlanks, trimCR, skipDigits, digitsValue } from "../scan";
 import { ByteTable } from "../bytetable";
 import { bytesEqual } from "../hash";
 import { allocBytes, growBytes, freeBytes } from "../memory";
@@ -184,22 +184,17 @@ function nodeLine(start: usize, end: usize): bool {
   let q = skipSpaces(start, end);
   // the percentage: digits '.' digits '%'
   let d = q;
-  while (q < end && isDigit(load<u8>(q))) q++;
+  q = skipDigits(q, end);
   if (q == d || q == end || load<u8>(q) != 0x2e) return false;
   d = ++q;
-  while (q < end && isDigit(load<u8>(q))) q++;
+  q = skipDigits(q, end);
   if (q == d || q + 4 > end) return false;
   // "%  [" exactly
   if (load<u32>(q) != 0x5b202025) return false;
   q += 4;
   d = q;
-  let count: f64 = 0;
-  while (q < end) {
-    const b = <u32>load<u8>(q);
-    if (!isDigit(b)) break;
-    count = count * 10 + <f64>(b - 0x30);
-    q++;
-  }
+  q = skipDigits(q, end);
+  const count = digitsValue(d, q);
   const digits = <i32>(q - d);
   if (digits == 0 || q == end || load<u8>(q) != 0x5d) return false; // ']'
   q++;

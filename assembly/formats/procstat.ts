@@ -22,7 +22,7 @@
 // ignored; headers may change W mid-input (captures concatenated from two
 // releases); without a header W comes from the rows (widthOfRow).
 
-import { isBlank, isDigit, skipBlanks, lastIndexOf } from "../scan";
+import { isBlank, isDigit, skipBlanks, lastIndexOf, skipDigits, digitsValue } from "../scan";
 import { hashBytes } from "../hash";
 import { ByteTable } from "../bytetable";
 import { allocBytes, growBytes, freeBytes } from "../memory";
@@ -69,7 +69,7 @@ export function procstatLine(start: usize, end: usize): void {
   if (sawTable) { ignoreLine(); return; }
   // `uniq -c` of the KSTACK column: there are no thread names, so --by-thread
   // has nothing to put above these stacks.
-  foldedNode(stackNode(second, end), parseDigits(p, firstEnd));
+  foldedNode(stackNode(second, end), digitsValue(p, firstEnd));
 }
 
 // "  PID    TID COMM             TDNAME           KSTACK": W is the distance
@@ -251,7 +251,7 @@ function offsetStart(p: usize, end: usize): usize {
     q += 2;
     while (q < end && isHex(load<u8>(q))) q++;
   } else {
-    while (q < end && isDigit(load<u8>(q))) q++;
+    q = skipDigits(q, end);
   }
   return q == end ? <usize>plus : end;
 }
@@ -293,17 +293,6 @@ function trimBlanksRight(p: usize, end: usize): usize {
     end--;
   }
   return end;
-}
-
-function skipDigits(p: usize, end: usize): usize {
-  while (p < end && isDigit(load<u8>(p))) p++;
-  return p;
-}
-
-function parseDigits(p: usize, end: usize): f64 {
-  let v: f64 = 0;
-  for (; p < end; p++) v = v * 10 + <f64>(load<u8>(p) - 0x30);
-  return v;
 }
 
 /** Position of the `len`-byte word `word` (little-endian) in [p, end), or -1. */
