@@ -13,7 +13,7 @@
 import { allocBytes, growBytes, freeBytes } from "./memory";
 import {
   frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount,
-  addTotals, stackPush, stackClear, foldImported,
+  addTotals, stackPush, stackClear, foldBoth,
 } from "./session";
 import { stackEntryCount, stackEntryPending, stackEntrySeq, stackEntryLen, takeStackCount } from "./stackcache";
 import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd } from "./calltree";
@@ -149,7 +149,7 @@ export function importPiece(len: usize): void {
       const n = <usize>load<u32>(o, 4);
       if (mapLen == mapCap) {
         const cap = max<u32>(1024, mapCap << 1);
-        frameMap = frameMap == 0 ? allocBytes(<usize>cap << 2) : growBytes(frameMap, <usize>mapLen << 2, <usize>cap << 2);
+        frameMap = growBytes(frameMap, <usize>mapLen << 2, <usize>cap << 2);
         mapCap = cap;
       }
       store<u32>(frameMap + (<usize>mapLen << 2), frameTable.intern(o + 8, n));
@@ -161,7 +161,7 @@ export function importPiece(len: usize): void {
       for (let i: u32 = 0; i < n; i++) {
         stackPush(load<u32>(frameMap + (<usize>load<u32>(o + 24 + (<usize>i << 2)) << 2)));
       }
-      foldImported(load<f64>(o, 8), load<f64>(o, 16));
+      foldBoth(load<f64>(o, 8), load<f64>(o, 16));
       o += 24 + (<usize>n << 2);
     } else {
       throw new Error("corrupt stack exchange piece");

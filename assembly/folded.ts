@@ -9,6 +9,7 @@
 // come from the tree's end nodes, compared by walking to their common ancestor.
 
 import { allocBytes, growBytes, freeBytes } from "./memory";
+import { sortIds } from "./sort";
 import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount } from "./calltree";
 import { frameTable, hasSecondCount, flushStacks } from "./session";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryCountValue } from "./stackcache";
@@ -79,31 +80,6 @@ function compareStacks(a: u32, b: u32): i32 {
   return compareFrames(nodeFrame(x), x == a, nodeFrame(y), y == b); // x and y are siblings
 }
 
-// Bottom-up merge sort of u32 ids (nodes or table entries).
-function sortStacks(a: usize, n: u32): void {
-  let src = a;
-  let dst = allocBytes(<usize>n << 2);
-  const tmp = dst;
-  for (let width: u32 = 1; width < n; width <<= 1) {
-    for (let lo: u32 = 0; lo < n; lo += width << 1) {
-      const mid = min(lo + width, n), hi = min(lo + (width << 1), n);
-      let i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) {
-        const vi = load<u32>(src + (<usize>i << 2)), vj = load<u32>(src + (<usize>j << 2));
-        if ((fromTable ? compareEntries(vi, vj) : compareStacks(vi, vj)) <= 0) { store<u32>(dst + (<usize>k << 2), vi); i++; }
-        else { store<u32>(dst + (<usize>k << 2), vj); j++; }
-        k++;
-      }
-      memory.copy(dst + (<usize>k << 2), src + (<usize>i << 2), <usize>(mid - i) << 2);
-      k += mid - i;
-      memory.copy(dst + (<usize>k << 2), src + (<usize>j << 2), <usize>(hi - j) << 2);
-    }
-    const t = src; src = dst; dst = t;
-  }
-  if (src != a) memory.copy(a, src, <usize>n << 2);
-  freeBytes(tmp);
-}
-
 /** Prepares the folded lines; returns how many there are. */
 export function foldedBegin(): u32 {
   freeBytes(order);
@@ -125,7 +101,7 @@ export function foldedBegin(): u32 {
       }
     }
   }
-  sortStacks(order, orderLen);
+  sortIds(order, orderLen, fromTable ? compareEntries : compareStacks);
   cursor = 0;
   if (outCap == 0) {
     outCap = 1 << 20;

@@ -168,7 +168,10 @@ export function foldedBuffer(): usize { return outBuf; }
 
 // The call tree, for layout: parallel arrays indexed by node id (parent < child).
 // Layout preparation for flame graphs (totals, the frames wide enough to draw): assembly/layout.ts.
-export { layoutTotals, layoutKeep, layoutNegatives, layoutTotalsPtr, layoutKeptIndexPtr, layoutOffsetsPtr, layoutListPtr, layoutListLength } from "./layout";
+export {
+  layoutTotals, layoutKeep, layoutNegatives, layoutNodeCount, layoutFramesPtr, layoutSelfsPtr, layoutTotalsPtr,
+  layoutKeptIndexPtr, layoutOffsetsPtr, layoutListPtr, layoutListLength,
+} from "./layout";
 
 export function treeParents(): usize { flushStacks(); return parentsPtr(); }
 export function treeFrames(): usize { return framesPtr(); }

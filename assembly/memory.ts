@@ -56,10 +56,11 @@ export function allocBytes(size: usize): usize {
 
 /**
  * Grows a buffer to `size` bytes, keeping its first `used` bytes and zeroing
- * the rest. realloc extends in place when it can, so a growing table does not
- * leave its old copy behind as dead memory.
+ * the rest (a null `p` is a new buffer). realloc extends in place when it
+ * can, so a growing table does not leave its old copy behind as dead memory.
  */
 export function growBytes(p: usize, used: usize, size: usize): usize {
+  if (p == 0) return allocBytes(size);
   checkRoom(size + SLACK);
   const q = heap.realloc(p, size + SLACK);
   memory.fill(q + used, 0, size + SLACK - used);

@@ -148,14 +148,16 @@ export function flushStacks(): void {
   stacksFlushed();
 }
 
-/** Adds a second count (the "after" column of differential input) to a folded node. */
-export function addSecondCount(node: u32, n: f64): void {
+/** Folds the collected (leaf-first) frames with both counts of a two-count folded line. */
+export function foldLeafFirstTwo(n: f64, n2: f64): void {
   if (countColumn != COLUMN_MIXED) {
     throw new Error("line " + (<i64>inputLine()).toString() + " two counts on the line: diff and compare take one-count profiles");
   }
-  addSelf2(node, n);
-  samples2 += n;
+  foldBoth(n, n2);
+  samples += n;
+  samples2 += n2;
   hasSecondCount = true;
+  records += 1;
 }
 
 /** The frame nearest the leaf among those collected leaf first. */
@@ -186,8 +188,11 @@ export function addTotals(lines: f64, ignored: f64, dropped: f64, n1: f64, n2: f
   if (second) hasSecondCount = true;
 }
 
-/** Folds the collected (leaf-first) frames of an imported stack with both its counts; totals come separately. */
-export function foldImported(c1: f64, c2: f64): void {
+/**
+ * Folds the collected (leaf-first) frames with a count in each column (the
+ * second may be zero); the totals are the caller's (an imported stack's come separately).
+ */
+export function foldBoth(c1: f64, c2: f64): void {
   const e = collectedEntry();
   if (e >= 0) {
     stackAdd(e, c1, false);

@@ -70,6 +70,9 @@ interface CoreExports {
   layoutTotals(second: number): number;
   layoutKeep(min: number): number;
   layoutNegatives(): number;
+  layoutNodeCount(): number;
+  layoutFramesPtr(): number;
+  layoutSelfsPtr(): number;
   layoutTotalsPtr(): number;
   layoutKeptIndexPtr(): number;
   layoutOffsetsPtr(): number;
@@ -123,8 +126,11 @@ export interface CoreEvent {
  * wasm memory: valid until the next call into the session.
  */
 export interface LayoutViews {
-  /** By node: parent id, frame-name id, own count of each column, total of the width column. */
-  parent: Uint32Array;
+  /**
+   * By node of the tree laid out (the call tree, or only the frames wide
+   * enough and their children; node 0 is the root, a parent comes before its
+   * children): frame-name id, own count, total.
+   */
   frame: Uint32Array;
   self: Float64Array;
   total: Float64Array;
@@ -323,16 +329,14 @@ export class CoreSession {
     const c = this.core;
     const samples = c.layoutTotals(0);
     const keptCount = c.layoutKeep(minimum(samples));
-    const n = c.statNodes();
-    const parentsPtr = c.treeParents();
+    const n = c.layoutNodeCount();
     const buf = c.memory.buffer; // read after the calls: memory may have grown
     const frames = c.statFrames();
     const namePtrs = new Uint32Array(buf, c.framePtrs(), frames);
     const nameLengths = new Uint32Array(buf, c.frameLengths(), frames);
     return {
-      parent: new Uint32Array(buf, parentsPtr, n),
-      frame: new Uint32Array(buf, c.treeFrames(), n),
-      self: new Float64Array(buf, c.treeSelf(), n),
+      frame: new Uint32Array(buf, c.layoutFramesPtr(), n),
+      self: new Float64Array(buf, c.layoutSelfsPtr(), n),
       total: new Float64Array(buf, c.layoutTotalsPtr(), n),
       keptIndex: new Uint32Array(buf, c.layoutKeptIndexPtr(), n),
       keptCount,

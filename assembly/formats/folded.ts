@@ -7,9 +7,7 @@
 // negative count is accepted (DTrace `sum()` aggregations fold to them).
 
 import { isBlank, isDigit, trimCR } from "../scan";
-import { childOf } from "../calltree";
-import { ROOT } from "../calltree";
-import { frameTable, ignoreLine, addSecondCount, foldedNode, inputLine } from "../session";
+import { frameTable, ignoreLine, inputLine, stackPush, foldLeafFirst, foldLeafFirstTwo } from "../session";
 import { allocBytes, growBytes, freeBytes } from "../memory";
 
 // Strict mode (flamefold diff): a line without a count is an error naming it,
@@ -99,18 +97,18 @@ export function foldedLine(start: usize, end: usize): void {
     n = parseDecimal(c2, stackEnd);
     stackEnd = c2 - 1;
   }
-  const node = walkStack(start, stackEnd - start);
-  foldedNode(node, n);
-  if (n2 == n2) addSecondCount(node, n2);
+  collectStack(start, stackEnd - start);
+  if (n2 == n2) foldLeafFirstTwo(n, n2);
+  else foldLeafFirst(n);
 }
 
 // Folded files are usually sorted, so a line shares its first frames with the
-// line before: those are taken from the previous line's path (found by one
+// line before: their ids are taken from the previous line's (found by one
 // byte compare) instead of being looked up again frame by frame.
 let prevBytes: usize = 0; // the previous line's stack text
 let prevLen: usize = 0;
 let prevCap: usize = 0;
-let pathNodes: usize = 0; // u32 per frame of the previous line: the node after it
+let pathFrames: usize = 0; // u32 per frame of the previous line: its id
 let pathEnds: usize = 0; // u32 per frame: where it ends in the text (';' or the end)
 let pathLen: u32 = 0;
 let pathCap: u32 = 0;
@@ -122,21 +120,28 @@ function commonPrefix(a: usize, b: usize, n: usize): usize {
   return i;
 }
 
-function pathPush(node: u32, end: usize): void {
+function pathPush(frame: u32, end: usize): void {
   if (pathLen == pathCap) {
     const cap = max<u32>(64, pathCap << 1);
-    pathNodes = pathNodes == 0 ? allocBytes(<usize>cap << 2) : growBytes(pathNodes, <usize>pathLen << 2, <usize>cap << 2);
-    pathEnds = pathEnds == 0 ? allocBytes(<usize>cap << 2) : growBytes(pathEnds, <usize>pathLen << 2, <usize>cap << 2);
+    pathFrames = growBytes(pathFrames, <usize>pathLen << 2, <usize>cap << 2);
+    pathEnds = growBytes(pathEnds, <usize>pathLen << 2, <usize>cap << 2);
     pathCap = cap;
   }
-  store<u32>(pathNodes + (<usize>pathLen << 2), node);
+  store<u32>(pathFrames + (<usize>pathLen << 2), frame);
   store<u32>(pathEnds + (<usize>pathLen << 2), <u32>end);
   pathLen++;
 }
 
-/** The node of the stack text [start, start+len): its frames split at ';' (an empty text is the root). */
-function walkStack(start: usize, len: usize): u32 {
-  if (len == 0) return ROOT;
+/**
+ * Collects the frames of the stack text [start, start+len) (split at ';'; an
+ * empty text has none) leaf first, as the session's stack is kept.
+ */
+function collectStack(start: usize, len: usize): void {
+  if (len == 0) {
+    pathLen = 0;
+    prevLen = 0;
+    return;
+  }
   // Frames the previous line had, ending at the same place, with the same bytes before.
   const same = commonPrefix(start, prevBytes, min(len, prevLen));
   let shared: u32 = 0;
@@ -146,19 +151,17 @@ function walkStack(start: usize, len: usize): u32 {
     shared++;
   }
   pathLen = shared;
-  let node = shared > 0 ? load<u32>(pathNodes + (<usize>(shared - 1) << 2)) : ROOT;
   let f = shared > 0 ? <usize>load<u32>(pathEnds + (<usize>(shared - 1) << 2)) + 1 : 0;
   if (f <= len) {
     for (let q = f; q < len; q++) {
       if (load<u8>(start + q) == 0x3b) {
-        node = childOf(node, frameTable.intern(start + f, q - f));
-        pathPush(node, q);
+        pathPush(frameTable.intern(start + f, q - f), q);
         f = q + 1;
       }
     }
-    node = childOf(node, frameTable.intern(start + f, len - f));
-    pathPush(node, len);
+    pathPush(frameTable.intern(start + f, len - f), len);
   }
+  for (let i = <i32>pathLen - 1; i >= 0; i--) stackPush(load<u32>(pathFrames + (<usize>i << 2)));
   if (len > prevCap) {
     freeBytes(prevBytes);
     prevCap = max<usize>(len, prevCap << 1);
@@ -166,5 +169,4 @@ function walkStack(start: usize, len: usize): u32 {
   }
   memory.copy(prevBytes, start, len);
   prevLen = len;
-  return node;
 }

@@ -227,7 +227,7 @@ function foldStack(node: u32, p: usize, end: usize): u32 {
     while (q < end && !isBlank(load<u8>(q))) q++;
     if (n == frameIdsCap) {
       const cap: u32 = frameIdsCap == 0 ? 64 : frameIdsCap << 1;
-      frameIds = frameIdsCap == 0 ? allocBytes(<usize>cap << 2) : growBytes(frameIds, <usize>n << 2, <usize>cap << 2);
+      frameIds = growBytes(frameIds, <usize>n << 2, <usize>cap << 2);
       frameIdsCap = cap;
     }
     store<u32>(frameIds + (<usize>n << 2), nameField(p, offsetStart(p, q)));

@@ -1,0 +1,31 @@
+// Bottom-up merge sort of u32 ids (tree nodes, stack-table entries) by a
+// comparator: stable, and O(n log n) comparisons whatever the input order.
+
+import { allocBytes, freeBytes } from "./memory";
+
+export type Compare = (a: u32, b: u32) => i32;
+
+/** Sorts the `n` ids at `a` in place. */
+export function sortIds(a: usize, n: u32, compare: Compare): void {
+  let src = a;
+  let dst = allocBytes(<usize>n << 2);
+  const tmp = dst;
+  for (let width: u32 = 1; width < n; width <<= 1) {
+    for (let lo: u32 = 0; lo < n; lo += width << 1) {
+      const mid = min(lo + width, n), hi = min(lo + (width << 1), n);
+      let i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        const vi = load<u32>(src + (<usize>i << 2)), vj = load<u32>(src + (<usize>j << 2));
+        if (compare(vi, vj) <= 0) { store<u32>(dst + (<usize>k << 2), vi); i++; }
+        else { store<u32>(dst + (<usize>k << 2), vj); j++; }
+        k++;
+      }
+      memory.copy(dst + (<usize>k << 2), src + (<usize>i << 2), <usize>(mid - i) << 2);
+      k += mid - i;
+      memory.copy(dst + (<usize>k << 2), src + (<usize>j << 2), <usize>(hi - j) << 2);
+    }
+    const t = src; src = dst; dst = t;
+  }
+  if (src != a) memory.copy(a, src, <usize>n << 2);
+  freeBytes(tmp);
+}
