@@ -95,6 +95,16 @@ function wasmModule(): WebAssembly.Module {
   return compiled;
 }
 
+/** The compiled core, for worker threads: a module posted to a worker shares its compiled code. */
+export function coreModule(): WebAssembly.Module {
+  return wasmModule();
+}
+
+/** Makes this thread's sessions use a module compiled by another thread. */
+export function adoptCoreModule(module: WebAssembly.Module): void {
+  compiled = module;
+}
+
 /** Counts a session keeps, as reported by the core. */
 export interface CoreTotals {
   lines: number;
@@ -304,8 +314,9 @@ export class CoreSession {
   }
 
   /**
-   * This session's stacks and totals as pieces (each a fresh copy of about
-   * 1 MiB) that another session merges with importPiece(), in order.
+   * This session's stacks and totals as pieces of about 1 MiB that another
+   * session merges with importPiece(), in order. Each is a view of wasm
+   * memory, valid until the next piece is asked for.
    */
   *exportPieces(): Generator<Uint8Array> {
     const c = this.core;
@@ -313,7 +324,7 @@ export class CoreSession {
     for (;;) {
       const n = c.exportNext();
       if (n === 0) return;
-      yield new Uint8Array(c.memory.buffer, c.exportPiece(), n).slice();
+      yield new Uint8Array(c.memory.buffer, c.exportPiece(), n);
     }
   }
 

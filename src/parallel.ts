@@ -5,13 +5,15 @@
 import { availableParallelism } from 'node:os';
 import type { FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { CHUNK_SIZE, CoreError, type CoreEvent, type CoreSession, type ParsedFormat } from './core.js';
+import { CHUNK_SIZE, CoreError, coreModule, type CoreEvent, type CoreSession, type ParsedFormat } from './core.js';
 import { BOUNDARY_RULES } from './split.js';
 import type { WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
 
 /** Below this size a file is parsed on one thread: starting workers would cost more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
 const WINDOW = 1 << 20;
+/** Size of the buffer a worker hands its pieces over in: the core's piece size. */
+const EXCHANGE_BYTES = 1 << 20;
 // Workers run built JavaScript; under the test runner this module is the TypeScript source.
 const WORKER_SCRIPT = import.meta.url.endsWith('.ts')
   ? new URL('../dist/worker.js', import.meta.url)
@@ -104,7 +106,11 @@ interface RangeWorker {
   worker: Worker;
 }
 
-function startWorker(task: WorkerTask, fh: FileHandle, onProgress?: (bytes: number) => void): RangeWorker {
+type RangeTask = Omit<WorkerTask, 'module' | 'exchange'>;
+
+function startWorker(range: RangeTask, fh: FileHandle, onProgress?: (bytes: number) => void): RangeWorker {
+  const exchange = new SharedArrayBuffer(EXCHANGE_BYTES);
+  const task: WorkerTask = { ...range, module: coreModule(), exchange };
   // A small young generation: the worker's JavaScript makes little garbage, and RSS counts.
   const worker = new Worker(WORKER_SCRIPT, {
     workerData: task,
@@ -121,7 +127,7 @@ function startWorker(task: WorkerTask, fh: FileHandle, onProgress?: (bytes: numb
     worker.on('message', (reply: WorkerReply) => {
       if ('progress' in reply) onProgress?.(reply.progress);
       else if ('parsed' in reply) resolve(reply);
-      else if ('piece' in reply) onPiece?.(reply.piece);
+      else if ('piece' in reply) onPiece?.(typeof reply.piece === 'number' ? new Uint8Array(exchange, 0, reply.piece) : reply.piece);
       else if ('done' in reply) onPiece?.(null);
       else void workerError(reply.error, task.start, fh).then(fail, fail);
     });

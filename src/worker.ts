@@ -1,10 +1,11 @@
 // A parallel-collapse worker: parses one byte range of a file in its own wasm
 // instance, then, when the main thread asks, hands over its stacks piece by
 // piece (see assembly/exchange.ts), so no side ever holds them all twice.
+// Pieces pass through one shared buffer, so the hand-over allocates nothing.
 
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CoreSession, type CoreEvent, type ParsedFormat, type SessionOptions } from './core.js';
+import { adoptCoreModule, CoreSession, type CoreEvent, type ParsedFormat, type SessionOptions } from './core.js';
 import { parseRange } from './parallel.js';
 
 export interface WorkerTask {
@@ -15,13 +16,17 @@ export interface WorkerTask {
   options: SessionOptions;
   /** Post `{ progress: bytes }` messages while parsing. */
   report: boolean;
+  /** The core, compiled once by the main thread. */
+  module: WebAssembly.Module;
+  /** Where pieces are handed over; a larger piece goes as a message of its own. */
+  exchange: SharedArrayBuffer;
 }
 
 /** Worker → main. `parsed` says the range is read; then each `next` request gets a `piece` or `done`. */
 export type WorkerReply =
   | { progress: number }
   | { parsed: true; events: CoreEvent[]; matchedSections: number } // pmcstat events, for CoreSession.mergeEvents
-  | { piece: Uint8Array }
+  | { piece: number | Uint8Array } // its length in the exchange buffer, or the piece itself
   | { done: true }
   | { error: string };
 
@@ -58,15 +63,26 @@ async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Prom
 
 if (parentPort && workerData) {
   const port = parentPort;
+  const task = workerData as WorkerTask;
   const post = (reply: WorkerReply, transfer?: ArrayBuffer[]): void => port.postMessage(reply, transfer);
-  parse(workerData as WorkerTask, post).then(
+  adoptCoreModule(task.module);
+  const exchange = new Uint8Array(task.exchange);
+  parse(task, post).then(
     (session) => {
       const pieces = session.exportPieces();
+      // The main thread asks for the next piece only once it has merged this one.
       port.on('message', (_: WorkerRequest) => {
         try {
           const r = pieces.next();
-          if (r.done) post({ done: true });
-          else post({ piece: r.value }, [r.value.buffer as ArrayBuffer]);
+          if (r.done) {
+            post({ done: true });
+          } else if (r.value.length <= exchange.length) {
+            exchange.set(r.value);
+            post({ piece: r.value.length });
+          } else {
+            const copy = r.value.slice();
+            post({ piece: copy }, [copy.buffer]);
+          }
         } catch (err) {
           post({ error: (err as Error).message });
         }
