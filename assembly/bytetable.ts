@@ -1,14 +1,15 @@
 // Interning of byte strings: each distinct string is stored once and gets a
-// dense u32 id. Open addressing with linear probing; a slot holds the hash,
-// the id and where the bytes are, so a lookup touches the slot and the bytes
-// and nothing else. The bytes live in 1 MiB blocks that never move.
+// dense u32 id. Open addressing with linear probing; a slot holds the hash and
+// the id (8 bytes: the table is kept at most half full, so slots are most of
+// its memory), and a lookup reads the bytes' place only when the hash
+// matches. The bytes live in blocks that never move.
 
-import { allocBytes, growBytes } from "./memory";
+import { allocBytes, allocRaw, moveRaw } from "./memory";
 import { hashBytes, bytesEqual } from "./hash";
 
 const BLOCK_MIN: usize = 4 << 10;
 const BLOCK_MAX: usize = 1 << 20;
-const SLOT: usize = 16; // hash u32, id + 1 u32 (0: empty), address u32, length u32
+const SLOT: usize = 8; // hash u32, id + 1 u32 (0: empty)
 
 @unmanaged
 export class ByteTable {
@@ -17,8 +18,8 @@ export class ByteTable {
   blockSize: usize = 0;
   /** Bytes stored in all blocks. */
   arenaUsed: usize = 0;
-  ptrs: usize = 0; // u32 address per id
-  lengths: usize = 0; // u32 per id
+  ptrs: usize = 0; // u32 address per id (raw: written as ids are made)
+  lengths: usize = 0; // u32 per id (raw)
   count: u32 = 0;
   idCap: u32 = 0;
   slots: usize = 0;
@@ -29,8 +30,8 @@ export class ByteTable {
     this.mask = nslots - 1;
     this.slots = allocBytes(<usize>nslots * SLOT);
     this.idCap = nslots >> 1;
-    this.ptrs = allocBytes(<usize>this.idCap << 2);
-    this.lengths = allocBytes(<usize>this.idCap << 2);
+    this.ptrs = allocRaw(<usize>this.idCap << 2);
+    this.lengths = allocRaw(<usize>this.idCap << 2);
   }
 
   /** Id of the bytes, or -1. `h` is hashBytes(p, len). */
@@ -38,11 +39,11 @@ export class ByteTable {
     const mask = this.mask;
     let i = h & mask;
     while (true) {
-      const s = this.slots + <usize>i * SLOT;
-      const id1 = load<u32>(s, 4);
-      if (id1 == 0) return -1;
-      if (load<u32>(s) == h && load<u32>(s, 12) == <u32>len && bytesEqual(<usize>load<u32>(s, 8), p, len)) {
-        return <i32>(id1 - 1);
+      const s = load<u64>(this.slots + <usize>i * SLOT);
+      if (s == 0) return -1;
+      if (<u32>s == h) {
+        const id = <u32>(s >> 32) - 1;
+        if (this.len(id) == <u32>len && bytesEqual(this.ptr(id), p, len)) return <i32>id;
       }
       i = (i + 1) & mask;
     }
@@ -53,7 +54,7 @@ export class ByteTable {
     if (this.count >= this.idCap) this.grow();
     if (this.blockUsed + len > this.blockSize) {
       this.blockSize = min(BLOCK_MAX, max(BLOCK_MIN, this.blockSize << 1));
-      this.block = allocBytes(max(this.blockSize, len));
+      this.block = allocRaw(max(this.blockSize, len));
       this.blockUsed = 0;
     }
     const at = this.block + this.blockUsed;
@@ -63,7 +64,7 @@ export class ByteTable {
     const id = this.count++;
     store<u32>(this.ptrs + (<usize>id << 2), <u32>at);
     store<u32>(this.lengths + (<usize>id << 2), <u32>len);
-    this.place(h, id, at, len);
+    this.place(h, id);
     return id;
   }
 
@@ -81,15 +82,11 @@ export class ByteTable {
     return load<u32>(this.lengths + (<usize>id << 2));
   }
 
-  private place(h: u32, id: u32, at: usize, len: usize): void {
+  private place(h: u32, id: u32): void {
     const mask = this.mask;
     let i = h & mask;
-    while (load<u32>(this.slots + <usize>i * SLOT, 4) != 0) i = (i + 1) & mask;
-    const s = this.slots + <usize>i * SLOT;
-    store<u32>(s, h);
-    store<u32>(s, id + 1, 4);
-    store<u32>(s, <u32>at, 8);
-    store<u32>(s, <u32>len, 12);
+    while (load<u64>(this.slots + <usize>i * SLOT) != 0) i = (i + 1) & mask;
+    store<u64>(this.slots + <usize>i * SLOT, (<u64>(id + 1) << 32) | <u64>h);
   }
 
   // Doubles the slot table (kept at most half full) and the id arrays.
@@ -100,14 +97,13 @@ export class ByteTable {
     this.slots = allocBytes(n * SLOT);
     this.mask = <u32>n - 1;
     for (let i: usize = 0; i < oldN; i++) {
-      const s = oldSlots + i * SLOT;
-      const id1 = load<u32>(s, 4);
-      if (id1 != 0) this.place(load<u32>(s), id1 - 1, <usize>load<u32>(s, 8), <usize>load<u32>(s, 12));
+      const s = load<u64>(oldSlots + i * SLOT);
+      if (s != 0) this.place(<u32>s, <u32>(s >> 32) - 1);
     }
     heap.free(oldSlots);
     const cap = this.idCap << 1;
-    this.ptrs = growBytes(this.ptrs, <usize>this.count << 2, <usize>cap << 2);
-    this.lengths = growBytes(this.lengths, <usize>this.count << 2, <usize>cap << 2);
+    this.ptrs = moveRaw(this.ptrs, <usize>this.count << 2, <usize>cap << 2);
+    this.lengths = moveRaw(this.lengths, <usize>this.count << 2, <usize>cap << 2);
     this.idCap = cap;
   }
 }

@@ -3,11 +3,12 @@
 // so the naming rules run once per distinct line, not once per sample.
 
 import { ByteTable } from "./bytetable";
-import { allocBytes, growBytes } from "./memory";
+import { allocRaw, moveRaw } from "./memory";
 import { bytesEqual } from "./hash";
 
 let lines: ByteTable = changetype<ByteTable>(0);
-// Per entry: one frame id stored inline (the common case), or an index into `ids`.
+// Per entry: one frame id stored inline (the common case), or an index into
+// `ids`. The arrays are raw: every field is written when its entry is made.
 let firsts: usize = 0; // u32: the frame id, or the start in `ids` when count != 1
 let counts: usize = 0; // u32
 let nexts: usize = 0; // u32: entry + 1 of the line that followed this one last time, 0 if none
@@ -19,11 +20,11 @@ let idsCap: u32 = 0;
 export function lineCacheInit(): void {
   lines = new ByteTable(12);
   cap = 1 << 11;
-  firsts = allocBytes(<usize>cap << 2);
-  counts = allocBytes(<usize>cap << 2);
-  nexts = allocBytes(<usize>cap << 2);
+  firsts = allocRaw(<usize>cap << 2);
+  counts = allocRaw(<usize>cap << 2);
+  nexts = allocRaw(<usize>cap << 2);
   idsCap = 256;
-  ids = allocBytes(<usize>idsCap << 2);
+  ids = allocRaw(<usize>idsCap << 2);
 }
 
 /** Entry of the line, or -1. */
@@ -36,17 +37,18 @@ export function lineCacheInit(): void {
 export function lineAdd(p: usize, len: usize, h: u32, src: usize, n: u32): u32 {
   const e = lines.add(p, len, h);
   if (e >= cap) {
-    firsts = growBytes(firsts, <usize>cap << 2, <usize>cap << 3);
-    counts = growBytes(counts, <usize>cap << 2, <usize>cap << 3);
-    nexts = growBytes(nexts, <usize>cap << 2, <usize>cap << 3);
+    firsts = moveRaw(firsts, <usize>cap << 2, <usize>cap << 3);
+    counts = moveRaw(counts, <usize>cap << 2, <usize>cap << 3);
+    nexts = moveRaw(nexts, <usize>cap << 2, <usize>cap << 3);
     cap <<= 1;
   }
   store<u32>(counts + (<usize>e << 2), n);
+  store<u32>(nexts + (<usize>e << 2), 0);
   if (n == 1) {
     store<u32>(firsts + (<usize>e << 2), load<u32>(src));
   } else {
     while (idsLen + n > idsCap) {
-      ids = growBytes(ids, <usize>idsCap << 2, <usize>idsCap << 3);
+      ids = moveRaw(ids, <usize>idsLen << 2, <usize>idsCap << 3);
       idsCap <<= 1;
     }
     store<u32>(firsts + (<usize>e << 2), idsLen);

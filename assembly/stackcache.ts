@@ -5,7 +5,7 @@
 // when the tree is read (flushStacks). Bounded: past its budget it stops
 // learning new stacks, and their records fold straight through the tree.
 
-import { allocBytes, growBytes } from "./memory";
+import { allocBytes, allocRaw, moveRaw } from "./memory";
 import { bytesEqual } from "./hash";
 
 const BUDGET: usize = 64 << 20; // bytes of remembered frame sequences
@@ -30,7 +30,7 @@ export function stackCacheInit(): void {
   mask = (1 << 12) - 1;
   slots = allocBytes((<usize>mask + 1) << 3);
   cap = 1 << 11;
-  entries = allocBytes(<usize>cap * ENTRY);
+  entries = allocRaw(<usize>cap * ENTRY); // raw: every field is written when its entry is made
   block = 0;
   blockUsed = BLOCK;
   count = 0;
@@ -60,13 +60,13 @@ export function stackRemember(p: usize, n: u32, h: u32): i32 {
   const bytes = <usize>n << 2;
   if (seqsUsed + bytes > BUDGET) return -1;
   if (blockUsed + bytes > BLOCK) {
-    block = allocBytes(max(BLOCK, bytes));
+    block = allocRaw(max(BLOCK, bytes));
     blockUsed = 0;
   }
   const seq = block + blockUsed;
   blockUsed += bytes;
   if (count == cap) {
-    entries = growBytes(entries, <usize>cap * ENTRY, <usize>cap * ENTRY * 2);
+    entries = moveRaw(entries, <usize>cap * ENTRY, <usize>cap * ENTRY * 2);
     cap <<= 1;
   }
   if ((count + 1) << 1 > mask + 1) growSlots();
@@ -74,6 +74,9 @@ export function stackRemember(p: usize, n: u32, h: u32): i32 {
   store<u32>(e, NO_NODE);
   store<u32>(e, <u32>seq, 4);
   store<u32>(e, n, 8);
+  store<u32>(e, 0, 12);
+  store<f64>(e, 0, 16);
+  store<f64>(e, 0, 24);
   memory.copy(seq, p, bytes);
   seqsUsed += bytes;
   place(h, count);
