@@ -15,7 +15,7 @@ import {
   frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount,
   addTotals, stackPush, stackClear, foldBoth,
 } from "./session";
-import { stackEntryCount, stackEntryPending, stackEntrySeq, stackEntryLen, takeStackCount } from "./stackcache";
+import { stackEntryCount, stackEntryPending, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, takeStackCount } from "./stackcache";
 import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd } from "./calltree";
 
 const TOTALS: u32 = 1;
@@ -100,7 +100,8 @@ export function exportNext(): usize {
       const len = stackEntryLen(cursor);
       if (!room(24 + (<usize>len << 2))) return out - piece;
       const ids = stackRecord(len, takeStackCount(cursor, false), takeStackCount(cursor, true));
-      memory.copy(ids, stackEntrySeq(cursor), <usize>len << 2);
+      const seq = stackEntrySeq(cursor), wide = stackEntryWide(cursor);
+      for (let i: u32 = 0; i < len; i++) store<u32>(ids + (<usize>i << 2), seqFrame(seq, wide, i));
     }
     phase = 3;
     cursor = 0;

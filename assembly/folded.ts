@@ -12,7 +12,7 @@ import { allocBytes, growBytes, freeBytes } from "./memory";
 import { sortIds } from "./sort";
 import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount } from "./calltree";
 import { frameTable, hasSecondCount, flushStacks } from "./session";
-import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryCountValue } from "./stackcache";
+import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "./stackcache";
 
 let depths: usize = 0; // u32 per node
 let order: usize = 0; // u32: the stacks' end nodes, sorted
@@ -57,12 +57,12 @@ function compareFrames(fx: u32, aEnds: bool, fy: u32, bEnds: bool): i32 {
 /** Bytewise order of the stacks of table entries a and b (sequences stored leaf first). */
 function compareEntries(a: u32, b: u32): i32 {
   if (a == b) return 0;
-  const pa = stackEntrySeq(a), la = stackEntryLen(a);
-  const pb = stackEntrySeq(b), lb = stackEntryLen(b);
+  const pa = stackEntrySeq(a), la = stackEntryLen(a), wa = stackEntryWide(a);
+  const pb = stackEntrySeq(b), lb = stackEntryLen(b), wb = stackEntryWide(b);
   const n = min(la, lb);
   for (let i: u32 = 0; i < n; i++) {
-    const fa = load<u32>(pa + (<usize>(la - 1 - i) << 2));
-    const fb = load<u32>(pb + (<usize>(lb - 1 - i) << 2));
+    const fa = seqFrame(pa, wa, la - 1 - i);
+    const fb = seqFrame(pb, wb, lb - 1 - i);
     if (fa != fb) return compareFrames(fa, i == la - 1, fb, i == lb - 1);
   }
   return la < lb ? -1 : 1; // one is a prefix of the other: the shorter sorts first
@@ -113,8 +113,8 @@ export function foldedBegin(): u32 {
 function lineBytes(id: u32): usize {
   let len: usize = 80; // two counts, separators, newline
   if (fromTable) {
-    const p = stackEntrySeq(id);
-    for (let i: u32 = 0, n = stackEntryLen(id); i < n; i++) len += <usize>frameTable.len(load<u32>(p + (<usize>i << 2))) + 1;
+    const p = stackEntrySeq(id), wide = stackEntryWide(id);
+    for (let i: u32 = 0, n = stackEntryLen(id); i < n; i++) len += <usize>frameTable.len(seqFrame(p, wide, i)) + 1;
   } else {
     for (let x = id; x != 0; x = nodeParent(x)) len += <usize>frameTable.len(nodeFrame(x)) + 1;
   }
@@ -142,10 +142,10 @@ export function foldedNext(): u32 {
 
 // A line from a stack-table entry: its leaf-first sequence written backwards.
 function writeEntryLine(o: usize, e: u32): usize {
-  const p = stackEntrySeq(e);
+  const p = stackEntrySeq(e), wide = stackEntryWide(e);
   const n = stackEntryLen(e);
   for (let i = <i32>n - 1; i >= 0; i--) {
-    const f = load<u32>(p + (<usize>i << 2));
+    const f = seqFrame(p, wide, <u32>i);
     const len = frameTable.len(f);
     memory.copy(o, frameTable.ptr(f), len);
     o += len;

@@ -16,7 +16,7 @@
 import { allocBytes, growBytes, freeBytes } from "./memory";
 import { nodeCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr, stackCount, NO_FRAME } from "./calltree";
 import { flushStacks } from "./session";
-import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryCountValue } from "./stackcache";
+import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "./stackcache";
 import { sortIds } from "./sort";
 
 // The tree being laid out: the call tree's arrays, or the sweep's reduced tree.
@@ -103,12 +103,12 @@ export function layoutKeep(min: f64): u32 {
 // first). Any order of frames will do: it only has to bring equal prefixes
 // together; siblings are put in name order later, by the layout.
 function compareIdPaths(a: u32, b: u32): i32 {
-  const pa = stackEntrySeq(a), la = stackEntryLen(a);
-  const pb = stackEntrySeq(b), lb = stackEntryLen(b);
+  const pa = stackEntrySeq(a), la = stackEntryLen(a), wa = stackEntryWide(a);
+  const pb = stackEntrySeq(b), lb = stackEntryLen(b), wb = stackEntryWide(b);
   const n = min(la, lb);
   for (let i: u32 = 0; i < n; i++) {
-    const fa = load<u32>(pa + (<usize>(la - 1 - i) << 2));
-    const fb = load<u32>(pb + (<usize>(lb - 1 - i) << 2));
+    const fa = seqFrame(pa, wa, la - 1 - i);
+    const fb = seqFrame(pb, wb, lb - 1 - i);
     if (fa != fb) return fa < fb ? -1 : 1;
   }
   return <i32>la - <i32>lb;
@@ -185,15 +185,15 @@ function sweepTable(min: f64): void {
   let depth: u32 = 0; // of the deepest open frame
   for (let i: u32 = 0; i < n; i++) {
     const e = load<u32>(order + (<usize>i << 2));
-    const seq = stackEntrySeq(e), len = stackEntryLen(e);
+    const seq = stackEntrySeq(e), len = stackEntryLen(e), wide = stackEntryWide(e);
     // Keep the open frames this stack shares, close the rest, open its own.
     let shared: u32 = 0;
     while (shared < depth && shared < len
-      && load<u32>(openFrame + (<usize>(shared + 1) << 2)) == load<u32>(seq + (<usize>(len - 1 - shared) << 2))) shared++;
+      && load<u32>(openFrame + (<usize>(shared + 1) << 2)) == seqFrame(seq, wide, len - 1 - shared)) shared++;
     while (depth > shared) close(depth--, min);
     while (depth < len) {
       depth++;
-      open(depth, load<u32>(seq + (<usize>(len - depth) << 2)));
+      open(depth, seqFrame(seq, wide, len - depth));
     }
     const v = stackEntryCountValue(e, false);
     const s = openSelf + (<usize>depth << 3);

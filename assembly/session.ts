@@ -6,7 +6,7 @@ import { allocBytes, growBytes } from "./memory";
 import { ROOT, childOf, addSelf, addSelf2, treeInit, treeReserve, nodeCount, scaleSelf } from "./calltree";
 import {
   stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
-  setStackEntryNode, stackEntrySeq, stackEntryLen, takeStackCount, unflushedFrames, NO_NODE,
+  setStackEntryNode, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, unflushedFrames, NO_NODE,
 } from "./stackcache";
 import { mix64 } from "./hash";
 
@@ -65,6 +65,7 @@ let stackBuf: usize = 0;
 let stackCap: u32 = 0;
 export let stackLen: u32 = 0;
 let stackHash: u64 = 0; // running hash of the collected frame ids, for the stack cache
+let stackOr: u32 = 0; // the collected frame ids OR-ed: whether the table stores them in 16 bits
 
 export function sessionInit(): void {
   frameTable = new ByteTable(12);
@@ -88,25 +89,36 @@ export function stackPush(frame: u32): void {
   store<u32>(stackBuf + (<usize>stackLen << 2), frame);
   stackLen++;
   stackHash = rotl<u64>((stackHash ^ <u64>frame) * 0x9e3779b97f4a7c15, 29);
+  stackOr |= frame;
 }
 
 export function stackClear(): void {
   stackLen = 0;
   stackHash = 0;
+  stackOr = 0;
 }
 
-// Walks a leaf-first frame sequence into the tree, creating nodes as needed.
-function walkLeafFirst(p: usize, n: u32): u32 {
+// Walks the collected (leaf-first) frames into the tree, creating nodes as needed.
+function walkCollected(): u32 {
   let node = ROOT;
-  for (let i = <i32>n - 1; i >= 0; i--) node = childOf(node, load<u32>(p + (<usize>i << 2)));
+  for (let i = <i32>stackLen - 1; i >= 0; i--) node = childOf(node, load<u32>(stackBuf + (<usize>i << 2)));
+  return node;
+}
+
+// Walks a stack-table entry's (leaf-first) sequence into the tree.
+function walkEntry(e: u32): u32 {
+  const seq = stackEntrySeq(e), wide = stackEntryWide(e);
+  let node = ROOT;
+  for (let i = <i32>stackEntryLen(e) - 1; i >= 0; i--) node = childOf(node, seqFrame(seq, wide, <u32>i));
   return node;
 }
 
 // The stack table's entry for the collected frames, made if new; -1 past the table's budget.
 function collectedEntry(): i32 {
   const h = mix64(stackHash ^ <u64>stackLen);
-  const e = stackFind(stackBuf, stackLen, h);
-  return e >= 0 ? e : stackRemember(stackBuf, stackLen, h);
+  const wide = needsWide(stackOr);
+  const e = stackFind(stackBuf, stackLen, wide, h);
+  return e >= 0 ? e : stackRemember(stackBuf, stackLen, wide, h);
 }
 
 /**
@@ -122,7 +134,7 @@ export function foldLeafFirst(n: f64): void {
     if (second) samples2 += n;
     else samples += n;
   } else {
-    addCount(walkLeafFirst(stackBuf, stackLen), n);
+    addCount(walkCollected(), n);
   }
   records += 1;
   stackClear();
@@ -136,7 +148,7 @@ export function flushStacks(): void {
   for (let e: u32 = 0; e < n; e++) {
     let node = stackEntryNode(e);
     if (node == NO_NODE) {
-      node = walkLeafFirst(stackEntrySeq(e), stackEntryLen(e));
+      node = walkEntry(e);
       setStackEntryNode(e, node);
       addSelf(node, 0); // the stack ended here, even if its counts are zero
     }
@@ -166,8 +178,7 @@ export function replaceLeafFrame(frame: u32): void {
   store<u32>(stackBuf, frame);
   // The running hash covered the old leaf: recompute it, so equal stacks meet in the table.
   const n = stackLen;
-  stackLen = 0;
-  stackHash = 0;
+  stackClear();
   for (let i: u32 = 0; i < n; i++) stackPush(load<u32>(stackBuf + (<usize>i << 2)));
 }
 
@@ -198,7 +209,7 @@ export function foldBoth(c1: f64, c2: f64): void {
     stackAdd(e, c1, false);
     stackAdd(e, c2, true);
   } else {
-    const node = walkLeafFirst(stackBuf, stackLen);
+    const node = walkCollected();
     addSelf(node, c1);
     if (c2 != 0) addSelf2(node, c2);
   }

@@ -1,22 +1,30 @@
 // The stack table: a record's whole frame sequence maps to an entry holding
 // its counts. Captures repeat the same stacks (every printa() snapshot prints
 // them again), so a record is one hash probe and one sequential compare, with
-// no call-tree access at all; the entries are folded into the call tree once,
-// when the tree is read (flushStacks). Bounded: past its budget it stops
+// no call-tree access at all; the entries are folded into the call tree only
+// if the tree is read (flushStacks). Bounded: past its budget it stops
 // learning new stacks, and their records fold straight through the tree.
+//
+// Sized for what every collapse needs: an entry is 16 bytes, and a sequence
+// whose frame ids all fit 16 bits (the usual case: captures have tens of
+// thousands of distinct frames) is stored in 16-bit ids. The rarer fields
+// (second counts, tree nodes) live in side arrays made when first needed.
 
-import { allocBytes, allocRaw, moveRaw } from "./memory";
-import { bytesEqual } from "./hash";
+import { allocBytes, allocRaw, moveRaw, growBytes } from "./memory";
 
 const BUDGET: usize = 64 << 20; // bytes of remembered frame sequences
 export const NO_NODE: u32 = 0xffffffff;
-const ENTRY: usize = 32; // node u32, sequence address u32, length u32, pad, count f64, count2 f64
+const ENTRY: usize = 16; // sequence address u32, length << 1 | wide u32, count f64
 
 let slots: usize = 0; // u64: hash << 32 | (entry + 1)
 let mask: u32 = 0;
-let entries: usize = 0;
+let entries: usize = 0; // raw: every field is written when its entry is made
 let count: u32 = 0;
 let cap: u32 = 0;
+let counts2: usize = 0; // f64 per entry below counts2Cap, once some entry has a second count
+let counts2Cap: u32 = 0;
+let nodes: usize = 0; // u32 per entry below nodesCap (the tree node of its stack), once flushed
+let nodesCap: u32 = 0;
 // Frame sequences live in 1 MiB blocks that are never moved or copied: growing
 // one big array by doubling would leave its old copies behind as dead memory.
 const BLOCK: usize = 1 << 20;
@@ -30,7 +38,7 @@ export function stackCacheInit(): void {
   mask = (1 << 12) - 1;
   slots = allocBytes((<usize>mask + 1) << 3);
   cap = 1 << 11;
-  entries = allocRaw(<usize>cap * ENTRY); // raw: every field is written when its entry is made
+  entries = allocRaw(<usize>cap * ENTRY);
   block = 0;
   blockUsed = BLOCK;
   count = 0;
@@ -40,44 +48,83 @@ export function stackCacheInit(): void {
 // @ts-ignore: decorator
 @inline function entryAt(e: u32): usize { return entries + <usize>e * ENTRY; }
 
-/** The entry of a sequence of `n` frame ids at `p` (hash `h`), or -1. */
-export function stackFind(p: usize, n: u32, h: u32): i32 {
+/** Whether a sequence of frame ids (u32) needs 32-bit storage: `or` is all its ids OR-ed together. */
+// @ts-ignore: decorator
+@inline export function needsWide(or: u32): bool { return or > 0xffff; }
+
+/** The i-th frame id of a stored sequence. */
+// @ts-ignore: decorator
+@inline export function seqFrame(seq: usize, wide: bool, i: u32): u32 {
+  return wide ? load<u32>(seq + (<usize>i << 2)) : <u32>load<u16>(seq + (<usize>i << 1));
+}
+
+// u32 ids at `p` equal u16 ids at `q`, eight at a time.
+function equalNarrow(p: usize, q: usize, n: u32): bool {
+  let i: u32 = 0;
+  for (; i + 8 <= n; i += 8) {
+    const narrow = v128.load(q + (<usize>i << 1));
+    const lo = i32x4.extend_low_i16x8_u(narrow);
+    const hi = i32x4.extend_high_i16x8_u(narrow);
+    const a = v128.load(p + (<usize>i << 2));
+    const b = v128.load(p + (<usize>i << 2), 16);
+    if (!v128.all_true<i32>(v128.and(i32x4.eq(a, lo), i32x4.eq(b, hi)))) return false;
+  }
+  for (; i < n; i++) {
+    if (load<u32>(p + (<usize>i << 2)) != <u32>load<u16>(q + (<usize>i << 1))) return false;
+  }
+  return true;
+}
+
+function equalWide(p: usize, q: usize, n: u32): bool {
+  for (let i: u32 = 0; i < n; i++) {
+    if (load<u32>(p + (<usize>i << 2)) != load<u32>(q + (<usize>i << 2))) return false;
+  }
+  return true;
+}
+
+/** The entry of a sequence of `n` frame ids (u32) at `p` (hash `h`; `wide` by needsWide), or -1. */
+export function stackFind(p: usize, n: u32, wide: bool, h: u32): i32 {
   let i = h & mask;
-  const bytes = <usize>n << 2;
+  const meta = (n << 1) | <u32>wide;
   while (true) {
     const s = load<u64>(slots + (<usize>i << 3));
     if (s == 0) return -1;
     if (<u32>(s >> 32) == h) {
       const e = entryAt(<u32>s - 1);
-      if (load<u32>(e, 8) == n && bytesEqual(<usize>load<u32>(e, 4), p, bytes)) return <i32>(<u32>s - 1);
+      if (load<u32>(e, 4) == meta) {
+        const q = <usize>load<u32>(e);
+        if (wide ? equalWide(p, q, n) : equalNarrow(p, q, n)) return <i32>(<u32>s - 1);
+      }
     }
     i = (i + 1) & mask;
   }
 }
 
 /** A new entry for the sequence, or -1 when the budget is spent. */
-export function stackRemember(p: usize, n: u32, h: u32): i32 {
-  const bytes = <usize>n << 2;
+export function stackRemember(p: usize, n: u32, wide: bool, h: u32): i32 {
+  const bytes = <usize>n << (wide ? 2 : 1);
   if (seqsUsed + bytes > BUDGET) return -1;
-  if (blockUsed + bytes > BLOCK) {
+  let at = (blockUsed + 3) & ~<usize>3; // 4-byte aligned
+  if (at + bytes > BLOCK) {
     block = allocRaw(max(BLOCK, bytes));
-    blockUsed = 0;
+    at = 0;
   }
-  const seq = block + blockUsed;
-  blockUsed += bytes;
+  const seq = block + at;
+  blockUsed = at + bytes;
   if (count == cap) {
     entries = moveRaw(entries, <usize>cap * ENTRY, <usize>cap * ENTRY * 2);
     cap <<= 1;
   }
   if ((count + 1) << 1 > mask + 1) growSlots();
   const e = entryAt(count);
-  store<u32>(e, NO_NODE);
-  store<u32>(e, <u32>seq, 4);
-  store<u32>(e, n, 8);
-  store<u32>(e, 0, 12);
-  store<f64>(e, 0, 16);
-  store<f64>(e, 0, 24);
-  memory.copy(seq, p, bytes);
+  store<u32>(e, <u32>seq);
+  store<u32>(e, (n << 1) | <u32>wide, 4);
+  store<f64>(e, 0, 8); // its second count and node read as 0 and NO_NODE until set
+  if (wide) {
+    memory.copy(seq, p, bytes);
+  } else {
+    for (let i: u32 = 0; i < n; i++) store<u16>(seq + (<usize>i << 1), <u16>load<u32>(p + (<usize>i << 2)));
+  }
   seqsUsed += bytes;
   place(h, count);
   count++;
@@ -86,47 +133,70 @@ export function stackRemember(p: usize, n: u32, h: u32): i32 {
 
 /** Adds to an entry's first or second count. */
 export function stackAdd(entry: i32, n: f64, second: bool): void {
-  const e = entryAt(<u32>entry) + (second ? 24 : 16);
-  store<f64>(e, load<f64>(e) + n);
   stacksPending = true;
+  if (!second) {
+    const p = entryAt(<u32>entry) + 8;
+    store<f64>(p, load<f64>(p) + n);
+    return;
+  }
+  if (<u32>entry >= counts2Cap) {
+    if (n == 0) return;
+    counts2 = growBytes(counts2, <usize>counts2Cap << 3, <usize>cap << 3);
+    counts2Cap = cap;
+  }
+  const p = counts2 + (<usize>entry << 3);
+  store<f64>(p, load<f64>(p) + n);
 }
 
 export function stackEntryCount(): u32 { return count; }
-export function stackEntryNode(e: u32): u32 { return load<u32>(entryAt(e)); }
-export function setStackEntryNode(e: u32, node: u32): void { store<u32>(entryAt(e), node); }
-export function stackEntrySeq(e: u32): usize { return <usize>load<u32>(entryAt(e), 4); }
-export function stackEntryLen(e: u32): u32 { return load<u32>(entryAt(e), 8); }
+export function stackEntrySeq(e: u32): usize { return <usize>load<u32>(entryAt(e)); }
+export function stackEntryLen(e: u32): u32 { return load<u32>(entryAt(e), 4) >> 1; }
+/** Whether the entry's sequence holds 32-bit frame ids (else 16-bit). */
+export function stackEntryWide(e: u32): bool { return (load<u32>(entryAt(e), 4) & 1) != 0; }
+
+/** The tree node of an entry's stack, NO_NODE until it is walked into the tree. */
+export function stackEntryNode(e: u32): u32 {
+  return e < nodesCap ? load<u32>(nodes + (<usize>e << 2)) : NO_NODE;
+}
+
+export function setStackEntryNode(e: u32, node: u32): void {
+  if (e >= nodesCap) {
+    nodes = moveRaw(nodes, <usize>nodesCap << 2, <usize>cap << 2);
+    for (let i = nodesCap; i < cap; i++) store<u32>(nodes + (<usize>i << 2), NO_NODE);
+    nodesCap = cap;
+  }
+  store<u32>(nodes + (<usize>e << 2), node);
+}
 
 /** An entry whose stack is not yet in the tree, or has counts not yet moved there. */
 export function stackEntryPending(e: u32): bool {
-  const p = entryAt(e);
-  return load<u32>(p) == NO_NODE || load<f64>(p, 16) != 0 || load<f64>(p, 24) != 0;
+  return stackEntryNode(e) == NO_NODE || stackEntryCountValue(e, false) != 0 || stackEntryCountValue(e, true) != 0;
 }
 
 /** An entry's first or second count. */
 export function stackEntryCountValue(e: u32, second: bool): f64 {
-  return load<f64>(entryAt(e) + (second ? 24 : 16));
+  if (!second) return load<f64>(entryAt(e), 8);
+  return e < counts2Cap ? load<f64>(counts2 + (<usize>e << 3)) : 0;
 }
 
 /** Frames of the entries not yet in the tree: at most that many nodes will be made for them. */
 export function unflushedFrames(): u32 {
   let n: u32 = 0;
-  for (let e: u32 = 0; e < count; e++) if (load<u32>(entryAt(e)) == NO_NODE) n += load<u32>(entryAt(e), 8);
+  for (let e: u32 = 0; e < count; e++) if (stackEntryNode(e) == NO_NODE) n += stackEntryLen(e);
   return n;
 }
 
 /** Entries whose stack is not yet in the tree. */
 export function unflushedEntries(): u32 {
   let n: u32 = 0;
-  for (let e: u32 = 0; e < count; e++) if (load<u32>(entryAt(e)) == NO_NODE) n++;
+  for (let e: u32 = 0; e < count; e++) if (stackEntryNode(e) == NO_NODE) n++;
   return n;
 }
 
 /** Takes an entry's counts (first, second), leaving zeros. */
 export function takeStackCount(e: u32, second: bool): f64 {
-  const p = entryAt(e) + (second ? 24 : 16);
-  const v = load<f64>(p);
-  store<f64>(p, 0);
+  const v = stackEntryCountValue(e, second);
+  if (v != 0) store<f64>(second ? counts2 + (<usize>e << 3) : entryAt(e) + 8, 0);
   return v;
 }
 
