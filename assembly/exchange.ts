@@ -4,8 +4,8 @@
 // counts, so merging is one stack-table probe per distinct stack (not a tree
 // walk per node), and the merged output equals a single-threaded run.
 //
-// The stream goes in pieces of about 1 MiB, so neither side ever holds a copy
-// of it whole. A piece is a run of whole records (little endian):
+// The stream goes in pieces of a size the caller picks (a few hundred KiB),
+// so neither side ever holds a copy of it whole. A piece is a run of whole records (little endian):
 //   TOTALS  u32 1, u32 twoCounts, f64 lines, ignored, dropped, samples, samples2, records
 //   FRAME   u32 2, u32 length, bytes (padded to 4)     frame ids are their order of arrival
 //   STACK   u32 3, u32 length, f64 count, f64 count2, u32 frame[length]
@@ -21,15 +21,15 @@ import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd } from
 const TOTALS: u32 = 1;
 const FRAME: u32 = 2;
 const STACK: u32 = 3;
-const PIECE: usize = 1 << 20;
 
-let piece: usize = 0;
+let piece: usize = 0; // the piece being written or read
 let pieceCap: usize = 0;
+let pieceSize: usize = 0; // where exported pieces are cut
 
 function pieceRoom(size: usize): void {
   if (size <= pieceCap) return;
   freeBytes(piece);
-  pieceCap = max(PIECE, size);
+  pieceCap = size;
   piece = allocBytes(pieceCap);
 }
 
@@ -46,10 +46,12 @@ function depthOf(node: u32): u32 {
 let phase: i32 = 0;
 let cursor: u32 = 0;
 
-export function exportBegin(): void {
+/** Starts the export, in pieces of about `size` bytes (a record larger than that is a piece of its own). */
+export function exportBegin(size: usize): void {
   phase = 0;
   cursor = 0;
-  pieceRoom(PIECE);
+  pieceSize = max<usize>(size, 64);
+  pieceRoom(pieceSize);
 }
 
 let out: usize = 0; // write position in the piece being filled
@@ -57,7 +59,7 @@ let out: usize = 0; // write position in the piece being filled
 // Room for a record of `size` bytes: false when the piece is full (it goes
 // first); a record larger than a whole piece gets a larger piece.
 function room(size: usize): bool {
-  if (out + size <= piece + pieceCap) return true;
+  if (out + size <= piece + pieceSize) return true;
   if (out > piece) return false;
   pieceRoom(size);
   out = piece;

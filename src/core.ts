@@ -56,7 +56,7 @@ interface CoreExports {
   foldedLines(): number;
   foldedNext(): number;
   foldedBuffer(): number;
-  exportBegin(): void;
+  exportBegin(size: number): void;
   exportNext(): number;
   exportPiece(): number;
   importBuffer(size: number): number;
@@ -314,13 +314,14 @@ export class CoreSession {
   }
 
   /**
-   * This session's stacks and totals as pieces of about 1 MiB that another
-   * session merges with importPiece(), in order. Each is a view of wasm
-   * memory, valid until the next piece is asked for.
+   * This session's stacks and totals as pieces of about `size` bytes (a
+   * record larger than that is a piece of its own) that another session
+   * merges with importPiece(), in order. Each is a view of wasm memory, valid
+   * until the next piece is asked for.
    */
-  *exportPieces(): Generator<Uint8Array> {
+  *exportPieces(size = 1 << 18): Generator<Uint8Array> {
     const c = this.core;
-    c.exportBegin();
+    c.exportBegin(size);
     for (;;) {
       const n = c.exportNext();
       if (n === 0) return;

@@ -12,8 +12,8 @@ import type { WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
 /** Below this size a file is parsed on one thread: starting workers would cost more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
 const WINDOW = 1 << 20;
-/** Size of the buffer a worker hands its pieces over in: the core's piece size. */
-const EXCHANGE_BYTES = 1 << 20;
+/** Size of the buffer a worker hands its pieces over in (and of the pieces): small, as three copies are alive. */
+export const EXCHANGE_BYTES = 1 << 18;
 // Workers run built JavaScript; under the test runner this module is the TypeScript source.
 const WORKER_SCRIPT = import.meta.url.endsWith('.ts')
   ? new URL('../dist/worker.js', import.meta.url)

@@ -69,7 +69,7 @@ if (parentPort && workerData) {
   const exchange = new Uint8Array(task.exchange);
   parse(task, post).then(
     (session) => {
-      const pieces = session.exportPieces();
+      const pieces = session.exportPieces(exchange.length);
       // The main thread asks for the next piece only once it has merged this one.
       port.on('message', (_: WorkerRequest) => {
         try {

@@ -72,7 +72,7 @@ describe('parallel collapse equals single-threaded', () => {
   });
 
   it('a worker hands over records larger than its exchange buffer', async () => {
-    const huge = 'h'.repeat(3 << 20); // one frame name bigger than the 1 MiB buffer
+    const huge = 'h'.repeat(3 << 20); // one frame name bigger than the exchange buffer
     const lines = Array.from({ length: 4000 }, (_, i) => `a;f${i % 97};g${i % 13} ${i}\n`).join('');
     const input = join(tmp.dir, 'huge.folded');
     writeFileSync(input, `${lines}root;${huge} 5\n${lines}x;${huge};y 2\n`);
@@ -97,7 +97,7 @@ function runPmcGen(out: string): number | null {
 
 describe('moving stacks between sessions', () => {
   it('pieces carry records larger than a piece, and merging sums counts', () => {
-    const huge = 'h'.repeat(3 << 20); // one frame name bigger than a 1 MiB piece
+    const huge = 'h'.repeat(3 << 20); // one frame name bigger than a piece
     const deep = Array.from({ length: 300_000 }, (_, i) => `f${i % 7}`).join(';'); // a stack bigger than a piece
     const text = `a;b 2\n${deep} 1\nroot;${huge} 5\na;b;c 3\n`;
     const worker = new CoreSession();
