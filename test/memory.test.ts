@@ -18,26 +18,26 @@ function peakRss(file: string, jobs = 1): { maxRssMiB: number; bytes: number } {
 }
 
 describe('bounded memory', () => {
-  it('folds a 200 MB DTrace capture in under 150 MiB peak RSS', () => {
+  it('folds a 200 MB DTrace capture in under 120 MiB peak RSS', () => {
     const args = ['--seed', '5', '--stacks', '20000', '--snapshots', '40'];
     const big = generate('gen-dtrace.mjs', tmp.dir, 'big', ['--bytes', '200M', ...args]);
     const small = generate('gen-dtrace.mjs', tmp.dir, 'small', ['--bytes', '20M', ...args]);
     const b = peakRss(big.input);
     const s = peakRss(small.input);
     expect(b.bytes).toBeGreaterThan(0);
-    expect(b.maxRssMiB).toBeLessThan(150);
-    // Ten times the input, about the same memory: allow 40 MiB for the larger tables of more distinct stacks.
-    expect(b.maxRssMiB - s.maxRssMiB).toBeLessThan(40);
+    expect(b.maxRssMiB).toBeLessThan(120);
+    // Ten times the input, about the same memory: allow 25 MiB for the larger tables of more distinct stacks.
+    expect(b.maxRssMiB - s.maxRssMiB).toBeLessThan(25);
   });
 });
 
 describe('a 2 GB capture', () => {
-  it('is folded by two threads in under 160 MiB peak RSS, matching the generator', () => {
+  it('is folded by two threads in under 130 MiB peak RSS, matching the generator', () => {
     const d = tempDir(); // its own folder: the 2 GB file goes as soon as the test ends
     try {
       const big = generate('gen-dtrace.mjs', d.dir, 'huge', ['--bytes', '2G', '--seed', '12', '--stacks', '50000', '--snapshots', '300']);
       const r = peakRss(big.input, 2);
-      expect(r.maxRssMiB).toBeLessThan(160);
+      expect(r.maxRssMiB).toBeLessThan(130);
       expect(r.bytes).toBe(statSync(big.expected).size);
     } finally {
       d.cleanup();
