@@ -7,7 +7,7 @@ import { sessionInit, stackClear, flushStacks, countLine, frameTable, lineNo, ig
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./session";
 import { lineCacheInit } from "./linecache";
 import { findNewline } from "./scan";
-import { unflushedEntries } from "./stackcache";
+import { unflushedEntries, setStackBudget } from "./stackcache";
 import { nodeCount, stackCount, treeReserve, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./calltree";
 import { foldedBegin, foldedNext, outBuf } from "./folded";
 import { dtraceLine, endDtrace, setIncludeOffset } from "./formats/dtrace";
@@ -54,6 +54,8 @@ export const OPTION_STRICT_FOLDED: i32 = 6;
 
 /** Memory limit in MiB (0: the 4 GiB WebAssembly limit). */
 export const OPTION_MEMORY_LIMIT: i32 = 8;
+/** Bytes of frame sequences the stack table remembers before stacks fold straight into the tree. */
+export const OPTION_STACK_TABLE_BYTES: i32 = 9;
 
 export function setOption(option: i32, value: i32): void {
   if (option == OPTION_INCLUDE_OFFSET) setIncludeOffset(value != 0);
@@ -64,6 +66,7 @@ export function setOption(option: i32, value: i32): void {
   else if (option == OPTION_EVENTS_ONLY) setEventsOnly(value != 0);
   else if (option == OPTION_COUNT_COLUMN) setCountColumn(value);
   else if (option == OPTION_STRICT_FOLDED) setFoldedStrict(value != 0);
+  else if (option == OPTION_STACK_TABLE_BYTES) setStackBudget(<usize>value);
 }
 
 /** Where the next `size` input bytes go (after the carried partial line). */

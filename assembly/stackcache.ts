@@ -12,7 +12,7 @@
 
 import { allocBytes, allocRaw, moveRaw, growBytes } from "./memory";
 
-const BUDGET: usize = 64 << 20; // bytes of remembered frame sequences
+let budget: usize = 64 << 20; // bytes of remembered frame sequences
 export const NO_NODE: u32 = 0xffffffff;
 const ENTRY: usize = 16; // sequence address u32, length << 1 | wide u32, count f64
 
@@ -33,6 +33,9 @@ let blockUsed: usize = 0;
 let seqsUsed: usize = 0; // bytes of sequences in all blocks, for the budget
 /** Counts were added since the last flush. */
 export let stacksPending = false;
+
+/** Sets how many bytes of frame sequences the table may remember. */
+export function setStackBudget(bytes: usize): void { budget = bytes; }
 
 export function stackCacheInit(): void {
   mask = (1 << 12) - 1;
@@ -103,7 +106,7 @@ export function stackFind(p: usize, n: u32, wide: bool, h: u32): i32 {
 /** A new entry for the sequence, or -1 when the budget is spent. */
 export function stackRemember(p: usize, n: u32, wide: bool, h: u32): i32 {
   const bytes = <usize>n << (wide ? 2 : 1);
-  if (seqsUsed + bytes > BUDGET) return -1;
+  if (seqsUsed + bytes > budget) return -1;
   let at = (blockUsed + 3) & ~<usize>3; // 4-byte aligned
   if (at + bytes > BLOCK) {
     block = allocRaw(max(BLOCK, bytes));

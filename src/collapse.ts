@@ -35,6 +35,12 @@ export interface CollapseOptions {
    * many MiB (default: the 4 GiB WebAssembly limit). Per thread.
    */
   maxMemoryMiB?: number;
+  /**
+   * Bytes of frame sequences the stack table remembers (default 64 MiB). Stacks past it fold
+   * straight into the call tree: slower per record, but a profile of millions of distinct
+   * stacks then costs tree nodes (shared prefixes) instead of whole sequences. Per thread.
+   */
+  stackTableBytes?: number;
   /** Called with each amount of input bytes consumed, for progress displays. */
   onProgress?: (bytes: number) => void;
   /** Called with each warning (records dropped, empty inputs); they are also kept on the result. */
@@ -169,6 +175,7 @@ export async function collapse(
   const inputs = Array.isArray(input) ? (input as readonly CollapseInput[]) : [input as CollapseInput];
   const session = new CoreSession();
   if (options.maxMemoryMiB) session.setOption('memoryLimitMiB', Math.ceil(options.maxMemoryMiB));
+  if (options.stackTableBytes !== undefined) session.setOption('stackTableBytes', Math.min(2 ** 31 - 1, Math.max(0, Math.floor(options.stackTableBytes))));
   if (options.includeOffset) session.setIncludeOffset(true);
   if (options.byThread) session.setOption('byThread', 1);
   if (options.kernelMarks) session.setOption('kernelMarks', 1);

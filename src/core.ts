@@ -9,7 +9,7 @@ import { instantiateSync } from '@assemblyscript/loader';
 export const FORMAT_CODES = { dtrace: 1, pmcstat: 2, procstat: 3, folded: 4 } as const;
 export type ParsedFormat = keyof typeof FORMAT_CODES;
 
-const OPTION = { includeOffset: 1, byThread: 2, kernelMarks: 3, event: 4, countColumn: 5, strictFolded: 6, eventsOnly: 7, memoryLimitMiB: 8 } as const;
+const OPTION = { includeOffset: 1, byThread: 2, kernelMarks: 3, event: 4, countColumn: 5, strictFolded: 6, eventsOnly: 7, memoryLimitMiB: 8, stackTableBytes: 9 } as const;
 
 type OptionName = keyof typeof OPTION;
 

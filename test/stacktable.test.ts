@@ -1,14 +1,13 @@
-// The stack table stores a stack's frame ids in 16 bits when they all fit,
-// else in 32: profiles with more than 65,536 distinct frames mix both kinds,
-// and every reader (folded output, layout, the hand-over between threads,
-// the call tree) must see the same stacks either way.
+// The stack table: its two ways of storing a stack, and what happens past
+// its budget. Every reader (folded output, layout, the hand-over between
+// threads, the call tree) must see the same stacks whichever way they are kept.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collapse } from '../src/index.js';
+import { collapse, renderSvg, type CollapseOptions } from '../src/index.js';
 import { layoutTree, layoutViews } from '../src/render/layout.js';
-import { tempDir } from './helpers.js';
+import { generate, tempDir } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -32,6 +31,8 @@ function manyFrames(): { text: string; expected: string } {
   return { text: lines.join(''), expected };
 }
 
+// A stack's frame ids are kept in 16 bits when they all fit, else in 32:
+// profiles with more than 65,536 distinct frames mix both kinds.
 describe('stacks whose frame ids need more than 16 bits', () => {
   const { text, expected } = manyFrames();
 
@@ -58,4 +59,35 @@ describe('stacks whose frame ids need more than 16 bits', () => {
     expect(Array.from(fromTable.start.subarray(0, fromTable.count))).toEqual(Array.from(js.start.subarray(0, js.count)));
     expect(Array.from(fromTable.frame.subarray(0, fromTable.count))).toEqual(Array.from(js.frame.subarray(0, js.count)));
   });
+});
+
+// Past its budget the table stops learning stacks, and their records fold
+// straight into the call tree; a profile may then have stacks in both.
+describe('stacks past the stack table\'s budget', () => {
+  const cases: [string, () => string, CollapseOptions][] = [
+    ['dtrace', () => generate('gen-dtrace.mjs', tmp.dir, 'budget-d', ['--bytes', '3M', '--seed', '41', '--stacks', '3000', '--snapshots', '5']).input, { format: 'dtrace' }],
+    ['pmcstat', () => generate('gen-pmcstat.mjs', tmp.dir, 'budget-p', ['--sections', '6', '--stacks', '2000', '--seed', '42']).input, { format: 'pmcstat' }],
+    ['folded, two counts', () => {
+      const { expected } = generate('gen-dtrace.mjs', tmp.dir, 'budget-f', ['--bytes', '2M', '--seed', '43', '--stacks', '3000']);
+      const file = join(tmp.dir, 'budget-f.folded');
+      writeFileSync(file, readFileSync(expected, 'utf8').replace(/ (\d+)\n/g, (_, n: string) => ` ${n} ${Number(n) % 7}\n`));
+      return file;
+    }, { format: 'folded' }],
+  ];
+
+  for (const [name, input, options] of cases) {
+    it(`give the same output, graph and totals: ${name}`, async () => {
+      const file = input();
+      const full = await collapse(file, { ...options, jobs: 1 });
+      const want = { text: full.text(), svg: await renderSvg(full), totals: full.totals };
+      for (const stackTableBytes of [0, 4000]) { // none in the table; some in each
+        for (const jobs of [1, 2]) {
+          const r = await collapse(file, { ...options, jobs, splitMinBytes: 0, stackTableBytes });
+          expect(r.text()).toBe(want.text);
+          expect(await renderSvg(r)).toBe(want.svg);
+          expect({ ...r.totals, nodes: 0 }).toEqual({ ...want.totals, nodes: 0 }); // the tree is built either way
+        }
+      }
+    });
+  }
 });
