@@ -1,8 +1,8 @@
 // Preparing a flame graph's layout in the core: every frame's total (its own
 // count plus its children's), then the frames wide enough to draw, each with
-// its list of children. A large profile has a million frames of which a few
-// thousand are drawn; doing these passes here spares JavaScript a copy of
-// them. The sibling order and positions are decided in src/render/layout.ts.
+// its list of children in drawing order. A large profile has a million frames
+// of which a few thousand are drawn; doing these passes here spares
+// JavaScript a copy of them. Positions are decided in src/render/layout.ts.
 //
 // The frames come from one of two places:
 // - the stack table, when every stack is still there (the common case): its
@@ -18,6 +18,7 @@ import { nodeCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr, stackCount, NO_F
 import { flushStacks } from "./session";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "./stackcache";
 import { sortIds } from "./sort";
+import { frameTable } from "./session";
 
 // The tree being laid out: the call tree's arrays, or the sweep's reduced tree.
 let fromTable = false;
@@ -91,12 +92,40 @@ export function layoutTotals(second: bool): f64 {
 
 /**
  * The frames at least `min` wide (a parent is never narrower than its
- * child, so they form a subtree from the root) and their children, in node
- * order. Returns how many are kept.
+ * child, so they form a subtree from the root) and their children, in
+ * flamegraph.pl's order. Returns how many are kept.
  */
 export function layoutKeep(min: f64): u32 {
   if (fromTable) sweepTable(min);
-  return keep(min);
+  const kept = keep(min);
+  for (let k: u32 = 0; k < kept; k++) {
+    const from = load<u32>(offsets + (<usize>k << 2));
+    sortIds(list + (<usize>from << 2), load<u32>(offsets + (<usize>(k + 1) << 2)) - from, compareSiblings);
+  }
+  return kept;
+}
+
+// flamegraph.pl orders frames by sorting whole folded lines, so siblings go
+// in the byte order of their names each followed by what follows it in its
+// first line: a blank when some stack ends at the frame, else ';'.
+function compareSiblings(a: u32, b: u32): i32 {
+  const fa = load<u32>(treeFrames + (<usize>a << 2)), fb = load<u32>(treeFrames + (<usize>b << 2));
+  const pa = frameTable.ptr(fa), la = frameTable.len(fa);
+  const pb = frameTable.ptr(fb), lb = frameTable.len(fb);
+  const n = min(la, lb);
+  for (let i: u32 = 0; i < n; i++) {
+    const d = <i32>load<u8>(pa + i) - <i32>load<u8>(pb + i);
+    if (d != 0) return d;
+  }
+  const ta = la > n ? <i32>load<u8>(pa + n) : terminator(a);
+  const tb = lb > n ? <i32>load<u8>(pb + n) : terminator(b);
+  if (ta != tb) return ta - tb;
+  return la != lb ? <i32>la - <i32>lb : <i32>a - <i32>b; // the shorter key is a prefix of the longer
+}
+
+// @ts-ignore: decorator
+@inline function terminator(node: u32): i32 {
+  return load<f64>(treeSelfs + (<usize>node << 3)) != 0 ? 0x20 : 0x3b;
 }
 
 // Root-first order of two entries' frame ids (sequences are stored leaf

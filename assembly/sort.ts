@@ -1,5 +1,6 @@
-// Bottom-up merge sort of u32 ids (tree nodes, stack-table entries) by a
-// comparator: stable, and O(n log n) comparisons whatever the input order.
+// Sorting u32 ids (tree nodes, stack-table entries) by a comparator: stable,
+// and O(n log n) comparisons whatever the input order (bottom-up merge sort;
+// insertion sort for short lists).
 
 import { allocBytes, freeBytes } from "./memory";
 
@@ -7,6 +8,18 @@ export type Compare = (a: u32, b: u32) => i32;
 
 /** Sorts the `n` ids at `a` in place. */
 export function sortIds(a: usize, n: u32, compare: Compare): void {
+  if (n <= 12) { // insertion sort: no buffer, fewest steps for the short lists that are most lists
+    for (let i: u32 = 1; i < n; i++) {
+      const v = load<u32>(a + (<usize>i << 2));
+      let j = i;
+      while (j > 0 && compare(load<u32>(a + (<usize>(j - 1) << 2)), v) > 0) {
+        store<u32>(a + (<usize>j << 2), load<u32>(a + (<usize>(j - 1) << 2)));
+        j--;
+      }
+      store<u32>(a + (<usize>j << 2), v);
+    }
+    return;
+  }
   let src = a;
   let dst = allocBytes(<usize>n << 2);
   const tmp = dst;

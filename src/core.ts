@@ -147,7 +147,7 @@ export interface LayoutViews {
   /** By node: 1 + its index among the kept frames, 0 when pruned. */
   keptIndex: Uint32Array;
   keptCount: number;
-  /** The children of kept frame k are list[offsets[k] .. offsets[k + 1]), in node order. */
+  /** The children of kept frame k are list[offsets[k] .. offsets[k + 1]), in flamegraph.pl's order. */
   offsets: Uint32Array;
   list: Uint32Array;
   /** Sum of the counts, and how many stacks had a negative count (counted as zero). */

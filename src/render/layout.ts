@@ -154,7 +154,7 @@ export function layoutTree(tree: LayoutTree, options: LayoutOptions): Layout {
   );
 }
 
-/** Lays out a one-count call tree the core has prepared (totals and pruning done in wasm). */
+/** Lays out a one-count call tree the core has prepared (totals, pruning and sibling order done in wasm). */
 export function layoutViews(views: (minimum: (samples: number) => number) => LayoutViews, options: LayoutOptions): Layout {
   const v = views((samples) => minimumSamples(options, scaleOf(options, samples)));
   return layoutPruned(
@@ -174,7 +174,7 @@ export function layoutViews(views: (minimum: (samples: number) => number) => Lay
       samples: v.samples,
       negativeStacks: v.negatives,
       twoCounts: false,
-      ordered: false,
+      ordered: true,
       maxDelta: 1,
     },
     options,
