@@ -13,7 +13,7 @@ Measures how fast flamefold converts your captures, in MB/s per file, for three 
   read        the file read into memory only, in 1 MiB reads (with --jobs readers over
               equal parts of it): the I/O ceiling. After the first run the file is
               usually in the page cache, so this is memory speed, not disk speed.
-  fold        read, parse and fold into the call tree (as "collapse" does, with --jobs
+  fold        read, parse and fold the stacks (as "collapse" does, with --jobs
               threads for a large file); no output.
   end to end  fold, then produce the sorted folded output (as "collapse" writes it),
               which is discarded.
