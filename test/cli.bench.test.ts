@@ -100,7 +100,7 @@ describe('flamefold bench', () => {
     const help = r.stdout.toString();
     expect(help).toMatch(/^Usage: flamefold bench/);
     expect(help).toMatch(/ read {8}the file read into memory only/);
-    expect(help).toMatch(/ fold {8}read, parse and fold into the call tree/);
+    expect(help).toMatch(/ fold {8}read, parse and fold the stacks/);
     expect(help).toMatch(/ end to end {2}fold, then produce the sorted folded output/);
     for (const o of ['--format', '--jobs', '--repeat', '--json']) expect(help).toContain(o);
     expect(runCli(['--help']).stdout.toString()).toMatch(/^ {2}bench /m);
