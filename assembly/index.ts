@@ -172,8 +172,9 @@ export function foldedBuffer(): usize { return outBuf; }
 // The call tree, for layout: parallel arrays indexed by node id (parent < child).
 // Layout preparation for flame graphs (totals, the frames wide enough to draw): assembly/layout.ts.
 export {
-  layoutTotals, layoutKeep, layoutNegatives, layoutNodeCount, layoutFramesPtr, layoutSelfsPtr, layoutTotalsPtr,
-  layoutKeptIndexPtr, layoutOffsetsPtr, layoutListPtr, layoutListLength,
+  layoutBegin, layoutKeep, layoutSamples, layoutNegatives, layoutMaxDelta, layoutNodeCount, layoutFramesPtr,
+  layoutSelfsPtr, layoutTotalsPtr, layoutBaseSelfsPtr, layoutBaseTotalsPtr, layoutKeptIndexPtr, layoutOffsetsPtr,
+  layoutListPtr, layoutListLength,
 } from "./layout";
 
 export function treeParents(): usize { flushStacks(); return parentsPtr(); }

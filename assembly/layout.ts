@@ -5,77 +5,88 @@
 // JavaScript a copy of them. Positions are decided in src/render/layout.ts.
 //
 // The frames come from one of two places:
-// - the stack table, when every stack is still there (the common case): its
-//   stacks are sorted so that equal prefixes are adjacent, and one sweep
-//   yields each prefix's total and keeps only the frames wide enough to draw
-//   and their immediate children. The call tree is never built, which saves
-//   its tens of bytes per node.
-// - the call tree otherwise (stacks past the table's budget, procstat).
+// - the stack table, when every stack is still there (the common case): one
+//   sweep over its sorted stacks (assembly/sweep.ts) yields only the frames
+//   wide enough and their children. Reversed stacks and two-count
+//   (differential) input are laid out this way too.
+// - the call tree otherwise (stacks past the table's budget, procstat), for
+//   one-count graphs; the caller lays out the rest from a copy of the tree.
 // Either way the result is a tree whose parents come before their children.
 
-import { allocBytes, growBytes, freeBytes } from "./memory";
-import { nodeCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr, stackCount, NO_FRAME } from "./calltree";
-import { flushStacks } from "./session";
-import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "./stackcache";
+import { allocBytes, freeBytes } from "./memory";
+import { nodeCount, parentsPtr, framesPtr, selfsPtr, stackCount } from "./calltree";
+import { flushStacks, frameTable } from "./session";
+import { stackEntryCount, stackEntryCountValue } from "./stackcache";
 import { sortIds } from "./sort";
-import { frameTable } from "./session";
+import {
+  sweepStacks, sweptParents, sweptFrames, sweptSelfs, sweptTotals, sweptBaseSelfs, sweptBaseTotals,
+} from "./sweep";
 
-// The tree being laid out: the call tree's arrays, or the sweep's reduced tree.
+// How this layout reads the stacks, and where its tree is.
 let fromTable = false;
+let reversed = false;
+let twoCounts = false;
 let treeCount: u32 = 0;
 let treeParents: usize = 0; // u32 per node
 let treeFrames: usize = 0; // u32 per node
 let treeSelfs: usize = 0; // f64 per node: own count of the width column
-// The reduced tree's own arrays (the call tree's are never freed here).
-let sweptParents: usize = 0;
-let sweptFrames: usize = 0;
-let sweptSelfs: usize = 0;
+let treeTotals: usize = 0; // f64 per node: total of the width column
+let treeBaseSelfs: usize = 0; // f64 per node, two-count input: the first column's own count
+let treeBaseTotals: usize = 0;
 
-let totals: usize = 0; // f64 per node
+let totals: usize = 0; // f64 per node of the call tree
 let keptIndex: usize = 0; // u32 per node: 1 + index among the kept frames, 0 when pruned
 let offsets: usize = 0; // u32 per kept frame + 1: its children are list[offsets[k] .. offsets[k+1])
 let list: usize = 0; // u32 per child of a kept frame (pruned children included)
-let cap: u32 = 0; // nodes totals and keptIndex hold
+let totalsCap: u32 = 0;
+let keptCap: u32 = 0;
 let offsetsCap: u32 = 0;
 let listCap: u32 = 0;
 let listLength: u32 = 0;
 let negatives: u32 = 0;
 let samples: f64 = 0;
-
-function reserve(n: u32): void {
-  if (n <= cap) return;
-  freeBytes(totals);
-  freeBytes(keptIndex);
-  cap = n;
-  totals = allocBytes(<usize>n << 3);
-  keptIndex = allocBytes(<usize>n << 2);
-}
+let maxDelta: f64 = 1;
 
 /**
- * The sum of all counts of one column (the second for two-count input); a
- * negative count counts as zero (and is counted). Call before layoutKeep.
+ * Starts a layout of the stacks, leaf first when `reverse`, widths from the
+ * second count when `two`: computes the sum of the width column's counts (a
+ * negative count counts as zero, and is counted). False when the core cannot
+ * lay this one out (reversed or two-count stacks not all in the stack table).
  */
-export function layoutTotals(second: bool): f64 {
-  fromTable = !second && stackCount() == 0;
+export function layoutBegin(reverse: bool, two: bool): bool {
+  fromTable = stackCount() == 0;
+  if (!fromTable && (reverse || two)) return false;
+  reversed = reverse;
+  twoCounts = two;
   negatives = 0;
   samples = 0;
+  maxDelta = 1;
   if (fromTable) {
     for (let e: u32 = 0, n = stackEntryCount(); e < n; e++) {
-      const v = stackEntryCountValue(e, false);
+      const first = stackEntryCountValue(e, false);
+      const second = stackEntryCountValue(e, true);
+      const v = two ? second : first;
       if (v < 0) negatives++;
       else samples += v;
+      if (two) maxDelta = max(maxDelta, abs(second - first));
     }
-    return samples;
+    return true;
   }
   flushStacks();
   const n = nodeCount();
   treeCount = n;
   treeParents = parentsPtr();
   treeFrames = framesPtr();
-  treeSelfs = second ? selfs2Ptr() : selfsPtr();
-  reserve(n);
+  treeSelfs = selfsPtr();
+  treeBaseSelfs = 0;
+  treeBaseTotals = 0;
+  if (n > totalsCap) {
+    freeBytes(totals);
+    totalsCap = n;
+    totals = allocBytes(<usize>n << 3);
+  }
+  treeTotals = totals;
   memory.fill(totals, 0, <usize>n << 3);
-  if (treeSelfs == 0) return 0;
   for (let i = n; i-- > 0;) {
     const v = load<f64>(treeSelfs + (<usize>i << 3));
     if (v < 0) negatives++;
@@ -87,7 +98,7 @@ export function layoutTotals(second: bool): f64 {
     }
   }
   samples = load<f64>(totals);
-  return samples;
+  return true;
 }
 
 /**
@@ -96,7 +107,15 @@ export function layoutTotals(second: bool): f64 {
  * flamegraph.pl's order. Returns how many are kept.
  */
 export function layoutKeep(min: f64): u32 {
-  if (fromTable) sweepTable(min);
+  if (fromTable) {
+    treeCount = sweepStacks(min, reversed, twoCounts);
+    treeParents = sweptParents;
+    treeFrames = sweptFrames;
+    treeSelfs = sweptSelfs;
+    treeTotals = sweptTotals;
+    treeBaseSelfs = sweptBaseSelfs;
+    treeBaseTotals = sweptBaseTotals;
+  }
   const kept = keep(min);
   for (let k: u32 = 0; k < kept; k++) {
     const from = load<u32>(offsets + (<usize>k << 2));
@@ -123,148 +142,25 @@ function compareSiblings(a: u32, b: u32): i32 {
   return la != lb ? <i32>la - <i32>lb : <i32>a - <i32>b; // the shorter key is a prefix of the longer
 }
 
-// @ts-ignore: decorator
-@inline function terminator(node: u32): i32 {
-  return load<f64>(treeSelfs + (<usize>node << 3)) != 0 ? 0x20 : 0x3b;
-}
-
-// Root-first order of two entries' frame ids (sequences are stored leaf
-// first). Any order of frames will do: it only has to bring equal prefixes
-// together; siblings are put in name order later, by the layout.
-function compareIdPaths(a: u32, b: u32): i32 {
-  const pa = stackEntrySeq(a), la = stackEntryLen(a), wa = stackEntryWide(a);
-  const pb = stackEntrySeq(b), lb = stackEntryLen(b), wb = stackEntryWide(b);
-  const n = min(la, lb);
-  for (let i: u32 = 0; i < n; i++) {
-    const fa = seqFrame(pa, wa, la - 1 - i);
-    const fb = seqFrame(pb, wb, lb - 1 - i);
-    if (fa != fb) return fa < fb ? -1 : 1;
-  }
-  return <i32>la - <i32>lb;
-}
-
-// The sweep's open path, one level per depth (0: the root).
-let openFrame: usize = 0; // u32
-let openMark: u32 = 0; // u32 per depth, at openMarks: records written when the frame was opened
-let openMarks: usize = 0;
-let openTotal: usize = 0; // f64
-let openSelf: usize = 0; // f64
-let openCap: u32 = 0;
-
-// Closed frames, children before parents (post-order): kept frames, and the
-// pruned children of kept frames (a pruned frame's own descendants are dropped).
-let recFrame: usize = 0; // u32
-let recDepth: usize = 0; // u32
-let recTotal: usize = 0; // f64
-let recSelf: usize = 0; // f64
-let recCount: u32 = 0;
-let recCap: u32 = 0;
-
-function openReserve(depth: u32): void {
-  if (depth < openCap) return;
-  const n = max<u32>(64, depth << 1);
-  openFrame = growBytes(openFrame, <usize>openCap << 2, <usize>n << 2);
-  openMarks = growBytes(openMarks, <usize>openCap << 2, <usize>n << 2);
-  openTotal = growBytes(openTotal, <usize>openCap << 3, <usize>n << 3);
-  openSelf = growBytes(openSelf, <usize>openCap << 3, <usize>n << 3);
-  openCap = n;
-}
-
-function open(depth: u32, frame: u32): void {
-  openReserve(depth);
-  store<u32>(openFrame + (<usize>depth << 2), frame);
-  store<u32>(openMarks + (<usize>depth << 2), recCount);
-  store<f64>(openTotal + (<usize>depth << 3), 0);
-  store<f64>(openSelf + (<usize>depth << 3), 0);
-}
-
-// Closes the frame open at `depth`: its total goes to its parent, and it is
-// recorded; when narrower than `min`, without its descendants.
-function close(depth: u32, min: f64): void {
-  const t = load<f64>(openTotal + (<usize>depth << 3));
-  if (t < min) recCount = load<u32>(openMarks + (<usize>depth << 2));
-  if (recCount == recCap) {
-    const n = max<u32>(1024, recCap << 1);
-    recFrame = growBytes(recFrame, <usize>recCap << 2, <usize>n << 2);
-    recDepth = growBytes(recDepth, <usize>recCap << 2, <usize>n << 2);
-    recTotal = growBytes(recTotal, <usize>recCap << 3, <usize>n << 3);
-    recSelf = growBytes(recSelf, <usize>recCap << 3, <usize>n << 3);
-    recCap = n;
-  }
-  const r = <usize>recCount;
-  recCount++;
-  store<u32>(recFrame + (r << 2), load<u32>(openFrame + (<usize>depth << 2)));
-  store<u32>(recDepth + (r << 2), depth);
-  store<f64>(recTotal + (r << 3), t);
-  store<f64>(recSelf + (r << 3), load<f64>(openSelf + (<usize>depth << 3)));
-  if (depth > 0) {
-    const p = openTotal + (<usize>(depth - 1) << 3);
-    store<f64>(p, load<f64>(p) + t);
-  }
-}
-
-/** The reduced tree of the stack table's stacks: the frames at least `min` wide and their children. */
-function sweepTable(min: f64): void {
-  const n = stackEntryCount();
-  const order = allocBytes(<usize>n << 2);
-  for (let e: u32 = 0; e < n; e++) store<u32>(order + (<usize>e << 2), e);
-  sortIds(order, n, compareIdPaths);
-  recCount = 0;
-  open(0, NO_FRAME);
-  let depth: u32 = 0; // of the deepest open frame
-  for (let i: u32 = 0; i < n; i++) {
-    const e = load<u32>(order + (<usize>i << 2));
-    const seq = stackEntrySeq(e), len = stackEntryLen(e), wide = stackEntryWide(e);
-    // Keep the open frames this stack shares, close the rest, open its own.
-    let shared: u32 = 0;
-    while (shared < depth && shared < len
-      && load<u32>(openFrame + (<usize>(shared + 1) << 2)) == seqFrame(seq, wide, len - 1 - shared)) shared++;
-    while (depth > shared) close(depth--, min);
-    while (depth < len) {
-      depth++;
-      open(depth, seqFrame(seq, wide, len - depth));
-    }
-    const v = stackEntryCountValue(e, false);
-    const s = openSelf + (<usize>depth << 3);
-    store<f64>(s, load<f64>(s) + v);
-    if (v > 0) {
-      const t = openTotal + (<usize>depth << 3);
-      store<f64>(t, load<f64>(t) + v);
-    }
-  }
-  while (depth > 0) close(depth--, min);
-  close(0, min);
-  freeBytes(order);
-
-  // Records in reverse: parents before children, the root first. A record's
-  // parent is the last one seen at the depth above it.
-  const r = recCount;
-  freeBytes(sweptParents);
-  freeBytes(sweptFrames);
-  freeBytes(sweptSelfs);
-  treeParents = sweptParents = allocBytes(<usize>r << 2);
-  treeFrames = sweptFrames = allocBytes(<usize>r << 2);
-  treeSelfs = sweptSelfs = allocBytes(<usize>r << 3);
-  reserve(r);
-  const lastAt = openFrame; // reused: the latest node id at each depth
-  for (let j: u32 = 0; j < r; j++) {
-    const k = <usize>(r - 1 - j);
-    const d = load<u32>(recDepth + (k << 2));
-    store<u32>(lastAt + (<usize>d << 2), j);
-    store<u32>(treeParents + (<usize>j << 2), d > 0 ? load<u32>(lastAt + (<usize>(d - 1) << 2)) : 0);
-    store<u32>(treeFrames + (<usize>j << 2), load<u32>(recFrame + (k << 2)));
-    store<f64>(treeSelfs + (<usize>j << 3), load<f64>(recSelf + (k << 3)));
-    store<f64>(totals + (<usize>j << 3), load<f64>(recTotal + (k << 3)));
-  }
-  treeCount = r;
+// Some stack ends at the node when it has a count (in either column).
+function terminator(node: u32): i32 {
+  const ends = load<f64>(treeSelfs + (<usize>node << 3)) != 0
+    || (treeBaseSelfs != 0 && load<f64>(treeBaseSelfs + (<usize>node << 3)) != 0);
+  return ends ? 0x20 : 0x3b;
 }
 
 // Numbers the frames at least `min` wide and lists the children of each.
 function keep(min: f64): u32 {
   const n = treeCount;
   const parents = treeParents;
+  if (n > keptCap) {
+    freeBytes(keptIndex);
+    keptCap = n;
+    keptIndex = allocBytes(<usize>n << 2);
+  }
   memory.fill(keptIndex, 0, <usize>n << 2);
   listLength = 0;
+  const totals = treeTotals;
   if (n == 0 || load<f64>(totals) < min) return 0;
   // First pass: number the kept frames (few, next to the million nodes a big tree may have).
   store<u32>(keptIndex, 1);
@@ -311,12 +207,18 @@ function keep(min: f64): u32 {
   return kept;
 }
 
+export function layoutSamples(): f64 { return samples; }
 export function layoutNegatives(): u32 { return negatives; }
+/** Two-count input: the largest change between a stack's two counts, at least 1 (flamegraph.pl's colour scale). */
+export function layoutMaxDelta(): f64 { return maxDelta; }
 /** Nodes of the tree laid out: the call tree's, or the reduced tree's. */
 export function layoutNodeCount(): u32 { return treeCount; }
 export function layoutFramesPtr(): usize { return treeFrames; }
 export function layoutSelfsPtr(): usize { return treeSelfs; }
-export function layoutTotalsPtr(): usize { return totals; }
+export function layoutTotalsPtr(): usize { return treeTotals; }
+/** Two-count input: the first column's own counts and totals by node (0 otherwise). */
+export function layoutBaseSelfsPtr(): usize { return treeBaseSelfs; }
+export function layoutBaseTotalsPtr(): usize { return treeBaseTotals; }
 export function layoutKeptIndexPtr(): usize { return keptIndex; }
 export function layoutOffsetsPtr(): usize { return offsets; }
 export function layoutListPtr(): usize { return list; }

@@ -110,7 +110,7 @@ export class CollapseResult {
 
   /** True when the input carried two counts per stack (differential folded input). */
   get twoCounts(): boolean {
-    return this.session.totals().twoCounts;
+    return this.session.hasTwoCounts();
   }
 
   /** pmcstat: the events (PMCs) of the inputs in order of first appearance, summed over their sections. */
@@ -154,11 +154,14 @@ export class CollapseResult {
   }
 
   /**
-   * The call tree prepared for a flame graph's layout in the core (totals, the frames at
-   * least `minimum(samples)` wide): views of wasm memory, valid until the next call on this result.
+   * The frames of a flame graph prepared in the core (totals, the frames at least
+   * `minimum(samples)` wide, sibling order): views of wasm memory, valid until the next
+   * call on this result. Stacks are read leaf first when `reverse`; two-count input is
+   * laid out by its second count. Undefined when the core cannot do it (reversed or
+   * two-count stacks past the stack table's budget): lay out tree() instead.
    */
-  layoutViews(minimum: (samples: number) => number): LayoutViews {
-    return this.session.layoutViews(minimum);
+  layoutViews(minimum: (samples: number) => number, reverse = false): LayoutViews | undefined {
+    return this.session.layoutViews(minimum, reverse, this.twoCounts);
   }
 
   /** The call tree as parallel arrays, for layout. */

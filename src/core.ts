@@ -67,13 +67,17 @@ interface CoreExports {
   treeSelf2(): number;
   framePtrs(): number;
   frameLengths(): number;
-  layoutTotals(second: number): number;
+  layoutBegin(reverse: number, twoCounts: number): number;
   layoutKeep(min: number): number;
+  layoutSamples(): number;
   layoutNegatives(): number;
+  layoutMaxDelta(): number;
   layoutNodeCount(): number;
   layoutFramesPtr(): number;
   layoutSelfsPtr(): number;
   layoutTotalsPtr(): number;
+  layoutBaseSelfsPtr(): number;
+  layoutBaseTotalsPtr(): number;
   layoutKeptIndexPtr(): number;
   layoutOffsetsPtr(): number;
   layoutListPtr(): number;
@@ -139,11 +143,13 @@ export interface LayoutViews {
   /**
    * By node of the tree laid out (the call tree, or only the frames wide
    * enough and their children; node 0 is the root, a parent comes before its
-   * children): frame-name id, own count, total.
+   * children): frame-name id, own count and total of the width column.
    */
   frame: Uint32Array;
   self: Float64Array;
   total: Float64Array;
+  /** Two-count input: the first column's own counts and totals by node (widths use the second). */
+  base?: { self: Float64Array; total: Float64Array };
   /** By node: 1 + its index among the kept frames, 0 when pruned. */
   keptIndex: Uint32Array;
   keptCount: number;
@@ -153,6 +159,8 @@ export interface LayoutViews {
   /** Sum of the counts, and how many stacks had a negative count (counted as zero). */
   samples: number;
   negatives: number;
+  /** Two-count input: the largest change between a stack's counts, at least 1. */
+  maxDelta: number;
   /** A frame name's bytes (a view: copy what must outlive the views). */
   name(frame: number): Uint8Array;
   nameCount: number;
@@ -277,6 +285,11 @@ export class CoreSession {
     this.core.normalizeFirst();
   }
 
+  /** Whether some stack carried a second count (two-count folded input, or a diff). */
+  hasTwoCounts(): boolean {
+    return this.core.statTwoCounts() !== 0;
+  }
+
   totals(): CoreTotals {
     const c = this.core;
     return {
@@ -336,10 +349,17 @@ export class CoreSession {
     this.core.importPiece(piece.length);
   }
 
-  /** Totals and the frames wide enough to draw; `minimum` gives the width from the sum of the counts. */
-  layoutViews(minimum: (samples: number) => number): LayoutViews {
+  /**
+   * Totals and the frames wide enough to draw; `minimum` gives the width from
+   * the sum of the counts. Stacks are read leaf first when `reverse`; widths
+   * come from the second count when `twoCounts`. Undefined when the core
+   * cannot lay these out (reversed or two-count stacks that outgrew the stack
+   * table): lay out tree() instead.
+   */
+  layoutViews(minimum: (samples: number) => number, reverse = false, twoCounts = false): LayoutViews | undefined {
     const c = this.core;
-    const samples = c.layoutTotals(0);
+    if (!c.layoutBegin(reverse ? 1 : 0, twoCounts ? 1 : 0)) return undefined;
+    const samples = c.layoutSamples();
     const keptCount = c.layoutKeep(minimum(samples));
     const n = c.layoutNodeCount();
     const buf = c.memory.buffer; // read after the calls: memory may have grown
@@ -354,8 +374,12 @@ export class CoreSession {
       keptCount,
       offsets: new Uint32Array(buf, c.layoutOffsetsPtr(), keptCount + 1),
       list: new Uint32Array(buf, c.layoutListPtr(), c.layoutListLength()),
+      ...(twoCounts && {
+        base: { self: new Float64Array(buf, c.layoutBaseSelfsPtr(), n), total: new Float64Array(buf, c.layoutBaseTotalsPtr(), n) },
+      }),
       samples,
       negatives: c.layoutNegatives(),
+      maxDelta: c.layoutMaxDelta(),
       name: (f) => new Uint8Array(buf, namePtrs[f]!, nameLengths[f]!),
       nameCount: frames,
     };

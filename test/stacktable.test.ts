@@ -52,7 +52,7 @@ describe('stacks whose frame ids need more than 16 bits', () => {
   it('lay out the same from the stack table and from the call tree', async () => {
     const options = { minWidth: { value: 0, percent: false }, plotWidth: 1180 };
     const r = await collapse(Buffer.from(text), { format: 'folded' });
-    const fromTable = layoutViews((m) => r.layoutViews(m), options);
+    const fromTable = layoutViews((m) => r.layoutViews(m), options)!;
     const js = layoutTree({ ...r.tree(), twoCounts: false }, options);
     expect(fromTable.count).toBe(1 + 1 + FRAMES + FRAMES);
     expect(Array.from(fromTable.value.subarray(0, fromTable.count))).toEqual(Array.from(js.value.subarray(0, js.count)));

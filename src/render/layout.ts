@@ -154,15 +154,22 @@ export function layoutTree(tree: LayoutTree, options: LayoutOptions): Layout {
   );
 }
 
-/** Lays out a one-count call tree the core has prepared (totals, pruning and sibling order done in wasm). */
-export function layoutViews(views: (minimum: (samples: number) => number) => LayoutViews, options: LayoutOptions): Layout {
+/**
+ * Lays out frames the core has prepared (totals, pruning and sibling order
+ * done in wasm); undefined when the core could not prepare them.
+ */
+export function layoutViews(
+  views: (minimum: (samples: number) => number) => LayoutViews | undefined,
+  options: LayoutOptions,
+): Layout | undefined {
   const v = views((samples) => minimumSamples(options, scaleOf(options, samples)));
+  if (!v) return undefined;
   return layoutPruned(
     {
       frame: v.frame,
       own: v.self,
-      self: v.self,
-      self2: undefined,
+      self: v.base ? v.base.self : v.self,
+      self2: v.base ? v.self : undefined,
       total: v.total,
       keptIndex: v.keptIndex,
       keptCount: v.keptCount,
@@ -173,9 +180,10 @@ export function layoutViews(views: (minimum: (samples: number) => number) => Lay
       nameCount: v.nameCount,
       samples: v.samples,
       negativeStacks: v.negatives,
-      twoCounts: false,
+      twoCounts: v.base !== undefined,
       ordered: true,
-      maxDelta: 1,
+      ...(v.base && { baseTotal: v.base.total }),
+      maxDelta: v.maxDelta,
     },
     options,
   );

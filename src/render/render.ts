@@ -45,13 +45,15 @@ export function layoutFor(tree: LayoutTree, o: ResolvedSvgOptions, warn?: (messa
 }
 
 /**
- * Lays out a collapse result. A plain one-count graph is prepared by the core
- * in place (totals, pruning), so a tree of a million nodes is never copied out;
- * reversed stacks and two-count input take the JavaScript path.
+ * Lays out a collapse result. The core prepares the frames in place (totals,
+ * pruning, sibling order), so a profile of a million frames is never copied
+ * out; only reversed or two-count stacks past the stack table's budget take
+ * the JavaScript path over a copy of the call tree.
  */
 export function layoutResult(result: CollapseResult, o: ResolvedSvgOptions, warn?: (message: string) => void): Layout {
-  if (o.reverse || result.twoCounts) return layoutFor(treeOfResult(result, o), o, warn);
-  return checked(layoutViews((minimum) => result.layoutViews(minimum), layoutOptions(o)), o, warn);
+  const options = layoutOptions(o);
+  const core = layoutViews((minimum) => result.layoutViews(minimum, o.reverse), options);
+  return checked(core ?? layoutTree(treeOfResult(result, o), options), o, warn);
 }
 
 /** Lays out whatever is drawn: a flame chart of folded lines, or a collapse result (of folded text). */
