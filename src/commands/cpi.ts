@@ -5,7 +5,7 @@
 import { collapseTwoMetrics } from '../cpi.js';
 import { InputError, UsageError } from '../errors.js';
 import { eventBytes } from '../events.js';
-import { layoutFor, treeOfResult } from '../render/render.js';
+import { layoutResult } from '../render/render.js';
 import { resolveSvgOptions } from '../render/options.js';
 import { parseRange, parseRatioMetric, ratioMode } from '../render/cpi.js';
 import { svgChunks } from '../render/svg.js';
@@ -92,7 +92,7 @@ export async function run(argv: string[]): Promise<number> {
     includeOffset: values.includeoffset,
     onWarning: warn,
   });
-  const layout = layoutFor(treeOfResult(result, o), o, warn);
+  const layout = layoutResult(result, o, warn);
   if (layout.samples <= 0) throw new InputError(cyclesInput === '-' ? '<stdin>' : cyclesInput, 'no cycle samples: nothing to draw');
   await writeOutput(values.output, async (sink) => {
     for (const chunk of svgChunks(layout, o)) await sink.write(chunk);
