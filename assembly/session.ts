@@ -3,10 +3,10 @@
 
 import { ByteTable } from "./bytetable";
 import { allocBytes, growBytes } from "./memory";
-import { ROOT, childOf, addSelf, addSelf2, treeInit, treeReserve, nodeCount, scaleSelf } from "./calltree";
+import { ROOT, childOf, addSelf, addSelf2, treeInit, treeReserve, nodeCount, scaleSelf, stackCount } from "./calltree";
 import {
   stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
-  setStackEntryNode, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, unflushedFrames, NO_NODE,
+  setStackEntryNode, scaleStackCounts, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, unflushedFrames, NO_NODE,
 } from "./stackcache";
 import { mix64 } from "./hash";
 
@@ -56,8 +56,14 @@ function addCount(node: u32, n: f64): void {
 /** flamefold diff -n: scales the first column to the second's total, truncating as difffolded.pl's int() does. */
 export function normalizeFirstColumn(): void {
   if (samples == samples2 || samples == 0) return;
-  flushStacks();
-  samples = scaleSelf(samples2, samples);
+  // Each stack's count is truncated whole: in the stack table while every stack is there
+  // (no tree needed), else in the tree, where the table's counts are moved first.
+  if (stackCount() == 0) {
+    samples = scaleStackCounts(samples2, samples);
+  } else {
+    flushStacks();
+    samples = scaleSelf(samples2, samples);
+  }
 }
 
 // The frames of the record being read, in input order.

@@ -6,7 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse, renderSvg, type CollapseOptions } from '../src/index.js';
+import type { CoreSession } from '../src/core.js';
 import { layoutTree, layoutViews } from '../src/render/layout.js';
+import { collapseColumns } from '../src/diff.js';
 import { generate, tempDir } from './helpers.js';
 
 const tmp = tempDir();
@@ -90,4 +92,21 @@ describe('stacks past the stack table\'s budget', () => {
       }
     });
   }
+});
+
+describe('diff -n with stacks past the budget', () => {
+  it('truncates each stack\'s scaled count whole, wherever its counts are', async () => {
+    const a = generate('gen-dtrace.mjs', tmp.dir, 'norm-a', ['--bytes', '2M', '--seed', '44', '--stacks', '2000', '--snapshots', '3']).input;
+    const b = generate('gen-dtrace.mjs', tmp.dir, 'norm-b', ['--bytes', '3M', '--seed', '45', '--stacks', '2000', '--snapshots', '3']).input;
+    const normalized = async (stackTableBytes?: number): Promise<string> => {
+      const setup = (s: CoreSession) => stackTableBytes !== undefined && s.setOption('stackTableBytes', stackTableBytes);
+      const { session } = await collapseColumns({ input: a, setup }, { input: b });
+      session.normalizeFirst();
+      return Buffer.concat([...session.folded()]).toString();
+    };
+    const want = await normalized();
+    expect(want).toMatch(/ \d+ \d+\n/);
+    expect(await normalized(0)).toBe(want);
+    expect(await normalized(3000)).toBe(want);
+  });
 });
