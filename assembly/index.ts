@@ -161,6 +161,9 @@ export {
 } from "./formats/pmcstat";
 export function eventMatchedSections(): u32 { return matchedSections; }
 
+// flamefold compare: per-frame self and total counts of both columns
+export { frameSums, frameSumsPtr, frameSumsCount } from "./framesums";
+
 // Parallel collapse: a worker's stacks out, into the main session
 export { exportBegin, exportNext, exportPiece, importBuffer, importPiece } from "./exchange";
 

@@ -6,7 +6,7 @@
 import { collapseColumns } from './diff.js';
 import type { CollapseInput } from './input.js';
 import type { InputFormat } from './formats.js';
-import type { TreeArrays } from './core.js';
+import type { CoreSession, TreeArrays } from './core.js';
 import { InputError } from './errors.js';
 
 /** A function's share of one profile's samples, as fractions in [0, 1]. */
@@ -45,8 +45,16 @@ export interface CompareResult {
 /** Changes within this many points of the threshold count as equal to it (float noise). */
 const EPSILON = 1e-9;
 
-/** Per-frame self and total counts of one count column; total counts a frame once per stack. */
-function frameSums(tree: TreeArrays, column: 'self' | 'self2'): { self: Float64Array; total: Float64Array; all: number } {
+/** One count column summed per frame id; total counts a frame once per stack. */
+interface ColumnSums {
+  self: Float64Array;
+  total: Float64Array;
+  /** Sum of the column's counts. */
+  all: number;
+}
+
+/** Per-frame self and total counts of one count column of a call tree. */
+function frameSums(tree: TreeArrays, column: 'self' | 'self2'): ColumnSums {
   const { parent, frame } = tree;
   const counts = tree[column];
   const n = parent.length;
@@ -91,17 +99,42 @@ function frameSums(tree: TreeArrays, column: 'self' | 'self2'): { self: Float64A
 
 /** Compares two folded call-tree columns (base = first, new = second). */
 export function compareTree(tree: TreeArrays, threshold = 2): CompareResult {
-  const base = frameSums(tree, 'self');
-  const next = frameSums(tree, 'self2');
+  return compareSums(frameSums(tree, 'self'), frameSums(tree, 'self2'), (f) => tree.names[f]!, tree.names.length, threshold);
+}
+
+/**
+ * Compares the two count columns of a session: summed in the core from the
+ * stack table (no call tree is built), or from the tree when stacks outgrew the table.
+ */
+export function compareSession(session: CoreSession, threshold = 2): CompareResult {
+  const sums = session.frameSums();
+  if (!sums) return compareTree(session.tree(), threshold);
+  const frames = sums.length / 4;
+  const column = (at: number): ColumnSums => {
+    const self = new Float64Array(frames);
+    const total = new Float64Array(frames);
+    for (let f = 0; f < frames; f++) {
+      self[f] = sums[4 * f + at]!;
+      total[f] = sums[4 * f + at + 1]!;
+    }
+    return { self, total, all: 0 };
+  };
+  const totals = session.totals();
+  const base = { ...column(0), all: totals.samples };
+  const next = { ...column(2), all: totals.samples2 };
+  return compareSums(base, next, (f) => session.frameName(f), frames, threshold);
+}
+
+function compareSums(base: ColumnSums, next: ColumnSums, name: (frame: number) => Uint8Array, frames: number, threshold: number): CompareResult {
   const decoder = new TextDecoder();
   const functions: FunctionChange[] = [];
   const share = (v: number, all: number): number => (all > 0 ? v / all : 0);
-  for (let f = 0; f < tree.names.length; f++) {
+  for (let f = 0; f < frames; f++) {
     if (base.total[f] === 0 && next.total[f] === 0) continue;
     const b = { self: share(base.self[f]!, base.all), total: share(base.total[f]!, base.all) };
     const a = { self: share(next.self[f]!, next.all), total: share(next.total[f]!, next.all) };
     functions.push({
-      name: decoder.decode(tree.names[f]),
+      name: decoder.decode(name(f)),
       base: b,
       new: a,
       selfChange: 100 * (a.self - b.self),
@@ -126,5 +159,5 @@ export async function compare(base: CollapseInput, next: CollapseInput, options:
   const totals = session.totals();
   if (totals.samples <= 0) throw new InputError(inputs[0]!.name, 'no samples to compare against');
   if (totals.samples2 <= 0) throw new InputError(inputs[1]!.name, 'no samples to compare');
-  return compareTree(session.tree(), options.threshold ?? 2);
+  return compareSession(session, options.threshold ?? 2);
 }

@@ -67,6 +67,9 @@ interface CoreExports {
   treeSelf2(): number;
   framePtrs(): number;
   frameLengths(): number;
+  frameSums(): number;
+  frameSumsPtr(): number;
+  frameSumsCount(): number;
   layoutBegin(reverse: number, twoCounts: number): number;
   layoutKeep(min: number): number;
   layoutSamples(): number;
@@ -383,6 +386,26 @@ export class CoreSession {
       name: (f) => new Uint8Array(buf, namePtrs[f]!, nameLengths[f]!),
       nameCount: frames,
     };
+  }
+
+  /**
+   * Per frame id, of each count column: the self count (stacks ending in the
+   * frame) and the total (stacks it is on, once per stack), as four numbers a
+   * frame: self, total of the first column, then of the second. A view of
+   * wasm memory, valid until the next call; undefined when some stacks are
+   * only in the call tree (sum tree() instead).
+   */
+  frameSums(): Float64Array | undefined {
+    const c = this.core;
+    if (!c.frameSums()) return undefined;
+    return new Float64Array(c.memory.buffer, c.frameSumsPtr(), 4 * c.frameSumsCount());
+  }
+
+  /** A frame's name as raw bytes (a view: valid until the next call). */
+  frameName(frame: number): Uint8Array {
+    const c = this.core;
+    const buf = c.memory.buffer;
+    return new Uint8Array(buf, new Uint32Array(buf, c.framePtrs() + 4 * frame, 1)[0]!, new Uint32Array(buf, c.frameLengths() + 4 * frame, 1)[0]!);
   }
 
   tree(): TreeArrays {

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compare } from '../src/compare.js';
+import { compare, compareSession, compareTree } from '../src/compare.js';
+import { collapseColumns } from '../src/diff.js';
+import type { CoreSession } from '../src/core.js';
 import { CORPUS } from './corpus.js';
 import { runCli, tempDir } from './helpers.js';
 
@@ -99,5 +101,22 @@ describe('compare: exit codes (CLI)', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('compare: from the stack table and from the call tree', () => {
+  it('give the same shares (recursion, empty stacks, negative counts, stacks past the budget)', async () => {
+    const a = Buffer.from('a;b;a;c 5\na;a;a 2\nb;b 1\n 3\nm;a;b -1\nm;x 4\n');
+    const b = Buffer.from('a;b;a;c 1\na;a 7\nb 2\nm;x;a;x 6\nz 1\n');
+    const run = async (stackTableBytes: number | undefined, tree: boolean) => {
+      const setup = (s: CoreSession) => stackTableBytes !== undefined && s.setOption('stackTableBytes', stackTableBytes);
+      const { session } = await collapseColumns({ input: a, format: 'folded', setup }, { input: b, format: 'folded' });
+      return tree ? compareTree(session.tree(), 1) : compareSession(session, 1);
+    };
+    const fromTable = await run(undefined, false);
+    expect(fromTable.functions.find((f) => f.name === 'a')!.base.total).toBeCloseTo(6 / 14); // 5 + 2 - 1: each stack once
+    expect(await run(undefined, true)).toEqual(fromTable);
+    expect(await run(0, false)).toEqual(fromTable); // every stack in the tree
+    expect(await run(8, false)).toEqual(fromTable); // some in each
   });
 });
