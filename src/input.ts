@@ -3,13 +3,14 @@
 // detected from the first bytes when not given.
 
 import { createReadStream, fstatSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { CoreError, CoreSession, CHUNK_SIZE, type ParsedFormat } from './core.js';
 import { InputError } from './errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat } from './formats.js';
 import { PARALLEL_MIN_BYTES, feedRangesInParallel, parseRange, planRanges } from './parallel.js';
+import { pipeChunks } from './pipe.js';
 
 /** Anything a capture can be read from. A string is a file path; `-` is stdin. */
 export type CollapseInput = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
@@ -96,6 +97,14 @@ async function takeHead(
   return { head: join(parts), done: false };
 }
 
+async function* copies(it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value.slice();
+  }
+}
+
 async function* prepend(head: Uint8Array, it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
   if (head.length > 0) yield head;
   for (;;) {
@@ -106,16 +115,16 @@ async function* prepend(head: Uint8Array, it: AsyncIterator<Uint8Array>): AsyncG
 }
 
 /**
- * Standard input. A pipe or file is read through fs on libuv's thread pool
- * with large read-ahead buffers, so reading overlaps parsing (process.stdin
- * reads a pipe only while the event loop is idle); a terminal stays as it is.
+ * Standard input. A file is read through fs with large read-ahead buffers,
+ * and a pipe by a reader thread (src/pipe.ts), so reading overlaps parsing
+ * (process.stdin reads a pipe only while the event loop is idle, in small
+ * pieces); a terminal or a socket stays as it is.
  */
 function stdinChunks(): AsyncIterable<Uint8Array> {
   const stat = fstatSync(0);
-  const options = { highWaterMark: 4 * CHUNK_SIZE };
-  if (stat.isFile()) return chunksOf(createReadStream('', { ...options, fd: 0, autoClose: false }));
+  if (stat.isFile()) return chunksOf(createReadStream('', { highWaterMark: 4 * CHUNK_SIZE, fd: 0, autoClose: false }));
   // A pipe is reopened by path: a new, blocking file description (Node makes fd 0 of a pipe non-blocking).
-  if (stat.isFIFO() && process.platform === 'linux') return chunksOf(createReadStream('/dev/stdin', options));
+  if (stat.isFIFO() && process.platform === 'linux') return pipeChunks('/dev/stdin');
   return chunksOf(process.stdin); // a terminal or a socket
 }
 
@@ -127,7 +136,11 @@ async function* counted(source: AsyncIterable<Uint8Array>, onProgress?: (bytes: 
   }
 }
 
-/** Feeds a chunk stream (possibly gzip) into the session. */
+/**
+ * Feeds a chunk stream (possibly gzip) into the session. A source may reuse a
+ * chunk's memory once the next is asked for (a pipe's ring), so chunks held
+ * longer (queued for decompression) are copied.
+ */
 async function feedChunks(
   session: CoreSession,
   source: AsyncIterable<Uint8Array>,
@@ -135,12 +148,23 @@ async function feedChunks(
   name: string,
   onProgress?: (bytes: number) => void,
 ): Promise<FedInput> {
-  let it = counted(source, onProgress)[Symbol.asyncIterator]();
+  const it = counted(source, onProgress)[Symbol.asyncIterator]();
+  try {
+    return await feedFrom(session, it, format, name);
+  } catch (err) {
+    // Let the source go (a pipe's reader thread, a file); not awaited, as it may be mid-read.
+    it.return?.(undefined)?.catch(() => {});
+    throw err;
+  }
+}
+
+async function feedFrom(session: CoreSession, source: AsyncIterator<Uint8Array>, format: InputFormat, name: string): Promise<FedInput> {
+  let it = source;
   let { head, done } = await takeHead(it, DETECT_BYTES);
   const gzip = isGzip(head);
   if (gzip) {
     // Large buffers let decompression (on libuv's threads) run ahead of parsing.
-    const gunzip = Readable.from(prepend(head, it), { highWaterMark: 8 }).pipe(
+    const gunzip = Readable.from(prepend(head.slice(), copies(it)), { highWaterMark: 8 }).pipe(
       createGunzip({ chunkSize: 256 << 10 }).setMaxListeners(0),
     );
     gunzip.on('error', () => {}); // surfaced by the iteration below
@@ -180,8 +204,13 @@ async function feedFile(
 ): Promise<FedInput> {
   let fh;
   try {
+    const kind = await stat(path);
+    if (kind.isDirectory()) throw new InputError(name, 'is a directory, not a capture');
+    // A named pipe or a process substitution (`<(zcat capture.gz)`) cannot be seeked: read it as a stream.
+    if (!kind.isFile()) return await feedChunks(session, pipeChunks(path), format, name, feed.onProgress);
     fh = await open(path, 'r');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(name, `cannot open: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   try {

@@ -108,7 +108,7 @@ describe('flamefold batch', () => {
     const stderr = r.stderr.toString();
     expect(stderr).toContain(`${bad}: cannot tell the input format`);
     expect(stderr).toContain(`${missing}: cannot open: ENOENT`);
-    expect(stderr).toContain(`${folder}: EISDIR`); // a system error still names the input
+    expect(stderr).toContain(`${folder}: is a directory, not a capture`);
     const stdout = r.stdout.toString();
     expect(stdout).toMatch(new RegExp(`^${esc(bad)}\\s+-\\s+8 B\\s+-\\s+\\S+ s\\s+FAILED\\s+-$`, 'm'));
     expect(stdout).toContain('3 of 6 converted, 3 failed');

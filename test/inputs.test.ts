@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse, InputError } from '../src/index.js';
 import { CORPUS, TOOLS } from './corpus.js';
-import { CLI, mergeFolded, runCli, tempDir } from './helpers.js';
+import { CLI, generate, mergeFolded, runCli, tempDir } from './helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -155,6 +155,35 @@ describe('stdin', () => {
       expect(r.status).toBe(0);
       expect(r.stdout.toString()).toBe(want);
     }
+  });
+
+  it('a large pipe (read by a reader thread), plain and gzip, equals the file; a bad line is named by its number', () => {
+    const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'piped', ['--bytes', '12M', '--seed', '46', '--snapshots', '3']);
+    const pipe = (source: string, args = 'collapse') =>
+      spawnSync('sh', ['-c', `${source} | "$1" "$2" ${args}`, 'sh', process.execPath, CLI], { maxBuffer: 1 << 28 });
+    const plain = pipe(`cat '${input}'`);
+    expect(plain.status).toBe(0);
+    expect(plain.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+    const gz = join(tmp.dir, 'piped.txt.gz');
+    writeFileSync(gz, gzipSync(readFileSync(input), { level: 1 })); // several MiB: many slots of the ring
+    expect(pipe(`cat '${gz}'`).stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+    // A line too long for a text capture after 5 MiB: the error names stdin and the line.
+    const line = readFileSync(input).subarray(0, 5 << 20).toString('latin1').split('\n').length;
+    const bad = pipe(`{ head -c ${5 << 20} '${input}'; head -c ${65 << 20} /dev/zero | tr '\\0' a; cat '${input}'; }`);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.toString()).toMatch(new RegExp(`^flamefold: <stdin>:${line}: a line longer than 64 MiB`));
+  });
+
+  it('a named pipe or a process substitution given as a FILE is read as a stream', () => {
+    const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'fifo', ['--bytes', '3M', '--seed', '47']);
+    const fifo = join(tmp.dir, 'capture.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const run = (script: string) => spawnSync('bash', ['-c', script, 'bash', process.execPath, CLI, input, fifo], { maxBuffer: 1 << 26 });
+    const named = run('cat "$3" > "$4" & "$1" "$2" collapse "$4"');
+    expect(named.stderr.toString()).toBe('');
+    expect(named.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+    const substituted = run('"$1" "$2" collapse <(cat "$3")');
+    expect(substituted.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
   });
 
   it('`-` among files: stdin is one of the merged inputs', () => {
