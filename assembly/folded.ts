@@ -10,6 +10,7 @@
 
 import { allocBytes, growBytes, freeBytes } from "./memory";
 import { sortIds } from "./sort";
+import { compareBytes } from "./hash";
 import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount } from "./calltree";
 import { frameTable, hasSecondCount, flushStacks } from "./session";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "./stackcache";
@@ -42,10 +43,8 @@ function compareFrames(fx: u32, aEnds: bool, fy: u32, bEnds: bool): i32 {
   const px = frameTable.ptr(fx), lx = frameTable.len(fx);
   const py = frameTable.ptr(fy), ly = frameTable.len(fy);
   const n = min(lx, ly);
-  for (let i: u32 = 0; i < n; i++) {
-    const d = <i32>load<u8>(px + i) - <i32>load<u8>(py + i);
-    if (d != 0) return d;
-  }
+  const d = compareBytes(px, n, py, n);
+  if (d != 0) return d;
   if (lx < ly) {
     const next: i32 = aEnds ? -1 : 0x3b; // end of stack, or the ';' before the next frame
     return next < <i32>load<u8>(py + lx) ? -1 : 1;

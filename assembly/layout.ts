@@ -18,6 +18,7 @@ import { nodeCount, parentsPtr, framesPtr, selfsPtr, stackCount } from "./calltr
 import { flushStacks, frameTable } from "./session";
 import { stackEntryCount, stackEntryCountValue } from "./stackcache";
 import { sortIds } from "./sort";
+import { compareBytes } from "./hash";
 import {
   sweepStacks, sweptParents, sweptFrames, sweptSelfs, sweptTotals, sweptBaseSelfs, sweptBaseTotals,
 } from "./sweep";
@@ -132,10 +133,8 @@ function compareSiblings(a: u32, b: u32): i32 {
   const pa = frameTable.ptr(fa), la = frameTable.len(fa);
   const pb = frameTable.ptr(fb), lb = frameTable.len(fb);
   const n = min(la, lb);
-  for (let i: u32 = 0; i < n; i++) {
-    const d = <i32>load<u8>(pa + i) - <i32>load<u8>(pb + i);
-    if (d != 0) return d;
-  }
+  const d = compareBytes(pa, n, pb, n);
+  if (d != 0) return d;
   const ta = la > n ? <i32>load<u8>(pa + n) : terminator(a);
   const tb = lb > n ? <i32>load<u8>(pb + n) : terminator(b);
   if (ta != tb) return ta - tb;
