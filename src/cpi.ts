@@ -26,6 +26,10 @@ export interface TwoMetricOptions {
   /** DTrace: keep `+0x1a` offsets on every frame but the leaf. */
   includeOffset?: boolean;
   onWarning?: (message: string) => void;
+  /** Threads for large files (default: the number of cores), as in collapse(). */
+  jobs?: number;
+  /** Files smaller than this are parsed on one thread (default 48 MiB). */
+  splitMinBytes?: number;
 }
 
 const bytes = (name: string | Uint8Array | undefined): Uint8Array | undefined =>
@@ -68,6 +72,8 @@ export async function collapseTwoMetrics(cycles: CollapseInput, other: CollapseI
   const folded = await collapseColumns(first, second, {
     ...(options.includeOffset && { includeOffset: true }),
     ...(options.onWarning && { onWarning: options.onWarning }),
+    ...(options.jobs !== undefined && { jobs: options.jobs }),
+    ...(options.splitMinBytes !== undefined && { splitMinBytes: options.splitMinBytes }),
   });
   return new CollapseResult(folded.session, folded.inputs, folded.warnings);
 }

@@ -9,6 +9,7 @@
 import { COUNT_COLUMN, CoreSession } from './core.js';
 import { CollapseResult } from './collapse.js';
 import { feedInput, inputName, type CollapseInput, type FedInput } from './input.js';
+import { defaultJobs, PARALLEL_MIN_BYTES } from './parallel.js';
 import type { InputFormat } from './formats.js';
 
 /** Options of a diff. */
@@ -23,6 +24,10 @@ export interface DiffOptions {
   includeOffset?: boolean;
   /** Called with each warning (an empty profile, dropped records). */
   onWarning?: (message: string) => void;
+  /** Threads for large files (default: the number of cores), as in collapse(). */
+  jobs?: number;
+  /** Files smaller than this are parsed on one thread (default 48 MiB). */
+  splitMinBytes?: number;
 }
 
 /** One column of a two-column collapse: an input and the session options that apply to it alone. */
@@ -50,8 +55,10 @@ export function stripHexNumbers(stack: string): string {
 export async function collapseColumns(
   first: ColumnInput,
   second: ColumnInput,
-  options: { includeOffset?: boolean; onWarning?: (message: string) => void } = {},
+  options: { includeOffset?: boolean; onWarning?: (message: string) => void; jobs?: number; splitMinBytes?: number } = {},
 ): Promise<{ session: CoreSession; inputs: FedInput[]; warnings: string[] }> {
+  // Large files are parsed by several threads, their stacks merged into the column.
+  const feed = { jobs: options.jobs ?? defaultJobs(), splitMinBytes: options.splitMinBytes ?? PARALLEL_MIN_BYTES };
   const session = new CoreSession();
   if (options.includeOffset) session.setIncludeOffset(true);
   session.setOption('strictFolded', 1);
@@ -70,7 +77,7 @@ export async function collapseColumns(
     side.setup?.(session);
     session.setOption('countColumn', column);
     const before = session.totals();
-    inputs.push(await feedInput(session, side.input, side.format ?? 'auto', name));
+    inputs.push(await feedInput(session, side.input, side.format ?? 'auto', name, feed));
     side.finish?.(session);
     const after = session.totals();
     const dropped = after.droppedRecords - before.droppedRecords;
@@ -102,7 +109,12 @@ export async function diff(before: CollapseInput, after: CollapseInput, options:
   const folded = await collapseColumns(
     { input: before, format },
     { input: after, format },
-    { ...(options.includeOffset ? { includeOffset: true } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) },
+    {
+      ...(options.includeOffset ? { includeOffset: true } : {}),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      ...(options.jobs !== undefined && { jobs: options.jobs }),
+      ...(options.splitMinBytes !== undefined && { splitMinBytes: options.splitMinBytes }),
+    },
   );
   let session = folded.session;
   if (options.stripHex) session = stripHexSession(session);

@@ -8,7 +8,7 @@ import { collapse, renderSvg } from '../src/index.js';
 import { collapseTwoMetrics } from '../src/cpi.js';
 import { ratioMode } from '../src/render/cpi.js';
 import { CORPUS } from './corpus.js';
-import { runCli, tempDir } from './helpers.js';
+import { generate, runCli, tempDir } from './helpers.js';
 import { svgFrames } from './svgframes.js';
 
 const excerpt = join(CORPUS, 'pmcstat', 'brendangregg-cpi-blog-excerpt.txt');
@@ -112,6 +112,20 @@ describe('CPI graph of the pmcstat CPI blog capture (two events in one file)', (
       const fromEvents = runCli(['cpi', '--cycles', CYCLES, '--stalls', STALLS, excerpt]);
       expect(fromFiles.status).toBe(0);
       expect(fromFiles.stdout.toString()).toBe(fromEvents.stdout.toString());
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('a capture cut into ranges for worker threads gives the same two columns', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const events = ['--events', 'CPU_CLK_UNHALTED.THREAD_P,INST_RETIRED.ANY_P'];
+      const { input } = generate('gen-pmcstat.mjs', dir, 'cpi', ['--sections', '10', '--stacks', '3000', '--seed', '48', ...events]);
+      const metrics = { cyclesEvent: 'CPU_CLK_UNHALTED.THREAD_P', otherEvent: 'INST_RETIRED.ANY_P' };
+      const one = (await collapseTwoMetrics(input, input, { ...metrics, jobs: 1 })).text();
+      expect(one).toMatch(/ [1-9]\d* [1-9]\d*\n/); // both columns filled
+      for (const jobs of [2, 4]) expect((await collapseTwoMetrics(input, input, { ...metrics, jobs, splitMinBytes: 0 })).text()).toBe(one);
     } finally {
       cleanup();
     }

@@ -156,6 +156,11 @@ describe('diff: generated captures against the generators\' own expected output'
       const ours = lines(Buffer.concat([...result.chunks()]).toString('latin1'));
       expect(ours.length).toBeGreaterThan(3000);
       expect(ours).toEqual(expected);
+      // Each side cut into ranges parsed by worker threads, their stacks merged into its column.
+      for (const jobs of [2, 3]) {
+        const parallel = await diff(a.input, b.input, { jobs, splitMinBytes: 0 });
+        expect(lines(Buffer.concat([...parallel.chunks()]).toString('latin1'))).toEqual(expected);
+      }
     } finally {
       cleanup();
     }
