@@ -8,7 +8,7 @@ import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from
 import { lineCacheInit } from "./linecache";
 import { findNewline } from "./scan";
 import { unflushedEntries, setStackBudget } from "./stackcache";
-import { nodeCount, stackCount, treeReserve, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./calltree";
+import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./calltree";
 import { foldedBegin, foldedNext, outBuf } from "./folded";
 import { dtraceLine, endDtrace, setIncludeOffset } from "./formats/dtrace";
 import { beginProcstat, procstatLine, setByThread } from "./formats/procstat";
@@ -81,10 +81,7 @@ export function inputBuffer(size: usize): usize {
 }
 
 /** Starts one input (a file, a stream) of the given format; inputs of one session merge. */
-export function beginInput(fmt: i32, sizeHint: f64 = 0): void {
-  // Folded text builds the tree directly, about one node per 12 bytes at most:
-  // reserved ahead, the tree is not copied as it grows (nor left behind in memory).
-  if (fmt == FORMAT_FOLDED && sizeHint > 0) treeReserve(<u32>min<f64>(sizeHint / 12, <f64>(8 << 20)));
+export function beginInput(fmt: i32): void {
   format = fmt;
   carry = 0;
   stackClear();

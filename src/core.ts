@@ -29,7 +29,7 @@ interface CoreExports {
   memory: WebAssembly.Memory;
   init(): void;
   setOption(option: number, value: number): void;
-  beginInput(format: number, sizeHint: number): void;
+  beginInput(format: number): void;
   inputBuffer(size: number): number;
   parse(len: number): void;
   endInput(): void;
@@ -254,9 +254,9 @@ export class CoreSession {
     c.eventMatchedAdd(matchedSections);
   }
 
-  /** Starts an input; `sizeHint` (its size in bytes, when known) lets the core reserve room ahead. */
-  beginInput(format: ParsedFormat, sizeHint = 0): void {
-    this.core.beginInput(FORMAT_CODES[format], sizeHint);
+  /** Starts an input (or a range of one that starts at a record boundary). */
+  beginInput(format: ParsedFormat): void {
+    this.core.beginInput(FORMAT_CODES[format]);
   }
 
   /** A view of wasm memory where up to `size` input bytes may be written; valid until the next call. */

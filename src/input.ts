@@ -226,13 +226,13 @@ async function feedFile(
     if (feed.jobs > 1 && size >= feed.splitMinBytes) {
       const ranges = await planRanges(fh, size, fmt, feed.jobs);
       if (ranges.length > 1) {
-        guarded(name, () => session.beginInput(fmt, ranges[0]![1] - ranges[0]![0]));
+        guarded(name, () => session.beginInput(fmt));
         await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.onProgress));
         return { name, format: fmt, bytes: size, gzip: false };
       }
     }
     guarded(name, () => {
-      session.beginInput(fmt, size);
+      session.beginInput(fmt);
       session.write(first);
     });
     feed.onProgress?.(bytesRead);

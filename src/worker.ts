@@ -39,7 +39,7 @@ const PROGRESS_STEP = 16 << 20;
 async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Promise<CoreSession> {
   const session = new CoreSession();
   session.applyOptions(task.options);
-  session.beginInput(task.format, task.end - task.start);
+  session.beginInput(task.format);
   const fh = await open(task.path, 'r');
   try {
     let pending = 0;
