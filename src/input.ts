@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { CoreError, CoreSession, CHUNK_SIZE, type ParsedFormat } from './core.js';
 import { InputError } from './errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat } from './formats.js';
-import { PARALLEL_MIN_BYTES, feedRangesInParallel, parseRange, planRanges } from './parallel.js';
+import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, feedRangesInParallel, parseRange, planRanges } from './parallel.js';
 import { pipeChunks } from './pipe.js';
 
 /** Anything a capture can be read from. A string is a file path; `-` is stdin. */
@@ -224,10 +224,9 @@ async function feedFile(
     const fmt = chooseFormat(format, first, bytesRead < DETECT_BYTES, name);
     const { size } = await fh.stat();
     if (feed.jobs > 1 && size >= feed.splitMinBytes) {
-      const ranges = await planRanges(fh, size, fmt, feed.jobs);
+      const ranges = await planRanges(fh, size, fmt, feed.jobs * RANGES_PER_THREAD);
       if (ranges.length > 1) {
-        guarded(name, () => session.beginInput(fmt));
-        await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.onProgress));
+        await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.jobs, feed.onProgress));
         return { name, format: fmt, bytes: size, gzip: false };
       }
     }

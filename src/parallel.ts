@@ -1,6 +1,7 @@
 // Parallel collapse of one file: cut into byte ranges at record boundaries,
-// the first range parsed here while worker threads (each with its own wasm
-// instance) parse the others, then their stacks merged into this session.
+// handed out one at a time to this thread and to worker threads (each with its
+// own wasm instance) as they become free, then the workers' stacks merged
+// into this session.
 
 import { availableParallelism } from 'node:os';
 import type { FileHandle } from 'node:fs/promises';
@@ -11,6 +12,12 @@ import type { WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
 
 /** Below this size a file is parsed on one thread: starting workers would cost more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
+/**
+ * Ranges per thread. With one range each, a worker that starts late (a new
+ * isolate takes tens of milliseconds) leaves this thread idle at the end;
+ * smaller ranges taken as threads become free even that out.
+ */
+export const RANGES_PER_THREAD = 4;
 const WINDOW = 1 << 20;
 /** Size of the buffer a worker hands its pieces over in (and of the pieces): small, as three copies are alive. */
 export const EXCHANGE_BYTES = 1 << 18;
@@ -51,6 +58,10 @@ export async function planRanges(fh: FileHandle, size: number, format: ParsedFor
   return ranges;
 }
 
+/** Two read buffers of CHUNK_SIZE, for parseRange. */
+export type ReadBuffers = readonly [Buffer, Buffer];
+export const readBuffers = (): ReadBuffers => [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)];
+
 /**
  * Parses [start, end) of an open file into the session (already begun). Two
  * buffers alternate: the next chunk is read (on libuv's threads) while the
@@ -62,8 +73,8 @@ export async function parseRange(
   start: number,
   end: number,
   onProgress?: (bytes: number) => void,
+  buffers: ReadBuffers = readBuffers(),
 ): Promise<void> {
-  const buffers = [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)] as const;
   const readInto = (i: 0 | 1, pos: number) => fh.read(buffers[i], 0, Math.min(CHUNK_SIZE, end - pos), pos);
   let i: 0 | 1 = 0;
   let pos = start;
@@ -98,9 +109,37 @@ async function linesBefore(fh: FileHandle, end: number): Promise<number> {
   return lines;
 }
 
-/** A worker parsing one range; `merge` pulls its stacks into the session, piece by piece. */
+/**
+ * Parses range `first`, then the ranges a shared counter hands this thread
+ * (`next`: the index of the next range not taken, across all threads), each
+ * from a record boundary. An error's line is counted from the start of the file.
+ */
+export async function parseRanges(
+  session: CoreSession,
+  fh: FileHandle,
+  ranges: readonly [number, number][],
+  first: number,
+  next: Int32Array,
+  format: ParsedFormat,
+  onProgress?: (bytes: number) => void,
+): Promise<void> {
+  const buffers = readBuffers(); // one pair for all the ranges: garbage would count in RSS
+  for (let i = first; i < ranges.length; i = Atomics.add(next, 0, 1)) {
+    const [start, end] = ranges[i]!;
+    try {
+      session.beginInput(format);
+      await parseRange(session, fh, start, end, onProgress, buffers);
+      session.endInput();
+    } catch (err) {
+      if (!(err instanceof CoreError) || start === 0) throw err;
+      throw await inFile(err.message, start, fh);
+    }
+  }
+}
+
+/** A worker parsing ranges; `merge` pulls its stacks into the session, piece by piece. */
 interface RangeWorker {
-  /** Resolves when the range is read, with its pmcstat events (section headers are not stacks). */
+  /** Resolves when no range is left, with its pmcstat events (section headers are not stacks). */
   parsed: Promise<{ events: CoreEvent[]; matchedSections: number }>;
   merge(session: CoreSession): Promise<void>;
   worker: Worker;
@@ -108,9 +147,9 @@ interface RangeWorker {
 
 type RangeTask = Omit<WorkerTask, 'module' | 'exchange'>;
 
-function startWorker(range: RangeTask, fh: FileHandle, onProgress?: (bytes: number) => void): RangeWorker {
+function startWorker(ranges: RangeTask, onProgress?: (bytes: number) => void): RangeWorker {
   const exchange = new SharedArrayBuffer(EXCHANGE_BYTES);
-  const task: WorkerTask = { ...range, module: coreModule(), exchange };
+  const task: WorkerTask = { ...ranges, module: coreModule(), exchange };
   // A small young generation: the worker's JavaScript makes little garbage, and RSS counts.
   const worker = new Worker(WORKER_SCRIPT, {
     workerData: task,
@@ -129,12 +168,12 @@ function startWorker(range: RangeTask, fh: FileHandle, onProgress?: (bytes: numb
       else if ('parsed' in reply) resolve(reply);
       else if ('piece' in reply) onPiece?.(typeof reply.piece === 'number' ? new Uint8Array(exchange, 0, reply.piece) : reply.piece);
       else if ('done' in reply) onPiece?.(null);
-      else void workerError(reply.error, task.start, fh).then(fail, fail);
+      else fail(new CoreError(reply.error));
     });
   });
   worker.once('error', (err) => fail(err));
   worker.once('exit', (code) => code !== 0 && fail(new Error(`worker exited with code ${code}`)));
-  const next = (): Promise<Uint8Array | null> =>
+  const nextPiece = (): Promise<Uint8Array | null> =>
     Promise.race([
       new Promise<Uint8Array | null>((resolve) => {
         onPiece = resolve;
@@ -146,21 +185,21 @@ function startWorker(range: RangeTask, fh: FileHandle, onProgress?: (bytes: numb
     parsed: Promise.race([parsed, failed]),
     worker,
     async merge(session) {
-      for (let piece = await next(); piece !== null; piece = await next()) session.importPiece(piece);
+      for (let piece = await nextPiece(); piece !== null; piece = await nextPiece()) session.importPiece(piece);
     },
   };
 }
 
-/** A worker's error as the core's, its line number counted from the start of the file. */
-async function workerError(message: string, start: number, fh: FileHandle): Promise<CoreError> {
+/** An error in a range starting at `start`, its line number counted from the start of the file. */
+async function inFile(message: string, start: number, fh: FileHandle): Promise<CoreError> {
   const m = /^line (\d+) (.*)$/s.exec(message);
-  if (!m) return new CoreError(message);
+  if (!m || start === 0) return new CoreError(message);
   return new CoreError(`line ${Number(m[1]) + (await linesBefore(fh, start))} ${m[2]}`);
 }
 
 /**
- * Parses the ranges after the first in workers while this thread parses the
- * first (the session has begun its input), then merges their stacks.
+ * Parses the ranges with `jobs` threads: this one and workers, each taking
+ * the next range as it becomes free; then merges the workers' stacks.
  */
 export async function feedRangesInParallel(
   session: CoreSession,
@@ -168,15 +207,20 @@ export async function feedRangesInParallel(
   fh: FileHandle,
   ranges: [number, number][],
   format: ParsedFormat,
+  jobs: number,
   onProgress?: (bytes: number) => void,
 ): Promise<void> {
   const options = session.optionsSnapshot();
   const report = onProgress !== undefined;
-  const workers = ranges.slice(1).map(([start, end]) => startWorker({ path, start, end, format, options, report }, fh, onProgress));
+  // Each thread starts with a range of its own (this one: the first), then takes the next free one.
+  const threads = Math.min(jobs, ranges.length);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  next[0] = threads;
+  const workers = Array.from({ length: threads - 1 }, (_, k) =>
+    startWorker({ path, ranges, first: k + 1, next: next.buffer as SharedArrayBuffer, format, options, report }, onProgress),
+  );
   try {
-    const [start, end] = ranges[0]!;
-    await parseRange(session, fh, start, end, onProgress);
-    session.endInput();
+    await parseRanges(session, fh, ranges, 0, next, format, onProgress);
     // Merged one after another, each worker freed as soon as its stacks are in.
     for (const w of workers) {
       const { events, matchedSections } = await w.parsed;

@@ -1,17 +1,22 @@
-// A parallel-collapse worker: parses one byte range of a file in its own wasm
-// instance, then, when the main thread asks, hands over its stacks piece by
+// A parallel-collapse worker: parses byte ranges of a file in its own wasm
+// instance (taking the next range not yet taken by any thread, until none is
+// left), then, when the main thread asks, hands over its stacks piece by
 // piece (see assembly/exchange.ts), so no side ever holds them all twice.
 // Pieces pass through one shared buffer, so the hand-over allocates nothing.
 
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { adoptCoreModule, CoreSession, type CoreEvent, type ParsedFormat, type SessionOptions } from './core.js';
-import { parseRange } from './parallel.js';
+import { parseRanges } from './parallel.js';
 
 export interface WorkerTask {
   path: string;
-  start: number;
-  end: number;
+  /** The file's ranges, each starting at a record boundary. */
+  ranges: [number, number][];
+  /** The range this worker starts with. */
+  first: number;
+  /** Int32: the index of the next range no thread has taken. */
+  next: SharedArrayBuffer;
   format: ParsedFormat;
   options: SessionOptions;
   /** Post `{ progress: bytes }` messages while parsing. */
@@ -22,13 +27,13 @@ export interface WorkerTask {
   exchange: SharedArrayBuffer;
 }
 
-/** Worker → main. `parsed` says the range is read; then each `next` request gets a `piece` or `done`. */
+/** Worker → main. `parsed` says no range is left; then each `next` request gets a `piece` or `done`. */
 export type WorkerReply =
   | { progress: number }
   | { parsed: true; events: CoreEvent[]; matchedSections: number } // pmcstat events, for CoreSession.mergeEvents
   | { piece: number | Uint8Array } // its length in the exchange buffer, or the piece itself
   | { done: true }
-  | { error: string };
+  | { error: string }; // a line number in it counts from the start of the file
 
 /** Main → worker: send the next piece of stacks. */
 export type WorkerRequest = 'next';
@@ -39,7 +44,6 @@ const PROGRESS_STEP = 16 << 20;
 async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Promise<CoreSession> {
   const session = new CoreSession();
   session.applyOptions(task.options);
-  session.beginInput(task.format);
   const fh = await open(task.path, 'r');
   try {
     let pending = 0;
@@ -52,12 +56,11 @@ async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Prom
           }
         }
       : undefined;
-    await parseRange(session, fh, task.start, task.end, onProgress);
+    await parseRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, onProgress);
     if (pending > 0) post({ progress: pending });
   } finally {
     await fh.close();
   }
-  session.endInput();
   return session;
 }
 
