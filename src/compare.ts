@@ -30,6 +30,8 @@ export interface CompareOptions {
   threshold?: number;
   includeOffset?: boolean;
   onWarning?: (message: string) => void;
+  /** Threads for large files (default: the number of cores), as in collapse(). */
+  jobs?: number;
 }
 
 export interface CompareResult {
@@ -154,7 +156,11 @@ export async function compare(base: CollapseInput, next: CollapseInput, options:
   const { session, inputs } = await collapseColumns(
     { input: base, format },
     { input: next, format },
-    { ...(options.includeOffset ? { includeOffset: true } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) },
+    {
+      ...(options.includeOffset ? { includeOffset: true } : {}),
+      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+      ...(options.jobs !== undefined && { jobs: options.jobs }),
+    },
   );
   const totals = session.totals();
   if (totals.samples <= 0) throw new InputError(inputs[0]!.name, 'no samples to compare against');

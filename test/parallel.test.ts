@@ -86,6 +86,18 @@ describe('parallel collapse equals single-threaded', () => {
     expect(r.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
     expect(runCli(['collapse', '--jobs', 'many', input]).status).toBe(2);
   });
+
+  it('diff, compare and cpi take --jobs too', () => {
+    const { input } = generate('gen-dtrace.mjs', tmp.dir, 'cli2', ['--bytes', '1M', '--seed', '28']);
+    const diff = runCli(['diff', input, input]);
+    expect(runCli(['diff', '-j', '3', input, input]).stdout.toString()).toBe(diff.stdout.toString());
+    expect(runCli(['compare', '--jobs', '2', input, input]).status).toBe(0);
+    for (const command of [['diff', input, input], ['compare', input, input], ['cpi', '--metric', 'stalls', input, input]]) {
+      const r = runCli([...command, '--jobs', '0']);
+      expect(r.status).toBe(2);
+      expect(r.stderr.toString()).toMatch(/--jobs needs a positive whole number/);
+    }
+  });
 });
 
 function runPmcGen(out: string): number | null {

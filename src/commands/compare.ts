@@ -4,7 +4,7 @@
 
 import { compare, type CompareResult, type FunctionChange } from '../compare.js';
 import { UsageError } from '../errors.js';
-import { inputFormatOption, parseCommandArgs, parseFormat, warn } from './common.js';
+import { inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, warn } from './common.js';
 
 export const help = `Usage: flamefold compare [options] BASE NEW
 
@@ -24,6 +24,7 @@ Options:
   -f, --format FMT     input format of both: auto (default), dtrace, pmcstat,
                        procstat, folded
       --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
+  -j, --jobs N         threads for large files (default: the number of cores)
   -h, --help           show this help
 
 Exit status: 0 no regression, 1 a regression (or bad input), 2 usage error.
@@ -91,6 +92,7 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     ...inputFormatOption,
     includeoffset: { type: 'boolean', default: false },
+    ...jobsOption,
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -107,6 +109,7 @@ export async function run(argv: string[]): Promise<number> {
     format: parseFormat(values.format),
     threshold,
     includeOffset: values.includeoffset,
+    jobs: parseJobs(values.jobs),
     onWarning: warn,
   });
   const names: [string, string] = [base === '-' ? '<stdin>' : base, next === '-' ? '<stdin>' : next];

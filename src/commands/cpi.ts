@@ -10,7 +10,7 @@ import { resolveSvgOptions } from '../render/options.js';
 import { parseRange, parseRatioMetric, ratioMode } from '../render/cpi.js';
 import { svgChunks } from '../render/svg.js';
 import { argOptions, renderOptions, svgOptionsHelp } from './svg.js';
-import { parseCommandArgs, parseFormat, warn, writeOutput } from './common.js';
+import { jobsOption, parseCommandArgs, parseFormat, parseJobs, warn, writeOutput } from './common.js';
 
 export const help = `Usage: flamefold cpi [options] --cycles EVENT --instructions EVENT CAPTURE
        flamefold cpi [options] --cycles EVENT --stalls EVENT CAPTURE
@@ -40,6 +40,7 @@ Options:
                             and highest ratios drawn)
   -o, --output FILE         write to FILE (atomically) instead of stdout
   -f, --format FMT          auto (default), dtrace, pmcstat, procstat, folded
+  -j, --jobs N              threads for large files (default: the number of cores)
   -h, --help                show this help
 ${svgOptionsHelp}`;
 
@@ -52,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
     stalls: { type: 'string' },
     metric: { type: 'string' },
     'cpi-range': { type: 'string' },
+    ...jobsOption,
   });
   if (values.help) {
     process.stdout.write(help);
@@ -90,6 +92,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.cycles !== undefined && { cyclesEvent: eventBytes(values.cycles) }),
     ...(otherEvent !== undefined && { otherEvent: eventBytes(otherEvent) }),
     includeOffset: values.includeoffset,
+    jobs: parseJobs(values.jobs),
     onWarning: warn,
   });
   const layout = layoutResult(result, o, warn);

@@ -3,7 +3,7 @@
 
 import { diff } from '../diff.js';
 import { UsageError } from '../errors.js';
-import { inputFormatOption, parseCommandArgs, parseFormat, warn, writeOutput } from './common.js';
+import { inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, warn, writeOutput } from './common.js';
 
 export const help = `Usage: flamefold diff [options] BEFORE AFTER
 
@@ -22,6 +22,7 @@ Options:
   -f, --format FMT     input format of both: auto (default), dtrace, pmcstat,
                        procstat, folded
       --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
+  -j, --jobs N         threads for large files (default: the number of cores)
   -o, --output FILE    write to FILE (atomically) instead of stdout
   -h, --help           show this help
 
@@ -35,6 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     'strip-hex': { type: 'boolean', short: 's', default: false },
     ...inputFormatOption,
     includeoffset: { type: 'boolean', default: false },
+    ...jobsOption,
     output: { type: 'string', short: 'o' },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -52,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
     normalize: values.normalize,
     stripHex: values['strip-hex'],
     includeOffset: values.includeoffset,
+    jobs: parseJobs(values.jobs),
     onWarning: warn,
   });
   await writeOutput(values.output, async (sink) => {
