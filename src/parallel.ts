@@ -31,13 +31,14 @@ export const defaultJobs = (): number => availableParallelism();
 /** Node's flags for workers: the process's, but not those that only apply to a main script given as text. */
 export const workerExecArgv = (): string[] => process.execArgv.filter((a) => !a.startsWith('--input-type'));
 
-/** Byte ranges of the file, cut at record boundaries near equal shares; fewer when boundaries are rare. */
-export async function planRanges(fh: FileHandle, size: number, format: ParsedFormat, jobs: number): Promise<[number, number][]> {
+/** `count` byte ranges of the file, cut at record boundaries near equal shares; fewer when boundaries are rare. */
+export async function planRanges(fh: FileHandle, size: number, format: ParsedFormat, count: number): Promise<[number, number][]> {
   const rule = BOUNDARY_RULES[format];
   const cuts: number[] = [0];
   const window = Buffer.alloc(WINDOW);
-  for (let k = 1; k < jobs; k++) {
-    let at = Math.max(Math.floor((size * k) / jobs), cuts[cuts.length - 1]!);
+  for (let k = 1; k < count; k++) {
+    let at = Math.floor((size * k) / count);
+    if (at <= cuts[cuts.length - 1]!) continue; // a long record ran past this share: no sliver of a range
     let cut = -1;
     // Scan forward window by window (overlapping by a line) until a boundary turns up.
     while (cut < 0 && at < size) {
@@ -49,7 +50,7 @@ export async function planRanges(fh: FileHandle, size: number, format: ParsedFor
       else if (bytesRead < WINDOW) break;
       else at += WINDOW - 4096;
     }
-    if (cut <= cuts[cuts.length - 1]! || cut >= size) break;
+    if (cut < 0 || cut >= size) break; // no boundary left
     cuts.push(cut);
   }
   cuts.push(size);

@@ -143,6 +143,23 @@ describe('workers under an unusual main script', () => {
   });
 });
 
+describe('planning ranges', () => {
+  it('a record longer than several shares costs only the cuts inside it (no slivers, no early stop)', async () => {
+    const file = join(tmp.dir, 'long-record.txt');
+    const frame = '              a`f+0x1\n';
+    const small = '              a`g+0x2\n                1\n\n';
+    writeFileSync(file, `${frame.repeat(300_000)}                1\n\n${small.repeat(100_000)}`); // 6.6 MB, then 4 MB
+    const fh = await open(file, 'r');
+    const size = (await fh.stat()).size;
+    const ranges = await planRanges(fh, size, 'dtrace', 8);
+    await fh.close();
+    expect(ranges[0]![1]).toBe(frame.length * 300_000 + 18); // the long record whole, with its count line
+    expect(ranges.length).toBe(5); // then cuts just past 5/8, 6/8 and 7/8 of the file (10.7 MB)
+    expect(ranges.at(-1)![1]).toBe(size);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i]![0]).toBe(ranges[i - 1]![1]);
+  });
+});
+
 describe('errors in parallel ranges', () => {
   it("name the input and the file's own line number when a range after the first is bad (whichever thread takes it)", async () => {
     const file = join(tmp.dir, 'bad-tail.txt');
