@@ -10,32 +10,37 @@ if (parentPort && workerData) {
   const { fd, data, states, slots, slotBytes } = workerData as PipeReaderTask;
   const bytes = new Uint8Array(data);
   const state = new Int32Array(states);
+  const whenFree = (slot: number): void => {
+    for (let s = Atomics.load(state, slot); s !== 0; s = Atomics.load(state, slot)) Atomics.wait(state, slot, s); // until parsed
+  };
+  const mark = (slot: number, value: number): void => {
+    Atomics.store(state, slot, value);
+    Atomics.notify(state, slot);
+  };
   try {
     for (let slot = 0; ; slot = (slot + 1) % slots) {
-      while (Atomics.load(state, slot) !== 0) Atomics.wait(state, slot, Atomics.load(state, slot)); // until parsed
+      whenFree(slot);
       let size = 0;
       while (size < slotBytes) {
         const n = readSync(fd, bytes, slot * slotBytes + size, slotBytes - size, null);
         if (n === 0) break;
         size += n;
       }
-      Atomics.store(state, slot, size > 0 ? size : END);
-      Atomics.notify(state, slot);
-      if (size < slotBytes) {
-        if (size > 0) {
-          const next = (slot + 1) % slots;
-          while (Atomics.load(state, next) !== 0) Atomics.wait(state, next, Atomics.load(state, next));
-          Atomics.store(state, next, END);
-          Atomics.notify(state, next);
-        }
-        break;
+      if (size === slotBytes) {
+        mark(slot, size);
+        continue;
       }
+      // The end: a last short slot, then END.
+      if (size > 0) {
+        mark(slot, size);
+        slot = (slot + 1) % slots;
+        whenFree(slot);
+      }
+      mark(slot, END);
+      break;
     }
   } catch (err) {
     parentPort.postMessage((err as Error).message);
-    for (let slot = 0; slot < slots; slot++) {
-      Atomics.store(state, slot, FAILED); // the main thread stops at the first slot it reads
-      Atomics.notify(state, slot);
-    }
+    for (let slot = 0; slot < slots; slot++) mark(slot, FAILED); // the main thread stops at the first slot it reads
   }
 }

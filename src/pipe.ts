@@ -49,6 +49,7 @@ async function* readerChunks(fd: number): AsyncGenerator<Uint8Array> {
   const reader = new Worker(READER_SCRIPT, { workerData: task, execArgv: workerExecArgv(), resourceLimits: { maxYoungGenerationSizeMb: 2 } });
   let message: string | undefined;
   let failure: Error | undefined;
+  // This listener also keeps the event loop alive while the slots are awaited (Atomics.waitAsync does not).
   reader.on('message', (m: string) => (message = m));
   reader.on('error', (err) => (failure = err));
   const exited = new Promise<void>((resolve) => reader.once('exit', () => resolve()));

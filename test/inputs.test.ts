@@ -167,6 +167,12 @@ describe('stdin', () => {
     const gz = join(tmp.dir, 'piped.txt.gz');
     writeFileSync(gz, gzipSync(readFileSync(input), { level: 1 })); // several MiB: many slots of the ring
     expect(pipe(`cat '${gz}'`).stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+    // Inputs that end exactly at a slot's end (1 and 2 MiB): the reader's last slot is empty.
+    for (const size of [1 << 20, 2 << 20, (2 << 20) + 1]) {
+      const cut = readFileSync(input).subarray(0, size);
+      const want = runCli(['collapse', '-f', 'dtrace'], cut).stdout.toString(); // a socket: no reader thread
+      expect(pipe(`head -c ${size} '${input}'`, 'collapse -f dtrace').stdout.toString()).toBe(want);
+    }
     // A line too long for a text capture after 5 MiB: the error names stdin and the line.
     const line = readFileSync(input).subarray(0, 5 << 20).toString('latin1').split('\n').length;
     const bad = pipe(`{ head -c ${5 << 20} '${input}'; head -c ${65 << 20} /dev/zero | tr '\\0' a; cat '${input}'; }`);
