@@ -63,8 +63,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`flamefold: ${err.message}\nRun "flamefold --help" for usage.\n`);
       return 2;
     }
-    if (err instanceof InputError) {
-      process.stderr.write(`flamefold: ${err.message}\n`);
+    // The core's own failures (out of memory while drawing) are not the input's fault, but need no stack trace either.
+    if (err instanceof InputError || (err as Error).name === 'CoreError') {
+      process.stderr.write(`flamefold: ${(err as Error).message}\n`);
       return 1;
     }
     if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0;

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CORPUS } from './corpus.js';
-import { CLI, runCli, tempDir } from './helpers.js';
+import { CLI, generate, runCli, tempDir } from './helpers.js';
 import { compareFrames, svgFrames } from './svgframes.js';
 
 const tmp = tempDir();
@@ -59,6 +59,30 @@ describe('flamefold svg', () => {
     expect(r.status).toBe(1);
     expect(r.stderr.toString()).toContain('empty.folded');
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('--max-memory: tables past it, while reading or while drawing, end in a one-line error and no file', () => {
+    const { expected } = generate('gen-dtrace.mjs', tmp.dir, 'maxmem', ['--bytes', '4M', '--seed', '49', '--stacks', '6000']);
+    const stages = new Set<string>();
+    for (let mib = 1; mib <= 16; mib++) {
+      const out = join(tmp.dir, `maxmem-${mib}.svg`);
+      const r = runCli(['svg', '--max-memory', String(mib), expected, '-o', out]);
+      if (r.status === 0) {
+        stages.add('drawn');
+        expect(readFileSync(out, 'utf8')).toMatch(/<\/svg>\n$/);
+        continue;
+      }
+      expect(r.status).toBe(1);
+      const m = new RegExp(`^flamefold: (${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: )?out of memory: the tables of distinct frames and stacks need more than the limit of ${mib} MiB\n$`).exec(r.stderr.toString());
+      expect(m, r.stderr.toString()).not.toBeNull();
+      stages.add(m![1] ? 'reading' : 'drawing'); // reading names the input; drawing is after it
+      expect(existsSync(out)).toBe(false);
+    }
+    expect([...stages].sort()).toEqual(['drawing', 'drawn', 'reading']);
+    expect(runCli(['svg', '--max-memory', '0', expected]).status).toBe(2);
+    const collapsed = runCli(['collapse', '--max-memory', '1', expected]); // collapse takes it too
+    expect(collapsed.status).toBe(1);
+    expect(collapsed.stderr.toString()).toMatch(/out of memory: .* limit of 1 MiB\n$/);
   });
 
   it('--flamechart draws folded lines in input order; with a capture format it is a usage error', () => {

@@ -3,7 +3,10 @@
 import { collapse } from '../collapse.js';
 import { eventBytes } from '../events.js';
 import { progressFor } from '../progress.js';
-import { inputFormatOption, inputsOf, jobsOption, parseCommandArgs, parseFormat, parseJobs, quietOption, writeOutput } from './common.js';
+import {
+  inputFormatOption, inputsOf, jobsOption, maxMemoryHelp, maxMemoryOption, parseCommandArgs, parseFormat, parseJobs, parseMaxMemory, quietOption,
+  writeOutput,
+} from './common.js';
 
 export const help = `Usage: flamefold collapse [options] [FILE...|-]
 
@@ -21,7 +24,7 @@ Options:
       --kernel-marks   pmcstat: add _[k] to frames of kernel images (under /boot/)
       --by-thread      procstat: put COMM;TDNAME; (process and thread name) above each stack
   -j, --jobs N         threads for large files (default: the number of cores)
-  -o, --output FILE    write to FILE (atomically) instead of stdout
+${maxMemoryHelp(23)}  -o, --output FILE    write to FILE (atomically) instead of stdout
   -q, --quiet          no progress display (shown on stderr only when it is a terminal:
                        bytes read, MB/s, time left)
   -h, --help           show this help
@@ -36,6 +39,7 @@ export async function run(argv: string[]): Promise<number> {
     'kernel-marks': { type: 'boolean', default: false },
     'by-thread': { type: 'boolean', default: false },
     ...jobsOption,
+    ...maxMemoryOption,
     output: { type: 'string', short: 'o' },
     ...quietOption,
     help: { type: 'boolean', short: 'h', default: false },
@@ -53,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.event !== undefined && { event: eventBytes(values.event) }),
     eventsOnly: values['list-events'],
     jobs: parseJobs(values.jobs),
+    maxMemoryMiB: parseMaxMemory(values['max-memory']),
   };
   const progress = await progressFor('collapse', inputs, values.quiet);
   let result;

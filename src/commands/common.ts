@@ -68,6 +68,23 @@ export function parseJobs(value: string | undefined): number {
   return n;
 }
 
+export const maxMemoryOption = {
+  'max-memory': { type: 'string' },
+} as const;
+
+/** The --max-memory line of a command's help, its text starting at `column`. */
+export const maxMemoryHelp = (column: number): string =>
+  `${'      --max-memory N'.padEnd(column)}stop with an error once the tables of distinct frames\n` +
+  `${' '.repeat(column)}and stacks need more than N MiB (per thread; default 4096)\n`;
+
+/** --max-memory N: a positive number of MiB; absent means the WebAssembly limit. */
+export function parseMaxMemory(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--max-memory needs a positive number of MiB, not '${value}'`);
+  return n;
+}
+
 /** -q, --quiet: no progress display (progress is shown only when stderr is a terminal anyway). */
 export const quietOption = {
   quiet: { type: 'boolean', short: 'q', default: false },

@@ -14,7 +14,10 @@ import { readPaletteMap, writePaletteMap } from '../render/palettemap.js';
 import { svgChunks } from '../render/svg.js';
 import { differentialMode, parseDiffMode, parsePercent } from '../render/differential.js';
 import { progressFor } from '../progress.js';
-import { inputFormatOption, inputsOf, numberOption, parseCommandArgs, parseFormat, quietOption, warn, writeOutput } from './common.js';
+import {
+  inputFormatOption, inputsOf, maxMemoryHelp, maxMemoryOption, numberOption, parseCommandArgs, parseFormat, parseMaxMemory, quietOption, warn,
+  writeOutput,
+} from './common.js';
 
 export const svgOptionsHelp = `Graph options (flamegraph.pl's):
       --title TEXT      heading (default "Flame Graph"; "Icicle Graph", "Flame Chart")
@@ -56,7 +59,7 @@ search by regular expression, state kept in the URL. No FILE or "-" reads stdin.
 Options:
   -o, --output FILE     write to FILE (atomically) instead of stdout
   -f, --format FMT      input format: folded (default), auto, dtrace, pmcstat, procstat
-  -q, --quiet           no progress display (shown on stderr only when it is a terminal)
+${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal)
   -h, --help            show this help
 
 ${svgOptionsHelp}`;
@@ -70,7 +73,7 @@ Options:
   -o, --output FILE     write to FILE (atomically) instead of stdout
   -f, --format FMT      auto (default), dtrace, pmcstat, procstat, folded
       --includeoffset   DTrace: keep +0x offsets on every frame but the leaf
-  -q, --quiet           no progress display (shown on stderr only when it is a terminal:
+${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal:
                         bytes read, MB/s, time left)
   -h, --help            show this help
 
@@ -187,6 +190,7 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
   const { values, positionals } = parseCommandArgs(argv, {
     ...argOptions,
     ...quietOption,
+    ...maxMemoryOption,
     format: { ...argOptions.format, default: defaultFormat },
   });
   if (values.help) {
@@ -213,6 +217,7 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
       result = await collapse(inputs, {
         format,
         includeOffset: values.includeoffset,
+        maxMemoryMiB: parseMaxMemory(values['max-memory']),
         ...(progress.onProgress && { onProgress: progress.onProgress }),
         onWarning: (m) => progress.log(`flamefold: warning: ${m}`), // above the progress line
       });
