@@ -57,8 +57,6 @@ export async function run(argv: string[]): Promise<number> {
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });
-  await writeOutput(values.output, async (sink) => {
-    for (const chunk of result.chunks()) await sink.write(chunk);
-  });
+  await writeOutput(values.output, (sink) => result.writeFolded(sink));
   return 0;
 }
