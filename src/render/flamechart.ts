@@ -5,7 +5,7 @@
 // reader (flamegraph.pl's `(.*)\s+?(\d+(\.\d*)?)$`, applied again for a
 // second count; `#` comment lines skipped; a negative count accepted).
 
-import { GAP_FRAME, type LayoutTree } from './layout.js';
+import { GAP_FRAME, growTo, type LayoutTree } from './layout.js';
 
 // One blank, then the count at the very end (the greedy `.*` leaves the shortest count).
 const COUNT = /^(.*)[ \t\n\v\f\r](-?\d+(?:\.\d*)?)$/s;
@@ -16,10 +16,15 @@ export function flameChartTree(folded: Uint8Array, reverse: boolean): LayoutTree
   const text = Buffer.from(folded.buffer, folded.byteOffset, folded.byteLength).toString('latin1');
   const frameIds = new Map<string, number>();
   const names: Uint8Array[] = [];
-  const parent: number[] = [0];
-  const frame: number[] = [0xffffffff];
-  const self: number[] = [0];
-  const self2: number[] = [0];
+  // Node columns as typed arrays grown by doubling: a chart of a million frames is
+  // tens of MB of plain arrays of numbers.
+  let cap = 1 << 12;
+  let parent = new Uint32Array(cap);
+  let frame = new Uint32Array(cap);
+  let self = new Float64Array(cap);
+  let self2 = new Float64Array(cap);
+  let count = 1; // the root
+  frame[0] = 0xffffffff;
   let twoCounts = false;
   let pathNodes: number[] = [];
   let pathFrames: number[] = [];
@@ -62,11 +67,16 @@ export function flameChartTree(folded: Uint8Array, reverse: boolean): LayoutTree
     while (same < frames.length && same < pathFrames.length && frames[same] === pathFrames[same]) same++;
     const nodes = pathNodes.slice(0, same);
     const newNode = (p: number, f: number): number => {
-      parent.push(p);
-      frame.push(f);
-      self.push(0);
-      self2.push(0);
-      return parent.length - 1;
+      if (count === cap) {
+        cap *= 2;
+        parent = growTo(parent, cap);
+        frame = growTo(frame, cap);
+        self = growTo(self, cap);
+        self2 = growTo(self2, cap);
+      }
+      parent[count] = p;
+      frame[count] = f;
+      return count++;
     };
     for (let d = same; d < frames.length; d++) nodes.push(newNode(d === 0 ? 0 : nodes[d - 1]!, frames[d]!));
     // The line's samples are a run of its leaf's own samples, after whatever the leaf has so far;
@@ -80,10 +90,10 @@ export function flameChartTree(folded: Uint8Array, reverse: boolean): LayoutTree
     pathFrames = frames;
   }
   return {
-    parent: Uint32Array.from(parent),
-    frame: Uint32Array.from(frame),
-    self: Float64Array.from(self),
-    self2: twoCounts ? Float64Array.from(self2) : new Float64Array(self.length),
+    parent: parent.subarray(0, count),
+    frame: frame.subarray(0, count),
+    self: self.subarray(0, count),
+    self2: twoCounts ? self2.subarray(0, count) : new Float64Array(count),
     names,
     twoCounts,
     ordered: true,

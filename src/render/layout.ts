@@ -354,7 +354,8 @@ function grow(a: Int32Array, fill: number): Int32Array {
   return b;
 }
 
-function growTo<T extends Uint32Array | Int32Array>(a: T, size: number): T {
+/** A copy of a typed array in a larger one. */
+export function growTo<T extends Uint32Array | Int32Array | Float64Array>(a: T, size: number): T {
   const b = new (a.constructor as new (n: number) => T)(size);
   b.set(a);
   return b;
