@@ -182,8 +182,10 @@ function startWorker(ranges: RangeTask, onProgress?: (bytes: number) => void): R
       }),
       failed,
     ]);
+  const parsedOrFailed = Promise.race([parsed, failed]);
+  parsedOrFailed.catch(() => {}); // not awaited when this thread fails first (and stops the worker)
   return {
-    parsed: Promise.race([parsed, failed]),
+    parsed: parsedOrFailed,
     worker,
     async merge(session) {
       for (let piece = await nextPiece(); piece !== null; piece = await nextPiece()) session.importPiece(piece);
