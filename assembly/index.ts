@@ -54,7 +54,7 @@ export const OPTION_STRICT_FOLDED: i32 = 6;
 
 /** Memory limit in MiB (0: the 4 GiB WebAssembly limit). */
 export const OPTION_MEMORY_LIMIT: i32 = 8;
-/** Bytes of frame sequences the stack table remembers before stacks fold straight into the tree. */
+/** Bytes of stacks (frame sequences with their counts) the stack table remembers before stacks fold straight into the tree. */
 export const OPTION_STACK_TABLE_BYTES: i32 = 9;
 
 export function setOption(option: i32, value: i32): void {

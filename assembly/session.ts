@@ -119,12 +119,12 @@ function walkEntry(e: u32): u32 {
   return node;
 }
 
-// The stack table's entry for the collected frames, made if new; -1 past the table's budget.
-function collectedEntry(): i32 {
+// The stack table's entry for the collected frames, made if new; 0 past the table's budget.
+function collectedEntry(): usize {
   const h = mix64(stackHash ^ <u64>stackLen);
   const wide = needsWide(stackOr);
   const e = stackFind(stackBuf, stackLen, wide, h);
-  return e >= 0 ? e : stackRemember(stackBuf, stackLen, wide, h);
+  return e != 0 ? e : stackRemember(stackBuf, stackLen, wide, h);
 }
 
 /**
@@ -134,7 +134,7 @@ function collectedEntry(): i32 {
  */
 export function foldLeafFirst(n: f64): void {
   const e = collectedEntry();
-  if (e >= 0) {
+  if (e != 0) {
     const second = countColumn == COLUMN_AFTER;
     stackAdd(e, n, second);
     if (second) samples2 += n;
@@ -211,7 +211,7 @@ export function addTotals(lines: f64, ignored: f64, dropped: f64, n1: f64, n2: f
  */
 export function foldBoth(c1: f64, c2: f64): void {
   const e = collectedEntry();
-  if (e >= 0) {
+  if (e != 0) {
     stackAdd(e, c1, false);
     stackAdd(e, c2, true);
   } else {

@@ -5,51 +5,54 @@
 // if the tree is read (flushStacks). Bounded: past its budget it stops
 // learning new stacks, and their records fold straight through the tree.
 //
-// Sized for what every collapse needs: an entry is 16 bytes, and a sequence
-// whose frame ids all fit 16 bits (the usual case: captures have tens of
-// thousands of distinct frames) is stored in 16-bit ids. The rarer fields
-// (second counts, tree nodes) live in side arrays made when first needed.
+// Sized and laid out for the hot path: an entry is its length, id and count
+// followed by its frame ids, in one place, so a probe touches the slot and
+// the entry and nothing else. A sequence whose frame ids all fit 16 bits (the
+// usual case: captures have tens of thousands of distinct frames) is stored
+// in 16-bit ids. The rarer fields (second counts, tree nodes) live in side
+// arrays made when first needed.
 
 import { allocBytes, allocRaw, moveRaw, growBytes } from "./memory";
 
-let budget: usize = 64 << 20; // bytes of remembered frame sequences
+let budget: usize = 64 << 20; // bytes of remembered entries
 export const NO_NODE: u32 = 0xffffffff;
-const ENTRY: usize = 16; // sequence address u32, length << 1 | wide u32, count f64
+// An entry: u32 length << 1 | wide, u32 id, f64 count, then the frame ids (u16 or u32).
+const HEAD: usize = 16;
 
-let slots: usize = 0; // u64: hash << 32 | (entry + 1)
+let slots: usize = 0; // u64: hash << 32 | entry address
 let mask: u32 = 0;
-let entries: usize = 0; // raw: every field is written when its entry is made
+let entries: usize = 0; // u32 per id: the entry's address (raw: written when it is made)
 let count: u32 = 0;
 let cap: u32 = 0;
 let counts2: usize = 0; // f64 per entry below counts2Cap, once some entry has a second count
 let counts2Cap: u32 = 0;
 let nodes: usize = 0; // u32 per entry below nodesCap (the tree node of its stack), once flushed
 let nodesCap: u32 = 0;
-// Frame sequences live in 1 MiB blocks that are never moved or copied: growing
-// one big array by doubling would leave its old copies behind as dead memory.
+// Entries live in 1 MiB blocks that are never moved or copied: growing one
+// big array by doubling would leave its old copies behind as dead memory.
 const BLOCK: usize = 1 << 20;
 let block: usize = 0; // the block being filled
 let blockUsed: usize = 0;
-let seqsUsed: usize = 0; // bytes of sequences in all blocks, for the budget
+let bytesUsed: usize = 0; // bytes of entries in all blocks, for the budget
 /** Counts were added since the last flush. */
 export let stacksPending = false;
 
-/** Sets how many bytes of frame sequences the table may remember. */
+/** Sets how many bytes of entries (frame sequences) the table may remember. */
 export function setStackBudget(bytes: usize): void { budget = bytes; }
 
 export function stackCacheInit(): void {
   mask = (1 << 12) - 1;
   slots = allocBytes((<usize>mask + 1) << 3);
   cap = 1 << 11;
-  entries = allocRaw(<usize>cap * ENTRY);
+  entries = allocRaw(<usize>cap << 2);
   block = 0;
   blockUsed = BLOCK;
   count = 0;
-  seqsUsed = 0;
+  bytesUsed = 0;
 }
 
 // @ts-ignore: decorator
-@inline function entryAt(e: u32): usize { return entries + <usize>e * ENTRY; }
+@inline function entryAt(e: u32): usize { return <usize>load<u32>(entries + (<usize>e << 2)); }
 
 /** Whether a sequence of frame ids (u32) needs 32-bit storage: `or` is all its ids OR-ed together. */
 // @ts-ignore: decorator
@@ -85,77 +88,78 @@ function equalWide(p: usize, q: usize, n: u32): bool {
   return true;
 }
 
-/** The entry of a sequence of `n` frame ids (u32) at `p` (hash `h`; `wide` by needsWide), or -1. */
-export function stackFind(p: usize, n: u32, wide: bool, h: u32): i32 {
+/**
+ * The entry of a sequence of `n` frame ids (u32) at `p` (hash `h`; `wide` by
+ * needsWide), as its address for stackAdd(), or 0.
+ */
+export function stackFind(p: usize, n: u32, wide: bool, h: u32): usize {
   let i = h & mask;
   const meta = (n << 1) | <u32>wide;
   while (true) {
     const s = load<u64>(slots + (<usize>i << 3));
-    if (s == 0) return -1;
+    if (s == 0) return 0;
     if (<u32>(s >> 32) == h) {
-      const e = entryAt(<u32>s - 1);
-      if (load<u32>(e, 4) == meta) {
-        const q = <usize>load<u32>(e);
-        if (wide ? equalWide(p, q, n) : equalNarrow(p, q, n)) return <i32>(<u32>s - 1);
-      }
+      const e = <usize><u32>s;
+      if (load<u32>(e) == meta && (wide ? equalWide(p, e + HEAD, n) : equalNarrow(p, e + HEAD, n))) return e;
     }
     i = (i + 1) & mask;
   }
 }
 
-/** A new entry for the sequence, or -1 when the budget is spent. */
-export function stackRemember(p: usize, n: u32, wide: bool, h: u32): i32 {
-  const bytes = <usize>n << (wide ? 2 : 1);
-  if (seqsUsed + bytes > budget) return -1;
-  let at = (blockUsed + 3) & ~<usize>3; // 4-byte aligned
+/** A new entry for the sequence (its address for stackAdd()), or 0 when the budget is spent. */
+export function stackRemember(p: usize, n: u32, wide: bool, h: u32): usize {
+  const bytes = HEAD + (<usize>n << (wide ? 2 : 1));
+  if (bytesUsed + bytes > budget) return 0;
+  let at = (blockUsed + 7) & ~<usize>7; // 8-byte aligned: the count is an f64
   if (at + bytes > BLOCK) {
     block = allocRaw(max(BLOCK, bytes));
     at = 0;
   }
-  const seq = block + at;
+  const e = block + at;
   blockUsed = at + bytes;
   if (count == cap) {
-    entries = moveRaw(entries, <usize>cap * ENTRY, <usize>cap * ENTRY * 2);
+    entries = moveRaw(entries, <usize>cap << 2, <usize>cap << 3);
     cap <<= 1;
   }
   if ((count + 1) << 1 > mask + 1) growSlots();
-  const e = entryAt(count);
-  store<u32>(e, <u32>seq);
-  store<u32>(e, (n << 1) | <u32>wide, 4);
+  store<u32>(e, (n << 1) | <u32>wide);
+  store<u32>(e, count, 4);
   store<f64>(e, 0, 8); // its second count and node read as 0 and NO_NODE until set
+  const seq = e + HEAD;
   if (wide) {
-    memory.copy(seq, p, bytes);
+    memory.copy(seq, p, <usize>n << 2);
   } else {
     for (let i: u32 = 0; i < n; i++) store<u16>(seq + (<usize>i << 1), <u16>load<u32>(p + (<usize>i << 2)));
   }
-  seqsUsed += bytes;
-  place(h, count);
+  bytesUsed += bytes;
+  store<u32>(entries + (<usize>count << 2), <u32>e);
+  place(h, e);
   count++;
-  return <i32>(count - 1);
+  return e;
 }
 
-/** Adds to an entry's first or second count. */
-export function stackAdd(entry: i32, n: f64, second: bool): void {
+/** Adds to the first or second count of the entry at address `e`. */
+export function stackAdd(e: usize, n: f64, second: bool): void {
   stacksPending = true;
   if (!second) {
-    const p = entryAt(<u32>entry) + 8;
-    store<f64>(p, load<f64>(p) + n);
+    store<f64>(e, load<f64>(e, 8) + n, 8);
     return;
   }
-  if (<u32>entry >= counts2Cap) {
+  const id = load<u32>(e, 4);
+  if (id >= counts2Cap) {
     if (n == 0) return;
     counts2 = growBytes(counts2, <usize>counts2Cap << 3, <usize>cap << 3);
     counts2Cap = cap;
   }
-  const p = counts2 + (<usize>entry << 3);
+  const p = counts2 + (<usize>id << 3);
   store<f64>(p, load<f64>(p) + n);
 }
 
 export function stackEntryCount(): u32 { return count; }
-export function stackEntrySeq(e: u32): usize { return <usize>load<u32>(entryAt(e)); }
-export function stackEntryLen(e: u32): u32 { return load<u32>(entryAt(e), 4) >> 1; }
+export function stackEntrySeq(e: u32): usize { return entryAt(e) + HEAD; }
+export function stackEntryLen(e: u32): u32 { return load<u32>(entryAt(e)) >> 1; }
 /** Whether the entry's sequence holds 32-bit frame ids (else 16-bit). */
-export function stackEntryWide(e: u32): bool { return (load<u32>(entryAt(e), 4) & 1) != 0; }
+export function stackEntryWide(e: u32): bool { return (load<u32>(entryAt(e)) & 1) != 0; }
 
 /** The tree node of an entry's stack, NO_NODE until it is walked into the tree. */
 export function stackEntryNode(e: u32): u32 {
@@ -217,10 +221,10 @@ export function takeStackCount(e: u32, second: bool): f64 {
 
 export function stacksFlushed(): void { stacksPending = false; }
 
-function place(h: u32, entry: u32): void {
+function place(h: u32, e: usize): void {
   let i = h & mask;
   while (load<u64>(slots + (<usize>i << 3)) != 0) i = (i + 1) & mask;
-  store<u64>(slots + (<usize>i << 3), (<u64>h << 32) | <u64>(entry + 1));
+  store<u64>(slots + (<usize>i << 3), (<u64>h << 32) | <u64>e);
 }
 
 function growSlots(): void {
@@ -230,7 +234,7 @@ function growSlots(): void {
   slots = allocBytes((<usize>mask + 1) << 3);
   for (let i: usize = 0; i < oldN; i++) {
     const s = load<u64>(old + (i << 3));
-    if (s != 0) place(<u32>(s >> 32), <u32>s - 1);
+    if (s != 0) place(<u32>(s >> 32), <usize><u32>s);
   }
   heap.free(old);
 }

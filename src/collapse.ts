@@ -36,9 +36,10 @@ export interface CollapseOptions {
    */
   maxMemoryMiB?: number;
   /**
-   * Bytes of frame sequences the stack table remembers (default 64 MiB). Stacks past it fold
-   * straight into the call tree: slower per record, but a profile of millions of distinct
-   * stacks then costs tree nodes (shared prefixes) instead of whole sequences. Per thread.
+   * Bytes of stacks (frame sequences with their counts) the stack table remembers (default
+   * 64 MiB). Stacks past it fold straight into the call tree: slower per record, but a profile
+   * of millions of distinct stacks then costs tree nodes (shared prefixes) instead of whole
+   * sequences. Per thread.
    */
   stackTableBytes?: number;
   /** Called with each amount of input bytes consumed, for progress displays. */
