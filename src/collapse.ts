@@ -5,8 +5,7 @@ import type { OutputSink } from './output.js';
 import { CoreSession, type CoreTotals, type LayoutViews, type TreeArrays } from './core.js';
 import { UsageError } from './errors.js';
 import { eventLabel } from './events.js';
-import { feedInput, inputName, type CollapseInput, type FedInput } from './input.js';
-import { PARALLEL_MIN_BYTES, defaultJobs } from './parallel.js';
+import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from './input.js';
 import type { InputFormat } from './formats.js';
 
 /** Options of a collapse. */
@@ -197,11 +196,7 @@ export async function collapse(
     const name = inputName(source, i);
     const before = session.totals();
     const matchedBefore = session.matchedSections();
-    const result = await feedInput(session, source, options.format ?? 'auto', name, {
-      jobs: options.jobs ?? defaultJobs(),
-      splitMinBytes: options.splitMinBytes ?? PARALLEL_MIN_BYTES,
-      ...(options.onProgress && { onProgress: options.onProgress }),
-    });
+    const result = await feedInput(session, source, options.format ?? 'auto', name, feedOptions(options));
     fed.push(result);
     const after = session.totals();
     const dropped = after.droppedRecords - before.droppedRecords;

@@ -3,7 +3,7 @@
 // by total (the function is anywhere on the stack, counted once per sample even
 // when it recurses). Shares, not counts, so profiles of different lengths compare.
 
-import { collapseColumns } from './diff.js';
+import { collapseColumns, type ColumnsOptions } from './diff.js';
 import type { CollapseInput } from './input.js';
 import type { InputFormat } from './formats.js';
 import type { CoreSession, TreeArrays } from './core.js';
@@ -24,14 +24,10 @@ export interface FunctionChange {
   totalChange: number;
 }
 
-export interface CompareOptions {
+export interface CompareOptions extends ColumnsOptions {
   format?: InputFormat;
   /** Largest allowed growth of a function's self or total share, in percentage points (default 2). */
   threshold?: number;
-  includeOffset?: boolean;
-  onWarning?: (message: string) => void;
-  /** Threads for large files (default: the number of cores), as in collapse(). */
-  jobs?: number;
 }
 
 export interface CompareResult {
@@ -112,19 +108,17 @@ export function compareSession(session: CoreSession, threshold = 2): CompareResu
   const sums = session.frameSums();
   if (!sums) return compareTree(session.tree(), threshold);
   const frames = sums.length / 4;
-  const column = (at: number): ColumnSums => {
+  const column = (at: number, all: number): ColumnSums => {
     const self = new Float64Array(frames);
     const total = new Float64Array(frames);
     for (let f = 0; f < frames; f++) {
       self[f] = sums[4 * f + at]!;
       total[f] = sums[4 * f + at + 1]!;
     }
-    return { self, total, all: 0 };
+    return { self, total, all };
   };
   const totals = session.totals();
-  const base = { ...column(0), all: totals.samples };
-  const next = { ...column(2), all: totals.samples2 };
-  return compareSums(base, next, (f) => session.frameName(f), frames, threshold);
+  return compareSums(column(0, totals.samples), column(2, totals.samples2), session.names(), frames, threshold);
 }
 
 function compareSums(base: ColumnSums, next: ColumnSums, name: (frame: number) => Uint8Array, frames: number, threshold: number): CompareResult {
@@ -156,11 +150,7 @@ export async function compare(base: CollapseInput, next: CollapseInput, options:
   const { session, inputs } = await collapseColumns(
     { input: base, format },
     { input: next, format },
-    {
-      ...(options.includeOffset ? { includeOffset: true } : {}),
-      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-      ...(options.jobs !== undefined && { jobs: options.jobs }),
-    },
+    options,
   );
   const totals = session.totals();
   if (totals.samples <= 0) throw new InputError(inputs[0]!.name, 'no samples to compare against');

@@ -366,9 +366,6 @@ export class CoreSession {
     const keptCount = c.layoutKeep(minimum(samples));
     const n = c.layoutNodeCount();
     const buf = c.memory.buffer; // read after the calls: memory may have grown
-    const frames = c.statFrames();
-    const namePtrs = new Uint32Array(buf, c.framePtrs(), frames);
-    const nameLengths = new Uint32Array(buf, c.frameLengths(), frames);
     return {
       frame: new Uint32Array(buf, c.layoutFramesPtr(), n),
       self: new Float64Array(buf, c.layoutSelfsPtr(), n),
@@ -383,8 +380,8 @@ export class CoreSession {
       samples,
       negatives: c.layoutNegatives(),
       maxDelta: c.layoutMaxDelta(),
-      name: (f) => new Uint8Array(buf, namePtrs[f]!, nameLengths[f]!),
-      nameCount: frames,
+      name: this.names(),
+      nameCount: c.statFrames(),
     };
   }
 
@@ -401,11 +398,14 @@ export class CoreSession {
     return new Float64Array(c.memory.buffer, c.frameSumsPtr(), 4 * c.frameSumsCount());
   }
 
-  /** A frame's name as raw bytes (a view: valid until the next call). */
-  frameName(frame: number): Uint8Array {
+  /** Frame names as raw bytes by frame id (views: valid until the next call into the session). */
+  names(): (frame: number) => Uint8Array {
     const c = this.core;
     const buf = c.memory.buffer;
-    return new Uint8Array(buf, new Uint32Array(buf, c.framePtrs() + 4 * frame, 1)[0]!, new Uint32Array(buf, c.frameLengths() + 4 * frame, 1)[0]!);
+    const frames = c.statFrames();
+    const ptrs = new Uint32Array(buf, c.framePtrs(), frames);
+    const lengths = new Uint32Array(buf, c.frameLengths(), frames);
+    return (f) => new Uint8Array(buf, ptrs[f]!, lengths[f]!);
   }
 
   tree(): TreeArrays {
@@ -419,10 +419,9 @@ export class CoreSession {
     const self2Ptr = c.treeSelf2();
     const self2 = self2Ptr === 0 ? new Float64Array(n) : new Float64Array(buf, self2Ptr, n).slice();
     const frames = c.statFrames();
-    const ptrs = new Uint32Array(buf, c.framePtrs(), frames);
-    const lengths = new Uint32Array(buf, c.frameLengths(), frames);
+    const name = this.names();
     const names: Uint8Array[] = new Array<Uint8Array>(frames);
-    for (let i = 0; i < frames; i++) names[i] = new Uint8Array(buf, ptrs[i]!, lengths[i]!).slice();
+    for (let i = 0; i < frames; i++) names[i] = name(i).slice();
     return { parent, frame, self, self2, names };
   }
 }

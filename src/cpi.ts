@@ -6,7 +6,7 @@
 // graphs, so widths come from the cycles as in every two-count graph.
 
 import { CollapseResult } from './collapse.js';
-import { collapseColumns, type ColumnInput } from './diff.js';
+import { collapseColumns, type ColumnInput, type ColumnsOptions } from './diff.js';
 import { UsageError } from './errors.js';
 import { eventLabel } from './events.js';
 import type { CollapseInput } from './input.js';
@@ -16,20 +16,13 @@ import type { CoreSession } from './core.js';
 /** What the second metric counts: the colour is cycles/instructions (CPI) or stalls/cycles. */
 export type SecondMetric = 'instructions' | 'stalls';
 
-export interface TwoMetricOptions {
+export interface TwoMetricOptions extends ColumnsOptions {
   /** Input format of both profiles; `auto` (the default) detects each one. */
   format?: InputFormat;
   /** pmcstat: the event counting cycles (the widths). */
   cyclesEvent?: string | Uint8Array;
   /** pmcstat: the event counting the second metric. */
   otherEvent?: string | Uint8Array;
-  /** DTrace: keep `+0x1a` offsets on every frame but the leaf. */
-  includeOffset?: boolean;
-  onWarning?: (message: string) => void;
-  /** Threads for large files (default: the number of cores), as in collapse(). */
-  jobs?: number;
-  /** Files smaller than this are parsed on one thread (default 48 MiB). */
-  splitMinBytes?: number;
 }
 
 const bytes = (name: string | Uint8Array | undefined): Uint8Array | undefined =>
@@ -69,11 +62,6 @@ export async function collapseTwoMetrics(cycles: CollapseInput, other: CollapseI
   const format = options.format ?? 'auto';
   const first = eventColumn(other, format, bytes(options.otherEvent), 'the second metric');
   const second = eventColumn(cycles, format, bytes(options.cyclesEvent), 'the cycles');
-  const folded = await collapseColumns(first, second, {
-    ...(options.includeOffset && { includeOffset: true }),
-    ...(options.onWarning && { onWarning: options.onWarning }),
-    ...(options.jobs !== undefined && { jobs: options.jobs }),
-    ...(options.splitMinBytes !== undefined && { splitMinBytes: options.splitMinBytes }),
-  });
+  const folded = await collapseColumns(first, second, options);
   return new CollapseResult(folded.session, folded.inputs, folded.warnings);
 }

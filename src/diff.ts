@@ -8,18 +8,11 @@
 
 import { COUNT_COLUMN, CoreSession } from './core.js';
 import { CollapseResult } from './collapse.js';
-import { feedInput, inputName, type CollapseInput, type FedInput } from './input.js';
-import { defaultJobs, PARALLEL_MIN_BYTES } from './parallel.js';
+import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from './input.js';
 import type { InputFormat } from './formats.js';
 
-/** Options of a diff. */
-export interface DiffOptions {
-  /** Input format of both profiles; `auto` (the default) detects each one. */
-  format?: InputFormat;
-  /** `-n`: scale BEFORE's counts to AFTER's total, truncating each stack's count (difffolded.pl -n). */
-  normalize?: boolean;
-  /** `-s`: replace hex numbers `0x[0-9a-fA-F]+` in frame names by `0x...` before merging (difffolded.pl -s). */
-  stripHex?: boolean;
+/** Options of a two-column collapse, and so of diff(), compare() and collapseTwoMetrics(). */
+export interface ColumnsOptions {
   /** DTrace: keep `+0x1a` offsets on every frame but the leaf. */
   includeOffset?: boolean;
   /** Called with each warning (an empty profile, dropped records). */
@@ -28,6 +21,16 @@ export interface DiffOptions {
   jobs?: number;
   /** Files smaller than this are parsed on one thread (default 48 MiB). */
   splitMinBytes?: number;
+}
+
+/** Options of a diff. */
+export interface DiffOptions extends ColumnsOptions {
+  /** Input format of both profiles; `auto` (the default) detects each one. */
+  format?: InputFormat;
+  /** `-n`: scale BEFORE's counts to AFTER's total, truncating each stack's count (difffolded.pl -n). */
+  normalize?: boolean;
+  /** `-s`: replace hex numbers `0x[0-9a-fA-F]+` in frame names by `0x...` before merging (difffolded.pl -s). */
+  stripHex?: boolean;
 }
 
 /** One column of a two-column collapse: an input and the session options that apply to it alone. */
@@ -55,10 +58,10 @@ export function stripHexNumbers(stack: string): string {
 export async function collapseColumns(
   first: ColumnInput,
   second: ColumnInput,
-  options: { includeOffset?: boolean; onWarning?: (message: string) => void; jobs?: number; splitMinBytes?: number } = {},
+  options: ColumnsOptions = {},
 ): Promise<{ session: CoreSession; inputs: FedInput[]; warnings: string[] }> {
   // Large files are parsed by several threads, their stacks merged into the column.
-  const feed = { jobs: options.jobs ?? defaultJobs(), splitMinBytes: options.splitMinBytes ?? PARALLEL_MIN_BYTES };
+  const feed = feedOptions({ jobs: options.jobs, splitMinBytes: options.splitMinBytes });
   const session = new CoreSession();
   if (options.includeOffset) session.setIncludeOffset(true);
   session.setOption('strictFolded', 1);
@@ -109,12 +112,7 @@ export async function diff(before: CollapseInput, after: CollapseInput, options:
   const folded = await collapseColumns(
     { input: before, format },
     { input: after, format },
-    {
-      ...(options.includeOffset ? { includeOffset: true } : {}),
-      ...(options.onWarning ? { onWarning: options.onWarning } : {}),
-      ...(options.jobs !== undefined && { jobs: options.jobs }),
-      ...(options.splitMinBytes !== undefined && { splitMinBytes: options.splitMinBytes }),
-    },
+    options,
   );
   let session = folded.session;
   if (options.stripHex) session = stripHexSession(session);

@@ -23,7 +23,7 @@ export { readPaletteMap, writePaletteMap } from './render/palettemap.js';
 
 // Differential, two-metric (CPI) and non-regression views of two profiles.
 export { diff, stripHexNumbers } from './diff.js';
-export type { DiffOptions } from './diff.js';
+export type { ColumnsOptions, DiffOptions } from './diff.js';
 export { compare, compareTree } from './compare.js';
 export type { CompareOptions, CompareResult, FunctionChange, Share } from './compare.js';
 export { collapseTwoMetrics } from './cpi.js';

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { CoreError, CoreSession, CHUNK_SIZE, type ParsedFormat } from './core.js';
 import { InputError } from './errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat } from './formats.js';
-import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, feedRangesInParallel, parseRange, planRanges } from './parallel.js';
+import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, feedRangesInParallel, parseRange, planRanges } from './parallel.js';
 import { pipeChunks } from './pipe.js';
 
 /** Anything a capture can be read from. A string is a file path; `-` is stdin. */
@@ -21,6 +21,15 @@ export interface FeedOptions {
   splitMinBytes: number;
   /** Called with each amount of input bytes consumed (from any thread). */
   onProgress?: (bytes: number) => void;
+}
+
+/** Feed options from a caller's: large files on every core, split past PARALLEL_MIN_BYTES, unless it says otherwise. */
+export function feedOptions(o: { jobs?: number | undefined; splitMinBytes?: number | undefined; onProgress?: ((bytes: number) => void) | undefined }): FeedOptions {
+  return {
+    jobs: o.jobs ?? defaultJobs(),
+    splitMinBytes: o.splitMinBytes ?? PARALLEL_MIN_BYTES,
+    ...(o.onProgress && { onProgress: o.onProgress }),
+  };
 }
 
 /** What feeding one input did. */
