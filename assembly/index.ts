@@ -2,14 +2,14 @@
 // boundary is a number (pointer, length, count, code). One instance holds one
 // collapse session; src/core.ts is the only caller.
 
-import { allocBytes, growBytes, setMemoryLimit } from "./memory";
-import { sessionInit, stackClear, flushStacks, countLine, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./session";
-import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./session";
-import { lineCacheInit } from "./linecache";
-import { findNewline } from "./scan";
-import { unflushedEntries, setStackBudget } from "./stackcache";
-import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./calltree";
-import { foldedBegin, foldedNext, outBuf } from "./folded";
+import { allocBytes, growBytes, setMemoryLimit } from "./util/memory";
+import { sessionInit, stackClear, flushStacks, countLine, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./tables/session";
+import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./tables/session";
+import { lineCacheInit } from "./tables/line-cache";
+import { findNewline } from "./util/scan";
+import { unflushedEntries, setStackBudget } from "./tables/stack-table";
+import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./tables/call-tree";
+import { foldedBegin, foldedNext, outBuf } from "./output/folded-writer";
 import { dtraceLine, endDtrace, setIncludeOffset } from "./formats/dtrace";
 import { beginProcstat, procstatLine, setByThread } from "./formats/procstat";
 import { foldedLine, setFoldedStrict } from "./formats/folded";
@@ -159,10 +159,10 @@ export {
 export function eventMatchedSections(): u32 { return matchedSections; }
 
 // flamefold compare: per-frame self and total counts of both columns
-export { frameSums, frameSumsPtr, frameSumsCount } from "./framesums";
+export { frameSums, frameSumsPtr, frameSumsCount } from "./output/frame-sums";
 
 // Parallel collapse: a worker's stacks out, into the main session
-export { exportBegin, exportNext, exportPiece, importBuffer, importPiece } from "./exchange";
+export { exportBegin, exportNext, exportPiece, importBuffer, importPiece } from "./output/exchange";
 
 // Folded output
 export function foldedLines(): u32 { return foldedBegin(); }
@@ -175,7 +175,7 @@ export {
   layoutBegin, layoutKeep, layoutSamples, layoutNegatives, layoutMaxDelta, layoutNodeCount, layoutFramesPtr,
   layoutSelfsPtr, layoutTotalsPtr, layoutBaseSelfsPtr, layoutBaseTotalsPtr, layoutKeptIndexPtr, layoutOffsetsPtr,
   layoutListPtr, layoutListLength,
-} from "./layout";
+} from "./output/layout";
 
 export function treeParents(): usize { flushStacks(); return parentsPtr(); }
 export function treeFrames(): usize { return framesPtr(); }

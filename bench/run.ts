@@ -17,7 +17,7 @@ import { Bench } from 'tinybench';
 import { collapse } from 'flamefold';
 import { DTRACE_1G, PMCSTAT_1G, PROCSTAT_1G, ensure } from './data.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const MB = 1e6;
 const REPEATS = Number(process.env.REPEATS ?? 3);
 

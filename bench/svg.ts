@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DTRACE_1G, ensure } from './data.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const RUNS = Number(process.env.RUNS ?? 5);
 
 const { folded } = ensure(DTRACE_1G);

@@ -1,14 +1,14 @@
 // flamefold's public Node API.
 
-export { collapse, CollapseResult } from './collapse.js';
-export type { CollapseOptions, CollapseTotals, PmcstatEvent } from './collapse.js';
-export type { CollapseInput, FedInput } from './input.js';
-export type { InputFormat } from './formats.js';
-export { FORMATS, detectFormat } from './formats.js';
+export { collapse, CollapseResult } from './api/collapse.js';
+export type { CollapseOptions, CollapseTotals, PmcstatEvent } from './api/collapse.js';
+export type { CollapseInput, FedInput } from './input/feed.js';
+export type { InputFormat } from './formats/registry.js';
+export { FORMATS, detectFormat } from './formats/registry.js';
 export type { TreeArrays } from './core.js';
 export { InputError, UsageError } from './errors.js';
-export { writeFileAtomic } from './output.js';
-export { eventLabel, eventBytes } from './events.js';
+export { writeFileAtomic } from './output/atomic-file.js';
+export { eventLabel, eventBytes } from './formats/pmcstat-events.js';
 
 // Flame graph SVGs: rendering, options, and the colour-mode hook.
 export { renderSvg, renderSvgTo, svgChunksOf } from './render/render.js';
@@ -18,18 +18,18 @@ export { PALETTES, namehash, randomNamehash, paletteColor, differentialColor } f
 export type { Palette } from './render/palette.js';
 export { paletteColorMode, differentialColorMode } from './render/colormode.js';
 export type { ColorMode, ColorModeFactory, ColorModeContext, FrameInfo } from './render/colormode.js';
-export type { Layout } from './render/layout.js';
+export type { Layout } from './render/placement.js';
 export { readPaletteMap, writePaletteMap } from './render/palettemap.js';
 
 // Differential, two-metric (CPI) and non-regression views of two profiles.
-export { diff, stripHexNumbers } from './diff.js';
-export type { ColumnsOptions, DiffOptions } from './diff.js';
-export { compare, compareTree } from './compare.js';
-export type { CompareOptions, CompareResult, FunctionChange, Share } from './compare.js';
-export { collapseTwoMetrics } from './cpi.js';
-export type { TwoMetricOptions } from './cpi.js';
-export { differentialMode } from './render/differential.js';
-export type { DiffColorOptions, DiffMode } from './render/differential.js';
-export { ratioMode } from './render/cpi.js';
-export type { RatioColorOptions, RatioMetric } from './render/cpi.js';
+export { diff, stripHexNumbers } from './api/diff.js';
+export type { ColumnsOptions, DiffOptions } from './api/diff.js';
+export { compare, compareTree } from './api/compare.js';
+export type { CompareOptions, CompareResult, FunctionChange, Share } from './api/compare.js';
+export { collapseTwoMetrics } from './api/two-metric.js';
+export type { TwoMetricOptions } from './api/two-metric.js';
+export { differentialMode } from './render/differential-colors.js';
+export type { DiffColorOptions, DiffMode } from './render/differential-colors.js';
+export { ratioMode } from './render/ratio-colors.js';
+export type { RatioColorOptions, RatioMetric } from './render/ratio-colors.js';
 export type { ColorLegend } from './render/colormode.js';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compare, compareSession, compareTree } from '../src/compare.js';
-import { collapseColumns } from '../src/diff.js';
+import { compare, compareSession, compareTree } from '../src/api/compare.js';
+import { collapseColumns } from '../src/api/diff.js';
 import type { CoreSession } from '../src/core.js';
 import { CORPUS } from './corpus.js';
 import { runCli, tempDir } from './helpers.js';

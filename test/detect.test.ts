@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse, detectFormat, InputError } from '../src/index.js';
-import { DETECT_BYTES } from '../src/formats.js';
+import { DETECT_BYTES } from '../src/formats/registry.js';
 import { CORPUS, TOOLS } from './corpus.js';
 import { runCli, tempDir } from './helpers.js';
 

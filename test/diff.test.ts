@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { diff } from '../src/diff.js';
+import { diff } from '../src/api/diff.js';
 import { InputError } from '../src/errors.js';
 import { CORPUS } from './corpus.js';
 import { generate, runCli, tempDir } from './helpers.js';

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diff } from '../src/diff.js';
+import { diff } from '../src/api/diff.js';
 import { renderSvg } from '../src/index.js';
-import { differentialMode, type DiffColorOptions } from '../src/render/differential.js';
+import { differentialMode, type DiffColorOptions } from '../src/render/differential-colors.js';
 import { CORPUS } from './corpus.js';
 import { runCli } from './helpers.js';
 import { compareFrames, svgFrames, type SvgFrame } from './svgframes.js';

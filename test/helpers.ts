@@ -9,7 +9,7 @@ import { CoreSession, type ParsedFormat } from '../src/core.js';
 import { TOOLS } from './corpus.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const CLI = join(ROOT, 'dist', 'cli.js');
+export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
 /** Runs `flamefold ARGS` and returns its outcome (stdout as a Buffer). */
 export function runCli(args: string[], input?: string | Buffer): SpawnSyncReturns<Buffer> {

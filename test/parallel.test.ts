@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { collapse, InputError, type CollapseOptions } from '../src/index.js';
-import { planRanges } from '../src/parallel.js';
+import { planRanges } from '../src/parallel/ranges.js';
 import { CoreSession, type ParsedFormat } from '../src/core.js';
 import { generate, runCli, tempDir } from './helpers.js';
 

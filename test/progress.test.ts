@@ -14,7 +14,7 @@ import {
   inputBytes,
   startProgress,
   type ProgressStream,
-} from '../src/progress.js';
+} from '../src/cli/progress.js';
 import { CORPUS } from './corpus.js';
 import { CLI, runCli, tempDir } from './helpers.js';
 

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse, renderSvg, type CollapseOptions } from '../src/index.js';
 import type { CoreSession } from '../src/core.js';
-import { layoutTree, layoutViews } from '../src/render/layout.js';
-import { collapseColumns } from '../src/diff.js';
+import { layoutTree, layoutViews } from '../src/render/placement.js';
+import { collapseColumns } from '../src/api/diff.js';
 import { generate, tempDir } from './helpers.js';
 
 const tmp = tempDir();

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { collapse } from '../src/index.js';
-import { layoutTree, layoutViews, type Layout, type LayoutOptions } from '../src/render/layout.js';
+import { layoutTree, layoutViews, type Layout, type LayoutOptions } from '../src/render/placement.js';
 import { reverseTree } from '../src/render/reverse.js';
 
 const names = ['a', 'b', 'b.x', 'a2', 'main', 'c', '', 'b x', 'z'];

@@ -12,14 +12,14 @@
 // appears; every other indented line is a frame, named by stackcollapse.pl's
 // rules with its defects fixed.
 
-import { isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount, skipDigits } from "../scan";
-import { hashBytes } from "../hash";
-import { allocBytes, freeBytes } from "../memory";
-import { lineFind, lineAdd, lineIdCount, lineFirstId, lineIdAt, linePredicted, lineFollows } from "../linecache";
-import { demangleRustLegacy } from "../demangle";
+import { isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount, skipDigits } from "../util/scan";
+import { hashBytes } from "../util/hash";
+import { allocBytes, freeBytes } from "../util/memory";
+import { lineFind, lineAdd, lineIdCount, lineFirstId, lineIdAt, linePredicted, lineFollows } from "../tables/line-cache";
+import { demangleRustLegacy } from "./demangle";
 import {
   frameTable, stackPush, stackLen, foldLeafFirst, ignoreLine, dropRecord, leafFrame, replaceLeafFrame,
-} from "../session";
+} from "../tables/session";
 
 // The line-cache entry of the previous frame line of this record, for successor prediction.
 let prevLine: i32 = -1;

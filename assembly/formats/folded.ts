@@ -6,9 +6,9 @@
 // `#` comment lines are skipped (Austin writes `# key: value` headers) and a
 // negative count is accepted (DTrace `sum()` aggregations fold to them).
 
-import { isBlank, isDigit, trimCR } from "../scan";
-import { frameTable, ignoreLine, inputLine, stackPush, foldLeafFirst, foldLeafFirstTwo } from "../session";
-import { allocBytes, growBytes, freeBytes } from "../memory";
+import { isBlank, isDigit, trimCR } from "../util/scan";
+import { frameTable, ignoreLine, inputLine, stackPush, foldLeafFirst, foldLeafFirstTwo } from "../tables/session";
+import { allocBytes, growBytes, freeBytes } from "../util/memory";
 
 // Strict mode (flamefold diff): a line without a count is an error naming it,
 // instead of an ignored line (difffolded.pl would print a bogus " 0 0" stack).

@@ -18,11 +18,11 @@
 // printed only when it changes from the previous printed line, so it is
 // carried along for the kernel marks.
 
-import { isDigit, isBlank, skipBlanks, trimCR, skipDigits, digitsValue } from "../scan";
-import { ByteTable } from "../bytetable";
-import { bytesEqual } from "../hash";
-import { allocBytes, growBytes, freeBytes } from "../memory";
-import { frameTable, stackPush, foldLeafFirst, ignoreLine } from "../session";
+import { isDigit, isBlank, skipBlanks, trimCR, skipDigits, digitsValue } from "../util/scan";
+import { ByteTable } from "../tables/byte-table";
+import { bytesEqual } from "../util/hash";
+import { allocBytes, growBytes, freeBytes } from "../util/memory";
+import { frameTable, stackPush, foldLeafFirst, ignoreLine } from "../tables/session";
 
 // Options
 let kernelMarks = false;

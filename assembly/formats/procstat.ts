@@ -22,12 +22,12 @@
 // ignored; headers may change W mid-input (captures concatenated from two
 // releases); without a header W comes from the rows (widthOfRow).
 
-import { isBlank, isDigit, skipBlanks, lastIndexOf, skipDigits, digitsValue } from "../scan";
-import { hashBytes } from "../hash";
-import { ByteTable } from "../bytetable";
-import { allocBytes, growBytes, freeBytes } from "../memory";
-import { ROOT, childOf } from "../calltree";
-import { frameTable, ignoreLine, foldedNode } from "../session";
+import { isBlank, isDigit, skipBlanks, lastIndexOf, skipDigits, digitsValue } from "../util/scan";
+import { hashBytes } from "../util/hash";
+import { ByteTable } from "../tables/byte-table";
+import { allocBytes, growBytes, freeBytes } from "../util/memory";
+import { ROOT, childOf } from "../tables/call-tree";
+import { frameTable, ignoreLine, foldedNode } from "../tables/session";
 
 /** `--by-thread`: put `COMM;TDNAME;` above each stack. */
 export let byThread = false;

@@ -4,7 +4,7 @@
 // input. Other modes (differential and two-metric views) plug in through
 // `SvgOptions.colorMode` with the same interface.
 
-import type { Layout } from './layout.js';
+import type { Layout } from './placement.js';
 import type { ResolvedSvgOptions } from './options.js';
 import { fixed } from './numbers.js';
 import { RandomColors, differentialColor, frameColor, separatorColor } from './palette.js';

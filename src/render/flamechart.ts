@@ -5,7 +5,7 @@
 // reader (flamegraph.pl's `(.*)\s+?(\d+(\.\d*)?)$`, applied again for a
 // second count; `#` comment lines skipped; a negative count accepted).
 
-import { GAP_FRAME, growTo, type LayoutTree } from './layout.js';
+import { GAP_FRAME, growTo, type LayoutTree } from './placement.js';
 
 // One blank, then the count at the very end (the greedy `.*` leaves the shortest count).
 const COUNT = /^(.*)[ \t\n\v\f\r](-?\d+(?:\.\d*)?)$/s;

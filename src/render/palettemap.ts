@@ -3,7 +3,7 @@
 // written back after, so a name keeps its colour across graphs.
 
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../output.js';
+import { writeFileAtomic } from '../output/atomic-file.js';
 
 /** Reads a palette map; a missing file is an empty map. The colour is what follows the last "->". */
 export async function readPaletteMap(path: string): Promise<Map<string, string>> {

@@ -2,9 +2,9 @@
 // the call tree is laid out, then written in chunks.
 
 import type { Writable } from 'node:stream';
-import { collapse, CollapseResult } from '../collapse.js';
+import { collapse, CollapseResult } from '../api/collapse.js';
 import { UsageError } from '../errors.js';
-import { layoutTree, layoutViews, type Layout, type LayoutTree } from './layout.js';
+import { layoutTree, layoutViews, type Layout, type LayoutTree } from './placement.js';
 import { reverseTree } from './reverse.js';
 import { flameChartTree } from './flamechart.js';
 import { resolveSvgOptions, type ResolvedSvgOptions, type SvgOptions } from './options.js';

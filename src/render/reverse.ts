@@ -1,7 +1,7 @@
 // --reverse: every stack read leaf first (flamegraph.pl reverses each folded
 // line before merging), built as a new call tree over the same frame names.
 
-import type { LayoutTree } from './layout.js';
+import type { LayoutTree } from './placement.js';
 
 /** The call tree of the reversed stacks. Node 0 stays the root; parent id < child id. */
 export function reverseTree(tree: LayoutTree): LayoutTree {

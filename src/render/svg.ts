@@ -4,7 +4,7 @@
 // frames land where flamegraph.pl puts them; every name and option is escaped
 // for where it goes, and the output depends on nothing but its input.
 
-import { ROOT_FRAME, type Layout } from './layout.js';
+import { ROOT_FRAME, type Layout } from './placement.js';
 import type { ResolvedSvgOptions } from './options.js';
 import { differentialColorMode, paletteColorMode, type ColorMode, type FrameInfo } from './colormode.js';
 import { fixed, perlNumber, withCommas } from './numbers.js';

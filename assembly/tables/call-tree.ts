@@ -1,0 +1,158 @@
+// The call tree: a node is (parent node, frame id), found through an
+// open-addressing table keyed by that pair. Each node carries its self
+// count(s); totals are derived by the readers (folded writer, layout).
+// Node 0 is the root. A child is always created after its parent, so
+// parent id < child id: readers can compute depths and totals in one pass.
+
+import { allocBytes, allocRaw, moveRaw, freeBytes, roomLeft } from "../util/memory";
+import { mix64 } from "../util/hash";
+
+export const ROOT: u32 = 0;
+export const NO_FRAME: u32 = 0xffffffff;
+
+// The node arrays are raw (every element is written when its node is made), so
+// capacity reserved ahead (treeReserve) costs no memory until it is used.
+let parents: usize = 0; // u32 per node
+let frames: usize = 0; // u32 per node
+let selfs: usize = 0; // f64 per node
+let selfs2: usize = 0; // f64 per node: the second count of two-column input
+let ends: usize = 0; // u8 per node: 1 when some stack ended here (even with a zero count)
+let count: u32 = 0;
+let cap: u32 = 0;
+let stacks: u32 = 0; // nodes where some stack ended: the distinct stacks
+let slots: usize = 0; // u32 per slot: node + 1; the key (parent, frame) is read from the node arrays
+let mask: u32 = 0; // slots - 1; the table is kept at most half full
+
+export function treeInit(): void {
+  cap = 1 << 14;
+  parents = allocRaw(<usize>cap << 2);
+  frames = allocRaw(<usize>cap << 2);
+  selfs = allocRaw(<usize>cap << 3);
+  ends = allocRaw(<usize>cap);
+  mask = (1 << 15) - 1;
+  slots = allocBytes((<usize>mask + 1) << 2);
+  count = 0;
+  newNode(0, NO_FRAME); // the root
+}
+
+// A new node's every field, so the raw arrays never show old bytes.
+function newNode(parent: u32, frame: u32): u32 {
+  const node = count++;
+  store<u32>(parents + (<usize>node << 2), parent);
+  store<u32>(frames + (<usize>node << 2), frame);
+  store<f64>(selfs + (<usize>node << 3), 0);
+  store<u8>(ends + <usize>node, 0);
+  if (selfs2 != 0) store<f64>(selfs2 + (<usize>node << 3), 0);
+  return node;
+}
+
+/** Makes room for `n` nodes in all, ahead of a bulk of insertions (no memory is used until they are made). */
+export function treeReserve(n: u32): void {
+  // Only a hint: never more than the memory limit leaves room for (the arrays take 17 bytes a node).
+  n = <u32>min<usize>(n, <usize>cap + roomLeft() / 34);
+  if (n > cap) growNodes(n);
+}
+
+// @ts-ignore: decorator
+@inline function slotOf(key: u64): u32 {
+  return mix64(key) & mask;
+}
+
+/** The child of `parent` for `frame`, created when missing. */
+export function childOf(parent: u32, frame: u32): u32 {
+  const key = (<u64>parent << 32) | <u64>frame;
+  let i = slotOf(key);
+  while (true) {
+    const v = load<u32>(slots + (<usize>i << 2));
+    if (v == 0) break;
+    const n = <usize>(v - 1) << 2;
+    if (load<u32>(frames + n) == frame && load<u32>(parents + n) == parent) return v - 1;
+    i = (i + 1) & mask;
+  }
+  if (count >= cap || (count + 1) << 1 > mask + 1) {
+    if (count >= cap) growNodes(cap << 1);
+    if ((count + 1) << 1 > mask + 1) growSlots();
+    return childOf(parent, frame);
+  }
+  const node = newNode(parent, frame);
+  store<u32>(slots + (<usize>i << 2), node + 1);
+  return node;
+}
+
+export function addSelf(node: u32, n: f64): void {
+  const p = selfs + (<usize>node << 3);
+  store<f64>(p, load<f64>(p) + n);
+  const e = ends + <usize>node;
+  if (load<u8>(e) == 0) {
+    store<u8>(e, 1);
+    stacks++;
+  }
+}
+
+export function stackCount(): u32 { return stacks; }
+
+export function addSelf2(node: u32, n: f64): void {
+  if (selfs2 == 0) { // only two-count input needs it
+    selfs2 = allocRaw(<usize>cap << 3);
+    memory.fill(selfs2, 0, <usize>count << 3);
+  }
+  const p = selfs2 + (<usize>node << 3);
+  store<f64>(p, load<f64>(p) + n);
+  const e = ends + <usize>node;
+  if (load<u8>(e) == 0) { // a stack only the second profile has (diff's AFTER)
+    store<u8>(e, 1);
+    stacks++;
+  }
+}
+
+/** Replaces every stack's first count c by trunc(c * num / den) (difffolded.pl -n); returns their new sum. */
+export function scaleSelf(num: f64, den: f64): f64 {
+  let sum: f64 = 0;
+  for (let node: u32 = 0; node < count; node++) {
+    const p = selfs + (<usize>node << 3);
+    const v = trunc(load<f64>(p) * num / den);
+    store<f64>(p, v);
+    sum += v;
+  }
+  return sum;
+}
+
+function growNodes(newCap: u32): void {
+  parents = moveRaw(parents, <usize>count << 2, <usize>newCap << 2);
+  frames = moveRaw(frames, <usize>count << 2, <usize>newCap << 2);
+  selfs = moveRaw(selfs, <usize>count << 3, <usize>newCap << 3);
+  ends = moveRaw(ends, <usize>count, <usize>newCap);
+  if (selfs2 != 0) selfs2 = moveRaw(selfs2, <usize>count << 3, <usize>newCap << 3);
+  cap = newCap;
+}
+
+function growSlots(): void {
+  freeBytes(slots);
+  mask = (mask << 1) | 1;
+  slots = allocBytes((<usize>mask + 1) << 2);
+  for (let node: u32 = 1; node < count; node++) {
+    const key = (<u64>load<u32>(parents + (<usize>node << 2)) << 32) | <u64>load<u32>(frames + (<usize>node << 2));
+    let i = slotOf(key);
+    while (load<u32>(slots + (<usize>i << 2)) != 0) i = (i + 1) & mask;
+    store<u32>(slots + (<usize>i << 2), node + 1);
+  }
+}
+
+// @ts-ignore: decorator
+@inline export function nodeCount(): u32 { return count; }
+// @ts-ignore: decorator
+@inline export function nodeParent(n: u32): u32 { return load<u32>(parents + (<usize>n << 2)); }
+// @ts-ignore: decorator
+@inline export function nodeFrame(n: u32): u32 { return load<u32>(frames + (<usize>n << 2)); }
+// @ts-ignore: decorator
+@inline export function nodeSelf(n: u32): f64 { return load<f64>(selfs + (<usize>n << 3)); }
+// @ts-ignore: decorator
+@inline export function nodeIsEnd(n: u32): bool { return load<u8>(ends + <usize>n) != 0; }
+// @ts-ignore: decorator
+@inline export function nodeSelf2(n: u32): f64 { return selfs2 == 0 ? 0 : load<f64>(selfs2 + (<usize>n << 3)); }
+
+export function parentsPtr(): usize { return parents; }
+export function framesPtr(): usize { return frames; }
+export function selfsPtr(): usize { return selfs; }
+/** 0 until some node got a second count. */
+export function selfs2Ptr(): usize { return selfs2; }

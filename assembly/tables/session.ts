@@ -1,0 +1,223 @@
+// What one collapse accumulates, shared by every format parser: the frame
+// table, the stack being read, the call tree it folds into, and the totals.
+
+import { ByteTable } from "./byte-table";
+import { allocBytes, growBytes } from "../util/memory";
+import { ROOT, childOf, addSelf, addSelf2, treeInit, treeReserve, nodeCount, scaleSelf, stackCount } from "./call-tree";
+import {
+  stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
+  setStackEntryNode, scaleStackCounts, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, unflushedFrames, NO_NODE,
+} from "./stack-table";
+import { mix64 } from "../util/hash";
+
+export let frameTable: ByteTable = changetype<ByteTable>(0);
+
+// Totals reported to the caller.
+export let lineNo: f64 = 0; // lines consumed so far (1-based number of the current line)
+export let ignoredLines: f64 = 0;
+export let droppedRecords: f64 = 0;
+export let samples: f64 = 0;
+export let samples2: f64 = 0;
+export let records: f64 = 0;
+/** Set when any record carried a second count (two-column folded input). */
+export let hasSecondCount: bool = false;
+/** lineNo when the current input began: errors name lines within their own input. */
+export let inputLineBase: f64 = 0;
+
+// Differential sessions (flamefold diff) fold two one-count profiles into the two
+// count columns of one tree: COLUMN_BEFORE/COLUMN_AFTER route every count of the
+// current input; COLUMN_MIXED (the default) is ordinary input, where two-count
+// folded lines fill both columns themselves.
+export const COLUMN_MIXED: i32 = 0;
+export const COLUMN_BEFORE: i32 = 1;
+export const COLUMN_AFTER: i32 = 2;
+let countColumn: i32 = COLUMN_MIXED;
+
+export function setCountColumn(column: i32): void {
+  countColumn = column;
+  if (column != COLUMN_MIXED) hasSecondCount = true; // both columns are printed, even when one is empty
+}
+
+/** Lines counted so far in the current input: the 1-based number of the line being read, once counted. */
+export function inputLine(): f64 { return lineNo - inputLineBase; }
+export function beginInputLines(): void { inputLineBase = lineNo; }
+
+// A record's count, into the column the session routes it to.
+function addCount(node: u32, n: f64): void {
+  if (countColumn == COLUMN_AFTER) {
+    addSelf2(node, n);
+    samples2 += n;
+  } else {
+    addSelf(node, n);
+    samples += n;
+  }
+}
+
+/** flamefold diff -n: scales the first column to the second's total, truncating as difffolded.pl's int() does. */
+export function normalizeFirstColumn(): void {
+  if (samples == samples2 || samples == 0) return;
+  // Each stack's count is truncated whole: in the stack table while every stack is there
+  // (no tree needed), else in the tree, where the table's counts are moved first.
+  if (stackCount() == 0) {
+    samples = scaleStackCounts(samples2, samples);
+  } else {
+    flushStacks();
+    samples = scaleSelf(samples2, samples);
+  }
+}
+
+// The frames of the record being read, in input order.
+let stackBuf: usize = 0;
+let stackCap: u32 = 0;
+export let stackLen: u32 = 0;
+let stackHash: u64 = 0; // running hash of the collected frame ids, for the stack cache
+let stackOr: u32 = 0; // the collected frame ids OR-ed: whether the table stores them in 16 bits
+
+export function sessionInit(): void {
+  frameTable = new ByteTable(12);
+  stackCap = 256;
+  stackBuf = allocBytes(<usize>stackCap << 2);
+  treeInit();
+  stackCacheInit();
+}
+
+// @ts-ignore: decorator
+@inline export function countLine(): void { lineNo += 1; }
+// @ts-ignore: decorator
+@inline export function ignoreLine(): void { ignoredLines += 1; }
+export function dropRecord(): void { droppedRecords += 1; }
+
+export function stackPush(frame: u32): void {
+  if (stackLen == stackCap) {
+    stackBuf = growBytes(stackBuf, <usize>stackCap << 2, <usize>stackCap << 3);
+    stackCap <<= 1;
+  }
+  store<u32>(stackBuf + (<usize>stackLen << 2), frame);
+  stackLen++;
+  stackHash = rotl<u64>((stackHash ^ <u64>frame) * 0x9e3779b97f4a7c15, 29);
+  stackOr |= frame;
+}
+
+export function stackClear(): void {
+  stackLen = 0;
+  stackHash = 0;
+  stackOr = 0;
+}
+
+// Walks the collected (leaf-first) frames into the tree, creating nodes as needed.
+function walkCollected(): u32 {
+  let node = ROOT;
+  for (let i = <i32>stackLen - 1; i >= 0; i--) node = childOf(node, load<u32>(stackBuf + (<usize>i << 2)));
+  return node;
+}
+
+// Walks a stack-table entry's (leaf-first) sequence into the tree.
+function walkEntry(e: u32): u32 {
+  const seq = stackEntrySeq(e), wide = stackEntryWide(e);
+  let node = ROOT;
+  for (let i = <i32>stackEntryLen(e) - 1; i >= 0; i--) node = childOf(node, seqFrame(seq, wide, <u32>i));
+  return node;
+}
+
+// The stack table's entry for the collected frames, made if new; 0 past the table's budget.
+function collectedEntry(): usize {
+  const h = mix64(stackHash ^ <u64>stackLen);
+  const wide = needsWide(stackOr);
+  const e = stackFind(stackBuf, stackLen, wide, h);
+  return e != 0 ? e : stackRemember(stackBuf, stackLen, wide, h);
+}
+
+/**
+ * Folds the collected frames, read last to first (leaf-first input such as
+ * DTrace's), with `n` samples. The count goes to the stack table; the tree is
+ * only walked for stacks beyond the table's budget.
+ */
+export function foldLeafFirst(n: f64): void {
+  const e = collectedEntry();
+  if (e != 0) {
+    const second = countColumn == COLUMN_AFTER;
+    stackAdd(e, n, second);
+    if (second) samples2 += n;
+    else samples += n;
+  } else {
+    addCount(walkCollected(), n);
+  }
+  records += 1;
+  stackClear();
+}
+
+/** Moves the stack table's counts into the call tree; every reader of the tree calls this first. */
+export function flushStacks(): void {
+  if (!stacksPending) return;
+  treeReserve(nodeCount() + unflushedFrames()); // the tree grows once, not by doubling
+  const n = stackEntryCount();
+  for (let e: u32 = 0; e < n; e++) {
+    let node = stackEntryNode(e);
+    if (node == NO_NODE) {
+      node = walkEntry(e);
+      setStackEntryNode(e, node);
+      addSelf(node, 0); // the stack ended here, even if its counts are zero
+    }
+    const c1 = takeStackCount(e, false);
+    const c2 = takeStackCount(e, true);
+    if (c1 != 0) addSelf(node, c1);
+    if (c2 != 0) addSelf2(node, c2);
+  }
+  stacksFlushed();
+}
+
+/** Folds the collected (leaf-first) frames with both counts of a two-count folded line. */
+export function foldLeafFirstTwo(n: f64, n2: f64): void {
+  if (countColumn != COLUMN_MIXED) {
+    throw new Error("line " + (<i64>inputLine()).toString() + " two counts on the line: diff and compare take one-count profiles");
+  }
+  foldBoth(n, n2);
+  samples += n;
+  samples2 += n2;
+  hasSecondCount = true;
+  records += 1;
+}
+
+/** The frame nearest the leaf among those collected leaf first. */
+export function leafFrame(): u32 { return load<u32>(stackBuf); }
+export function replaceLeafFrame(frame: u32): void {
+  store<u32>(stackBuf, frame);
+  // The running hash covered the old leaf: recompute it, so equal stacks meet in the table.
+  const n = stackLen;
+  stackClear();
+  for (let i: u32 = 0; i < n; i++) stackPush(load<u32>(stackBuf + (<usize>i << 2)));
+}
+
+/** Adds `n` samples to a stack already walked to its node (root-first formats that fold while reading). */
+export function foldedNode(node: u32, n: f64): void {
+  addCount(node, n);
+  records += 1;
+}
+
+/** Adds another session's totals (parallel collapse merges its workers' sessions into one). */
+export function addTotals(lines: f64, ignored: f64, dropped: f64, n1: f64, n2: f64, recs: f64, second: bool): void {
+  lineNo += lines;
+  ignoredLines += ignored;
+  droppedRecords += dropped;
+  samples += n1;
+  samples2 += n2;
+  records += recs;
+  if (second) hasSecondCount = true;
+}
+
+/**
+ * Folds the collected (leaf-first) frames with a count in each column (the
+ * second may be zero); the totals are the caller's (an imported stack's come separately).
+ */
+export function foldBoth(c1: f64, c2: f64): void {
+  const e = collectedEntry();
+  if (e != 0) {
+    stackAdd(e, c1, false);
+    stackAdd(e, c2, true);
+  } else {
+    const node = walkCollected();
+    addSelf(node, c1);
+    if (c2 != 0) addSelf2(node, c2);
+  }
+  stackClear();
+}

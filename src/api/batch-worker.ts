@@ -1,0 +1,93 @@
+// One conversion of `flamefold batch`, in its own worker thread: collapse one
+// capture, write its output atomically, report figures (and progress) back.
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { collapse, type CollapseResult } from './collapse.js';
+import { InputError } from '../errors.js';
+import type { InputFormat } from '../formats/registry.js';
+import { writeFileAtomic } from '../output/atomic-file.js';
+import type { RenderOptions } from '../render/render.js';
+
+/** The SVG options batch passes through (plain data: they cross to the worker). */
+export type BatchSvgOptions = Pick<RenderOptions, 'title' | 'subtitle' | 'colors' | 'width'>;
+
+export interface BatchTask {
+  input: string;
+  output: string;
+  format: InputFormat;
+  /** Threads for this file (parallel collapse of a large file). */
+  jobs: number;
+  /** Post progress messages. */
+  report: boolean;
+  /** Draw an SVG flame graph instead of writing folded stacks. */
+  svg?: BatchSvgOptions;
+}
+
+export type BatchReply =
+  | { progress: number }
+  | { warning: string }
+  | { ok: true; format: string; bytes: number; stacks: number; samples: number }
+  | { ok: false; message: string; format?: string };
+
+// Progress goes out in steps of this many bytes, not per 1 MiB chunk.
+const PROGRESS_STEP = 4 << 20;
+
+export async function convert(task: BatchTask, post: (reply: BatchReply) => void): Promise<BatchReply> {
+  let pending = 0;
+  const onProgress = (n: number): void => {
+    pending += n;
+    if (pending >= PROGRESS_STEP) {
+      post({ progress: pending });
+      pending = 0;
+    }
+  };
+  const result = await collapse(task.input, {
+    format: task.format,
+    jobs: task.jobs,
+    onWarning: (warning) => post({ warning }),
+    ...(task.report && { onProgress }),
+  });
+  if (pending > 0) post({ progress: pending });
+  const t = result.totals;
+  const format = result.inputs[0]!.format;
+  try {
+    await writeOutputOf(task, result, post);
+  } catch (err) {
+    const message = err instanceof InputError ? err.message : `${task.input}: ${(err as Error).message}`;
+    return { ok: false, message, format };
+  }
+  return { ok: true, format, bytes: t.bytesRead, stacks: t.stacks, samples: t.samples };
+}
+
+/** Writes the folded stacks, or the SVG with --svg, to the task's output atomically. */
+async function writeOutputOf(task: BatchTask, result: CollapseResult, post: (reply: BatchReply) => void): Promise<void> {
+  if (task.svg) {
+    // Loaded only for --svg: the renderer is not needed for folded output.
+    const [{ layoutResult }, { resolveSvgOptions }, { svgChunks }] = await Promise.all([
+      import('../render/render.js'),
+      import('../render/options.js'),
+      import('../render/svg.js'),
+    ]);
+    const o = resolveSvgOptions(task.svg);
+    // The same layout path as `flamefold svg` (prepared in the core for one-count input).
+    const layout = layoutResult(result, o, (m) => post({ warning: `${task.input}: ${m}` }));
+    // As `flamefold svg`: an empty graph is a failure, not an empty picture.
+    if (layout.samples <= 0) throw new InputError(task.input, 'no stack counts found: nothing to draw');
+    await writeFileAtomic(task.output, async (sink) => {
+      for (const chunk of svgChunks(layout, o)) await sink.write(chunk);
+    });
+  } else {
+    await writeFileAtomic(task.output, async (sink) => {
+      for (const chunk of result.chunks()) await sink.write(chunk);
+    });
+  }
+}
+
+if (parentPort && workerData) {
+  const port = parentPort;
+  const post = (reply: BatchReply): void => port.postMessage(reply);
+  const task = workerData as BatchTask;
+  // Input errors name the file already; others (EISDIR, EACCES on the output) get its name here.
+  const describe = (err: Error): string => (err instanceof InputError ? err.message : `${task.input}: ${err.message}`);
+  convert(task, post).then(post, (err: Error) => post({ ok: false, message: describe(err) }));
+}

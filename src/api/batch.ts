@@ -1,0 +1,152 @@
+// `flamefold batch`: many captures converted N at a time, one output file each.
+//
+// Each file is converted in a fresh worker thread (at most N alive at once):
+// - a worker starts in milliseconds, far cheaper than a Node child process, and
+//   progress, warnings and figures come back as structured messages;
+// - wasm memory never shrinks, so a worker per file hands the memory a large
+//   capture needed back when that file is done, instead of keeping the peak for
+//   the rest of the batch;
+// - a file that fails (bad input, the core out of memory, even a worker that dies)
+//   fails alone: its worker ends and the others carry on.
+
+import { resolve as resolvePath, basename, join } from 'node:path';
+import { workerExecArgv } from '../parallel/ranges.js';
+import { Worker } from 'node:worker_threads';
+import type { BatchReply, BatchSvgOptions, BatchTask } from './batch-worker.js';
+import type { InputFormat } from '../formats/registry.js';
+import { workerScript } from '../parallel/worker-script.js';
+
+/** Suffixes taken off an input's name to make its output's: `.gz`, then `.txt`. */
+export function outputStem(input: string): string {
+  let name = basename(input);
+  if (name.endsWith('.gz') && name.length > 3) name = name.slice(0, -3);
+  if (name.endsWith('.txt') && name.length > 4) name = name.slice(0, -4);
+  return name;
+}
+
+/**
+ * Output paths in `dir`, one per input, never two the same: every input whose
+ * plain name (`STEM.EXT`) no earlier input took gets it; the others get
+ * `STEM-2.EXT`, `STEM-3.EXT`, ... (the first free one, in input order). Names are
+ * compared ignoring case, so no two outputs clash on case-insensitive file
+ * systems either, and no output is ever the path of an input.
+ */
+export function outputPaths(inputs: readonly string[], dir: string, ext: string): string[] {
+  const taken = new Set<string>(inputs.map((i) => resolvePath(i).toLowerCase()));
+  const key = (name: string): string => resolvePath(dir, name).toLowerCase();
+  const names: (string | undefined)[] = inputs.map((input) => {
+    const plain = `${outputStem(input)}${ext}`;
+    if (taken.has(key(plain))) return undefined;
+    taken.add(key(plain));
+    return plain;
+  });
+  return inputs.map((input, i) => {
+    let name = names[i];
+    for (let n = 2; name === undefined; n++) {
+      const candidate = `${outputStem(input)}-${n}${ext}`;
+      if (!taken.has(key(candidate))) {
+        taken.add(key(candidate));
+        name = candidate;
+      }
+    }
+    return join(dir, name);
+  });
+}
+
+/** The outcome of one file of a batch. */
+export interface BatchItem {
+  input: string;
+  output: string;
+  /** Size on disk. */
+  bytes: number;
+  ok: boolean;
+  format?: string;
+  stacks?: number;
+  /** Wall time of its conversion, in milliseconds. */
+  ms: number;
+  /** Why it failed. */
+  error?: string;
+}
+
+export interface BatchOptions {
+  format: InputFormat;
+  /** Files converted at once. */
+  jobs: number;
+  /** Draw SVG flame graphs (with these options) instead of writing folded stacks. */
+  svg?: BatchSvgOptions;
+  /** Called with input bytes consumed (all files together), for progress. */
+  onProgress?: (bytes: number) => void;
+  /** Called as each file finishes. */
+  onDone?: (item: BatchItem, finished: number) => void;
+  onWarning?: (message: string) => void;
+}
+
+const WORKER_SCRIPT = workerScript('api/batch-worker');
+
+/** Converts one file in a fresh worker thread; never rejects (failures are items). */
+function convertInWorker(task: BatchTask, bytes: number, options: BatchOptions): Promise<BatchItem> {
+  const start = performance.now();
+  const base = { input: task.input, output: task.output, bytes };
+  return new Promise((resolve) => {
+    let reported = 0;
+    let settled = false;
+    const worker = new Worker(WORKER_SCRIPT, { workerData: task, execArgv: workerExecArgv() });
+    const finish = (item: Omit<BatchItem, 'ms' | 'input' | 'output' | 'bytes'>): void => {
+      if (settled) return;
+      settled = true;
+      // Whatever was not reported counts now, so the overall figure reaches the total.
+      if (bytes > reported) options.onProgress?.(bytes - reported);
+      void worker.terminate();
+      resolve({ ...base, ...item, ms: performance.now() - start });
+    };
+    worker.on('message', (reply: BatchReply) => {
+      if ('progress' in reply) {
+        reported += reply.progress;
+        options.onProgress?.(reply.progress);
+      } else if ('warning' in reply) {
+        options.onWarning?.(reply.warning);
+      } else if (reply.ok) {
+        finish({ ok: true, format: reply.format, stacks: reply.stacks });
+      } else {
+        finish({ ok: false, error: reply.message, ...(reply.format !== undefined && { format: reply.format }) });
+      }
+    });
+    worker.once('error', (err) => finish({ ok: false, error: `${task.input}: ${err.message}` }));
+    worker.once('exit', (code) => finish({ ok: false, error: `${task.input}: worker exited with code ${code}` }));
+  });
+}
+
+/**
+ * Converts every input to its output path, `jobs` files at a time, in input order.
+ * Results come back in input order; a failed file does not stop the others.
+ */
+export async function runBatch(
+  inputs: readonly { input: string; output: string; bytes: number }[],
+  options: BatchOptions,
+): Promise<BatchItem[]> {
+  const slots = Math.max(1, Math.min(options.jobs, inputs.length));
+  // With fewer files than jobs, the spare threads split a large file (parallel collapse).
+  const perFile = Math.max(1, Math.floor(options.jobs / slots));
+  const items: BatchItem[] = new Array(inputs.length);
+  let next = 0;
+  let finished = 0;
+  const lane = async (): Promise<void> => {
+    while (next < inputs.length) {
+      const i = next++;
+      const { input, output, bytes } = inputs[i]!;
+      const task: BatchTask = {
+        input,
+        output,
+        format: options.format,
+        jobs: perFile,
+        report: options.onProgress !== undefined,
+        ...(options.svg && { svg: options.svg }),
+      };
+      const item = await convertInWorker(task, bytes, options);
+      items[i] = item;
+      options.onDone?.(item, ++finished);
+    }
+  };
+  await Promise.all(Array.from({ length: slots }, lane));
+  return items;
+}

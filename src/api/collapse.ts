@@ -1,0 +1,228 @@
+// Collapsing captures into a call tree, and reading the result as folded text.
+
+import type { Writable } from 'node:stream';
+import type { OutputSink } from '../output/atomic-file.js';
+import { CoreSession, type CoreTotals, type LayoutViews, type TreeArrays } from '../core.js';
+import { UsageError } from '../errors.js';
+import { eventLabel } from '../formats/pmcstat-events.js';
+import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
+import type { InputFormat } from '../formats/registry.js';
+
+/** Options of a collapse. */
+export interface CollapseOptions {
+  /** Input format; `auto` (the default) detects it from each input's first bytes. */
+  format?: InputFormat;
+  /** DTrace: keep `+0x1a` offsets on every frame but the leaf. */
+  includeOffset?: boolean;
+  /** procstat: put `COMM;TDNAME;` (process and thread name) above each stack. */
+  byThread?: boolean;
+  /** pmcstat: mark frames of kernel images (under `/boot/`) with `_[k]`, as the Linux collapsers do. */
+  kernelMarks?: boolean;
+  /**
+   * pmcstat: fold only the `@ NAME [N samples]` sections of this event (a string is taken as UTF-8;
+   * pass bytes for names that are not). Naming an event no input has is an error that lists those present.
+   */
+  event?: string | Uint8Array;
+  /** pmcstat: read only the section headers, for `result.events()`; no stacks are folded. */
+  eventsOnly?: boolean;
+  /** Threads for large files (default: the number of cores); output is the same for any value. */
+  jobs?: number;
+  /** Files smaller than this are parsed on one thread (default 48 MiB): starting workers costs more. */
+  splitMinBytes?: number;
+  /**
+   * Stop with an error once the core's tables (distinct frames and stacks) would pass about this
+   * many MiB (default: the 4 GiB WebAssembly limit). Per thread.
+   */
+  maxMemoryMiB?: number;
+  /**
+   * Bytes of stacks (frame sequences with their counts) the stack table remembers (default
+   * 64 MiB). Stacks past it fold straight into the call tree: slower per record, but a profile
+   * of millions of distinct stacks then costs tree nodes (shared prefixes) instead of whole
+   * sequences. Per thread.
+   */
+  stackTableBytes?: number;
+  /** Called with each amount of input bytes consumed, for progress displays. */
+  onProgress?: (bytes: number) => void;
+  /** Called with each warning (records dropped, empty inputs); they are also kept on the result. */
+  onWarning?: (message: string) => void;
+}
+
+/** Totals of a collapse. */
+export interface CollapseTotals {
+  /** Sum of all counts (the first column for two-count input). */
+  samples: number;
+  /** Sum of the second counts of two-count (differential) input. */
+  samples2: number;
+  /** Distinct stacks: the lines of the folded output. */
+  stacks: number;
+  /** Distinct frame names. */
+  frames: number;
+  /** Input bytes parsed (after decompression). */
+  bytesRead: number;
+  /** Input lines read. */
+  lines: number;
+  /** Lines that were neither frames nor counts (headers, probe lines, prompts). */
+  linesIgnored: number;
+  /** Records that never got a count (traced stacks, a cut-off last record). */
+  recordsDropped: number;
+}
+
+/** A pmcstat event (PMC) of the input, with its sections summed. */
+export interface PmcstatEvent {
+  /** The name as printed, raw bytes. */
+  name: Uint8Array;
+  /** The name with bytes outside printable ASCII (and `\`) written `\xHH`, as `--event` accepts it. */
+  label: string;
+  /** Sum of N over the event's `@ NAME [N samples]` headers. */
+  samples: number;
+  /** Its sections: system-mode PMCs print one per CPU. */
+  sections: number;
+}
+
+/** The result of a collapse: the call tree, readable as folded stacks. */
+export class CollapseResult {
+  readonly inputs: readonly FedInput[];
+  readonly warnings: readonly string[];
+  private readonly session: CoreSession;
+  private readonly bytes: number;
+
+  /** @internal */
+  constructor(session: CoreSession, inputs: FedInput[], warnings: string[]) {
+    this.session = session;
+    this.inputs = inputs;
+    this.warnings = warnings;
+    this.bytes = inputs.reduce((sum, i) => sum + i.bytes, 0);
+  }
+
+  get totals(): CollapseTotals {
+    const t: CoreTotals = this.session.totals();
+    return {
+      samples: t.samples,
+      samples2: t.samples2,
+      stacks: t.stacks,
+      frames: t.frames,
+      bytesRead: this.bytes,
+      lines: t.lines,
+      linesIgnored: t.ignoredLines,
+      recordsDropped: t.droppedRecords,
+    };
+  }
+
+  /** True when the input carried two counts per stack (differential folded input). */
+  get twoCounts(): boolean {
+    return this.session.hasTwoCounts();
+  }
+
+  /** pmcstat: the events (PMCs) of the inputs in order of first appearance, summed over their sections. */
+  events(): PmcstatEvent[] {
+    return this.session.events().map((e) => ({ ...e, label: eventLabel(e.name) }));
+  }
+
+  /** Folded text as byte chunks, sorted bytewise by stack. */
+  chunks(): Iterable<Uint8Array> {
+    return this.session.folded();
+  }
+
+  /** Writes the folded output to a sink, straight from the core's memory: each write is awaited. */
+  async writeFolded(sink: OutputSink): Promise<void> {
+    for (const view of this.session.foldedViews()) await sink.write(view);
+  }
+
+  /** Folded lines, without their newlines. */
+  *lines(): Generator<string> {
+    const decoder = new TextDecoder();
+    let rest = '';
+    for (const chunk of this.chunks()) {
+      const text = rest + decoder.decode(chunk, { stream: true });
+      const parts = text.split('\n');
+      rest = parts.pop()!;
+      yield* parts;
+    }
+    if (rest) yield rest;
+  }
+
+  /** The whole folded output as one string. */
+  text(): string {
+    return Buffer.concat([...this.chunks()]).toString('utf8');
+  }
+
+  /** Writes the folded output to a stream, honouring backpressure. */
+  async writeTo(stream: Writable): Promise<void> {
+    for (const chunk of this.chunks()) {
+      if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
+    }
+  }
+
+  /**
+   * The frames of a flame graph prepared in the core (totals, the frames at least
+   * `minimum(samples)` wide, sibling order): views of wasm memory, valid until the next
+   * call on this result. Stacks are read leaf first when `reverse`; two-count input is
+   * laid out by its second count. Undefined when the core cannot do it (reversed or
+   * two-count stacks past the stack table's budget): lay out tree() instead.
+   */
+  layoutViews(minimum: (samples: number) => number, reverse = false): LayoutViews | undefined {
+    return this.session.layoutViews(minimum, reverse, this.twoCounts);
+  }
+
+  /** The call tree as parallel arrays, for layout. */
+  tree(): TreeArrays {
+    return this.session.tree();
+  }
+}
+
+/** Collapses one or more inputs (merged into one tree). */
+export async function collapse(
+  input: CollapseInput | readonly CollapseInput[],
+  options: CollapseOptions = {},
+): Promise<CollapseResult> {
+  const inputs = Array.isArray(input) ? (input as readonly CollapseInput[]) : [input as CollapseInput];
+  const session = new CoreSession();
+  if (options.maxMemoryMiB) session.setOption('memoryLimitMiB', Math.ceil(options.maxMemoryMiB));
+  if (options.stackTableBytes !== undefined) session.setOption('stackTableBytes', Math.min(2 ** 31 - 1, Math.max(0, Math.floor(options.stackTableBytes))));
+  if (options.includeOffset) session.setIncludeOffset(true);
+  if (options.byThread) session.setOption('byThread', 1);
+  if (options.kernelMarks) session.setOption('kernelMarks', 1);
+  if (options.eventsOnly) session.setOption('eventsOnly', 1);
+  const event = typeof options.event === 'string' ? new TextEncoder().encode(options.event) : options.event;
+  if (event) session.setEvent(event);
+  const fed: FedInput[] = [];
+  const missing: string[] = [];
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  for (const [i, source] of inputs.entries()) {
+    const name = inputName(source, i);
+    const before = session.totals();
+    const matchedBefore = session.matchedSections();
+    const result = await feedInput(session, source, options.format ?? 'auto', name, feedOptions(options));
+    fed.push(result);
+    const after = session.totals();
+    const dropped = after.droppedRecords - before.droppedRecords;
+    if (dropped > 0) warn(`${name}: ${dropped} record${dropped === 1 ? '' : 's'} without a count dropped`);
+    if (event && !options.eventsOnly && session.matchedSections() === matchedBefore) {
+      // said once all inputs are read: an error when no input has the event, else a warning
+      missing.push(`${name}: no section of event '${eventLabel(event)}'`);
+    } else if (after.records === before.records && !options.eventsOnly) {
+      warn(`${name}: no stacks found`);
+    }
+  }
+  const result = new CollapseResult(session, fed, warnings);
+  if (event && !options.eventsOnly) checkEventFound(result, session, event);
+  missing.forEach(warn);
+  return result;
+}
+
+// An --event that selects no section is a mistake worth stopping for: say which events there are.
+function checkEventFound(result: CollapseResult, session: CoreSession, event: Uint8Array): void {
+  if (session.matchedSections() > 0) return;
+  if (!result.inputs.some((i) => i.format === 'pmcstat')) {
+    throw new UsageError('an event can only be selected in pmcstat input');
+  }
+  const present = result.events().map((e) => `${e.label} (${e.samples} samples)`);
+  throw new UsageError(
+    `no section of event '${eventLabel(event)}' in the input; ` +
+      (present.length > 0 ? `events present: ${present.join(', ')}` : 'it has no "@ NAME [N samples]" headers'),
+  );
+}

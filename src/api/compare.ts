@@ -1,0 +1,159 @@
+// Non-regression check: how each function's share of the samples changed
+// between a base profile and a new one, by self (the function is the leaf) and
+// by total (the function is anywhere on the stack, counted once per sample even
+// when it recurses). Shares, not counts, so profiles of different lengths compare.
+
+import { collapseColumns, type ColumnsOptions } from './diff.js';
+import type { CollapseInput } from '../input/feed.js';
+import type { InputFormat } from '../formats/registry.js';
+import type { CoreSession, TreeArrays } from '../core.js';
+import { InputError } from '../errors.js';
+
+/** A function's share of one profile's samples, as fractions in [0, 1]. */
+export interface Share {
+  self: number;
+  total: number;
+}
+
+/** One function in both profiles. Changes are in percentage points (new % minus base %). */
+export interface FunctionChange {
+  name: string;
+  base: Share;
+  new: Share;
+  selfChange: number;
+  totalChange: number;
+}
+
+export interface CompareOptions extends ColumnsOptions {
+  format?: InputFormat;
+  /** Largest allowed growth of a function's self or total share, in percentage points (default 2). */
+  threshold?: number;
+}
+
+export interface CompareResult {
+  baseSamples: number;
+  newSamples: number;
+  threshold: number;
+  /** Every function of either profile, by total change (largest growth first), then name. */
+  functions: FunctionChange[];
+  /** Functions whose self or total share grew by more than the threshold. */
+  regressions: FunctionChange[];
+}
+
+/** Changes within this many points of the threshold count as equal to it (float noise). */
+const EPSILON = 1e-9;
+
+/** One count column summed per frame id; total counts a frame once per stack. */
+interface ColumnSums {
+  self: Float64Array;
+  total: Float64Array;
+  /** Sum of the column's counts. */
+  all: number;
+}
+
+/** Per-frame self and total counts of one count column of a call tree. */
+function frameSums(tree: TreeArrays, column: 'self' | 'self2'): ColumnSums {
+  const { parent, frame } = tree;
+  const counts = tree[column];
+  const n = parent.length;
+  const frames = tree.names.length;
+  // Inclusive totals: parent < child, so one backwards pass sums every subtree.
+  const inclusive = Float64Array.from(counts);
+  for (let i = n - 1; i > 0; i--) inclusive[parent[i]!]! += inclusive[i]!;
+  // Children lists (counting sort by parent), for a depth-first walk that knows which frames are open.
+  const start = new Uint32Array(n + 1);
+  for (let i = 1; i < n; i++) start[parent[i]! + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, n);
+  const children = new Uint32Array(Math.max(n - 1, 0));
+  for (let i = 1; i < n; i++) children[fill[parent[i]!]!++] = i;
+  const self = new Float64Array(frames);
+  const total = new Float64Array(frames);
+  const open = new Uint32Array(frames); // how many ancestors of the current node have this frame
+  const stack: number[] = [];
+  const next = new Uint32Array(n); // next child index to visit, per node on the stack
+  for (let c = start[0]!; c < start[1]!; c++) stack.push(children[c]!);
+  // Iterative DFS: a node is entered when pushed first time, left when its children are done.
+  const entered = new Uint8Array(n);
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1]!;
+    const f = frame[node]!;
+    if (!entered[node]) {
+      entered[node] = 1;
+      self[f]! += counts[node]!;
+      if (open[f] === 0) total[f]! += inclusive[node]!;
+      open[f]!++;
+      next[node] = start[node]!;
+    }
+    if (next[node]! < start[node + 1]!) {
+      stack.push(children[next[node]!++]!);
+    } else {
+      open[f]!--;
+      stack.pop();
+    }
+  }
+  return { self, total, all: inclusive[0] ?? 0 };
+}
+
+/** Compares two folded call-tree columns (base = first, new = second). */
+export function compareTree(tree: TreeArrays, threshold = 2): CompareResult {
+  return compareSums(frameSums(tree, 'self'), frameSums(tree, 'self2'), (f) => tree.names[f]!, tree.names.length, threshold);
+}
+
+/**
+ * Compares the two count columns of a session: summed in the core from the
+ * stack table (no call tree is built), or from the tree when stacks outgrew the table.
+ */
+export function compareSession(session: CoreSession, threshold = 2): CompareResult {
+  const sums = session.frameSums();
+  if (!sums) return compareTree(session.tree(), threshold);
+  const frames = sums.length / 4;
+  const column = (at: number, all: number): ColumnSums => {
+    const self = new Float64Array(frames);
+    const total = new Float64Array(frames);
+    for (let f = 0; f < frames; f++) {
+      self[f] = sums[4 * f + at]!;
+      total[f] = sums[4 * f + at + 1]!;
+    }
+    return { self, total, all };
+  };
+  const totals = session.totals();
+  return compareSums(column(0, totals.samples), column(2, totals.samples2), session.names(), frames, threshold);
+}
+
+function compareSums(base: ColumnSums, next: ColumnSums, name: (frame: number) => Uint8Array, frames: number, threshold: number): CompareResult {
+  const decoder = new TextDecoder();
+  const functions: FunctionChange[] = [];
+  const share = (v: number, all: number): number => (all > 0 ? v / all : 0);
+  for (let f = 0; f < frames; f++) {
+    if (base.total[f] === 0 && next.total[f] === 0) continue;
+    const b = { self: share(base.self[f]!, base.all), total: share(base.total[f]!, base.all) };
+    const a = { self: share(next.self[f]!, next.all), total: share(next.total[f]!, next.all) };
+    functions.push({
+      name: decoder.decode(name(f)),
+      base: b,
+      new: a,
+      selfChange: 100 * (a.self - b.self),
+      totalChange: 100 * (a.total - b.total),
+    });
+  }
+  functions.sort((x, y) => y.totalChange - x.totalChange || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  const regressions = functions.filter(
+    (fn) => fn.selfChange > threshold + EPSILON || fn.totalChange > threshold + EPSILON,
+  );
+  return { baseSamples: base.all, newSamples: next.all, threshold, functions, regressions };
+}
+
+/** Compares two profiles of any capture format. */
+export async function compare(base: CollapseInput, next: CollapseInput, options: CompareOptions = {}): Promise<CompareResult> {
+  const format = options.format ?? 'auto';
+  const { session, inputs } = await collapseColumns(
+    { input: base, format },
+    { input: next, format },
+    options,
+  );
+  const totals = session.totals();
+  if (totals.samples <= 0) throw new InputError(inputs[0]!.name, 'no samples to compare against');
+  if (totals.samples2 <= 0) throw new InputError(inputs[1]!.name, 'no samples to compare');
+  return compareSession(session, options.threshold ?? 2);
+}

@@ -1,0 +1,121 @@
+// Differential profiles: two one-count profiles (any capture format) folded
+// into the two count columns of ONE call tree, so folded output prints
+// `stack before after` lines (difffolded.pl's format, sorted) and the SVG
+// renderer sees both counts on every node.
+//
+// The core routes each input's counts to a column (a session option), so the
+// inputs stream through wasm memory once and nothing is held per line in JS.
+
+import { COUNT_COLUMN, CoreSession } from '../core.js';
+import { CollapseResult } from './collapse.js';
+import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
+import type { InputFormat } from '../formats/registry.js';
+
+/** Options of a two-column collapse, and so of diff(), compare() and collapseTwoMetrics(). */
+export interface ColumnsOptions {
+  /** DTrace: keep `+0x1a` offsets on every frame but the leaf. */
+  includeOffset?: boolean;
+  /** Called with each warning (an empty profile, dropped records). */
+  onWarning?: (message: string) => void;
+  /** Threads for large files (default: the number of cores), as in collapse(). */
+  jobs?: number;
+  /** Files smaller than this are parsed on one thread (default 48 MiB). */
+  splitMinBytes?: number;
+}
+
+/** Options of a diff. */
+export interface DiffOptions extends ColumnsOptions {
+  /** Input format of both profiles; `auto` (the default) detects each one. */
+  format?: InputFormat;
+  /** `-n`: scale BEFORE's counts to AFTER's total, truncating each stack's count (difffolded.pl -n). */
+  normalize?: boolean;
+  /** `-s`: replace hex numbers `0x[0-9a-fA-F]+` in frame names by `0x...` before merging (difffolded.pl -s). */
+  stripHex?: boolean;
+}
+
+/** One column of a two-column collapse: an input and the session options that apply to it alone. */
+export interface ColumnInput {
+  input: CollapseInput;
+  format?: InputFormat;
+  /** Applied to the session before this input is fed (e.g. a pmcstat event filter). */
+  setup?: (session: CoreSession) => void;
+  /** Called once this input is read (e.g. to check that the event filter matched). */
+  finish?: (session: CoreSession) => void;
+}
+
+const HEX = /0x[0-9a-fA-F]+/g;
+
+/** difffolded.pl -s on one stack: every hex number becomes `0x...`. */
+export function stripHexNumbers(stack: string): string {
+  return stack.replace(HEX, '0x...');
+}
+
+/**
+ * Folds `first` into the first count column and `second` into the second one of
+ * one tree. Each input must be a one-count profile: a folded line with two counts,
+ * or without a count, is an error naming its line.
+ */
+export async function collapseColumns(
+  first: ColumnInput,
+  second: ColumnInput,
+  options: ColumnsOptions = {},
+): Promise<{ session: CoreSession; inputs: FedInput[]; warnings: string[] }> {
+  // Large files are parsed by several threads, their stacks merged into the column.
+  const feed = feedOptions({ jobs: options.jobs, splitMinBytes: options.splitMinBytes });
+  const session = new CoreSession();
+  if (options.includeOffset) session.setIncludeOffset(true);
+  session.setOption('strictFolded', 1);
+  const inputs: FedInput[] = [];
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  const sides: [ColumnInput, number][] = [
+    [first, COUNT_COLUMN.before],
+    [second, COUNT_COLUMN.after],
+  ];
+  for (const [i, [side, column]] of sides.entries()) {
+    const name = inputName(side.input, i);
+    side.setup?.(session);
+    session.setOption('countColumn', column);
+    const before = session.totals();
+    inputs.push(await feedInput(session, side.input, side.format ?? 'auto', name, feed));
+    side.finish?.(session);
+    const after = session.totals();
+    const dropped = after.droppedRecords - before.droppedRecords;
+    if (dropped > 0) warn(`${name}: ${dropped} record${dropped === 1 ? '' : 's'} without a count dropped`);
+    if (after.records === before.records) warn(`${name}: no stacks found`);
+  }
+  return { session, inputs, warnings };
+}
+
+/** Re-folds two-count folded text with hex numbers stripped, so stacks that differ only in addresses merge. */
+function stripHexSession(from: CoreSession): CoreSession {
+  const to = new CoreSession();
+  to.beginInput('folded');
+  for (const chunk of from.folded()) {
+    // Chunks hold whole lines; latin1 maps bytes 1:1, so names in any encoding survive.
+    const text = Buffer.from(chunk).toString('latin1');
+    to.write(Buffer.from(stripHexNumbers(text), 'latin1'));
+  }
+  to.endInput();
+  return to;
+}
+
+/**
+ * Differential of two profiles: every stack with its BEFORE and AFTER counts
+ * (zero where a profile lacks it), as difffolded.pl computes it, sorted.
+ */
+export async function diff(before: CollapseInput, after: CollapseInput, options: DiffOptions = {}): Promise<CollapseResult> {
+  const format = options.format ?? 'auto';
+  const folded = await collapseColumns(
+    { input: before, format },
+    { input: after, format },
+    options,
+  );
+  let session = folded.session;
+  if (options.stripHex) session = stripHexSession(session);
+  if (options.normalize) session.normalizeFirst();
+  return new CollapseResult(session, folded.inputs, folded.warnings);
+}

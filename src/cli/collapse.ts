@@ -1,0 +1,80 @@
+// `flamefold collapse`: captures in, folded stacks out.
+
+import { collapse } from '../api/collapse.js';
+import { eventBytes } from '../formats/pmcstat-events.js';
+import { progressFor } from './progress.js';
+import {
+  inputFormatOption, inputsOf, jobsOption, maxMemoryHelp, maxMemoryOption, parseCommandArgs, parseFormat, parseJobs, parseMaxMemory, quietOption,
+  writeOutput,
+} from './common.js';
+
+export const help = `Usage: flamefold collapse [options] [FILE...|-]
+
+Folds stack captures into folded stacks ("root;...;leaf count" lines, sorted).
+Several inputs are merged into one result; no FILE or "-" reads stdin.
+Gzip-compressed input is recognised by its magic bytes.
+
+Options:
+  -f, --format FMT     auto (default), dtrace, pmcstat, procstat, folded
+      --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
+      --event NAME     pmcstat: fold only the "@ NAME [N samples]" sections of event NAME
+                       (a capture can hold several; \\xHH in NAME stands for one byte)
+      --list-events    pmcstat: print each event with its total samples ("NAME N",
+                       other bytes as \\xHH) instead of folded stacks
+      --kernel-marks   pmcstat: add _[k] to frames of kernel images (under /boot/)
+      --by-thread      procstat: put COMM;TDNAME; (process and thread name) above each stack
+  -j, --jobs N         threads for large files (default: the number of cores)
+${maxMemoryHelp(23)}  -o, --output FILE    write to FILE (atomically) instead of stdout
+  -q, --quiet          no progress display (shown on stderr only when it is a terminal:
+                       bytes read, MB/s, time left)
+  -h, --help           show this help
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    ...inputFormatOption,
+    includeoffset: { type: 'boolean', default: false },
+    event: { type: 'string' },
+    'list-events': { type: 'boolean', default: false },
+    'kernel-marks': { type: 'boolean', default: false },
+    'by-thread': { type: 'boolean', default: false },
+    ...jobsOption,
+    ...maxMemoryOption,
+    output: { type: 'string', short: 'o' },
+    ...quietOption,
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  const inputs = inputsOf(positionals);
+  const options = {
+    format: parseFormat(values.format),
+    includeOffset: values.includeoffset,
+    kernelMarks: values['kernel-marks'],
+    byThread: values['by-thread'],
+    ...(values.event !== undefined && { event: eventBytes(values.event) }),
+    eventsOnly: values['list-events'],
+    jobs: parseJobs(values.jobs),
+    maxMemoryMiB: parseMaxMemory(values['max-memory']),
+  };
+  const progress = await progressFor('collapse', inputs, values.quiet);
+  let result;
+  try {
+    result = await collapse(inputs, {
+      ...options,
+      ...(progress.onProgress && { onProgress: progress.onProgress }),
+      onWarning: (m) => progress.log(`flamefold: warning: ${m}`), // above the progress line
+    });
+  } finally {
+    progress.stop(); // before any output: it may go to the same terminal
+  }
+  if (values['list-events']) {
+    const text = result.events().map((e) => `${e.label} ${e.samples}\n`).join('');
+    await writeOutput(values.output, async (sink) => sink.write(Buffer.from(text)));
+    return 0;
+  }
+  await writeOutput(values.output, (sink) => result.writeFolded(sink));
+  return 0;
+}

@@ -1,0 +1,91 @@
+// What every command shares: argument parsing that turns mistakes into usage
+// errors, output to a file (atomically) or stdout, and warnings on stderr.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../errors.js';
+import { stdoutSink, writeFileAtomic, type OutputSink } from '../output/atomic-file.js';
+import { FORMATS, type InputFormat } from '../formats/registry.js';
+import { defaultJobs } from '../parallel/ranges.js';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses a command's arguments strictly; unknown options are usage errors. */
+export function parseCommandArgs<T extends Options>(
+  argv: string[],
+  options: T,
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const message = (err as Error).message;
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    throw new UsageError(unknown ? `unknown option '${unknown[1]}'` : message);
+  }
+}
+
+export const inputFormatOption = {
+  format: { type: 'string', short: 'f', default: 'auto' },
+} as const;
+
+export function parseFormat(value: string | undefined): InputFormat {
+  const v = value ?? 'auto';
+  if (v === 'auto' || (FORMATS as readonly string[]).includes(v)) return v as InputFormat;
+  throw new UsageError(`unknown format '${v}': use auto, ${FORMATS.join(', ')}`);
+}
+
+/** The inputs named on the command line; none means stdin. */
+export function inputsOf(positionals: string[]): string[] {
+  return positionals.length === 0 ? ['-'] : positionals;
+}
+
+/** Writes to `path` atomically, or to stdout when it is absent or `-`. */
+export async function writeOutput(path: string | undefined, produce: (sink: OutputSink) => Promise<void>): Promise<void> {
+  if (path === undefined || path === '-') return produce(stdoutSink());
+  return writeFileAtomic(path, produce);
+}
+
+export function warn(message: string): void {
+  process.stderr.write(`flamefold: warning: ${message}\n`);
+}
+
+/** Parses a positive number option such as --width. */
+export function numberOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} needs a number, not '${value}'`);
+  return n;
+}
+
+export const jobsOption = {
+  jobs: { type: 'string', short: 'j' },
+} as const;
+
+/** --jobs N: a positive integer; absent means the number of cores. */
+export function parseJobs(value: string | undefined): number {
+  if (value === undefined) return defaultJobs();
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs needs a positive whole number, not '${value}'`);
+  return n;
+}
+
+export const maxMemoryOption = {
+  'max-memory': { type: 'string' },
+} as const;
+
+/** The --max-memory line of a command's help, its text starting at `column`. */
+export const maxMemoryHelp = (column: number): string =>
+  `${'      --max-memory N'.padEnd(column)}stop with an error once the tables of distinct frames\n` +
+  `${' '.repeat(column)}and stacks need more than N MiB (per thread; default 4096)\n`;
+
+/** --max-memory N: a positive number of MiB; absent means the WebAssembly limit. */
+export function parseMaxMemory(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--max-memory needs a positive number of MiB, not '${value}'`);
+  return n;
+}
+
+/** -q, --quiet: no progress display (progress is shown only when stderr is a terminal anyway). */
+export const quietOption = {
+  quiet: { type: 'boolean', short: 'q', default: false },
+} as const;

@@ -1,0 +1,62 @@
+// `flamefold diff BEFORE AFTER`: two profiles in, two-count folded stacks out
+// (difffolded.pl's output, sorted), ready for `flamefold svg`.
+
+import { diff } from '../api/diff.js';
+import { UsageError } from '../errors.js';
+import { inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, warn, writeOutput } from './common.js';
+
+export const help = `Usage: flamefold diff [options] BEFORE AFTER
+
+Prints every stack of the two profiles with both counts, "stack before after"
+(0 where a profile lacks the stack), sorted bytewise by stack: the input of a
+differential flame graph ("flamefold svg" colours growth red, reduction blue).
+The profiles may be any capture format (DTrace, pmcstat, procstat, folded, gzip
+or not); "-" reads one of them from stdin. A folded line without a count, or
+with two, is an error naming its line.
+
+Options:
+  -n, --normalize      scale BEFORE's counts to AFTER's total (each stack's
+                       count truncated, as difffolded.pl -n does)
+  -s, --strip-hex      replace hex numbers (0x1a2b) in frame names by "0x..."
+                       so stacks differing only in addresses merge
+  -f, --format FMT     input format of both: auto (default), dtrace, pmcstat,
+                       procstat, folded
+      --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
+  -j, --jobs N         threads for large files (default: the number of cores)
+  -o, --output FILE    write to FILE (atomically) instead of stdout
+  -h, --help           show this help
+
+Swap the inputs and use "flamefold svg --negate" for the graph whose widths
+show BEFORE, coloured by what will change.
+`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    normalize: { type: 'boolean', short: 'n', default: false },
+    'strip-hex': { type: 'boolean', short: 's', default: false },
+    ...inputFormatOption,
+    includeoffset: { type: 'boolean', default: false },
+    ...jobsOption,
+    output: { type: 'string', short: 'o' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  if (positionals.length !== 2) {
+    throw new UsageError(`diff takes two profiles, BEFORE and AFTER (got ${positionals.length})`);
+  }
+  const [before, after] = positionals as [string, string];
+  if (before === '-' && after === '-') throw new UsageError('only one of BEFORE and AFTER can be stdin');
+  const result = await diff(before, after, {
+    format: parseFormat(values.format),
+    normalize: values.normalize,
+    stripHex: values['strip-hex'],
+    includeOffset: values.includeoffset,
+    jobs: parseJobs(values.jobs),
+    onWarning: warn,
+  });
+  await writeOutput(values.output, (sink) => result.writeFolded(sink));
+  return 0;
+}

@@ -1,0 +1,252 @@
+// `flamefold svg`: folded stacks in, an interactive flame graph SVG out; and
+// the one-shot `flamefold CAPTURE... -o out.svg`, which draws any capture
+// without an intermediate file. The options are flamegraph.pl's.
+
+import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
+import { collapse } from '../api/collapse.js';
+import { InputError, UsageError } from '../errors.js';
+import { DETECT_BYTES, detectFormat, type InputFormat } from '../formats/registry.js';
+import { inputName } from '../input/feed.js';
+import { layoutSource, type RenderOptions, type RenderSource } from '../render/render.js';
+import { parsePalette, resolveSvgOptions } from '../render/options.js';
+import { readPaletteMap, writePaletteMap } from '../render/palettemap.js';
+import { svgChunks } from '../render/svg.js';
+import { differentialMode, parseDiffMode, parsePercent } from '../render/differential-colors.js';
+import { progressFor } from './progress.js';
+import {
+  inputFormatOption, inputsOf, maxMemoryHelp, maxMemoryOption, numberOption, parseCommandArgs, parseFormat, parseMaxMemory, quietOption, warn,
+  writeOutput,
+} from './common.js';
+
+export const svgOptionsHelp = `Graph options (flamegraph.pl's):
+      --title TEXT      heading (default "Flame Graph"; "Icicle Graph", "Flame Chart")
+      --subtitle TEXT   second heading line
+      --width N         image width in pixels (default 1200)
+      --height N        frame height in pixels (default 16)
+      --minwidth N[%]   omit frames narrower than N pixels, or N% of the total (default 0.1)
+      --fonttype FONT   font family or list (default Verdana)
+      --fontsize N      font size (default 12)
+      --fontwidth N     average glyph width relative to the font size (default 0.59)
+      --countname TEXT  what the counts are (default "samples")
+      --nametype TEXT   what the names are (default "Function:")
+      --colors PALETTE  hot (default), mem, io, wakeup, chain, java, js, perl,
+                        red, green, blue, aqua, yellow, purple, orange
+      --bgcolors COLOR  yellow, blue, green, grey, or #rrggbb (default from the palette)
+      --hash            colours keyed by a hash of the name's first characters
+      --random          random colours (fixed seed: the same input still gives the same SVG)
+      --cp              consistent palette: read and update ./palette.map
+      --reverse         reverse each stack (leaf first) before merging
+      --inverted        icicle graph: the root at the top
+      --flamechart      flame chart: folded stacks in input (time) order, not merged by name
+      --negate          switch differential hues (two-count input: red ↔ blue)
+      --diff-mode MODE  two-count input: colour by the change of each frame's own
+                        samples (self, default: flamegraph.pl's) or of its total
+                        (total; implies --diff-details)
+      --diff-threshold P  two-count input: changes below P% of the total stay white
+      --diff-details    two-count input: tooltips give before, after, delta, delta %
+      --notes TEXT      a note embedded in the SVG as a comment
+      --total N         what 100% is, when larger than the sum of the counts
+      --factor N        scale the counts shown in tooltips
+`;
+
+export const help = `Usage: flamefold svg [options] [FILE...|-] [-o out.svg]
+
+Draws folded stacks ("root;...;leaf count" lines; a second count column makes a
+differential graph) as an interactive SVG flame graph: click to zoom, Ctrl-F to
+search by regular expression, state kept in the URL. No FILE or "-" reads stdin.
+
+Options:
+  -o, --output FILE     write to FILE (atomically) instead of stdout
+  -f, --format FMT      input format: folded (default), auto, dtrace, pmcstat, procstat
+${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal)
+  -h, --help            show this help
+
+${svgOptionsHelp}`;
+
+export const captureHelp = `Usage: flamefold CAPTURE... [options] [-o out.svg]
+
+Draws captures (DTrace, pmcstat, procstat or folded; detected from their first
+bytes, gzip or not) straight to an SVG flame graph, with no intermediate file.
+
+Options:
+  -o, --output FILE     write to FILE (atomically) instead of stdout
+  -f, --format FMT      auto (default), dtrace, pmcstat, procstat, folded
+      --includeoffset   DTrace: keep +0x offsets on every frame but the leaf
+${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal:
+                        bytes read, MB/s, time left)
+  -h, --help            show this help
+
+${svgOptionsHelp}`;
+
+export const argOptions = {
+  ...inputFormatOption,
+  output: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h', default: false },
+  includeoffset: { type: 'boolean', default: false },
+  title: { type: 'string' },
+  subtitle: { type: 'string' },
+  width: { type: 'string' },
+  height: { type: 'string' },
+  minwidth: { type: 'string' },
+  fonttype: { type: 'string' },
+  fontsize: { type: 'string' },
+  fontwidth: { type: 'string' },
+  countname: { type: 'string' },
+  nametype: { type: 'string' },
+  colors: { type: 'string' },
+  color: { type: 'string' }, // flamegraph.pl's option parser accepts the abbreviation
+  bgcolors: { type: 'string' },
+  hash: { type: 'boolean', default: false },
+  random: { type: 'boolean', default: false },
+  cp: { type: 'boolean', default: false },
+  reverse: { type: 'boolean', default: false },
+  inverted: { type: 'boolean', default: false },
+  flamechart: { type: 'boolean', default: false },
+  negate: { type: 'boolean', default: false },
+  'diff-mode': { type: 'string' },
+  'diff-threshold': { type: 'string' },
+  'diff-details': { type: 'boolean', default: false },
+  notes: { type: 'string' },
+  total: { type: 'string' },
+  factor: { type: 'string' },
+} as const;
+
+export type Values = ReturnType<typeof parseCommandArgs<typeof argOptions>>['values'];
+
+const optionalNumber = (name: string, v: string | undefined): number | undefined =>
+  v === undefined ? undefined : numberOption(name, v, 0);
+
+/** The rendering options a command line asks for. */
+export function renderOptions(v: Values): RenderOptions {
+  if (v.colors !== undefined && v.color !== undefined && v.colors !== v.color) {
+    throw new UsageError('--color and --colors name different palettes');
+  }
+  return {
+    title: v.title,
+    subtitle: v.subtitle,
+    width: optionalNumber('width', v.width),
+    height: optionalNumber('height', v.height),
+    minWidth: v.minwidth,
+    fontType: v.fonttype,
+    fontSize: optionalNumber('fontsize', v.fontsize),
+    fontWidth: optionalNumber('fontwidth', v.fontwidth),
+    countName: v.countname,
+    nameType: v.nametype,
+    colors: parsePalette(v.colors ?? v.color),
+    bgColors: v.bgcolors,
+    hash: v.hash,
+    random: v.random,
+    reverse: v.reverse,
+    inverted: v.inverted,
+    flameChart: v.flamechart,
+    negate: v.negate,
+    notes: v.notes,
+    total: optionalNumber('total', v.total),
+    factor: optionalNumber('factor', v.factor),
+    ...differentialOptions(v),
+    onWarning: warn,
+  };
+}
+
+/** --diff-mode/--diff-threshold/--diff-details: flamefold's differential colouring (src/render/differential.ts). */
+function differentialOptions(v: Values): Pick<RenderOptions, 'colorMode'> {
+  if (v['diff-mode'] === undefined && v['diff-threshold'] === undefined && !v['diff-details']) return {};
+  const mode = parseDiffMode(v['diff-mode']);
+  const threshold = parsePercent('diff-threshold', v['diff-threshold']);
+  return { colorMode: differentialMode({ mode, threshold, details: v['diff-details'] || mode === 'total' }) };
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** Reads inputs whole, in order (a flame chart needs the lines as they come). */
+async function readInputs(inputs: string[]): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for (const input of inputs) {
+    let bytes: Uint8Array;
+    try {
+      bytes = input === '-' ? await readStdin() : await readFile(input);
+    } catch (err) {
+      throw new InputError(inputName(input, 0), `cannot open: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      try {
+        bytes = gunzipSync(bytes);
+      } catch (err) {
+        throw new InputError(inputName(input, 0), `bad gzip data: ${(err as Error).message}`);
+      }
+    }
+    parts.push(bytes);
+    if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+async function render(argv: string[], defaultFormat: InputFormat, usage: string, label: string): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, {
+    ...argOptions,
+    ...quietOption,
+    ...maxMemoryOption,
+    format: { ...argOptions.format, default: defaultFormat },
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const inputs = inputsOf(positionals);
+  const format = parseFormat(values.format);
+  const options = renderOptions(values);
+  const o = resolveSvgOptions(options); // option mistakes stop us before any input is read
+  if (values.cp) o.paletteMap = await readPaletteMap('palette.map');
+
+  let source: RenderSource;
+  if (o.flameChart) {
+    // A flame chart needs the lines in their order: only folded input has one to keep.
+    const wrong = (): UsageError => new UsageError('--flamechart draws folded stacks in their line order: use it with folded input (--format folded)');
+    if (format !== 'folded' && format !== 'auto') throw wrong();
+    source = await readInputs(inputs);
+    if (format === 'auto' && detectFormat(source.subarray(0, DETECT_BYTES), source.length <= DETECT_BYTES) !== 'folded') throw wrong();
+  } else {
+    const progress = await progressFor(label, inputs, values.quiet);
+    let result;
+    try {
+      result = await collapse(inputs, {
+        format,
+        includeOffset: values.includeoffset,
+        maxMemoryMiB: parseMaxMemory(values['max-memory']),
+        ...(progress.onProgress && { onProgress: progress.onProgress }),
+        onWarning: (m) => progress.log(`flamefold: warning: ${m}`), // above the progress line
+      });
+    } finally {
+      progress.stop(); // before any output: it may go to the same terminal
+    }
+    const ignored = result.totals.linesIgnored;
+    if (ignored > 0 && result.inputs.every((i) => i.format === 'folded')) {
+      warn(`${ignored} line${ignored === 1 ? '' : 's'} without a trailing count (or # comments) ignored`);
+    }
+    source = result;
+  }
+  const layout = await layoutSource(source, o, warn);
+  if (layout.samples <= 0) {
+    throw new InputError(inputs.map((i, n) => inputName(i, n)).join(', '), 'no stack counts found: nothing to draw');
+  }
+  await writeOutput(values.output, async (sink) => {
+    for (const chunk of svgChunks(layout, o)) await sink.write(chunk);
+  });
+  if (o.paletteMap) await writePaletteMap('palette.map', o.paletteMap);
+  return 0;
+}
+
+/** `flamefold svg`: folded input by default. */
+export function run(argv: string[]): Promise<number> {
+  return render(argv, 'folded', help, 'svg');
+}
+
+/** `flamefold CAPTURE...`: any capture, detected. */
+export function runCaptures(argv: string[]): Promise<number> {
+  return render(argv, 'auto', captureHelp, 'reading');
+}

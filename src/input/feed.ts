@@ -1,0 +1,276 @@
+// Getting bytes into a session: files (read ahead in 1 MiB chunks while the core parses), stdin,
+// Node streams, async iterables and buffers; gzip by magic bytes; the format
+// detected from the first bytes when not given.
+
+import { createReadStream, fstatSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { CoreError, CoreSession, CHUNK_SIZE, type ParsedFormat } from '../core.js';
+import { InputError } from '../errors.js';
+import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat } from '../formats/registry.js';
+import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, feedRangesInParallel, parseRange, planRanges } from '../parallel/ranges.js';
+import { pipeChunks } from './pipe.js';
+
+/** Anything a capture can be read from. A string is a file path; `-` is stdin. */
+export type CollapseInput = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
+
+/** How inputs are fed: threads for large files, and progress. */
+export interface FeedOptions {
+  jobs: number;
+  splitMinBytes: number;
+  /** Called with each amount of input bytes consumed (from any thread). */
+  onProgress?: (bytes: number) => void;
+}
+
+/** Feed options from a caller's: large files on every core, split past PARALLEL_MIN_BYTES, unless it says otherwise. */
+export function feedOptions(o: { jobs?: number | undefined; splitMinBytes?: number | undefined; onProgress?: ((bytes: number) => void) | undefined }): FeedOptions {
+  return {
+    jobs: o.jobs ?? defaultJobs(),
+    splitMinBytes: o.splitMinBytes ?? PARALLEL_MIN_BYTES,
+    ...(o.onProgress && { onProgress: o.onProgress }),
+  };
+}
+
+/** What feeding one input did. */
+export interface FedInput {
+  name: string;
+  format: ParsedFormat;
+  bytes: number;
+  gzip: boolean;
+}
+
+/** A display name for an input, used in errors and warnings. */
+export function inputName(input: CollapseInput, index: number): string {
+  if (typeof input === 'string') return input === '-' ? '<stdin>' : input;
+  if (input instanceof Uint8Array) return `<buffer ${index + 1}>`;
+  return `<stream ${index + 1}>`;
+}
+
+const isGzip = (head: Uint8Array): boolean => head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+
+function chooseFormat(format: InputFormat, head: Uint8Array, complete: boolean, name: string): ParsedFormat {
+  if (format !== 'auto') return format;
+  const found = detectFormat(head, complete);
+  if (found) return found;
+  throw new InputError(name, `cannot tell the input format from its first bytes; use --format with one of: ${FORMATS.join(', ')}`);
+}
+
+/** Runs core calls for one input, turning core failures into errors that name it. */
+function guarded<T>(name: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof CoreError || err instanceof WebAssembly.RuntimeError) {
+      const message = (err as Error).message;
+      const m = /^line (\d+) (.*)$/.exec(message);
+      if (m) throw new InputError(name, m[2]!, Number(m[1]));
+      throw new InputError(name, message);
+    }
+    throw err;
+  }
+}
+
+/** guarded() for async work: core failures in this thread or a worker's name the input. */
+async function guardedAsync<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    return guarded(name, () => {
+      throw err;
+    });
+  }
+}
+
+async function* chunksOf(input: NodeJS.ReadableStream | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for await (const chunk of input as AsyncIterable<Uint8Array | string>) {
+    yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  }
+}
+
+const join = (parts: Uint8Array[]): Uint8Array => (parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+
+/** Reads up to `limit` bytes from the front of a chunk stream; returns them and the rest. */
+async function takeHead(
+  it: AsyncIterator<Uint8Array>,
+  limit: number,
+): Promise<{ head: Uint8Array; done: boolean }> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  while (size < limit) {
+    const r = await it.next();
+    if (r.done) return { head: join(parts), done: true };
+    parts.push(r.value);
+    size += r.value.length;
+  }
+  return { head: join(parts), done: false };
+}
+
+async function* copies(it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value.slice();
+  }
+}
+
+async function* prepend(head: Uint8Array, it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
+  if (head.length > 0) yield head;
+  for (;;) {
+    const r = await it.next();
+    if (r.done) return;
+    yield r.value;
+  }
+}
+
+/**
+ * Standard input. A file is read through fs with large read-ahead buffers,
+ * and a pipe by a reader thread (src/pipe.ts), so reading overlaps parsing
+ * (process.stdin reads a pipe only while the event loop is idle, in small
+ * pieces); a terminal or a socket stays as it is.
+ */
+function stdinChunks(): AsyncIterable<Uint8Array> {
+  const stat = fstatSync(0);
+  if (stat.isFile()) return chunksOf(createReadStream('', { highWaterMark: 4 * CHUNK_SIZE, fd: 0, autoClose: false }));
+  // A pipe is reopened by path: a new, blocking file description (Node makes fd 0 of a pipe non-blocking).
+  if (stat.isFIFO() && process.platform === 'linux') return pipeChunks('/dev/stdin');
+  return chunksOf(process.stdin); // a terminal or a socket
+}
+
+/** Reports the bytes of each chunk as it is taken from the source. */
+async function* counted(source: AsyncIterable<Uint8Array>, onProgress?: (bytes: number) => void): AsyncGenerator<Uint8Array> {
+  for await (const chunk of source) {
+    onProgress?.(chunk.length);
+    yield chunk;
+  }
+}
+
+/**
+ * Feeds a chunk stream (possibly gzip) into the session. A source may reuse a
+ * chunk's memory once the next is asked for (a pipe's ring), so chunks held
+ * longer (queued for decompression) are copied.
+ */
+async function feedChunks(
+  session: CoreSession,
+  source: AsyncIterable<Uint8Array>,
+  format: InputFormat,
+  name: string,
+  onProgress?: (bytes: number) => void,
+): Promise<FedInput> {
+  const it = counted(source, onProgress)[Symbol.asyncIterator]();
+  try {
+    return await feedFrom(session, it, format, name);
+  } catch (err) {
+    // Let the source go (a pipe's reader thread, a file); not awaited, as it may be mid-read.
+    it.return?.(undefined)?.catch(() => {});
+    throw err;
+  }
+}
+
+async function feedFrom(session: CoreSession, source: AsyncIterator<Uint8Array>, format: InputFormat, name: string): Promise<FedInput> {
+  let it = source;
+  let { head, done } = await takeHead(it, DETECT_BYTES);
+  const gzip = isGzip(head);
+  if (gzip) {
+    // Large buffers let decompression (on libuv's threads) run ahead of parsing.
+    const gunzip = Readable.from(prepend(head.slice(), copies(it)), { highWaterMark: 8 }).pipe(
+      createGunzip({ chunkSize: 256 << 10 }).setMaxListeners(0),
+    );
+    gunzip.on('error', () => {}); // surfaced by the iteration below
+    it = chunksOf(gunzip)[Symbol.asyncIterator]();
+    ({ head, done } = await takeHead(it, DETECT_BYTES).catch((e: Error) => {
+      throw new InputError(name, `bad gzip data: ${e.message}`);
+    }));
+  }
+  const fmt = chooseFormat(format, head, done, name);
+  let bytes = head.length;
+  guarded(name, () => {
+    session.beginInput(fmt);
+    session.write(head);
+  });
+  try {
+    for (;;) {
+      const r = await it.next();
+      if (r.done) break;
+      bytes += r.value.length;
+      guarded(name, () => session.write(r.value));
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(name, gzip ? `bad gzip data: ${(err as Error).message}` : (err as Error).message);
+  }
+  guarded(name, () => session.endInput());
+  return { name, format: fmt, bytes, gzip };
+}
+
+/** Feeds a file, reading straight into wasm memory unless it is compressed; large files in parallel. */
+async function feedFile(
+  session: CoreSession,
+  path: string,
+  format: InputFormat,
+  feed: FeedOptions,
+  name = path,
+): Promise<FedInput> {
+  let fh;
+  try {
+    const kind = await stat(path);
+    if (kind.isDirectory()) throw new InputError(name, 'is a directory, not a capture');
+    // A named pipe or a process substitution (`<(zcat capture.gz)`) cannot be seeked: read it as a stream.
+    if (!kind.isFile()) return await feedChunks(session, pipeChunks(path), format, name, feed.onProgress);
+    fh = await open(path, 'r');
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    throw new InputError(name, `cannot open: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    const head = Buffer.alloc(DETECT_BYTES);
+    const { bytesRead } = await fh.read(head, 0, DETECT_BYTES, 0);
+    const first = head.subarray(0, bytesRead);
+    if (isGzip(first)) {
+      const stream = fh.createReadStream({ start: 0, autoClose: false, highWaterMark: CHUNK_SIZE });
+      return await feedChunks(session, stream, format, name, feed.onProgress);
+    }
+    const fmt = chooseFormat(format, first, bytesRead < DETECT_BYTES, name);
+    const { size } = await fh.stat();
+    if (feed.jobs > 1 && size >= feed.splitMinBytes) {
+      const ranges = await planRanges(fh, size, fmt, feed.jobs * RANGES_PER_THREAD);
+      if (ranges.length > 1) {
+        await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.jobs, feed.onProgress));
+        return { name, format: fmt, bytes: size, gzip: false };
+      }
+    }
+    guarded(name, () => {
+      session.beginInput(fmt);
+      session.write(first);
+    });
+    feed.onProgress?.(bytesRead);
+    await guardedAsync(name, () => parseRange(session, fh!, bytesRead, size, feed.onProgress));
+    guarded(name, () => session.endInput());
+    return { name, format: fmt, bytes: size, gzip: false };
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Feeds one input of any kind into the session. */
+export async function feedInput(
+  session: CoreSession,
+  input: CollapseInput,
+  format: InputFormat,
+  name: string,
+  feed: FeedOptions = { jobs: 1, splitMinBytes: PARALLEL_MIN_BYTES },
+): Promise<FedInput> {
+  if (typeof input === 'string') {
+    if (input === '-') {
+      // Redirected from a file: read it like one (straight into wasm memory, in parallel when large).
+      if (process.platform === 'linux' && fstatSync(0).isFile()) return feedFile(session, '/dev/stdin', format, feed, name);
+      return feedChunks(session, stdinChunks(), format, name, feed.onProgress);
+    }
+    return feedFile(session, input, format, feed);
+  }
+  if (input instanceof Uint8Array) {
+    const bytes = input;
+    return feedChunks(session, (async function* () { yield bytes; })(), format, name, feed.onProgress);
+  }
+  return feedChunks(session, chunksOf(input), format, name, feed.onProgress);
+}

@@ -1,0 +1,97 @@
+// A parallel-collapse worker: parses byte ranges of a file in its own wasm
+// instance (taking the next range not yet taken by any thread, until none is
+// left), then, when the main thread asks, hands over its stacks piece by
+// piece (see assembly/exchange.ts), so no side ever holds them all twice.
+// Pieces pass through one shared buffer, so the hand-over allocates nothing.
+
+import { open } from 'node:fs/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { adoptCoreModule, CoreSession, type CoreEvent, type ParsedFormat, type SessionOptions } from '../core.js';
+import { parseRanges } from './ranges.js';
+
+export interface WorkerTask {
+  path: string;
+  /** The file's ranges, each starting at a record boundary. */
+  ranges: [number, number][];
+  /** The range this worker starts with. */
+  first: number;
+  /** Int32: the index of the next range no thread has taken. */
+  next: SharedArrayBuffer;
+  format: ParsedFormat;
+  options: SessionOptions;
+  /** Post `{ progress: bytes }` messages while parsing. */
+  report: boolean;
+  /** The core, compiled once by the main thread. */
+  module: WebAssembly.Module;
+  /** Where pieces are handed over; a larger piece goes as a message of its own. */
+  exchange: SharedArrayBuffer;
+}
+
+/** Worker → main. `parsed` says no range is left; then each `next` request gets a `piece` or `done`. */
+export type WorkerReply =
+  | { progress: number }
+  | { parsed: true; events: CoreEvent[]; matchedSections: number } // pmcstat events, for CoreSession.mergeEvents
+  | { piece: number | Uint8Array } // its length in the exchange buffer, or the piece itself
+  | { done: true }
+  | { error: string }; // a line number in it counts from the start of the file
+
+/** Main → worker: send the next piece of stacks. */
+export type WorkerRequest = 'next';
+
+// Progress goes out in steps of this many bytes, not per chunk.
+const PROGRESS_STEP = 16 << 20;
+
+async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Promise<CoreSession> {
+  const session = new CoreSession();
+  session.applyOptions(task.options);
+  const fh = await open(task.path, 'r');
+  try {
+    let pending = 0;
+    const onProgress = task.report
+      ? (n: number) => {
+          pending += n;
+          if (pending >= PROGRESS_STEP) {
+            post({ progress: pending });
+            pending = 0;
+          }
+        }
+      : undefined;
+    await parseRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, onProgress);
+    if (pending > 0) post({ progress: pending });
+  } finally {
+    await fh.close();
+  }
+  return session;
+}
+
+if (parentPort && workerData) {
+  const port = parentPort;
+  const task = workerData as WorkerTask;
+  const post = (reply: WorkerReply, transfer?: ArrayBuffer[]): void => port.postMessage(reply, transfer);
+  adoptCoreModule(task.module);
+  const exchange = new Uint8Array(task.exchange);
+  parse(task, post).then(
+    (session) => {
+      const pieces = session.exportPieces(exchange.length);
+      // The main thread asks for the next piece only once it has merged this one.
+      port.on('message', (_: WorkerRequest) => {
+        try {
+          const r = pieces.next();
+          if (r.done) {
+            post({ done: true });
+          } else if (r.value.length <= exchange.length) {
+            exchange.set(r.value);
+            post({ piece: r.value.length });
+          } else {
+            const copy = r.value.slice();
+            post({ piece: copy }, [copy.buffer]);
+          }
+        } catch (err) {
+          post({ error: (err as Error).message });
+        }
+      });
+      post({ parsed: true, events: session.events(), matchedSections: session.matchedSections() });
+    },
+    (err: Error) => post({ error: err.message }),
+  );
+}
