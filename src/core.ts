@@ -5,17 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { instantiateSync } from '@assemblyscript/loader';
 
-/** Input formats the core parses, with their numeric codes in assembly/index.ts. */
-export const FORMAT_CODES = { dtrace: 1, pmcstat: 2, procstat: 3, folded: 4 } as const;
-export type ParsedFormat = keyof typeof FORMAT_CODES;
-
-const OPTION = { includeOffset: 1, byThread: 2, kernelMarks: 3, event: 4, countColumn: 5, strictFolded: 6, eventsOnly: 7, memoryLimitMiB: 8, stackTableBytes: 9 } as const;
-
-type OptionName = keyof typeof OPTION;
+/** Options of the session, whatever the format (their codes come from the core's sessionOptionNames()). */
+export type SessionOptionName = 'memoryLimitMiB' | 'stackTableBytes' | 'countColumn' | 'eventsOnly';
 
 /** The options of a session, as plain data (it crosses to worker threads). */
 export interface SessionOptions {
-  values: Partial<Record<Exclude<OptionName, 'event'>, number>>;
+  values: Partial<Record<SessionOptionName, number>>;
+  /** Format options by their name in the core (`includeOffset`, ...), for every format that has one. */
+  formatValues: Record<string, number>;
   event: Uint8Array | null;
 }
 
@@ -28,6 +25,10 @@ export const CHUNK_SIZE = 1 << 20;
 interface CoreExports {
   memory: WebAssembly.Memory;
   init(): void;
+  formatNames(): number;
+  formatOptionNames(code: number): number;
+  sessionOptionNames(): number;
+  setFormatOption(code: number, index: number, value: number): void;
   setOption(option: number, value: number): void;
   beginInput(format: number): void;
   inputBuffer(size: number): number;
@@ -102,6 +103,34 @@ function wasmModule(): WebAssembly.Module {
   return compiled;
 }
 
+/**
+ * The core's tables of names: formats (code = index + 1), their options and
+ * the session's options (code = index). Read once: the core is the one place
+ * that numbers them.
+ */
+interface CoreTables {
+  formats: Map<string, number>;
+  /** Option name → [format code, option index] of each format that has it. */
+  formatOptions: Map<string, [number, number][]>;
+  sessionOptions: Map<string, number>;
+}
+let tables: CoreTables | undefined;
+
+function tablesOf(core: CoreExports): CoreTables {
+  if (tables) return tables;
+  const words = (ptr: number): string[] => core.__getString(ptr).split(' ').filter((w) => w !== '');
+  const formats = new Map(words(core.formatNames()).map((name, i) => [name, i + 1]));
+  const formatOptions = new Map<string, [number, number][]>();
+  for (const code of formats.values()) {
+    words(core.formatOptionNames(code)).forEach((name, index) => {
+      formatOptions.set(name, [...(formatOptions.get(name) ?? []), [code, index]]);
+    });
+  }
+  const sessionOptions = new Map(words(core.sessionOptionNames()).map((name, i) => [name, i]));
+  tables = { formats, formatOptions, sessionOptions };
+  return tables;
+}
+
 /** The compiled core, for worker threads: a module posted to a worker shares its compiled code. */
 export function coreModule(): WebAssembly.Module {
   return wasmModule();
@@ -126,7 +155,7 @@ export interface CoreTotals {
   stacks: number;
 }
 
-/** One pmcstat event (PMC) seen in the input: its `@ NAME [N samples]` sections summed. */
+/** One event (a pmcstat PMC) seen in the input: its `@ NAME [N samples]` sections summed. */
 export interface CoreEvent {
   /** The name as printed: raw bytes (pmcstat prints it unchecked, so it need not be UTF-8). */
   name: Uint8Array;
@@ -182,7 +211,8 @@ export interface TreeArrays {
 export class CoreSession {
   private readonly core: CoreExports;
   // Every option set so far, so a worker's session can be configured the same way.
-  private readonly options: SessionOptions = { values: {}, event: null };
+  private readonly options: SessionOptions = { values: {}, formatValues: {}, event: null };
+  private readonly tables: CoreTables;
 
   constructor() {
     let core: CoreExports | undefined;
@@ -194,41 +224,60 @@ export class CoreSession {
     core = instance.exports as unknown as CoreExports;
     this.core = core;
     core.init();
+    this.tables = tablesOf(core);
   }
 
-  setIncludeOffset(on: boolean): void {
-    this.setOption('includeOffset', on ? 1 : 0);
+  /** The formats the core reads, in code order, with the names of their options. */
+  formats(): { name: string; options: string[] }[] {
+    const { formats, formatOptions } = this.tables;
+    return [...formats].map(([name, code]) => ({
+      name,
+      options: [...formatOptions].filter(([, places]) => places.some(([c]) => c === code)).map(([option]) => option),
+    }));
   }
 
-  setOption(name: Exclude<OptionName, 'event'>, value: number): void {
+  setOption(name: SessionOptionName, value: number): void {
+    const code = this.tables.sessionOptions.get(name);
+    if (code === undefined) throw new Error(`the core has no session option '${name}'`);
     this.options.values[name] = value;
-    this.core.setOption(OPTION[name], value);
+    this.core.setOption(code, value);
+  }
+
+  /** Sets a format option (by its name in the core) in every format that has it; false if none has. */
+  setFormatOption(name: string, value: number): boolean {
+    const places = this.tables.formatOptions.get(name);
+    if (!places) return false;
+    this.options.formatValues[name] = value;
+    for (const [code, index] of places) this.core.setFormatOption(code, index, value);
+    return true;
   }
 
   /** The options set so far, to configure another session (a worker's) the same way. */
   optionsSnapshot(): SessionOptions {
-    return { values: { ...this.options.values }, event: this.options.event };
+    return { values: { ...this.options.values }, formatValues: { ...this.options.formatValues }, event: this.options.event };
   }
 
   /** Sets every option of a snapshot. */
   applyOptions(snapshot: SessionOptions): void {
-    for (const [name, value] of Object.entries(snapshot.values)) this.setOption(name as Exclude<OptionName, 'event'>, value);
+    for (const [name, value] of Object.entries(snapshot.values)) this.setOption(name as SessionOptionName, value);
+    for (const [name, value] of Object.entries(snapshot.formatValues)) this.setFormatOption(name, value);
     if (snapshot.event) this.setEvent(snapshot.event);
   }
 
-  /** pmcstat: fold only the sections of this event (its name as bytes); null: every event. */
+  /** Fold only the samples of this event (a pmcstat PMC; its name as bytes); null: every event. */
   setEvent(name: Uint8Array | null): void {
     this.options.event = name;
+    const code = this.tables.sessionOptions.get('event')!;
     if (name === null) {
-      this.core.setOption(OPTION.event, -1);
+      this.core.setOption(code, -1);
       return;
     }
     const ptr = this.core.eventBuffer(name.length);
     new Uint8Array(this.core.memory.buffer, ptr, name.length).set(name);
-    this.core.setOption(OPTION.event, name.length);
+    this.core.setOption(code, name.length);
   }
 
-  /** pmcstat: the events seen so far, in order of first appearance. */
+  /** the events (pmcstat PMCs) seen so far, in order of first appearance. */
   events(): CoreEvent[] {
     const c = this.core;
     const out: CoreEvent[] = [];
@@ -239,12 +288,12 @@ export class CoreSession {
     return out;
   }
 
-  /** pmcstat: sections folded under the setEvent() filter so far. */
+  /** Sections (or records) folded under the setEvent() filter so far. */
   matchedSections(): number {
     return this.core.eventMatchedSections();
   }
 
-  /** pmcstat: adds another session's events() and matchedSections() (a worker's part of a file) to this one's. */
+  /** Adds another session's events() and matchedSections() (a worker's part of a file) to this one's. */
   mergeEvents(events: readonly CoreEvent[], matchedSections: number): void {
     const c = this.core;
     for (const e of events) {
@@ -254,9 +303,11 @@ export class CoreSession {
     c.eventMatchedAdd(matchedSections);
   }
 
-  /** Starts an input (or a range of one that starts at a record boundary). */
-  beginInput(format: ParsedFormat): void {
-    this.core.beginInput(FORMAT_CODES[format]);
+  /** Starts an input (or a range of one that starts at a record boundary) in the format of this name. */
+  beginInput(format: string): void {
+    const code = this.tables.formats.get(format);
+    if (code === undefined) throw new Error(`the core has no format '${format}'`);
+    this.core.beginInput(code);
   }
 
   /** A view of wasm memory where up to `size` input bytes may be written; valid until the next call. */

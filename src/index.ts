@@ -8,7 +8,7 @@ export { FORMATS, detectFormat } from './formats/registry.js';
 export type { TreeArrays } from './core.js';
 export { InputError, UsageError } from './errors.js';
 export { writeFileAtomic } from './output/atomic-file.js';
-export { eventLabel, eventBytes } from './formats/pmcstat-events.js';
+export { eventLabel, eventBytes } from './formats/event-names.js';
 
 // Flame graph SVGs: rendering, options, and the colour-mode hook.
 export { renderSvg, renderSvgTo, svgChunksOf } from './render/render.js';

@@ -52,7 +52,7 @@ describe('chunk invariance', () => {
   it('includeoffset is chunk invariant too', () => {
     const input = read('example-dtrace-stacks.txt');
     const want = read('example-dtrace-stacks.offsets.inferno.folded').toString();
-    expect(foldInPieces('dtrace', input, [4099], (s) => s.setIncludeOffset(true))).toBe(want);
+    expect(foldInPieces('dtrace', input, [4099], (s) => s.setFormatOption('includeOffset', 1))).toBe(want);
   });
 });
 

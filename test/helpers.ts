@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoreSession, type ParsedFormat } from '../src/core.js';
+import { CoreSession } from '../src/core.js';
+import type { ParsedFormat } from '../src/formats/registry.js';
 import { TOOLS } from './corpus.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { collapse, InputError, type CollapseOptions } from '../src/index.js';
 import { planRanges } from '../src/parallel/ranges.js';
-import { CoreSession, type ParsedFormat } from '../src/core.js';
+import { CoreSession } from '../src/core.js';
+import type { ParsedFormat } from '../src/formats/registry.js';
 import { generate, runCli, tempDir } from './helpers.js';
 
 const tmp = tempDir();

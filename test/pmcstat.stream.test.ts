@@ -54,7 +54,7 @@ describe('pmcstat chunk invariance', () => {
     const input = read('handmade-multi-pmc.txt');
     const setup = (s: import('../src/core.js').CoreSession): void => {
       s.setEvent(Buffer.from('RESOURCE_STALLS.ANY'));
-      s.setOption('kernelMarks', 1);
+      s.setFormatOption('kernelMarks', 1);
     };
     const want = foldInPieces('pmcstat', input, [input.length], setup);
     expect(want).toContain('copyout_nosmap_std_[k] 950\n');

@@ -138,7 +138,7 @@ describe('chunk invariance', () => {
   for (const size of [7, 4096, 1 << 20]) {
     it(`chunks of ${size} bytes`, () => {
       expect(foldInPieces('procstat', cap.input, [size])).toBe(cap.expected);
-      expect(foldInPieces('procstat', cap.input, [size], (s) => s.setOption('byThread', 1))).toBe(cap.byThread);
+      expect(foldInPieces('procstat', cap.input, [size], (s) => s.setFormatOption('byThread', 1))).toBe(cap.byThread);
     });
   }
 
@@ -163,7 +163,7 @@ describe('chunk invariance', () => {
     for (const [name, golden] of cases) {
       const input = read(`${name}.txt`);
       const want = read(`${name}.${golden}.folded`).toString();
-      const setup = golden === 'expected-bythread' ? (s: CoreSession) => s.setOption('byThread', 1) : undefined;
+      const setup = golden === 'expected-bythread' ? (s: CoreSession) => s.setFormatOption('byThread', 1) : undefined;
       for (let cut = 0; cut <= input.length; cut++) {
         const got = foldInPieces('procstat', input, [cut, input.length], setup);
         if (got !== want) expect({ name, golden, cut, got }).toEqual({ name, golden, cut, got: want });

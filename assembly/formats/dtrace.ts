@@ -17,6 +17,7 @@ import { hashBytes } from "../util/hash";
 import { allocBytes, freeBytes } from "../util/memory";
 import { lineFind, lineAdd, lineIdCount, lineFirstId, lineIdAt, linePredicted, lineFollows } from "../tables/line-cache";
 import { demangleRustLegacy } from "./demangle";
+import { Format, eachLine } from "./format";
 import {
   frameTable, stackPush, stackLen, foldLeafFirst, ignoreLine, dropRecord, leafFrame, replaceLeafFrame,
 } from "../tables/session";
@@ -25,8 +26,7 @@ import {
 let prevLine: i32 = -1;
 
 /** Keep `+0x1a` offsets on every frame but the leaf (stackcollapse.pl's $includeoffset, fixed). */
-export let includeOffset = false;
-export function setIncludeOffset(on: bool): void { includeOffset = on; }
+let includeOffset = false;
 
 // Scratch space for naming one frame line: demangled text, one part, its ids.
 let scratch: usize = 0;
@@ -49,12 +49,12 @@ function ensureScratch(len: usize): void {
 }
 
 /** End of input, after its last line: a record left without a count is dropped. */
-export function endDtrace(): void {
+function endDtrace(): void {
   if (stackLen > 0) dropRecord();
 }
 
 /** One line of DTrace output: a frame, a count ending the record, or chatter. */
-export function dtraceLine(start: usize, end: usize): void {
+function dtraceLine(start: usize, end: usize): void {
   end = trimCR(start, end);
   const p = skipBlanks(start, end);
   if (p == end) return; // blank lines never end a record
@@ -242,4 +242,14 @@ function trimLeafOffset(): void {
   const n = <usize>plus - p;
   memory.copy(scratch, p, n);
   replaceLeafFrame(frameTable.intern(scratch, n));
+}
+
+/** The DTrace format (formats/format.ts). */
+export class DtraceFormat extends Format {
+  name(): string { return "dtrace"; }
+  optionNames(): string { return "includeOffset"; }
+  setOption(index: i32, value: i32): void { if (index == 0) includeOffset = value != 0; }
+  line(start: usize, end: usize): void { dtraceLine(start, end); }
+  lines(p: usize, end: usize): usize { return eachLine<DtraceFormat>(this, p, end); }
+  end(): void { endDtrace(); }
 }

@@ -9,11 +9,11 @@
 import { isBlank, isDigit, trimCR } from "../util/scan";
 import { frameTable, ignoreLine, inputLine, stackPush, foldLeafFirst, foldLeafFirstTwo } from "../tables/session";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
+import { Format, eachLine } from "./format";
 
 // Strict mode (flamefold diff): a line without a count is an error naming it,
 // instead of an ignored line (difffolded.pl would print a bogus " 0 0" stack).
 let strict = false;
-export function setFoldedStrict(on: bool): void { strict = on; }
 
 // Where the trailing count of [start, end) begins, or `end` when there is none.
 // A count is `-?\d+(\.\d*)?` preceded by a blank.
@@ -78,7 +78,7 @@ function parseDecimal(p: usize, end: usize): f64 {
 }
 
 /** One folded line: `stack count` or `stack before after`. */
-export function foldedLine(start: usize, end: usize): void {
+function foldedLine(start: usize, end: usize): void {
   end = trimCR(start, end);
   if (end == start) return;
   if (load<u8>(start) == 0x23) { ignoreLine(); return; } // '#' comment
@@ -169,4 +169,13 @@ function collectStack(start: usize, len: usize): void {
   }
   memory.copy(prevBytes, start, len);
   prevLen = len;
+}
+
+/** The folded format (formats/format.ts). */
+export class FoldedFormat extends Format {
+  name(): string { return "folded"; }
+  optionNames(): string { return "strict"; }
+  setOption(index: i32, value: i32): void { if (index == 0) strict = value != 0; }
+  line(start: usize, end: usize): void { foldedLine(start, end); }
+  lines(p: usize, end: usize): usize { return eachLine<FoldedFormat>(this, p, end); }
 }

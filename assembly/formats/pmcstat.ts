@@ -19,72 +19,13 @@
 // carried along for the kernel marks.
 
 import { isDigit, isBlank, skipBlanks, trimCR, skipDigits, digitsValue } from "../util/scan";
-import { ByteTable } from "../tables/byte-table";
-import { bytesEqual } from "../util/hash";
+import { eventsOnly, eventFilterOn, eventSelected, countEvent, countMatched } from "../tables/events";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, stackPush, foldLeafFirst, ignoreLine } from "../tables/session";
-
-// Options
-let kernelMarks = false;
-let filterOn = false; // fold only the sections of one event
-let filterPtr: usize = 0; // its name
-let filterLen: usize = 0;
-let filterCap: usize = 0;
-let inPtr: usize = 0; // where JS writes an event name (eventBuffer)
-let inCap: usize = 0;
-let eventsOnly = false; // read the section headers only: no stacks
+import { Format, eachLine } from "./format";
 
 /** Mark frames of images under /boot/ with `_[k]`, as the Linux collapsers mark kernel frames. */
-export function setKernelMarks(on: bool): void { kernelMarks = on; }
-/** Read only the `@ NAME [N samples]` headers (listing the events); fold nothing. */
-export function setEventsOnly(on: bool): void { eventsOnly = on; }
-
-/** A region of `len` bytes where JS writes an event name, for setEventFilter() or eventAdd(). */
-export function eventBuffer(len: usize): usize {
-  if (len > inCap) {
-    freeBytes(inPtr);
-    inPtr = allocBytes(len);
-    inCap = len;
-  }
-  return inPtr;
-}
-
-/** Folds only sections of the event whose name is the first `len` bytes at eventBuffer(); len < 0: all. */
-export function setEventFilter(len: i32): void {
-  filterOn = len >= 0;
-  filterLen = len >= 0 ? <usize>len : 0;
-  if (filterLen > filterCap) {
-    freeBytes(filterPtr);
-    filterPtr = allocBytes(filterLen);
-    filterCap = filterLen;
-  }
-  if (filterLen > 0) memory.copy(filterPtr, inPtr, filterLen);
-}
-
-/**
- * Adds to the event whose name is the first `len` bytes at eventBuffer(): how
- * another session (a worker that parsed part of the file) merges its events in.
- */
-export function eventAdd(len: usize, samples: f64, sections: u32): void {
-  countSection(events.intern(inPtr, len), samples, sections);
-}
-
-/** Adds sections folded under the filter by another session. */
-export function eventMatchedAdd(n: u32): void { matchedSections += n; }
-
-// The events seen: names interned by first appearance, samples summed over
-// their sections' headers, and how many sections each had.
-let events: ByteTable = changetype<ByteTable>(0);
-let eventSamplesBuf: usize = 0; // f64 per event
-let eventSectionsBuf: usize = 0; // u32 per event
-let eventCap: u32 = 0;
-export let matchedSections: u32 = 0; // sections folded under the filter
-
-export function eventCount(): u32 { return events.count; }
-export function eventNamePtr(i: u32): usize { return events.ptr(i); }
-export function eventNameLen(i: u32): u32 { return events.len(i); }
-export function eventSamples(i: u32): f64 { return load<f64>(eventSamplesBuf + (<usize>i << 3)); }
-export function eventSections(i: u32): u32 { return load<u32>(eventSectionsBuf + (<usize>i << 2)); }
+let kernelMarks = false;
 
 // The open path: level 0 is the sampled function, level d its d-th caller.
 let pathFrames: usize = 0; // u32 frame id per level
@@ -100,11 +41,7 @@ let kernelImage = false; // the image last printed is under /boot/
 let scratch: usize = 0;
 let scratchCap: usize = 0;
 
-export function pmcstatInit(): void {
-  events = new ByteTable(6);
-  eventCap = 32;
-  eventSamplesBuf = allocBytes(<usize>eventCap << 3);
-  eventSectionsBuf = allocBytes(<usize>eventCap << 2);
+function pmcstatInit(): void {
   pathCap = 64;
   pathFrames = allocBytes(<usize>pathCap << 2);
   pathCounts = allocBytes(<usize>pathCap << 3);
@@ -114,20 +51,20 @@ export function pmcstatInit(): void {
 }
 
 /** Start of one input: no section yet (so nothing is folded before a header when filtering). */
-export function beginPmcstat(): void {
+function beginPmcstat(): void {
   open = 0;
   kernelImage = false;
-  skipping = filterOn || eventsOnly;
+  skipping = eventFilterOn() || eventsOnly;
 }
 
 /** End of input, after its last line: every node still open closes. */
-export function endPmcstat(): void {
+function endPmcstat(): void {
   closeTo(0);
   beginPmcstat();
 }
 
 /** One line of pmcstat -G output: a section header, a call-graph node, or a blank closing the entry. */
-export function pmcstatLine(start: usize, end: usize): void {
+function pmcstatLine(start: usize, end: usize): void {
   end = trimCR(start, end);
   if (start == end) { closeTo(0); return; }
   const c = <u32>load<u8>(start);
@@ -160,22 +97,10 @@ function headerLine(start: usize, end: usize): void {
   closeTo(0);
   const name = start + 2;
   const nameLen = q - 2 - name;
-  countSection(events.intern(name, nameLen), n, 1);
+  countEvent(name, nameLen, n, 1);
   if (eventsOnly) { skipping = true; return; }
-  skipping = filterOn && !(nameLen == filterLen && bytesEqual(name, filterPtr, nameLen));
-  if (filterOn && !skipping) matchedSections++;
-}
-
-function countSection(e: u32, samples: f64, sections: u32): void {
-  if (e >= eventCap) {
-    eventSamplesBuf = growBytes(eventSamplesBuf, <usize>eventCap << 3, <usize>eventCap << 4);
-    eventSectionsBuf = growBytes(eventSectionsBuf, <usize>eventCap << 2, <usize>eventCap << 3);
-    eventCap <<= 1;
-  }
-  const sp = eventSamplesBuf + (<usize>e << 3);
-  store<f64>(sp, load<f64>(sp) + samples);
-  const cp = eventSectionsBuf + (<usize>e << 2);
-  store<u32>(cp, load<u32>(cp) + sections);
+  skipping = !eventSelected(name, nameLen);
+  if (eventFilterOn() && !skipping) countMatched();
 }
 
 // One node: ` *\d+\.\d+%  \[\d+\] +NAME( @ IMAGE)?`. Returns false when the
@@ -301,4 +226,19 @@ function closeTo(level: u32): void {
     }
     open = top;
   }
+}
+
+/** The pmcstat format (formats/format.ts). Events and their filter are in tables/events.ts. */
+export class PmcstatFormat extends Format {
+  constructor() {
+    super();
+    pmcstatInit();
+  }
+  name(): string { return "pmcstat"; }
+  optionNames(): string { return "kernelMarks"; }
+  setOption(index: i32, value: i32): void { if (index == 0) kernelMarks = value != 0; }
+  begin(): void { beginPmcstat(); }
+  line(start: usize, end: usize): void { pmcstatLine(start, end); }
+  lines(p: usize, end: usize): usize { return eachLine<PmcstatFormat>(this, p, end); }
+  end(): void { endPmcstat(); }
 }

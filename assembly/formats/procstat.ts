@@ -26,12 +26,11 @@ import { isBlank, isDigit, skipBlanks, lastIndexOf, skipDigits, digitsValue } fr
 import { hashBytes } from "../util/hash";
 import { ByteTable } from "../tables/byte-table";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
-import { ROOT, childOf } from "../tables/call-tree";
-import { frameTable, ignoreLine, foldedNode } from "../tables/session";
+import { frameTable, ignoreLine, stackPush, foldLeafFirstEntry, foldEntry } from "../tables/session";
+import { Format, eachLine } from "./format";
 
 /** `--by-thread`: put `COMM;TDNAME;` above each stack. */
-export let byThread = false;
-export function setByThread(on: bool): void { byThread = on; }
+let byThread = false;
 
 // Per input. Once a header or a row has been seen, the input is procstat's own
 // table and a "count KSTACK" line in it is noise (a prompt, a log line), not a
@@ -40,14 +39,14 @@ let sawTable = false;
 let headerWidth: i32 = 0; // W from this input's last header; 0 until one is seen
 let rowWidth: i32 = 0; // W inferred from header-less rows; 0 until a row told it
 
-export function beginProcstat(): void {
+function beginProcstat(): void {
   sawTable = false;
   headerWidth = 0;
   rowWidth = 0;
 }
 
 /** One line of procstat -k output: a header, a thread's row, or a uniq -c count. */
-export function procstatLine(start: usize, end: usize): void {
+function procstatLine(start: usize, end: usize): void {
   end = trimBlanksRight(start, end); // procstat pads KSTACK to 29 columns; CRLF files end in '\r'
   const p = skipBlanks(start, end);
   if (p == end) return;
@@ -69,7 +68,7 @@ export function procstatLine(start: usize, end: usize): void {
   if (sawTable) { ignoreLine(); return; }
   // `uniq -c` of the KSTACK column: there are no thread names, so --by-thread
   // has nothing to put above these stacks.
-  foldedNode(stackNode(second, end), digitsValue(p, firstEnd));
+  foldStack(second, end, digitsValue(p, firstEnd));
 }
 
 // "  PID    TID COMM             TDNAME           KSTACK": W is the distance
@@ -97,10 +96,8 @@ function row(comm: usize, end: usize): void {
   if (tdnameEnd >= end) { ignoreLine(); return; }
   const kstack = skipBlanks(tdnameEnd + 1, end);
   if (kstack == end) { ignoreLine(); return; } // no stack at all: nothing to count
-  const node = byThread
-    ? threadRowNode(comm, commEnd, tdname, tdnameEnd, kstack, end, w)
-    : stackNode(kstack, end);
-  foldedNode(node, 1);
+  if (byThread) foldThreadRow(comm, commEnd, tdname, tdnameEnd, kstack, end, w);
+  else foldStack(kstack, end, 1);
 }
 
 // Without a header W must come from the rows. In a row of width W, COMM ends
@@ -143,99 +140,85 @@ function fieldEnd(p: usize, end: usize, w: i32): usize {
   return q;
 }
 
-// ---- KSTACK → call-tree node, through caches of raw texts ------------------
+// ---- KSTACK → stack-table entry, through caches of raw texts ---------------
 //
 // A thread usually sleeps where it slept in the last snapshot, so most rows
-// repeat a KSTACK text seen before: one hash and one compare find its node.
+// repeat a KSTACK text seen before: one hash and one compare find its entry.
 
-/** Raw text → the node it folded to. Bounded: past its budget it stops learning. */
+/** Raw text → the stack-table entry it folded to. Bounded: past its budget it stops learning. */
 @unmanaged
-class NodeCache {
+class EntryCache {
   table: ByteTable;
-  nodes: usize; // u32 per table entry
+  entries: usize; // u32 per text: its stack-table entry
   cap: u32;
 
   constructor() {
     this.table = new ByteTable(12);
     this.cap = 1 << 11;
-    this.nodes = allocBytes(<usize>this.cap << 2);
+    this.entries = allocBytes(<usize>this.cap << 2);
   }
 
-  /** The node remembered for [p, p+len), or -1. */
-  find(p: usize, len: usize, h: u32): i64 {
+  /** The entry remembered for [p, p+len), or 0. */
+  find(p: usize, len: usize, h: u32): usize {
     const e = this.table.find(p, len, h);
-    return e < 0 ? -1 : <i64>load<u32>(this.nodes + (<usize>e << 2));
+    return e < 0 ? 0 : <usize>load<u32>(this.entries + (<usize>e << 2));
   }
 
-  remember(p: usize, len: usize, h: u32, node: u32): void {
-    if (this.table.arenaUsed + len > CACHE_BUDGET) return;
+  /** Remembers the entry of a text (0, a stack past the table's budget, is not remembered). */
+  remember(p: usize, len: usize, h: u32, entry: usize): void {
+    if (entry == 0 || this.table.arenaUsed + len > CACHE_BUDGET) return;
     const e = this.table.add(p, len, h);
     if (e >= this.cap) {
-      this.nodes = growBytes(this.nodes, <usize>this.cap << 2, <usize>this.cap << 3);
+      this.entries = growBytes(this.entries, <usize>this.cap << 2, <usize>this.cap << 3);
       this.cap <<= 1;
     }
-    store<u32>(this.nodes + (<usize>e << 2), node);
+    store<u32>(this.entries + (<usize>e << 2), <u32>entry);
   }
 }
 
 const CACHE_BUDGET: usize = 64 << 20; // bytes of remembered text per cache
-let stackCache: NodeCache = changetype<NodeCache>(0); // KSTACK text → node below the root
-let rowCache: NodeCache = changetype<NodeCache>(0); // by thread: row text after TID → node
+let stackCache: EntryCache = changetype<EntryCache>(0); // KSTACK text → entry
+let rowCache: EntryCache = changetype<EntryCache>(0); // by thread: row text after TID → entry
 let rowCacheWidth: i32 = -1;
 
-/** The node of the stack KSTACK [p, end) names, folded from the root. */
-function stackNode(p: usize, end: usize): u32 {
-  if (changetype<usize>(stackCache) == 0) stackCache = new NodeCache();
+/** Counts `n` samples of the stack KSTACK [p, end) names. */
+function foldStack(p: usize, end: usize, n: f64): void {
+  if (changetype<usize>(stackCache) == 0) stackCache = new EntryCache();
   const len = end - p;
   const h = hashBytes(p, len);
   const found = stackCache.find(p, len, h);
-  if (found >= 0) return <u32>found;
-  const node = foldStack(ROOT, p, end);
-  stackCache.remember(p, len, h, node);
-  return node;
+  if (found != 0) { foldEntry(found, n); return; }
+  collectFrames(p, end);
+  stackCache.remember(p, len, h, foldLeafFirstEntry(n));
 }
 
-/** The node of a whole row (COMM, TDNAME, KSTACK) for --by-thread. */
-function threadRowNode(comm: usize, commEnd: usize, tdname: usize, tdnameEnd: usize, kstack: usize, end: usize, w: i32): u32 {
+/** Counts one sample of a whole row (COMM, TDNAME, KSTACK) for --by-thread: COMM;TDNAME above the stack. */
+function foldThreadRow(comm: usize, commEnd: usize, tdname: usize, tdnameEnd: usize, kstack: usize, end: usize, w: i32): void {
   // COMM and TDNAME are where W puts them, so the same bytes mean another row under another W.
   if (rowCacheWidth != w) {
-    rowCache = new NodeCache();
+    rowCache = new EntryCache();
     rowCacheWidth = w;
   }
   const len = end - comm;
   const h = hashBytes(comm, len);
   const found = rowCache.find(comm, len, h);
-  if (found >= 0) return <u32>found;
-  let node = childOf(ROOT, nameField(comm, commEnd));
-  node = childOf(node, nameField(tdname, tdnameEnd));
-  node = foldStack(node, kstack, end);
-  rowCache.remember(comm, len, h, node);
-  return node;
+  if (found != 0) { foldEntry(found, 1); return; }
+  collectFrames(kstack, end);
+  stackPush(nameField(tdname, tdnameEnd));
+  stackPush(nameField(comm, commEnd));
+  rowCache.remember(comm, len, h, foldLeafFirstEntry(1));
 }
 
-// The frames of one KSTACK, collected leaf first as printed.
-let frameIds: usize = 0;
-let frameIdsCap: u32 = 0;
-
-/** Folds KSTACK [p, end) (leaf first, blank separated) below `node`, root first. */
-function foldStack(node: u32, p: usize, end: usize): u32 {
-  let n: u32 = 0;
+/** Collects the frames of KSTACK [p, end) (leaf first, blank separated, as the stack is collected). */
+function collectFrames(p: usize, end: usize): void {
   while (true) {
     p = skipBlanks(p, end);
     if (p == end) break;
     let q = p;
     while (q < end && !isBlank(load<u8>(q))) q++;
-    if (n == frameIdsCap) {
-      const cap: u32 = frameIdsCap == 0 ? 64 : frameIdsCap << 1;
-      frameIds = growBytes(frameIds, <usize>n << 2, <usize>cap << 2);
-      frameIdsCap = cap;
-    }
-    store<u32>(frameIds + (<usize>n << 2), nameField(p, offsetStart(p, q)));
-    n++;
+    stackPush(nameField(p, offsetStart(p, q)));
     p = q;
   }
-  for (let i = <i32>n - 1; i >= 0; i--) node = childOf(node, load<u32>(frameIds + (<usize>i << 2)));
-  return node;
 }
 
 // One KSTACK word: `func`, `func+0x1a` (-kk), `??+0` (an unresolved symbol:
@@ -302,4 +285,14 @@ function find(p: usize, end: usize, word: u64, len: usize): isize {
     if ((load<u64>(q) & mask) == word) return <isize>q;
   }
   return -1;
+}
+
+/** The procstat format (formats/format.ts). */
+export class ProcstatFormat extends Format {
+  name(): string { return "procstat"; }
+  optionNames(): string { return "byThread"; }
+  setOption(index: i32, value: i32): void { if (index == 0) byThread = value != 0; }
+  begin(): void { beginProcstat(); }
+  line(start: usize, end: usize): void { procstatLine(start, end); }
+  lines(p: usize, end: usize): usize { return eachLine<ProcstatFormat>(this, p, end); }
 }

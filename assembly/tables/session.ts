@@ -1,5 +1,6 @@
 // What one collapse accumulates, shared by every format parser: the frame
-// table, the stack being read, the call tree it folds into, and the totals.
+// table, the stack being read, the stack table (and past its budget the call
+// tree) it is counted into, and the totals.
 
 import { ByteTable } from "./byte-table";
 import { allocBytes, growBytes } from "../util/memory";
@@ -133,17 +134,32 @@ function collectedEntry(): usize {
  * only walked for stacks beyond the table's budget.
  */
 export function foldLeafFirst(n: f64): void {
+  foldLeafFirstEntry(n);
+}
+
+/**
+ * foldLeafFirst() that returns the stack-table entry the stack went to (0 past
+ * the table's budget): a format that recognises a record's raw text again
+ * (procstat's rows) counts it with foldEntry() without collecting its frames.
+ */
+export function foldLeafFirstEntry(n: f64): usize {
   const e = collectedEntry();
-  if (e != 0) {
-    const second = countColumn == COLUMN_AFTER;
-    stackAdd(e, n, second);
-    if (second) samples2 += n;
-    else samples += n;
-  } else {
+  if (e != 0) foldEntry(e, n);
+  else {
     addCount(walkCollected(), n);
+    records += 1;
   }
-  records += 1;
   stackClear();
+  return e;
+}
+
+/** Counts `n` more samples of the stack of a stack-table entry. */
+export function foldEntry(e: usize, n: f64): void {
+  const second = countColumn == COLUMN_AFTER;
+  stackAdd(e, n, second);
+  if (second) samples2 += n;
+  else samples += n;
+  records += 1;
 }
 
 /** Moves the stack table's counts into the call tree; every reader of the tree calls this first. */
@@ -186,12 +202,6 @@ export function replaceLeafFrame(frame: u32): void {
   const n = stackLen;
   stackClear();
   for (let i: u32 = 0; i < n; i++) stackPush(load<u32>(stackBuf + (<usize>i << 2)));
-}
-
-/** Adds `n` samples to a stack already walked to its node (root-first formats that fold while reading). */
-export function foldedNode(node: u32, n: f64): void {
-  addCount(node, n);
-  records += 1;
 }
 
 /** Adds another session's totals (parallel collapse merges its workers' sessions into one). */

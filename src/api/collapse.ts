@@ -4,20 +4,18 @@ import type { Writable } from 'node:stream';
 import type { OutputSink } from '../output/atomic-file.js';
 import { CoreSession, type CoreTotals, type LayoutViews, type TreeArrays } from '../core.js';
 import { UsageError } from '../errors.js';
-import { eventLabel } from '../formats/pmcstat-events.js';
+import { eventLabel } from '../formats/event-names.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
-import type { InputFormat } from '../formats/registry.js';
+import { formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
 
-/** Options of a collapse. */
-export interface CollapseOptions {
+/**
+ * Options of a collapse. The formats' own options (`includeOffset` for DTrace,
+ * `kernelMarks` for pmcstat, `byThread` for procstat, ...) are those of
+ * FormatOptions: see each format's file in src/formats/.
+ */
+export interface CollapseOptions extends FormatOptions {
   /** Input format; `auto` (the default) detects it from each input's first bytes. */
   format?: InputFormat;
-  /** DTrace: keep `+0x1a` offsets on every frame but the leaf. */
-  includeOffset?: boolean;
-  /** procstat: put `COMM;TDNAME;` (process and thread name) above each stack. */
-  byThread?: boolean;
-  /** pmcstat: mark frames of kernel images (under `/boot/`) with `_[k]`, as the Linux collapsers do. */
-  kernelMarks?: boolean;
   /**
    * pmcstat: fold only the `@ NAME [N samples]` sections of this event (a string is taken as UTF-8;
    * pass bytes for names that are not). Naming an event no input has is an error that lists those present.
@@ -170,6 +168,11 @@ export class CollapseResult {
   }
 }
 
+/** Sets the formats' options a caller gave (each goes to every format that has it). */
+export function applyFormatOptions(session: CoreSession, options: FormatOptions): void {
+  for (const { key } of formatOptions()) if (options[key]) session.setFormatOption(key, 1);
+}
+
 /** Collapses one or more inputs (merged into one tree). */
 export async function collapse(
   input: CollapseInput | readonly CollapseInput[],
@@ -179,9 +182,7 @@ export async function collapse(
   const session = new CoreSession();
   if (options.maxMemoryMiB) session.setOption('memoryLimitMiB', Math.ceil(options.maxMemoryMiB));
   if (options.stackTableBytes !== undefined) session.setOption('stackTableBytes', Math.min(2 ** 31 - 1, Math.max(0, Math.floor(options.stackTableBytes))));
-  if (options.includeOffset) session.setIncludeOffset(true);
-  if (options.byThread) session.setOption('byThread', 1);
-  if (options.kernelMarks) session.setOption('kernelMarks', 1);
+  applyFormatOptions(session, options);
   if (options.eventsOnly) session.setOption('eventsOnly', 1);
   const event = typeof options.event === 'string' ? new TextEncoder().encode(options.event) : options.event;
   if (event) session.setEvent(event);

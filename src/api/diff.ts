@@ -7,14 +7,12 @@
 // inputs stream through wasm memory once and nothing is held per line in JS.
 
 import { COUNT_COLUMN, CoreSession } from '../core.js';
-import { CollapseResult } from './collapse.js';
+import { applyFormatOptions, CollapseResult } from './collapse.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
-import type { InputFormat } from '../formats/registry.js';
+import type { FormatOptions, InputFormat } from '../formats/registry.js';
 
 /** Options of a two-column collapse, and so of diff(), compare() and collapseTwoMetrics(). */
-export interface ColumnsOptions {
-  /** DTrace: keep `+0x1a` offsets on every frame but the leaf. */
-  includeOffset?: boolean;
+export interface ColumnsOptions extends FormatOptions {
   /** Called with each warning (an empty profile, dropped records). */
   onWarning?: (message: string) => void;
   /** Threads for large files (default: the number of cores), as in collapse(). */
@@ -63,8 +61,8 @@ export async function collapseColumns(
   // Large files are parsed by several threads, their stacks merged into the column.
   const feed = feedOptions({ jobs: options.jobs, splitMinBytes: options.splitMinBytes });
   const session = new CoreSession();
-  if (options.includeOffset) session.setIncludeOffset(true);
-  session.setOption('strictFolded', 1);
+  applyFormatOptions(session, options);
+  session.setFormatOption('strict', 1); // folded input: a line without a count is an error, not ignored
   const inputs: FedInput[] = [];
   const warnings: string[] = [];
   const warn = (message: string): void => {

@@ -8,7 +8,7 @@
 import { CollapseResult } from './collapse.js';
 import { collapseColumns, type ColumnInput, type ColumnsOptions } from './diff.js';
 import { UsageError } from '../errors.js';
-import { eventLabel } from '../formats/pmcstat-events.js';
+import { eventLabel } from '../formats/event-names.js';
 import type { CollapseInput } from '../input/feed.js';
 import type { InputFormat } from '../formats/registry.js';
 import type { CoreSession } from '../core.js';

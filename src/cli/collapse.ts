@@ -1,10 +1,11 @@
 // `flamefold collapse`: captures in, folded stacks out.
 
 import { collapse } from '../api/collapse.js';
-import { eventBytes } from '../formats/pmcstat-events.js';
+import { eventBytes } from '../formats/event-names.js';
+import { FORMATS } from '../formats/registry.js';
 import { progressFor } from './progress.js';
 import {
-  inputFormatOption, inputsOf, jobsOption, maxMemoryHelp, maxMemoryOption, parseCommandArgs, parseFormat, parseJobs, parseMaxMemory, quietOption,
+  formatOptionArgs, formatOptionsHelp, inputFormatOption, inputsOf, parseFormatOptions, jobsOption, maxMemoryHelp, maxMemoryOption, parseCommandArgs, parseFormat, parseJobs, parseMaxMemory, quietOption,
   writeOutput,
 } from './common.js';
 
@@ -15,14 +16,11 @@ Several inputs are merged into one result; no FILE or "-" reads stdin.
 Gzip-compressed input is recognised by its magic bytes.
 
 Options:
-  -f, --format FMT     auto (default), dtrace, pmcstat, procstat, folded
-      --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
-      --event NAME     pmcstat: fold only the "@ NAME [N samples]" sections of event NAME
-                       (a capture can hold several; \\xHH in NAME stands for one byte)
-      --list-events    pmcstat: print each event with its total samples ("NAME N",
-                       other bytes as \\xHH) instead of folded stacks
-      --kernel-marks   pmcstat: add _[k] to frames of kernel images (under /boot/)
-      --by-thread      procstat: put COMM;TDNAME; (process and thread name) above each stack
+  -f, --format FMT     auto (default), ${FORMATS.join(', ')}
+${formatOptionsHelp(23)}      --event NAME     fold only the samples of event NAME (pmcstat: its "@ NAME [N samples]"
+                       sections; a capture can hold several; \\xHH in NAME stands for one byte)
+      --list-events    print each event with its total samples ("NAME N", other bytes
+                       as \\xHH) instead of folded stacks
   -j, --jobs N         threads for large files (default: the number of cores)
 ${maxMemoryHelp(23)}  -o, --output FILE    write to FILE (atomically) instead of stdout
   -q, --quiet          no progress display (shown on stderr only when it is a terminal:
@@ -33,11 +31,9 @@ ${maxMemoryHelp(23)}  -o, --output FILE    write to FILE (atomically) instead of
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     ...inputFormatOption,
-    includeoffset: { type: 'boolean', default: false },
+    ...formatOptionArgs(),
     event: { type: 'string' },
     'list-events': { type: 'boolean', default: false },
-    'kernel-marks': { type: 'boolean', default: false },
-    'by-thread': { type: 'boolean', default: false },
     ...jobsOption,
     ...maxMemoryOption,
     output: { type: 'string', short: 'o' },
@@ -51,9 +47,7 @@ export async function run(argv: string[]): Promise<number> {
   const inputs = inputsOf(positionals);
   const options = {
     format: parseFormat(values.format),
-    includeOffset: values.includeoffset,
-    kernelMarks: values['kernel-marks'],
-    byThread: values['by-thread'],
+    ...parseFormatOptions(values),
     ...(values.event !== undefined && { event: eventBytes(values.event) }),
     eventsOnly: values['list-events'],
     jobs: parseJobs(values.jobs),

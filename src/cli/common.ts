@@ -4,7 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
 import { stdoutSink, writeFileAtomic, type OutputSink } from '../output/atomic-file.js';
-import { FORMATS, type InputFormat } from '../formats/registry.js';
+import { FORMATS, formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
 import { defaultJobs } from '../parallel/ranges.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -31,6 +31,23 @@ export function parseFormat(value: string | undefined): InputFormat {
   const v = value ?? 'auto';
   if (v === 'auto' || (FORMATS as readonly string[]).includes(v)) return v as InputFormat;
   throw new UsageError(`unknown format '${v}': use auto, ${FORMATS.join(', ')}`);
+}
+
+/** The formats' options as parseArgs options (`--includeoffset`, `--by-thread`, ...). */
+export function formatOptionArgs(): Record<string, { type: 'boolean'; default: false }> {
+  return Object.fromEntries(formatOptions().map((o) => [o.flag, { type: 'boolean', default: false }] as const));
+}
+
+/** The formats' options from parsed arguments, by their API names. */
+export function parseFormatOptions(values: Record<string, unknown>): FormatOptions {
+  return Object.fromEntries(formatOptions().map((o) => [o.key, values[o.flag] === true]));
+}
+
+/** The `--help` lines of the formats' options, their text starting at `column`. */
+export function formatOptionsHelp(column: number): string {
+  return formatOptions()
+    .map((o) => `${`      --${o.flag}`.padEnd(column)}${o.format}: ${o.help}\n`)
+    .join('');
 }
 
 /** The inputs named on the command line; none means stdin. */

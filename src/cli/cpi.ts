@@ -4,7 +4,7 @@
 
 import { collapseTwoMetrics } from '../api/two-metric.js';
 import { InputError, UsageError } from '../errors.js';
-import { eventBytes } from '../formats/pmcstat-events.js';
+import { eventBytes } from '../formats/event-names.js';
 import { layoutResult } from '../render/render.js';
 import { resolveSvgOptions } from '../render/options.js';
 import { parseRange, parseRatioMetric, ratioMode } from '../render/ratio-colors.js';

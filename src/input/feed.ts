@@ -6,9 +6,9 @@ import { createReadStream, fstatSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { CoreError, CoreSession, CHUNK_SIZE, type ParsedFormat } from '../core.js';
+import { CoreError, CoreSession, CHUNK_SIZE } from '../core.js';
 import { InputError } from '../errors.js';
-import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat } from '../formats/registry.js';
+import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat, type ParsedFormat } from '../formats/registry.js';
 import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, feedRangesInParallel, parseRange, planRanges } from '../parallel/ranges.js';
 import { pipeChunks } from './pipe.js';
 

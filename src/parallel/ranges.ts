@@ -6,8 +6,8 @@
 import { availableParallelism } from 'node:os';
 import type { FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { CHUNK_SIZE, CoreError, coreModule, type CoreEvent, type CoreSession, type ParsedFormat } from '../core.js';
-import { BOUNDARY_RULES } from '../formats/boundaries.js';
+import { CHUNK_SIZE, CoreError, coreModule, type CoreEvent, type CoreSession } from '../core.js';
+import { formatNamed, type ParsedFormat } from '../formats/registry.js';
 import type { WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
 import { workerScript } from './worker-script.js';
 
@@ -31,7 +31,7 @@ export const workerExecArgv = (): string[] => process.execArgv.filter((a) => !a.
 
 /** `count` byte ranges of the file, cut at record boundaries near equal shares; fewer when boundaries are rare. */
 export async function planRanges(fh: FileHandle, size: number, format: ParsedFormat, count: number): Promise<[number, number][]> {
-  const rule = BOUNDARY_RULES[format];
+  const rule = formatNamed(format).boundary;
   const cuts: number[] = [0];
   const window = Buffer.alloc(WINDOW);
   for (let k = 1; k < count; k++) {

@@ -6,7 +6,8 @@
 
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { adoptCoreModule, CoreSession, type CoreEvent, type ParsedFormat, type SessionOptions } from '../core.js';
+import { adoptCoreModule, CoreSession, type CoreEvent, type SessionOptions } from '../core.js';
+import type { ParsedFormat } from '../formats/registry.js';
 import { parseRanges } from './ranges.js';
 
 export interface WorkerTask {

@@ -1,4 +1,4 @@
-// pmcstat event (PMC) names on the command line and in messages. pmcstat
+// Event names (pmcstat PMCs, perf events) on the command line and in messages. pmcstat
 // prints a PMC name unchecked, so it can be any bytes (corpus dd.txt has
 // `@ \xe8\x03 [66 samples]`). Names are shown with every byte outside
 // printable ASCII, and the backslash, as `\xHH`; the same escapes are accepted

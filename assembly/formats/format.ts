@@ -1,0 +1,38 @@
+// What every input format is to the core: an object that reads one line at a
+// time (a state machine over bytes, so an input can arrive in any pieces),
+// knows what to do when an input ends, and takes its own options. The
+// registry (formats/registry.ts) lists them; nothing else names a format.
+
+import { findNewline } from "../util/scan";
+import { countLine } from "../tables/session";
+
+export abstract class Format {
+  /** The name users give it (`--format NAME`): lower case, no blanks. */
+  abstract name(): string;
+  /** The names of this format's options, blank-separated; setOption() takes their index. */
+  abstract optionNames(): string;
+  abstract setOption(index: i32, value: i32): void;
+  /** Starts an input, or a range of one cut at a record boundary. */
+  begin(): void {}
+  /** One line, [start, end) without its newline (a `\r` before it is the format's to trim). */
+  abstract line(start: usize, end: usize): void;
+  /** Every whole line of [p, end); returns where the unfinished last line starts. */
+  abstract lines(p: usize, end: usize): usize;
+  /** The input ended (after its last line, terminated or not): what is pending is settled. */
+  end(): void {}
+}
+
+/**
+ * The one line loop, for a format's lines(): instantiated per format class,
+ * so the line handler is a direct call in the hot loop, not a virtual one.
+ */
+// @ts-ignore: decorator
+@inline export function eachLine<F extends Format>(format: F, p: usize, end: usize): usize {
+  while (true) {
+    const nl = findNewline(p, end);
+    if (nl == end) return p;
+    countLine();
+    format.line(p, nl);
+    p = nl + 1;
+  }
+}
