@@ -40,7 +40,10 @@ export function formatOptionArgs(): Record<string, { type: 'boolean'; default: f
 
 /** The formats' options from parsed arguments, by their API names. */
 export function parseFormatOptions(values: Record<string, unknown>): FormatOptions {
-  return Object.fromEntries(formatOptions().map((o) => [o.key, values[o.flag] === true]));
+  // Two formats may share an option under their own flags (a kernel mark): either flag sets it.
+  const out: FormatOptions = {};
+  for (const o of formatOptions()) out[o.key] = out[o.key] === true || values[o.flag] === true;
+  return out;
 }
 
 /** The `--help` lines of the formats' options, their text starting at `column`. */
