@@ -1,0 +1,112 @@
+// The stack table: its two ways of storing a stack, and what happens past
+// its budget. Every reader (folded output, layout, the hand-over between
+// threads, the call tree) must see the same stacks whichever way they are kept.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collapse, renderSvg, type CollapseOptions } from '../../src/index.js';
+import type { CoreSession } from '../../src/core.js';
+import { layoutTree, layoutViews } from '../../src/render/placement.js';
+import { collapseColumns } from '../../src/api/diff.js';
+import { generate, tempDir } from '../support/helpers.js';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
+
+const FRAMES = 70_000;
+
+/** Lines naming FRAMES distinct frames, each stack printed twice (apart), in a scrambled order. */
+function manyFrames(): { text: string; expected: string } {
+  const counts = new Map<string, number>();
+  const lines: string[] = [];
+  for (let pass = 0; pass < 2; pass++) {
+    for (let k = 0; k < FRAMES; k++) {
+      const i = (k * 7919) % FRAMES; // a permutation: ids are given in this order
+      const stack = `root;f${i};leaf${i % 3}`;
+      const n = pass + 1 + (i % 5);
+      lines.push(`${stack} ${n}\n`);
+      counts.set(stack, (counts.get(stack) ?? 0) + n);
+    }
+  }
+  const expected = [...counts.keys()].sort().map((s) => `${s} ${counts.get(s)}\n`).join('');
+  return { text: lines.join(''), expected };
+}
+
+// A stack's frame ids are kept in 16 bits when they all fit, else in 32:
+// profiles with more than 65,536 distinct frames mix both kinds.
+describe('stacks whose frame ids need more than 16 bits', () => {
+  const { text, expected } = manyFrames();
+
+  it('fold to the same output as narrow ones', async () => {
+    const r = await collapse(Buffer.from(text), { format: 'folded' });
+    expect(r.totals.frames).toBeGreaterThan(0xffff);
+    expect(r.text()).toBe(expected);
+  });
+
+  it('move between threads', async () => {
+    const file = join(tmp.dir, 'wide.folded');
+    writeFileSync(file, text);
+    const r = await collapse(file, { format: 'folded', jobs: 2, splitMinBytes: 0 });
+    expect(r.text()).toBe(expected);
+  });
+
+  it('lay out the same from the stack table and from the call tree', async () => {
+    const options = { minWidth: { value: 0, percent: false }, plotWidth: 1180 };
+    const r = await collapse(Buffer.from(text), { format: 'folded' });
+    const fromTable = layoutViews((m) => r.layoutViews(m), options)!;
+    const js = layoutTree({ ...r.tree(), twoCounts: false }, options);
+    expect(fromTable.count).toBe(1 + 1 + FRAMES + FRAMES);
+    expect(Array.from(fromTable.value.subarray(0, fromTable.count))).toEqual(Array.from(js.value.subarray(0, js.count)));
+    expect(Array.from(fromTable.start.subarray(0, fromTable.count))).toEqual(Array.from(js.start.subarray(0, js.count)));
+    expect(Array.from(fromTable.frame.subarray(0, fromTable.count))).toEqual(Array.from(js.frame.subarray(0, js.count)));
+  });
+});
+
+// Past its budget the table stops learning stacks, and their records fold
+// straight into the call tree; a profile may then have stacks in both.
+describe('stacks past the stack table\'s budget', () => {
+  const cases: [string, () => string, CollapseOptions][] = [
+    ['dtrace', () => generate('gen-dtrace.mjs', tmp.dir, 'budget-d', ['--bytes', '3M', '--seed', '41', '--stacks', '3000', '--snapshots', '5']).input, { format: 'dtrace' }],
+    ['pmcstat', () => generate('gen-pmcstat.mjs', tmp.dir, 'budget-p', ['--sections', '6', '--stacks', '2000', '--seed', '42']).input, { format: 'pmcstat' }],
+    ['folded, two counts', () => {
+      const { expected } = generate('gen-dtrace.mjs', tmp.dir, 'budget-f', ['--bytes', '2M', '--seed', '43', '--stacks', '3000']);
+      const file = join(tmp.dir, 'budget-f.folded');
+      writeFileSync(file, readFileSync(expected, 'utf8').replace(/ (\d+)\n/g, (_, n: string) => ` ${n} ${Number(n) % 7}\n`));
+      return file;
+    }, { format: 'folded' }],
+  ];
+
+  for (const [name, input, options] of cases) {
+    it(`give the same output, graph and totals: ${name}`, async () => {
+      const file = input();
+      const full = await collapse(file, { ...options, jobs: 1 });
+      const want = { text: full.text(), svg: await renderSvg(full), totals: full.totals };
+      for (const stackTableBytes of [0, 4000]) { // none in the table; some in each
+        for (const jobs of [1, 2]) {
+          const r = await collapse(file, { ...options, jobs, splitMinBytes: 0, stackTableBytes });
+          expect(r.text()).toBe(want.text);
+          expect(await renderSvg(r)).toBe(want.svg);
+          expect({ ...r.totals, nodes: 0 }).toEqual({ ...want.totals, nodes: 0 }); // the tree is built either way
+        }
+      }
+    });
+  }
+});
+
+describe('diff -n with stacks past the budget', () => {
+  it('truncates each stack\'s scaled count whole, wherever its counts are', async () => {
+    const a = generate('gen-dtrace.mjs', tmp.dir, 'norm-a', ['--bytes', '2M', '--seed', '44', '--stacks', '2000', '--snapshots', '3']).input;
+    const b = generate('gen-dtrace.mjs', tmp.dir, 'norm-b', ['--bytes', '3M', '--seed', '45', '--stacks', '2000', '--snapshots', '3']).input;
+    const normalized = async (stackTableBytes?: number): Promise<string> => {
+      const setup = (s: CoreSession) => stackTableBytes !== undefined && s.setOption('stackTableBytes', stackTableBytes);
+      const { session } = await collapseColumns({ input: a, setup }, { input: b });
+      session.normalizeFirst();
+      return Buffer.concat([...session.folded()]).toString();
+    };
+    const want = await normalized();
+    expect(want).toMatch(/ \d+ \d+\n/);
+    expect(await normalized(0)).toBe(want);
+    expect(await normalized(3000)).toBe(want);
+  });
+});

@@ -1,0 +1,175 @@
+// Folded input (`root;...;leaf count`): read as flamegraph.pl reads it, with
+// the documented differences (`#` comment lines skipped, negative counts and
+// CRLF accepted). Checked against an independent reading of every folded
+// corpus input, and rule by rule.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collapse } from '../../src/index.js';
+import { CORPUS } from '../support/corpus.js';
+import { foldInPieces } from '../support/helpers.js';
+
+const fold = async (text: string | Buffer) =>
+  collapse(typeof text === 'string' ? Buffer.from(text, 'latin1') : text, { format: 'folded' });
+
+/** Every folded input of the corpus: flamegraph/**\/*.txt (not the saved stderr logs) and diff-folded/*.txt. */
+function foldedInputs(): string[] {
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((f) => (statSync(join(d, f)).isDirectory() ? walk(join(d, f)) : [join(d, f)]));
+  return [...walk(join(CORPUS, 'flamegraph')), ...walk(join(CORPUS, 'diff-folded'))]
+    .filter((f) => f.endsWith('.txt') && !f.endsWith('.stderr.txt'))
+    .sort();
+}
+
+// flamegraph.pl's reading, written out from its source: per line
+// /^(.*)\s+?(\d+(?:\.\d*)?)$/, then the same again on the stack for a second
+// count. `.*` is greedy, so `\s+?` takes exactly one blank. Here with the
+// differences flamefold documents: '#' lines skipped, '-' allowed, '\r' cut.
+const SPACE = '[ \\t\\r\\n\\f\\v]';
+const LINE = new RegExp(`^(.*)${SPACE}+?(-?\\d+(?:\\.\\d*)?)$`);
+
+function referenceFold(texts: string[]): string {
+  const counts = new Map<string, [number, number | undefined]>();
+  let two = false;
+  for (const text of texts) {
+    for (let line of text.split('\n')) {
+      line = line.replace(/\r$/, '');
+      if (line === '' || line.startsWith('#')) continue;
+      const m = LINE.exec(line);
+      if (!m) continue;
+      let stack = m[1]!;
+      let n = Number(m[2]);
+      let n2: number | undefined;
+      const m2 = LINE.exec(stack);
+      if (m2) {
+        n2 = n;
+        n = Number(m2[2]);
+        stack = m2[1]!;
+        two = true;
+      }
+      const old = counts.get(stack) ?? [0, undefined];
+      counts.set(stack, [old[0] + n, n2 === undefined ? old[1] : (old[1] ?? 0) + n2]);
+    }
+  }
+  const keys = [...counts.keys()].sort((a, b) => Buffer.compare(Buffer.from(a, 'latin1'), Buffer.from(b, 'latin1')));
+  return keys.map((k) => {
+    const [n, n2] = counts.get(k)!;
+    return two ? `${k} ${n} ${n2 ?? 0}\n` : `${k} ${n}\n`;
+  }).join('');
+}
+
+// A fraction may print as any of the shortest strings that read back as the
+// same double (14.234398324872284 or ...285): compare counts as numbers.
+const sameNumbers = (text: string): string =>
+  text.replace(/ (-?\d+(?:\.\d*)?)(?= |\n)/g, (_, n: string) => ` ${Number(n)}`);
+
+describe('folded corpus inputs read as flamegraph.pl reads them', () => {
+  const files = foldedInputs();
+  it('has the corpus inputs', () => expect(files.length).toBe(19));
+  for (const file of files) {
+    it(relative(CORPUS, file), async () => {
+      const bytes = readFileSync(file);
+      const result = await fold(bytes);
+      expect(sameNumbers(result.text())).toBe(sameNumbers(referenceFold([bytes.toString('latin1')])));
+    });
+  }
+
+  it('several inputs merge (before.txt + after.txt)', async () => {
+    const a = join(CORPUS, 'diff-folded', 'before.txt');
+    const b = join(CORPUS, 'diff-folded', 'after.txt');
+    const result = await collapse([a, b], { format: 'folded' });
+    expect(result.text()).toBe(referenceFold([readFileSync(a, 'latin1'), readFileSync(b, 'latin1')]));
+  });
+
+  it('chunk invariance: 1-byte pieces and a split at every byte', () => {
+    const input = readFileSync(join(CORPUS, 'flamegraph', 'fractional-samples', 'with-space.txt'));
+    const want = referenceFold([input.toString('latin1')]);
+    expect(foldInPieces('folded', input, [1])).toBe(want);
+    for (let cut = 0; cut <= input.length; cut++) {
+      const got = foldInPieces('folded', input, [cut, input.length]);
+      if (got !== want) expect({ cut, got }).toEqual({ cut, got: want });
+    }
+  });
+});
+
+describe('folded rules', () => {
+  it('the count is the last blank-separated number; identical stacks are summed and sorted bytewise', async () => {
+    const r = await fold('b;c 2\na;b 1\nb;c 3\n');
+    expect(r.text()).toBe('a;b 1\nb;c 5\n');
+    expect(r.totals.samples).toBe(6);
+  });
+
+  it('\\s+? takes one blank: a second blank stays in the leaf frame', async () => {
+    expect((await fold('a;b  3\n')).text()).toBe('a;b  3\n');
+    const r = await fold('a;b  3\na;b 4\n');
+    expect(r.totals.stacks).toBe(2); // "b " and "b" are different frames
+  });
+
+  it('a blank leaf frame (perf-vertx: `write0_[j];  3`) is kept', async () => {
+    const r = await fold('java;write0_[j];  3\njava;write0_[j] 1\n');
+    expect(r.text()).toBe('java;write0_[j] 1\njava;write0_[j];  3\n');
+    const tree = r.tree();
+    const names = tree.names.map((n) => Buffer.from(n).toString());
+    expect(names).toContain(' ');
+  });
+
+  it('two counts: `stack before after` (differential input)', async () => {
+    const r = await fold('a;b 3 5\na;c 0 2\na;b 1 1\n');
+    expect(r.twoCounts).toBe(true);
+    expect(r.text()).toBe('a;b 4 6\na;c 0 2\n');
+    expect(r.totals.samples).toBe(4);
+    expect(r.totals.samples2).toBe(8);
+  });
+
+  it('three numbers: the first belongs to the stack, as in flamegraph.pl', async () => {
+    expect((await fold('a;b 1 2 3\n')).text()).toBe('a;b 1 2 3\n');
+  });
+
+  it('`#` comment lines are skipped (Austin headers), not read as stacks', async () => {
+    const r = await fold('# duration: 23873\n# mode: wall\na;b 2\n');
+    expect(r.text()).toBe('a;b 2\n');
+    expect(r.totals.linesIgnored).toBe(2);
+  });
+
+  it('fractional counts are kept (flamegraph.pl keeps floats): 31.23, 6. and 19.0', async () => {
+    const r = await fold('a 31.23\nb 6.\nc 19.0\na 0.5\n');
+    expect(r.text()).toBe('a 31.73\nb 6\nc 19\n');
+    expect(r.totals.samples).toBeCloseTo(56.73, 10);
+  });
+
+  it('long decimals are read correctly rounded, as Perl and JS read them', async () => {
+    for (const n of ['14.2343983248722834234', '4355693009585485.206', '26536016020648.46017', '275179836886.3338756', '0.1000000000000000055511151231257827', '9007199254740993']) {
+      expect((await fold(`a ${n}\n`)).totals.samples).toBe(Number(n));
+    }
+  });
+
+  it('negative counts (DTrace sum() aggregations) are counts', async () => {
+    const r = await fold('a;b -5\na;b 2\nc -1.5\n');
+    expect(r.text()).toBe('a;b -3\nc -1.5\n');
+  });
+
+  it('lines without a count, with a trailing blank, or with a count not after a blank are ignored', async () => {
+    const r = await fold('THIS IS A BAD LINE\nx 12V.43\na 3 \na;b3\nok 1\n\n');
+    expect(r.text()).toBe('ok 1\n');
+    expect(r.totals.linesIgnored).toBe(4); // the blank line is not counted as bad
+  });
+
+  it('CRLF line ends and a last line without a newline', async () => {
+    expect((await fold('a;b 2\r\nc 1\r\na;b 1')).text()).toBe('a;b 3\nc 1\n');
+  });
+
+  it('a tab before the count is the separating blank', async () => {
+    expect((await fold('a;b\t7\n')).text()).toBe('a;b 7\n');
+  });
+
+  it('empty frames between separators are frames', async () => {
+    expect((await fold('a;;b 2\n')).text()).toBe('a;;b 2\n');
+  });
+
+  it('empty input: no stacks, a warning', async () => {
+    const r = await fold('');
+    expect(r.text()).toBe('');
+    expect(r.warnings).toEqual(['<buffer 1>: no stacks found']);
+  });
+});

@@ -1,0 +1,193 @@
+// --jobs N: a file cut at record boundaries, parsed by worker threads and
+// merged, gives exactly the single-threaded output, for every format.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { open } from 'node:fs/promises';
+import { collapse, InputError, type CollapseOptions } from '../../src/index.js';
+import { planRanges } from '../../src/parallel/ranges.js';
+import { CoreSession } from '../../src/core.js';
+import type { ParsedFormat } from '../../src/formats/registry.js';
+import { generate, runCli, tempDir } from '../support/helpers.js';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
+
+async function both(file: string, options: CollapseOptions, jobs: number[]): Promise<void> {
+  // The file really is cut, into as many ranges as asked for.
+  const fh = await open(file, 'r');
+  const { size } = await fh.stat();
+  const ranges = await planRanges(fh, size, options.format as ParsedFormat, Math.max(...jobs));
+  await fh.close();
+  expect(ranges.length).toBe(Math.max(...jobs));
+  expect(ranges[0]![0]).toBe(0);
+  expect(ranges.at(-1)![1]).toBe(size);
+  const single = await collapse(file, { ...options, jobs: 1 });
+  const want = single.text();
+  expect(want.length).toBeGreaterThan(0);
+  for (const j of jobs) {
+    const multi = await collapse(file, { ...options, jobs: j, splitMinBytes: 0 });
+    expect(multi.text()).toBe(want);
+    expect(multi.totals).toEqual(single.totals);
+  }
+}
+
+describe('parallel collapse equals single-threaded', () => {
+  it('dtrace (snapshots, several splits)', async () => {
+    const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'd', ['--bytes', '6M', '--seed', '21', '--stacks', '4000', '--snapshots', '9']);
+    await both(input, { format: 'dtrace' }, [2, 3, 7]);
+    const r = await collapse(input, { jobs: 4, splitMinBytes: 0 });
+    expect(r.text()).toBe(readFileSync(expected, 'utf8'));
+  });
+
+  it('dtrace --includeoffset', async () => {
+    const { input } = generate('gen-dtrace.mjs', tmp.dir, 'doff', ['--bytes', '3M', '--seed', '22', '--snapshots', '4']);
+    await both(input, { format: 'dtrace', includeOffset: true }, [2, 5]);
+  });
+
+  it('pmcstat (cut at section headers), with and without --event', async () => {
+    const input = join(tmp.dir, 'p.txt');
+    const r = runPmcGen(input);
+    expect(r).toBe(0);
+    await both(input, { format: 'pmcstat' }, [2, 4]);
+    await both(input, { format: 'pmcstat', event: 'INST_RETIRED.ANY_P' }, [3]);
+  });
+
+  it('procstat (cut at snapshot headers), by thread', async () => {
+    const { input } = generate('gen-procstat.mjs', tmp.dir, 'ps', ['--bytes', '4M', '--seed', '23']);
+    await both(input, { format: 'procstat' }, [2, 3]);
+    await both(input, { format: 'procstat', byThread: true }, [4]);
+  });
+
+  it('folded (any line), two-count lines too', async () => {
+    const { expected } = generate('gen-dtrace.mjs', tmp.dir, 'f', ['--bytes', '4M', '--seed', '24', '--stacks', '9000']);
+    const folded = readFileSync(expected, 'utf8');
+    const input = join(tmp.dir, 'f.folded');
+    writeFileSync(input, folded + folded.split('\n').reverse().join('\n'));
+    await both(input, { format: 'folded' }, [2, 6]);
+    const two = join(tmp.dir, 'f.folded2');
+    writeFileSync(two, folded.replace(/ (\d+)\n/g, ' $1 7\n'));
+    await both(two, { format: 'folded' }, [3]);
+  });
+
+  it('a worker hands over records larger than its exchange buffer', async () => {
+    const huge = 'h'.repeat(3 << 20); // one frame name bigger than the exchange buffer
+    const lines = Array.from({ length: 4000 }, (_, i) => `a;f${i % 97};g${i % 13} ${i}\n`).join('');
+    const input = join(tmp.dir, 'huge.folded');
+    writeFileSync(input, `${lines}root;${huge} 5\n${lines}x;${huge};y 2\n`);
+    await both(input, { format: 'folded' }, [2]); // the worker's range holds the second
+  });
+
+  it('the CLI takes --jobs', () => {
+    const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'cli', ['--bytes', '2M', '--seed', '25']);
+    const r = runCli(['collapse', '--jobs', '3', input]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+    expect(runCli(['collapse', '--jobs', 'many', input]).status).toBe(2);
+  });
+
+  it('diff, compare and cpi take --jobs too', () => {
+    const { input } = generate('gen-dtrace.mjs', tmp.dir, 'cli2', ['--bytes', '1M', '--seed', '28']);
+    const diff = runCli(['diff', input, input]);
+    expect(runCli(['diff', '-j', '3', input, input]).stdout.toString()).toBe(diff.stdout.toString());
+    expect(runCli(['compare', '--jobs', '2', input, input]).status).toBe(0);
+    for (const command of [['diff', input, input], ['compare', input, input], ['cpi', '--metric', 'stalls', input, input]]) {
+      const r = runCli([...command, '--jobs', '0']);
+      expect(r.status).toBe(2);
+      expect(r.stderr.toString()).toMatch(/--jobs needs a positive whole number/);
+    }
+  });
+});
+
+function runPmcGen(out: string): number | null {
+  const args = ['--sections', '12', '--stacks', '3000', '--seed', '26', '--events', 'CPU_CLK_UNHALTED.THREAD_P,INST_RETIRED.ANY_P'];
+  const r = generate('gen-pmcstat.mjs', tmp.dir, 'p', args);
+  writeFileSync(out, readFileSync(r.input));
+  return 0;
+}
+
+describe('moving stacks between sessions', () => {
+  it('pieces carry records larger than a piece, and merging sums counts', () => {
+    const huge = 'h'.repeat(3 << 20); // one frame name bigger than a piece
+    const deep = Array.from({ length: 300_000 }, (_, i) => `f${i % 7}`).join(';'); // a stack bigger than a piece
+    const text = `a;b 2\n${deep} 1\nroot;${huge} 5\na;b;c 3\n`;
+    const worker = new CoreSession();
+    worker.beginInput('folded');
+    worker.write(Buffer.from(text));
+    worker.endInput();
+    const main = new CoreSession();
+    main.beginInput('folded');
+    main.write(Buffer.from('a;b 10\nz 1\n'));
+    main.endInput();
+    let pieces = 0;
+    for (const piece of worker.exportPieces()) { // each a view, valid until the next
+      main.importPiece(piece);
+      pieces++;
+    }
+    expect(pieces).toBeGreaterThan(2);
+    const got = Buffer.concat([...main.folded()]).toString();
+    expect(got).toBe(`a;b 12\na;b;c 3\n${deep} 1\nroot;${huge} 5\nz 1\n`);
+    expect(main.totals().samples).toBe(11 + 11);
+  });
+});
+
+describe('workers under an unusual main script', () => {
+  it('work when Node runs the main script with --input-type (a flag workers must not inherit)', () => {
+    const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'evald', ['--bytes', '1M', '--seed', '27']);
+    const api = new URL('../../dist/index.js', import.meta.url).href;
+    const script = `import { collapse } from '${api}'; const r = await collapse(${JSON.stringify(input)}, { jobs: 2, splitMinBytes: 0 }); process.stdout.write(r.text());`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { maxBuffer: 1 << 26 });
+    expect(r.stderr.toString()).toBe('');
+    expect(r.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+  });
+});
+
+describe('planning ranges', () => {
+  it('a record longer than several shares costs only the cuts inside it (no slivers, no early stop)', async () => {
+    const file = join(tmp.dir, 'long-record.txt');
+    const frame = '              a`f+0x1\n';
+    const small = '              a`g+0x2\n                1\n\n';
+    writeFileSync(file, `${frame.repeat(300_000)}                1\n\n${small.repeat(100_000)}`); // 6.6 MB, then 4 MB
+    const fh = await open(file, 'r');
+    const size = (await fh.stat()).size;
+    const ranges = await planRanges(fh, size, 'dtrace', 8);
+    await fh.close();
+    expect(ranges[0]![1]).toBe(frame.length * 300_000 + 18); // the long record whole, with its count line
+    expect(ranges.length).toBe(5); // then cuts just past 5/8, 6/8 and 7/8 of the file (10.7 MB)
+    expect(ranges.at(-1)![1]).toBe(size);
+    for (let i = 1; i < ranges.length; i++) expect(ranges[i]![0]).toBe(ranges[i - 1]![1]);
+  });
+});
+
+describe('errors in parallel ranges', () => {
+  it("name the input and the file's own line number when a range after the first is bad (whichever thread takes it)", async () => {
+    const file = join(tmp.dir, 'bad-tail.txt');
+    const record = '              a`f+0x1\n              a`main+0x2\n                1\n\n';
+    // 4.8 million good lines (71 MB), then a line no capture has: the cut falls before it, so a range after the first meets it.
+    const good = record.repeat(1_200_000);
+    writeFileSync(file, `${good}  ${'z'.repeat(65 << 20)}\n  1\n`);
+    const fh = await open(file, 'r');
+    const ranges = await planRanges(fh, (await fh.stat()).size, 'dtrace', 2);
+    await fh.close();
+    expect(ranges.length).toBe(2);
+    expect(ranges[1]![0]).toBeLessThan(good.length);
+    for (const jobs of [2, 3]) {
+      const err = await collapse(file, { format: 'dtrace', jobs, splitMinBytes: 0 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InputError);
+      expect((err as InputError).line).toBe(4_800_001);
+      expect((err as Error).message).toBe(`${file}:4800001: a line longer than 64 MiB: not a text capture of this format`);
+    }
+  });
+
+  it('out of memory in any thread is an input error naming the file', async () => {
+    const file = join(tmp.dir, 'many.folded');
+    const lines: string[] = [];
+    for (let i = 0; i < 200_000; i++) lines.push(`main;w_${i % 977};fn_${i}_${'x'.repeat(40)} 1`);
+    writeFileSync(file, lines.join('\n'));
+    const err = await collapse(file, { jobs: 2, splitMinBytes: 0, maxMemoryMiB: 12 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toBe(`${file}: out of memory: the tables of distinct frames and stacks need more than the limit of 12 MiB`);
+  });
+});

@@ -1,0 +1,256 @@
+// The SVG's own viewer in a real browser (Debian's headless Chromium through
+// playwright-core): click to zoom, reset, search with highlighting and
+// Matched %, the ignore-case toggle, state in the URL, tooltips, and no
+// script from hostile frame names. SVGs come from the built CLI, as users get them.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CORPUS } from '../support/corpus.js';
+import { runCli, tempDir } from '../support/helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const tmp = tempDir();
+let context: BrowserContext;
+let server: Server;
+let base = '';
+let profile = '';
+
+function draw(name: string, input: string | Buffer, args: string[] = []): string {
+  const src = join(tmp.dir, `${name}.folded`);
+  writeFileSync(src, input);
+  const r = runCli(['svg', src, '-o', join(tmp.dir, `${name}.svg`), ...args]);
+  if (r.status !== 0) throw new Error(r.stderr.toString());
+  return `${base}/${name}.svg`;
+}
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const file = join(tmp.dir, new URL(req.url ?? '/', 'http://x').pathname.replace(/[^\w.-]/g, ''));
+    if (!existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  profile = mkdtempSync(join(tmpdir(), 'flamefold-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1280, height: 900 },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await new Promise((resolve) => server?.close(resolve));
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  tmp.cleanup();
+});
+
+interface FrameState {
+  name: string;
+  x: number;
+  width: number;
+  fill: string;
+  hidden: boolean;
+  parent: boolean;
+  start: number;
+  samples: number;
+  y: number;
+  label: string;
+}
+
+/** Every frame as the page shows it now. */
+async function frameStates(page: Page): Promise<FrameState[]> {
+  return page.evaluate(() => {
+    const ns = 'urn:x-flamefold:frame';
+    return Array.from(document.querySelectorAll('#frames > g')).map((g) => {
+      const rect = g.querySelector('rect')!;
+      const title = g.querySelector('title')!.textContent!;
+      return {
+        name: title.replace(/ \([\d,]+ samples, [^)]*\)$/, ''),
+        x: Number(rect.getAttribute('x')),
+        width: Number(rect.getAttribute('width')),
+        fill: rect.getAttribute('fill')!,
+        hidden: g.classList.contains('hide'),
+        parent: g.classList.contains('parent'),
+        start: Number(rect.getAttributeNS(ns, 'x')),
+        samples: Number(rect.getAttributeNS(ns, 'w')),
+        y: Number(rect.getAttribute('y')),
+        label: g.querySelector('text')?.textContent ?? '',
+      };
+    });
+  });
+}
+
+interface Opened {
+  page: Page;
+  errors: string[];
+  /** Every dialog the page opened (the search prompt, or an injected alert). */
+  dialogs: string[];
+  /** Answers the next search prompt with `text`. */
+  answer(text: string): void;
+}
+
+async function open(url: string): Promise<Opened> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const dialogs: string[] = [];
+  let reply: string | undefined;
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('dialog', (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    if (d.type() === 'prompt' && reply !== undefined) void d.accept(reply);
+    else void d.dismiss();
+    reply = undefined;
+  });
+  await page.goto(url);
+  return { page, errors, dialogs, answer: (text) => (reply = text) };
+}
+
+const frameGroup = (page: Page, name: string) =>
+  page.locator('#frames > g', { has: page.locator('title', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`) }) }).first();
+
+/** The share of `view` covered by matching frames, from their exact sample spans. */
+function expectedMatched(frames: FrameState[], re: RegExp, view: FrameState): string {
+  const spans = frames
+    .filter((f) => re.test(f.name) && f.start < view.start + view.samples && f.start + f.samples > view.start)
+    .map((f) => [Math.max(f.start, view.start), Math.min(f.start + f.samples, view.start + view.samples)] as const)
+    .sort((a, b) => a[0] - b[0]);
+  let covered = 0;
+  let end = -Infinity;
+  for (const [a, b] of spans) {
+    if (b <= end) continue;
+    covered += b - Math.max(a, end);
+    end = b;
+  }
+  const pct = (100 * covered) / view.samples;
+  return `Matched: ${pct === 100 ? '100' : pct.toFixed(1)}%`;
+}
+
+describe('the SVG viewer in headless Chromium', () => {
+  const folded = readFileSync(join(CORPUS, 'dtrace', 'example-dtrace-stacks.expected.folded'));
+
+  it('click zooms into a frame; Reset Zoom restores every frame', async () => {
+    const { page, errors } = await open(draw('example', folded));
+    const before = await frameStates(page);
+    const target = before.find((f) => f.name === 'genunix`lookuppnvp')!;
+    expect(target).toBeDefined();
+    await frameGroup(page, 'genunix`lookuppnvp').click();
+    const zoomed = await frameStates(page);
+    const t = zoomed.find((f) => f.name === 'genunix`lookuppnvp' && f.start === target.start)!;
+    expect(t.x).toBeCloseTo(10, 1);
+    expect(t.width).toBeCloseTo(1180, 1);
+    for (const f of zoomed) {
+      const inside = f.start >= target.start && f.start + f.samples <= target.start + target.samples;
+      const above = f.y < t.y; // callees are drawn above their callers
+      if (f.parent) expect(f.start <= target.start && f.start + f.samples >= target.start + target.samples).toBe(true);
+      else if (!f.hidden) expect(inside && (above || f === t)).toBe(true);
+    }
+    // Its children are scaled by the same ratio; a frame outside it is hidden.
+    const child = zoomed.find((f) => !f.hidden && !f.parent && f !== t && f.samples > 0)!;
+    expect(child.width).toBeCloseTo((child.samples / target.samples) * 1180, 0);
+    expect(zoomed.find((f) => f.name === 'unix`0xfffffffffb8001d6')!.hidden).toBe(true);
+    expect(await page.locator('#unzoom').getAttribute('class')).not.toContain('hide');
+    expect(new URL(page.url()).searchParams.get('x')).toBe(String(target.start));
+
+    await page.locator('#unzoom').click();
+    expect(await frameStates(page)).toEqual(before);
+    expect(new URL(page.url()).search).toBe('');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('search highlights frames whose name matches and shows Matched %; the tooltip suffix is not searched', async () => {
+    const { page, errors, answer } = await open(draw('example', folded));
+    answer('lookup');
+    await page.locator('#search').click();
+    const frames = await frameStates(page);
+    for (const f of frames) expect(f.fill === 'rgb(230,0,230)', f.name).toBe(/lookup/.test(f.name));
+    const root = frames.find((f) => f.name === 'all')!;
+    expect(await page.locator('#matched').textContent()).toBe(expectedMatched(frames, /lookup/, root));
+    expect(new URL(page.url()).searchParams.get('s')).toBe('lookup');
+
+    // "samples" is in every tooltip, in no name: nothing matches (flamegraph.pl matched it all).
+    await page.locator('#search').click(); // Reset Search
+    expect((await frameStates(page)).some((f) => f.fill === 'rgb(230,0,230)')).toBe(false);
+    answer('samples');
+    await page.locator('#search').click();
+    expect(await page.locator('#matched').textContent()).toBe('Matched: 0.0%');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('Matched % is relative to the zoomed frame; ignore-case toggles; the URL keeps it all', async () => {
+    const { page, errors, answer } = await open(draw('example', folded));
+    const before = await frameStates(page);
+    const target = before.find((f) => f.name === 'genunix`lookuppnvp')!;
+    await frameGroup(page, 'genunix`lookuppnvp').click();
+    answer('UFS_');
+    await page.locator('#search').click();
+    expect(await page.locator('#matched').textContent()).toBe('Matched: 0.0%');
+    await page.locator('#ignorecase').click();
+    const frames = await frameStates(page);
+    const want = expectedMatched(frames, /ufs_/i, target);
+    expect(want).not.toBe('Matched: 0.0%');
+    expect(await page.locator('#matched').textContent()).toBe(want);
+    expect(frames.filter((f) => f.fill === 'rgb(230,0,230)').every((f) => /ufs_/i.test(f.name))).toBe(true);
+    const url = new URL(page.url());
+    expect([url.searchParams.get('s'), url.searchParams.get('i'), url.searchParams.get('x')]).toEqual(['UFS_', '1', String(target.start)]);
+
+    // A fresh page at that URL is in the same state.
+    const again = await open(page.url());
+    const restored = await frameStates(again.page);
+    expect(restored.map((f) => [f.x, f.width, f.fill, f.hidden])).toEqual(frames.map((f) => [f.x, f.width, f.fill, f.hidden]));
+    expect(await again.page.locator('#matched').textContent()).toBe(want);
+    expect([...errors, ...again.errors]).toEqual([]);
+    await again.page.close();
+    await page.close();
+  });
+
+  it('tooltips: hovering a frame shows its name, samples and percent', async () => {
+    const { page } = await open(draw('example', folded));
+    await frameGroup(page, 'genunix`lookuppnvp').hover();
+    expect(await page.locator('#details').textContent()).toMatch(/^Function: genunix`lookuppnvp \([\d,]+ samples, \d+\.\d\d%\)$/);
+    await page.close();
+  });
+
+  it('hostile frame names and options run no script and show as text', async () => {
+    const names = [
+      // (no ";" inside: it separates frames in folded input)
+      '</text><script>window.__pwned=1,alert(1)</script>',
+      '"><svg onload="window.__pwned=2,alert(2)">',
+      ']]><script>window.__pwned=3</script>',
+      '<img src=x onerror="window.__pwned=4">',
+      "'),window.__pwned=5,('",
+    ];
+    const input = names.map((n) => `main;${n} 10\n`).join('');
+    const url = draw('hostile', input, ['--title', '<script>window.__pwned=6</script>', '--nametype', "';window.__pwned=7;'", '--countname', '</title><script>window.__pwned=8</script>']);
+    const { page, errors, dialogs, answer } = await open(url);
+    const frames = await frameStates(page);
+    await frameGroup(page, names[0]!).hover();
+    expect(await page.locator('#details').textContent()).toContain(`';window.__pwned=7;' ${names[0]} (`);
+    await frameGroup(page, names[0]!).click();
+    answer('<script>');
+    await page.locator('#search').click();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.evaluate(() => document.querySelectorAll('script').length)).toBe(1);
+    expect(dialogs.filter((d) => !d.startsWith('prompt'))).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(await page.locator('#title').textContent()).toBe('<script>window.__pwned=6</script>');
+    // The names are there as text (the title's count name is hostile too, so match by prefix).
+    const titles = await page.evaluate(() => Array.from(document.querySelectorAll('#frames title')).map((t) => t.textContent!));
+    for (const n of names) expect(titles.some((t) => t.startsWith(`${n} (`))).toBe(true);
+    expect(frames.length).toBe(names.length + 2);
+    await page.close();
+  });
+});

@@ -1,0 +1,235 @@
+// The renderer's rules, one by one: number formatting and colours as
+// flamegraph.pl (checked against perl itself where it is installed), merged
+// frames and flamegraph.pl's sibling order, pruning, options, determinism.
+
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { UsageError, renderSvg, randomNamehash, namehash, type RenderOptions } from '../../src/index.js';
+import { fixed, withCommas } from '../../src/render/numbers.js';
+import { perlSrandRand } from '../../src/render/palette.js';
+import { svgFrames, type SvgFrame } from '../support/svgframes.js';
+
+const hasPerl = spawnSync('perl', ['-e', '1']).status === 0;
+
+function perl(script: string, input: string): string[] {
+  const r = spawnSync('perl', ['-ne', script], { input, maxBuffer: 1 << 28 });
+  return r.stdout.toString().trim().split('\n');
+}
+
+const frames = async (folded: string, options: RenderOptions = {}): Promise<SvgFrame[]> =>
+  svgFrames(await renderSvg(folded, options), options.countName);
+const named = (fs: SvgFrame[], name: string): SvgFrame[] => fs.filter((f) => f.name === name);
+const fgx = (svg: string, name: string): number[] =>
+  [...svg.matchAll(/<title>([^<]*?) \([^<]*<\/title><rect [^>]*fg:x="([^"]+)"/g)].filter((m) => m[1] === name).map((m) => Number(m[2]));
+
+describe('numbers as flamegraph.pl prints them', () => {
+  it('%.Nf rounds exact ties to even, like C', () => {
+    expect(fixed(0.125, 2)).toBe('0.12');
+    expect(fixed(0.375, 2)).toBe('0.38');
+    expect(fixed(2.5, 0)).toBe('2');
+    expect(fixed(3.5, 0)).toBe('4');
+    expect(fixed(-0.01, 1)).toBe('-0.0');
+    expect(fixed(1180, 1)).toBe('1180.0');
+    expect(withCommas('1234567')).toBe('1,234,567');
+    expect(withCommas('-1234')).toBe('-1,234');
+    expect(withCommas('999')).toBe('999');
+  });
+
+  it.skipIf(!hasPerl)('%.0f %.1f %.2f agree with perl on 20,000 values, ties included', () => {
+    const values: number[] = [];
+    let seed = 11;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 4000; i++) {
+      const k = Math.floor(rnd() * 100000);
+      values.push(k / 8, k / 1000, rnd() * 1200, -rnd() * 10, (k + 0.5) / 100);
+    }
+    const want = perl('chomp; printf "%.0f %.1f %.2f\\n", $_, $_, $_', values.map((v) => v.toPrecision(17)).join('\n') + '\n');
+    expect(values.map((v) => `${fixed(v, 0)} ${fixed(v, 1)} ${fixed(v, 2)}`)).toEqual(want);
+  });
+});
+
+describe('colours as flamegraph.pl picks them', () => {
+  it.skipIf(!hasPerl)("the default colour's srand/rand is Perl's drand48", () => {
+    const seeds = [0, 1, 97, 1234567, 4294967295, 2 ** 31 + 5];
+    const want = perl('chomp; srand($_); printf "%.17g\\n", rand(1)', seeds.join('\n') + '\n').map(Number);
+    expect(seeds.map(perlSrandRand)).toEqual(want);
+  });
+
+  it('random_namehash seeds with the sum of code points (anagrams share a colour)', () => {
+    expect(randomNamehash('abc')).toBe(perlSrandRand(294));
+    expect(randomNamehash('cab')).toBe(randomNamehash('abc'));
+  });
+
+  it('namehash drops a module prefix and weighs three characters', () => {
+    expect(namehash('unix`mutex_enter')).toBe(namehash('mutex_enter'));
+    expect(namehash('abcd')).toBe(namehash('abcz'));
+    expect(namehash('abc')).not.toBe(namehash('abd'));
+  });
+});
+
+describe('layout from the call tree', () => {
+  it('merges frames by (parent, name): no split box when a sibling sorts between a frame\'s lines', async () => {
+    // flamegraph.pl sorts the lines "a;b 1", "a;b.x 2", "a;b;c 3" and draws b twice.
+    const fs = await frames('a;b 1\na;b.x 2\na;b;c 3\n');
+    expect(named(fs, 'b')).toHaveLength(1);
+    expect(named(fs, 'b')[0]!.samples).toBe(4);
+    expect(named(fs, 'b.x')).toHaveLength(1);
+  });
+
+  it("orders siblings as flamegraph.pl's line sort: the name, then a blank (stack ends there) or ';'", async () => {
+    // "r;a.b 1" < "r;a2 1" < "r;a;x 1": '.' and '2' sort before ';'.
+    const svg1 = await renderSvg('r;a;x 1\nr;a2 1\nr;a.b 1\n');
+    expect([fgx(svg1, 'a.b')[0], fgx(svg1, 'a2')[0], fgx(svg1, 'a')[0]]).toEqual([0, 1, 2]);
+    // "r;a 1" < "r;a.b 1" < "r;a2 1": a blank sorts first.
+    const svg2 = await renderSvg('r;a 1\nr;a2 1\nr;a.b 1\n');
+    expect([fgx(svg2, 'a')[0], fgx(svg2, 'a.b')[0], fgx(svg2, 'a2')[0]]).toEqual([0, 1, 2]);
+  });
+
+  it("a frame's own samples come before its children", async () => {
+    const svg = await renderSvg('a 5\na;b 3\n');
+    expect(fgx(svg, 'b')).toEqual([5]);
+  });
+
+  it('a pruned frame still takes its place: the frames after it start after it', async () => {
+    const svg = await renderSvg('r;a 100000\nr;b 1\nr;c 100000\n');
+    const fs = svgFrames(svg);
+    expect(named(fs, 'b')).toHaveLength(0);
+    expect(fgx(svg, 'c')).toEqual([100001]);
+    // c's pixel position includes b's width: x = 10 + 100001 * 1180 / 200001.
+    expect(named(fs, 'c')[0]!.x).toBe(Number(fixed(10 + (100001 * 1180) / 200001, 1)));
+  });
+
+  it('--minwidth in pixels and as a percentage of the total', async () => {
+    const folded = 'a 90\nb 9\nc 1\n';
+    expect(named(await frames(folded, { minWidth: 12 }), 'c')).toHaveLength(0); // c is 11.8 px
+    expect(named(await frames(folded, { minWidth: 11 }), 'c')).toHaveLength(1);
+    expect(named(await frames(folded, { minWidth: '1.5%' }), 'c')).toHaveLength(0);
+    expect(named(await frames(folded, { minWidth: '10%' }), 'b')).toHaveLength(0);
+    expect(named(await frames(folded, { minWidth: '9%' }), 'b')).toHaveLength(1);
+  });
+
+  it('fractional counts are kept exact (flamegraph.pl rounds only for display)', async () => {
+    const fs = await frames('a;b 0.25\na;c 0.5\na 0.125\n');
+    expect(named(fs, 'all')[0]!.samples).toBe(1); // %.0f of 0.875
+    const svg = await renderSvg('a;b 0.25\na;c 0.5\na 0.125\n');
+    expect(svg).toContain('fg:x="0" fg:w="0.875"');
+    expect(fgx(svg, 'c')).toEqual([0.375]);
+  });
+
+  it('--reverse merges the reversed stacks; --inverted puts the root at the top', async () => {
+    const rev = await frames('a;b;c 2\nx;b;c 3\n', { reverse: true });
+    expect(named(rev, 'c')).toHaveLength(1);
+    expect(named(rev, 'c')[0]!.samples).toBe(5);
+    const normal = await frames('a;b 1\n');
+    const inverted = await frames('a;b 1\n', { inverted: true });
+    expect(named(normal, 'all')[0]!.y).toBeGreaterThan(named(normal, 'b')[0]!.y);
+    expect(named(inverted, 'all')[0]!.y).toBeLessThan(named(inverted, 'b')[0]!.y);
+  });
+
+  it('--inverted with a subtitle starts the frames below the subtitle (flamegraph.pl draws over it)', async () => {
+    const svg = await renderSvg('a;b 1\n', { inverted: true, subtitle: 'sub' });
+    const subtitleY = Number(/id="subtitle" x="[^"]+" y="([^"]+)"/.exec(svg)![1]);
+    expect(named(svgFrames(svg), 'all')[0]!.y).toBeGreaterThan(subtitleY);
+  });
+
+  it('--flamechart keeps the input order and merges only neighbours', async () => {
+    const fs = await frames('a;x 1\nb 1\na;x 1\na;y 1\n', { flameChart: true });
+    expect(named(fs, 'a')).toHaveLength(2);
+    expect(named(fs, 'a').map((f) => f.samples).sort()).toEqual([1, 2]);
+    expect(named(fs, 'x')).toHaveLength(2);
+  });
+});
+
+describe('options', () => {
+  it('--total scales against a larger total; --factor scales the counts shown', async () => {
+    const total = await frames('a 50\nb 50\n', { total: 400 });
+    expect(named(total, 'all')[0]!.title).toBe('all (400 samples, 100%)');
+    expect(named(total, 'a')[0]!.title).toBe('a (50 samples, 12.50%)');
+    expect(named(total, 'a')[0]!.width).toBe(147.5);
+    const factor = await frames('a 1500\nb 500\n', { factor: 1000 });
+    expect(named(factor, 'a')[0]!.title).toBe('a (1,500,000 samples, 75.00%)');
+  });
+
+  it('--title, --subtitle, --countname, --nametype and the default titles', async () => {
+    expect(await renderSvg('a 1\n')).toContain('>Flame Graph</text>');
+    expect(await renderSvg('a 1\n', { inverted: true })).toContain('>Icicle Graph</text>');
+    expect(await renderSvg('a 1\n', { flameChart: true })).toContain('>Flame Chart</text>');
+    const svg = await renderSvg('a 1\n', { title: 'T', subtitle: 'S', countName: 'bytes', nameType: 'Frame:' });
+    expect(svg).toContain('id="title" x="600.00" y="24">T</text>');
+    expect(svg).toContain('id="subtitle" x="600.00" y="48">S</text>');
+    expect(svg).toContain('<title>a (1 bytes, 100.00%)</title>');
+    expect(svg).toContain('"nameType":"Frame:"');
+  });
+
+  it('--width, --height, --fontsize change the geometry', async () => {
+    const fs = await frames('a 1\n', { width: 600, height: 20, fontSize: 10 });
+    expect(named(fs, 'a')[0]!.width).toBe(580);
+    const svg = await renderSvg('a 1\n', { width: 600, height: 20, fontSize: 10 });
+    // (depth 1 + 1) * 20 + 3 * 10 + 2 * 10 + 10
+    expect(svg).toContain('width="600" height="100"');
+    expect(svg).toContain('font-size:10px');
+  });
+
+  it('--colors and --bgcolors: every palette, and unknown values are usage errors', async () => {
+    for (const colors of ['hot', 'mem', 'io', 'wakeup', 'chain', 'java', 'js', 'perl', 'red', 'green', 'blue', 'aqua', 'yellow', 'purple', 'orange'] as const) {
+      const fs = await frames('a;b 1\n', { colors });
+      expect(fs.every((f) => /^rgb\(\d+,\d+,\d+\)$/.test(f.fill) && f.fill !== 'rgb(0,0,0)')).toBe(true);
+    }
+    expect(await renderSvg('a 1\n', { bgColors: 'blue' })).toContain('stop-color="#e0e0ff"');
+    expect(await renderSvg('a 1\n', { bgColors: '#123abc' })).toContain('stop-color="#123abc"');
+    await expect(renderSvg('a 1\n', { colors: 'nope' as 'hot' })).rejects.toThrow(UsageError);
+    await expect(renderSvg('a 1\n', { bgColors: 'url(#x)' })).rejects.toThrow(UsageError);
+    await expect(renderSvg('a 1\n', { minWidth: '1px' })).rejects.toThrow(UsageError);
+    await expect(renderSvg('a 1\n', { width: 0 })).rejects.toThrow(UsageError);
+    await expect(renderSvg('a 1\n', { factor: Number.NaN })).rejects.toThrow(UsageError);
+  });
+
+  it('separator frames "-" and "--" are grey; --colors chain marks frames after "--" as wakers', async () => {
+    const fs = await frames('a;-;b 1\na;--;c;d 1\n', { colors: 'chain' });
+    expect(named(fs, '-')[0]!.fill).toBe('rgb(200,200,200)');
+    expect(named(fs, '--')[0]!.fill).toBe('rgb(160,160,160)');
+    const aqua = (f: SvgFrame): boolean => /^rgb\(\d+,(1[6-9]\d|2[01]\d),\1\)$/.test(f.fill);
+    expect(aqua(named(fs, 'c')[0]!)).toBe(true);
+    expect(aqua(named(fs, 'b')[0]!)).toBe(false);
+  });
+
+  it('--cp: colours come from and go into the palette map', async () => {
+    const map = new Map([['a', 'rgb(1,2,3)']]);
+    const fs = await frames('a;b 1\n', { paletteMap: map });
+    expect(named(fs, 'a')[0]!.fill).toBe('rgb(1,2,3)');
+    expect(map.get('b')).toBe(named(fs, 'b')[0]!.fill);
+  });
+
+  it('two-count input: red growth, blue reduction, --negate switches them', async () => {
+    const fs = await frames('a;grow 1 9\na;shrink 9 1\na;same 5 5\n');
+    expect(named(fs, 'grow')[0]!.fill).toBe('rgb(255,0,0)');
+    expect(named(fs, 'shrink')[0]!.fill).toBe('rgb(0,0,255)');
+    expect(named(fs, 'same')[0]!.fill).toBe('rgb(255,255,255)');
+    expect(named(fs, 'grow')[0]!.title).toBe('grow (9 samples, 60.00%; +53.33%)');
+    const neg = await frames('a;grow 1 9\na;shrink 9 1\n', { negate: true });
+    expect(named(neg, 'grow')[0]!.fill).toBe('rgb(0,0,255)');
+    expect(named(neg, 'grow')[0]!.title).toContain('; -80.00%)');
+  });
+});
+
+describe('output', () => {
+  it('the same input gives the same bytes (--random included)', async () => {
+    const folded = 'a;b;c 3\na;d 2\ne 1\n';
+    expect(await renderSvg(folded)).toBe(await renderSvg(folded));
+    expect(await renderSvg(folded, { random: true })).toBe(await renderSvg(folded, { random: true }));
+    expect(await renderSvg(folded, { hash: true })).toBe(await renderSvg(folded, { hash: true }));
+  });
+
+  it('input without samples: a small SVG that says so', async () => {
+    const svg = await renderSvg('');
+    expect(svg).toContain('No stack counts found');
+    expect(svgFrames(svg)).toEqual([]);
+  });
+
+  it('labels: as many characters as fit, ".." when cut, annotations stripped', async () => {
+    const svg = await renderSvg('a_function_with_a_long_name_[k] 1\nb 20\n');
+    const label = /<title>a_function_with_a_long_name \([^<]*<\/title><rect[^>]*\/><text[^>]*>([^<]*)<\/text>/.exec(svg)![1]!;
+    // 1/21 of 1180 px is 56.2 px: int(56.2 / (12 * 0.59)) = 7 characters, the last two "..".
+    expect(label).toBe('a_fun..');
+  });
+});

@@ -1,0 +1,67 @@
+// Shared test helpers: running the built CLI, generating captures, feeding the core in pieces.
+
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CoreSession } from '../../src/core.js';
+import type { ParsedFormat } from '../../src/formats/registry.js';
+import { TOOLS } from './corpus.js';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+
+/** Runs `flamefold ARGS` and returns its outcome (stdout as a Buffer). */
+export function runCli(args: string[], input?: string | Buffer): SpawnSyncReturns<Buffer> {
+  return spawnSync(process.execPath, [CLI, ...args], { input, maxBuffer: 1 << 30 });
+}
+
+/** A fresh temporary directory, removed by the returned cleanup. */
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'flamefold-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs a generator from ../shared/tools with `--out` and `--expect` into `dir`; returns both paths. */
+export function generate(tool: string, dir: string, name: string, args: string[]): { input: string; expected: string } {
+  const input = join(dir, `${name}.txt`);
+  const expected = join(dir, `${name}.expected.folded`);
+  const r = spawnSync(process.execPath, [join(TOOLS, tool), ...args, '--out', input, '--expect', expected]);
+  if (r.status !== 0) throw new Error(`${tool} failed: ${r.stderr.toString()}`);
+  return { input, expected };
+}
+
+/** Folds `bytes` by feeding the core pieces of the given sizes (cycled), returning the folded text. */
+export function foldInPieces(format: ParsedFormat, bytes: Uint8Array, sizes: number[], setup?: (s: CoreSession) => void): string {
+  const session = new CoreSession();
+  setup?.(session);
+  session.beginInput(format);
+  let off = 0;
+  for (let i = 0; off < bytes.length; i++) {
+    const n = sizes[i % sizes.length]!;
+    session.write(bytes.subarray(off, off + n));
+    off += n;
+  }
+  session.endInput();
+  return Buffer.concat([...session.folded()]).toString('utf8');
+}
+
+export const readText = (path: string): string => readFileSync(path, 'utf8');
+
+/** Sums the counts of folded texts and sorts the lines bytewise (the goldens' order): an oracle for merging. */
+export function mergeFolded(...texts: string[]): string {
+  const sum = new Map<string, number>();
+  for (const text of texts) {
+    for (const line of text.split('\n')) {
+      if (line === '') continue;
+      const at = line.lastIndexOf(' ');
+      const stack = line.slice(0, at);
+      sum.set(stack, (sum.get(stack) ?? 0) + Number(line.slice(at + 1)));
+    }
+  }
+  return [...sum.keys()]
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    .map((k) => `${k} ${sum.get(k)}\n`)
+    .join('');
+}
