@@ -179,6 +179,8 @@ export async function collapse(
   options: CollapseOptions = {},
 ): Promise<CollapseResult> {
   const inputs = Array.isArray(input) ? (input as readonly CollapseInput[]) : [input as CollapseInput];
+  // A second '-' would read a redirected file again (counting it twice) or an exhausted pipe.
+  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("standard input ('-') can be read only once");
   const session = new CoreSession();
   if (options.maxMemoryMiB) session.setOption('memoryLimitMiB', Math.ceil(options.maxMemoryMiB));
   if (options.stackTableBytes !== undefined) session.setOption('stackTableBytes', Math.min(2 ** 31 - 1, Math.max(0, Math.floor(options.stackTableBytes))));

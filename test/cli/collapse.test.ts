@@ -26,6 +26,13 @@ describe('flamefold collapse', () => {
     expect(runCli(['collapse', '-'], input).stdout.toString()).toBe(want);
   });
 
+  it("reads stdin once: a second '-' is a usage error, not the input counted twice", () => {
+    const r = runCli(['collapse', '-', '-'], readFileSync(example));
+    expect(r.status).toBe(2);
+    expect(r.stdout.length).toBe(0);
+    expect(r.stderr.toString()).toContain("standard input ('-') can be read only once");
+  });
+
   it('writes -o files atomically and leaves no temporary files', () => {
     const out = join(tmp.dir, 'out.folded');
     const r = runCli(['collapse', example, '-o', out]);
