@@ -10,11 +10,10 @@
 //   fails alone: its worker ends and the others carry on.
 
 import { resolve as resolvePath, basename, join } from 'node:path';
-import { workerExecArgv } from '../parallel/ranges.js';
+import { workerExecArgv, workerScript } from '../parallel/worker-script.js';
 import { Worker } from 'node:worker_threads';
 import type { BatchReply, BatchSvgOptions, BatchTask } from './batch-worker.js';
 import type { InputFormat } from '../formats/registry.js';
-import { workerScript } from '../parallel/worker-script.js';
 
 /** Suffixes taken off an input's name to make its output's: `.gz`, then `.txt`. */
 export function outputStem(input: string): string {

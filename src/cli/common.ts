@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
 import { stdoutSink, writeFileAtomic, type OutputSink } from '../output/atomic-file.js';
 import { FORMATS, formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
-import { defaultJobs } from '../parallel/ranges.js';
+import { defaultJobs } from '../parallel/plan.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

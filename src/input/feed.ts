@@ -1,6 +1,8 @@
 // Getting bytes into a session: files (read ahead in 1 MiB chunks while the core parses), stdin,
 // Node streams, async iterables and buffers; gzip by magic bytes; the format
-// detected from the first bytes when not given.
+// detected from the first bytes when not given. Every byte reaches the core
+// through session.write(), a copy into wasm memory: reading straight into the
+// core's input buffer would leave nothing to read ahead into while it parses.
 
 import { createReadStream, fstatSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
@@ -9,7 +11,9 @@ import { Readable } from 'node:stream';
 import { CoreError, CoreSession, CHUNK_SIZE } from '../core.js';
 import { InputError } from '../errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat, type ParsedFormat } from '../formats/registry.js';
-import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, feedRangesInParallel, parseRange, planRanges } from '../parallel/ranges.js';
+import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, planRanges } from '../parallel/plan.js';
+import { feedRangesInParallel } from '../parallel/pool.js';
+import { readRange } from '../parallel/read-range.js';
 import { pipeChunks } from './pipe.js';
 
 /** Anything a capture can be read from. A string is a file path; `-` is stdin. */
@@ -125,7 +129,7 @@ async function* prepend(head: Uint8Array, it: AsyncIterator<Uint8Array>): AsyncG
 
 /**
  * Standard input. A file is read through fs with large read-ahead buffers,
- * and a pipe by a reader thread (src/pipe.ts), so reading overlaps parsing
+ * and a pipe by a reader thread (pipe.ts), so reading overlaps parsing
  * (process.stdin reads a pipe only while the event loop is idle, in small
  * pieces); a terminal or a socket stays as it is.
  */
@@ -203,7 +207,11 @@ async function feedFrom(session: CoreSession, source: AsyncIterator<Uint8Array>,
   return { name, format: fmt, bytes, gzip };
 }
 
-/** Feeds a file, reading straight into wasm memory unless it is compressed; large files in parallel. */
+/**
+ * Feeds a file: read ahead in 1 MiB chunks that are copied into wasm memory
+ * (see readRange), in parallel when large; a compressed file is streamed
+ * through gunzip instead.
+ */
 async function feedFile(
   session: CoreSession,
   path: string,
@@ -244,7 +252,7 @@ async function feedFile(
       session.write(first);
     });
     feed.onProgress?.(bytesRead);
-    await guardedAsync(name, () => parseRange(session, fh!, bytesRead, size, feed.onProgress));
+    await guardedAsync(name, () => readRange(session, fh!, bytesRead, size, feed.onProgress));
     guarded(name, () => session.endInput());
     return { name, format: fmt, bytes: size, gzip: false };
   } finally {
@@ -262,7 +270,7 @@ export async function feedInput(
 ): Promise<FedInput> {
   if (typeof input === 'string') {
     if (input === '-') {
-      // Redirected from a file: read it like one (straight into wasm memory, in parallel when large).
+      // Redirected from a file: read it like one (read ahead, in parallel when large).
       if (process.platform === 'linux' && fstatSync(0).isFile()) return feedFile(session, '/dev/stdin', format, feed, name);
       return feedChunks(session, stdinChunks(), format, name, feed.onProgress);
     }

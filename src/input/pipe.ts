@@ -7,9 +7,8 @@
 import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { CHUNK_SIZE } from '../core.js';
-import { workerExecArgv } from '../parallel/ranges.js';
+import { workerExecArgv, workerScript } from '../parallel/worker-script.js';
 import { END, FAILED, type PipeReaderTask } from './pipe-ring.js';
-import { workerScript } from '../parallel/worker-script.js';
 
 const SLOTS = 4;
 const READER_SCRIPT = workerScript('input/pipe-worker');

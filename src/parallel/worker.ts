@@ -1,14 +1,14 @@
 // A parallel-collapse worker: parses byte ranges of a file in its own wasm
 // instance (taking the next range not yet taken by any thread, until none is
 // left), then, when the main thread asks, hands over its stacks piece by
-// piece (see assembly/exchange.ts), so no side ever holds them all twice.
+// piece (see assembly/output/exchange.ts), so no side ever holds them all twice.
 // Pieces pass through one shared buffer, so the hand-over allocates nothing.
 
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { adoptCoreModule, CoreSession, type CoreEvent, type SessionOptions } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
-import { parseRanges } from './ranges.js';
+import { readRanges } from './read-range.js';
 
 export interface WorkerTask {
   path: string;
@@ -57,7 +57,7 @@ async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Prom
           }
         }
       : undefined;
-    await parseRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, onProgress);
+    await readRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, onProgress);
     if (pending > 0) post({ progress: pending });
   } finally {
     await fh.close();

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { collapse, InputError, type CollapseOptions } from '../../src/index.js';
-import { planRanges } from '../../src/parallel/ranges.js';
+import { planRanges } from '../../src/parallel/plan.js';
 import { CoreSession } from '../../src/core.js';
 import type { ParsedFormat } from '../../src/formats/registry.js';
 import { generate, runCli, tempDir } from '../support/helpers.js';

@@ -1,0 +1,48 @@
+// Planning a parallel collapse: whether a file is worth splitting, and where
+// to cut it (at record boundaries, near equal shares) so that each range can
+// be parsed on its own.
+
+import { availableParallelism } from 'node:os';
+import type { FileHandle } from 'node:fs/promises';
+import { formatNamed, type ParsedFormat } from '../formats/registry.js';
+
+/** Below this size a file is parsed on one thread: starting workers would cost more than it saves. */
+export const PARALLEL_MIN_BYTES = 48 << 20;
+/**
+ * Ranges per thread. With one range each, a worker that starts late (a new
+ * isolate takes tens of milliseconds) leaves this thread idle at the end;
+ * smaller ranges taken as threads become free even that out.
+ */
+export const RANGES_PER_THREAD = 4;
+/** How much is read at a time while looking for a boundary. */
+const WINDOW = 1 << 20;
+
+export const defaultJobs = (): number => availableParallelism();
+
+/** `count` byte ranges of the file, cut at record boundaries near equal shares; fewer when boundaries are rare. */
+export async function planRanges(fh: FileHandle, size: number, format: ParsedFormat, count: number): Promise<[number, number][]> {
+  const rule = formatNamed(format).boundary;
+  const cuts: number[] = [0];
+  const window = Buffer.alloc(WINDOW);
+  for (let k = 1; k < count; k++) {
+    let at = Math.floor((size * k) / count);
+    if (at <= cuts[cuts.length - 1]!) continue; // a long record ran past this share: no sliver of a range
+    let cut = -1;
+    // Scan forward window by window (overlapping by a line) until a boundary turns up.
+    while (cut < 0 && at < size) {
+      const { bytesRead } = await fh.read(window, 0, WINDOW, at - 1 >= 0 ? at - 1 : 0);
+      const start = at > 0 ? 1 : 0; // the byte before `at` says whether `at` starts a line
+      const atLineStart = at === 0 || window[0] === 10;
+      const found = rule(window.subarray(start, bytesRead), atLineStart);
+      if (found >= 0) cut = at + found;
+      else if (bytesRead < WINDOW) break;
+      else at += WINDOW - 4096;
+    }
+    if (cut < 0 || cut >= size) break; // no boundary left
+    cuts.push(cut);
+  }
+  cuts.push(size);
+  const ranges: [number, number][] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) ranges.push([cuts[i]!, cuts[i + 1]!]);
+  return ranges;
+}

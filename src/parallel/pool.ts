@@ -1,0 +1,106 @@
+// Parallel collapse of one file: its ranges (see plan.ts) handed out one at a
+// time to this thread and to worker threads (each with its own wasm instance)
+// as they become free, then the workers' stacks merged into this session.
+
+import type { FileHandle } from 'node:fs/promises';
+import { Worker } from 'node:worker_threads';
+import { CoreError, coreModule, type CoreEvent, type CoreSession } from '../core.js';
+import type { ParsedFormat } from '../formats/registry.js';
+import { readRanges } from './read-range.js';
+import type { WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
+import { workerExecArgv, workerScript } from './worker-script.js';
+
+/** Size of the buffer a worker hands its pieces over in (and of the pieces): small, as three copies are alive. */
+const EXCHANGE_BYTES = 1 << 18;
+const WORKER_SCRIPT = workerScript('parallel/worker');
+
+/** A worker parsing ranges; `merge` pulls its stacks into the session, piece by piece. */
+interface RangeWorker {
+  /** Resolves when no range is left, with its pmcstat events (section headers are not stacks). */
+  parsed: Promise<{ events: CoreEvent[]; matchedSections: number }>;
+  merge(session: CoreSession): Promise<void>;
+  worker: Worker;
+}
+
+type RangeTask = Omit<WorkerTask, 'module' | 'exchange'>;
+
+function startWorker(ranges: RangeTask, onProgress?: (bytes: number) => void): RangeWorker {
+  const exchange = new SharedArrayBuffer(EXCHANGE_BYTES);
+  const task: WorkerTask = { ...ranges, module: coreModule(), exchange };
+  // A small young generation: the worker's JavaScript makes little garbage, and RSS counts.
+  const worker = new Worker(WORKER_SCRIPT, {
+    workerData: task,
+    execArgv: workerExecArgv(),
+    resourceLimits: { maxYoungGenerationSizeMb: 2 },
+  });
+  let onPiece: ((piece: Uint8Array | null) => void) | undefined;
+  let fail: (err: Error) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => {});
+  const parsed = new Promise<{ events: CoreEvent[]; matchedSections: number }>((resolve) => {
+    worker.on('message', (reply: WorkerReply) => {
+      if ('progress' in reply) onProgress?.(reply.progress);
+      else if ('parsed' in reply) resolve(reply);
+      else if ('piece' in reply) onPiece?.(typeof reply.piece === 'number' ? new Uint8Array(exchange, 0, reply.piece) : reply.piece);
+      else if ('done' in reply) onPiece?.(null);
+      else fail(new CoreError(reply.error));
+    });
+  });
+  worker.once('error', (err) => fail(err));
+  worker.once('exit', (code) => code !== 0 && fail(new Error(`worker exited with code ${code}`)));
+  const nextPiece = (): Promise<Uint8Array | null> =>
+    Promise.race([
+      new Promise<Uint8Array | null>((resolve) => {
+        onPiece = resolve;
+        worker.postMessage('next' satisfies WorkerRequest);
+      }),
+      failed,
+    ]);
+  const parsedOrFailed = Promise.race([parsed, failed]);
+  parsedOrFailed.catch(() => {}); // not awaited when this thread fails first (and stops the worker)
+  return {
+    parsed: parsedOrFailed,
+    worker,
+    async merge(session) {
+      for (let piece = await nextPiece(); piece !== null; piece = await nextPiece()) session.importPiece(piece);
+    },
+  };
+}
+
+/**
+ * Parses the ranges with `jobs` threads: this one and workers, each taking
+ * the next range as it becomes free; then merges the workers' stacks.
+ */
+export async function feedRangesInParallel(
+  session: CoreSession,
+  path: string,
+  fh: FileHandle,
+  ranges: [number, number][],
+  format: ParsedFormat,
+  jobs: number,
+  onProgress?: (bytes: number) => void,
+): Promise<void> {
+  const options = session.optionsSnapshot();
+  const report = onProgress !== undefined;
+  // Each thread starts with a range of its own (this one: the first), then takes the next free one.
+  const threads = Math.min(jobs, ranges.length);
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  next[0] = threads;
+  const workers = Array.from({ length: threads - 1 }, (_, k) =>
+    startWorker({ path, ranges, first: k + 1, next: next.buffer as SharedArrayBuffer, format, options, report }, onProgress),
+  );
+  try {
+    await readRanges(session, fh, ranges, 0, next, format, onProgress);
+    // Merged one after another, each worker freed as soon as its stacks are in.
+    for (const w of workers) {
+      const { events, matchedSections } = await w.parsed;
+      await w.merge(session);
+      session.mergeEvents(events, matchedSections);
+      void w.worker.terminate();
+    }
+  } finally {
+    for (const w of workers) void w.worker.terminate();
+  }
+}

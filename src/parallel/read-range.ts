@@ -1,0 +1,98 @@
+// Reading a byte range of a file into a session: the whole of a file on one
+// thread, or the ranges a parallel collapse hands each thread (this one and
+// the workers alike). Bytes pass through two JavaScript buffers, so the next
+// chunk is read while the core parses this one, and are then copied into
+// wasm memory.
+
+import type { FileHandle } from 'node:fs/promises';
+import { CHUNK_SIZE, CoreError, type CoreSession } from '../core.js';
+import type { ParsedFormat } from '../formats/registry.js';
+
+/** How much is read at a time while counting lines. */
+const WINDOW = 1 << 20;
+
+/** Two read buffers of CHUNK_SIZE, for readRange. */
+export type ReadBuffers = readonly [Buffer, Buffer];
+export const readBuffers = (): ReadBuffers => [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)];
+
+/**
+ * Reads [start, end) of an open file into the session (already begun). Two
+ * buffers alternate: the next chunk is read (on libuv's threads) while the
+ * core parses this one, so reading costs a memory copy instead of a wait.
+ */
+export async function readRange(
+  session: CoreSession,
+  fh: FileHandle,
+  start: number,
+  end: number,
+  onProgress?: (bytes: number) => void,
+  buffers: ReadBuffers = readBuffers(),
+): Promise<void> {
+  const readInto = (i: 0 | 1, pos: number) => fh.read(buffers[i], 0, Math.min(CHUNK_SIZE, end - pos), pos);
+  let i: 0 | 1 = 0;
+  let pos = start;
+  let pending = pos < end ? readInto(i, pos) : undefined;
+  while (pending) {
+    const { bytesRead } = await pending;
+    if (bytesRead === 0) break;
+    pos += bytesRead;
+    const next = (i ^ 1) as 0 | 1;
+    pending = pos < end ? readInto(next, pos) : undefined;
+    try {
+      session.write(buffers[i].subarray(0, bytesRead));
+    } catch (err) {
+      await pending; // the file is closed next: let the read in flight finish first
+      throw err;
+    }
+    onProgress?.(bytesRead);
+    i = next;
+  }
+}
+
+/**
+ * Reads range `first`, then the ranges a shared counter hands this thread
+ * (`next`: the index of the next range not taken, across all threads), each
+ * from a record boundary. An error's line is counted from the start of the file.
+ */
+export async function readRanges(
+  session: CoreSession,
+  fh: FileHandle,
+  ranges: readonly [number, number][],
+  first: number,
+  next: Int32Array,
+  format: ParsedFormat,
+  onProgress?: (bytes: number) => void,
+): Promise<void> {
+  const buffers = readBuffers(); // one pair for all the ranges: garbage would count in RSS
+  for (let i = first; i < ranges.length; i = Atomics.add(next, 0, 1)) {
+    const [start, end] = ranges[i]!;
+    try {
+      session.beginInput(format);
+      await readRange(session, fh, start, end, onProgress, buffers);
+      session.endInput();
+    } catch (err) {
+      if (!(err instanceof CoreError) || start === 0) throw err;
+      throw await inFile(err.message, start, fh);
+    }
+  }
+}
+
+/** An error in a range starting at `start`, its line number counted from the start of the file. */
+async function inFile(message: string, start: number, fh: FileHandle): Promise<CoreError> {
+  const m = /^line (\d+) (.*)$/s.exec(message);
+  if (!m || start === 0) return new CoreError(message);
+  return new CoreError(`line ${Number(m[1]) + (await linesBefore(fh, start))} ${m[2]}`);
+}
+
+/** Newlines in [0, end) of the file: turns a worker's line number into the file's. */
+async function linesBefore(fh: FileHandle, end: number): Promise<number> {
+  const buf = Buffer.alloc(WINDOW);
+  let lines = 0;
+  for (let pos = 0; pos < end; ) {
+    const { bytesRead } = await fh.read(buf, 0, Math.min(WINDOW, end - pos), pos);
+    if (bytesRead === 0) break;
+    for (let i = buf.indexOf(10, 0); i >= 0 && i < bytesRead; i = buf.indexOf(10, i + 1)) lines++;
+    pos += bytesRead;
+  }
+  return lines;
+}
