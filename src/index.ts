@@ -13,11 +13,10 @@ export { eventLabel, eventBytes } from './formats/event-names.js';
 // Flame graph SVGs: rendering, options, and the colour-mode hook.
 export { renderSvg, renderSvgTo, svgChunksOf } from './render/render.js';
 export type { RenderOptions, RenderSource } from './render/render.js';
-export type { SvgOptions } from './render/options.js';
+export type { SvgOptions, ColorMode, ColorModeFactory, ColorModeContext, ColorLegend, FrameInfo } from './render/options.js';
 export { PALETTES, namehash, randomNamehash, paletteColor, differentialColor } from './render/palette.js';
 export type { Palette } from './render/palette.js';
 export { paletteColorMode, differentialColorMode } from './render/colormode.js';
-export type { ColorMode, ColorModeFactory, ColorModeContext, FrameInfo } from './render/colormode.js';
 export type { Layout } from './render/placement.js';
 export { readPaletteMap, writePaletteMap } from './render/palettemap.js';
 
@@ -32,4 +31,3 @@ export { differentialMode } from './render/differential-colors.js';
 export type { DiffColorOptions, DiffMode } from './render/differential-colors.js';
 export { ratioMode } from './render/ratio-colors.js';
 export type { RatioColorOptions, RatioMetric } from './render/ratio-colors.js';
-export type { ColorLegend } from './render/colormode.js';

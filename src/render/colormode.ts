@@ -1,63 +1,13 @@
-// Colour modes: how a frame's fill (and the note in its tooltip) is chosen.
-// The SVG writer asks the mode once per frame, in drawing order. Built in are
-// flamegraph.pl's two: palettes, and its differential colouring of two-count
-// input. Other modes (differential and two-metric views) plug in through
-// `SvgOptions.colorMode` with the same interface.
+// The built-in colour modes: flamegraph.pl's two, palettes and its
+// differential colouring of two-count input. The SVG writer asks the mode once
+// per frame, in drawing order. Other modes (differential and two-metric views)
+// plug in through `SvgOptions.colorMode` with the same interface (ColorMode,
+// in options.ts beside the options it sees).
 
 import type { Layout } from './placement.js';
-import type { ResolvedSvgOptions } from './options.js';
+import type { ColorModeFactory } from './options.js';
 import { fixed } from './numbers.js';
 import { RandomColors, differentialColor, frameColor, separatorColor } from './palette.js';
-
-/** What a colour mode sees of one frame. The object is reused: read it during the call only. */
-export interface FrameInfo {
-  /** Index in the layout's arrays (drawing order). */
-  index: number;
-  /** Frame-name id (the same for every frame of that name; ROOT_FRAME for the root): a cache key. */
-  frame: number;
-  /** The name as in the input (annotations such as `_[k]` kept); "" for the root. */
-  name: string;
-  isRoot: boolean;
-  depth: number;
-  /** Width count: the frame's total, and its own (self) part. Two-count input: the second column. */
-  samples: number;
-  self: number;
-  /** Two-count input: the first column's total and self; NaN otherwise. */
-  baseSamples: number;
-  baseSelf: number;
-}
-
-/** A colour mode for one rendering. */
-export interface ColorMode {
-  /** The fill of a frame: any CSS colour (it is XML-escaped when written). */
-  fill(frame: FrameInfo): string;
-  /**
-   * Extra tooltip text, written after "N samples, P%" and a "; " inside the
-   * parentheses (flamegraph.pl's differential "+1.23%"). Avoid parentheses.
-   */
-  note?(frame: FrameInfo): string | undefined;
-  /** Background gradient (top, bottom) when the mode wants its own. */
-  background?: readonly [string, string];
-  /** A legend drawn under the title(s): the writer leaves `height` pixels for it above the frames. */
-  legend?: ColorLegend;
-}
-
-/** Extra SVG content explaining the colours (two-metric graphs' scale). */
-export interface ColorLegend {
-  height: number;
-  /** The legend's SVG elements, given the image width and the y where its space begins. */
-  svg(width: number, top: number): string;
-}
-
-/** Everything a colour mode may look at when it is created. */
-export interface ColorModeContext {
-  layout: Layout;
-  options: ResolvedSvgOptions;
-  /** Decoded names by frame-name id, for the frames drawn (the layout's `frame` values index this). */
-  names: readonly string[];
-}
-
-export type ColorModeFactory = (context: ColorModeContext) => ColorMode;
 
 /** flamegraph.pl's palettes: `-`/`--` grey, then --cp map, then the palette (name, --hash or --random). */
 export const paletteColorMode: ColorModeFactory = ({ layout, options, names }) => {

@@ -5,7 +5,7 @@
 // flamegraph.pl's scale (white, then 210 → 0 in the other two channels),
 // and --negate switches the hues as it does there.
 
-import type { ColorMode, ColorModeFactory, FrameInfo } from './colormode.js';
+import type { ColorMode, ColorModeFactory, FrameInfo } from './options.js';
 import { differentialColor, separatorColor } from './palette.js';
 import { fixed, withCommas } from './numbers.js';
 import { UsageError } from '../errors.js';

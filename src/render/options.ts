@@ -1,10 +1,11 @@
-// SVG options: flamegraph.pl's, with its names and meanings, checked up front.
-// flamegraph.pl paints an unknown palette black and accepts any "#......" as a
-// background; here an unknown or malformed value is a usage error.
+// SVG options: flamegraph.pl's, with its names and meanings, checked up front,
+// and the colour-mode interface they carry. flamegraph.pl paints an unknown
+// palette black and accepts any "#......" as a background; here an unknown or
+// malformed value is a usage error.
 
 import { UsageError } from '../errors.js';
 import { BACKGROUNDS, PALETTES, defaultBackground, type BackgroundName, type Palette } from './palette.js';
-import type { ColorModeFactory } from './colormode.js';
+import type { Layout } from './placement.js';
 
 /** Options of an SVG rendering (the API names of flamegraph.pl's options). */
 export interface SvgOptions {
@@ -85,6 +86,59 @@ export interface ResolvedSvgOptions {
   framePad: number;
   searchColor: string;
 }
+
+// Colour modes: how a frame's fill (and the note in its tooltip) is chosen. The
+// interface lives here, with the options a mode is given: each refers to the other.
+
+/** What a colour mode sees of one frame. The object is reused: read it during the call only. */
+export interface FrameInfo {
+  /** Index in the layout's arrays (drawing order). */
+  index: number;
+  /** Frame-name id (the same for every frame of that name; ROOT_FRAME for the root): a cache key. */
+  frame: number;
+  /** The name as in the input (annotations such as `_[k]` kept); "" for the root. */
+  name: string;
+  isRoot: boolean;
+  depth: number;
+  /** Width count: the frame's total, and its own (self) part. Two-count input: the second column. */
+  samples: number;
+  self: number;
+  /** Two-count input: the first column's total and self; NaN otherwise. */
+  baseSamples: number;
+  baseSelf: number;
+}
+
+/** A colour mode for one rendering. */
+export interface ColorMode {
+  /** The fill of a frame: any CSS colour (it is XML-escaped when written). */
+  fill(frame: FrameInfo): string;
+  /**
+   * Extra tooltip text, written after "N samples, P%" and a "; " inside the
+   * parentheses (flamegraph.pl's differential "+1.23%"). Avoid parentheses.
+   */
+  note?(frame: FrameInfo): string | undefined;
+  /** Background gradient (top, bottom) when the mode wants its own. */
+  background?: readonly [string, string];
+  /** A legend drawn under the title(s): the writer leaves `height` pixels for it above the frames. */
+  legend?: ColorLegend;
+}
+
+/** Extra SVG content explaining the colours (two-metric graphs' scale). */
+export interface ColorLegend {
+  height: number;
+  /** The legend's SVG elements, given the image width and the y where its space begins. */
+  svg(width: number, top: number): string;
+}
+
+/** Everything a colour mode may look at when it is created. */
+export interface ColorModeContext {
+  layout: Layout;
+  options: ResolvedSvgOptions;
+  /** Decoded names by frame-name id, for the frames drawn (the layout's `frame` values index this). */
+  names: readonly string[];
+}
+
+export type ColorModeFactory = (context: ColorModeContext) => ColorMode;
 
 const positive = (name: string, v: number | undefined, fallback: number): number => {
   if (v === undefined) return fallback;

@@ -8,7 +8,7 @@
 // (CPI on a log scale, so halving and doubling are equally strong), and a
 // legend in the SVG gives the figures.
 
-import type { ColorMode, ColorModeFactory, FrameInfo } from './colormode.js';
+import type { ColorMode, ColorModeFactory, FrameInfo } from './options.js';
 import { separatorColor } from './palette.js';
 import { fixed } from './numbers.js';
 import { xmlAttr, xmlText } from './escape.js';

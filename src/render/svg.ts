@@ -5,8 +5,8 @@
 // for where it goes, and the output depends on nothing but its input.
 
 import { ROOT_FRAME, type Layout } from './placement.js';
-import type { ResolvedSvgOptions } from './options.js';
-import { differentialColorMode, paletteColorMode, type ColorMode, type FrameInfo } from './colormode.js';
+import type { ColorMode, FrameInfo, ResolvedSvgOptions } from './options.js';
+import { differentialColorMode, paletteColorMode } from './colormode.js';
 import { fixed, perlNumber, withCommas } from './numbers.js';
 import { cssFontFamily, scriptJson, xmlAttr, xmlComment, xmlText } from './escape.js';
 import { viewerSource, type ViewerConfig } from './viewer.js';
