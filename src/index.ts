@@ -8,11 +8,13 @@ export { FORMATS, detectFormat } from './formats/registry.js';
 export type { TreeArrays } from './core.js';
 export { InputError, UsageError } from './errors.js';
 export { writeFileAtomic } from './output/atomic-file.js';
+export type { OutputSink } from './output/atomic-file.js';
 export { eventLabel, eventBytes } from './formats/event-names.js';
 
 // Flame graph SVGs: rendering, options, and the colour-mode hook.
-export { renderSvg, renderSvgTo, svgChunksOf } from './render/render.js';
-export type { RenderOptions, RenderSource } from './render/render.js';
+export { flameGraph, renderSvg, renderSvgTo, svgChunksOf } from './render/render.js';
+export type { FlameGraph, RenderOptions, RenderSource } from './render/render.js';
+export { checkSvgOptions } from './render/options.js';
 export type { SvgOptions, ColorMode, ColorModeFactory, ColorModeContext, ColorLegend, FrameInfo } from './render/options.js';
 export { PALETTES, namehash, randomNamehash, paletteColor, differentialColor } from './render/palette.js';
 export type { Palette } from './render/palette.js';

@@ -1,9 +1,8 @@
 // `flamefold collapse`: captures in, folded stacks out.
 
-import { collapse } from '../api/collapse.js';
 import { eventBytes } from '../formats/event-names.js';
 import { FORMATS } from '../formats/registry.js';
-import { progressFor } from './progress.js';
+import { collapseWithProgress } from './progress.js';
 import {
   formatOptionArgs, formatOptionsHelp, inputFormatOption, inputsOf, parseFormatOptions, jobsOption, maxMemoryHelp, maxMemoryOption, parseCommandArgs, parseFormat, parseJobs, parseMaxMemory, quietOption,
   writeOutput,
@@ -53,17 +52,7 @@ export async function run(argv: string[]): Promise<number> {
     jobs: parseJobs(values.jobs),
     maxMemoryMiB: parseMaxMemory(values['max-memory']),
   };
-  const progress = await progressFor('collapse', inputs, values.quiet);
-  let result;
-  try {
-    result = await collapse(inputs, {
-      ...options,
-      ...(progress.onProgress && { onProgress: progress.onProgress }),
-      onWarning: (m) => progress.log(`flamefold: warning: ${m}`), // above the progress line
-    });
-  } finally {
-    progress.stop(); // before any output: it may go to the same terminal
-  }
+  const result = await collapseWithProgress('collapse', inputs, options, values.quiet);
   if (values['list-events']) {
     const text = result.events().map((e) => `${e.label} ${e.samples}\n`).join('');
     await writeOutput(values.output, async (sink) => sink.write(Buffer.from(text)));

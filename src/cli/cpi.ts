@@ -5,10 +5,9 @@
 import { collapseTwoMetrics } from '../api/two-metric.js';
 import { InputError, UsageError } from '../errors.js';
 import { eventBytes } from '../formats/event-names.js';
-import { layoutResult } from '../render/render.js';
-import { resolveSvgOptions } from '../render/options.js';
+import { flameGraph } from '../render/render.js';
+import { checkSvgOptions } from '../render/options.js';
 import { parseRange, parseRatioMetric, ratioMode } from '../render/ratio-colors.js';
-import { svgChunks } from '../render/svg.js';
 import { argOptions, renderOptions, svgOptionsHelp } from './svg.js';
 import { jobsOption, parseCommandArgs, parseFormat, parseJobs, warn, writeOutput } from './common.js';
 
@@ -85,7 +84,7 @@ export async function run(argv: string[]): Promise<number> {
   const options = renderOptions(values);
   options.colorMode = ratioMode({ metric, ...(values['cpi-range'] !== undefined && { range: parseRange(values['cpi-range'])! }) });
   options.title ??= metric === 'instructions' ? 'CPI Flame Graph' : 'Stall Cycles Flame Graph';
-  const o = resolveSvgOptions(options); // option mistakes stop us before any input is read
+  checkSvgOptions(options); // option mistakes stop us before any input is read
 
   const result = await collapseTwoMetrics(cyclesInput, otherInput, {
     format: parseFormat(values.format),
@@ -95,10 +94,8 @@ export async function run(argv: string[]): Promise<number> {
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });
-  const layout = layoutResult(result, o, warn);
-  if (layout.samples <= 0) throw new InputError(cyclesInput === '-' ? '<stdin>' : cyclesInput, 'no cycle samples: nothing to draw');
-  await writeOutput(values.output, async (sink) => {
-    for (const chunk of svgChunks(layout, o)) await sink.write(chunk);
-  });
+  const graph = await flameGraph(result, options);
+  if (graph.samples <= 0) throw new InputError(cyclesInput === '-' ? '<stdin>' : cyclesInput, 'no cycle samples: nothing to draw');
+  await writeOutput(values.output, (sink) => graph.writeTo(sink));
   return 0;
 }

@@ -7,6 +7,7 @@
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type cliProgressModule from 'cli-progress';
+import { collapse, type CollapseOptions, type CollapseResult } from '../api/collapse.js';
 
 // Loaded only when a bar is shown: it costs a few MB of memory that pipes and batch runs need not pay.
 const loadCliProgress = (): typeof cliProgressModule => createRequire(import.meta.url)('cli-progress') as typeof cliProgressModule;
@@ -181,4 +182,23 @@ export async function inputBytes(inputs: readonly unknown[]): Promise<number | u
 export async function progressFor(label: string, inputs: readonly unknown[], quiet = false): Promise<Progress> {
   if (quiet || process.stderr.isTTY !== true) return SILENT;
   return startProgress({ label, total: await inputBytes(inputs), quiet });
+}
+
+/** collapse() with a progress display; warnings are written above its line. */
+export async function collapseWithProgress(
+  label: string,
+  inputs: string[],
+  options: Omit<CollapseOptions, 'onProgress' | 'onWarning'>,
+  quiet: boolean,
+): Promise<CollapseResult> {
+  const progress = await progressFor(label, inputs, quiet);
+  try {
+    return await collapse(inputs, {
+      ...options,
+      ...(progress.onProgress && { onProgress: progress.onProgress }),
+      onWarning: (m) => progress.log(`flamefold: warning: ${m}`), // above the progress line
+    });
+  } finally {
+    progress.stop(); // before any output: it may go to the same terminal
+  }
 }

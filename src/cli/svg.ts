@@ -4,16 +4,15 @@
 
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
-import { collapse } from '../api/collapse.js';
+import type { CollapseResult } from '../api/collapse.js';
 import { InputError, UsageError } from '../errors.js';
 import { DETECT_BYTES, detectFormat, type InputFormat } from '../formats/registry.js';
 import { inputName } from '../input/feed.js';
-import { layoutSource, type RenderOptions, type RenderSource } from '../render/render.js';
-import { parsePalette, resolveSvgOptions } from '../render/options.js';
+import { flameGraph, type RenderOptions, type RenderSource } from '../render/render.js';
+import { checkSvgOptions, parsePalette } from '../render/options.js';
 import { readPaletteMap, writePaletteMap } from '../render/palettemap.js';
-import { svgChunks } from '../render/svg.js';
 import { differentialMode, parseDiffMode, parsePercent } from '../render/differential-colors.js';
-import { progressFor } from './progress.js';
+import { collapseWithProgress } from './progress.js';
 import {
   inputFormatOption, inputsOf, maxMemoryHelp, maxMemoryOption, numberOption, parseCommandArgs, parseFormat, parseMaxMemory, quietOption, warn,
   writeOutput,
@@ -163,8 +162,15 @@ async function readStdin(): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Reads inputs whole, in order (a flame chart needs the lines as they come). */
-async function readInputs(inputs: string[]): Promise<Uint8Array> {
+/**
+ * The folded lines of a flame chart, whole and in order. Until the core lays a
+ * flame chart out from collapse() (branch `layout`), this is the one input read
+ * outside the API's feed.
+ */
+async function flameChartSource(inputs: string[], format: InputFormat): Promise<Uint8Array> {
+  // A flame chart needs the lines in their order: only folded input has one to keep.
+  const wrong = (): UsageError => new UsageError('--flamechart draws folded stacks in their line order: use it with folded input (--format folded)');
+  if (format !== 'folded' && format !== 'auto') throw wrong();
   const parts: Uint8Array[] = [];
   for (const input of inputs) {
     let bytes: Uint8Array;
@@ -183,7 +189,17 @@ async function readInputs(inputs: string[]): Promise<Uint8Array> {
     parts.push(bytes);
     if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
   }
-  return Buffer.concat(parts);
+  const source = Buffer.concat(parts);
+  if (format === 'auto' && detectFormat(source.subarray(0, DETECT_BYTES), source.length <= DETECT_BYTES) !== 'folded') throw wrong();
+  return source;
+}
+
+/** flamegraph.pl's warning for folded lines it could not read. */
+function warnIgnoredLines(result: CollapseResult): void {
+  const ignored = result.totals.linesIgnored;
+  if (ignored > 0 && result.inputs.every((i) => i.format === 'folded')) {
+    warn(`${ignored} line${ignored === 1 ? '' : 's'} without a trailing count (or # comments) ignored`);
+  }
 }
 
 async function render(argv: string[], defaultFormat: InputFormat, usage: string, label: string): Promise<number> {
@@ -200,44 +216,23 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
   const inputs = inputsOf(positionals);
   const format = parseFormat(values.format);
   const options = renderOptions(values);
-  const o = resolveSvgOptions(options); // option mistakes stop us before any input is read
-  if (values.cp) o.paletteMap = await readPaletteMap('palette.map');
+  checkSvgOptions(options); // option mistakes stop us before any input is read
+  if (values.cp) options.paletteMap = await readPaletteMap('palette.map');
 
   let source: RenderSource;
-  if (o.flameChart) {
-    // A flame chart needs the lines in their order: only folded input has one to keep.
-    const wrong = (): UsageError => new UsageError('--flamechart draws folded stacks in their line order: use it with folded input (--format folded)');
-    if (format !== 'folded' && format !== 'auto') throw wrong();
-    source = await readInputs(inputs);
-    if (format === 'auto' && detectFormat(source.subarray(0, DETECT_BYTES), source.length <= DETECT_BYTES) !== 'folded') throw wrong();
+  if (values.flamechart) {
+    source = await flameChartSource(inputs, format);
   } else {
-    const progress = await progressFor(label, inputs, values.quiet);
-    let result;
-    try {
-      result = await collapse(inputs, {
-        format,
-        includeOffset: values.includeoffset,
-        maxMemoryMiB: parseMaxMemory(values['max-memory']),
-        ...(progress.onProgress && { onProgress: progress.onProgress }),
-        onWarning: (m) => progress.log(`flamefold: warning: ${m}`), // above the progress line
-      });
-    } finally {
-      progress.stop(); // before any output: it may go to the same terminal
-    }
-    const ignored = result.totals.linesIgnored;
-    if (ignored > 0 && result.inputs.every((i) => i.format === 'folded')) {
-      warn(`${ignored} line${ignored === 1 ? '' : 's'} without a trailing count (or # comments) ignored`);
-    }
-    source = result;
+    const collapseOptions = { format, includeOffset: values.includeoffset, maxMemoryMiB: parseMaxMemory(values['max-memory']) };
+    source = await collapseWithProgress(label, inputs, collapseOptions, values.quiet);
+    warnIgnoredLines(source);
   }
-  const layout = await layoutSource(source, o, warn);
-  if (layout.samples <= 0) {
+  const graph = await flameGraph(source, options);
+  if (graph.samples <= 0) {
     throw new InputError(inputs.map((i, n) => inputName(i, n)).join(', '), 'no stack counts found: nothing to draw');
   }
-  await writeOutput(values.output, async (sink) => {
-    for (const chunk of svgChunks(layout, o)) await sink.write(chunk);
-  });
-  if (o.paletteMap) await writePaletteMap('palette.map', o.paletteMap);
+  await writeOutput(values.output, (sink) => graph.writeTo(sink));
+  if (options.paletteMap) await writePaletteMap('palette.map', options.paletteMap);
   return 0;
 }
 

@@ -171,6 +171,11 @@ export function parsePalette(v: string | undefined): Palette {
   throw new UsageError(`unknown palette '${v}' for --colors: use ${PALETTES.join(', ')}`);
 }
 
+/** Throws a UsageError for any option the renderer would refuse: call it before reading input. */
+export function checkSvgOptions(o: SvgOptions): void {
+  resolveSvgOptions(o);
+}
+
 export function resolveSvgOptions(o: SvgOptions = {}): ResolvedSvgOptions {
   const width = positive('width', o.width, 1200);
   if (width <= 20) throw new UsageError(`--width must be more than 20 pixels (the padding), not ${width}`);

@@ -4,6 +4,7 @@
 import type { Writable } from 'node:stream';
 import { collapse, CollapseResult } from '../api/collapse.js';
 import { UsageError } from '../errors.js';
+import type { OutputSink } from '../output/atomic-file.js';
 import { layoutTree, layoutViews, type Layout, type LayoutTree } from './placement.js';
 import { reverseTree } from './reverse.js';
 import { flameChartTree } from './flamechart.js';
@@ -77,25 +78,54 @@ function checked(layout: Layout, o: ResolvedSvgOptions, warn?: (message: string)
   return layout;
 }
 
+/** A flame graph laid out and ready to write. */
+export interface FlameGraph {
+  /**
+   * The samples drawn: the sum of the counts (of the second column for two-count
+   * input), negative stacks counting as zero. 0 when there is nothing to draw.
+   */
+  readonly samples: number;
+  /** The SVG as UTF-8 chunks of about 1 MiB. */
+  chunks(): Generator<Uint8Array>;
+  /** Writes the SVG to a sink (an output file, stdout), each write awaited. */
+  writeTo(sink: OutputSink): Promise<void>;
+}
+
+/**
+ * Lays out a collapse result, folded text or (with `flameChart`) folded lines in
+ * their order, as the options ask. Check `samples` before writing when an empty
+ * graph should be an error rather than a picture of nothing.
+ */
+export async function flameGraph(source: RenderSource, options: RenderOptions = {}): Promise<FlameGraph> {
+  const o = resolveSvgOptions(options);
+  return graphOf(await layoutSource(source, o, options.onWarning), o);
+}
+
+function graphOf(layout: Layout, o: ResolvedSvgOptions): FlameGraph {
+  return {
+    samples: layout.samples,
+    chunks: () => svgChunks(layout, o),
+    async writeTo(sink) {
+      for (const chunk of svgChunks(layout, o)) await sink.write(chunk);
+    },
+  };
+}
+
 /** The SVG of a collapse result, as UTF-8 chunks of about 1 MiB (not for flame charts: they need folded input). */
 export function svgChunksOf(result: CollapseResult, options: RenderOptions = {}): Generator<Uint8Array> {
   const o = resolveSvgOptions(options);
   if (o.flameChart) throw new UsageError('a flame chart draws folded stacks in their input order: use renderSvg with folded text');
-  return svgChunks(layoutResult(result, o, options.onWarning), o);
+  return graphOf(layoutResult(result, o, options.onWarning), o).chunks();
 }
 
 /** Renders a collapse result or folded text to an SVG string. */
 export async function renderSvg(source: RenderSource, options: RenderOptions = {}): Promise<string> {
-  const o = resolveSvgOptions(options);
-  const layout = await layoutSource(source, o, options.onWarning);
-  return Buffer.concat([...svgChunks(layout, o)]).toString('utf8');
+  return Buffer.concat([...(await flameGraph(source, options)).chunks()]).toString('utf8');
 }
 
 /** Renders a collapse result or folded text to a writable stream, honouring backpressure. */
 export async function renderSvgTo(source: RenderSource, stream: Writable, options: RenderOptions = {}): Promise<void> {
-  const o = resolveSvgOptions(options);
-  const layout = await layoutSource(source, o, options.onWarning);
-  for (const chunk of svgChunks(layout, o)) {
+  for (const chunk of (await flameGraph(source, options)).chunks()) {
     if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
   }
 }
