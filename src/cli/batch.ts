@@ -1,10 +1,11 @@
 // `flamefold batch`: many captures in, one output file each, N at a time.
 
 import { mkdir, stat } from 'node:fs/promises';
-import { outputPaths, runBatch, type BatchItem } from '../api/batch.js';
-import type { BatchSvgOptions } from '../api/batch-worker.js';
+import { outputPaths } from '../batch/outputs.js';
+import { runBatch, type BatchItem } from '../batch/run.js';
+import type { BatchSvgOptions } from '../batch/worker.js';
 import { InputError, UsageError } from '../errors.js';
-import { parsePalette, resolveSvgOptions } from '../render/options.js';
+import { checkSvgOptions, parsePalette } from '../render/options.js';
 import { formatBytes, formatDuration, startProgress } from './progress.js';
 import { inputFormatOption, jobsOption, numberOption, parseCommandArgs, parseFormat, parseJobs, quietOption } from './common.js';
 
@@ -112,7 +113,7 @@ function svgOptions(v: { svg: boolean; title?: string; colors?: string; width?: 
     ...(v.colors !== undefined && { colors: parsePalette(v.colors) }),
     ...(v.width !== undefined && { width: numberOption('width', v.width, 0) }),
   };
-  resolveSvgOptions(o);
+  checkSvgOptions(o);
   return o;
 }
 

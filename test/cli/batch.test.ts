@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { SaxesParser } from 'saxes';
 import { afterAll, describe, expect, it } from 'vitest';
-import { outputPaths, outputStem } from '../../src/api/batch.js';
+import { outputPaths, outputStem } from '../../src/batch/outputs.js';
 import { CORPUS } from '../support/corpus.js';
 import { runCli, tempDir } from '../support/helpers.js';
 

@@ -2,7 +2,7 @@
 // capture, write its output atomically, report figures (and progress) back.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { collapse, type CollapseResult } from './collapse.js';
+import { collapse, type CollapseResult } from '../api/collapse.js';
 import { InputError } from '../errors.js';
 import type { InputFormat } from '../formats/registry.js';
 import { writeFileAtomic } from '../output/atomic-file.js';
@@ -63,23 +63,14 @@ export async function convert(task: BatchTask, post: (reply: BatchReply) => void
 async function writeOutputOf(task: BatchTask, result: CollapseResult, post: (reply: BatchReply) => void): Promise<void> {
   if (task.svg) {
     // Loaded only for --svg: the renderer is not needed for folded output.
-    const [{ layoutResult }, { resolveSvgOptions }, { svgChunks }] = await Promise.all([
-      import('../render/render.js'),
-      import('../render/options.js'),
-      import('../render/svg.js'),
-    ]);
-    const o = resolveSvgOptions(task.svg);
-    // The same layout path as `flamefold svg` (prepared in the core for one-count input).
-    const layout = layoutResult(result, o, (m) => post({ warning: `${task.input}: ${m}` }));
+    const { flameGraph } = await import('../render/render.js');
+    // The same path as `flamefold svg`.
+    const graph = await flameGraph(result, { ...task.svg, onWarning: (m) => post({ warning: `${task.input}: ${m}` }) });
     // As `flamefold svg`: an empty graph is a failure, not an empty picture.
-    if (layout.samples <= 0) throw new InputError(task.input, 'no stack counts found: nothing to draw');
-    await writeFileAtomic(task.output, async (sink) => {
-      for (const chunk of svgChunks(layout, o)) await sink.write(chunk);
-    });
+    if (graph.samples <= 0) throw new InputError(task.input, 'no stack counts found: nothing to draw');
+    await writeFileAtomic(task.output, (sink) => graph.writeTo(sink));
   } else {
-    await writeFileAtomic(task.output, async (sink) => {
-      for (const chunk of result.chunks()) await sink.write(chunk);
-    });
+    await writeFileAtomic(task.output, (sink) => result.writeFolded(sink));
   }
 }
 
