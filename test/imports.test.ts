@@ -2,7 +2,8 @@
 // (src/api/, src/render/, ... and the top-level files each count as one), so the
 // layers read one way (cli → api → input → core, render → api, ...). Imports
 // are read by TypeScript's own scanner: type-only imports, re-exports and
-// dynamic import() count, comments do not.
+// dynamic import() count, comments do not. It sits at the top of test/ because
+// it covers every folder of src/.
 
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';

@@ -12,7 +12,7 @@ import {
   type FlameGraph,
   type OutputSink,
   type RenderOptions,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 const folded = (text: string) => collapse(Buffer.from(text), { format: 'folded' });
 
