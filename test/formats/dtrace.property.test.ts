@@ -22,7 +22,10 @@ const record = fc.record({
   offsets: fc.array(fc.option(fc.integer({ min: 1, max: 0xffff })), { minLength: 12, maxLength: 12 }),
 });
 
-function print(records: fc.RecordValue<{ frames: string[]; count: number; offsets: (number | null)[] }>[], header: boolean): string {
+/** One aggregation record as `record` draws it. */
+type PrintedRecord = { frames: string[]; count: number; offsets: (number | null)[] };
+
+function print(records: PrintedRecord[], header: boolean): string {
   let out = header ? 'CPU     ID                    FUNCTION:NAME\n  0  64091                        :tick-60s \n' : '';
   out += '\n\n';
   for (const r of records) {
