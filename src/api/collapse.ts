@@ -25,7 +25,7 @@ export interface CollapseOptions extends FormatOptions {
   eventsOnly?: boolean;
   /** Threads for large files (default: the number of cores); output is the same for any value. */
   jobs?: number;
-  /** Files smaller than this are parsed on one thread (default 48 MiB): starting workers costs more. */
+  /** Files smaller than this are parsed on one thread (default $FLAMEFOLD_SPLIT_MIN_BYTES, else 48 MiB): starting workers costs more. */
   splitMinBytes?: number;
   /**
    * Stop with an error once the core's tables (distinct frames and stacks) would pass about this

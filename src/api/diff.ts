@@ -17,7 +17,7 @@ export interface ColumnsOptions extends FormatOptions {
   onWarning?: (message: string) => void;
   /** Threads for large files (default: the number of cores), as in collapse(). */
   jobs?: number;
-  /** Files smaller than this are parsed on one thread (default 48 MiB). */
+  /** Files smaller than this are parsed on one thread (default $FLAMEFOLD_SPLIT_MIN_BYTES, else 48 MiB). */
   splitMinBytes?: number;
 }
 

@@ -9,7 +9,7 @@ import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { CoreError, CoreSession, CHUNK_SIZE } from '../core.js';
-import { InputError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat, type ParsedFormat } from '../formats/registry.js';
 import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, planRanges } from '../parallel/plan.js';
 import { feedRangesInParallel } from '../parallel/pool.js';
@@ -27,11 +27,31 @@ export interface FeedOptions {
   onProgress?: (bytes: number) => void;
 }
 
-/** Feed options from a caller's: large files on every core, split past PARALLEL_MIN_BYTES, unless it says otherwise. */
+/**
+ * The environment variable that moves the size from which a file is split
+ * across threads, for every command and every API call that does not pass
+ * `splitMinBytes`: tests and benchmarks use it to run the parallel path on
+ * small files (`FLAMEFOLD_SPLIT_MIN_BYTES=0 flamefold diff -j 3 a b`).
+ */
+export const SPLIT_MIN_BYTES_ENV = 'FLAMEFOLD_SPLIT_MIN_BYTES';
+
+function splitMinBytesFromEnv(): number | undefined {
+  const value = process.env[SPLIT_MIN_BYTES_ENV];
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`${SPLIT_MIN_BYTES_ENV} needs a whole number of bytes, not '${value}'`);
+  }
+  return Number(value);
+}
+
+/**
+ * Feed options from a caller's: large files on every core, split past
+ * PARALLEL_MIN_BYTES (or $FLAMEFOLD_SPLIT_MIN_BYTES), unless it says otherwise.
+ */
 export function feedOptions(o: { jobs?: number | undefined; splitMinBytes?: number | undefined; onProgress?: ((bytes: number) => void) | undefined }): FeedOptions {
   return {
     jobs: o.jobs ?? defaultJobs(),
-    splitMinBytes: o.splitMinBytes ?? PARALLEL_MIN_BYTES,
+    splitMinBytes: o.splitMinBytes ?? splitMinBytesFromEnv() ?? PARALLEL_MIN_BYTES,
     ...(o.onProgress && { onProgress: o.onProgress }),
   };
 }

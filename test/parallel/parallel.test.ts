@@ -1,7 +1,7 @@
 // --jobs N: a file cut at record boundaries, parsed by worker threads and
 // merged, gives exactly the single-threaded output, for every format.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { collapse, InputError, type CollapseOptions } from '../../src/index.js';
 import { planRanges } from '../../src/parallel/plan.js';
 import { CoreSession } from '../../src/core.js';
 import type { ParsedFormat } from '../../src/formats/registry.js';
-import { generate, runCli, tempDir } from '../support/helpers.js';
+import { generate, runCli, runCliCountingWorkers, tempDir } from '../support/helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -88,16 +88,42 @@ describe('parallel collapse equals single-threaded', () => {
     expect(runCli(['collapse', '--jobs', 'many', input]).status).toBe(2);
   });
 
-  it('diff, compare and cpi take --jobs too', () => {
-    const { input } = generate('gen-dtrace.mjs', tmp.dir, 'cli2', ['--bytes', '1M', '--seed', '28']);
-    const diff = runCli(['diff', input, input]);
-    expect(runCli(['diff', '-j', '3', input, input]).stdout.toString()).toBe(diff.stdout.toString());
-    expect(runCli(['compare', '--jobs', '2', input, input]).status).toBe(0);
-    for (const command of [['diff', input, input], ['compare', input, input], ['cpi', '--metric', 'stalls', input, input]]) {
+  it('diff, compare and cpi take --jobs too, and split their inputs across it', () => {
+    const a = generate('gen-dtrace.mjs', tmp.dir, 'cli2a', ['--bytes', '1M', '--seed', '28']).input;
+    const b = generate('gen-dtrace.mjs', tmp.dir, 'cli2b', ['--bytes', '1M', '--seed', '29']).input;
+    const split = { FLAMEFOLD_SPLIT_MIN_BYTES: '0' }; // 1 MB is far below the default 48 MiB
+    // compare exits 1: two unrelated profiles differ by more than its 2-point threshold.
+    const commands: [string[], number][] = [[['diff', a, b], 0], [['compare', a, b], 1], [['cpi', '--metric', 'stalls', a, b], 0]];
+    for (const [command, status] of commands) {
+      const one = runCliCountingWorkers([...command, '-j', '1'], split);
+      expect(one.status).toBe(status);
+      expect(one.workers).toBe(0);
+      expect(one.stdout.length).toBeGreaterThan(0);
+      const three = runCliCountingWorkers([...command, '--jobs', '3'], split);
+      expect(three.stderr.toString()).toBe(one.stderr.toString());
+      expect(three.status).toBe(status);
+      expect(three.workers).toBe(4); // each input cut into ranges for this thread and two workers
+      expect(three.stdout.toString()).toBe(one.stdout.toString());
       const r = runCli([...command, '--jobs', '0']);
       expect(r.status).toBe(2);
       expect(r.stderr.toString()).toMatch(/--jobs needs a positive whole number/);
     }
+    // Without the variable a small input stays on one thread, whatever --jobs says.
+    expect(runCliCountingWorkers(['diff', '-j', '3', a, b]).workers).toBe(0);
+  });
+
+  it('FLAMEFOLD_SPLIT_MIN_BYTES: a file at least that large is split; a bad value is a usage error', () => {
+    const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'env', ['--bytes', '1M', '--seed', '30']);
+    const size = statSync(input).size;
+    const at = runCliCountingWorkers(['collapse', '-j', '2', input], { FLAMEFOLD_SPLIT_MIN_BYTES: String(size) });
+    expect(at.workers).toBe(1);
+    expect(at.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+    const above = runCliCountingWorkers(['collapse', '-j', '2', input], { FLAMEFOLD_SPLIT_MIN_BYTES: String(size + 1) });
+    expect(above.workers).toBe(0);
+    expect(above.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+    const bad = runCliCountingWorkers(['collapse', input], { FLAMEFOLD_SPLIT_MIN_BYTES: '1M' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.toString()).toMatch(/^flamefold: FLAMEFOLD_SPLIT_MIN_BYTES needs a whole number of bytes, not '1M'\n/);
   });
 });
 

@@ -1,10 +1,10 @@
 // Shared test helpers: running the built CLI, generating captures, feeding the core in pieces.
 
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CoreSession } from '../../src/core.js';
 import type { ParsedFormat } from '../../src/formats/registry.js';
 import { TOOLS } from './corpus.js';
@@ -15,6 +15,26 @@ export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 /** Runs `flamefold ARGS` and returns its outcome (stdout as a Buffer). */
 export function runCli(args: string[], input?: string | Buffer): SpawnSyncReturns<Buffer> {
   return spawnSync(process.execPath, [CLI, ...args], { input, maxBuffer: 1 << 30 });
+}
+
+/**
+ * Runs `flamefold ARGS` with extra environment variables, counting the worker
+ * threads it starts to parse ranges of a file (see count-workers.mjs).
+ */
+export function runCliCountingWorkers(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<Buffer> & { workers: number } {
+  const tmp = tempDir();
+  try {
+    const log = join(tmp.dir, 'workers.log');
+    const preload = join(ROOT, 'test', 'support', 'count-workers.mjs');
+    const r = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, CLI, ...args], {
+      env: { ...process.env, ...env, FLAMEFOLD_TEST_WORKER_LOG: log },
+      maxBuffer: 1 << 30,
+    });
+    const started = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [];
+    return { ...r, workers: started.filter((script) => script.endsWith('/parallel/worker.js')).length };
+  } finally {
+    tmp.cleanup();
+  }
 }
 
 /** A fresh temporary directory, removed by the returned cleanup. */
