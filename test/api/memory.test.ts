@@ -2,7 +2,8 @@
 // is folded within a fixed bound, and costs about what a 20 MB one does.
 
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse, InputError } from '../../src/index.js';
@@ -11,11 +12,14 @@ import { ROOT, generate, tempDir } from '../support/helpers.js';
 const tmp = tempDir();
 afterAll(tmp.cleanup);
 
-function peakRss(file: string, jobs = 1): { maxRssMiB: number; bytes: number } {
+/** Peak RSS of a child process folding `file`, and the size and sha256 of the folded output it produced. */
+function peakRss(file: string, jobs = 1): { maxRssMiB: number; bytes: number; sha256: string } {
   const r = spawnSync(process.execPath, [join(ROOT, 'test', 'support', 'rss-child.mjs'), file, 'dtrace', String(jobs)]);
   if (r.status !== 0) throw new Error(r.stderr.toString());
-  return JSON.parse(r.stdout.toString()) as { maxRssMiB: number; bytes: number };
+  return JSON.parse(r.stdout.toString()) as { maxRssMiB: number; bytes: number; sha256: string };
 }
+
+const sha256Of = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('bounded memory', () => {
   it('folds a 200 MB DTrace capture in under 120 MiB peak RSS', () => {
@@ -24,7 +28,8 @@ describe('bounded memory', () => {
     const small = generate('gen-dtrace.mjs', tmp.dir, 'small', ['--bytes', '20M', ...args]);
     const b = peakRss(big.input);
     const s = peakRss(small.input);
-    expect(b.bytes).toBeGreaterThan(0);
+    expect(b.sha256).toBe(sha256Of(big.expected));
+    expect(s.sha256).toBe(sha256Of(small.expected));
     expect(b.maxRssMiB).toBeLessThan(120);
     // Ten times the input, about the same memory: allow 25 MiB for the larger tables of more distinct stacks.
     expect(b.maxRssMiB - s.maxRssMiB).toBeLessThan(25);
@@ -39,6 +44,7 @@ describe('a 2 GB capture', () => {
       const r = peakRss(big.input, 2);
       expect(r.maxRssMiB).toBeLessThan(130);
       expect(r.bytes).toBe(statSync(big.expected).size);
+      expect(r.sha256).toBe(sha256Of(big.expected));
     } finally {
       d.cleanup();
     }

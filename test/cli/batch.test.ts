@@ -8,7 +8,7 @@ import { SaxesParser } from 'saxes';
 import { afterAll, describe, expect, it } from 'vitest';
 import { outputPaths, outputStem } from '../../src/batch/outputs.js';
 import { CORPUS } from '../support/corpus.js';
-import { runCli, tempDir } from '../support/helpers.js';
+import { runCli, runCliCountingWorkers, tempDir } from '../support/helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -143,6 +143,18 @@ describe('flamefold batch', () => {
       expect(read(join(many, name))).toBe(read(join(one, name)));
       expect(read(join(one, name))).toBe(runCli(['collapse', input]).stdout.toString());
     }
+  });
+
+  it('with fewer captures than --jobs, the spare threads split a capture', () => {
+    const split = { FLAMEFOLD_SPLIT_MIN_BYTES: '0' }; // the corpus captures are far below the default size
+    const alone = freshDir();
+    const r = runCliCountingWorkers(['batch', '-d', alone, '-j', '3', GOOD[0]!.input], split);
+    expect(r.status).toBe(0);
+    expect(r.workers).toBe(2); // the capture's own thread and two spare ones
+    expect(read(join(alone, `${outputStem(GOOD[0]!.input)}.folded`))).toBe(read(GOOD[0]!.golden));
+    const two = runCliCountingWorkers(['batch', '-d', freshDir(), '-j', '2', GOOD[0]!.input, GOOD[1]!.input], split);
+    expect(two.status).toBe(0);
+    expect(two.workers).toBe(0); // a thread per capture: none to spare
   });
 
   it('--format applies to every capture (not detected per file)', () => {

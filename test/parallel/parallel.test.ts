@@ -48,10 +48,10 @@ describe('parallel collapse equals single-threaded', () => {
   });
 
   it('pmcstat (cut at section headers), with and without --event', async () => {
-    const input = join(tmp.dir, 'p.txt');
-    const r = runPmcGen(input);
-    expect(r).toBe(0);
+    const args = ['--sections', '12', '--stacks', '3000', '--seed', '26', '--events', 'CPU_CLK_UNHALTED.THREAD_P,INST_RETIRED.ANY_P'];
+    const { input, expected } = generate('gen-pmcstat.mjs', tmp.dir, 'p', args); // throws if the generator fails
     await both(input, { format: 'pmcstat' }, [2, 4]);
+    expect((await collapse(input, { jobs: 4, splitMinBytes: 0 })).text()).toBe(readFileSync(expected, 'utf8'));
     await both(input, { format: 'pmcstat', event: 'INST_RETIRED.ANY_P' }, [3]);
   });
 
@@ -82,8 +82,9 @@ describe('parallel collapse equals single-threaded', () => {
 
   it('the CLI takes --jobs', () => {
     const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'cli', ['--bytes', '2M', '--seed', '25']);
-    const r = runCli(['collapse', '--jobs', '3', input]);
+    const r = runCliCountingWorkers(['collapse', '--jobs', '3', input], { FLAMEFOLD_SPLIT_MIN_BYTES: '0' });
     expect(r.status).toBe(0);
+    expect(r.workers).toBe(2);
     expect(r.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
     expect(runCli(['collapse', '--jobs', 'many', input]).status).toBe(2);
   });
@@ -126,13 +127,6 @@ describe('parallel collapse equals single-threaded', () => {
     expect(bad.stderr.toString()).toMatch(/^flamefold: FLAMEFOLD_SPLIT_MIN_BYTES needs a whole number of bytes, not '1M'\n/);
   });
 });
-
-function runPmcGen(out: string): number | null {
-  const args = ['--sections', '12', '--stacks', '3000', '--seed', '26', '--events', 'CPU_CLK_UNHALTED.THREAD_P,INST_RETIRED.ANY_P'];
-  const r = generate('gen-pmcstat.mjs', tmp.dir, 'p', args);
-  writeFileSync(out, readFileSync(r.input));
-  return 0;
-}
 
 describe('moving stacks between sessions', () => {
   it('pieces carry records larger than a piece, and merging sums counts', () => {

@@ -32,7 +32,8 @@ describe('the bundled example capture', () => {
     const svgPath = join(tmp.dir, 'example.svg');
     expect(runCli([example, '-o', svgPath]).status).toBe(0);
     const expected = join(tmp.dir, 'expected.folded');
-    spawnSync(process.execPath, [join(TOOLS, 'gen-dtrace.mjs'), '--bytes', '200K', '--stacks', '40', '--seed', '3', '--style', 'kernel', '--out', '/dev/null', '--expect', expected]);
+    const g = spawnSync(process.execPath, [join(TOOLS, 'gen-dtrace.mjs'), '--bytes', '200K', '--stacks', '40', '--seed', '3', '--style', 'kernel', '--out', '/dev/null', '--expect', expected]);
+    expect(g.status).toBe(0);
     const want = svgFrames(await renderSvg(readFileSync(expected)));
     const diff = compareFrames(svgFrames(readFileSync(svgPath, 'utf8')), want, 0);
     expect([diff.missing, diff.extra, diff.fills]).toEqual([[], [], []]);

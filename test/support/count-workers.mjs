@@ -1,13 +1,15 @@
 // Preloaded (`node --import`) into a CLI run by runCliCountingWorkers: appends
 // the script of each worker thread the process starts to the file named by
 // $FLAMEFOLD_TEST_WORKER_LOG, so a test can tell that a file really was
-// parsed by several threads (equal output alone cannot show it).
+// parsed by several threads (equal output alone cannot show it). Workers get
+// the process's flags, so this runs in them too and counts the threads they
+// start (batch's per-file threads starting range workers).
 import { appendFileSync } from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 
 const log = process.env.FLAMEFOLD_TEST_WORKER_LOG;
 const threads = createRequire(import.meta.url)('node:worker_threads');
-if (log && threads.isMainThread) {
+if (log) {
   const Worker = threads.Worker;
   threads.Worker = class CountedWorker extends Worker {
     constructor(script, options) {

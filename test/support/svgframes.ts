@@ -63,6 +63,9 @@ export interface FrameDiff {
 
 /** Matches frames as sets: same name, samples and y; x and width within `tolerance` pixels. */
 export function compareFrames(ours: SvgFrame[], reference: SvgFrame[], tolerance = 0.11): FrameDiff {
+  // A title whose count was not read would match any other such title: no comparison at all.
+  const uncounted = [...ours, ...reference].filter((f) => Number.isNaN(f.samples));
+  if (uncounted.length > 0) throw new Error(`frames without a count in their title: ${uncounted.slice(0, 3).map((f) => f.title).join(' | ')}`);
   const key = (f: SvgFrame): string => `${f.name}\u0000${f.samples}\u0000${f.y}`;
   const pool = new Map<string, SvgFrame[]>();
   for (const f of ours) {
