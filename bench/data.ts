@@ -1,8 +1,10 @@
 // Benchmark inputs: generated once into a cache folder under the OS temp dir
-// (never committed), by the deterministic generators in ../shared/tools.
+// (never committed) by the deterministic generators in ../shared/tools, each
+// with the generator's own expected folded output (--expect), which every
+// timed run's output is checked against.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,48 +13,83 @@ const TOOLS = fileURLToPath(new URL('../../../shared/tools/', import.meta.url));
 export const CACHE = process.env.FLAMEFOLD_BENCH_DIR ?? join(tmpdir(), 'flamefold-bench');
 
 export interface Dataset {
-  name: string;
+  /** What the tables call it. */
+  label: string;
   tool: string;
   args: string[];
-  /** Also write the generator's expected folded output (an input for render benchmarks). */
-  expect?: boolean;
 }
 
-/** The 1 GB DTrace capture the issues' targets refer to. */
-export const DTRACE_1G: Dataset = {
-  name: 'dtrace-1g',
-  tool: 'gen-dtrace.mjs',
-  args: ['--bytes', '1G', '--seed', '11', '--stacks', '50000', '--snapshots', '200'],
-  expect: true,
-};
+/** A generated capture on disk, with the generator's expected folded output. */
+export interface Capture {
+  label: string;
+  file: string;
+  expected: string;
+  bytes: number;
+}
 
-/** A pmcstat capture of about 1 GB: 40 sections (two events) of 50,000 call chains. */
-export const PMCSTAT_1G: Dataset = {
-  name: 'pmcstat-1g',
-  tool: 'gen-pmcstat.mjs',
-  args: ['--sections', '40', '--stacks', '50000', '--seed', '11', '--events', 'CPU_CLK_UNHALTED.THREAD_P,INST_RETIRED.ANY_P'],
-};
+const GIB = 1 << 30;
 
-/** A procstat -kk -a sampling loop of 1 GB (19-column layout). */
-export const PROCSTAT_1G: Dataset = {
-  name: 'procstat-1g',
-  tool: 'gen-procstat.mjs',
-  args: ['--bytes', '1G', '--seed', '11'],
-};
+/** `64M`, `1G`, `300K` or a number of bytes → bytes. */
+export function parseSize(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)([KMG]?)$/i.exec(text.trim());
+  if (!m) throw new Error(`a size is a number with an optional K, M or G suffix, not '${text}'`);
+  const unit = { '': 1, K: 1 << 10, M: 1 << 20, G: GIB }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Math.round(Number(m[1]) * unit);
+}
 
-/** Path of the dataset's capture (and expected folded file), generating them when missing. */
-export function ensure(d: Dataset): { file: string; folded: string; bytes: number } {
+/**
+ * The captures of a bench run of `size` per capture (1G by default: the
+ * issues' targets). W1 is the DTrace capture; W2, its expected folded output
+ * (50,000 stacks, about 23 MB at 1 GiB), is the input of the SVG rows.
+ */
+export function datasets(size: string): { dtrace: Dataset; pmcstat: Dataset; procstat: Dataset } {
+  // pmcstat has no size option: 40 sections of 50,000 call chains make about 1.05 GB.
+  const sections = Math.max(1, Math.round((40 * parseSize(size)) / GIB));
+  return {
+    dtrace: { label: 'W1 DTrace', tool: 'gen-dtrace.mjs', args: ['--bytes', size, '--seed', '11', '--stacks', '50000', '--snapshots', '200'] },
+    pmcstat: {
+      label: 'pmcstat',
+      tool: 'gen-pmcstat.mjs',
+      args: ['--sections', String(sections), '--stacks', '50000', '--seed', '11', '--events', 'CPU_CLK_UNHALTED.THREAD_P,INST_RETIRED.ANY_P'],
+    },
+    procstat: { label: 'procstat', tool: 'gen-procstat.mjs', args: ['--bytes', size, '--seed', '11'] },
+  };
+}
+
+/** The cache file name of a dataset: the generator and its arguments, so other arguments never reuse it. */
+const cacheName = (d: Dataset): string => `${d.tool.replace(/\.mjs$/, '')}${d.args.join('_').replace(/[^\w.-]+/g, '_')}`;
+
+/** The dataset's capture and expected output, generated when missing. */
+export function ensure(d: Dataset): Capture {
   mkdirSync(CACHE, { recursive: true });
-  const file = join(CACHE, `${d.name}.txt`);
-  const folded = join(CACHE, `${d.name}.expected.folded`);
-  if (!existsSync(file) || (d.expect && !existsSync(folded))) {
+  const file = join(CACHE, `${cacheName(d)}.txt`);
+  const expected = join(CACHE, `${cacheName(d)}.expected.folded`);
+  if (!existsSync(file) || !existsSync(expected)) {
     process.stderr.write(`generating ${file} ...\n`);
-    const tmp = `${file}.partial`;
-    const args = [join(TOOLS, d.tool), ...d.args, '--out', tmp];
-    if (d.expect) args.push('--expect', folded);
-    const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (r.status !== 0) throw new Error(`${d.tool} failed`);
-    renameSync(tmp, file);
+    const partial = `${file}.partial`;
+    const r = spawnSync(process.execPath, [join(TOOLS, d.tool), ...d.args, '--out', partial, '--expect', expected], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    if (r.status !== 0) throw new Error(`${d.tool} ${d.args.join(' ')} failed`);
+    renameSync(partial, file); // last: an interrupted run leaves no capture that looks complete
   }
-  return { file, folded, bytes: statSync(file).size };
+  return { label: d.label, file, expected, bytes: statSync(file).size };
+}
+
+/** A gzip copy of the capture (`gzip -1`, as captures are often compressed on the way), made when missing. */
+export function ensureGzip(c: Capture): Capture {
+  const file = `${c.file}.gz`;
+  if (!existsSync(file)) {
+    process.stderr.write(`compressing ${file} ...\n`);
+    const partial = `${file}.partial`;
+    const out = openSync(partial, 'w');
+    try {
+      const r = spawnSync('gzip', ['-1', '-c', c.file], { stdio: ['ignore', out, 'inherit'] });
+      if (r.status !== 0) throw new Error(`gzip -1 ${c.file} failed`);
+    } finally {
+      closeSync(out);
+    }
+    renameSync(partial, file);
+  }
+  return { ...c, label: `${c.label} .gz`, file, bytes: statSync(file).size };
 }
