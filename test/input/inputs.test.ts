@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse, InputError } from '../../src/index.js';
 import { CORPUS, TOOLS } from '../support/corpus.js';
-import { CLI, generate, mergeFolded, runCli, tempDir } from '../support/helpers.js';
+import { CLI, generate, mergeFolded, runCli, tempDir, workerLog } from '../support/helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -159,11 +159,17 @@ describe('stdin', () => {
 
   it('a large pipe (read by a reader thread), plain and gzip, equals the file; a bad line is named by its number', () => {
     const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'piped', ['--bytes', '12M', '--seed', '46', '--snapshots', '3']);
-    const pipe = (source: string, args = 'collapse') =>
-      spawnSync('sh', ['-c', `${source} | "$1" "$2" ${args}`, 'sh', process.execPath, CLI], { maxBuffer: 1 << 28 });
-    const plain = pipe(`cat '${input}'`);
-    expect(plain.status).toBe(0);
-    expect(plain.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+    const pipe = (source: string, args = 'collapse', env = process.env) =>
+      spawnSync('sh', ['-c', `${source} | "$1" "$2" ${args}`, 'sh', process.execPath, CLI], { maxBuffer: 1 << 28, env });
+    const log = workerLog();
+    try {
+      const plain = pipe(`cat '${input}'`, 'collapse', log.env);
+      expect(plain.status).toBe(0);
+      expect(plain.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+      expect(log.started().filter((script) => script.endsWith('/input/pipe-worker.js'))).toHaveLength(1);
+    } finally {
+      log.cleanup();
+    }
     const gz = join(tmp.dir, 'piped.txt.gz');
     writeFileSync(gz, gzipSync(readFileSync(input), { level: 1 })); // several MiB: many slots of the ring
     expect(pipe(`cat '${gz}'`).stdout.toString()).toBe(readFileSync(expected, 'utf8'));

@@ -1,4 +1,4 @@
-// Preloaded (`node --import`) into a CLI run by runCliCountingWorkers: appends
+// Preloaded (`--import` in NODE_OPTIONS, set by workerLog in helpers.ts): appends
 // the script of each worker thread the process starts to the file named by
 // $FLAMEFOLD_TEST_WORKER_LOG, so a test can tell that a file really was
 // parsed by several threads (equal output alone cannot show it). Workers get

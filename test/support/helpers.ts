@@ -18,22 +18,30 @@ export function runCli(args: string[], input?: string | Buffer): SpawnSyncReturn
 }
 
 /**
- * Runs `flamefold ARGS` with extra environment variables, counting the worker
- * threads it starts to parse ranges of a file (see count-workers.mjs).
+ * An environment under which every Node process (and its worker threads)
+ * logs the script of each worker thread it starts (see count-workers.mjs);
+ * `started()` reads the log. Pass `env` to a command, through a shell too.
  */
-export function runCliCountingWorkers(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<Buffer> & { workers: number } {
+export function workerLog(extra: Record<string, string> = {}): { env: NodeJS.ProcessEnv; started: () => string[]; cleanup: () => void } {
   const tmp = tempDir();
+  const log = join(tmp.dir, 'workers.log');
+  const preload = pathToFileURL(join(ROOT, 'test', 'support', 'count-workers.mjs')).href;
+  const nodeOptions = [process.env.NODE_OPTIONS, `--import=${preload}`].filter(Boolean).join(' ');
+  return {
+    env: { ...process.env, ...extra, NODE_OPTIONS: nodeOptions, FLAMEFOLD_TEST_WORKER_LOG: log },
+    started: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []),
+    cleanup: tmp.cleanup,
+  };
+}
+
+/** Runs `flamefold ARGS` with extra environment variables, counting the worker threads it starts to parse ranges of a file. */
+export function runCliCountingWorkers(args: string[], env: Record<string, string> = {}): SpawnSyncReturns<Buffer> & { workers: number } {
+  const log = workerLog(env);
   try {
-    const log = join(tmp.dir, 'workers.log');
-    const preload = join(ROOT, 'test', 'support', 'count-workers.mjs');
-    const r = spawnSync(process.execPath, ['--import', pathToFileURL(preload).href, CLI, ...args], {
-      env: { ...process.env, ...env, FLAMEFOLD_TEST_WORKER_LOG: log },
-      maxBuffer: 1 << 30,
-    });
-    const started = existsSync(log) ? readFileSync(log, 'utf8').split('\n') : [];
-    return { ...r, workers: started.filter((script) => script.endsWith('/parallel/worker.js')).length };
+    const r = spawnSync(process.execPath, [CLI, ...args], { env: log.env, maxBuffer: 1 << 30 });
+    return { ...r, workers: log.started().filter((script) => script.endsWith('/parallel/worker.js')).length };
   } finally {
-    tmp.cleanup();
+    log.cleanup();
   }
 }
 
