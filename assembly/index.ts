@@ -120,6 +120,9 @@ export {
 } from "./tables/events";
 export function eventMatchedSections(): u32 { return matchedSections; }
 
+// Notes (malformed lines, records without frames) of the input or range just read: taken, then cleared.
+export { noteKindNames, noteCount, noteLine, noteValue, notesKept, notesClear } from "./tables/notes";
+
 // flamefold compare: per-frame self and total counts of both columns
 export { frameSums, frameSumsPtr, frameSumsCount } from "./output/frame-sums";
 

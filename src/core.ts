@@ -54,6 +54,12 @@ interface CoreExports {
   eventMatchedSections(): number;
   eventAdd(len: number, samples: number, sections: number): void;
   eventMatchedAdd(n: number): void;
+  noteKindNames(): number;
+  noteCount(kind: number): number;
+  noteLine(kind: number, i: number): number;
+  noteValue(kind: number, i: number): number;
+  notesKept(): number;
+  notesClear(): void;
   foldedLines(): number;
   foldedNext(): number;
   foldedBuffer(): number;
@@ -89,6 +95,22 @@ interface CoreExports {
   __getString(ptr: number): string;
 }
 
+/**
+ * What a format reports about its input besides stacks: lines it could not
+ * read (`malformedLine`), records it dropped for having no frame, with their
+ * count as `value` (`emptyRecord`). The core names the kinds (noteKindNames).
+ */
+export type NoteKind = 'malformedLine' | 'emptyRecord';
+
+/** How many notes of a kind an input had, and the first few (by line, counted from the input's start). */
+export interface NoteTally {
+  count: number;
+  first: { line: number; value: number }[];
+}
+
+/** An input's notes, by kind; a kind it had none of is absent. */
+export type InputNotes = Partial<Record<NoteKind, NoteTally>>;
+
 /** An error raised inside the core (bad input it cannot go past, or out of memory). */
 export class CoreError extends Error {
   override name = 'CoreError';
@@ -113,6 +135,9 @@ interface CoreTables {
   /** Option name → [format code, option index] of each format that has it. */
   formatOptions: Map<string, [number, number][]>;
   sessionOptions: Map<string, number>;
+  noteKinds: NoteKind[];
+  /** How many notes of each kind the core keeps with their line. */
+  notesKept: number;
 }
 let tables: CoreTables | undefined;
 
@@ -127,7 +152,8 @@ function tablesOf(core: CoreExports): CoreTables {
     });
   }
   const sessionOptions = new Map(words(core.sessionOptionNames()).map((name, i) => [name, i]));
-  tables = { formats, formatOptions, sessionOptions };
+  const noteKinds = words(core.noteKindNames()) as NoteKind[];
+  tables = { formats, formatOptions, sessionOptions, noteKinds, notesKept: core.notesKept() };
   return tables;
 }
 
@@ -301,6 +327,36 @@ export class CoreSession {
       c.eventAdd(e.name.length, e.samples, e.sections);
     }
     c.eventMatchedAdd(matchedSections);
+  }
+
+  /**
+   * The notes of the input (or range) read since the last call, their lines
+   * counted from its start plus `lineOffset`; the core's are cleared.
+   */
+  takeNotes(lineOffset = 0): InputNotes {
+    const c = this.core;
+    const notes: InputNotes = {};
+    this.tables.noteKinds.forEach((kind, k) => {
+      const count = c.noteCount(k);
+      if (count === 0) return;
+      const first = Array.from({ length: Math.min(count, this.tables.notesKept) }, (_, i) => ({
+        line: c.noteLine(k, i) + lineOffset,
+        value: c.noteValue(k, i),
+      }));
+      notes[kind] = { count, first };
+    });
+    c.notesClear();
+    return notes;
+  }
+
+  /** How many notes of a kind keep their line: merged notes keep as many. */
+  notesKept(): number {
+    return this.tables.notesKept;
+  }
+
+  /** Lines read so far, in every input of the session. */
+  lines(): number {
+    return this.core.statLines();
   }
 
   /** Starts an input (or a range of one that starts at a record boundary) in the format of this name. */

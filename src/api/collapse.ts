@@ -6,6 +6,7 @@ import { CoreSession, type CoreTotals, type LayoutViews, type TreeArrays } from 
 import { UsageError } from '../errors.js';
 import { eventLabel } from '../formats/event-names.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
+import { noteWarnings } from '../input/notes.js';
 import { formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
 
 /**
@@ -204,6 +205,7 @@ export async function collapse(
     const after = session.totals();
     const dropped = after.droppedRecords - before.droppedRecords;
     if (dropped > 0) warn(`${name}: ${dropped} record${dropped === 1 ? '' : 's'} without a count dropped`);
+    noteWarnings(name, result.notes).forEach(warn);
     if (event && !options.eventsOnly && session.matchedSections() === matchedBefore) {
       // said once all inputs are read: an error when no input has the event, else a warning
       missing.push(`${name}: no section of event '${eventLabel(event)}'`);

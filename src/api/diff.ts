@@ -9,6 +9,7 @@
 import { COUNT_COLUMN, CoreSession } from '../core.js';
 import { applyFormatOptions, CollapseResult } from './collapse.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
+import { noteWarnings } from '../input/notes.js';
 import type { FormatOptions, InputFormat } from '../formats/registry.js';
 
 /** Options of a two-column collapse, and so of diff(), compare() and collapseTwoMetrics(). */
@@ -78,11 +79,13 @@ export async function collapseColumns(
     side.setup?.(session);
     session.setOption('countColumn', column);
     const before = session.totals();
-    inputs.push(await feedInput(session, side.input, side.format ?? 'auto', name, feed));
+    const fed = await feedInput(session, side.input, side.format ?? 'auto', name, feed);
+    inputs.push(fed);
     side.finish?.(session);
     const after = session.totals();
     const dropped = after.droppedRecords - before.droppedRecords;
     if (dropped > 0) warn(`${name}: ${dropped} record${dropped === 1 ? '' : 's'} without a count dropped`);
+    noteWarnings(name, fed.notes).forEach(warn);
     if (after.records === before.records) warn(`${name}: no stacks found`);
   }
   return { session, inputs, warnings };

@@ -8,7 +8,7 @@ import { createReadStream, fstatSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
-import { CoreError, CoreSession, CHUNK_SIZE } from '../core.js';
+import { CoreError, CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
 import { InputError, UsageError } from '../errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat, type ParsedFormat } from '../formats/registry.js';
 import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, planRanges } from '../parallel/plan.js';
@@ -62,6 +62,8 @@ export interface FedInput {
   format: ParsedFormat;
   bytes: number;
   gzip: boolean;
+  /** Lines the format could not read and records it dropped for having no frame, by line (see noteWarnings). */
+  notes: InputNotes;
 }
 
 /** A display name for an input, used in errors and warnings. */
@@ -224,7 +226,7 @@ async function feedFrom(session: CoreSession, source: AsyncIterator<Uint8Array>,
     throw new InputError(name, gzip ? `bad gzip data: ${(err as Error).message}` : (err as Error).message);
   }
   guarded(name, () => session.endInput());
-  return { name, format: fmt, bytes, gzip };
+  return { name, format: fmt, bytes, gzip, notes: session.takeNotes() };
 }
 
 /**
@@ -263,8 +265,8 @@ async function feedFile(
     if (feed.jobs > 1 && size >= feed.splitMinBytes) {
       const ranges = await planRanges(fh, size, fmt, feed.jobs * RANGES_PER_THREAD);
       if (ranges.length > 1) {
-        await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.jobs, feed.onProgress));
-        return { name, format: fmt, bytes: size, gzip: false };
+        const notes = await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.jobs, feed.onProgress));
+        return { name, format: fmt, bytes: size, gzip: false, notes };
       }
     }
     guarded(name, () => {
@@ -274,7 +276,7 @@ async function feedFile(
     feed.onProgress?.(bytesRead);
     await guardedAsync(name, () => readRange(session, fh!, bytesRead, size, feed.onProgress));
     guarded(name, () => session.endInput());
-    return { name, format: fmt, bytes: size, gzip: false };
+    return { name, format: fmt, bytes: size, gzip: false, notes: session.takeNotes() };
   } finally {
     await fh.close();
   }

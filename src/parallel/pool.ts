@@ -4,8 +4,9 @@
 
 import type { FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { CoreError, coreModule, type CoreEvent, type CoreSession } from '../core.js';
+import { CoreError, coreModule, type CoreEvent, type CoreSession, type InputNotes } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
+import { notesInFile, type RangeNotes } from './range-notes.js';
 import { readRanges } from './read-range.js';
 import type { WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
 import { workerExecArgv, workerScript } from './worker-script.js';
@@ -16,8 +17,8 @@ const WORKER_SCRIPT = workerScript('parallel/worker');
 
 /** A worker parsing ranges; `merge` pulls its stacks into the session, piece by piece. */
 interface RangeWorker {
-  /** Resolves when no range is left, with its pmcstat events (section headers are not stacks). */
-  parsed: Promise<{ events: CoreEvent[]; matchedSections: number }>;
+  /** Resolves when no range is left, with its pmcstat events (section headers are not stacks) and its ranges' notes. */
+  parsed: Promise<{ events: CoreEvent[]; matchedSections: number; ranges: RangeNotes[] }>;
   merge(session: CoreSession): Promise<void>;
   worker: Worker;
 }
@@ -39,7 +40,7 @@ function startWorker(ranges: RangeTask, onProgress?: (bytes: number) => void): R
     fail = reject;
   });
   failed.catch(() => {});
-  const parsed = new Promise<{ events: CoreEvent[]; matchedSections: number }>((resolve) => {
+  const parsed = new Promise<{ events: CoreEvent[]; matchedSections: number; ranges: RangeNotes[] }>((resolve) => {
     worker.on('message', (reply: WorkerReply) => {
       if ('progress' in reply) onProgress?.(reply.progress);
       else if ('parsed' in reply) resolve(reply);
@@ -72,6 +73,7 @@ function startWorker(ranges: RangeTask, onProgress?: (bytes: number) => void): R
 /**
  * Parses the ranges with `jobs` threads: this one and workers, each taking
  * the next range as it becomes free; then merges the workers' stacks.
+ * Returns the file's notes.
  */
 export async function feedRangesInParallel(
   session: CoreSession,
@@ -81,7 +83,7 @@ export async function feedRangesInParallel(
   format: ParsedFormat,
   jobs: number,
   onProgress?: (bytes: number) => void,
-): Promise<void> {
+): Promise<InputNotes> {
   const options = session.optionsSnapshot();
   const report = onProgress !== undefined;
   // Each thread starts with a range of its own (this one: the first), then takes the next free one.
@@ -92,14 +94,16 @@ export async function feedRangesInParallel(
     startWorker({ path, ranges, first: k + 1, next: next.buffer as SharedArrayBuffer, format, options, report }, onProgress),
   );
   try {
-    await readRanges(session, fh, ranges, 0, next, format, onProgress);
+    const read = await readRanges(session, fh, ranges, 0, next, format, onProgress);
     // Merged one after another, each worker freed as soon as its stacks are in.
     for (const w of workers) {
-      const { events, matchedSections } = await w.parsed;
+      const { events, matchedSections, ranges: notes } = await w.parsed;
       await w.merge(session);
       session.mergeEvents(events, matchedSections);
+      read.push(...notes);
       void w.worker.terminate();
     }
+    return notesInFile(read, session.notesKept());
   } finally {
     for (const w of workers) void w.worker.terminate();
   }

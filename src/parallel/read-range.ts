@@ -7,6 +7,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { CHUNK_SIZE, CoreError, type CoreSession } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
+import type { RangeNotes } from './range-notes.js';
 
 /** How much is read at a time while counting lines. */
 const WINDOW = 1 << 20;
@@ -52,7 +53,8 @@ export async function readRange(
 /**
  * Reads range `first`, then the ranges a shared counter hands this thread
  * (`next`: the index of the next range not taken, across all threads), each
- * from a record boundary. An error's line is counted from the start of the file.
+ * from a record boundary. An error's line is counted from the start of the
+ * file; so are notes, once every range's line count is known (notesInFile).
  */
 export async function readRanges(
   session: CoreSession,
@@ -62,19 +64,23 @@ export async function readRanges(
   next: Int32Array,
   format: ParsedFormat,
   onProgress?: (bytes: number) => void,
-): Promise<void> {
+): Promise<RangeNotes[]> {
   const buffers = readBuffers(); // one pair for all the ranges: garbage would count in RSS
+  const read: RangeNotes[] = [];
   for (let i = first; i < ranges.length; i = Atomics.add(next, 0, 1)) {
     const [start, end] = ranges[i]!;
     try {
+      const linesBefore = session.lines();
       session.beginInput(format);
       await readRange(session, fh, start, end, onProgress, buffers);
       session.endInput();
+      read.push({ range: i, lines: session.lines() - linesBefore, notes: session.takeNotes() });
     } catch (err) {
       if (!(err instanceof CoreError) || start === 0) throw err;
       throw await inFile(err.message, start, fh);
     }
   }
+  return read;
 }
 
 /** An error in a range starting at `start`, its line number counted from the start of the file. */

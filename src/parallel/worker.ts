@@ -8,6 +8,7 @@ import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { adoptCoreModule, CoreSession, type CoreEvent, type SessionOptions } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
+import type { RangeNotes } from './range-notes.js';
 import { readRanges } from './read-range.js';
 
 export interface WorkerTask {
@@ -31,7 +32,7 @@ export interface WorkerTask {
 /** Worker → main. `parsed` says no range is left; then each `next` request gets a `piece` or `done`. */
 export type WorkerReply =
   | { progress: number }
-  | { parsed: true; events: CoreEvent[]; matchedSections: number } // pmcstat events, for CoreSession.mergeEvents
+  | { parsed: true; events: CoreEvent[]; matchedSections: number; ranges: RangeNotes[] } // pmcstat events, for CoreSession.mergeEvents; its ranges' notes
   | { piece: number | Uint8Array } // its length in the exchange buffer, or the piece itself
   | { done: true }
   | { error: string }; // a line number in it counts from the start of the file
@@ -42,7 +43,7 @@ export type WorkerRequest = 'next';
 // Progress goes out in steps of this many bytes, not per chunk.
 const PROGRESS_STEP = 16 << 20;
 
-async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Promise<CoreSession> {
+async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Promise<{ session: CoreSession; ranges: RangeNotes[] }> {
   const session = new CoreSession();
   session.applyOptions(task.options);
   const fh = await open(task.path, 'r');
@@ -57,12 +58,12 @@ async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Prom
           }
         }
       : undefined;
-    await readRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, onProgress);
+    const ranges = await readRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, onProgress);
     if (pending > 0) post({ progress: pending });
+    return { session, ranges };
   } finally {
     await fh.close();
   }
-  return session;
 }
 
 if (parentPort && workerData) {
@@ -72,7 +73,7 @@ if (parentPort && workerData) {
   adoptCoreModule(task.module);
   const exchange = new Uint8Array(task.exchange);
   parse(task, post).then(
-    (session) => {
+    ({ session, ranges }) => {
       const pieces = session.exportPieces(exchange.length);
       // The main thread asks for the next piece only once it has merged this one.
       port.on('message', (_: WorkerRequest) => {
@@ -91,7 +92,7 @@ if (parentPort && workerData) {
           post({ error: (err as Error).message });
         }
       });
-      post({ parsed: true, events: session.events(), matchedSections: session.matchedSections() });
+      post({ parsed: true, events: session.events(), matchedSections: session.matchedSections(), ranges });
     },
     (err: Error) => post({ error: err.message }),
   );
