@@ -6,12 +6,14 @@ import { Format } from "./format";
 import { DtraceFormat } from "./dtrace";
 import { PmcstatFormat } from "./pmcstat";
 import { ProcstatFormat } from "./procstat";
+import { BpftraceFormat } from "./bpftrace";
 import { FoldedFormat } from "./folded";
 
 const FORMATS: Format[] = [
   new DtraceFormat(),
   new PmcstatFormat(),
   new ProcstatFormat(),
+  new BpftraceFormat(),
   new FoldedFormat(),
 ];
 

@@ -6,10 +6,15 @@ import type { Format } from './format.js';
 import { dtrace } from './dtrace.js';
 import { pmcstat } from './pmcstat.js';
 import { procstat } from './procstat.js';
+import { bpftrace } from './bpftrace.js';
 import { folded } from './folded.js';
 
-/** In detection order: folded last (the capture formats' count lines look like it). */
-const REGISTRY = [dtrace, pmcstat, procstat, folded] as const;
+/**
+ * In detection order: bpftrace before DTrace (a raw-mode stack of all-digit
+ * addresses reads as DTrace frames and a count); folded last (the capture
+ * formats' count lines look like it).
+ */
+const REGISTRY = [bpftrace, dtrace, pmcstat, procstat, folded] as const;
 
 /** A format's name. */
 export type ParsedFormat = (typeof REGISTRY)[number]['name'];

@@ -32,6 +32,7 @@ const EXPECTED: [string, RegExp, string][] = [
   ['dtrace', /\.txt$/, 'dtrace'],
   ['pmcstat', /\.txt(\.gz)?$/, 'pmcstat'],
   ['procstat', /\.txt$/, 'procstat'],
+  ['bpftrace', /\.txt$/, 'bpftrace'],
   ['flamegraph', /(?<!\.stderr)\.txt$/, 'folded'],
   ['diff-folded', /\.txt$/, 'folded'],
 ];
