@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse, detectFormat } from '../../src/index.js';
 import { CoreSession } from '../../src/core.js';
@@ -46,6 +46,13 @@ describe('bpftrace corpus', () => {
     ]);
     // `@[, , java]: 2` has a scalar frame: it is folded, not dropped.
     expect(await warnings('handmade-bpftrace-kustack-comm-v0.19')).toEqual([]);
+  });
+
+  it('gzip input, detected from the decompressed bytes', async () => {
+    const name = 'handmade-bpftrace-kustack-comm-v0.19';
+    const result = await collapse(gzipSync(input(name)));
+    expect(result.inputs[0]).toMatchObject({ format: 'bpftrace', gzip: true });
+    expect(result.text()).toBe(golden(name));
   });
 
   it('CRLF line ends and trailing blanks change nothing (rule 1)', async () => {
