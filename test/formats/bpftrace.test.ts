@@ -15,7 +15,7 @@ import { bpftrace } from '../../src/formats/bpftrace.js';
 import { dtrace } from '../../src/formats/dtrace.js';
 import { planRanges } from '../../src/parallel/plan.js';
 import { CORPUS, casesWith } from '../support/corpus.js';
-import { foldInPieces, mergeFolded, tempDir } from '../support/helpers.js';
+import { foldInPieces, mergeFolded, runCli, tempDir } from '../support/helpers.js';
 
 const DIR = join(CORPUS, 'bpftrace');
 const CASES = casesWith('bpftrace', '.expected.folded');
@@ -53,6 +53,14 @@ describe('bpftrace corpus', () => {
     const result = await collapse(gzipSync(input(name)));
     expect(result.inputs[0]).toMatchObject({ format: 'bpftrace', gzip: true });
     expect(result.text()).toBe(golden(name));
+  });
+
+  it('CLI: --format bpftrace, the warning on stderr, exit 0', () => {
+    const file = join(DIR, 'handmade-bpftrace-snapshots-empty-stack-v0.22.txt');
+    const r = runCli(['collapse', '-q', '--format', 'bpftrace', file]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toBe(golden('handmade-bpftrace-snapshots-empty-stack-v0.22'));
+    expect(r.stderr.toString()).toBe(`flamefold: warning: ${file}: 2 records without frames dropped (line 4: count 3, line 21: count 5)\n`);
   });
 
   it('CRLF line ends and trailing blanks change nothing (rule 1)', async () => {
