@@ -2,7 +2,7 @@
 
 import { stat } from 'node:fs/promises';
 import { benchFile, runStageInChild, STAGES, type FileResult } from '../api/bench.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { formatBytes } from './progress.js';
 import { inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, quietOption } from './common.js';
 
@@ -69,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
       sizes.push(s.size);
     } catch (err) {
       if (err instanceof InputError) throw err;
-      throw new InputError(file, `cannot open: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new InputError(file, `cannot open: ${systemErrorText(err)}`);
     }
   }
   const idle = await runStageInChild({ stage: 'idle', file: '', format, jobs });

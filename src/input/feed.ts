@@ -9,7 +9,7 @@ import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable } from 'node:stream';
 import { CoreError, CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat, type ParsedFormat } from '../formats/registry.js';
 import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, planRanges } from '../parallel/plan.js';
 import { feedRangesInParallel } from '../parallel/pool.js';
@@ -250,7 +250,7 @@ async function feedFile(
     fh = await open(path, 'r');
   } catch (err) {
     if (err instanceof InputError) throw err;
-    throw new InputError(name, `cannot open: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new InputError(name, `cannot open: ${systemErrorText(err)}`);
   }
   try {
     const head = Buffer.alloc(DETECT_BYTES);

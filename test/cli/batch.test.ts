@@ -107,7 +107,7 @@ describe('flamefold batch', () => {
     noTempFiles(dir);
     const stderr = r.stderr.toString();
     expect(stderr).toContain(`${bad}: cannot tell the input format`);
-    expect(stderr).toContain(`${missing}: cannot open: ENOENT`);
+    expect(stderr).toContain(`${missing}: cannot open: no such file or directory`);
     expect(stderr).toContain(`${folder}: is a directory, not a capture`);
     const stdout = r.stdout.toString();
     expect(stdout).toMatch(new RegExp(`^${esc(bad)}\\s+-\\s+8 B\\s+-\\s+\\S+ s\\s+FAILED\\s+-$`, 'm'));

@@ -70,7 +70,7 @@ describe('flamefold bench', () => {
     const missing = join(tmp.dir, 'nope.txt');
     const r = runCli(['bench', example, missing]);
     expect(r.status).toBe(1);
-    expect(r.stderr.toString()).toContain(`${missing}: cannot open: ENOENT`);
+    expect(r.stderr.toString()).toContain(`${missing}: cannot open: no such file or directory`);
     expect(r.stdout.toString()).toBe('');
   });
 

@@ -53,7 +53,7 @@ describe('flamefold collapse', () => {
     expect(existsSync(join(tmp.dir, 'missing.folded'))).toBe(false);
     const missing = runCli(['collapse', join(tmp.dir, 'nope.txt'), '-o', join(tmp.dir, 'missing.folded')]);
     expect(missing.status).toBe(1);
-    expect(missing.stderr.toString()).toMatch(/nope\.txt: cannot open: ENOENT/);
+    expect(missing.stderr.toString()).toMatch(/nope\.txt: cannot open: no such file or directory$/m);
     expect(existsSync(join(tmp.dir, 'missing.folded'))).toBe(false);
   });
 
