@@ -1,7 +1,7 @@
 // Collapsing captures into a call tree, and reading the result as folded text.
 
 import type { Writable } from 'node:stream';
-import type { OutputSink } from '../output/atomic-file.js';
+import { writeChunksTo, type OutputSink } from '../output/stream-sink.js';
 import { CoreSession, type CoreTotals, type LayoutViews, type TreeArrays } from '../core.js';
 import { UsageError } from '../errors.js';
 import { eventLabel } from '../formats/event-names.js';
@@ -145,11 +145,12 @@ export class CollapseResult {
     return Buffer.concat([...this.chunks()]).toString('utf8');
   }
 
-  /** Writes the folded output to a stream, honouring backpressure. */
-  async writeTo(stream: Writable): Promise<void> {
-    for (const chunk of this.chunks()) {
-      if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
-    }
+  /**
+   * Writes the folded output to a stream, honouring backpressure; resolves once the stream
+   * has taken it all, rejects if the stream errors or closes first. The stream is not ended.
+   */
+  writeTo(stream: Writable): Promise<void> {
+    return writeChunksTo(stream, this.chunks());
   }
 
   /**

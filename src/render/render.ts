@@ -10,6 +10,7 @@ import { reverseTree } from './reverse.js';
 import { flameChartTree } from './flamechart.js';
 import { resolveSvgOptions, type ResolvedSvgOptions, type SvgOptions } from './options.js';
 import { svgChunks } from './svg.js';
+import { writeChunksTo } from '../output/stream-sink.js';
 
 /** What can be drawn: a collapse result, or folded stacks as text or bytes ("a;b;c 12" lines). */
 export type RenderSource = CollapseResult | string | Uint8Array;
@@ -123,9 +124,10 @@ export async function renderSvg(source: RenderSource, options: RenderOptions = {
   return Buffer.concat([...(await flameGraph(source, options)).chunks()]).toString('utf8');
 }
 
-/** Renders a collapse result or folded text to a writable stream, honouring backpressure. */
+/**
+ * Renders a collapse result or folded text to a writable stream, honouring backpressure;
+ * rejects if the stream errors or closes before it has taken the whole SVG (not ended).
+ */
 export async function renderSvgTo(source: RenderSource, stream: Writable, options: RenderOptions = {}): Promise<void> {
-  for (const chunk of (await flameGraph(source, options)).chunks()) {
-    if (!stream.write(chunk)) await new Promise((resolve) => stream.once('drain', resolve));
-  }
+  await writeChunksTo(stream, (await flameGraph(source, options)).chunks());
 }
