@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { InputFormat } from '../formats/registry.js';
 import { workerExecArgv, workerScript } from '../parallel/worker-script.js';
 import type { BatchReply, BatchSvgOptions, BatchTask } from './worker.js';
+import { trackTempFilesOf } from '../output/atomic-file.js';
 
 /** The outcome of one file of a batch. */
 export interface BatchItem {
@@ -103,7 +104,8 @@ export async function runBatch(
         report: options.onProgress !== undefined,
         ...(options.svg && { svg: options.svg }),
       };
-      const item = await convertInWorker(task, bytes, options);
+      const untrack = await trackTempFilesOf(output); // the worker's temp file, removed here on a signal
+      const item = await convertInWorker(task, bytes, options).finally(untrack);
       items[i] = item;
       options.onDone?.(item, ++finished);
     }

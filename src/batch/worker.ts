@@ -6,6 +6,7 @@ import { collapse, type CollapseResult } from '../api/collapse.js';
 import { InputError } from '../errors.js';
 import type { InputFormat } from '../formats/registry.js';
 import { writeFileAtomic } from '../output/atomic-file.js';
+import { findDestination } from '../output/destination.js';
 import type { RenderOptions } from '../render/render.js';
 
 /** The SVG options batch passes through (plain data: they cross to the worker). */
@@ -33,6 +34,7 @@ export type BatchReply =
 const PROGRESS_STEP = 4 << 20;
 
 export async function convert(task: BatchTask, post: (reply: BatchReply) => void): Promise<BatchReply> {
+  await findDestination(task.output); // an output that cannot be written fails before its input is read
   let pending = 0;
   const onProgress = (n: number): void => {
     pending += n;

@@ -1,10 +1,11 @@
 // `flamefold batch`: many captures in, one output file each, N at a time.
 
-import { mkdir, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, stat } from 'node:fs/promises';
 import { outputPaths } from '../batch/outputs.js';
 import { runBatch, type BatchItem } from '../batch/run.js';
 import type { BatchSvgOptions } from '../batch/worker.js';
-import { InputError, UsageError } from '../errors.js';
+import { OutputError, UsageError, systemErrorText } from '../errors.js';
 import { checkSvgOptions, parsePalette } from '../render/options.js';
 import { formatBytes, formatDuration, startProgress } from './progress.js';
 import { inputFormatOption, jobsOption, numberOption, parseCommandArgs, parseFormat, parseJobs, quietOption } from './common.js';
@@ -68,8 +69,9 @@ export async function run(argv: string[]): Promise<number> {
   const svg = svgOptions(values);
   try {
     await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK | constants.X_OK);
   } catch (err) {
-    throw new InputError(dir, `cannot create the output folder: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new OutputError(dir, `cannot use it as the output directory: ${systemErrorText(err)}`, (err as NodeJS.ErrnoException).code);
   }
 
   const outputs = outputPaths(positionals, dir, svg ? '.svg' : '.folded');

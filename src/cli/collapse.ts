@@ -5,7 +5,7 @@ import { FORMATS } from '../formats/registry.js';
 import { collapseWithProgress } from './progress.js';
 import {
   formatOptionArgs, formatOptionsHelp, inputFormatOption, inputsOf, parseFormatOptions, jobsOption, maxMemoryHelp, maxMemoryOption, parseCommandArgs, parseFormat, parseJobs, parseMaxMemory, quietOption,
-  writeOutput,
+  outputFor,
 } from './common.js';
 
 export const help = `Usage: flamefold collapse [options] [FILE...|-]
@@ -44,6 +44,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const inputs = inputsOf(positionals);
+  const output = await outputFor(values.output); // a bad -o fails before any input is read
   const options = {
     format: parseFormat(values.format),
     ...parseFormatOptions(values),
@@ -55,9 +56,9 @@ export async function run(argv: string[]): Promise<number> {
   const result = await collapseWithProgress('collapse', inputs, options, values.quiet);
   if (values['list-events']) {
     const text = result.events().map((e) => `${e.label} ${e.samples}\n`).join('');
-    await writeOutput(values.output, async (sink) => sink.write(Buffer.from(text)));
+    await output.write(async (sink) => sink.write(Buffer.from(text)));
     return 0;
   }
-  await writeOutput(values.output, (sink) => result.writeFolded(sink));
+  await output.write((sink) => result.writeFolded(sink));
   return 0;
 }

@@ -1,9 +1,11 @@
 // What every command shares: argument parsing that turns mistakes into usage
-// errors, output to a file (atomically) or stdout, and warnings on stderr.
+// errors, output to a file (atomically) or stdout, checked before any input is
+// read, and warnings on stderr.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
-import { stdoutSink, writeFileAtomic, type OutputSink } from '../output/atomic-file.js';
+import { writeFileAtomic, writeToDestination, type OutputSink } from '../output/atomic-file.js';
+import { findDestination } from '../output/destination.js';
 import { FORMATS, formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
 import { defaultJobs } from '../parallel/plan.js';
 
@@ -58,10 +60,24 @@ export function inputsOf(positionals: string[]): string[] {
   return positionals.length === 0 ? ['-'] : positionals;
 }
 
-/** Writes to `path` atomically, or to stdout when it is absent or `-`. */
-export async function writeOutput(path: string | undefined, produce: (sink: OutputSink) => Promise<void>): Promise<void> {
-  if (path === undefined || path === '-') return produce(stdoutSink());
-  return writeFileAtomic(path, produce);
+/** Where a command writes its output: `write` writes it (atomically for a file). */
+export interface Output {
+  write(produce: (sink: OutputSink) => Promise<void>): Promise<void>;
+}
+
+const STDOUT = { kind: 'fd', path: 'standard output', fd: 1 } as const;
+
+/**
+ * The output at `path` (-o), or stdout when it is absent or `-`, checked now: call it
+ * before reading any input, so a bad path fails at once (one line naming it), not after
+ * the work. `-o ''` is a usage error.
+ */
+export async function outputFor(path: string | undefined, option = '-o'): Promise<Output> {
+  if (path === undefined || path === '-') return { write: (produce) => writeToDestination(STDOUT, produce) };
+  if (path === '') throw new UsageError(`${option} needs a file name`);
+  await findDestination(path);
+  // Found again when written: whatever changed at the path meanwhile is what gets written.
+  return { write: (produce) => writeFileAtomic(path, produce) };
 }
 
 export function warn(message: string): void {

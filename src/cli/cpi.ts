@@ -9,7 +9,7 @@ import { flameGraph } from '../render/render.js';
 import { checkSvgOptions } from '../render/options.js';
 import { parseRange, parseRatioMetric, ratioMode } from '../render/ratio-colors.js';
 import { argOptions, renderOptions, svgOptionsHelp } from './svg.js';
-import { jobsOption, parseCommandArgs, parseFormat, parseJobs, warn, writeOutput } from './common.js';
+import { jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, warn } from './common.js';
 
 export const help = `Usage: flamefold cpi [options] --cycles EVENT --instructions EVENT CAPTURE
        flamefold cpi [options] --cycles EVENT --stalls EVENT CAPTURE
@@ -84,7 +84,8 @@ export async function run(argv: string[]): Promise<number> {
   const options = renderOptions(values);
   options.colorMode = ratioMode({ metric, ...(values['cpi-range'] !== undefined && { range: parseRange(values['cpi-range'])! }) });
   options.title ??= metric === 'instructions' ? 'CPI Flame Graph' : 'Stall Cycles Flame Graph';
-  checkSvgOptions(options); // option mistakes stop us before any input is read
+  checkSvgOptions(options); // option and output mistakes stop us before any input is read
+  const output = await outputFor(values.output);
 
   const result = await collapseTwoMetrics(cyclesInput, otherInput, {
     format: parseFormat(values.format),
@@ -96,6 +97,6 @@ export async function run(argv: string[]): Promise<number> {
   });
   const graph = await flameGraph(result, options);
   if (graph.samples <= 0) throw new InputError(cyclesInput === '-' ? '<stdin>' : cyclesInput, 'no cycle samples: nothing to draw');
-  await writeOutput(values.output, (sink) => graph.writeTo(sink));
+  await output.write((sink) => graph.writeTo(sink));
   return 0;
 }

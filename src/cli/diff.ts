@@ -3,7 +3,7 @@
 
 import { diff } from '../api/diff.js';
 import { UsageError } from '../errors.js';
-import { inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, warn, writeOutput } from './common.js';
+import { inputFormatOption, jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, warn } from './common.js';
 
 export const help = `Usage: flamefold diff [options] BEFORE AFTER
 
@@ -49,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const [before, after] = positionals as [string, string];
   if (before === '-' && after === '-') throw new UsageError('only one of BEFORE and AFTER can be stdin');
+  const output = await outputFor(values.output); // a bad -o fails before any input is read
   const result = await diff(before, after, {
     format: parseFormat(values.format),
     normalize: values.normalize,
@@ -57,6 +58,6 @@ export async function run(argv: string[]): Promise<number> {
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });
-  await writeOutput(values.output, (sink) => result.writeFolded(sink));
+  await output.write((sink) => result.writeFolded(sink));
   return 0;
 }

@@ -2,7 +2,7 @@
 // The `flamefold` command: a thin layer of argument parsing over the API.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, OutputError, UsageError } from '../errors.js';
 
 interface Command {
   help: string;
@@ -63,12 +63,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`flamefold: ${err.message}\nRun "flamefold --help" for usage.\n`);
       return 2;
     }
+    // The reader of our output went away (`flamefold collapse big | head`): it has what it wanted.
+    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
     // The core's own failures (out of memory while drawing) are not the input's fault, but need no stack trace either.
-    if (err instanceof InputError || (err as Error).name === 'CoreError') {
+    if (err instanceof InputError || err instanceof OutputError || (err as Error).name === 'CoreError') {
       process.stderr.write(`flamefold: ${(err as Error).message}\n`);
       return 1;
     }
-    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
     process.stderr.write(`flamefold: ${(err as Error).stack ?? String(err)}\n`);
     return 1;
   }

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import type { CollapseResult } from '../api/collapse.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { DETECT_BYTES, detectFormat, type InputFormat } from '../formats/registry.js';
 import { inputName } from '../input/feed.js';
 import { flameGraph, type RenderOptions, type RenderSource } from '../render/render.js';
@@ -15,7 +15,7 @@ import { differentialMode, parseDiffMode, parsePercent } from '../render/differe
 import { collapseWithProgress } from './progress.js';
 import {
   inputFormatOption, inputsOf, maxMemoryHelp, maxMemoryOption, numberOption, parseCommandArgs, parseFormat, parseMaxMemory, quietOption, warn,
-  writeOutput,
+  outputFor,
 } from './common.js';
 
 export const svgOptionsHelp = `Graph options (flamegraph.pl's):
@@ -156,6 +156,9 @@ function differentialOptions(v: Values): Pick<RenderOptions, 'colorMode'> {
   return { colorMode: differentialMode({ mode, threshold, details: v['diff-details'] || mode === 'total' }) };
 }
 
+/** --cp's file, in the current directory as flamegraph.pl keeps it. */
+const PALETTE_MAP = 'palette.map';
+
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -177,7 +180,7 @@ async function flameChartSource(inputs: string[], format: InputFormat): Promise<
     try {
       bytes = input === '-' ? await readStdin() : await readFile(input);
     } catch (err) {
-      throw new InputError(inputName(input, 0), `cannot open: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw new InputError(inputName(input, 0), `cannot open: ${systemErrorText(err)}`);
     }
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
       try {
@@ -216,8 +219,12 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
   const inputs = inputsOf(positionals);
   const format = parseFormat(values.format);
   const options = renderOptions(values);
-  checkSvgOptions(options); // option mistakes stop us before any input is read
-  if (values.cp) options.paletteMap = await readPaletteMap('palette.map');
+  checkSvgOptions(options); // option and output mistakes stop us before any input is read
+  const output = await outputFor(values.output);
+  if (values.cp) {
+    await outputFor(PALETTE_MAP); // written after drawing: checked now, as -o is
+    options.paletteMap = await readPaletteMap(PALETTE_MAP);
+  }
 
   let source: RenderSource;
   if (values.flamechart) {
@@ -231,8 +238,8 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
   if (graph.samples <= 0) {
     throw new InputError(inputs.map((i, n) => inputName(i, n)).join(', '), 'no stack counts found: nothing to draw');
   }
-  await writeOutput(values.output, (sink) => graph.writeTo(sink));
-  if (options.paletteMap) await writePaletteMap('palette.map', options.paletteMap);
+  await output.write((sink) => graph.writeTo(sink));
+  if (options.paletteMap) await writePaletteMap(PALETTE_MAP, options.paletteMap);
   return 0;
 }
 

@@ -1,48 +1,156 @@
-// Output files are written to a temporary file beside the target and renamed
-// into place, so a failed run never leaves a partial or corrupt file.
+// Output files: a regular file is written to a temporary file beside it and
+// renamed into place, so a failed or interrupted run never leaves a partial or
+// corrupt file, and the replaced file keeps its mode (and owner, where
+// permitted). What cannot be replaced atomically (a device, a FIFO, a socket,
+// /dev/stdout) is written through instead, never replaced by a regular file.
 
-import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { constants, createWriteStream } from 'node:fs';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { OutputError, systemErrorText } from '../errors.js';
+import { findDestination, type Destination } from './destination.js';
+import { streamSink, type OutputSink } from './stream-sink.js';
+import { tempPrefix, trackTempFiles } from './temp-files.js';
 
-/** A sink that collects writes for one file. */
-export interface OutputSink {
-  write(chunk: Uint8Array | string): Promise<void>;
+export type { OutputSink } from './stream-sink.js';
+
+type Produce = (sink: OutputSink) => Promise<void>;
+
+/** A system error of writing `path` as an OutputError; other errors (the producer's) pass unchanged. */
+function outputError(path: string, err: unknown): unknown {
+  if (err instanceof OutputError || !(err instanceof Error) || (err as NodeJS.ErrnoException).code === undefined) return err;
+  return new OutputError(path, systemErrorText(err), (err as NodeJS.ErrnoException).code);
 }
 
-/** Writes `path` atomically: `produce` writes into the sink; the file appears only if it succeeds. */
-export async function writeFileAtomic(path: string, produce: (sink: OutputSink) => Promise<void>): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  let fh: FileHandle | undefined = await open(tmp, 'wx');
+/** Runs one file-system step of writing `path`, its failure an OutputError naming `path`. */
+async function step<T>(path: string, action: () => Promise<T>): Promise<T> {
   try {
+    return await action();
+  } catch (err) {
+    throw outputError(path, err);
+  }
+}
+
+/** A sink over an open file; writes loop until every byte is taken (a pipe may take part of a write). */
+function fileSink(fh: FileHandle, path: string): OutputSink {
+  return {
+    async write(chunk) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      for (let done = 0; done < bytes.length; ) {
+        const { bytesWritten } = await step(path, () => fh.write(bytes, done, bytes.length - done));
+        done += bytesWritten;
+      }
+    },
+  };
+}
+
+/** Writes a regular file through a temp file renamed onto it; the temp file never outlives a failure. */
+async function replaceFile(dest: Extract<Destination, { kind: 'file' }>, produce: Produce): Promise<void> {
+  const { path, target, existing } = dest;
+  const dir = dirname(target);
+  const prefix = tempPrefix(target);
+  const tmp = join(dir, `${prefix}${randomBytes(4).toString('hex')}.tmp`);
+  const untrack = trackTempFiles(dir, prefix); // before it exists: a signal may come at any time
+  let fh: FileHandle | undefined;
+  try {
+    fh = await step(path, () => open(tmp, 'wx', existing ? existing.mode & 0o777 : 0o666));
     const handle = fh;
-    await produce({
-      async write(chunk) {
-        await handle.write(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      },
-    });
-    await fh.sync();
-    await fh.close();
+    if (existing) {
+      // The owner first: chown clears set-id bits, which the mode then restores. Only root may
+      // give a file away; anyone else's replacement is theirs, as any new file would be.
+      if (existing.uid !== process.geteuid?.() || existing.gid !== process.getegid?.()) {
+        await handle.chown(existing.uid, existing.gid).catch(() => {});
+      }
+      await step(path, () => handle.chmod(existing.mode & 0o7777)); // exactly, whatever the umask
+    }
+    await produce(fileSink(handle, path));
+    await step(path, () => handle.sync());
     fh = undefined;
-    await rename(tmp, path);
+    await step(path, () => handle.close());
+    await step(path, () => rename(tmp, target));
   } catch (err) {
     if (fh) await fh.close().catch(() => {});
     await unlink(tmp).catch(() => {});
     throw err;
+  } finally {
+    untrack();
   }
 }
 
-/** A sink over stdout that respects backpressure. */
-export function stdoutSink(): OutputSink {
-  // A closed pipe (`flamefold svg big.folded | head`) fails each write through its callback;
-  // without a listener the stream's 'error' event would also crash the process with a trace.
-  if (process.stdout.listenerCount('error') === 0) process.stdout.on('error', () => {});
-  return {
-    write(chunk) {
-      return new Promise((resolve, reject) => {
-        process.stdout.write(chunk, (err) => (err ? reject(err) : resolve()));
-      });
-    },
-  };
+/** Writes a device or FIFO in place (no truncation, no temp file): O_WRONLY, never O_CREAT. */
+async function writeDevice(dest: Extract<Destination, { kind: 'device' }>, produce: Produce): Promise<void> {
+  // Opening a FIFO waits for its reader, as `cat > fifo` does.
+  const fh = await step(dest.path, () => open(dest.target, constants.O_WRONLY | constants.O_NOCTTY));
+  try {
+    await produce(fileSink(fh, dest.path));
+  } finally {
+    await fh.close().catch(() => {});
+  }
+}
+
+/** Writes through a stream (a socket, a file descriptor), waiting until it has taken everything. */
+async function writeStream(stream: Writable, path: string, produce: Produce): Promise<void> {
+  const sink = streamSink(stream, (err) => outputError(path, err) as Error);
+  try {
+    await produce(sink);
+    await sink.finish();
+  } finally {
+    sink.release();
+  }
+}
+
+/** The stream for a descriptor; stdout and stderr are Node's own (one writer each). */
+function fdStream(fd: number): Writable {
+  if (fd === 1) return process.stdout;
+  if (fd === 2) return process.stderr;
+  return createWriteStream('', { fd, autoClose: false });
+}
+
+async function writeSocket(dest: Extract<Destination, { kind: 'socket' }>, produce: Produce): Promise<void> {
+  const socket = createConnection({ path: dest.target });
+  await step(dest.path, () => new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject)));
+  try {
+    await writeStream(socket, dest.path, produce);
+    await step(dest.path, () => new Promise<void>((resolve, reject) => socket.end(resolve).once('error', reject)));
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** Writes a destination found by findDestination: `produce` writes into the sink. */
+export function writeToDestination(dest: Destination, produce: Produce): Promise<void> {
+  switch (dest.kind) {
+    case 'file':
+      return replaceFile(dest, produce);
+    case 'device':
+      return writeDevice(dest, produce);
+    case 'socket':
+      return writeSocket(dest, produce);
+    case 'fd':
+      return writeStream(fdStream(dest.fd), dest.path, produce);
+  }
+}
+
+/**
+ * Writes `path`: `produce` writes into the sink. A regular file (or the file a symbolic
+ * link points to) appears only if `produce` succeeds, replaced atomically with its mode
+ * and owner kept; a device, FIFO, socket or /dev/std* is written through as it is.
+ * Failures to write are OutputErrors naming `path`.
+ */
+export async function writeFileAtomic(path: string, produce: Produce): Promise<void> {
+  return writeToDestination(await findDestination(path), produce);
+}
+
+/**
+ * Marks the temp files that writing `path` from another thread (a batch worker) will
+ * create, so that a signal received by this thread removes them too; the returned
+ * function unmarks them. (Worker threads receive no signals of their own.)
+ */
+export async function trackTempFilesOf(path: string): Promise<() => void> {
+  const dest = await findDestination(path).catch(() => undefined); // the writer reports what is wrong
+  if (dest?.kind !== 'file') return () => {};
+  return trackTempFiles(dirname(dest.target), tempPrefix(dest.target));
 }

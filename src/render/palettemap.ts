@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../output/atomic-file.js';
+import { InputError, systemErrorText } from '../errors.js';
 
 /** Reads a palette map; a missing file is an empty map. The colour is what follows the last "->". */
 export async function readPaletteMap(path: string): Promise<Map<string, string>> {
@@ -12,7 +13,7 @@ export async function readPaletteMap(path: string): Promise<Map<string, string>>
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw err;
+    throw new InputError(path, `cannot read: ${systemErrorText(err)}`);
   }
   const map = new Map<string, string>();
   for (const line of text.split('\n')) {
