@@ -2,7 +2,8 @@
 // The `flamefold` command: a thin layer of argument parsing over the API.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { InputError, OutputError, UsageError } from '../errors.js';
+import { InputError, OutputError, UsageError, systemErrorText } from '../errors.js';
+import { removeTempFilesOnSignals } from '../output/temp-files.js';
 
 interface Command {
   help: string;
@@ -33,7 +34,11 @@ Commands:
 
 Run "flamefold <command> --help" for a command's options.
 Options: -h, --help  this help;  -V, --version  the version.
-Exit codes: 0 success, 1 bad input (compare: also a regression), 2 usage error.
+
+Exit codes: 0 success (also when the output's reader stops reading, as "| head" does);
+1 bad input, or the output cannot be written (compare: also a regression); 2 usage
+error; 70 internal error (a bug: please report it); 128+N stopped by signal N
+(130 Ctrl-C, 143 kill), temporary files removed.
 `;
 
 function version(): string {
@@ -59,20 +64,71 @@ export async function main(argv: string[]): Promise<number> {
     if (/^[a-z][a-z-]*$/.test(first) && !existsSync(first)) throw new UsageError(`unknown command '${first}'`);
     return await (await import('./svg.js')).runCaptures(argv);
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`flamefold: ${err.message}\nRun "flamefold --help" for usage.\n`);
-      return 2;
-    }
-    // The reader of our output went away (`flamefold collapse big | head`): it has what it wanted.
-    if ((err as NodeJS.ErrnoException).code === 'EPIPE') return 0;
-    // The core's own failures (out of memory while drawing) are not the input's fault, but need no stack trace either.
-    if (err instanceof InputError || err instanceof OutputError || (err as Error).name === 'CoreError') {
-      process.stderr.write(`flamefold: ${(err as Error).message}\n`);
-      return 1;
-    }
-    process.stderr.write(`flamefold: ${(err as Error).stack ?? String(err)}\n`);
-    return 1;
+    return failed(err);
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+/** The exit code for a failure, its one-line message printed: never a stack trace. */
+function failed(err: unknown): number {
+  failureHandled = true;
+  if (err instanceof UsageError) {
+    process.stderr.write(`flamefold: ${err.message}\nRun "flamefold --help" for usage.\n`);
+    return 2;
+  }
+  // The reader of our output went away (`flamefold collapse big | head`): it has what it wanted.
+  if ((err as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return 0;
+  if (stdoutFailure !== undefined && err === stdoutFailure) err = new OutputError('standard output', systemErrorText(err), stdoutFailure.code);
+  // The core's own failures (out of memory while drawing) are not the input's fault, but need no stack trace either.
+  if (err instanceof InputError || err instanceof OutputError || (err as Error).name === 'CoreError') {
+    process.stderr.write(`flamefold: ${(err as Error).message}\n`);
+    return 1;
+  }
+  return internalError(err);
+}
+
+/** A failure flamefold did not foresee: one line asking for a report (the stack with FLAMEFOLD_DEBUG=1). */
+function internalError(err: unknown): number {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`flamefold: internal error: ${message.split('\n')[0]} — please report it\n`);
+  if (process.env.FLAMEFOLD_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  return EX_SOFTWARE;
+}
+
+// sysexits.h: an internal software error.
+const EX_SOFTWARE = 70;
+
+// Every write to stdout, the commands' own (help, reports) included, fails here rather than
+// as an unhandled 'error' event: a closed pipe or a full disk becomes an exit code and a line.
+let stdoutFailure: NodeJS.ErrnoException | undefined;
+let failureHandled = false;
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  stdoutFailure ??= err;
+});
+process.stderr.on('error', () => {}); // nowhere left to say it: the exit code still does
+
+/** Waits until stdout has taken what was written to it (or failed). */
+async function stdoutWritten(): Promise<void> {
+  const out = process.stdout;
+  // A failed synchronous write (stdout on a file) reports its error on the next tick.
+  if (out.destroyed || out.writableLength === 0) return new Promise((resolve) => setImmediate(resolve));
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      out.off('drain', done).off('error', done).off('close', done);
+      resolve();
+    };
+    out.on('drain', done).on('error', done).on('close', done);
+  });
+}
+
+const stop = (err: unknown): void => {
+  process.exit(failed(err));
+};
+process.on('uncaughtException', stop);
+process.on('unhandledRejection', stop);
+removeTempFilesOnSignals();
+
+let code = await main(process.argv.slice(2));
+await stdoutWritten();
+// A failed write the command did not wait for (its help, say) is still a failure.
+if (stdoutFailure && !failureHandled) code = failed(stdoutFailure) || code;
+process.exitCode = code;
