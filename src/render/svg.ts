@@ -10,38 +10,13 @@ import { differentialColorMode, paletteColorMode } from './colormode.js';
 import { fixed, perlNumber, withCommas } from './numbers.js';
 import { cssFontFamily, scriptJson, xmlAttr, xmlComment, xmlText } from './escape.js';
 import { viewerSource, type ViewerConfig } from './viewer.js';
+import { ChunkWriter } from '../output/chunk-writer.js';
 
 /** Namespace of the exact sample geometry carried by each frame (fg:x start, fg:w width, in samples). */
 export const FRAME_NS = 'urn:x-flamefold:frame';
 
-const CHUNK = 1 << 20;
 const decoder = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
-
-/**
- * Collects the output as UTF-8 in buffers of about CHUNK bytes: each frame's
- * text goes straight into a buffer, so a large graph never becomes one huge
- * string (measured: fewer garbage collections than joining pieces per chunk).
- */
-class ChunkWriter {
-  private buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
-  private pos = 0;
-  readonly full: Uint8Array[] = [];
-  write(s: string): void {
-    if (this.pos + 3 * s.length > this.buf.length) {
-      this.flush();
-      if (3 * s.length > this.buf.length) this.buf = Buffer.allocUnsafe(3 * s.length);
-    }
-    this.pos += this.buf.write(s, this.pos, 'utf8');
-    if (this.pos >= CHUNK) this.flush();
-  }
-  flush(): void {
-    if (this.pos === 0) return;
-    this.full.push(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
-    this.pos = 0;
-  }
-}
 
 /** Names of the frames a layout draws, decoded from UTF-8 (the others stay undefined). */
 function drawnNames(layout: Layout): string[] {

@@ -1,0 +1,31 @@
+// Text output gathered into UTF-8 buffers of about 1 MiB, so a writer can emit
+// many small strings (a frame, a stack) without making one huge string or
+// awaiting a write for each piece.
+
+const CHUNK = 1 << 20;
+
+/**
+ * Collects the output as UTF-8 in buffers of about CHUNK bytes: each piece of
+ * text goes straight into a buffer, so a large output never becomes one huge
+ * string (measured on SVGs: fewer garbage collections than joining pieces per
+ * chunk). Full buffers wait in `full` for the caller to take.
+ */
+export class ChunkWriter {
+  private buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
+  private pos = 0;
+  readonly full: Uint8Array[] = [];
+  write(s: string): void {
+    if (this.pos + 3 * s.length > this.buf.length) {
+      this.flush();
+      if (3 * s.length > this.buf.length) this.buf = Buffer.allocUnsafe(3 * s.length);
+    }
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+    if (this.pos >= CHUNK) this.flush();
+  }
+  flush(): void {
+    if (this.pos === 0) return;
+    this.full.push(this.buf.subarray(0, this.pos));
+    this.buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
+    this.pos = 0;
+  }
+}
