@@ -78,6 +78,16 @@ export interface PmcstatEvent {
   sections: number;
 }
 
+/** One distinct stack of a result, as its folded line says it. */
+export interface FoldedStack {
+  /** Frame names, root first, decoded from UTF-8 (bytes that are not UTF-8 become U+FFFD). */
+  frames: string[];
+  /** Its count (two-count input: the first, "before" column). */
+  count: number;
+  /** Two-count input only: the second ("after") count. */
+  count2?: number;
+}
+
 /** The result of a collapse: the call tree, readable as folded stacks. */
 export class CollapseResult {
   readonly inputs: readonly FedInput[];
@@ -138,6 +148,27 @@ export class CollapseResult {
       yield* parts;
     }
     if (rest) yield rest;
+  }
+
+  /**
+   * Each distinct stack of the folded output, in its order (sorted bytewise): the one walk
+   * every export (pprof, speedscope, top) reads, so none of them walks the stacks again.
+   */
+  *stacks(): Generator<FoldedStack> {
+    const two = this.twoCounts;
+    for (const line of this.lines()) {
+      // The writer puts the count(s) after the last space(s); frame names may hold spaces, never ';'.
+      let end = line.lastIndexOf(' ');
+      const last = Number(line.slice(end + 1));
+      let first = last;
+      if (two) {
+        const at = line.lastIndexOf(' ', end - 1);
+        first = Number(line.slice(at + 1, end));
+        end = at;
+      }
+      const stack = line.slice(0, end);
+      yield { frames: stack === '' ? [] : stack.split(';'), count: first, ...(two && { count2: last }) };
+    }
   }
 
   /** The whole folded output as one string. */
