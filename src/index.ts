@@ -1,7 +1,7 @@
 // flamefold's public Node API.
 
 export { collapse, CollapseResult } from './api/collapse.js';
-export type { CollapseOptions, CollapseTotals, PmcstatEvent } from './api/collapse.js';
+export type { CollapseOptions, CollapseTotals, FoldedStack, PmcstatEvent } from './api/collapse.js';
 export type { CollapseInput, FedInput } from './input/feed.js';
 export type { InputFormat } from './formats/registry.js';
 export { FORMATS, detectFormat } from './formats/registry.js';
@@ -33,3 +33,11 @@ export { differentialMode } from './render/differential-colors.js';
 export type { DiffColorOptions, DiffMode } from './render/differential-colors.js';
 export { ratioMode } from './render/ratio-colors.js';
 export type { RatioColorOptions, RatioMetric } from './render/ratio-colors.js';
+
+// Exports: pprof, speedscope and the hottest-functions report, each over CollapseResult.stacks().
+export { pprofProfile, writePprof } from './export/pprof.js';
+export type { PprofOptions } from './export/pprof.js';
+export { collapseEach, writeSpeedscope, SPEEDSCOPE_SCHEMA } from './export/speedscope.js';
+export type { SpeedscopeOptions, SpeedscopeProfile } from './export/speedscope.js';
+export { formatTop, moduleOf, topFunctions } from './export/top.js';
+export type { TopBy, TopEntry, TopOptions, TopReport, TopTextOptions } from './export/top.js';

@@ -1,12 +1,25 @@
-// `flamefold collapse`: captures in, folded stacks out.
+// `flamefold collapse`: captures in, folded stacks (or pprof, or speedscope) out.
 
+import type { CollapseOptions } from '../api/collapse.js';
+import { UsageError } from '../errors.js';
+import { writePprof } from '../export/pprof.js';
+import { collapseEach, writeSpeedscope } from '../export/speedscope.js';
 import { eventBytes } from '../formats/event-names.js';
 import { FORMATS } from '../formats/registry.js';
-import { collapseWithProgress } from './progress.js';
+import { collapseWithProgress, progressCallbacks, progressFor } from './progress.js';
 import {
   formatOptionArgs, formatOptionsHelp, inputFormatOption, inputsOf, parseFormatOptions, jobsOption, maxMemoryHelp, maxMemoryOption, parseCommandArgs, parseFormat, parseJobs, parseMaxMemory, quietOption,
   outputFor,
 } from './common.js';
+
+/** The help lines of the options every command that folds captures takes (collapse, top). */
+export const captureOptionsHelp = `  -f, --format FMT     auto (default), ${FORMATS.join(', ')}
+${formatOptionsHelp(23)}      --event NAME     fold only the samples of event NAME (pmcstat: its "@ NAME [N samples]"
+                       sections; a capture can hold several; \\xHH in NAME stands for one byte)
+  -j, --jobs N         threads for large files (default: the number of cores)
+${maxMemoryHelp(23)}  -q, --quiet          no progress display (shown on stderr only when it is a terminal:
+                       bytes read, MB/s, time left)
+`;
 
 export const help = `Usage: flamefold collapse [options] [FILE...|-]
 
@@ -15,48 +28,80 @@ Several inputs are merged into one result; no FILE or "-" reads stdin.
 Gzip-compressed input is recognised by its magic bytes.
 
 Options:
-  -f, --format FMT     auto (default), ${FORMATS.join(', ')}
-${formatOptionsHelp(23)}      --event NAME     fold only the samples of event NAME (pmcstat: its "@ NAME [N samples]"
-                       sections; a capture can hold several; \\xHH in NAME stands for one byte)
-      --list-events    print each event with its total samples ("NAME N", other bytes
+${captureOptionsHelp}      --list-events    print each event with its total samples ("NAME N", other bytes
                        as \\xHH) instead of folded stacks
-  -j, --jobs N         threads for large files (default: the number of cores)
-${maxMemoryHelp(23)}  -o, --output FILE    write to FILE (atomically) instead of stdout
-  -q, --quiet          no progress display (shown on stderr only when it is a terminal:
-                       bytes read, MB/s, time left)
+      --to FORMAT      folded (default); pprof: a gzipped profile.proto (go tool pprof,
+                       Pyroscope); speedscope: speedscope's JSON, a profile per FILE (and
+                       per event of a pmcstat FILE with several)
+      --countname TEXT what the counts are, for pprof's sample type (default: the
+                       --event, else "samples")
+  -o, --output FILE    write to FILE (atomically) instead of stdout
   -h, --help           show this help
 `;
 
+/** The parseArgs options behind captureOptionsHelp. */
+export const captureOptionArgs = {
+  ...inputFormatOption,
+  ...formatOptionArgs(),
+  event: { type: 'string' },
+  ...jobsOption,
+  ...maxMemoryOption,
+  ...quietOption,
+} as const;
+
+/** collapse()'s options from parsed captureOptionArgs. */
+export function captureOptions(values: Record<string, unknown>): CollapseOptions {
+  const event = values.event as string | undefined;
+  return {
+    format: parseFormat(values.format as string | undefined),
+    ...parseFormatOptions(values),
+    ...(event !== undefined && { event: eventBytes(event) }),
+    jobs: parseJobs(values.jobs as string | undefined),
+    maxMemoryMiB: parseMaxMemory(values['max-memory'] as string | undefined),
+  };
+}
+
+const OUTPUTS = ['folded', 'pprof', 'speedscope'] as const;
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
-    ...inputFormatOption,
-    ...formatOptionArgs(),
-    event: { type: 'string' },
+    ...captureOptionArgs,
     'list-events': { type: 'boolean', default: false },
-    ...jobsOption,
-    ...maxMemoryOption,
+    to: { type: 'string', default: 'folded' },
+    countname: { type: 'string' },
     output: { type: 'string', short: 'o' },
-    ...quietOption,
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
     process.stdout.write(help);
     return 0;
   }
+  const to = values.to as (typeof OUTPUTS)[number];
+  if (!OUTPUTS.includes(to)) throw new UsageError(`unknown output '${values.to}' for --to: use ${OUTPUTS.join(', ')}`);
+  if (values['list-events'] && to !== 'folded') throw new UsageError('--list-events prints events, not stacks: drop --to');
   const inputs = inputsOf(positionals);
   const output = await outputFor(values.output); // a bad -o fails before any input is read
-  const options = {
-    format: parseFormat(values.format),
-    ...parseFormatOptions(values),
-    ...(values.event !== undefined && { event: eventBytes(values.event) }),
-    eventsOnly: values['list-events'],
-    jobs: parseJobs(values.jobs),
-    maxMemoryMiB: parseMaxMemory(values['max-memory']),
-  };
+  const options = { ...captureOptions(values), eventsOnly: values['list-events'] };
+  if (to === 'speedscope') {
+    // each input is folded as the file is written (a profile at a time), so progress runs until it is done
+    const progress = await progressFor('collapse', inputs, values.quiet);
+    const callbacks = progressCallbacks(progress);
+    try {
+      await output.write((sink) => writeSpeedscope(collapseEach(inputs, { ...options, ...callbacks }), sink, callbacks));
+    } finally {
+      progress.stop();
+    }
+    return 0;
+  }
   const result = await collapseWithProgress('collapse', inputs, options, values.quiet);
   if (values['list-events']) {
     const text = result.events().map((e) => `${e.label} ${e.samples}\n`).join('');
     await output.write(async (sink) => sink.write(Buffer.from(text)));
+    return 0;
+  }
+  if (to === 'pprof') {
+    const countName = values.countname ?? values.event ?? 'samples';
+    await output.write((sink) => writePprof(result, sink, { countName }));
     return 0;
   }
   await output.write((sink) => result.writeFolded(sink));

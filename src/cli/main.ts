@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   compare: () => import('./compare.js'),
   cpi: () => import('./cpi.js'),
   svg: () => import('./svg.js'),
+  top: () => import('./top.js'),
   batch: () => import('./batch.js'),
   bench: () => import('./bench.js'),
 };
@@ -29,6 +30,7 @@ Commands:
   compare    functions whose share grew or shrank most; exit 1 above --threshold
   cpi        CPI flame graph: widths from cycles, colours from cycles per instruction
   svg        draw folded stacks as an interactive SVG flame graph
+  top        the hottest functions by self and by total, as a table or JSON
   batch      convert many captures at once, one output file each, with a summary
   bench      measure read / fold / end-to-end throughput (MB/s) on your captures
 

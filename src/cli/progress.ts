@@ -184,6 +184,14 @@ export async function progressFor(label: string, inputs: readonly unknown[], qui
   return startProgress({ label, total: await inputBytes(inputs), quiet });
 }
 
+/** A progress display's callbacks for collapse(): the bytes read, and warnings written above its line. */
+export function progressCallbacks(progress: Progress): Pick<CollapseOptions, 'onProgress' | 'onWarning'> {
+  return {
+    ...(progress.onProgress && { onProgress: progress.onProgress }),
+    onWarning: (m) => progress.log(`flamefold: warning: ${m}`),
+  };
+}
+
 /** collapse() with a progress display; warnings are written above its line. */
 export async function collapseWithProgress(
   label: string,
@@ -193,11 +201,7 @@ export async function collapseWithProgress(
 ): Promise<CollapseResult> {
   const progress = await progressFor(label, inputs, quiet);
   try {
-    return await collapse(inputs, {
-      ...options,
-      ...(progress.onProgress && { onProgress: progress.onProgress }),
-      onWarning: (m) => progress.log(`flamefold: warning: ${m}`), // above the progress line
-    });
+    return await collapse(inputs, { ...options, ...progressCallbacks(progress) });
   } finally {
     progress.stop(); // before any output: it may go to the same terminal
   }

@@ -1,0 +1,96 @@
+// pprof output: a result as a gzipped profile.proto (what `go tool pprof`,
+// Pyroscope, speedscope and Perfetto read), encoded by the pprof-format package.
+// One sample per distinct stack with its count(s) as values; a function and a
+// location per distinct frame name, shared by every stack that has it. The
+// stacks come from CollapseResult.stacks(), the walk every output reads.
+
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { Function as ProfileFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
+import type { CollapseResult } from '../api/collapse.js';
+import { InputError } from '../errors.js';
+import type { OutputSink } from '../output/atomic-file.js';
+
+const gzipAsync = promisify(gzip);
+
+/** Options of a pprof export. */
+export interface PprofOptions {
+  /**
+   * What the counts are: the sample type's name (default "samples"). Pass the event's
+   * label when the result holds one pmcstat event (`collapse --event` does).
+   * Two-count input gets two sample types, NAME_before and NAME_after.
+   */
+  countName?: string;
+  /** The sample types' names, one per count column; overrides countName. */
+  sampleTypes?: readonly string[];
+}
+
+/** The sample type names of a result: one per count column. */
+function sampleTypeNames(result: CollapseResult, options: PprofOptions): string[] {
+  const columns = result.twoCounts ? 2 : 1;
+  if (options.sampleTypes) {
+    if (options.sampleTypes.length !== columns) {
+      throw new Error(`sampleTypes names ${options.sampleTypes.length} types for ${columns} count column(s)`);
+    }
+    return [...options.sampleTypes];
+  }
+  const name = options.countName ?? 'samples';
+  return columns === 2 ? [`${name}_before`, `${name}_after`] : [name];
+}
+
+/** A count as a pprof value (an int64): whole numbers only, never silently rounded. */
+function sampleValue(result: CollapseResult, count: number, frames: readonly string[]): number | bigint {
+  if (Number.isSafeInteger(count)) return count;
+  if (Number.isInteger(count)) return BigInt(count);
+  const inputs = result.inputs.map((i) => i.name).join(', ') || '<no input>';
+  const stack = frames.join(';');
+  throw new InputError(inputs, `pprof sample values are whole numbers, but the stack '${stack}' counts ${count} (folded and speedscope output keep fractions)`);
+}
+
+/** The profile of a result: one sample per distinct stack, functions and locations shared by name. */
+export function pprofProfile(result: CollapseResult, options: PprofOptions = {}): Profile {
+  const strings = new StringTable();
+  const sampleType = sampleTypeNames(result, options).map(
+    (name) => new ValueType({ type: strings.dedup(name), unit: strings.dedup('count') }),
+  );
+  const functions: ProfileFunction[] = [];
+  const locations: Location[] = [];
+  const idOf = new Map<string, number>(); // frame name → its function's id, also its location's id
+  const samples: Sample[] = [];
+  for (const stack of result.stacks()) {
+    const { frames } = stack;
+    const locationId = new Array<number>(frames.length);
+    for (let i = 0; i < frames.length; i++) {
+      const name = frames[frames.length - 1 - i]!; // pprof lists a sample's locations leaf first
+      let id = idOf.get(name);
+      if (id === undefined) {
+        id = functions.length + 1; // ids start at 1: 0 means "none" in profile.proto
+        const nameId = strings.dedup(name);
+        functions.push(new ProfileFunction({ id, name: nameId, systemName: nameId }));
+        locations.push(new Location({ id, line: [new Line({ functionId: id })] }));
+        idOf.set(name, id);
+      }
+      locationId[i] = id;
+    }
+    const value = [sampleValue(result, stack.count, frames)];
+    if (stack.count2 !== undefined) value.push(sampleValue(result, stack.count2, frames));
+    samples.push(new Sample({ locationId, value }));
+  }
+  return new Profile({
+    sampleType,
+    sample: samples,
+    location: locations,
+    function: functions,
+    stringTable: strings,
+    // no default_sample_type: pprof then shows the last column, the one an SVG's widths come from
+  });
+}
+
+/** Writes a result as a gzipped pprof profile. Nothing is written when a count cannot be a pprof value. */
+export async function writePprof(result: CollapseResult, sink: OutputSink, options: PprofOptions = {}): Promise<void> {
+  const encoded = pprofProfile(result, options).encode();
+  const compressed = await gzipAsync(encoded);
+  for (let off = 0; off < compressed.length; off += 1 << 20) {
+    await sink.write(compressed.subarray(off, Math.min(off + (1 << 20), compressed.length)));
+  }
+}

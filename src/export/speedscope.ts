@@ -1,0 +1,137 @@
+// speedscope output: results as speedscope's JSON file format (its
+// file-format-schema.json), which its viewer draws with WebGL however many
+// frames there are. Each profile is "sampled": one sample per distinct stack,
+// weighted by its count, with frame indices into one frames table shared by
+// every profile of the file. The stacks come from CollapseResult.stacks(),
+// the walk every output reads, and the JSON is written as they arrive: only
+// the frames table and a profile's weights are held until their turn.
+
+import { stat } from 'node:fs/promises';
+import { collapse, CollapseResult, type CollapseOptions } from '../api/collapse.js';
+import { inputName, type CollapseInput } from '../input/feed.js';
+import { ChunkWriter } from '../output/chunk-writer.js';
+import type { OutputSink } from '../output/atomic-file.js';
+
+/** One profile of a speedscope file: a result, shown under a name. */
+export interface SpeedscopeProfile {
+  name: string;
+  result: CollapseResult;
+}
+
+/** Options of a speedscope export. */
+export interface SpeedscopeOptions {
+  /** The file's name, shown in speedscope's title bar (default: the first profile's name). */
+  name?: string;
+  /** Called with each warning (stacks left out because their count is negative). */
+  onWarning?: (message: string) => void;
+}
+
+export const SPEEDSCOPE_SCHEMA = 'https://www.speedscope.app/file-format-schema.json';
+
+type Profiles = CollapseResult | Iterable<SpeedscopeProfile> | AsyncIterable<SpeedscopeProfile>;
+
+/** The profiles of a result: one, or for two-count input one per column (before, after). */
+function columnsOf({ name, result }: SpeedscopeProfile): { name: string; result: CollapseResult; column: 0 | 1 }[] {
+  if (!result.twoCounts) return [{ name, result, column: 0 }];
+  return [
+    { name: `${name} (before)`, result, column: 0 },
+    { name: `${name} (after)`, result, column: 1 },
+  ];
+}
+
+/**
+ * Writes results as one speedscope file: a result alone is one profile (named
+ * after its inputs); named results are a profile each. Two-count input gives
+ * two profiles (before and after). speedscope takes only positive weights:
+ * stacks whose count is zero are left out, negative ones too, with a warning.
+ */
+export async function writeSpeedscope(profiles: Profiles, sink: OutputSink, options: SpeedscopeOptions = {}): Promise<void> {
+  const list: Iterable<SpeedscopeProfile> | AsyncIterable<SpeedscopeProfile> =
+    profiles instanceof CollapseResult ? [{ name: profiles.inputs.map((i) => i.name).join(', '), result: profiles }] : profiles;
+  const out = new ChunkWriter();
+  const drain = async (): Promise<void> => {
+    for (const chunk of out.full.splice(0)) await sink.write(chunk);
+  };
+  const frameIndex = new Map<string, number>(); // the shared frames table, in order of first use
+  let fileName = options.name;
+  let count = 0;
+  out.write(`{"$schema":${JSON.stringify(SPEEDSCOPE_SCHEMA)},"exporter":"flamefold","activeProfileIndex":0,"profiles":[`);
+  for await (const profile of list) {
+    fileName ??= profile.name;
+    for (const { name, result, column } of columnsOf(profile)) {
+      out.write(`${count++ > 0 ? ',' : ''}{"type":"sampled","name":${JSON.stringify(name)},"unit":"none","startValue":0,"samples":[`);
+      const weights: number[] = [];
+      let negative = 0;
+      for (const stack of result.stacks()) {
+        const weight = column === 0 ? stack.count : stack.count2!;
+        if (!(weight > 0)) {
+          if (weight < 0) negative++;
+          continue;
+        }
+        let text = weights.length > 0 ? ',[' : '[';
+        for (let i = 0; i < stack.frames.length; i++) {
+          const frame = stack.frames[i]!;
+          let index = frameIndex.get(frame);
+          if (index === undefined) frameIndex.set(frame, (index = frameIndex.size));
+          text += i > 0 ? `,${index}` : `${index}`;
+        }
+        out.write(`${text}]`);
+        weights.push(weight);
+        if (out.full.length > 0) await drain();
+      }
+      // JSON keys need no order: the total goes after the samples it sums
+      const total = weights.reduce((sum, w) => sum + w, 0);
+      out.write('],"weights":[');
+      for (let at = 0; at < weights.length; at += 1 << 16) {
+        out.write(`${at > 0 ? ',' : ''}${weights.slice(at, at + (1 << 16)).join(',')}`);
+        if (out.full.length > 0) await drain();
+      }
+      out.write(`],"endValue":${total}}`);
+      if (negative > 0) options.onWarning?.(`${name}: ${negative} stack${negative === 1 ? '' : 's'} with a negative count left out (speedscope takes positive weights only)`);
+      await drain();
+    }
+  }
+  out.write(`],"name":${JSON.stringify(fileName ?? 'flamefold')},"shared":{"frames":[`);
+  let first = true;
+  for (const frame of frameIndex.keys()) {
+    out.write(`${first ? '' : ','}{"name":${JSON.stringify(frame)}}`);
+    first = false;
+    if (out.full.length > 0) await drain();
+  }
+  out.write(']}}\n');
+  out.flush();
+  await drain();
+}
+
+/**
+ * The profiles of a speedscope file: each input collapsed on its own, and a
+ * pmcstat capture holding several events (without `event` set) once per event,
+ * since counts of different events do not add up. That reads such a file once
+ * more per event; stdin and other streams cannot be read again, so their
+ * events stay merged, with a warning.
+ */
+export async function* collapseEach(
+  inputs: readonly CollapseInput[],
+  options: CollapseOptions = {},
+): AsyncGenerator<SpeedscopeProfile> {
+  for (const [i, input] of inputs.entries()) {
+    const name = inputName(input, i);
+    const result = await collapse(input, options);
+    const events = result.events();
+    if (options.event !== undefined || events.length < 2) {
+      yield { name, result };
+      continue;
+    }
+    if (!(await isRegularFile(input))) {
+      options.onWarning?.(`${name}: its ${events.length} events are merged into one profile (name a file, or one --event, for a profile per event)`);
+      yield { name, result };
+      continue;
+    }
+    for (const event of events) yield { name: `${name} [${event.label}]`, result: await collapse(input, { ...options, event: event.name }) };
+  }
+}
+
+async function isRegularFile(input: CollapseInput): Promise<boolean> {
+  if (typeof input !== 'string' || input === '-') return false;
+  return (await stat(input)).isFile();
+}

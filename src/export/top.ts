@@ -1,0 +1,130 @@
+// `top`: the hottest functions of a result, as `perf report` lists them: by
+// self (the samples whose stack ends in the function) and by total (the
+// samples whose stack has it anywhere, counted once per stack even when it
+// recurses). Sums come from CollapseResult.stacks(), the walk every output reads.
+
+import type { CollapseResult } from '../api/collapse.js';
+
+/** What a line of the report is. */
+export type TopBy = 'function' | 'module';
+
+/** Options of topFunctions(). */
+export interface TopOptions {
+  /** How many entries each list has (default 20). */
+  limit?: number;
+  /**
+   * `function` (default): each frame name. `module`: the part of a name before its first
+   * backtick (`libc.so.7`memcpy` → `libc.so.7`); a name without a backtick (or starting
+   * with one) is kept whole.
+   */
+  by?: TopBy;
+}
+
+/** One function (or module) of the report. */
+export interface TopEntry {
+  name: string;
+  /** Samples whose stack ends in it. */
+  self: number;
+  /** Samples whose stack has it, once per stack. */
+  total: number;
+  /** self and total as percentages of all samples (0 when there are none). */
+  selfPercent: number;
+  totalPercent: number;
+}
+
+/** The report: the hottest entries by self and by total. */
+export interface TopReport {
+  by: TopBy;
+  /** Sum of the counts (two-count input: of the second, "after" column, the one an SVG's widths show). */
+  samples: number;
+  /** Distinct stacks read. */
+  stacks: number;
+  /** Entries with a self count, most first (ties: larger total, then name). */
+  bySelf: TopEntry[];
+  /** Entries most total first (ties: larger self, then name). */
+  byTotal: TopEntry[];
+}
+
+/** The module of a frame name, for `by: 'module'`. */
+export function moduleOf(name: string): string {
+  const at = name.indexOf('`');
+  return at > 0 ? name.slice(0, at) : name;
+}
+
+interface Sums {
+  self: number;
+  total: number;
+  /** The last stack whose count went into total: a name recurring in one stack counts once. */
+  lastStack: number;
+}
+
+/** The hottest functions (or modules) of a result by self and by total. */
+export function topFunctions(result: CollapseResult, options: TopOptions = {}): TopReport {
+  const by = options.by ?? 'function';
+  const limit = options.limit ?? 20;
+  const keyOf = by === 'module' ? moduleOf : (name: string): string => name;
+  const sums = new Map<string, Sums>();
+  let samples = 0;
+  let stacks = 0;
+  for (const stack of result.stacks()) {
+    const count = stack.count2 ?? stack.count;
+    stacks++;
+    samples += count;
+    const { frames } = stack;
+    for (let i = 0; i < frames.length; i++) {
+      const key = keyOf(frames[i]!);
+      let s = sums.get(key);
+      if (s === undefined) sums.set(key, (s = { self: 0, total: 0, lastStack: 0 }));
+      if (s.lastStack !== stacks) {
+        s.total += count;
+        s.lastStack = stacks;
+      }
+      if (i === frames.length - 1) s.self += count;
+    }
+  }
+  const percent = (n: number): number => (samples === 0 ? 0 : (100 * n) / samples);
+  const entries: TopEntry[] = [...sums].map(([name, s]) => ({
+    name,
+    self: s.self,
+    total: s.total,
+    selfPercent: percent(s.self),
+    totalPercent: percent(s.total),
+  }));
+  const byName = (a: TopEntry, b: TopEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const bySelf = entries
+    .filter((e) => e.self !== 0)
+    .sort((a, b) => b.self - a.self || b.total - a.total || byName(a, b))
+    .slice(0, limit);
+  const byTotal = entries.sort((a, b) => b.total - a.total || b.self - a.self || byName(a, b)).slice(0, limit);
+  return { by, samples, stacks, bySelf, byTotal };
+}
+
+/** Options of formatTop(). */
+export interface TopTextOptions {
+  /** What the counts are (default "samples"). */
+  countName?: string;
+}
+
+const pct = (p: number): string => `${p.toFixed(2)}%`;
+
+/** One list of the report as aligned columns: self, self %, total, total %, name. */
+function table(title: string, entries: readonly TopEntry[], by: TopBy): string {
+  const rows = entries.map((e) => [String(e.self), pct(e.selfPercent), String(e.total), pct(e.totalPercent), e.name]);
+  const head = ['self', 'self%', 'total', 'total%', by];
+  const widths = head.slice(0, 4).map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (cells: string[]): string =>
+    `${cells.slice(0, 4).map((cell, c) => cell.padStart(widths[c]!)).join('  ')}  ${cells[4]}`.trimEnd() + '\n';
+  if (rows.length === 0) return `${title}: none\n`;
+  return `${title}:\n${line(head)}${rows.map(line).join('')}`;
+}
+
+/** The report as text for a terminal: a summary line, then the lists by self and by total. */
+export function formatTop(report: TopReport, options: TopTextOptions = {}): string {
+  const countName = options.countName ?? 'samples';
+  const noun = report.by === 'module' ? 'modules' : 'functions';
+  return (
+    `${report.samples} ${countName} in ${report.stacks} stack${report.stacks === 1 ? '' : 's'}\n\n` +
+    `${table(`Hottest ${noun} by self`, report.bySelf, report.by)}\n` +
+    table(`Hottest ${noun} by total`, report.byTotal, report.by)
+  );
+}
