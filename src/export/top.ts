@@ -107,24 +107,27 @@ export interface TopTextOptions {
 
 const pct = (p: number): string => `${p.toFixed(2)}%`;
 
-/** One list of the report as aligned columns: self, self %, total, total %, name. */
-function table(title: string, entries: readonly TopEntry[], by: TopBy): string {
-  const rows = entries.map((e) => [String(e.self), pct(e.selfPercent), String(e.total), pct(e.totalPercent), e.name]);
-  const head = ['self', 'self%', 'total', 'total%', by];
-  const widths = head.slice(0, 4).map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
-  const line = (cells: string[]): string =>
-    `${cells.slice(0, 4).map((cell, c) => cell.padStart(widths[c]!)).join('  ')}  ${cells[4]}`.trimEnd() + '\n';
-  if (rows.length === 0) return `${title}: none\n`;
-  return `${title}:\n${line(head)}${rows.map(line).join('')}`;
+const HEAD = ['self', 'self%', 'total', 'total%'];
+
+/** An entry's cells: self, self %, total, total %, name. */
+const cellsOf = (e: TopEntry): string[] => [String(e.self), pct(e.selfPercent), String(e.total), pct(e.totalPercent), e.name];
+
+/** One list of the report as columns of the given widths (the same for both lists, so they line up). */
+function table(title: string, entries: readonly TopEntry[], by: TopBy, widths: readonly number[]): string {
+  if (entries.length === 0) return `${title}: none\n`;
+  const line = (cells: string[]): string => `${cells.slice(0, 4).map((cell, c) => cell.padStart(widths[c]!)).join('  ')}  ${cells[4]}\n`;
+  return `${title}:\n${line([...HEAD, by])}${entries.map((e) => line(cellsOf(e))).join('')}`;
 }
 
 /** The report as text for a terminal: a summary line, then the lists by self and by total. */
 export function formatTop(report: TopReport, options: TopTextOptions = {}): string {
   const countName = options.countName ?? 'samples';
   const noun = report.by === 'module' ? 'modules' : 'functions';
+  const rows = [...report.bySelf, ...report.byTotal].map(cellsOf);
+  const widths = HEAD.map((h, c) => rows.reduce((w, r) => Math.max(w, r[c]!.length), h.length));
   return (
     `${report.samples} ${countName} in ${report.stacks} stack${report.stacks === 1 ? '' : 's'}\n\n` +
-    `${table(`Hottest ${noun} by self`, report.bySelf, report.by)}\n` +
-    table(`Hottest ${noun} by total`, report.byTotal, report.by)
+    `${table(`Hottest ${noun} by self`, report.bySelf, report.by, widths)}\n` +
+    table(`Hottest ${noun} by total`, report.byTotal, report.by, widths)
   );
 }
