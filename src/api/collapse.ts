@@ -206,14 +206,18 @@ export function applyFormatOptions(session: CoreSession, options: FormatOptions)
   for (const { key } of formatOptions()) if (options[key]) session.setFormatOption(key, 1);
 }
 
+/** A second '-' would read a redirected file again (counting it twice) or an exhausted pipe: a usage error. */
+export function checkStdinOnce(inputs: readonly CollapseInput[]): void {
+  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("standard input ('-') can be read only once");
+}
+
 /** Collapses one or more inputs (merged into one tree). */
 export async function collapse(
   input: CollapseInput | readonly CollapseInput[],
   options: CollapseOptions = {},
 ): Promise<CollapseResult> {
   const inputs = Array.isArray(input) ? (input as readonly CollapseInput[]) : [input as CollapseInput];
-  // A second '-' would read a redirected file again (counting it twice) or an exhausted pipe.
-  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("standard input ('-') can be read only once");
+  checkStdinOnce(inputs);
   const session = new CoreSession();
   if (options.maxMemoryMiB) session.setOption('memoryLimitMiB', Math.ceil(options.maxMemoryMiB));
   if (options.stackTableBytes !== undefined) session.setOption('stackTableBytes', Math.min(2 ** 31 - 1, Math.max(0, Math.floor(options.stackTableBytes))));

@@ -7,7 +7,7 @@
 // the frames table and a profile's weights are held until their turn.
 
 import { stat } from 'node:fs/promises';
-import { collapse, CollapseResult, type CollapseOptions } from '../api/collapse.js';
+import { checkStdinOnce, collapse, CollapseResult, type CollapseOptions } from '../api/collapse.js';
 import { inputName, type CollapseInput } from '../input/feed.js';
 import { ChunkWriter } from '../output/chunk-writer.js';
 import type { OutputSink } from '../output/atomic-file.js';
@@ -114,6 +114,7 @@ export async function* collapseEach(
   inputs: readonly CollapseInput[],
   options: CollapseOptions = {},
 ): AsyncGenerator<SpeedscopeProfile> {
+  checkStdinOnce(inputs);
   for (const [i, input] of inputs.entries()) {
     const name = inputName(input, i);
     const result = await collapse(input, options);

@@ -3,7 +3,7 @@
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CORPUS, casesWith } from '../corpus.js';
+import { CORPUS, casesWith } from '../support/corpus.js';
 
 /** A folded text's stacks: "stack" → its count(s), read from the end of each line. */
 export function stacksOf(text: string, columns: 1 | 2): Map<string, number[]> {

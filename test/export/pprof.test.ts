@@ -10,8 +10,8 @@ import { Profile } from 'pprof-format';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse, type CollapseResult } from '../../src/api/collapse.js';
 import { pprofProfile, writePprof } from '../../src/export/pprof.js';
-import { CORPUS } from '../corpus.js';
-import { runCli, tempDir } from '../helpers.js';
+import { CORPUS } from '../support/corpus.js';
+import { runCli, tempDir } from '../support/helpers.js';
 import { corpusCaptures, stacksOf, sumsOf } from './oracle.js';
 
 const tmp = tempDir();

@@ -10,8 +10,8 @@ import { Ajv } from 'ajv';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse } from '../../src/api/collapse.js';
 import { collapseEach, writeSpeedscope, type SpeedscopeProfile } from '../../src/export/speedscope.js';
-import { CORPUS } from '../corpus.js';
-import { runCli, tempDir } from '../helpers.js';
+import { CORPUS } from '../support/corpus.js';
+import { runCli, tempDir } from '../support/helpers.js';
 import { corpusCaptures, stacksOf } from './oracle.js';
 
 const tmp = tempDir();
@@ -126,6 +126,9 @@ describe('speedscope export', () => {
     const two = checked(runCli(['collapse', '--to', 'speedscope', a, a]).stdout.toString());
     expect(two.profiles.map((p) => p.name)).toEqual([a, a]);
     expect(two.shared.frames).toEqual([{ name: 'x' }, { name: 'y' }]);
+    const stdinTwice = runCli(['collapse', '--to', 'speedscope', '-', '-'], 'x;y 2\n');
+    expect(stdinTwice.status).toBe(2);
+    expect(stdinTwice.stderr.toString()).toMatch(/standard input \('-'\) can be read only once/);
   });
 
   it('--list-events with --to is a usage error', () => {

@@ -7,8 +7,8 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse } from '../../src/api/collapse.js';
 import { formatTop, moduleOf, topFunctions, type TopEntry, type TopReport } from '../../src/export/top.js';
-import { CORPUS } from '../corpus.js';
-import { runCli, tempDir } from '../helpers.js';
+import { CORPUS } from '../support/corpus.js';
+import { runCli, tempDir } from '../support/helpers.js';
 import { corpusCaptures, sumsOf } from './oracle.js';
 
 const tmp = tempDir();
