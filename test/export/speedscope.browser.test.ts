@@ -63,7 +63,7 @@ async function sandwich(file: string, errors: string[]): Promise<{ title: string
     // the sandwich table's rows: total, self, then the name after its colour swatch
     const rowsSelector = 'tr:has(> td:nth-child(3) > span)';
     await page.waitForSelector(rowsSelector, { timeout: 30_000 });
-    const cells = await page.$$eval(rowsSelector, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    const cells = await page.$$eval(rowsSelector, (trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td'), (td) => td.textContent ?? '')));
     const count = (text: string): number => Number(text.replace(/\s*\(.*$/, '').replace(/,/g, ''));
     const rows = new Map(cells.map(([total, self, name]) => [name!, { self: count(self!), total: count(total!) }] as const));
     return { title: await page.title(), rows };
