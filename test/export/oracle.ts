@@ -34,10 +34,10 @@ export function sumsOf(text: string, keyOf: (frame: string) => string = (f) => f
   return sums;
 }
 
-/** The raw captures of the corpus that have a golden folded output (dtrace, pmcstat, procstat). */
+/** The raw captures of the corpus that have a golden folded output (dtrace, pmcstat, procstat, bpftrace). */
 export function corpusCaptures(): string[] {
   const out: string[] = [];
-  for (const dir of ['dtrace', 'pmcstat', 'procstat']) {
+  for (const dir of ['dtrace', 'pmcstat', 'procstat', 'bpftrace']) {
     const files = new Set(readdirSync(join(CORPUS, dir)));
     for (const name of casesWith(dir, '.expected.folded')) {
       out.push(join(CORPUS, dir, files.has(`${name}.txt`) ? `${name}.txt` : `${name}.txt.gz`));
