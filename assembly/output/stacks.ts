@@ -2,10 +2,9 @@
 // counts, named by an id, whichever structure holds them:
 // - the stack table, while every stack is there (the common case): ids are
 //   entry ids;
-// - the call tree, once some stack lives only there (past the table's budget,
-//   or read by a format that folds straight into the tree): the table is
-//   flushed into the tree first, so each stack is in one place; ids are the
-//   nodes where a stack ends;
+// - the call tree, once some stack lives only there (past the table's
+//   budget): the table is flushed into the tree first, so each stack is in
+//   one place; ids are the nodes where a stack ends;
 // - the record log (flame charts): the records in input order; ids are log
 //   items, each naming a table entry or a tree node.
 // stacksOrder() gives the ids in the order a sweep needs: equal paths next to

@@ -4,9 +4,9 @@
 // also appends (its stack, its counts) here; a record of the same stack as the
 // record before it adds to that item instead, as flamegraph.pl's flame chart
 // continues the same run. A stack is named by its stack-table entry, or by
-// its call-tree node when it is past the table's budget (or read by a format
-// that folds straight into the tree): a distinct stack has exactly one of
-// the two, so equal references mean equal stacks.
+// its call-tree node when it did not fit the table's budget (the budget only
+// fills, so a stack that once did not fit never will): a distinct stack has
+// exactly one of the two, so equal references mean equal stacks.
 
 import { growBytes } from "../util/memory";
 
