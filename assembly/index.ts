@@ -7,6 +7,7 @@ import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines,
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./tables/session";
 import { lineCacheInit } from "./tables/line-cache";
 import { eventsInit, setEventFilter, setEventsOnly, matchedSections } from "./tables/events";
+import { setRecordOrder } from "./tables/record-log";
 import { unflushedEntries, setStackBudget } from "./tables/stack-table";
 import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./tables/call-tree";
 import { foldedBegin, foldedNext, outBuf } from "./output/folded-writer";
@@ -37,7 +38,7 @@ export function setFormatOption(code: i32, index: i32, value: i32): void { forma
 
 /** Options of the session, whatever the format: setOption() takes their index in this list. */
 export function sessionOptionNames(): string {
-  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event";
+  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event recordOrder";
 }
 
 export function setOption(option: i32, value: i32): void {
@@ -46,6 +47,7 @@ export function setOption(option: i32, value: i32): void {
   else if (option == 2) setCountColumn(value); // diff: which count column this input's counts go to (0 mixed, 1 before, 2 after)
   else if (option == 3) setEventsOnly(value != 0); // read the event headers only (listing the events)
   else if (option == 4) setEventFilter(value); // length of the event name written at eventBuffer(); -1 = every event
+  else if (option == 5) setRecordOrder(value != 0); // flame charts: log every record in input order (tables/record-log.ts)
   else throw new Error("unknown session option " + option.toString());
 }
 
@@ -134,14 +136,14 @@ export function foldedLines(): u32 { return foldedBegin(); }
 export { foldedNext };
 export function foldedBuffer(): usize { return outBuf; }
 
-// The call tree, for layout: parallel arrays indexed by node id (parent < child).
-// Layout preparation for flame graphs (totals, the frames wide enough to draw): assembly/layout.ts.
+// Layout preparation for flame graphs (totals, the frames wide enough to draw): output/layout.ts.
 export {
   layoutBegin, layoutKeep, layoutSamples, layoutNegatives, layoutMaxDelta, layoutNodeCount, layoutFramesPtr,
   layoutSelfsPtr, layoutTotalsPtr, layoutBaseSelfsPtr, layoutBaseTotalsPtr, layoutKeptIndexPtr, layoutOffsetsPtr,
   layoutListPtr, layoutListLength,
 } from "./output/layout";
 
+// The call tree: parallel arrays indexed by node id (parent < child).
 export function treeParents(): usize { flushStacks(); return parentsPtr(); }
 export function treeFrames(): usize { return framesPtr(); }
 export function treeSelf(): usize { return selfsPtr(); }

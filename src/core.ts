@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { instantiateSync } from '@assemblyscript/loader';
 
 /** Options of the session, whatever the format (their codes come from the core's sessionOptionNames()). */
-export type SessionOptionName = 'memoryLimitMiB' | 'stackTableBytes' | 'countColumn' | 'eventsOnly';
+export type SessionOptionName = 'memoryLimitMiB' | 'stackTableBytes' | 'countColumn' | 'eventsOnly' | 'recordOrder';
 
 /** The options of a session, as plain data (it crosses to worker threads). */
 export interface SessionOptions {
@@ -77,7 +77,7 @@ interface CoreExports {
   frameSums(): number;
   frameSumsPtr(): number;
   frameSumsCount(): number;
-  layoutBegin(reverse: number, twoCounts: number): number;
+  layoutBegin(reverse: number, twoCounts: number, inputOrder: number): number;
   layoutKeep(min: number): number;
   layoutSamples(): number;
   layoutNegatives(): number;
@@ -191,17 +191,27 @@ export interface CoreEvent {
   sections: number;
 }
 
-/** The call tree as parallel arrays (copied out of wasm memory). Node 0 is the root; parent < child. */
+/** Frame id of the root node (it has no name of its own). */
+export const ROOT_FRAME = 0xffffffff;
 /**
- * The call tree prepared for a flame graph's layout by the core (totals, and
- * the frames at least the minimum width with their children), as views of
- * wasm memory: valid until the next call into the session.
+ * Frame id of a flame chart's own-samples run: a child that is never drawn but
+ * takes its place among its siblings, adding to its parent's own samples (in a
+ * flame chart a frame's own samples fall between its children, in time order).
+ * As assembly/output/sweep.ts GAP_FRAME.
+ */
+export const GAP_FRAME = 0xfffffffe;
+
+/**
+ * The frames of a flame graph as the core prepared them (totals, the frames
+ * wide enough to draw with their children in drawing order), as views of
+ * wasm memory: valid until the next call into the session. Collapse results
+ * expose them (src/api/collapse.ts); src/render/placement.ts places them.
  */
 export interface LayoutViews {
   /**
-   * By node of the tree laid out (the call tree, or only the frames wide
-   * enough and their children; node 0 is the root, a parent comes before its
-   * children): frame-name id, own count and total of the width column.
+   * By node of the tree laid out (the frames wide enough and their children;
+   * node 0 is the root, a parent comes before its children): frame-name id
+   * (or GAP_FRAME), own count and total of the width column.
    */
   frame: Uint32Array;
   self: Float64Array;
@@ -211,7 +221,7 @@ export interface LayoutViews {
   /** By node: 1 + its index among the kept frames, 0 when pruned. */
   keptIndex: Uint32Array;
   keptCount: number;
-  /** The children of kept frame k are list[offsets[k] .. offsets[k + 1]), in flamegraph.pl's order. */
+  /** The children of kept frame k are list[offsets[k] .. offsets[k + 1]), in drawing order (flamegraph.pl's). */
   offsets: Uint32Array;
   list: Uint32Array;
   /** Sum of the counts, and how many stacks had a negative count (counted as zero). */
@@ -224,6 +234,7 @@ export interface LayoutViews {
   nameCount: number;
 }
 
+/** The call tree as parallel arrays (copied out of wasm memory). Node 0 is the root; parent < child. */
 export interface TreeArrays {
   parent: Uint32Array;
   frame: Uint32Array;
@@ -461,14 +472,14 @@ export class CoreSession {
 
   /**
    * Totals and the frames wide enough to draw; `minimum` gives the width from
-   * the sum of the counts. Stacks are read leaf first when `reverse`; widths
-   * come from the second count when `twoCounts`. Undefined when the core
-   * cannot lay these out (reversed or two-count stacks that outgrew the stack
-   * table): lay out tree() instead.
+   * the sum of the counts. Stacks are read leaf first when `reverse`, in input
+   * order when `inputOrder` (a flame chart); widths come from the second count
+   * when `twoCounts`. Undefined for input order when the session did not log
+   * its records (setOption('recordOrder', 1) before any input).
    */
-  layoutViews(minimum: (samples: number) => number, reverse = false, twoCounts = false): LayoutViews | undefined {
+  layoutViews(minimum: (samples: number) => number, reverse: boolean, twoCounts: boolean, inputOrder: boolean): LayoutViews | undefined {
     const c = this.core;
-    if (!c.layoutBegin(reverse ? 1 : 0, twoCounts ? 1 : 0)) return undefined;
+    if (!c.layoutBegin(reverse ? 1 : 0, twoCounts ? 1 : 0, inputOrder ? 1 : 0)) return undefined;
     const samples = c.layoutSamples();
     const keptCount = c.layoutKeep(minimum(samples));
     const n = c.layoutNodeCount();

@@ -2,44 +2,31 @@
 // count plus its children's), then the frames wide enough to draw, each with
 // its list of children in drawing order. A large profile has a million frames
 // of which a few thousand are drawn; doing these passes here spares
-// JavaScript a copy of them. Positions are decided in src/render/layout.ts.
+// JavaScript a copy of them. Positions are decided in src/render/placement.ts.
 //
-// The frames come from one of two places:
-// - the stack table, when every stack is still there (the common case): one
-//   sweep over its sorted stacks (assembly/sweep.ts) yields only the frames
-//   wide enough and their children. Reversed stacks and two-count
-//   (differential) input are laid out this way too.
-// - the call tree otherwise (stacks past the table's budget, procstat), for
-//   one-count graphs; the caller lays out the rest from a copy of the tree.
-// Either way the result is a tree whose parents come before their children.
+// Every graph (plain, reversed, two-count, flame chart) is one sweep over the
+// stacks (output/sweep.ts), wherever they are kept (output/stacks.ts). The
+// result is a tree whose parents come before their children.
 
 import { allocBytes, freeBytes } from "../util/memory";
-import { nodeCount, parentsPtr, framesPtr, selfsPtr, stackCount } from "../tables/call-tree";
-import { flushStacks, frameTable } from "../tables/session";
-import { stackEntryCount, stackEntryCountValue } from "../tables/stack-table";
-import { sortIds } from "../util/sort";
+import { frameTable } from "../tables/session";
+import { recordOrder } from "../tables/record-log";
+import { sortIds, reverseIds } from "../util/sort";
 import { compareBytes } from "../util/hash";
+import { stacksBegin, stackId, stackFirst, stackSecond } from "./stacks";
 import {
-  sweepStacks, sweptParents, sweptFrames, sweptSelfs, sweptTotals, sweptBaseSelfs, sweptBaseTotals,
+  sweepStacks, sweptCount, sweptParents, sweptFrames, sweptSelfs, sweptTotals, sweptBaseSelfs, sweptBaseTotals, GAP_FRAME,
 } from "./sweep";
 
-// How this layout reads the stacks, and where its tree is.
-let fromTable = false;
+// How this layout reads the stacks.
 let reversed = false;
 let twoCounts = false;
-let treeCount: u32 = 0;
-let treeParents: usize = 0; // u32 per node
-let treeFrames: usize = 0; // u32 per node
-let treeSelfs: usize = 0; // f64 per node: own count of the width column
-let treeTotals: usize = 0; // f64 per node: total of the width column
-let treeBaseSelfs: usize = 0; // f64 per node, two-count input: the first column's own count
-let treeBaseTotals: usize = 0;
+let inputOrder = false;
+let stacks: u32 = 0;
 
-let totals: usize = 0; // f64 per node of the call tree
 let keptIndex: usize = 0; // u32 per node: 1 + index among the kept frames, 0 when pruned
 let offsets: usize = 0; // u32 per kept frame + 1: its children are list[offsets[k] .. offsets[k+1])
 let list: usize = 0; // u32 per child of a kept frame (pruned children included)
-let totalsCap: u32 = 0;
 let keptCap: u32 = 0;
 let offsetsCap: u32 = 0;
 let listCap: u32 = 0;
@@ -50,55 +37,29 @@ let maxDelta: f64 = 1;
 
 /**
  * Starts a layout of the stacks, leaf first when `reverse`, widths from the
- * second count when `two`: computes the sum of the width column's counts (a
- * negative count counts as zero, and is counted). False when the core cannot
- * lay this one out (reversed or two-count stacks not all in the stack table).
+ * second count when `two`, in input order when `order` (a flame chart):
+ * computes the sum of the width column's counts (a negative count counts as
+ * zero, and is counted). False when input order is asked of a session that
+ * did not log its records.
  */
-export function layoutBegin(reverse: bool, two: bool): bool {
-  fromTable = stackCount() == 0;
-  if (!fromTable && (reverse || two)) return false;
+export function layoutBegin(reverse: bool, two: bool, order: bool): bool {
+  if (order && !recordOrder) return false;
   reversed = reverse;
   twoCounts = two;
+  inputOrder = order;
   negatives = 0;
   samples = 0;
   maxDelta = 1;
-  if (fromTable) {
-    for (let e: u32 = 0, n = stackEntryCount(); e < n; e++) {
-      const first = stackEntryCountValue(e, false);
-      const second = stackEntryCountValue(e, true);
-      const v = two ? second : first;
-      if (v < 0) negatives++;
-      else samples += v;
-      if (two) maxDelta = max(maxDelta, abs(second - first));
-    }
-    return true;
-  }
-  flushStacks();
-  const n = nodeCount();
-  treeCount = n;
-  treeParents = parentsPtr();
-  treeFrames = framesPtr();
-  treeSelfs = selfsPtr();
-  treeBaseSelfs = 0;
-  treeBaseTotals = 0;
-  if (n > totalsCap) {
-    freeBytes(totals);
-    totalsCap = n;
-    totals = allocBytes(<usize>n << 3);
-  }
-  treeTotals = totals;
-  memory.fill(totals, 0, <usize>n << 3);
-  for (let i = n; i-- > 0;) {
-    const v = load<f64>(treeSelfs + (<usize>i << 3));
+  stacks = stacksBegin(order);
+  for (let i: u32 = 0; i < stacks; i++) {
+    const s = stackId(i);
+    const first = stackFirst(s);
+    const second = stackSecond(s);
+    const v = two ? second : first;
     if (v < 0) negatives++;
-    const t = load<f64>(totals + (<usize>i << 3)) + (v > 0 ? v : 0);
-    store<f64>(totals + (<usize>i << 3), t);
-    if (i > 0) {
-      const p = totals + (<usize>load<u32>(treeParents + (<usize>i << 2)) << 3);
-      store<f64>(p, load<f64>(p) + t);
-    }
+    else samples += v;
+    if (two) maxDelta = max(maxDelta, abs(second - first));
   }
-  samples = load<f64>(totals);
   return true;
 }
 
@@ -108,19 +69,14 @@ export function layoutBegin(reverse: bool, two: bool): bool {
  * flamegraph.pl's order. Returns how many are kept.
  */
 export function layoutKeep(min: f64): u32 {
-  if (fromTable) {
-    treeCount = sweepStacks(min, reversed, twoCounts);
-    treeParents = sweptParents;
-    treeFrames = sweptFrames;
-    treeSelfs = sweptSelfs;
-    treeTotals = sweptTotals;
-    treeBaseSelfs = sweptBaseSelfs;
-    treeBaseTotals = sweptBaseTotals;
-  }
+  sweepStacks(stacks, min, reversed, twoCounts, inputOrder);
   const kept = keep(min);
   for (let k: u32 = 0; k < kept; k++) {
     const from = load<u32>(offsets + (<usize>k << 2));
-    sortIds(list + (<usize>from << 2), load<u32>(offsets + (<usize>(k + 1) << 2)) - from, compareSiblings);
+    const n = load<u32>(offsets + (<usize>(k + 1) << 2)) - from;
+    // A flame chart keeps time order: the sweep's tree lists the later child first.
+    if (inputOrder) reverseIds(list + (<usize>from << 2), n);
+    else sortIds(list + (<usize>from << 2), n, compareSiblings);
   }
   return kept;
 }
@@ -129,7 +85,7 @@ export function layoutKeep(min: f64): u32 {
 // in the byte order of their names each followed by what follows it in its
 // first line: a blank when some stack ends at the frame, else ';'.
 function compareSiblings(a: u32, b: u32): i32 {
-  const fa = load<u32>(treeFrames + (<usize>a << 2)), fb = load<u32>(treeFrames + (<usize>b << 2));
+  const fa = load<u32>(sweptFrames + (<usize>a << 2)), fb = load<u32>(sweptFrames + (<usize>b << 2));
   const pa = frameTable.ptr(fa), la = frameTable.len(fa);
   const pb = frameTable.ptr(fb), lb = frameTable.len(fb);
   const n = min(la, lb);
@@ -143,15 +99,15 @@ function compareSiblings(a: u32, b: u32): i32 {
 
 // Some stack ends at the node when it has a count (in either column).
 function terminator(node: u32): i32 {
-  const ends = load<f64>(treeSelfs + (<usize>node << 3)) != 0
-    || (treeBaseSelfs != 0 && load<f64>(treeBaseSelfs + (<usize>node << 3)) != 0);
+  const ends = load<f64>(sweptSelfs + (<usize>node << 3)) != 0
+    || (sweptBaseSelfs != 0 && load<f64>(sweptBaseSelfs + (<usize>node << 3)) != 0);
   return ends ? 0x20 : 0x3b;
 }
 
 // Numbers the frames at least `min` wide and lists the children of each.
 function keep(min: f64): u32 {
-  const n = treeCount;
-  const parents = treeParents;
+  const n = sweptCount;
+  const parents = sweptParents;
   if (n > keptCap) {
     freeBytes(keptIndex);
     keptCap = n;
@@ -159,14 +115,16 @@ function keep(min: f64): u32 {
   }
   memory.fill(keptIndex, 0, <usize>n << 2);
   listLength = 0;
-  const totals = treeTotals;
+  const totals = sweptTotals;
   if (n == 0 || load<f64>(totals) < min) return 0;
   // First pass: number the kept frames (few, next to the million nodes a big tree may have).
   store<u32>(keptIndex, 1);
   let kept: u32 = 1;
   for (let i: u32 = 1; i < n; i++) {
     if (load<u32>(keptIndex + (<usize>load<u32>(parents + (<usize>i << 2)) << 2)) == 0) continue;
-    if (load<f64>(totals + (<usize>i << 3)) >= min) store<u32>(keptIndex + (<usize>i << 2), ++kept);
+    if (load<f64>(totals + (<usize>i << 3)) >= min && load<u32>(sweptFrames + (<usize>i << 2)) != GAP_FRAME) {
+      store<u32>(keptIndex + (<usize>i << 2), ++kept);
+    }
   }
   if (kept + 1 > offsetsCap) {
     freeBytes(offsets);
@@ -210,14 +168,14 @@ export function layoutSamples(): f64 { return samples; }
 export function layoutNegatives(): u32 { return negatives; }
 /** Two-count input: the largest change between a stack's two counts, at least 1 (flamegraph.pl's colour scale). */
 export function layoutMaxDelta(): f64 { return maxDelta; }
-/** Nodes of the tree laid out: the call tree's, or the reduced tree's. */
-export function layoutNodeCount(): u32 { return treeCount; }
-export function layoutFramesPtr(): usize { return treeFrames; }
-export function layoutSelfsPtr(): usize { return treeSelfs; }
-export function layoutTotalsPtr(): usize { return treeTotals; }
+/** Nodes of the tree laid out (the frames wide enough and their children). */
+export function layoutNodeCount(): u32 { return sweptCount; }
+export function layoutFramesPtr(): usize { return sweptFrames; }
+export function layoutSelfsPtr(): usize { return sweptSelfs; }
+export function layoutTotalsPtr(): usize { return sweptTotals; }
 /** Two-count input: the first column's own counts and totals by node (0 otherwise). */
-export function layoutBaseSelfsPtr(): usize { return treeBaseSelfs; }
-export function layoutBaseTotalsPtr(): usize { return treeBaseTotals; }
+export function layoutBaseSelfsPtr(): usize { return sweptBaseSelfs; }
+export function layoutBaseTotalsPtr(): usize { return sweptBaseTotals; }
 export function layoutKeptIndexPtr(): usize { return keptIndex; }
 export function layoutOffsetsPtr(): usize { return offsets; }
 export function layoutListPtr(): usize { return list; }

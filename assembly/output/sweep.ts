@@ -1,39 +1,23 @@
-// A flame graph's frames straight from the stack table, without the call
-// tree: the stacks are sorted so that equal prefixes are adjacent, then one
-// sweep gives every prefix its total and keeps only the frames wide enough to
-// draw and their direct children. A profile of a million frames comes down to
-// a tree of the few thousand drawn and their siblings.
+// A flame graph's frames in one sweep over the stacks (output/stacks.ts:
+// from the stack table, the call tree or, for a flame chart, the record
+// log): in an order where equal prefixes are adjacent, the sweep gives every
+// prefix its total and keeps only the frames wide enough to draw and their
+// direct children. A profile of a million frames comes down to a tree of the
+// few thousand drawn and their siblings.
+//
+// In input order (a flame chart) a stack merges only with the stack before
+// it, as flamegraph.pl's do, and its counts are a run of its leaf's own
+// samples: a GAP_FRAME child, never drawn, that keeps its place in time
+// among the leaf's children.
 
-import { allocBytes, growBytes, freeBytes } from "../util/memory";
+import { growBytes, freeBytes, allocBytes } from "../util/memory";
 import { NO_FRAME } from "../tables/call-tree";
-import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "../tables/stack-table";
-import { sortIds } from "../util/sort";
+import { stacksOrder, stackFirst, stackSecond, stackPath, path } from "./stacks";
 
-// How the stacks are read: leaf first (--reverse), and whether widths come
-// from the second count (two-count input; the first is then the "base").
-let reversed = false;
-let twoCounts = false;
+/** A flame chart's run of a frame's own samples: a child that is never drawn (see GAP_FRAME in src/render/placement.ts). */
+export const GAP_FRAME: u32 = 0xfffffffe;
 
-// The i-th frame of an entry's stack in drawing order (root first, or leaf first when reversed).
-// @ts-ignore: decorator
-@inline function pathFrame(seq: usize, wide: bool, len: u32, i: u32): u32 {
-  return seqFrame(seq, wide, reversed ? i : len - 1 - i);
-}
-
-// Orders entries by their frame ids in drawing order. Any order of frames
-// does: it only has to bring equal prefixes together (siblings are put in
-// name order later, by the layout).
-function compareIdPaths(a: u32, b: u32): i32 {
-  const pa = stackEntrySeq(a), la = stackEntryLen(a), wa = stackEntryWide(a);
-  const pb = stackEntrySeq(b), lb = stackEntryLen(b), wb = stackEntryWide(b);
-  const n = min(la, lb);
-  for (let i: u32 = 0; i < n; i++) {
-    const fa = pathFrame(pa, wa, la, i);
-    const fb = pathFrame(pb, wb, lb, i);
-    if (fa != fb) return fa < fb ? -1 : 1;
-  }
-  return <i32>la - <i32>lb;
-}
+let twoCounts = false; // widths come from the second count; the first is then the "base"
 
 // A frame being totalled (open) or done (a record): frame u32, depth or mark
 // u32, then f64s: total and own count of the width column, and of the base.
@@ -103,41 +87,44 @@ export let sweptBaseSelfs: usize = 0; // f64 per node: two-count input's first c
 export let sweptBaseTotals: usize = 0;
 
 /**
- * Sweeps the stack table into the reduced tree of the frames at least `min`
- * wide and their children; `reverse` reads stacks leaf first, `two` takes
- * widths from the second count. Returns the tree's node count.
+ * Sweeps the `n` stacks begun by stacksBegin() into the reduced tree of the
+ * frames at least `min` wide and their children; `reverse` reads stacks leaf
+ * first, `two` takes widths from the second count, `inputOrder` sweeps the
+ * record log as it is (a flame chart). Returns the tree's node count.
  */
-export function sweepStacks(min: f64, reverse: bool, two: bool): u32 {
-  reversed = reverse;
+export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrder: bool): u32 {
   twoCounts = two;
-  const n = stackEntryCount();
-  const order = allocBytes(<usize>n << 2);
-  for (let e: u32 = 0; e < n; e++) store<u32>(order + (<usize>e << 2), e);
-  sortIds(order, n, compareIdPaths);
+  const order = stacksOrder(reverse);
   recordCount = 0;
   openFrame(0, NO_FRAME);
   let depth: u32 = 0; // of the deepest open frame
   for (let i: u32 = 0; i < n; i++) {
-    const e = load<u32>(order + (<usize>i << 2));
-    const first = stackEntryCountValue(e, false);
-    const second = stackEntryCountValue(e, true);
-    // A reversed stack with no count is not drawn (as the call tree's reversal skips it).
-    if (reverse && first == 0 && second == 0) continue;
-    const seq = stackEntrySeq(e), len = stackEntryLen(e), wide = stackEntryWide(e);
+    const s = load<u32>(order + (<usize>i << 2));
+    const first = stackFirst(s);
+    const second = stackSecond(s);
+    // A reversed stack with no count is not drawn, as before the sweep read the tree (the call
+    // tree's reversal could not tell it from a frame where no stack ends).
+    if (reverse && !inputOrder && first == 0 && second == 0) continue;
+    const len = stackPath(s, reverse);
     // Keep the open frames this stack shares, close the rest, open its own.
     let shared: u32 = 0;
-    while (shared < depth && shared < len && load<u32>(openAt(shared + 1) + FRAME) == pathFrame(seq, wide, len, shared)) shared++;
+    while (shared < depth && shared < len && load<u32>(openAt(shared + 1) + FRAME) == load<u32>(path + (<usize>shared << 2))) shared++;
     while (depth > shared) closeFrame(depth--, min);
     while (depth < len) {
-      openFrame(depth + 1, pathFrame(seq, wide, len, depth));
+      openFrame(depth + 1, load<u32>(path + (<usize>depth << 2)));
       depth++;
     }
-    const o = openAt(depth);
+    let o = openAt(depth);
+    if (inputOrder) {
+      openFrame(depth + 1, GAP_FRAME);
+      o = openAt(depth + 1);
+    }
     const v = two ? second : first;
     addTo(o + SELF, v);
     if (v > 0) addTo(o + TOTAL, v);
     addTo(o + BASE_SELF, first);
     if (first > 0) addTo(o + BASE_TOTAL, first);
+    if (inputOrder) closeFrame(depth + 1, min);
   }
   while (depth > 0) closeFrame(depth--, min);
   closeFrame(0, min);

@@ -8,7 +8,9 @@ import { ROOT, childOf, addSelf, addSelf2, treeInit, treeReserve, nodeCount, sca
 import {
   stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
   setStackEntryNode, scaleStackCounts, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, unflushedFrames, NO_NODE,
+  stackEntryIdAt,
 } from "./stack-table";
+import { recordOrder, logRecord, NODE_REF } from "./record-log";
 import { mix64 } from "../util/hash";
 
 export let frameTable: ByteTable = changetype<ByteTable>(0);
@@ -146,7 +148,9 @@ export function foldLeafFirstEntry(n: f64): usize {
   const e = collectedEntry();
   if (e != 0) foldEntry(e, n);
   else {
-    addCount(walkCollected(), n);
+    const node = walkCollected();
+    addCount(node, n);
+    if (recordOrder) logInColumn(node | NODE_REF, n);
     records += 1;
   }
   stackClear();
@@ -159,7 +163,14 @@ export function foldEntry(e: usize, n: f64): void {
   stackAdd(e, n, second);
   if (second) samples2 += n;
   else samples += n;
+  if (recordOrder) logInColumn(stackEntryIdAt(e), n);
   records += 1;
+}
+
+// Logs a one-count record in input order (flame charts), in the column the session routes it to.
+function logInColumn(ref: u32, n: f64): void {
+  if (countColumn == COLUMN_AFTER) logRecord(ref, 0, n);
+  else logRecord(ref, n, 0);
 }
 
 /** Moves the stack table's counts into the call tree; every reader of the tree calls this first. */
@@ -187,7 +198,8 @@ export function foldLeafFirstTwo(n: f64, n2: f64): void {
   if (countColumn != COLUMN_MIXED) {
     throw new Error("line " + (<i64>inputLine()).toString() + " two counts on the line: diff and compare take one-count profiles");
   }
-  foldBoth(n, n2);
+  const ref = foldBoth(n, n2);
+  if (recordOrder) logRecord(ref, n, n2);
   samples += n;
   samples2 += n2;
   hasSecondCount = true;
@@ -217,17 +229,22 @@ export function addTotals(lines: f64, ignored: f64, dropped: f64, n1: f64, n2: f
 
 /**
  * Folds the collected (leaf-first) frames with a count in each column (the
- * second may be zero); the totals are the caller's (an imported stack's come separately).
+ * second may be zero); the totals are the caller's (an imported stack's come
+ * separately). Returns the stack as the record log names it.
  */
-export function foldBoth(c1: f64, c2: f64): void {
+export function foldBoth(c1: f64, c2: f64): u32 {
   const e = collectedEntry();
+  let ref: u32;
   if (e != 0) {
     stackAdd(e, c1, false);
     stackAdd(e, c2, true);
+    ref = stackEntryIdAt(e);
   } else {
     const node = walkCollected();
     addSelf(node, c1);
     if (c2 != 0) addSelf2(node, c2);
+    ref = node | NODE_REF;
   }
   stackClear();
+  return ref;
 }

@@ -155,6 +155,9 @@ export function stackAdd(e: usize, n: f64, second: bool): void {
   store<f64>(p, load<f64>(p) + n);
 }
 
+/** The id of the entry at address `e` (as stackFind() and stackRemember() give it). */
+export function stackEntryIdAt(e: usize): u32 { return load<u32>(e, 4); }
+
 export function stackEntryCount(): u32 { return count; }
 export function stackEntrySeq(e: u32): usize { return entryAt(e) + HEAD; }
 export function stackEntryLen(e: u32): u32 { return load<u32>(entryAt(e)) >> 1; }

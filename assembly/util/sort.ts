@@ -42,3 +42,13 @@ export function sortIds(a: usize, n: u32, compare: Compare): void {
   if (src != a) memory.copy(a, src, <usize>n << 2);
   freeBytes(tmp);
 }
+
+/** Reverses the `n` ids at `a` in place. */
+export function reverseIds(a: usize, n: u32): void {
+  for (let i: u32 = 0, j = n; i + 1 < j; i++) {
+    j--;
+    const t = load<u32>(a + (<usize>i << 2));
+    store<u32>(a + (<usize>i << 2), load<u32>(a + (<usize>j << 2)));
+    store<u32>(a + (<usize>j << 2), t);
+  }
+}

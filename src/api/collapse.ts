@@ -9,6 +9,18 @@ import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } 
 import { noteWarnings } from '../input/notes.js';
 import { formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
 
+// What a flame graph's layout reads from a result: the frames the core prepared.
+export type { LayoutViews } from '../core.js';
+export { GAP_FRAME, ROOT_FRAME } from '../core.js';
+
+/** How the stacks are read for a layout. */
+export interface LayoutReading {
+  /** Leaf first (flamegraph.pl --reverse). */
+  reverse?: boolean;
+  /** A flame chart: stacks in input order, each merged only with the one before it (needs `collapse(…, { keepOrder: true })`). */
+  flameChart?: boolean;
+}
+
 /**
  * Options of a collapse. The formats' own options (`includeOffset` for DTrace,
  * `kernelMarks` for pmcstat, `byThread` for procstat, ...) are those of
@@ -40,6 +52,12 @@ export interface CollapseOptions extends FormatOptions {
    * sequences. Per thread.
    */
   stackTableBytes?: number;
+  /**
+   * Also keep the records in input order, for a flame chart (`layoutViews(…, { flameChart: true })`):
+   * about 12 bytes per record (a record of the same stack as the one before it adds to it).
+   * Inputs are then read on one thread.
+   */
+  keepOrder?: boolean;
   /** Called with each amount of input bytes consumed, for progress displays. */
   onProgress?: (bytes: number) => void;
   /** Called with each warning (records dropped, empty inputs); they are also kept on the result. */
@@ -187,12 +205,14 @@ export class CollapseResult {
   /**
    * The frames of a flame graph prepared in the core (totals, the frames at least
    * `minimum(samples)` wide, sibling order): views of wasm memory, valid until the next
-   * call on this result. Stacks are read leaf first when `reverse`; two-count input is
-   * laid out by its second count. Undefined when the core cannot do it (reversed or
-   * two-count stacks past the stack table's budget): lay out tree() instead.
+   * call on this result. Two-count input is laid out by its second count. A flame chart
+   * needs a result collapsed with `keepOrder`.
    */
-  layoutViews(minimum: (samples: number) => number, reverse = false): LayoutViews | undefined {
-    return this.session.layoutViews(minimum, reverse, this.twoCounts);
+  layoutViews(minimum: (samples: number) => number, reading: LayoutReading = {}): LayoutViews {
+    const flameChart = reading.flameChart ?? false;
+    const views = this.session.layoutViews(minimum, reading.reverse ?? false, this.twoCounts, flameChart);
+    if (!views) throw new UsageError('a flame chart draws stacks in their input order: collapse with { keepOrder: true }');
+    return views;
   }
 
   /** The call tree as parallel arrays, for layout. */
@@ -223,6 +243,7 @@ export async function collapse(
   if (options.stackTableBytes !== undefined) session.setOption('stackTableBytes', Math.min(2 ** 31 - 1, Math.max(0, Math.floor(options.stackTableBytes))));
   applyFormatOptions(session, options);
   if (options.eventsOnly) session.setOption('eventsOnly', 1);
+  if (options.keepOrder) session.setOption('recordOrder', 1);
   const event = typeof options.event === 'string' ? new TextEncoder().encode(options.event) : options.event;
   if (event) session.setEvent(event);
   const fed: FedInput[] = [];
@@ -232,11 +253,13 @@ export async function collapse(
     warnings.push(message);
     options.onWarning?.(message);
   };
+  // Records in input order are logged by one thread: ranges read in parallel would merge out of order.
+  const feed = feedOptions(options.keepOrder ? { ...options, jobs: 1 } : options);
   for (const [i, source] of inputs.entries()) {
     const name = inputName(source, i);
     const before = session.totals();
     const matchedBefore = session.matchedSections();
-    const result = await feedInput(session, source, options.format ?? 'auto', name, feedOptions(options));
+    const result = await feedInput(session, source, options.format ?? 'auto', name, feed);
     fed.push(result);
     const after = session.totals();
     const dropped = after.droppedRecords - before.droppedRecords;

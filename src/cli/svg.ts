@@ -2,13 +2,11 @@
 // the one-shot `flamefold CAPTURE... -o out.svg`, which draws any capture
 // without an intermediate file. The options are flamegraph.pl's.
 
-import { readFile } from 'node:fs/promises';
-import { gunzipSync } from 'node:zlib';
 import type { CollapseResult } from '../api/collapse.js';
-import { InputError, UsageError, systemErrorText } from '../errors.js';
-import { DETECT_BYTES, detectFormat, type InputFormat } from '../formats/registry.js';
+import { InputError, UsageError } from '../errors.js';
+import type { InputFormat } from '../formats/registry.js';
 import { inputName } from '../input/feed.js';
-import { flameGraph, type RenderOptions, type RenderSource } from '../render/render.js';
+import { flameGraph, type RenderOptions } from '../render/render.js';
 import { checkSvgOptions, parsePalette } from '../render/options.js';
 import { readPaletteMap, writePaletteMap } from '../render/palettemap.js';
 import { differentialMode, parseDiffMode, parsePercent } from '../render/differential-colors.js';
@@ -37,7 +35,8 @@ export const svgOptionsHelp = `Graph options (flamegraph.pl's):
       --cp              consistent palette: read and update ./palette.map
       --reverse         reverse each stack (leaf first) before merging
       --inverted        icicle graph: the root at the top
-      --flamechart      flame chart: folded stacks in input (time) order, not merged by name
+      --flamechart      flame chart: stacks in input (time) order, each merged only
+                        with the one before it (any input format)
       --negate          switch differential hues (two-count input: red ↔ blue)
       --diff-mode MODE  two-count input: colour by the change of each frame's own
                         samples (self, default: flamegraph.pl's) or of its total
@@ -159,44 +158,6 @@ function differentialOptions(v: Values): Pick<RenderOptions, 'colorMode'> {
 /** --cp's file, in the current directory as flamegraph.pl keeps it. */
 const PALETTE_MAP = 'palette.map';
 
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
-
-/**
- * The folded lines of a flame chart, whole and in order. Until the core lays a
- * flame chart out from collapse() (branch `layout`), this is the one input read
- * outside the API's feed.
- */
-async function flameChartSource(inputs: string[], format: InputFormat): Promise<Uint8Array> {
-  // A flame chart needs the lines in their order: only folded input has one to keep.
-  const wrong = (): UsageError => new UsageError('--flamechart draws folded stacks in their line order: use it with folded input (--format folded)');
-  if (format !== 'folded' && format !== 'auto') throw wrong();
-  const parts: Uint8Array[] = [];
-  for (const input of inputs) {
-    let bytes: Uint8Array;
-    try {
-      bytes = input === '-' ? await readStdin() : await readFile(input);
-    } catch (err) {
-      throw new InputError(inputName(input, 0), `cannot open: ${systemErrorText(err)}`);
-    }
-    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-      try {
-        bytes = gunzipSync(bytes);
-      } catch (err) {
-        throw new InputError(inputName(input, 0), `bad gzip data: ${(err as Error).message}`);
-      }
-    }
-    parts.push(bytes);
-    if (bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a) parts.push(Buffer.from('\n'));
-  }
-  const source = Buffer.concat(parts);
-  if (format === 'auto' && detectFormat(source.subarray(0, DETECT_BYTES), source.length <= DETECT_BYTES) !== 'folded') throw wrong();
-  return source;
-}
-
 /** flamegraph.pl's warning for folded lines it could not read. */
 function warnIgnoredLines(result: CollapseResult): void {
   const ignored = result.totals.linesIgnored;
@@ -226,15 +187,15 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
     options.paletteMap = await readPaletteMap(PALETTE_MAP);
   }
 
-  let source: RenderSource;
-  if (values.flamechart) {
-    source = await flameChartSource(inputs, format);
-  } else {
-    const collapseOptions = { format, includeOffset: values.includeoffset, maxMemoryMiB: parseMaxMemory(values['max-memory']) };
-    source = await collapseWithProgress(label, inputs, collapseOptions, values.quiet);
-    warnIgnoredLines(source);
-  }
-  const graph = await flameGraph(source, options);
+  const collapseOptions = {
+    format,
+    includeOffset: values.includeoffset,
+    maxMemoryMiB: parseMaxMemory(values['max-memory']),
+    keepOrder: values.flamechart, // a flame chart draws the records in their input order
+  };
+  const result = await collapseWithProgress(label, inputs, collapseOptions, values.quiet);
+  warnIgnoredLines(result);
+  const graph = await flameGraph(result, options);
   if (graph.samples <= 0) {
     throw new InputError(inputs.map((i, n) => inputName(i, n)).join(', '), 'no stack counts found: nothing to draw');
   }

@@ -1,13 +1,10 @@
 // Rendering a collapse result (or folded text) to an SVG string or stream:
-// the call tree is laid out, then written in chunks.
+// the core prepares the frames, they are placed, then written in chunks.
 
 import type { Writable } from 'node:stream';
 import { collapse, CollapseResult } from '../api/collapse.js';
-import { UsageError } from '../errors.js';
 import type { OutputSink } from '../output/atomic-file.js';
-import { layoutTree, layoutViews, type Layout, type LayoutTree } from './placement.js';
-import { reverseTree } from './reverse.js';
-import { flameChartTree } from './flamechart.js';
+import { layoutViews, type Layout } from './placement.js';
 import { resolveSvgOptions, type ResolvedSvgOptions, type SvgOptions } from './options.js';
 import { svgChunks } from './svg.js';
 import { writeChunksTo } from '../output/stream-sink.js';
@@ -21,55 +18,14 @@ export interface RenderOptions extends SvgOptions {
   onWarning?: (message: string) => void;
 }
 
-/** The call tree to lay out, as the options ask: reversed stacks, or a flame chart's runs in input order. */
-export async function treeOf(source: RenderSource, o: ResolvedSvgOptions): Promise<LayoutTree> {
-  if (o.flameChart) {
-    if (source instanceof CollapseResult) {
-      throw new UsageError('a flame chart draws folded stacks in their input order: pass folded text, not a collapse result');
-    }
-    return flameChartTree(typeof source === 'string' ? Buffer.from(source, 'utf8') : source, o.reverse);
-  }
-  const result = source instanceof CollapseResult
-    ? source
-    : await collapse(typeof source === 'string' ? Buffer.from(source, 'utf8') : source, { format: 'folded' });
-  return treeOfResult(result, o);
-}
-
-/** The call tree of a collapse result, reversed when the options ask. */
-export function treeOfResult(result: CollapseResult, o: ResolvedSvgOptions): LayoutTree {
-  const tree: LayoutTree = { ...result.tree(), twoCounts: result.twoCounts };
-  return o.reverse ? reverseTree(tree) : tree;
-}
-
-/** Lays out a tree with the options' minimum width and --total; says what it had to adjust. */
-export function layoutFor(tree: LayoutTree, o: ResolvedSvgOptions, warn?: (message: string) => void): Layout {
-  return checked(layoutTree(tree, layoutOptions(o)), o, warn);
-}
-
 /**
- * Lays out a collapse result. The core prepares the frames in place (totals,
- * pruning, sibling order), so a profile of a million frames is never copied
- * out; only reversed or two-count stacks past the stack table's budget take
- * the JavaScript path over a copy of the call tree.
+ * Lays out a collapse result (a flame chart needs one collapsed with
+ * `keepOrder`). The core prepares the frames in place (totals, pruning,
+ * sibling order), so a profile of a million frames is never copied out.
  */
 export function layoutResult(result: CollapseResult, o: ResolvedSvgOptions, warn?: (message: string) => void): Layout {
-  const options = layoutOptions(o);
-  const core = layoutViews((minimum) => result.layoutViews(minimum, o.reverse), options);
-  return checked(core ?? layoutTree(treeOfResult(result, o), options), o, warn);
-}
-
-/** Lays out whatever is drawn: a flame chart of folded lines, or a collapse result (of folded text). */
-export async function layoutSource(source: RenderSource, o: ResolvedSvgOptions, warn?: (message: string) => void): Promise<Layout> {
-  if (o.flameChart) return layoutFor(await treeOf(source, o), o, warn);
-  const result = source instanceof CollapseResult
-    ? source
-    : await collapse(typeof source === 'string' ? Buffer.from(source, 'utf8') : source, { format: 'folded' });
-  return layoutResult(result, o, warn);
-}
-
-const layoutOptions = (o: ResolvedSvgOptions) => ({ minWidth: o.minWidth, plotWidth: o.width - 2 * o.xpad, total: o.total });
-
-function checked(layout: Layout, o: ResolvedSvgOptions, warn?: (message: string) => void): Layout {
+  const options = { minWidth: o.minWidth, plotWidth: o.width - 2 * o.xpad, total: o.total };
+  const layout = layoutViews((minimum) => result.layoutViews(minimum, { reverse: o.reverse, flameChart: o.flameChart }), options);
   if (o.total !== undefined && o.total < layout.samples && o.total / layout.samples > 0.02) {
     warn?.(`--total ${o.total} is less than the actual total ${layout.samples}, so it is ignored`);
   }
@@ -77,6 +33,14 @@ function checked(layout: Layout, o: ResolvedSvgOptions, warn?: (message: string)
     warn?.(`${layout.negativeStacks} stack${layout.negativeStacks === 1 ? '' : 's'} with a negative count drawn as zero`);
   }
   return layout;
+}
+
+/** Lays out whatever is drawn: a collapse result, or folded text (collapsed in input order for a flame chart). */
+async function layoutSource(source: RenderSource, o: ResolvedSvgOptions, warn?: (message: string) => void): Promise<Layout> {
+  const result = source instanceof CollapseResult
+    ? source
+    : await collapse(typeof source === 'string' ? Buffer.from(source, 'utf8') : source, { format: 'folded', keepOrder: o.flameChart });
+  return layoutResult(result, o, warn);
 }
 
 /** A flame graph laid out and ready to write. */
@@ -93,9 +57,10 @@ export interface FlameGraph {
 }
 
 /**
- * Lays out a collapse result, folded text or (with `flameChart`) folded lines in
- * their order, as the options ask. Check `samples` before writing when an empty
- * graph should be an error rather than a picture of nothing.
+ * Lays out a collapse result or folded text, as the options ask (a flame chart
+ * of a collapse result needs one collapsed with `keepOrder`). Check `samples`
+ * before writing when an empty graph should be an error rather than a picture
+ * of nothing.
  */
 export async function flameGraph(source: RenderSource, options: RenderOptions = {}): Promise<FlameGraph> {
   const o = resolveSvgOptions(options);
@@ -112,10 +77,9 @@ function graphOf(layout: Layout, o: ResolvedSvgOptions): FlameGraph {
   };
 }
 
-/** The SVG of a collapse result, as UTF-8 chunks of about 1 MiB (not for flame charts: they need folded input). */
+/** The SVG of a collapse result, as UTF-8 chunks of about 1 MiB. */
 export function svgChunksOf(result: CollapseResult, options: RenderOptions = {}): Generator<Uint8Array> {
   const o = resolveSvgOptions(options);
-  if (o.flameChart) throw new UsageError('a flame chart draws folded stacks in their input order: use renderSvg with folded text');
   return graphOf(layoutResult(result, o, options.onWarning), o).chunks();
 }
 

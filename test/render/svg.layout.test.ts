@@ -1,20 +1,17 @@
-// The ways to lay out a graph agree on random profiles: the core's
-// preparation (totals, pruning and sibling order in wasm) from the stack
-// table (a sweep over the sorted stacks, no call tree) and from the call tree
-// (once something has built it), and the JavaScript one over a copy of the
-// tree (used for reversed and two-count stacks that outgrew the table) — for
-// plain, reversed and two-count (differential) graphs.
+// The core's layout preparation (one sweep over the stacks, wherever they are
+// kept) agrees with an independent one in JavaScript (test/support/layout-oracle.ts)
+// on random profiles: plain, reversed, two-count (differential) graphs and
+// flame charts, with the stacks in the stack table, in the call tree, or in both.
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { collapse } from '../../src/index.js';
-import { layoutTree, layoutViews, type Layout, type LayoutOptions } from '../../src/render/placement.js';
-import { reverseTree } from '../../src/render/reverse.js';
+import { layoutViews, type Layout, type LayoutOptions } from '../../src/render/placement.js';
+import { flameChartTree, oracleViews, reverseTree } from '../support/layout-oracle.js';
 
 const names = ['a', 'b', 'b.x', 'a2', 'main', 'c', '', 'b x', 'z'];
 
-function plain(l: Layout | undefined): unknown {
-  if (!l) return undefined;
+function plain(l: Layout): unknown {
   const upTo = (a: Float64Array | Uint32Array) => Array.from(a.subarray(0, l.count));
   return {
     count: l.count,
@@ -33,33 +30,51 @@ function plain(l: Layout | undefined): unknown {
   };
 }
 
-describe('layout in the core and in JavaScript', () => {
+describe('layout in the core and in the JavaScript oracle', () => {
   it('give the same frames, positions and widths (property)', async () => {
     const stack = fc.array(fc.constantFrom(...names), { minLength: 0, maxLength: 5 });
-    const count = fc.oneof(fc.integer({ min: -5, max: 1000 }), fc.constantFrom(0.5, 2.25, 1e6));
+    const count = fc.oneof(fc.integer({ min: -5, max: 1000 }), fc.constantFrom(0, 0.5, 2.25, 1e6));
     const line = fc.tuple(stack, count, count);
     const minWidth = fc.oneof(
       fc.constantFrom(0, 0.1, 1, 50).map((v) => ({ value: v, percent: false })),
       fc.constantFrom(1, 10).map((v) => ({ value: v, percent: true })),
     );
-    const shape = fc.record({ rooted: fc.boolean(), reverse: fc.boolean(), twoCounts: fc.boolean() });
+    const shape = fc.record({
+      rooted: fc.boolean(),
+      reverse: fc.boolean(),
+      twoCounts: fc.boolean(),
+      flameChart: fc.boolean(),
+      // Where the stacks are kept: the table, the tree only, or some in each (a small budget).
+      stackTableBytes: fc.constantFrom(undefined, 0, 60),
+    });
+    // Repeated lines make flame charts continue runs, and merge in the stack table.
+    const lines = fc.array(line, { minLength: 1, maxLength: 25 }).chain((ls) => fc.shuffledSubarray([...ls, ...ls], { minLength: 1 }));
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 25 }), minWidth, fc.option(fc.constantFrom(100, 1e7)), shape, async (lines, min, total, { rooted, reverse, twoCounts }) => {
+      fc.asyncProperty(lines, minWidth, fc.option(fc.constantFrom(100, 1e7)), shape, async (lines, min, total, s) => {
         const folded = lines
-          .map(([frames, c1, c2]) => `${(rooted ? ['r', ...frames] : frames).join(';')} ${c1}${twoCounts ? ` ${c2}` : ''}\n`)
+          .map(([frames, c1, c2]) => `${(s.rooted ? ['r', ...frames] : frames).join(';')} ${c1}${s.twoCounts ? ` ${c2}` : ''}\n`)
           .join('');
         const options: LayoutOptions = { minWidth: min, plotWidth: 1180, total: total ?? undefined };
-        const result = await collapse(Buffer.from(folded), { format: 'folded' });
-        expect(result.twoCounts).toBe(twoCounts);
-        const fromTable = plain(layoutViews((m) => result.layoutViews(m, reverse), options));
-        const tree = { ...result.tree(), twoCounts }; // builds the call tree
-        const js = plain(layoutTree(reverse ? reverseTree(tree) : tree, options));
-        expect(fromTable).toEqual(js);
-        // From the call tree the core lays out plain graphs only; the others are left to JavaScript.
-        const fromTree = plain(layoutViews((m) => result.layoutViews(m, reverse), options));
-        expect(fromTree).toEqual(reverse || twoCounts ? undefined : js);
+        const result = await collapse(Buffer.from(folded), {
+          format: 'folded',
+          keepOrder: s.flameChart,
+          ...(s.stackTableBytes !== undefined && { stackTableBytes: s.stackTableBytes }),
+        });
+        expect(result.twoCounts).toBe(s.twoCounts);
+        const reading = { reverse: s.reverse, flameChart: s.flameChart };
+        const core = plain(layoutViews((m) => result.layoutViews(m, reading), options));
+        const tree = s.flameChart ? flameChartTree(folded, s.reverse) : { ...result.tree(), twoCounts: s.twoCounts }; // tree() builds the call tree
+        const oracle = plain(layoutViews(oracleViews(!s.flameChart && s.reverse ? reverseTree(tree) : tree), options));
+        expect(core).toEqual(oracle);
+        // Once the call tree is built the core reads the stacks from it: the same graph.
+        expect(plain(layoutViews((m) => result.layoutViews(m, reading), options))).toEqual(oracle);
       }),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
+  });
+
+  it('a flame chart needs a result that kept its input order', async () => {
+    const result = await collapse(Buffer.from('a;b 1\n'), { format: 'folded' });
+    expect(() => result.layoutViews(() => 0, { flameChart: true })).toThrow(/keepOrder/);
   });
 });

@@ -1,0 +1,193 @@
+// The stacks as a reader sweeps them: each a path of frame ids with two
+// counts, named by an id, whichever structure holds them:
+// - the stack table, while every stack is there (the common case): ids are
+//   entry ids;
+// - the call tree, once some stack lives only there (past the table's
+//   budget): the table is flushed into the tree first, so each stack is in
+//   one place; ids are the nodes where a stack ends;
+// - the record log (flame charts): the records in input order; ids are log
+//   items, each naming a table entry or a tree node.
+// stacksOrder() gives the ids in the order a sweep needs: equal paths next to
+// each other (or input order for the log); stackPath() gives a path.
+
+import { allocBytes, growBytes, freeBytes } from "../util/memory";
+import { sortIds, reverseIds } from "../util/sort";
+import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount } from "../tables/call-tree";
+import { flushStacks } from "../tables/session";
+import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "../tables/stack-table";
+import { logCount, logRef, logFirst, logSecond, NODE_REF } from "../tables/record-log";
+
+const FROM_TABLE: i32 = 0;
+const FROM_TREE: i32 = 1;
+const FROM_LOG: i32 = 2;
+let from = FROM_TABLE;
+let count: u32 = 0;
+let ends: usize = 0; // from the tree: u32 per stack, its end node, in node order
+
+/** The frame ids of the last stackPath(), u32 each. */
+export let path: usize = 0;
+let pathCap: u32 = 0;
+
+/**
+ * Chooses where the stacks are read from: the record log when `inputOrder`
+ * (the caller checks that records were logged), else the stack table or the
+ * call tree. Returns how many stacks there are.
+ */
+export function stacksBegin(inputOrder: bool): u32 {
+  freeBytes(ends);
+  ends = 0;
+  if (inputOrder) {
+    from = FROM_LOG;
+    count = logCount();
+  } else if (stackCount() == 0) { // no stack lives only in the tree
+    from = FROM_TABLE;
+    count = stackEntryCount();
+  } else {
+    flushStacks();
+    from = FROM_TREE;
+    count = stackCount();
+    ends = allocBytes(<usize>count << 2);
+    let k: u32 = 0;
+    for (let node: u32 = 0, n = nodeCount(); node < n; node++) {
+      if (nodeIsEnd(node)) store<u32>(ends + (<usize>(k++) << 2), node);
+    }
+  }
+  return count;
+}
+
+/** The id of the i-th stack (in the structure's own order), for 0 <= i < stacksBegin(). */
+export function stackId(i: u32): u32 {
+  return from == FROM_TREE ? load<u32>(ends + (<usize>i << 2)) : i;
+}
+
+export function stackFirst(id: u32): f64 {
+  if (from == FROM_LOG) return logFirst(id);
+  return from == FROM_TREE ? nodeSelf(id) : stackEntryCountValue(id, false);
+}
+
+export function stackSecond(id: u32): f64 {
+  if (from == FROM_LOG) return logSecond(id);
+  return from == FROM_TREE ? nodeSelf2(id) : stackEntryCountValue(id, true);
+}
+
+// A stack as the table entry or tree node that holds it (NODE_REF set).
+function refOf(id: u32): u32 {
+  if (from == FROM_LOG) return logRef(id);
+  return from == FROM_TREE ? id | NODE_REF : id;
+}
+
+function pathRoom(n: u32): void {
+  if (n <= pathCap) return;
+  const cap = max<u32>(n, max<u32>(64, pathCap << 1));
+  path = growBytes(path, <usize>pathCap << 2, <usize>cap << 2);
+  pathCap = cap;
+}
+
+// @ts-ignore: decorator
+@inline function pathAt(i: u32): usize { return path + (<usize>i << 2); }
+
+/** Writes a stack's frame ids at `path`, root first (leaf first when `reverse`); returns how many. */
+export function stackPath(id: u32, reverse: bool): u32 {
+  const ref = refOf(id);
+  if ((ref & NODE_REF) == 0) {
+    const seq = stackEntrySeq(ref), wide = stackEntryWide(ref), len = stackEntryLen(ref);
+    pathRoom(len);
+    for (let i: u32 = 0; i < len; i++) store<u32>(pathAt(i), seqFrame(seq, wide, reverse ? i : len - 1 - i));
+    return len;
+  }
+  // Walking up from the node reads the frames leaf first.
+  let len: u32 = 0;
+  for (let x = ref & ~NODE_REF; x != 0; x = nodeParent(x)) {
+    pathRoom(len + 1);
+    store<u32>(pathAt(len++), nodeFrame(x));
+  }
+  if (!reverse) reverseIds(path, len);
+  return len;
+}
+
+/**
+ * The stack ids in the order a sweep reads them (a new buffer of u32, for the
+ * caller to free): stacks with equal first frames (root first, or leaf first
+ * when `reverse`) next to each other, or the log's input order. Any such
+ * order does: siblings are put in name order later, by the layout.
+ */
+export function stacksOrder(reverse: bool): usize {
+  const order = allocBytes(<usize>count << 2);
+  if (from == FROM_TREE && !reverse) {
+    treeOrder(order);
+    return order;
+  }
+  for (let i: u32 = 0; i < count; i++) store<u32>(order + (<usize>i << 2), stackId(i));
+  reversed = reverse;
+  if (from == FROM_TABLE) sortIds(order, count, compareEntryPaths);
+  else if (from == FROM_TREE) sortIds(order, count, compareNodesLeafFirst);
+  return order;
+}
+
+let reversed = false; // how compareEntryPaths reads the entries
+
+// The i-th frame of an entry's stack in drawing order (root first, or leaf first when reversed).
+// @ts-ignore: decorator
+@inline function entryFrame(seq: usize, wide: bool, len: u32, i: u32): u32 {
+  return seqFrame(seq, wide, reversed ? i : len - 1 - i);
+}
+
+// Orders entries by their frame ids in drawing order.
+function compareEntryPaths(a: u32, b: u32): i32 {
+  const pa = stackEntrySeq(a), la = stackEntryLen(a), wa = stackEntryWide(a);
+  const pb = stackEntrySeq(b), lb = stackEntryLen(b), wb = stackEntryWide(b);
+  const n = min(la, lb);
+  for (let i: u32 = 0; i < n; i++) {
+    const fa = entryFrame(pa, wa, la, i);
+    const fb = entryFrame(pb, wb, lb, i);
+    if (fa != fb) return fa < fb ? -1 : 1;
+  }
+  return <i32>la - <i32>lb;
+}
+
+// Orders end nodes by their frame ids leaf first: walking up both at once.
+function compareNodesLeafFirst(a: u32, b: u32): i32 {
+  let x = a, y = b;
+  while (x != 0 && y != 0) {
+    const fx = nodeFrame(x), fy = nodeFrame(y);
+    if (fx != fy) return fx < fy ? -1 : 1;
+    x = nodeParent(x);
+    y = nodeParent(y);
+  }
+  return x == y ? 0 : x == 0 ? -1 : 1; // the one that reached the root first is shorter
+}
+
+// Root first, the tree is already grouped by prefix: its end nodes in
+// depth-first order need no sort. The children of each node are gathered
+// from the parent links (node ids are ordered parent before child).
+function treeOrder(order: usize): void {
+  const n = nodeCount();
+  const first = allocBytes((<usize>n + 1) << 2); // node p's children: children[first[p] .. first[p + 1])
+  const children = allocBytes(<usize>n << 2);
+  const todo = allocBytes(<usize>n << 2); // nodes still to visit
+  for (let i: u32 = 1; i < n; i++) {
+    const c = first + (<usize>nodeParent(i) << 2);
+    store<u32>(c, load<u32>(c) + 1);
+  }
+  for (let p: u32 = 1; p <= n; p++) { // counts to the end of each node's children
+    store<u32>(first + (<usize>p << 2), load<u32>(first + (<usize>p << 2)) + load<u32>(first + (<usize>(p - 1) << 2)));
+  }
+  for (let i = n; i-- > 1;) { // placed from the back, each end moves to its start
+    const c = first + (<usize>nodeParent(i) << 2);
+    const at = load<u32>(c) - 1;
+    store<u32>(c, at);
+    store<u32>(children + (<usize>at << 2), i);
+  }
+  let k: u32 = 0;
+  let top: u32 = 1; // todo holds the root
+  while (top > 0) {
+    const x = load<u32>(todo + (<usize>(--top) << 2));
+    if (nodeIsEnd(x)) store<u32>(order + (<usize>(k++) << 2), x);
+    for (let c = load<u32>(first + (<usize>x << 2)), e = load<u32>(first + (<usize>(x + 1) << 2)); c < e; c++) {
+      store<u32>(todo + (<usize>(top++) << 2), load<u32>(children + (<usize>c << 2)));
+    }
+  }
+  freeBytes(first);
+  freeBytes(children);
+  freeBytes(todo);
+}
