@@ -13,6 +13,7 @@ import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } fro
 import { foldedBegin, foldedNext, outBuf } from "./output/folded-writer";
 import { Format } from "./formats/format";
 import { formatOf } from "./formats/registry";
+import { scaleFirstCounts } from "./output/stacks";
 
 /** Longest line accepted: far beyond any real capture, small enough to fail fast on binary input. */
 const MAX_LINE: usize = 64 << 20;
@@ -95,7 +96,7 @@ export function endInput(): void {
 }
 
 /** diff -n: the first column scaled to the second's total (difffolded.pl's int(c1 * total2 / total1)). */
-export function normalizeFirst(): void { normalizeFirstColumn(); }
+export function normalizeFirst(): void { normalizeFirstColumn(scaleFirstCounts); }
 
 // Totals
 export function statLines(): f64 { return lineNo; }

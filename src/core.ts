@@ -74,7 +74,7 @@ interface CoreExports {
   treeSelf2(): number;
   framePtrs(): number;
   frameLengths(): number;
-  frameSums(): number;
+  frameSums(): void;
   frameSumsPtr(): number;
   frameSumsCount(): number;
   layoutBegin(reverse: number, twoCounts: number, inputOrder: number): number;
@@ -507,12 +507,11 @@ export class CoreSession {
    * Per frame id, of each count column: the self count (stacks ending in the
    * frame) and the total (stacks it is on, once per stack), as four numbers a
    * frame: self, total of the first column, then of the second. A view of
-   * wasm memory, valid until the next call; undefined when some stacks are
-   * only in the call tree (sum tree() instead).
+   * wasm memory, valid until the next call.
    */
-  frameSums(): Float64Array | undefined {
+  frameSums(): Float64Array {
     const c = this.core;
-    if (!c.frameSums()) return undefined;
+    c.frameSums();
     return new Float64Array(c.memory.buffer, c.frameSumsPtr(), 4 * c.frameSumsCount());
   }
 

@@ -26,7 +26,7 @@ export { readPaletteMap, writePaletteMap } from './render/palettemap.js';
 // Differential, two-metric (CPI) and non-regression views of two profiles.
 export { diff, stripHexNumbers } from './api/diff.js';
 export type { ColumnsOptions, DiffOptions } from './api/diff.js';
-export { compare, compareTree } from './api/compare.js';
+export { compare } from './api/compare.js';
 export type { CompareOptions, CompareResult, FunctionChange, Share } from './api/compare.js';
 export { collapseTwoMetrics } from './api/two-metric.js';
 export type { TwoMetricOptions } from './api/two-metric.js';

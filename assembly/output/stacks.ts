@@ -12,9 +12,9 @@
 
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { sortIds, reverseIds } from "../util/sort";
-import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount } from "../tables/call-tree";
+import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf } from "../tables/call-tree";
 import { flushStacks } from "../tables/session";
-import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "../tables/stack-table";
+import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue, setStackEntryCount } from "../tables/stack-table";
 import { logCount, logRef, logFirst, logSecond, NODE_REF } from "../tables/record-log";
 
 const FROM_TABLE: i32 = 0;
@@ -68,6 +68,22 @@ export function stackFirst(id: u32): f64 {
 export function stackSecond(id: u32): f64 {
   if (from == FROM_LOG) return logSecond(id);
   return from == FROM_TREE ? nodeSelf2(id) : stackEntryCountValue(id, true);
+}
+
+/**
+ * Replaces every stack's first count c by trunc(c * num / den) (difffolded.pl
+ * -n, each stack truncated whole); returns their new sum.
+ */
+export function scaleFirstCounts(num: f64, den: f64): f64 {
+  let sum: f64 = 0;
+  for (let i: u32 = 0, n = stacksBegin(false); i < n; i++) {
+    const id = stackId(i);
+    const v = trunc(stackFirst(id) * num / den);
+    if (from == FROM_TREE) setSelf(id, v);
+    else setStackEntryCount(id, v);
+    sum += v;
+  }
+  return sum;
 }
 
 // A stack as the table entry or tree node that holds it (NODE_REF set).

@@ -105,16 +105,9 @@ export function addSelf2(node: u32, n: f64): void {
   }
 }
 
-/** Replaces every stack's first count c by trunc(c * num / den) (difffolded.pl -n); returns their new sum. */
-export function scaleSelf(num: f64, den: f64): f64 {
-  let sum: f64 = 0;
-  for (let node: u32 = 0; node < count; node++) {
-    const p = selfs + (<usize>node << 3);
-    const v = trunc(load<f64>(p) * num / den);
-    store<f64>(p, v);
-    sum += v;
-  }
-  return sum;
+/** Sets a node's own (first) count. */
+export function setSelf(node: u32, n: f64): void {
+  store<f64>(selfs + (<usize>node << 3), n);
 }
 
 function growNodes(newCap: u32): void {

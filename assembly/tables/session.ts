@@ -4,10 +4,10 @@
 
 import { ByteTable } from "./byte-table";
 import { allocBytes, growBytes } from "../util/memory";
-import { ROOT, childOf, addSelf, addSelf2, treeInit, treeReserve, nodeCount, scaleSelf, stackCount } from "./call-tree";
+import { ROOT, childOf, addSelf, addSelf2, treeInit, treeReserve, nodeCount, stackCount } from "./call-tree";
 import {
   stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
-  setStackEntryNode, scaleStackCounts, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, unflushedFrames, NO_NODE,
+  setStackEntryNode, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, unflushedFrames, NO_NODE,
   stackEntryIdAt,
 } from "./stack-table";
 import { recordOrder, logRecord, NODE_REF } from "./record-log";
@@ -57,16 +57,9 @@ function addCount(node: u32, n: f64): void {
 }
 
 /** flamefold diff -n: scales the first column to the second's total, truncating as difffolded.pl's int() does. */
-export function normalizeFirstColumn(): void {
+export function normalizeFirstColumn(scale: (num: f64, den: f64) => f64): void {
   if (samples == samples2 || samples == 0) return;
-  // Each stack's count is truncated whole: in the stack table while every stack is there
-  // (no tree needed), else in the tree, where the table's counts are moved first.
-  if (stackCount() == 0) {
-    samples = scaleStackCounts(samples2, samples);
-  } else {
-    flushStacks();
-    samples = scaleSelf(samples2, samples);
-  }
+  samples = scale(samples2, samples);
 }
 
 // The frames of the record being read, in input order.

@@ -189,16 +189,9 @@ export function stackEntryCountValue(e: u32, second: bool): f64 {
   return e < counts2Cap ? load<f64>(counts2 + (<usize>e << 3)) : 0;
 }
 
-/** Replaces every entry's first count c by trunc(c * num / den) (difffolded.pl -n); returns their new sum. */
-export function scaleStackCounts(num: f64, den: f64): f64 {
-  let sum: f64 = 0;
-  for (let e: u32 = 0; e < count; e++) {
-    const p = entryAt(e) + 8;
-    const v = trunc(load<f64>(p) * num / den);
-    store<f64>(p, v);
-    sum += v;
-  }
-  return sum;
+/** Sets an entry's first count. */
+export function setStackEntryCount(e: u32, n: f64): void {
+  store<f64>(entryAt(e) + 8, n);
 }
 
 /** Frames of the entries not yet in the tree: at most that many nodes will be made for them. */

@@ -6,7 +6,7 @@
 import { collapseColumns, type ColumnsOptions } from './diff.js';
 import type { CollapseInput } from '../input/feed.js';
 import type { InputFormat } from '../formats/registry.js';
-import type { CoreSession, TreeArrays } from '../core.js';
+import type { CoreSession } from '../core.js';
 import { InputError } from '../errors.js';
 
 /** A function's share of one profile's samples, as fractions in [0, 1]. */
@@ -44,69 +44,19 @@ export interface CompareResult {
 const EPSILON = 1e-9;
 
 /** One count column summed per frame id; total counts a frame once per stack. */
-interface ColumnSums {
+export interface ColumnSums {
   self: Float64Array;
   total: Float64Array;
   /** Sum of the column's counts. */
   all: number;
 }
 
-/** Per-frame self and total counts of one count column of a call tree. */
-function frameSums(tree: TreeArrays, column: 'self' | 'self2'): ColumnSums {
-  const { parent, frame } = tree;
-  const counts = tree[column];
-  const n = parent.length;
-  const frames = tree.names.length;
-  // Inclusive totals: parent < child, so one backwards pass sums every subtree.
-  const inclusive = Float64Array.from(counts);
-  for (let i = n - 1; i > 0; i--) inclusive[parent[i]!]! += inclusive[i]!;
-  // Children lists (counting sort by parent), for a depth-first walk that knows which frames are open.
-  const start = new Uint32Array(n + 1);
-  for (let i = 1; i < n; i++) start[parent[i]! + 1]!++;
-  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-  const fill = start.slice(0, n);
-  const children = new Uint32Array(Math.max(n - 1, 0));
-  for (let i = 1; i < n; i++) children[fill[parent[i]!]!++] = i;
-  const self = new Float64Array(frames);
-  const total = new Float64Array(frames);
-  const open = new Uint32Array(frames); // how many ancestors of the current node have this frame
-  const stack: number[] = [];
-  const next = new Uint32Array(n); // next child index to visit, per node on the stack
-  for (let c = start[0]!; c < start[1]!; c++) stack.push(children[c]!);
-  // Iterative DFS: a node is entered when pushed first time, left when its children are done.
-  const entered = new Uint8Array(n);
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1]!;
-    const f = frame[node]!;
-    if (!entered[node]) {
-      entered[node] = 1;
-      self[f]! += counts[node]!;
-      if (open[f] === 0) total[f]! += inclusive[node]!;
-      open[f]!++;
-      next[node] = start[node]!;
-    }
-    if (next[node]! < start[node + 1]!) {
-      stack.push(children[next[node]!++]!);
-    } else {
-      open[f]!--;
-      stack.pop();
-    }
-  }
-  return { self, total, all: inclusive[0] ?? 0 };
-}
-
-/** Compares two folded call-tree columns (base = first, new = second). */
-export function compareTree(tree: TreeArrays, threshold = 2): CompareResult {
-  return compareSums(frameSums(tree, 'self'), frameSums(tree, 'self2'), (f) => tree.names[f]!, tree.names.length, threshold);
-}
-
 /**
- * Compares the two count columns of a session: summed in the core from the
- * stack table (no call tree is built), or from the tree when stacks outgrew the table.
+ * Compares the two count columns of a session, summed per frame in the core
+ * wherever its stacks are kept (the stack table, or the call tree past its budget).
  */
 export function compareSession(session: CoreSession, threshold = 2): CompareResult {
   const sums = session.frameSums();
-  if (!sums) return compareTree(session.tree(), threshold);
   const frames = sums.length / 4;
   const column = (at: number, all: number): ColumnSums => {
     const self = new Float64Array(frames);
@@ -121,7 +71,8 @@ export function compareSession(session: CoreSession, threshold = 2): CompareResu
   return compareSums(column(0, totals.samples), column(2, totals.samples2), session.names(), frames, threshold);
 }
 
-function compareSums(base: ColumnSums, next: ColumnSums, name: (frame: number) => Uint8Array, frames: number, threshold: number): CompareResult {
+/** The report from two columns' per-frame sums (exported for the tests' oracle). */
+export function compareSums(base: ColumnSums, next: ColumnSums, name: (frame: number) => Uint8Array, frames: number, threshold: number): CompareResult {
   const decoder = new TextDecoder();
   const functions: FunctionChange[] = [];
   const share = (v: number, all: number): number => (all > 0 ? v / all : 0);

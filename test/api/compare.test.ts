@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compare, compareSession, compareTree } from '../../src/api/compare.js';
+import { compare, compareSession } from '../../src/api/compare.js';
+import { compareTree } from '../support/compare-oracle.js';
 import { collapseColumns } from '../../src/api/diff.js';
 import type { CoreSession } from '../../src/core.js';
 import { CORPUS } from '../support/corpus.js';
