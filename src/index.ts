@@ -2,6 +2,7 @@
 
 export { collapse, CollapseResult } from './api/collapse.js';
 export type { CollapseOptions, CollapseTotals, FoldedStack, PmcstatEvent } from './api/collapse.js';
+export type { StackFilterOptions } from './api/stack-filter.js';
 export type { CollapseInput, FedInput } from './input/feed.js';
 export type { InputFormat } from './formats/registry.js';
 export { FORMATS, detectFormat } from './formats/registry.js';

@@ -9,7 +9,7 @@ import { flameGraph } from '../render/render.js';
 import { checkSvgOptions } from '../render/options.js';
 import { parseRange, parseRatioMetric, ratioMode } from '../render/ratio-colors.js';
 import { argOptions, renderOptions, svgOptionsHelp } from './svg.js';
-import { jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, warn } from './common.js';
+import { jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, parseStackFilter, stackFilterHelp, warn } from './common.js';
 
 export const help = `Usage: flamefold cpi [options] --cycles EVENT --instructions EVENT CAPTURE
        flamefold cpi [options] --cycles EVENT --stalls EVENT CAPTURE
@@ -39,7 +39,7 @@ Options:
                             and highest ratios drawn)
   -o, --output FILE         write to FILE (atomically) instead of stdout
   -f, --format FMT          auto (default), dtrace, pmcstat, procstat, folded
-  -j, --jobs N              threads for large files (default: the number of cores)
+${stackFilterHelp(28)}  -j, --jobs N              threads for large files (default: the number of cores)
   -h, --help                show this help
 ${svgOptionsHelp}`;
 
@@ -92,6 +92,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(values.cycles !== undefined && { cyclesEvent: eventBytes(values.cycles) }),
     ...(otherEvent !== undefined && { otherEvent: eventBytes(otherEvent) }),
     includeOffset: values.includeoffset,
+    ...parseStackFilter(values),
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });

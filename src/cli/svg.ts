@@ -12,8 +12,8 @@ import { readPaletteMap, writePaletteMap } from '../render/palettemap.js';
 import { differentialMode, parseDiffMode, parsePercent } from '../render/differential-colors.js';
 import { collapseWithProgress } from './progress.js';
 import {
-  inputFormatOption, inputsOf, maxMemoryHelp, maxMemoryOption, numberOption, parseCommandArgs, parseFormat, parseMaxMemory, quietOption, warn,
-  outputFor,
+  inputFormatOption, inputsOf, maxMemoryHelp, maxMemoryOption, numberOption, parseCommandArgs, parseFormat, parseMaxMemory, parseStackFilter, quietOption,
+  stackFilterHelp, stackFilterOption, warn, outputFor,
 } from './common.js';
 
 export const svgOptionsHelp = `Graph options (flamegraph.pl's):
@@ -57,7 +57,7 @@ search by regular expression, state kept in the URL. No FILE or "-" reads stdin.
 Options:
   -o, --output FILE     write to FILE (atomically) instead of stdout
   -f, --format FMT      input format: folded (default), auto, dtrace, pmcstat, procstat
-${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal)
+${stackFilterHelp(24)}${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal)
   -h, --help            show this help
 
 ${svgOptionsHelp}`;
@@ -71,7 +71,7 @@ Options:
   -o, --output FILE     write to FILE (atomically) instead of stdout
   -f, --format FMT      auto (default), dtrace, pmcstat, procstat, folded
       --includeoffset   DTrace: keep +0x offsets on every frame but the leaf
-${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal:
+${stackFilterHelp(24)}${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal:
                         bytes read, MB/s, time left)
   -h, --help            show this help
 
@@ -108,6 +108,7 @@ export const argOptions = {
   notes: { type: 'string' },
   total: { type: 'string' },
   factor: { type: 'string' },
+  ...stackFilterOption,
 } as const;
 
 export type Values = ReturnType<typeof parseCommandArgs<typeof argOptions>>['values'];
@@ -181,6 +182,10 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
   const format = parseFormat(values.format);
   const options = renderOptions(values);
   checkSvgOptions(options); // option and output mistakes stop us before any input is read
+  const stackFilter = parseStackFilter(values);
+  if (values.flamechart && Object.values(stackFilter).some((f) => f !== undefined)) {
+    throw new UsageError('--base, --skip-after, --grep and --exclude do not apply to --flamechart (its stacks keep their input order)');
+  }
   const output = await outputFor(values.output);
   if (values.cp) {
     await outputFor(PALETTE_MAP); // written after drawing: checked now, as -o is
@@ -192,6 +197,7 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
     includeOffset: values.includeoffset,
     maxMemoryMiB: parseMaxMemory(values['max-memory']),
     keepOrder: values.flamechart, // a flame chart draws the records in their input order
+    ...stackFilter,
   };
   const result = await collapseWithProgress(label, inputs, collapseOptions, values.quiet);
   warnIgnoredLines(result);
