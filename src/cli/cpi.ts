@@ -8,7 +8,7 @@ import { eventBytes } from '../formats/event-names.js';
 import { flameGraph } from '../render/render.js';
 import { checkSvgOptions } from '../render/options.js';
 import { parseRange, parseRatioMetric, ratioMode } from '../render/ratio-colors.js';
-import { argOptions, renderOptions, svgOptionsHelp } from './svg.js';
+import { argOptions, readOptionFiles, renderOptions, svgOptionsHelp } from './svg.js';
 import { jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, parseStackFilter, stackFilterHelp, warn } from './common.js';
 
 export const help = `Usage: flamefold cpi [options] --cycles EVENT --instructions EVENT CAPTURE
@@ -86,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   options.title ??= metric === 'instructions' ? 'CPI Flame Graph' : 'Stall Cycles Flame Graph';
   checkSvgOptions(options); // option and output mistakes stop us before any input is read
   const output = await outputFor(values.output);
+  await readOptionFiles(values, options);
 
   const result = await collapseTwoMetrics(cyclesInput, otherInput, {
     format: parseFormat(values.format),
