@@ -124,20 +124,27 @@ export function refold(from: CoreSession, transform: StackTransform): Refolded {
   for (const view of from.foldedViews()) {
     // Views hold whole lines; latin1 maps bytes 1:1, so names in any encoding survive.
     const text = Buffer.from(view.buffer, view.byteOffset, view.length).toString('latin1');
-    let out = '';
+    // Lines the transform keeps as they are are copied as runs of bytes; the others are
+    // written after them (the order of folded input does not matter: stacks merge).
+    let run = 0;
+    let changed = '';
     for (let start = 0; start < text.length; ) {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
-      const line = text.slice(start, end);
+      let cut = text.lastIndexOf(' ', end - 1);
+      if (counts === 2) cut = text.lastIndexOf(' ', cut - 1);
+      const stack = text.slice(start, cut);
+      const kept = transform(stack);
+      if (kept !== undefined && kept.charCodeAt(0) === 0x23) lostToComments++; // '#'
+      if (kept !== stack) {
+        if (start > run) to.write(view.subarray(run, start));
+        if (kept !== undefined) changed += kept + text.slice(cut, end) + '\n';
+        run = end + 1;
+      }
       start = end + 1;
-      let cut = line.lastIndexOf(' ');
-      if (counts === 2) cut = line.lastIndexOf(' ', cut - 1);
-      const stack = transform(line.slice(0, cut));
-      if (stack === undefined) continue;
-      if (stack.startsWith('#')) lostToComments++;
-      out += stack + line.slice(cut) + '\n';
     }
-    if (out !== '') to.write(Buffer.from(out, 'latin1'));
+    if (text.length > run) to.write(view.subarray(run, text.length));
+    if (changed !== '') to.write(Buffer.from(changed, 'latin1'));
   }
   to.endInput();
   to.mergeEvents(from.events(), from.matchedSections());
