@@ -66,7 +66,8 @@ describe('--base (inferno): keep the stacks through FRAME, cut so that it is the
       [...svg.matchAll(/<title>([^<]*)<\/title>\s*<rect x="[^"]*" y="([^"]*)"[^>]*fg:x="([^"]*)" fg:w="([^"]*)"/g)]
         .map((m) => `${m[1]!.replace(/ \([^(]*$/, '')}|${m[2]}|${m[3]}|${m[4]}`)
         .sort();
-    for (const [file, bases] of [['flames.inferno-base-Final.svg', ['Final']], ['flames.inferno-base-Final-Samples.svg', ['Final', 'Samples']]] as const) {
+    const cases: [string, readonly string[]][] = [['flames.inferno-base-Final.svg', ['Final']], ['flames.inferno-base-Final-Samples.svg', ['Final', 'Samples']]];
+    for (const [file, bases] of cases) {
       // The oracle is inferno: drawn (at inferno's minimum width), its stacks give inferno's SVG frame for frame.
       const theirs = lines.flatMap((line) => inferno(line, bases) ?? []);
       const reference = frameSet(readFileSync(join(dir, file), 'utf8'));
