@@ -12,7 +12,7 @@
 // names, flamegraph.pl's raw g_extra/a_extra text, and javascript:/data: links.
 
 import { readFile } from 'node:fs/promises';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { xmlAttr, xmlText } from './escape.js';
 
 /** Attributes by function name, as the file gives them (name → value). */
@@ -112,7 +112,7 @@ export async function readNameAttributes(path: string): Promise<Map<string, Reco
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new InputError(path, `cannot open: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new InputError(path, `cannot open: ${systemErrorText(err)}`);
   }
   return parseNameAttributes(text, path);
 }

@@ -288,7 +288,7 @@ describe('--nameattr (flamegraph.pl): attributes for the frames of particular fu
     expect(refused.stderr.toString()).toContain(`${attrs}:1: 'onclick': event handlers`);
     const missing = runCli(['svg', '--nameattr', join(tmp.dir, 'none.txt')], 'a 1\n');
     expect(missing.status).toBe(1);
-    expect(missing.stderr.toString()).toContain('none.txt: cannot open: ENOENT');
+    expect(missing.stderr.toString()).toContain('none.txt: cannot open: no such file or directory');
   });
 
   it('any values, names and encoding give well-formed XML with our one script (property)', async () => {
