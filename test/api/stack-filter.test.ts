@@ -133,6 +133,10 @@ describe('--grep and --exclude: a regular expression on the folded stack text, a
     expect(Buffer.concat([...kept.chunks()]).includes(Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9, 0x3b])]))).toBe(true);
   });
 
+  it('a flame chart keeps its input order, so it takes no filter', async () => {
+    await expect(collapse(folded(TOKIO), { format: 'folded', keepOrder: true, grep: 'x' })).rejects.toThrow(/do not apply to a flame chart/);
+  });
+
   it('a bad expression or an empty frame name is a usage error before any input is read', async () => {
     await expect(collapse('/nonexistent/input', { grep: '(' })).rejects.toThrow(UsageError);
     await expect(collapse('/nonexistent/input', { exclude: '[' })).rejects.toThrow(/--exclude: not a regular expression/);
@@ -198,7 +202,7 @@ describe('one path for every command that reads stacks', () => {
     expect(cpi.text()).toBe('a;x 10 20\nmain;b;x 5 0\nmain;c 5 1\n');
   });
 
-  it('the CLI: collapse, svg, the one-step form, diff and compare take the options; --help says what is matched', () => {
+  it('the CLI: collapse (and its exports), top, svg, the one-step form, diff and compare take the options; --help says what is matched', () => {
     const input = join(tmp.dir, 'tokio.folded');
     const other = join(tmp.dir, 'other.folded');
     writeFileSync(input, TOKIO);
@@ -220,7 +224,14 @@ describe('one path for every command that reads stacks', () => {
     const chart = runCli(['svg', '--flamechart', '--grep', 'x', input]);
     expect(chart.status).toBe(2);
     expect(chart.stderr.toString()).toContain('--flamechart');
-    for (const command of ['collapse', 'svg', 'diff', 'compare', 'cpi']) {
+    // top and the exports fold through the same options
+    const top = JSON.parse(runCli(['top', '--json', '--base', 'task_a', input]).stdout.toString()) as { samples: number };
+    expect(top.samples).toBe(9);
+    const speedscope = JSON.parse(runCli(['collapse', '--to', 'speedscope', '--grep', 'task_b', input]).stdout.toString()) as {
+      profiles: { weights: number[] }[];
+    };
+    expect(speedscope.profiles.map((p) => p.weights)).toEqual([[3]]);
+    for (const command of ['collapse', 'top', 'svg', 'diff', 'compare', 'cpi']) {
       const help = runCli([command, '--help']).stdout.toString();
       expect(help, command).toContain('folded text "root;...;leaf"');
       expect(help, command).toContain('--skip-after FRAME');
