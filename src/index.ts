@@ -2,6 +2,7 @@
 
 export { collapse, CollapseResult } from './api/collapse.js';
 export type { CollapseOptions, CollapseTotals, FoldedStack, PmcstatEvent } from './api/collapse.js';
+export type { StackFilterOptions } from './api/stack-filter.js';
 export type { CollapseInput, FedInput } from './input/feed.js';
 export type { InputFormat } from './formats/registry.js';
 export { FORMATS, detectFormat } from './formats/registry.js';
@@ -19,7 +20,9 @@ export { checkSvgOptions } from './render/options.js';
 export type { SvgOptions, ColorMode, ColorModeFactory, ColorModeContext, ColorLegend, FrameInfo } from './render/options.js';
 export { PALETTES, namehash, randomNamehash, paletteColor, differentialColor } from './render/palette.js';
 export type { Palette } from './render/palette.js';
-export { paletteColorMode, differentialColorMode } from './render/colormode.js';
+export { paletteColorMode, differentialColorMode, colorDiffusionMode } from './render/colormode.js';
+export { parseNameAttributes, readNameAttributes } from './render/name-attributes.js';
+export type { NameAttributes } from './render/name-attributes.js';
 export type { Layout } from './render/placement.js';
 export { readPaletteMap, writePaletteMap } from './render/palettemap.js';
 

@@ -8,6 +8,7 @@ import { eventLabel } from '../formats/event-names.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
 import { formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
+import { filterSession, stackFilter, type StackFilterOptions } from './stack-filter.js';
 
 // What a flame graph's layout reads from a result: the frames the core prepared.
 export type { LayoutViews } from '../core.js';
@@ -24,9 +25,10 @@ export interface LayoutReading {
 /**
  * Options of a collapse. The formats' own options (`includeOffset` for DTrace,
  * `kernelMarks` for pmcstat, `byThread` for procstat, ...) are those of
- * FormatOptions: see each format's file in src/formats/.
+ * FormatOptions: see each format's file in src/formats/. The stack filters
+ * (`base`, `skipAfter`, `grep`, `exclude`) are those of StackFilterOptions.
  */
-export interface CollapseOptions extends FormatOptions {
+export interface CollapseOptions extends FormatOptions, StackFilterOptions {
   /** Input format; `auto` (the default) detects it from each input's first bytes. */
   format?: InputFormat;
   /**
@@ -105,6 +107,8 @@ export interface FoldedStack {
   /** Two-count input only: the second ("after") count. */
   count2?: number;
 }
+/** What reading the inputs counted: a filtered result keeps these from before its stacks were refolded. */
+export type ReadCounts = Pick<CoreTotals, 'lines' | 'ignoredLines' | 'droppedRecords'>;
 
 /** The result of a collapse: the call tree, readable as folded stacks. */
 export class CollapseResult {
@@ -112,26 +116,29 @@ export class CollapseResult {
   readonly warnings: readonly string[];
   private readonly session: CoreSession;
   private readonly bytes: number;
+  private readonly read: ReadCounts | undefined;
 
   /** @internal */
-  constructor(session: CoreSession, inputs: FedInput[], warnings: string[]) {
+  constructor(session: CoreSession, inputs: FedInput[], warnings: string[], read?: ReadCounts) {
     this.session = session;
     this.inputs = inputs;
     this.warnings = warnings;
     this.bytes = inputs.reduce((sum, i) => sum + i.bytes, 0);
+    this.read = read;
   }
 
   get totals(): CollapseTotals {
     const t: CoreTotals = this.session.totals();
+    const read = this.read ?? t;
     return {
       samples: t.samples,
       samples2: t.samples2,
       stacks: t.stacks,
       frames: t.frames,
       bytesRead: this.bytes,
-      lines: t.lines,
-      linesIgnored: t.ignoredLines,
-      recordsDropped: t.droppedRecords,
+      lines: read.lines,
+      linesIgnored: read.ignoredLines,
+      recordsDropped: read.droppedRecords,
     };
   }
 
@@ -238,6 +245,10 @@ export async function collapse(
 ): Promise<CollapseResult> {
   const inputs = Array.isArray(input) ? (input as readonly CollapseInput[]) : [input as CollapseInput];
   checkStdinOnce(inputs);
+  const filter = options.eventsOnly ? undefined : stackFilter(options); // a bad expression stops us before any input is read
+  if (filter && options.keepOrder) {
+    throw new UsageError('the stack filters (--base, --skip-after, --grep, --exclude) do not apply to a flame chart: its stacks keep their input order');
+  }
   const session = new CoreSession();
   if (options.maxMemoryMiB) session.setOption('memoryLimitMiB', Math.ceil(options.maxMemoryMiB));
   if (options.stackTableBytes !== undefined) session.setOption('stackTableBytes', Math.min(2 ** 31 - 1, Math.max(0, Math.floor(options.stackTableBytes))));
@@ -275,7 +286,8 @@ export async function collapse(
   const result = new CollapseResult(session, fed, warnings);
   if (event && !options.eventsOnly) checkEventFound(result, session, event);
   missing.forEach(warn);
-  return result;
+  if (!filter) return result;
+  return new CollapseResult(filterSession(session, filter, warn), fed, warnings, session.totals());
 }
 
 // An --event that selects no section is a mistake worth stopping for: say which events there are.

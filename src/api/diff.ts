@@ -7,13 +7,14 @@
 // inputs stream through wasm memory once and nothing is held per line in JS.
 
 import { COUNT_COLUMN, CoreSession } from '../core.js';
-import { applyFormatOptions, CollapseResult } from './collapse.js';
+import { applyFormatOptions, CollapseResult, type ReadCounts } from './collapse.js';
+import { filterSession, refold, stackFilter, type StackFilterOptions } from './stack-filter.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
 import type { FormatOptions, InputFormat } from '../formats/registry.js';
 
-/** Options of a two-column collapse, and so of diff(), compare() and collapseTwoMetrics(). */
-export interface ColumnsOptions extends FormatOptions {
+/** Options of a two-column collapse, and so of diff(), compare() and collapseTwoMetrics(); the stack filters apply to both columns. */
+export interface ColumnsOptions extends FormatOptions, StackFilterOptions {
   /** Called with each warning (an empty profile, dropped records). */
   onWarning?: (message: string) => void;
   /** Threads for large files (default: the number of cores), as in collapse(). */
@@ -58,7 +59,8 @@ export async function collapseColumns(
   first: ColumnInput,
   second: ColumnInput,
   options: ColumnsOptions = {},
-): Promise<{ session: CoreSession; inputs: FedInput[]; warnings: string[] }> {
+): Promise<{ session: CoreSession; inputs: FedInput[]; warnings: string[]; read: ReadCounts }> {
+  const filter = stackFilter(options); // a bad expression stops us before any input is read
   // Large files are parsed by several threads, their stacks merged into the column.
   const feed = feedOptions({ jobs: options.jobs, splitMinBytes: options.splitMinBytes });
   const session = new CoreSession();
@@ -88,20 +90,7 @@ export async function collapseColumns(
     noteWarnings(name, fed.notes).forEach(warn);
     if (after.records === before.records) warn(`${name}: no stacks found`);
   }
-  return { session, inputs, warnings };
-}
-
-/** Re-folds two-count folded text with hex numbers stripped, so stacks that differ only in addresses merge. */
-function stripHexSession(from: CoreSession): CoreSession {
-  const to = new CoreSession();
-  to.beginInput('folded');
-  for (const chunk of from.folded()) {
-    // Chunks hold whole lines; latin1 maps bytes 1:1, so names in any encoding survive.
-    const text = Buffer.from(chunk).toString('latin1');
-    to.write(Buffer.from(stripHexNumbers(text), 'latin1'));
-  }
-  to.endInput();
-  return to;
+  return { session: filterSession(session, filter, warn), inputs, warnings, read: session.totals() };
 }
 
 /**
@@ -116,7 +105,8 @@ export async function diff(before: CollapseInput, after: CollapseInput, options:
     options,
   );
   let session = folded.session;
-  if (options.stripHex) session = stripHexSession(session);
+  // Stacks that differ only in addresses merge when the hex numbers go.
+  if (options.stripHex) session = refold(session, stripHexNumbers).session;
   if (options.normalize) session.normalizeFirst();
-  return new CollapseResult(session, folded.inputs, folded.warnings);
+  return new CollapseResult(session, folded.inputs, folded.warnings, folded.read);
 }

@@ -63,5 +63,5 @@ export async function collapseTwoMetrics(cycles: CollapseInput, other: CollapseI
   const first = eventColumn(other, format, bytes(options.otherEvent), 'the second metric');
   const second = eventColumn(cycles, format, bytes(options.cyclesEvent), 'the cycles');
   const folded = await collapseColumns(first, second, options);
-  return new CollapseResult(folded.session, folded.inputs, folded.warnings);
+  return new CollapseResult(folded.session, folded.inputs, folded.warnings, folded.read);
 }

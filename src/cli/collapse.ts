@@ -9,14 +9,14 @@ import { FORMATS } from '../formats/registry.js';
 import { collapseWithProgress, progressCallbacks, progressFor } from './progress.js';
 import {
   formatOptionArgs, formatOptionsHelp, inputFormatOption, inputsOf, parseFormatOptions, jobsOption, maxMemoryHelp, maxMemoryOption, parseCommandArgs, parseFormat, parseJobs, parseMaxMemory, quietOption,
-  outputFor,
+  outputFor, parseStackFilter, stackFilterHelp, stackFilterOption,
 } from './common.js';
 
-/** The help lines of the options every command that folds captures takes (collapse, top). */
+/** The help lines of the options every command that folds captures takes (collapse, top), stack filters included. */
 export const captureOptionsHelp = `  -f, --format FMT     auto (default), ${FORMATS.join(', ')}
 ${formatOptionsHelp(23)}      --event NAME     fold only the samples of event NAME (pmcstat: its "@ NAME [N samples]"
                        sections; a capture can hold several; \\xHH in NAME stands for one byte)
-  -j, --jobs N         threads for large files (default: the number of cores)
+${stackFilterHelp(23)}  -j, --jobs N         threads for large files (default: the number of cores)
 ${maxMemoryHelp(23)}  -q, --quiet          no progress display (shown on stderr only when it is a terminal:
                        bytes read, MB/s, time left)
 `;
@@ -44,6 +44,7 @@ export const captureOptionArgs = {
   ...inputFormatOption,
   ...formatOptionArgs(),
   event: { type: 'string' },
+  ...stackFilterOption,
   ...jobsOption,
   ...maxMemoryOption,
   ...quietOption,
@@ -56,6 +57,7 @@ export function captureOptions(values: Record<string, unknown>): CollapseOptions
     format: parseFormat(values.format as string | undefined),
     ...parseFormatOptions(values),
     ...(event !== undefined && { event: eventBytes(event) }),
+    ...parseStackFilter(values),
     jobs: parseJobs(values.jobs as string | undefined),
     maxMemoryMiB: parseMaxMemory(values['max-memory'] as string | undefined),
   };

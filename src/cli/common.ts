@@ -8,6 +8,7 @@ import { writeFileAtomic, writeToDestination, type OutputSink } from '../output/
 import { findDestination } from '../output/destination.js';
 import { FORMATS, formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
 import { defaultJobs } from '../parallel/plan.js';
+import type { StackFilterOptions } from '../api/stack-filter.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -125,3 +126,33 @@ export function parseMaxMemory(value: string | undefined): number | undefined {
 export const quietOption = {
   quiet: { type: 'boolean', short: 'q', default: false },
 } as const;
+
+/** The stack filters, on every command that reads stacks. */
+export const stackFilterOption = {
+  base: { type: 'string', multiple: true },
+  'skip-after': { type: 'string', multiple: true },
+  grep: { type: 'string' },
+  exclude: { type: 'string' },
+} as const;
+
+/** The stack filters' lines of a command's help, their text starting at `column`. */
+export const stackFilterHelp = (column: number): string => {
+  const more = (text: string): string => `${' '.repeat(column)}${text}\n`;
+  // A flag too long for its column gets a line of its own.
+  const at = (flag: string, text: string): string =>
+    `      ${flag}`.length < column ? `${`      ${flag}`.padEnd(column)}${text}\n` : `      ${flag}\n${more(text)}`;
+  return (
+    at('--grep REGEX', 'keep only the stacks whose folded text "root;...;leaf" matches') +
+    more('REGEX (a JavaScript regular expression), as grep on folded lines') +
+    at('--exclude REGEX', 'drop the stacks whose folded text matches REGEX (grep -v)') +
+    at('--base FRAME', 'keep only the stacks through frame FRAME, cut so that FRAME is') +
+    more('their root (its deepest occurrence; repeat for more names)') +
+    at('--skip-after FRAME', 'drop the frames below (the callers of) frame FRAME in the') +
+    more('stacks through it (repeatable); other stacks stay whole')
+  );
+};
+
+/** The stack filters from parsed arguments, by their API names. */
+export function parseStackFilter(values: { base?: string[]; 'skip-after'?: string[]; grep?: string; exclude?: string }): StackFilterOptions {
+  return { base: values.base, skipAfter: values['skip-after'], grep: values.grep, exclude: values.exclude };
+}

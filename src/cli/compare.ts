@@ -4,7 +4,9 @@
 
 import { compare, type CompareResult, type FunctionChange } from '../api/compare.js';
 import { UsageError } from '../errors.js';
-import { inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, warn } from './common.js';
+import {
+  inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, parseStackFilter, stackFilterHelp, stackFilterOption, warn,
+} from './common.js';
 
 export const help = `Usage: flamefold compare [options] BASE NEW
 
@@ -24,7 +26,7 @@ Options:
   -f, --format FMT     input format of both: auto (default), dtrace, pmcstat,
                        procstat, folded
       --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
-  -j, --jobs N         threads for large files (default: the number of cores)
+${stackFilterHelp(23)}  -j, --jobs N         threads for large files (default: the number of cores)
   -h, --help           show this help
 
 Exit status: 0 no regression, 1 a regression (or bad input), 2 usage error.
@@ -92,6 +94,7 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     ...inputFormatOption,
     includeoffset: { type: 'boolean', default: false },
+    ...stackFilterOption,
     ...jobsOption,
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -109,6 +112,7 @@ export async function run(argv: string[]): Promise<number> {
     format: parseFormat(values.format),
     threshold,
     includeOffset: values.includeoffset,
+    ...parseStackFilter(values),
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });

@@ -8,8 +8,8 @@ import { eventBytes } from '../formats/event-names.js';
 import { flameGraph } from '../render/render.js';
 import { checkSvgOptions } from '../render/options.js';
 import { parseRange, parseRatioMetric, ratioMode } from '../render/ratio-colors.js';
-import { argOptions, renderOptions, svgOptionsHelp } from './svg.js';
-import { jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, warn } from './common.js';
+import { argOptions, readOptionFiles, renderOptions, svgOptionsHelp } from './svg.js';
+import { jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, parseStackFilter, stackFilterHelp, warn } from './common.js';
 
 export const help = `Usage: flamefold cpi [options] --cycles EVENT --instructions EVENT CAPTURE
        flamefold cpi [options] --cycles EVENT --stalls EVENT CAPTURE
@@ -39,7 +39,7 @@ Options:
                             and highest ratios drawn)
   -o, --output FILE         write to FILE (atomically) instead of stdout
   -f, --format FMT          auto (default), dtrace, pmcstat, procstat, folded
-  -j, --jobs N              threads for large files (default: the number of cores)
+${stackFilterHelp(28)}  -j, --jobs N              threads for large files (default: the number of cores)
   -h, --help                show this help
 ${svgOptionsHelp}`;
 
@@ -86,12 +86,14 @@ export async function run(argv: string[]): Promise<number> {
   options.title ??= metric === 'instructions' ? 'CPI Flame Graph' : 'Stall Cycles Flame Graph';
   checkSvgOptions(options); // option and output mistakes stop us before any input is read
   const output = await outputFor(values.output);
+  await readOptionFiles(values, options);
 
   const result = await collapseTwoMetrics(cyclesInput, otherInput, {
     format: parseFormat(values.format),
     ...(values.cycles !== undefined && { cyclesEvent: eventBytes(values.cycles) }),
     ...(otherEvent !== undefined && { otherEvent: eventBytes(otherEvent) }),
     includeOffset: values.includeoffset,
+    ...parseStackFilter(values),
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });

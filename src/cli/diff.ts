@@ -3,7 +3,9 @@
 
 import { diff } from '../api/diff.js';
 import { UsageError } from '../errors.js';
-import { inputFormatOption, jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, warn } from './common.js';
+import {
+  inputFormatOption, jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, parseStackFilter, stackFilterHelp, stackFilterOption, warn,
+} from './common.js';
 
 export const help = `Usage: flamefold diff [options] BEFORE AFTER
 
@@ -22,7 +24,7 @@ Options:
   -f, --format FMT     input format of both: auto (default), dtrace, pmcstat,
                        procstat, folded
       --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
-  -j, --jobs N         threads for large files (default: the number of cores)
+${stackFilterHelp(23)}  -j, --jobs N         threads for large files (default: the number of cores)
   -o, --output FILE    write to FILE (atomically) instead of stdout
   -h, --help           show this help
 
@@ -36,6 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     'strip-hex': { type: 'boolean', short: 's', default: false },
     ...inputFormatOption,
     includeoffset: { type: 'boolean', default: false },
+    ...stackFilterOption,
     ...jobsOption,
     output: { type: 'string', short: 'o' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -55,6 +58,7 @@ export async function run(argv: string[]): Promise<number> {
     normalize: values.normalize,
     stripHex: values['strip-hex'],
     includeOffset: values.includeoffset,
+    ...parseStackFilter(values),
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });

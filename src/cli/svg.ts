@@ -9,11 +9,12 @@ import { inputName } from '../input/feed.js';
 import { flameGraph, type RenderOptions } from '../render/render.js';
 import { checkSvgOptions, parsePalette } from '../render/options.js';
 import { readPaletteMap, writePaletteMap } from '../render/palettemap.js';
+import { readNameAttributes } from '../render/name-attributes.js';
 import { differentialMode, parseDiffMode, parsePercent } from '../render/differential-colors.js';
 import { collapseWithProgress } from './progress.js';
 import {
-  inputFormatOption, inputsOf, maxMemoryHelp, maxMemoryOption, numberOption, parseCommandArgs, parseFormat, parseMaxMemory, quietOption, warn,
-  outputFor,
+  inputFormatOption, inputsOf, maxMemoryHelp, maxMemoryOption, numberOption, parseCommandArgs, parseFormat, parseMaxMemory, parseStackFilter, quietOption,
+  stackFilterHelp, stackFilterOption, warn, outputFor,
 } from './common.js';
 
 export const svgOptionsHelp = `Graph options (flamegraph.pl's):
@@ -28,7 +29,8 @@ export const svgOptionsHelp = `Graph options (flamegraph.pl's):
       --countname TEXT  what the counts are (default "samples")
       --nametype TEXT   what the names are (default "Function:")
       --colors PALETTE  hot (default), mem, io, wakeup, chain, java, js, perl,
-                        red, green, blue, aqua, yellow, purple, orange
+                        red, green, blue, aqua, yellow, purple, orange, and
+                        inferno's rust and python
       --bgcolors COLOR  yellow, blue, green, grey, or #rrggbb (default from the palette)
       --hash            colours keyed by a hash of the name's first characters
       --random          random colours (fixed seed: the same input still gives the same SVG)
@@ -46,6 +48,18 @@ export const svgOptionsHelp = `Graph options (flamegraph.pl's):
       --notes TEXT      a note embedded in the SVG as a comment
       --total N         what 100% is, when larger than the sum of the counts
       --factor N        scale the counts shown in tooltips
+      --nameattr FILE   attributes for the frames of particular functions: one
+                        line each, NAME<tab>title=TOOLTIP<tab>href=URL<tab>class=C...
+      --encoding NAME   encoding named in the XML declaration, in which frame
+                        names are read (e.g. ISO-8859-1, Shift_JIS; default UTF-8)
+
+Graph options (inferno's):
+      --colordiffusion  colour frames by width, the wider the redder
+      --search-color #rrggbb  fill of the frames a search matches (#e600e6)
+      --stroke-color #rrggbb  an outline around every frame (default none)
+      --uicolor #rrggbb       colour of the title and buttons (default black)
+      --truncate-text-right   cut long labels at their end (as always here)
+      --pretty-xml      indent the SVG, one element per line
 `;
 
 export const help = `Usage: flamefold svg [options] [FILE...|-] [-o out.svg]
@@ -57,7 +71,7 @@ search by regular expression, state kept in the URL. No FILE or "-" reads stdin.
 Options:
   -o, --output FILE     write to FILE (atomically) instead of stdout
   -f, --format FMT      input format: folded (default), auto, dtrace, pmcstat, procstat
-${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal)
+${stackFilterHelp(24)}${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal)
   -h, --help            show this help
 
 ${svgOptionsHelp}`;
@@ -71,7 +85,7 @@ Options:
   -o, --output FILE     write to FILE (atomically) instead of stdout
   -f, --format FMT      auto (default), dtrace, pmcstat, procstat, folded
       --includeoffset   DTrace: keep +0x offsets on every frame but the leaf
-${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal:
+${stackFilterHelp(24)}${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal:
                         bytes read, MB/s, time left)
   -h, --help            show this help
 
@@ -108,6 +122,15 @@ export const argOptions = {
   notes: { type: 'string' },
   total: { type: 'string' },
   factor: { type: 'string' },
+  nameattr: { type: 'string' },
+  encoding: { type: 'string' },
+  colordiffusion: { type: 'boolean', default: false },
+  'search-color': { type: 'string' },
+  'stroke-color': { type: 'string' },
+  uicolor: { type: 'string' },
+  'truncate-text-right': { type: 'boolean', default: false }, // inferno's; flamegraph.pl's labels are cut at the end already
+  'pretty-xml': { type: 'boolean', default: false },
+  ...stackFilterOption,
 } as const;
 
 export type Values = ReturnType<typeof parseCommandArgs<typeof argOptions>>['values'];
@@ -131,7 +154,7 @@ export function renderOptions(v: Values): RenderOptions {
     fontWidth: optionalNumber('fontwidth', v.fontwidth),
     countName: v.countname,
     nameType: v.nametype,
-    colors: parsePalette(v.colors ?? v.color),
+    colors: v.colors === undefined && v.color === undefined ? undefined : parsePalette(v.colors ?? v.color),
     bgColors: v.bgcolors,
     hash: v.hash,
     random: v.random,
@@ -142,9 +165,20 @@ export function renderOptions(v: Values): RenderOptions {
     notes: v.notes,
     total: optionalNumber('total', v.total),
     factor: optionalNumber('factor', v.factor),
+    encoding: v.encoding,
+    colorDiffusion: v.colordiffusion,
+    searchColor: v['search-color'],
+    strokeColor: v['stroke-color'],
+    uiColor: v.uicolor,
+    prettyXml: v['pretty-xml'],
     ...differentialOptions(v),
     onWarning: warn,
   };
+}
+
+/** Reads the files options name (--nameattr), after every option was checked. */
+export async function readOptionFiles(v: Values, options: RenderOptions): Promise<void> {
+  if (v.nameattr !== undefined) options.nameAttributes = await readNameAttributes(v.nameattr);
 }
 
 /** --diff-mode/--diff-threshold/--diff-details: flamefold's differential colouring (src/render/differential.ts). */
@@ -181,7 +215,12 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
   const format = parseFormat(values.format);
   const options = renderOptions(values);
   checkSvgOptions(options); // option and output mistakes stop us before any input is read
+  const stackFilter = parseStackFilter(values);
+  if (values.flamechart && Object.values(stackFilter).some((f) => f !== undefined)) {
+    throw new UsageError('--base, --skip-after, --grep and --exclude do not apply to --flamechart (its stacks keep their input order)');
+  }
   const output = await outputFor(values.output);
+  await readOptionFiles(values, options);
   if (values.cp) {
     await outputFor(PALETTE_MAP); // written after drawing: checked now, as -o is
     options.paletteMap = await readPaletteMap(PALETTE_MAP);
@@ -192,6 +231,7 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
     includeOffset: values.includeoffset,
     maxMemoryMiB: parseMaxMemory(values['max-memory']),
     keepOrder: values.flamechart, // a flame chart draws the records in their input order
+    ...stackFilter,
   };
   const result = await collapseWithProgress(label, inputs, collapseOptions, values.quiet);
   warnIgnoredLines(result);

@@ -7,7 +7,7 @@
 import type { Layout } from './placement.js';
 import type { ColorModeFactory } from './options.js';
 import { fixed } from './numbers.js';
-import { RandomColors, differentialColor, frameColor, separatorColor } from './palette.js';
+import { RandomColors, differentialColor, diffusionColor, frameColor, separatorColor } from './palette.js';
 
 /** flamegraph.pl's palettes: `-`/`--` grey, then --cp map, then the palette (name, --hash or --random). */
 export const paletteColorMode: ColorModeFactory = ({ layout, options, names }) => {
@@ -50,6 +50,19 @@ export const differentialColorMode: ColorModeFactory = ({ options, layout }) => 
     },
     note(f) {
       return percentOf(f.self - f.baseSelf);
+    },
+  };
+};
+
+/** inferno's --colordiffusion: by width (the root is the whole graph), the wider the redder; separators stay grey. */
+export const colorDiffusionMode: ColorModeFactory = ({ layout }) => {
+  // Percentages as inferno computes them: from each edge's position, not from the width alone.
+  const percentPerSample = 100 / layout.scale;
+  return {
+    fill(f) {
+      const start = layout.start[f.index]!;
+      const width = f.isRoot ? layout.scale : f.samples;
+      return separatorColor(f.name) ?? diffusionColor(start * percentPerSample, (start + width) * percentPerSample);
     },
   };
 };

@@ -78,3 +78,22 @@ export function scriptJson(value: unknown): string {
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/**
+ * Markup with every character outside ASCII written as a character reference
+ * (`é` → `&#233;`), so the bytes are the same in any ASCII-compatible encoding
+ * the XML declaration names (--encoding). Apply it to markup only: inside the
+ * script and comments a reference is not decoded (see asciiScriptJson).
+ */
+export function asciiCharRefs(s: string): string {
+  if (!/[^\x00-\x7f]/.test(s)) return s;
+  return s.replace(/[^\x00-\x7f]/gu, (c) => {
+    const code = c.codePointAt(0)!;
+    return `&#${code >= 0xd800 && code <= 0xdfff ? 0xfffd : code};`; // a lone surrogate is no character
+  });
+}
+
+/** scriptJson, with every character outside ASCII written as a `\uXXXX` escape. */
+export function asciiScriptJson(value: unknown): string {
+  return scriptJson(value).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,11 +1,12 @@
-// SVG options: flamegraph.pl's, with its names and meanings, checked up front,
-// and the colour-mode interface they carry. flamegraph.pl paints an unknown
-// palette black and accepts any "#......" as a background; here an unknown or
-// malformed value is a usage error.
+// SVG options: flamegraph.pl's and inferno's, with their names and meanings,
+// checked up front, and the colour-mode interface they carry. flamegraph.pl
+// paints an unknown palette black and accepts any "#......" as a background;
+// here an unknown or malformed value is a usage error.
 
 import { UsageError } from '../errors.js';
 import { BACKGROUNDS, PALETTES, defaultBackground, type BackgroundName, type Palette } from './palette.js';
 import type { Layout } from './placement.js';
+import { resolveNameAttributes, type FrameAttributes, type NameAttributes } from './name-attributes.js';
 
 /** Options of an SVG rendering (the API names of flamegraph.pl's options). */
 export interface SvgOptions {
@@ -55,6 +56,28 @@ export interface SvgOptions {
   factor?: number;
   /** How frames are coloured; the default is flamegraph.pl's (palette, or differential for two-count input). */
   colorMode?: ColorModeFactory;
+  /**
+   * --nameattr (flamegraph.pl): attributes of the frames of particular functions, by exact name:
+   * `title` replaces the tooltip, `href` (with `target`, default _top) makes the frame a link, any
+   * other name (class, style, data-*) goes on the frame's <g>. See readNameAttributes() for the file.
+   */
+  nameAttributes?: NameAttributes;
+  /**
+   * --encoding (flamegraph.pl): the encoding the XML declaration names, and that frame names'
+   * bytes are read in (default: UTF-8, undeclared). Any encoding but UTF-8 is written as ASCII
+   * with character references, so the file is what it declares.
+   */
+  encoding?: string;
+  /** --colordiffusion (inferno): colour by width, the wider the redder, instead of by name. */
+  colorDiffusion?: boolean;
+  /** --search-color (inferno): fill of the frames a search matches, #rrggbb (default #e600e6). */
+  searchColor?: string;
+  /** --stroke-color (inferno): an outline around every frame, #rrggbb, or none (the default). */
+  strokeColor?: string;
+  /** --uicolor (inferno): colour of the title, buttons and details line, #rrggbb (default black). */
+  uiColor?: string;
+  /** --pretty-xml (inferno): every element on its own line, indented by depth. */
+  prettyXml?: boolean;
 }
 
 /** Options with defaults applied and values checked. */
@@ -81,6 +104,14 @@ export interface ResolvedSvgOptions {
   total: number | undefined;
   factor: number;
   colorMode: ColorModeFactory | undefined;
+  colorDiffusion: boolean;
+  /** Checked and escaped attributes by function name (--nameattr). */
+  nameAttributes: Map<string, FrameAttributes> | undefined;
+  /** --encoding: the label to declare, how names are decoded, and whether to write ASCII only. */
+  encoding: { label: string; decoder: TextDecoder; ascii: boolean } | undefined;
+  strokeColor: string | undefined;
+  uiColor: string | undefined;
+  prettyXml: boolean;
   /** Fixed geometry. */
   xpad: number;
   framePad: number;
@@ -171,6 +202,28 @@ export function parsePalette(v: string | undefined): Palette {
   throw new UsageError(`unknown palette '${v}' for --colors: use ${PALETTES.join(', ')}`);
 }
 
+/** An inferno colour option: "#rrggbb". */
+function hexColor(name: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (/^#[0-9a-fA-F]{6}$/.test(v)) return v;
+  throw new UsageError(`--${name} must be a colour written #rrggbb, not '${v}'`);
+}
+
+/** --encoding: a label the XML declaration may carry and the WHATWG decoder knows, compatible with ASCII. */
+function parseEncoding(v: string | undefined): ResolvedSvgOptions['encoding'] {
+  if (v === undefined) return undefined;
+  let decoder: TextDecoder | undefined;
+  try {
+    if (/^[A-Za-z][A-Za-z0-9._-]*$/.test(v)) decoder = new TextDecoder(v);
+  } catch {
+    // not an encoding the decoder knows: said below
+  }
+  if (!decoder) throw new UsageError(`--encoding: unknown encoding '${v}' (e.g. UTF-8, ISO-8859-1, Shift_JIS, EUC-JP, GBK)`);
+  // UTF-16 is the one family whose bytes are not ASCII for ASCII characters.
+  if (decoder.encoding.startsWith('utf-16')) throw new UsageError(`--encoding ${v}: only encodings that write ASCII as ASCII can be declared`);
+  return { label: v, decoder, ascii: decoder.encoding !== 'utf-8' };
+}
+
 /** Throws a UsageError for any option the renderer would refuse: call it before reading input. */
 export function checkSvgOptions(o: SvgOptions): void {
   resolveSvgOptions(o);
@@ -184,6 +237,11 @@ export function resolveSvgOptions(o: SvgOptions = {}): ResolvedSvgOptions {
   const flameChart = o.flameChart ?? false;
   const title = o.title !== undefined && o.title !== '' ? o.title : flameChart ? 'Flame Chart' : inverted ? 'Icicle Graph' : 'Flame Graph';
   const total = o.total === undefined ? undefined : positive('total', o.total, 0);
+  const colorDiffusion = o.colorDiffusion ?? false;
+  if (colorDiffusion && (o.colors !== undefined || o.colorMode !== undefined)) {
+    throw new UsageError('--colordiffusion colours frames by their width: it takes no palette (--colors) or other colour mode');
+  }
+  const strokeColor = o.strokeColor === 'none' ? undefined : hexColor('stroke-color', o.strokeColor);
   return {
     title,
     subtitle: o.subtitle ?? '',
@@ -207,8 +265,14 @@ export function resolveSvgOptions(o: SvgOptions = {}): ResolvedSvgOptions {
     total,
     factor: positive('factor', o.factor, 1),
     colorMode: o.colorMode,
+    colorDiffusion,
+    nameAttributes: o.nameAttributes && resolveNameAttributes(o.nameAttributes),
+    encoding: parseEncoding(o.encoding),
+    strokeColor,
+    uiColor: hexColor('uicolor', o.uiColor),
+    prettyXml: o.prettyXml ?? false,
     xpad: 10,
     framePad: 1,
-    searchColor: 'rgb(230,0,230)',
+    searchColor: hexColor('search-color', o.searchColor) ?? 'rgb(230,0,230)',
   };
 }

@@ -7,10 +7,11 @@
 // anagrams share a colour, as in flamegraph.pl (corpus README, defect 7).
 // `--hash` uses its namehash of the first three characters; `--random` draws
 // from a generator with a fixed seed, so the output stays reproducible.
+// inferno's `rust` and `python` palettes pick a hue by the same kind of rules.
 
 export const PALETTES = [
   'hot', 'mem', 'io', 'wakeup', 'chain', 'java', 'js', 'perl',
-  'red', 'green', 'blue', 'aqua', 'yellow', 'purple', 'orange',
+  'red', 'green', 'blue', 'aqua', 'yellow', 'purple', 'orange', 'rust', 'python',
 ] as const;
 export type Palette = (typeof PALETTES)[number];
 
@@ -104,6 +105,17 @@ function resolvePalette(palette: Palette, name: string): Palette {
       if (name === ' ') return 'green';
       if (name.includes('_[k]')) return 'orange';
       return 'red';
+    case 'rust': // inferno: the standard library orange, user crates aqua, other code yellow
+      if (/^(?:core|std|alloc)::|^<(?:std|alloc)::/.test(name)) return 'orange';
+      // async fns desugar into core's GenFuture: user code, not the library
+      if (name.startsWith('<core::') && !name.startsWith('<core::future::from_generator::GenFuture<T>')) return 'orange';
+      return name.includes('::') ? 'aqua' : 'yellow';
+    case 'python': { // inferno: installed packages aqua, the standard library yellow, the program red
+      const parts = name.split(/[/\\]/);
+      if (parts.includes('site-packages')) return 'aqua';
+      if (parts.some((p) => /^[Pp]ython[0-9.]*$/.test(p)) || /^<(?:built-in|method|frozen)/.test(name)) return 'yellow';
+      return 'red';
+    }
     case 'wakeup':
       return 'aqua';
     case 'chain':
@@ -187,6 +199,18 @@ export function differentialColor(delta: number, max: number, negate: boolean): 
   if (value > 0) g = b = int((210 * (max - value)) / max);
   else if (value < 0) r = g = int((210 * (max + value)) / max);
   return rgb(r, g, b);
+}
+
+/**
+ * inferno's --colordiffusion: a frame spanning x1..x2 percent of the graph is
+ * redder the wider it is, on the square root of its share so that a half-wide
+ * frame is already a strong red; the thinnest are near white.
+ */
+export function diffusionColor(x1Percent: number, x2Percent: number): string {
+  const value = Math.trunc(Math.sqrt((x2Percent - x1Percent) / 100) * 2000);
+  if (value <= 0) return rgb(250, 250, 250);
+  const c = 100 + Math.trunc((150 * (2000 - value)) / 2000);
+  return rgb(255, c, c);
 }
 
 /** Separator frames: "--" and "-" are drawn grey whatever the palette. */

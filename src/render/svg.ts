@@ -6,9 +6,10 @@
 
 import { ROOT_FRAME, type Layout } from './placement.js';
 import type { ColorMode, FrameInfo, ResolvedSvgOptions } from './options.js';
-import { differentialColorMode, paletteColorMode } from './colormode.js';
+import { colorDiffusionMode, differentialColorMode, paletteColorMode } from './colormode.js';
 import { fixed, perlNumber, withCommas } from './numbers.js';
-import { cssFontFamily, scriptJson, xmlAttr, xmlComment, xmlText } from './escape.js';
+import { asciiCharRefs, asciiScriptJson, cssFontFamily, scriptJson, xmlAttr, xmlComment, xmlText } from './escape.js';
+import type { FrameAttributes } from './name-attributes.js';
 import { viewerSource, type ViewerConfig } from './viewer.js';
 import { ChunkWriter } from '../output/chunk-writer.js';
 
@@ -18,15 +19,28 @@ export const FRAME_NS = 'urn:x-flamefold:frame';
 const decoder = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
 
-/** Names of the frames a layout draws, decoded from UTF-8 (the others stay undefined). */
-function drawnNames(layout: Layout): string[] {
+/** Where the writer puts text: the chunk collector, or a filter in front of it. */
+interface TextSink {
+  write(s: string): void;
+}
+
+/** Names of the frames a layout draws, decoded (UTF-8 unless --encoding says otherwise; the others stay undefined). */
+function drawnNames(layout: Layout, nameDecoder: TextDecoder): string[] {
   const names = new Array<string>(layout.names.length);
   for (let i = 0; i < layout.count; i++) {
     const f = layout.frame[i]!;
-    if (f !== ROOT_FRAME && names[f] === undefined) names[f] = decoder.decode(layout.names[f]);
+    if (f !== ROOT_FRAME && names[f] === undefined) names[f] = nameDecoder.decode(layout.names[f]);
   }
   return names;
 }
+
+/** The XML declaration, naming the --encoding when one is given. */
+const declaration = (o: ResolvedSvgOptions): string =>
+  `<?xml version="1.0"${o.encoding ? ` encoding="${o.encoding.label}"` : ''} standalone="no"?>`;
+
+/** --pretty-xml: markup lines indented by `depth` levels; lines of the stylesheet's text are left alone. */
+const indent = (lines: string[], depth: number): string[] =>
+  lines.map((l) => (/^\t*</.test(l) ? '    '.repeat(depth) + l : l));
 
 /** Display names: flamegraph.pl strips a trailing `_[k]`-style annotation from titles and labels. */
 export function stripAnnotation(name: string): string {
@@ -65,24 +79,28 @@ function geometry(layout: Layout, o: ResolvedSvgOptions, legendHeight = 0): Geom
 
 /** The SVG of a laid-out graph, as UTF-8 chunks of about 1 MiB. */
 export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uint8Array> {
+  const ascii = o.encoding?.ascii ?? false;
   if (layout.samples <= 0) {
-    yield encoder.encode(emptySvg(o));
+    const empty = emptySvg(o);
+    yield encoder.encode(ascii ? asciiCharRefs(empty) : empty);
     return;
   }
-  const names = drawnNames(layout);
-  const factory = o.colorMode ?? (layout.twoCounts ? differentialColorMode : paletteColorMode);
+  const names = drawnNames(layout, o.encoding?.decoder ?? decoder);
+  const factory = o.colorMode ?? (o.colorDiffusion ? colorDiffusionMode : layout.twoCounts ? differentialColorMode : paletteColorMode);
   const mode = factory({ layout, options: o, names });
   const g = geometry(layout, o, mode.legend?.height);
-  const out = new ChunkWriter();
+  const chunks = new ChunkWriter();
+  // --encoding other than UTF-8: everything outside ASCII becomes a character reference.
+  const out: TextSink = ascii ? { write: (s) => chunks.write(asciiCharRefs(s)) } : chunks;
   out.write(header(o, g, mode));
   const frames = new FrameWriter(layout, o, g, mode, names);
   for (let from = 0; from < layout.count; from += 4096) {
     frames.write(out, from, Math.min(layout.count, from + 4096));
-    yield* out.full.splice(0);
+    yield* chunks.full.splice(0);
   }
   out.write(footer(o, g));
-  out.flush();
-  yield* out.full.splice(0);
+  chunks.flush();
+  yield* chunks.full.splice(0);
 }
 
 function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
@@ -91,7 +109,7 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
   const [bg1, bg2] = mode.background ?? o.background;
   const fs = perlNumber(o.fontSize);
   const lines = [
-    '<?xml version="1.0" standalone="no"?>',
+    declaration(o),
     '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">',
     `<svg version="1.1" width="${perlNumber(w)}" height="${perlNumber(h)}" viewBox="0 0 ${perlNumber(w)} ${perlNumber(h)}" ` +
       `xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:fg="${FRAME_NS}">`,
@@ -115,6 +133,9 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
     '\t#frames > *:hover { stroke:black; stroke-width:0.5; cursor:pointer; }',
     '\t.hide { display:none; }',
     '\t.parent { opacity:0.5; }',
+    // An outline on every rectangle would hide the hover outline of the group: that one is restated.
+    ...(o.strokeColor ? [`\t#frames rect { stroke:${o.strokeColor}; stroke-width:1; }`, '\t#frames > *:hover rect { stroke:black; stroke-width:0.5; }'] : []),
+    ...(o.uiColor ? [`\t#title, #details, #unzoom, #search, #ignorecase, #matched { fill:${o.uiColor}; }`] : []),
     '</style>',
     `<rect x="0.0" y="0" width="${fixed(w, 1)}" height="${fixed(h, 1)}" fill="url(#background)"/>`,
     `<text id="title" x="${fixed(Math.trunc(w / 2), 2)}" y="${perlNumber(o.fontSize * 2)}">${xmlText(o.title)}</text>`,
@@ -132,7 +153,8 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
     `<text id="matched" x="${fixed(w - o.xpad - 100, 2)}" y="${bottom}" class="hide"> </text>`,
     '<g id="frames">',
   );
-  return lines.join('\n') + '\n';
+  // The declaration, doctype and <svg> start tag stay at the margin; the rest is inside <svg>.
+  return (o.prettyXml ? [...lines.slice(0, 3), ...indent(lines.slice(3), 1)] : lines).join('\n') + '\n';
 }
 
 /** Writes frames: `<g><title>NAME (N samples, P%)</title><rect …/><text …>label</text></g>`. */
@@ -150,6 +172,8 @@ class FrameWriter {
   private readonly plainName: (boolean | undefined)[];
   /** Fills as attribute values: a mode returns few distinct colours, each escaped once. */
   private readonly fills = new Map<string, string>();
+  /** Per frame name: its --nameattr attributes, or null when it has none. */
+  private readonly attributes: (FrameAttributes | null | undefined)[];
   private readonly info: FrameInfo = { index: 0, frame: 0, name: '', isRoot: false, depth: 0, samples: 0, self: 0, baseSamples: NaN, baseSelf: NaN };
 
   constructor(
@@ -168,6 +192,15 @@ class FrameWriter {
     this.shown = new Array(names.length);
     this.escaped = new Array(names.length);
     this.plainName = new Array(names.length);
+    this.attributes = new Array(names.length);
+  }
+
+  /** A frame's --nameattr attributes (the root's name is ""). */
+  private attributesOf(f: number, name: string): FrameAttributes | null {
+    const map = this.o.nameAttributes;
+    if (!map) return null;
+    if (f === ROOT_FRAME) return map.get('') ?? null;
+    return (this.attributes[f] ??= map.get(name) ?? null);
   }
 
   private fillAttr(fill: string): string {
@@ -180,7 +213,7 @@ class FrameWriter {
   }
 
   /** Writes frames [from, to) of the layout. */
-  write(out: ChunkWriter, from: number, to: number): void {
+  write(out: TextSink, from: number, to: number): void {
     const { layout, o, g, mode, names, info, countName, total, glyph, rows, labelY, heightAttr, shown, escaped, plainName } = this;
     const { xpad, factor } = o;
     const base = layout.base;
@@ -230,9 +263,27 @@ class FrameWriter {
         const plain = isRoot || (plainName[f] ??= escaped[f] === display);
         text = `<text x="${fixed(x1 + 3, 2)}" y="${labelY[depth]}">${label === display && !isRoot ? escaped[f]! : plain ? label : xmlText(label)}</text>`;
       }
-      out.write(`<g><title>${title}</title><rect x="${x1s}" ${rows[depth]}${widthAttr}" height="${heightAttr}" fill="${fill}" rx="2" ry="2" fg:x="${start}" fg:w="${layout.value[i]!}"/>${text}</g>\n`);
+      const attrs = this.attributesOf(f, name);
+      const rect = `<rect x="${x1s}" ${rows[depth]}${widthAttr}" height="${heightAttr}" fill="${fill}" rx="2" ry="2" fg:x="${start}" fg:w="${layout.value[i]!}"`;
+      if (!attrs && !o.prettyXml) {
+        out.write(`<g><title>${title}</title>${rect}/>${text}</g>\n`);
+      } else {
+        // A title from --nameattr hides the frame's name from the viewer (search, labels): fg:n keeps it.
+        const named = attrs?.title !== undefined ? `${rect} fg:n="${isRoot ? '' : xmlAttr(display)}"/>` : `${rect}/>`;
+        out.write(dressedFrame(o.prettyXml, attrs, attrs?.title ?? title, named, text));
+      }
     }
   }
+}
+
+/** A frame with --nameattr attributes (a link, a replaced title) or written --pretty-xml. */
+function dressedFrame(pretty: boolean, attrs: FrameAttributes | null, title: string, rect: string, text: string): string {
+  const open = `<g${attrs?.group ?? ''}>`;
+  const link = attrs?.link;
+  if (!pretty) return `${open}<title>${title}</title>${link ?? ''}${rect}${text}${link ? '</a>' : ''}</g>\n`;
+  const inner = [rect, ...(text ? [text] : [])];
+  const body = link ? [link, ...inner.map((l) => `    ${l}`), '</a>'] : inner;
+  return [open, `    <title>${title}</title>`, ...body.map((l) => `    ${l}`), '</g>'].map((l) => `        ${l}\n`).join('');
 }
 
 /** flamegraph.pl's label: the first `fit` characters, the last two replaced by ".." when cut. */
@@ -257,14 +308,17 @@ function footer(o: ResolvedSvgOptions, g: Geometry): string {
     yStep: o.inverted ? o.frameHeight : -o.frameHeight,
     searchColor: o.searchColor,
   };
-  return `</g>\n<script type="text/ecmascript"><![CDATA[\n${viewerSource(config, scriptJson)}\n]]></script>\n</svg>\n`;
+  // Outside UTF-8 (--encoding) the script's data is ASCII too: character references mean nothing in a script.
+  const source = viewerSource(config, o.encoding?.ascii ? asciiScriptJson : scriptJson);
+  const script = `<script type="text/ecmascript"><![CDATA[\n${source}\n]]></script>`;
+  return o.prettyXml ? `    </g>\n    ${script}\n</svg>\n` : `</g>\n${script}\n</svg>\n`;
 }
 
 /** What flamegraph.pl draws for input without samples: a canvas with a message. */
 function emptySvg(o: ResolvedSvgOptions): string {
   const h = o.fontSize * 5;
   return [
-    '<?xml version="1.0" standalone="no"?>',
+    declaration(o),
     '<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">',
     `<svg version="1.1" width="${perlNumber(o.width)}" height="${perlNumber(h)}" viewBox="0 0 ${perlNumber(o.width)} ${perlNumber(h)}" xmlns="http://www.w3.org/2000/svg">`,
     `<text x="${fixed(Math.trunc(o.width / 2), 2)}" y="${perlNumber(o.fontSize * 2)}" text-anchor="middle" font-family="${xmlAttr(o.fontType)}" font-size="${perlNumber(o.fontSize + 2)}">ERROR: No stack counts found</text>`,

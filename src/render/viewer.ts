@@ -7,7 +7,8 @@
 //
 // Geometry is exact: each frame carries its start and width in samples
 // (`fg:x`, `fg:w`), so zooming and the Matched percentage work on sample
-// counts, not on pixel values rounded to 0.1.
+// counts, not on pixel values rounded to 0.1. A frame whose tooltip was
+// replaced (--nameattr title) carries its name in `fg:n`.
 
 /** What the viewer needs to know about the drawing. */
 export interface ViewerConfig {
@@ -77,7 +78,7 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
       g,
       rect,
       text,
-      name: nameOf(title.textContent ?? ''),
+      name: rect.getAttributeNS(cfg.ns, 'n') ?? nameOf(title.textContent ?? ''),
       chars: null,
       x0: Number(xAttr),
       w0: Number(rect.getAttributeNS(cfg.ns, 'w') ?? '0'),

@@ -224,6 +224,27 @@ describe('the SVG viewer in headless Chromium', () => {
     await page.close();
   });
 
+  it('--nameattr titles and links, --search-color, --pretty-xml and --encoding keep the viewer working', async () => {
+    const attrs = join(tmp.dir, 'attrs.txt');
+    writeFileSync(attrs, 'dressed\ttitle=Dressed up: see the docs\thref=https://example.invalid/docs\tclass=doc\n');
+    const input = 'main;outer;dressed;leaf 10\nmain;other 30\n';
+    const url = draw('dressed', input, ['--nameattr', attrs, '--search-color', '#203040', '--pretty-xml', '--encoding', 'ISO-8859-1']);
+    const { page, errors, answer } = await open(url);
+    // The tooltip is the replaced title; the name stays the frame's for labels and search.
+    await page.locator('#frames > g.doc rect').hover();
+    expect(await page.locator('#details').textContent()).toBe('Function: Dressed up: see the docs');
+    await frameGroup(page, 'outer').click();
+    const label = (): Promise<string | null> => page.locator('#frames > g.doc text').textContent();
+    expect(await label()).toBe('dressed');
+    answer('^dressed$');
+    await page.locator('#search').click();
+    expect(await page.locator('#frames > g.doc rect').getAttribute('fill')).toBe('#203040');
+    expect(await page.locator('#matched').textContent()).toBe('Matched: 100%'); // of the zoomed frame
+    expect(await page.locator('#frames > g.doc a').getAttribute('xlink:href')).toBe('https://example.invalid/docs');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('hostile frame names and options run no script and show as text', async () => {
     const names = [
       // (no ";" inside: it separates frames in folded input)
