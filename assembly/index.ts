@@ -5,7 +5,6 @@
 import { allocBytes, growBytes, setMemoryLimit } from "./util/memory";
 import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./tables/session";
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./tables/session";
-import { lineCacheInit } from "./tables/line-cache";
 import { eventsInit, setEventFilter, setEventsOnly, matchedSections } from "./tables/events";
 import { unflushedEntries, setStackBudget } from "./tables/stack-table";
 import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./tables/call-tree";
@@ -23,7 +22,6 @@ let carry: usize = 0;
 
 export function init(): void {
   sessionInit();
-  lineCacheInit();
   eventsInit();
   windowCap = (1 << 20) + (1 << 16); // the caller's 1 MiB reads plus a carried line
   window = allocBytes(windowCap);

@@ -15,13 +15,15 @@
 import { isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount, skipDigits } from "../util/scan";
 import { hashBytes } from "../util/hash";
 import { allocBytes, freeBytes } from "../util/memory";
-import { lineFind, lineAdd, lineIdCount, lineFirstId, lineIdAt, linePredicted, lineFollows } from "../tables/line-cache";
+import { LineCache } from "../tables/line-cache";
 import { demangleRustLegacy } from "./demangle";
 import { Format, eachLine } from "./format";
 import {
   frameTable, stackPush, stackLen, foldLeafFirst, ignoreLine, dropRecord, leafFrame, replaceLeafFrame,
 } from "../tables/session";
 
+// Each distinct frame line is named once (tables/line-cache.ts).
+let cache: LineCache = changetype<LineCache>(0);
 // The line-cache entry of the previous frame line of this record, for successor prediction.
 let prevLine: i32 = -1;
 
@@ -99,22 +101,22 @@ function frameLine(p: usize, end: usize): void {
     if (plus >= 0) keyEnd = <usize>plus;
   }
   const len = keyEnd - p;
-  let e = linePredicted(prevLine, p, len);
+  let e = cache.predicted(prevLine, p, len);
   if (e < 0) {
     const h = hashBytes(p, len);
-    e = lineFind(p, len, h);
+    e = cache.find(p, len, h);
     if (e < 0) {
       const n = nameFrame(p, len);
-      e = <i32>lineAdd(p, len, h, ids, n);
+      e = <i32>cache.add(p, len, h, ids, n);
     }
-    lineFollows(prevLine, <u32>e);
+    cache.follows(prevLine, <u32>e);
   }
   prevLine = e;
-  const n = lineIdCount(<u32>e);
+  const n = cache.idCount(<u32>e);
   if (n == 1) {
-    stackPush(lineFirstId(<u32>e));
+    stackPush(cache.firstId(<u32>e));
   } else {
-    for (let i: u32 = 0; i < n; i++) stackPush(lineIdAt(<u32>e, i));
+    for (let i: u32 = 0; i < n; i++) stackPush(cache.idAt(<u32>e, i));
   }
 }
 
@@ -246,6 +248,10 @@ function trimLeafOffset(): void {
 
 /** The DTrace format (formats/format.ts). */
 export class DtraceFormat extends Format {
+  constructor() {
+    super();
+    cache = new LineCache();
+  }
   name(): string { return "dtrace"; }
   optionNames(): string { return "includeOffset"; }
   setOption(index: i32, value: i32): void { if (index == 0) includeOffset = value != 0; }
