@@ -5,7 +5,7 @@
 import { allocBytes, growBytes, setMemoryLimit } from "./util/memory";
 import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./tables/session";
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./tables/session";
-import { eventsInit, setEventFilter, setEventsOnly, matchedSections } from "./tables/events";
+import { eventsInit, setEventFilter, setEventsOnly, matchedSections, forgetPickedEvent } from "./tables/events";
 import { unflushedEntries, setStackBudget } from "./tables/stack-table";
 import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./tables/call-tree";
 import { foldedBegin, foldedNext, outBuf } from "./output/folded-writer";
@@ -32,10 +32,12 @@ export function init(): void {
 export { formatNames } from "./formats/registry";
 export function formatOptionNames(code: i32): string { return formatOf(code).optionNames(); }
 export function setFormatOption(code: i32, index: i32, value: i32): void { formatOf(code).setOption(index, value); }
+/** Whether the format folds only the first event it sees when no event filter is set (Format.foldsOneEvent). */
+export function formatFoldsOneEvent(code: i32): bool { return formatOf(code).foldsOneEvent(); }
 
 /** Options of the session, whatever the format: setOption() takes their index in this list. */
 export function sessionOptionNames(): string {
-  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event";
+  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event firstEvent";
 }
 
 export function setOption(option: i32, value: i32): void {
@@ -44,6 +46,7 @@ export function setOption(option: i32, value: i32): void {
   else if (option == 2) setCountColumn(value); // diff: which count column this input's counts go to (0 mixed, 1 before, 2 after)
   else if (option == 3) setEventsOnly(value != 0); // read the event headers only (listing the events)
   else if (option == 4) setEventFilter(value); // length of the event name written at eventBuffer(); -1 = every event
+  else if (option == 5) setEventFilter(value, true); // the same, for the input's first event found by the caller
   else throw new Error("unknown session option " + option.toString());
 }
 
@@ -58,7 +61,12 @@ export function inputBuffer(size: usize): usize {
   return window + carry;
 }
 
-/** Starts one input (a file, a stream) of the given format; inputs of one session merge. */
+/** A new input (a file, a stream; not a range of one) is about to begin: its first event is still to be picked. */
+export function newInput(): void {
+  forgetPickedEvent();
+}
+
+/** Starts one input (a file, a stream), or a range of one, of the given format; inputs of one session merge. */
 export function beginInput(code: i32): void {
   format = formatOf(code);
   carry = 0;
@@ -115,6 +123,7 @@ export function statStacks(): u32 {
 // Events (pmcstat PMCs): the filter's name goes in at eventBuffer(); the events seen come back out.
 export {
   eventBuffer, eventCount, eventNamePtr, eventNameLen, eventSamples, eventSections, eventAdd, eventMatchedAdd,
+  eventFilterPicked, eventFilterPtr, eventFilterLen,
 } from "./tables/events";
 export function eventMatchedSections(): u32 { return matchedSections; }
 

@@ -7,7 +7,7 @@
 // inputs stream through wasm memory once and nothing is held per line in JS.
 
 import { COUNT_COLUMN, CoreSession } from '../core.js';
-import { applyFormatOptions, CollapseResult } from './collapse.js';
+import { applyFormatOptions, CollapseResult, skippedEventsWarning } from './collapse.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
 import type { FormatOptions, InputFormat } from '../formats/registry.js';
@@ -79,8 +79,11 @@ export async function collapseColumns(
     side.setup?.(session);
     session.setOption('countColumn', column);
     const before = session.totals();
+    const eventsBefore = session.events();
     const fed = await feedInput(session, side.input, side.format ?? 'auto', name, feed);
     inputs.push(fed);
+    const skipped = skippedEventsWarning(session, name, eventsBefore);
+    if (skipped) warn(skipped);
     side.finish?.(session);
     const after = session.totals();
     const dropped = after.droppedRecords - before.droppedRecords;

@@ -1,5 +1,6 @@
 // `flamefold collapse`: captures in, folded stacks out.
 
+import { UsageError } from '../errors.js';
 import { eventBytes } from '../formats/event-names.js';
 import { FORMATS } from '../formats/registry.js';
 import { collapseWithProgress } from './progress.js';
@@ -17,7 +18,9 @@ Gzip-compressed input is recognised by its magic bytes.
 Options:
   -f, --format FMT     auto (default), ${FORMATS.join(', ')}
 ${formatOptionsHelp(23)}      --event NAME     fold only the samples of event NAME (pmcstat: its "@ NAME [N samples]"
-                       sections; a capture can hold several; \\xHH in NAME stands for one byte)
+                       sections, all events without it; perf: its records, the first event
+                       without it; \\xHH in NAME stands for one byte)
+      --event-filter NAME  the same (stackcollapse-perf.pl's name for it)
       --list-events    print each event with its total samples ("NAME N", other bytes
                        as \\xHH) instead of folded stacks
   -j, --jobs N         threads for large files (default: the number of cores)
@@ -32,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
     ...inputFormatOption,
     ...formatOptionArgs(),
     event: { type: 'string' },
+    'event-filter': { type: 'string' },
     'list-events': { type: 'boolean', default: false },
     ...jobsOption,
     ...maxMemoryOption,
@@ -44,11 +48,15 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const inputs = inputsOf(positionals);
+  if (values.event !== undefined && values['event-filter'] !== undefined) {
+    throw new UsageError('--event and --event-filter are one option: give one of them');
+  }
+  const event = values.event ?? values['event-filter'];
   const output = await outputFor(values.output); // a bad -o fails before any input is read
   const options = {
     format: parseFormat(values.format),
     ...parseFormatOptions(values),
-    ...(values.event !== undefined && { event: eventBytes(values.event) }),
+    ...(event !== undefined && { event: eventBytes(event) }),
     eventsOnly: values['list-events'],
     jobs: parseJobs(values.jobs),
     maxMemoryMiB: parseMaxMemory(values['max-memory']),
