@@ -5,8 +5,7 @@
 import { allocBytes, growBytes, setMemoryLimit } from "./util/memory";
 import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./tables/session";
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./tables/session";
-import { lineCacheInit } from "./tables/line-cache";
-import { eventsInit, setEventFilter, setEventsOnly, matchedSections } from "./tables/events";
+import { eventsInit, setEventFilter, setEventsOnly, matchedSections, forgetPickedEvent } from "./tables/events";
 import { setRecordOrder } from "./tables/record-log";
 import { unflushedEntries, setStackBudget } from "./tables/stack-table";
 import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./tables/call-tree";
@@ -25,7 +24,6 @@ let carry: usize = 0;
 
 export function init(): void {
   sessionInit();
-  lineCacheInit();
   eventsInit();
   windowCap = (1 << 20) + (1 << 16); // the caller's 1 MiB reads plus a carried line
   window = allocBytes(windowCap);
@@ -36,10 +34,12 @@ export function init(): void {
 export { formatNames } from "./formats/registry";
 export function formatOptionNames(code: i32): string { return formatOf(code).optionNames(); }
 export function setFormatOption(code: i32, index: i32, value: i32): void { formatOf(code).setOption(index, value); }
+/** Whether the format folds only the first event it sees when no event filter is set (Format.foldsOneEvent). */
+export function formatFoldsOneEvent(code: i32): bool { return formatOf(code).foldsOneEvent(); }
 
 /** Options of the session, whatever the format: setOption() takes their index in this list. */
 export function sessionOptionNames(): string {
-  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event recordOrder";
+  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event recordOrder firstEvent";
 }
 
 export function setOption(option: i32, value: i32): void {
@@ -49,6 +49,7 @@ export function setOption(option: i32, value: i32): void {
   else if (option == 3) setEventsOnly(value != 0); // read the event headers only (listing the events)
   else if (option == 4) setEventFilter(value); // length of the event name written at eventBuffer(); -1 = every event
   else if (option == 5) setRecordOrder(value != 0); // flame charts: log every record in input order (tables/record-log.ts)
+  else if (option == 6) setEventFilter(value, true); // the same as event, for the input's first event found by the caller
   else throw new Error("unknown session option " + option.toString());
 }
 
@@ -63,7 +64,12 @@ export function inputBuffer(size: usize): usize {
   return window + carry;
 }
 
-/** Starts one input (a file, a stream) of the given format; inputs of one session merge. */
+/** A new input (a file, a stream; not a range of one) is about to begin: its first event is still to be picked. */
+export function newInput(): void {
+  forgetPickedEvent();
+}
+
+/** Starts one input (a file, a stream), or a range of one, of the given format; inputs of one session merge. */
 export function beginInput(code: i32): void {
   format = formatOf(code);
   carry = 0;
@@ -120,6 +126,7 @@ export function statStacks(): u32 {
 // Events (pmcstat PMCs): the filter's name goes in at eventBuffer(); the events seen come back out.
 export {
   eventBuffer, eventCount, eventNamePtr, eventNameLen, eventSamples, eventSections, eventAdd, eventMatchedAdd,
+  eventFilterPicked, eventFilterPtr, eventFilterLen,
 } from "./tables/events";
 export function eventMatchedSections(): u32 { return matchedSections; }
 

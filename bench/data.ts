@@ -42,7 +42,7 @@ export function parseSize(text: string): number {
  * issues' targets). W1 is the DTrace capture; W2, its expected folded output
  * (50,000 stacks, about 23 MB at 1 GiB), is the input of the SVG rows.
  */
-export function datasets(size: string): { dtrace: Dataset; pmcstat: Dataset; procstat: Dataset } {
+export function datasets(size: string): { dtrace: Dataset; pmcstat: Dataset; procstat: Dataset; perf: Dataset } {
   // pmcstat has no size option: 40 sections of 50,000 call chains make about 1.05 GB.
   const sections = Math.max(1, Math.round((40 * parseSize(size)) / GIB));
   return {
@@ -53,6 +53,8 @@ export function datasets(size: string): { dtrace: Dataset; pmcstat: Dataset; pro
       args: ['--sections', String(sections), '--stacks', '50000', '--seed', '11', '--events', 'CPU_CLK_UNHALTED.THREAD_P,INST_RETIRED.ANY_P'],
     },
     procstat: { label: 'procstat', tool: 'gen-procstat.mjs', args: ['--bytes', size, '--seed', '11'] },
+    // The capture of the perf issue's target (gen-perf's default mixed system-wide profile).
+    perf: { label: 'perf', tool: 'gen-perf.mjs', args: ['--bytes', size, '--seed', '21'] },
   };
 }
 

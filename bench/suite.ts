@@ -108,12 +108,25 @@ export function benchRows(size: string, out: string, which: 'all' | 'svg'): Row[
     reference,
   });
   const w1gz = ensureGzip(w1);
+  const perf = ensure(d.perf);
+  const perfSvg = join(out, 'reference-perf.svg');
+  const svgOfPerf = memo((build: Build) => outputOf(build, ['svg', '-q', perf.expected, '-o', perfSvg], perfSvg));
   return [
     collapse('collapse, 1 thread', w1, 1),
     collapse('collapse, 2 threads', w1, 2),
     collapse('collapse, 1 thread', w1gz, 1, { label: 'gzip -dc', cmd: 'gzip', args: ['-dc', w1gz.file] }),
     collapse('collapse, 2 threads', ensure(d.pmcstat), 2),
     collapse('collapse, 2 threads', ensure(d.procstat), 2),
+    collapse('collapse, 1 thread', perf, 1),
+    collapse('collapse, 2 threads', perf, 2),
+    {
+      task: 'capture → SVG, one command',
+      input: perf,
+      args: (o) => ['-q', perf.file, '-o', o],
+      expected: svgOfPerf,
+      checked: 'svg of its --expect',
+      reference: wc(perf),
+    },
     ...svgRows,
   ];
 }

@@ -14,6 +14,8 @@ export interface SessionOptions {
   /** Format options by their name in the core (`includeOffset`, ...), for every format that has one. */
   formatValues: Record<string, number>;
   event: Uint8Array | null;
+  /** The first event of the input being read, when its format folds only that one (pickFirstEvent). */
+  firstEvent: Uint8Array | null;
 }
 
 /** Count columns for setOption('countColumn'): diff folds BEFORE into the first, AFTER into the second. */
@@ -29,6 +31,8 @@ interface CoreExports {
   formatOptionNames(code: number): number;
   sessionOptionNames(): number;
   setFormatOption(code: number, index: number, value: number): void;
+  formatFoldsOneEvent(code: number): number;
+  newInput(): void;
   setOption(option: number, value: number): void;
   beginInput(format: number): void;
   inputBuffer(size: number): number;
@@ -54,6 +58,9 @@ interface CoreExports {
   eventMatchedSections(): number;
   eventAdd(len: number, samples: number, sections: number): void;
   eventMatchedAdd(n: number): void;
+  eventFilterPicked(): number;
+  eventFilterPtr(): number;
+  eventFilterLen(): number;
   noteKindNames(): number;
   noteCount(kind: number): number;
   noteLine(kind: number, i: number): number;
@@ -138,6 +145,8 @@ interface CoreTables {
   noteKinds: NoteKind[];
   /** How many notes of each kind the core keeps with their line. */
   notesKept: number;
+  /** The formats that fold only the first event they see unless one is asked for. */
+  foldOneEvent: Set<string>;
 }
 let tables: CoreTables | undefined;
 
@@ -153,7 +162,8 @@ function tablesOf(core: CoreExports): CoreTables {
   }
   const sessionOptions = new Map(words(core.sessionOptionNames()).map((name, i) => [name, i]));
   const noteKinds = words(core.noteKindNames()) as NoteKind[];
-  tables = { formats, formatOptions, sessionOptions, noteKinds, notesKept: core.notesKept() };
+  const foldOneEvent = new Set([...formats].filter(([, code]) => core.formatFoldsOneEvent(code) !== 0).map(([name]) => name));
+  tables = { formats, formatOptions, sessionOptions, noteKinds, notesKept: core.notesKept(), foldOneEvent };
   return tables;
 }
 
@@ -181,7 +191,7 @@ export interface CoreTotals {
   stacks: number;
 }
 
-/** One event (a pmcstat PMC) seen in the input: its `@ NAME [N samples]` sections summed. */
+/** One event (a pmcstat PMC, a perf event) seen in the input: its sections (pmcstat) or records (perf) summed. */
 export interface CoreEvent {
   /** The name as printed: raw bytes (pmcstat prints it unchecked, so it need not be UTF-8). */
   name: Uint8Array;
@@ -248,7 +258,7 @@ export interface TreeArrays {
 export class CoreSession {
   private readonly core: CoreExports;
   // Every option set so far, so a worker's session can be configured the same way.
-  private readonly options: SessionOptions = { values: {}, formatValues: {}, event: null };
+  private readonly options: Omit<SessionOptions, 'firstEvent'> = { values: {}, formatValues: {}, event: null };
   private readonly tables: CoreTables;
 
   constructor() {
@@ -291,7 +301,12 @@ export class CoreSession {
 
   /** The options set so far, to configure another session (a worker's) the same way. */
   optionsSnapshot(): SessionOptions {
-    return { values: { ...this.options.values }, formatValues: { ...this.options.formatValues }, event: this.options.event };
+    return {
+      values: { ...this.options.values },
+      formatValues: { ...this.options.formatValues },
+      event: this.options.event,
+      firstEvent: this.pickedEvent(),
+    };
   }
 
   /** Sets every option of a snapshot. */
@@ -299,12 +314,26 @@ export class CoreSession {
     for (const [name, value] of Object.entries(snapshot.values)) this.setOption(name as SessionOptionName, value);
     for (const [name, value] of Object.entries(snapshot.formatValues)) this.setFormatOption(name, value);
     if (snapshot.event) this.setEvent(snapshot.event);
+    if (snapshot.firstEvent) this.pickFirstEvent(snapshot.firstEvent);
   }
 
-  /** Fold only the samples of this event (a pmcstat PMC; its name as bytes); null: every event. */
+  /** Fold only the samples of this event (a pmcstat PMC, a perf event; its name as bytes); null: every event. */
   setEvent(name: Uint8Array | null): void {
     this.options.event = name;
-    const code = this.tables.sessionOptions.get('event')!;
+    this.setEventOption('event', name);
+  }
+
+  /**
+   * Folds only this event, as the input's first event: what a format that
+   * folds one event (foldsOneEvent) picks by itself when it reads the input
+   * from its start. Forgotten when the next input starts (newInput).
+   */
+  pickFirstEvent(name: Uint8Array): void {
+    this.setEventOption('firstEvent', name);
+  }
+
+  private setEventOption(option: 'event' | 'firstEvent', name: Uint8Array | null): void {
+    const code = this.tables.sessionOptions.get(option)!;
     if (name === null) {
       this.core.setOption(code, -1);
       return;
@@ -314,7 +343,29 @@ export class CoreSession {
     this.core.setOption(code, name.length);
   }
 
-  /** the events (pmcstat PMCs) seen so far, in order of first appearance. */
+  /** Whether the format folds only the first event it sees when no event is asked for. */
+  foldsOneEvent(format: string): boolean {
+    return this.tables.foldOneEvent.has(format);
+  }
+
+  /** The event folded because it came first in the input (not because it was asked for), if any. */
+  pickedEvent(): Uint8Array | null {
+    const c = this.core;
+    if (!c.eventFilterPicked()) return null;
+    return new Uint8Array(c.memory.buffer, c.eventFilterPtr(), c.eventFilterLen()).slice();
+  }
+
+  /** Whether an event filter is on: asked for, or picked as an input's first. */
+  hasEventFilter(): boolean {
+    return this.options.event !== null || this.core.eventFilterPicked() !== 0;
+  }
+
+  /** A new input (not a range of one) is about to be read: its first event is its own to pick. */
+  newInput(): void {
+    this.core.newInput();
+  }
+
+  /** The events (pmcstat PMCs, perf events) seen so far, in order of first appearance. */
   events(): CoreEvent[] {
     const c = this.core;
     const out: CoreEvent[] = [];

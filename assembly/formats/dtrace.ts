@@ -15,15 +15,17 @@
 import { isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount, skipDigits } from "../util/scan";
 import { hashBytes } from "../util/hash";
 import { allocBytes, freeBytes } from "../util/memory";
-import { lineFind, lineAdd, lineIdCount, lineFirstId, lineIdAt, linePredicted, lineFollows } from "../tables/line-cache";
+import { LineCache } from "../tables/line-cache";
 import { demangleRustLegacy } from "./demangle";
 import { Format, eachLine } from "./format";
 import {
   frameTable, stackPush, stackLen, foldLeafFirst, ignoreLine, dropRecord, leafFrame, replaceLeafFrame,
 } from "../tables/session";
 
-// The line-cache entry of the previous frame line of this record, for successor prediction.
-let prevLine: i32 = -1;
+// Each distinct frame line is named once (tables/line-cache.ts).
+let cache: LineCache = changetype<LineCache>(0);
+// The line-cache entry of the previous frame line of this record (0: none), for successor prediction.
+let prevLine: usize = 0;
 
 /** Keep `+0x1a` offsets on every frame but the leaf (stackcollapse.pl's $includeoffset, fixed). */
 let includeOffset = false;
@@ -64,7 +66,7 @@ function dtraceLine(start: usize, end: usize): void {
     if (n == n) { // a count line (rule 1); NaN otherwise
       if (includeOffset && stackLen > 0) trimLeafOffset();
       foldLeafFirst(n);
-      prevLine = -1;
+      prevLine = 0;
       return;
     }
     if (p > start && isProbeLine(p, end)) { ignoreLine(); return; }
@@ -99,22 +101,22 @@ function frameLine(p: usize, end: usize): void {
     if (plus >= 0) keyEnd = <usize>plus;
   }
   const len = keyEnd - p;
-  let e = linePredicted(prevLine, p, len);
-  if (e < 0) {
+  let e = cache.predicted(prevLine, p, len, 0, 0);
+  if (e == 0) {
     const h = hashBytes(p, len);
-    e = lineFind(p, len, h);
-    if (e < 0) {
+    e = cache.find(p, len, 0, 0, h);
+    if (e == 0) {
       const n = nameFrame(p, len);
-      e = <i32>lineAdd(p, len, h, ids, n);
+      e = cache.add(p, len, 0, 0, h, ids, n);
     }
-    lineFollows(prevLine, <u32>e);
+    cache.follows(prevLine, e);
   }
   prevLine = e;
-  const n = lineIdCount(<u32>e);
+  const n = cache.idCount(e);
   if (n == 1) {
-    stackPush(lineFirstId(<u32>e));
+    stackPush(cache.firstId(e));
   } else {
-    for (let i: u32 = 0; i < n; i++) stackPush(lineIdAt(<u32>e, i));
+    for (let i: u32 = 0; i < n; i++) stackPush(cache.idAt(e, i));
   }
 }
 
@@ -246,6 +248,10 @@ function trimLeafOffset(): void {
 
 /** The DTrace format (formats/format.ts). */
 export class DtraceFormat extends Format {
+  constructor() {
+    super();
+    cache = new LineCache();
+  }
   name(): string { return "dtrace"; }
   optionNames(): string { return "includeOffset"; }
   setOption(index: i32, value: i32): void { if (index == 0) includeOffset = value != 0; }

@@ -20,6 +20,12 @@ export abstract class Format {
   abstract lines(p: usize, end: usize): usize;
   /** The input ended (after its last line, terminated or not): what is pending is settled. */
   end(): void {}
+  /**
+   * Whether, without an event filter, only the first event seen is folded
+   * (tables/events.ts, eventSelectedOrFirst) rather than every one: a
+   * parallel collapse then finds that event before cutting the file.
+   */
+  foldsOneEvent(): bool { return false; }
 }
 
 /**

@@ -7,6 +7,7 @@ import { DtraceFormat } from "./dtrace";
 import { PmcstatFormat } from "./pmcstat";
 import { ProcstatFormat } from "./procstat";
 import { BpftraceFormat } from "./bpftrace";
+import { PerfFormat } from "./perf";
 import { FoldedFormat } from "./folded";
 
 const FORMATS: Format[] = [
@@ -14,6 +15,7 @@ const FORMATS: Format[] = [
   new PmcstatFormat(),
   new ProcstatFormat(),
   new BpftraceFormat(),
+  new PerfFormat(),
   new FoldedFormat(),
 ];
 

@@ -3,6 +3,12 @@
 // asks whether the user's filter selects it; the caller lists them
 // (--list-events), and workers' events merge into the main session's.
 // Names are raw bytes: pmcstat prints a PMC name unchecked.
+//
+// Without a filter, a format either folds every event (pmcstat: a capture of
+// several PMCs is read section by section) or only the first one it sees
+// (perf: summing cycles and instructions would be meaningless), which then
+// becomes the filter, marked as picked: the caller warns about the events it
+// left out, and forgets the pick when the next input starts.
 
 import { ByteTable } from "./byte-table";
 import { bytesEqual } from "../util/hash";
@@ -16,6 +22,7 @@ let cap: u32 = 0;
 export let matchedSections: u32 = 0;
 
 let filterOn = false; // fold only one event's samples
+let picked = false; // the filter is the first event of the input, not the user's
 let filterPtr: usize = 0; // its name
 let filterLen: usize = 0;
 let filterCap: usize = 0;
@@ -32,8 +39,8 @@ export function eventsInit(): void {
 }
 
 export function setEventsOnly(on: bool): void { eventsOnly = on; }
-/** Whether an event filter is set. */
-export function eventFilterOn(): bool { return filterOn; }
+/** Whether the user set an event filter (a picked first event is not one). */
+export function eventFilterOn(): bool { return filterOn && !picked; }
 
 /** A region of `len` bytes where JS writes an event name, for setEventFilter() or eventAdd(). */
 export function eventBuffer(len: usize): usize {
@@ -45,26 +52,76 @@ export function eventBuffer(len: usize): usize {
   return inPtr;
 }
 
-/** Folds only the samples of the event whose name is the first `len` bytes at eventBuffer(); len < 0: all. */
-export function setEventFilter(len: i32): void {
+/**
+ * Folds only the samples of the event whose name is the first `len` bytes at
+ * eventBuffer(); len < 0: all. `first`: the name is the input's first event,
+ * found by the caller (a parallel collapse reads it before cutting the file),
+ * as eventSelectedOrFirst() would pick it.
+ */
+export function setEventFilter(len: i32, first: bool = false): void {
   filterOn = len >= 0;
-  filterLen = len >= 0 ? <usize>len : 0;
-  if (filterLen > filterCap) {
-    freeBytes(filterPtr);
-    filterPtr = allocBytes(filterLen);
-    filterCap = filterLen;
-  }
-  if (filterLen > 0) memory.copy(filterPtr, inPtr, filterLen);
+  picked = filterOn && first;
+  setFilterName(inPtr, len >= 0 ? <usize>len : 0);
 }
 
-/** Whether the filter (if any) selects the event named by `len` bytes at `name`. */
-export function eventSelected(name: usize, len: usize): bool {
-  return !filterOn || (len == filterLen && bytesEqual(name, filterPtr, len));
+function setFilterName(p: usize, len: usize): void {
+  if (len > filterCap) {
+    freeBytes(filterPtr);
+    filterPtr = allocBytes(len);
+    filterCap = len;
+  }
+  filterLen = len;
+  if (len > 0) memory.copy(filterPtr, p, len);
 }
+
+// @ts-ignore: decorator
+@inline function filterMatches(name: usize, len: usize): bool {
+  return len == filterLen && bytesEqual(name, filterPtr, len);
+}
+
+/** For a format that folds every event without a filter: whether the user's filter (if any) selects this one. */
+export function eventSelected(name: usize, len: usize): bool {
+  return !eventFilterOn() || filterMatches(name, len);
+}
+
+/**
+ * For a format that folds only one event: whether the filter selects the
+ * event named by `len` bytes at `name`; without a filter, this first event
+ * seen becomes it.
+ */
+export function eventSelectedOrFirst(name: usize, len: usize): bool {
+  if (!filterOn) {
+    setFilterName(name, len);
+    filterOn = true;
+    picked = true;
+    return true;
+  }
+  return filterMatches(name, len);
+}
+
+/** A new input starts: an event picked as the last one's first is forgotten. */
+export function forgetPickedEvent(): void {
+  if (!picked) return;
+  filterOn = false;
+  picked = false;
+}
+
+/** Whether the filter is an input's first event rather than the user's. */
+export function eventFilterPicked(): bool { return picked; }
+/** The filter's name (filterLen bytes), when one is on. */
+export function eventFilterPtr(): usize { return filterPtr; }
+export function eventFilterLen(): usize { return filterOn ? filterLen : 0; }
+
+// The event counted last: a capture's records mostly follow one another's (perf: one per record).
+let lastEvent: i32 = -1;
 
 /** Counts a section (or record) of the event named by `len` bytes at `name`, announcing `samples`. */
 export function countEvent(name: usize, len: usize, samples: f64, sections: u32): void {
-  const e = names.intern(name, len);
+  let e = <u32>lastEvent;
+  if (lastEvent < 0 || names.len(e) != <u32>len || !bytesEqual(names.ptr(e), name, len)) {
+    e = names.intern(name, len);
+    lastEvent = <i32>e;
+  }
   if (e >= cap) {
     samplesBuf = growBytes(samplesBuf, <usize>cap << 3, <usize>cap << 4);
     sectionsBuf = growBytes(sectionsBuf, <usize>cap << 2, <usize>cap << 3);

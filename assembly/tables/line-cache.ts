@@ -1,97 +1,165 @@
 // The raw-line cache: a printed frame line (as a parser keys it, e.g. with the
 // `+0x1a` offset already cut) maps to the frame id(s) its normalisation gave,
-// so the naming rules run once per distinct line, not once per sample.
+// so the naming rules run once per distinct line, not once per sample. Each
+// format that names frame lines owns one, so two formats' keys never meet
+// (a session may read inputs of several formats).
+//
+// Laid out for the hot path, which is memory-bound: an entry is its key's
+// length, its successor, its frame ids and its key bytes in one place (in
+// blocks that never move), so a lookup touches a slot and the entry, and a
+// predicted line (below) the entry alone. An entry is named by its address.
+//
+// A key may be given in two parts (a line with a piece cut out of it, such as
+// perf's `sym+0x1f (dso)`): it is their concatenation, compared in place
+// without a copy. The hash is the caller's, of its own choosing, as long as
+// it always hashes a key the same way.
 
-import { ByteTable } from "./byte-table";
-import { allocRaw, moveRaw } from "../util/memory";
+import { allocBytes, allocRaw, moveRaw } from "../util/memory";
 import { bytesEqual } from "../util/hash";
 
-let lines: ByteTable = changetype<ByteTable>(0);
-// Per entry: one frame id stored inline (the common case), or an index into
-// `ids`. The arrays are raw: every field is written when its entry is made.
-let firsts: usize = 0; // u32: the frame id, or the start in `ids` when count != 1
-let counts: usize = 0; // u32
-let nexts: usize = 0; // u32: entry + 1 of the line that followed this one last time, 0 if none
-let cap: u32 = 0;
-let ids: usize = 0;
-let idsLen: u32 = 0;
-let idsCap: u32 = 0;
+// An entry: u32 key length, u32 successor (an entry address, 0 if none),
+// u32 frame-id count, u32 the frame id (count 1) or where its ids start in
+// `ids`, u32 the length of the key's first part, u32 spare; then the key.
+const HEAD: usize = 24;
+const BLOCK: usize = 256 << 10;
 
-export function lineCacheInit(): void {
-  lines = new ByteTable(12);
-  cap = 1 << 11;
-  firsts = allocRaw(<usize>cap << 2);
-  counts = allocRaw(<usize>cap << 2);
-  nexts = allocRaw(<usize>cap << 2);
-  idsCap = 256;
-  ids = allocRaw(<usize>idsCap << 2);
-}
-
-/** Entry of the line, or -1. */
 // @ts-ignore: decorator
-@inline export function lineFind(p: usize, len: usize, h: u32): i32 {
-  return lines.find(p, len, h);
+@inline function keyIs(e: usize, p: usize, len: usize, p2: usize, len2: usize): bool {
+  return load<u32>(e) == <u32>(len + len2) && bytesEqual(e + HEAD, p, len) && (len2 == 0 || bytesEqual(e + HEAD + len, p2, len2));
 }
 
-/** Records the frame ids (`n` of them at `src`) for a line known to be absent. */
-export function lineAdd(p: usize, len: usize, h: u32, src: usize, n: u32): u32 {
-  const e = lines.add(p, len, h);
-  if (e >= cap) {
-    firsts = moveRaw(firsts, <usize>cap << 2, <usize>cap << 3);
-    counts = moveRaw(counts, <usize>cap << 2, <usize>cap << 3);
-    nexts = moveRaw(nexts, <usize>cap << 2, <usize>cap << 3);
-    cap <<= 1;
+@unmanaged
+export class LineCache {
+  slots: usize = 0; // u64: hash << 32 | entry address
+  mask: u32 = 0;
+  count: u32 = 0;
+  block: usize = 0; // the block being filled
+  blockUsed: usize = 0;
+  ids: usize = 0; // u32: the frame ids of entries with several
+  idsLen: u32 = 0;
+  idsCap: u32 = 0;
+
+  constructor() {
+    this.mask = (1 << 12) - 1;
+    this.slots = allocBytes((<usize>this.mask + 1) << 3);
+    this.blockUsed = BLOCK;
+    this.idsCap = 256;
+    this.ids = allocRaw(<usize>this.idsCap << 2);
   }
-  store<u32>(counts + (<usize>e << 2), n);
-  store<u32>(nexts + (<usize>e << 2), 0);
-  if (n == 1) {
-    store<u32>(firsts + (<usize>e << 2), load<u32>(src));
-  } else {
-    while (idsLen + n > idsCap) {
-      ids = moveRaw(ids, <usize>idsLen << 2, <usize>idsCap << 3);
-      idsCap <<= 1;
+
+  /** The entry of the line [p, p+len) + [p2, p2+len2) whose hash is `h`, or 0. */
+  find(p: usize, len: usize, p2: usize, len2: usize, h: u32): usize {
+    const mask = this.mask;
+    let i = h & mask;
+    while (true) {
+      const s = load<u64>(this.slots + (<usize>i << 3));
+      if (s == 0) return 0;
+      if (<u32>(s >> 32) == h) {
+        const e = <usize><u32>s;
+        if (keyIs(e, p, len, p2, len2)) return e;
+      }
+      i = (i + 1) & mask;
     }
-    store<u32>(firsts + (<usize>e << 2), idsLen);
-    memory.copy(ids + (<usize>idsLen << 2), src, <usize>n << 2);
-    idsLen += n;
   }
-  return e;
-}
 
-// @ts-ignore: decorator
-@inline export function lineIdCount(e: u32): u32 {
-  return load<u32>(counts + (<usize>e << 2));
-}
+  /** Records the frame ids (`n` of them at `src`) of a line known to be absent; returns its entry. */
+  add(p: usize, len: usize, p2: usize, len2: usize, h: u32, src: usize, n: u32): usize {
+    const keyLen = len + len2;
+    let at = (this.blockUsed + 7) & ~<usize>7;
+    if (at + HEAD + keyLen > BLOCK) {
+      this.block = allocRaw(max(BLOCK, HEAD + keyLen));
+      at = 0;
+    }
+    const e = this.block + at;
+    this.blockUsed = at + HEAD + keyLen;
+    store<u32>(e, <u32>keyLen);
+    store<u32>(e, 0, 4);
+    store<u32>(e, n, 8);
+    store<u32>(e, <u32>len, 16);
+    if (n == 1) {
+      store<u32>(e, load<u32>(src), 12);
+    } else {
+      while (this.idsLen + n > this.idsCap) {
+        this.ids = moveRaw(this.ids, <usize>this.idsLen << 2, <usize>this.idsCap << 3);
+        this.idsCap <<= 1;
+      }
+      store<u32>(e, this.idsLen, 12);
+      memory.copy(this.ids + (<usize>this.idsLen << 2), src, <usize>n << 2);
+      this.idsLen += n;
+    }
+    memory.copy(e + HEAD, p, len);
+    memory.copy(e + HEAD + len, p2, len2);
+    if ((this.count + 1) << 1 > this.mask + 1) this.grow();
+    this.place(h, e);
+    this.count++;
+    return e;
+  }
 
-/** The single frame id of an entry whose count is 1. */
-// @ts-ignore: decorator
-@inline export function lineFirstId(e: u32): u32 {
-  return load<u32>(firsts + (<usize>e << 2));
-}
+  // @ts-ignore: decorator
+  @inline idCount(e: usize): u32 {
+    return load<u32>(e, 8);
+  }
 
-/** The i-th frame id of an entry with several. */
-// @ts-ignore: decorator
-@inline export function lineIdAt(e: u32, i: u32): u32 {
-  return load<u32>(ids + (<usize>(load<u32>(firsts + (<usize>e << 2)) + i) << 2));
-}
+  /** The single frame id of an entry whose count is 1. */
+  // @ts-ignore: decorator
+  @inline firstId(e: usize): u32 {
+    return load<u32>(e, 12);
+  }
 
-// Successor prediction: a capture repeats its stacks (each printa() snapshot
-// prints them again), so the line after a given line is usually the one that
-// followed it last time. Checking that guess is one compare and no hashing.
+  /** The i-th frame id of an entry with several. */
+  // @ts-ignore: decorator
+  @inline idAt(e: usize, i: u32): u32 {
+    return load<u32>(this.ids + (<usize>(load<u32>(e, 12) + i) << 2));
+  }
 
-/** The entry that followed `prev` last time, if [p, p+len) is that line; else -1. */
-// @ts-ignore: decorator
-@inline export function linePredicted(prev: i32, p: usize, len: usize): i32 {
-  if (prev < 0) return -1;
-  const guess = load<u32>(nexts + (<usize>prev << 2));
-  if (guess == 0) return -1;
-  const e = guess - 1;
-  if (lines.len(e) != <u32>len || !bytesEqual(lines.ptr(e), p, len)) return -1;
-  return <i32>e;
-}
+  /** An entry's key: its bytes, length, and the length of the first of the two parts it was given in. */
+  // @ts-ignore: decorator
+  @inline keyAt(e: usize): usize { return e + HEAD; }
+  // @ts-ignore: decorator
+  @inline keyLength(e: usize): usize { return <usize>load<u32>(e); }
+  // @ts-ignore: decorator
+  @inline keySplit(e: usize): usize { return <usize>load<u32>(e, 16); }
 
-/** Remembers that entry `e` followed entry `prev`. */
-// @ts-ignore: decorator
-@inline export function lineFollows(prev: i32, e: u32): void {
-  if (prev >= 0) store<u32>(nexts + (<usize>prev << 2), e + 1);
+  /** The entry that followed `prev` last time (0 if none): for a parser that checks the guess its own way. */
+  // @ts-ignore: decorator
+  @inline successor(prev: usize): usize { return prev == 0 ? 0 : <usize>load<u32>(prev, 4); }
+
+  // Successor prediction: a capture repeats its stacks (each printa() snapshot
+  // prints them again, perf prints a hot path's callers the same way every
+  // time), so the line after a given line is usually the one that followed it
+  // last time. Checking that guess is one compare and no hashing.
+
+  /** The entry that followed `prev` last time, if [p, p+len) + [p2, p2+len2) is that line; else 0. */
+  // @ts-ignore: decorator
+  @inline predicted(prev: usize, p: usize, len: usize, p2: usize, len2: usize): usize {
+    if (prev == 0) return 0;
+    const e = <usize>load<u32>(prev, 4);
+    return e != 0 && keyIs(e, p, len, p2, len2) ? e : 0;
+  }
+
+  /** Remembers that entry `e` followed entry `prev`. */
+  // @ts-ignore: decorator
+  @inline follows(prev: usize, e: usize): void {
+    if (prev != 0) store<u32>(prev, <u32>e, 4);
+  }
+
+  private place(h: u32, e: usize): void {
+    const mask = this.mask;
+    let i = h & mask;
+    while (load<u64>(this.slots + (<usize>i << 3)) != 0) i = (i + 1) & mask;
+    store<u64>(this.slots + (<usize>i << 3), (<u64>h << 32) | <u64>e);
+  }
+
+  // Doubles the slots (kept at most half full); the entries stay where they are.
+  private grow(): void {
+    const old = this.slots;
+    const n = <usize>this.mask + 1;
+    this.slots = allocBytes(n << 4);
+    this.mask = <u32>(n << 1) - 1;
+    for (let i: usize = 0; i < n; i++) {
+      const s = load<u64>(old + (i << 3));
+      if (s != 0) this.place(<u32>(s >> 32), <usize><u32>s);
+    }
+    heap.free(old);
+  }
 }

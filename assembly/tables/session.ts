@@ -26,6 +26,12 @@ export let records: f64 = 0;
 export let hasSecondCount: bool = false;
 /** lineNo when the current input began: errors name lines within their own input. */
 export let inputLineBase: f64 = 0;
+/**
+ * When the record being read was sampled, in seconds as the capture prints
+ * it (perf's `1451578.300150:`); NaN when it has none. Kept for a time window
+ * on the samples; nothing reads it yet.
+ */
+export let recordTime: f64 = NaN;
 
 // Differential sessions (flamefold diff) fold two one-count profiles into the two
 // count columns of one tree: COLUMN_BEFORE/COLUMN_AFTER route every count of the
@@ -44,6 +50,7 @@ export function setCountColumn(column: i32): void {
 /** Lines counted so far in the current input: the 1-based number of the line being read, once counted. */
 export function inputLine(): f64 { return lineNo - inputLineBase; }
 export function beginInputLines(): void { inputLineBase = lineNo; }
+export function setRecordTime(t: f64): void { recordTime = t; }
 
 // A record's count, into the column the session routes it to.
 function addCount(node: u32, n: f64): void {

@@ -2,7 +2,7 @@
 
 import type { Writable } from 'node:stream';
 import { writeChunksTo, type OutputSink } from '../output/stream-sink.js';
-import { CoreSession, type CoreTotals, type LayoutViews, type TreeArrays } from '../core.js';
+import { CoreSession, type CoreEvent, type CoreTotals, type LayoutViews, type TreeArrays } from '../core.js';
 import { UsageError } from '../errors.js';
 import { eventLabel } from '../formats/event-names.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
@@ -32,11 +32,13 @@ export interface CollapseOptions extends FormatOptions, StackFilterOptions {
   /** Input format; `auto` (the default) detects it from each input's first bytes. */
   format?: InputFormat;
   /**
-   * pmcstat: fold only the `@ NAME [N samples]` sections of this event (a string is taken as UTF-8;
-   * pass bytes for names that are not). Naming an event no input has is an error that lists those present.
+   * Fold only the samples of this event: pmcstat's `@ NAME [N samples]` sections, perf's
+   * records of event NAME (a string is taken as UTF-8; pass bytes for names that are not).
+   * Naming an event no input has is an error that lists those present. Without it, pmcstat
+   * folds every event and perf the first one of each input (with a warning naming the others).
    */
   event?: string | Uint8Array;
-  /** pmcstat: read only the section headers, for `result.events()`; no stacks are folded. */
+  /** Read only the events (pmcstat's section headers, perf's event lines), for `result.events()`; no stacks are folded. */
   eventsOnly?: boolean;
   /** Threads for large files (default: the number of cores); output is the same for any value. */
   jobs?: number;
@@ -86,15 +88,15 @@ export interface CollapseTotals {
   recordsDropped: number;
 }
 
-/** A pmcstat event (PMC) of the input, with its sections summed. */
+/** An event of the input (a pmcstat PMC, a perf event), with its sections or records summed. */
 export interface PmcstatEvent {
   /** The name as printed, raw bytes. */
   name: Uint8Array;
   /** The name with bytes outside printable ASCII (and `\`) written `\xHH`, as `--event` accepts it. */
   label: string;
-  /** Sum of N over the event's `@ NAME [N samples]` headers. */
+  /** pmcstat: sum of N over the event's `@ NAME [N samples]` headers; perf: its records (samples). */
   samples: number;
-  /** Its sections: system-mode PMCs print one per CPU. */
+  /** pmcstat: its sections (system-mode PMCs print one per CPU); perf: its records. */
   sections: number;
 }
 
@@ -147,7 +149,7 @@ export class CollapseResult {
     return this.session.hasTwoCounts();
   }
 
-  /** pmcstat: the events (PMCs) of the inputs in order of first appearance, summed over their sections. */
+  /** The events (pmcstat PMCs, perf events) of the inputs in order of first appearance, summed over their sections. */
   events(): PmcstatEvent[] {
     return this.session.events().map((e) => ({ ...e, label: eventLabel(e.name) }));
   }
@@ -269,6 +271,7 @@ export async function collapse(
   for (const [i, source] of inputs.entries()) {
     const name = inputName(source, i);
     const before = session.totals();
+    const eventsBefore = session.events();
     const matchedBefore = session.matchedSections();
     const result = await feedInput(session, source, options.format ?? 'auto', name, feed);
     fed.push(result);
@@ -276,6 +279,8 @@ export async function collapse(
     const dropped = after.droppedRecords - before.droppedRecords;
     if (dropped > 0) warn(`${name}: ${dropped} record${dropped === 1 ? '' : 's'} without a count dropped`);
     noteWarnings(name, result.notes).forEach(warn);
+    const skipped = skippedEventsWarning(session, name, eventsBefore);
+    if (skipped) warn(skipped);
     if (event && !options.eventsOnly && session.matchedSections() === matchedBefore) {
       // said once all inputs are read: an error when no input has the event, else a warning
       missing.push(`${name}: no section of event '${eventLabel(event)}'`);
@@ -293,12 +298,35 @@ export async function collapse(
 // An --event that selects no section is a mistake worth stopping for: say which events there are.
 function checkEventFound(result: CollapseResult, session: CoreSession, event: Uint8Array): void {
   if (session.matchedSections() > 0) return;
-  if (!result.inputs.some((i) => i.format === 'pmcstat')) {
-    throw new UsageError('an event can only be selected in pmcstat input');
-  }
   const present = result.events().map((e) => `${e.label} (${e.samples} samples)`);
-  throw new UsageError(
-    `no section of event '${eventLabel(event)}' in the input; ` +
-      (present.length > 0 ? `events present: ${present.join(', ')}` : 'it has no "@ NAME [N samples]" headers'),
+  if (present.length === 0) {
+    throw new UsageError(`no section of event '${eventLabel(event)}' in the input: it names no events`);
+  }
+  throw new UsageError(`no section of event '${eventLabel(event)}' in the input; events present: ${present.join(', ')}`);
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/**
+ * For a format that folds only the first event of an input unless one is
+ * asked for: a warning naming the events of the input just fed that were left
+ * out (several events are never summed, nor dropped silently). `before`: the
+ * session's events before that input.
+ */
+export function skippedEventsWarning(session: CoreSession, name: string, before: readonly CoreEvent[]): string | undefined {
+  const picked = session.pickedEvent();
+  if (!picked) return undefined;
+  const earlier = new Map(before.map((e) => [eventLabel(e.name), e.samples]));
+  const seen = session
+    .events()
+    .map((e) => ({ label: eventLabel(e.name), samples: e.samples - (earlier.get(eventLabel(e.name)) ?? 0) }))
+    .filter((e) => e.samples > 0);
+  const first = eventLabel(picked);
+  const others = seen.filter((e) => e.label !== first);
+  if (others.length === 0) return undefined;
+  const folded = seen.find((e) => e.label === first)?.samples ?? 0;
+  return (
+    `${name}: several events; folded only the first, '${first}' (${plural(folded, 'sample')}), not ` +
+    `${others.map((e) => `'${e.label}' (${plural(e.samples, 'sample')})`).join(', ')}: --event NAME selects one`
   );
 }

@@ -7,7 +7,7 @@
 // inputs stream through wasm memory once and nothing is held per line in JS.
 
 import { COUNT_COLUMN, CoreSession } from '../core.js';
-import { applyFormatOptions, CollapseResult, type ReadCounts } from './collapse.js';
+import { applyFormatOptions, CollapseResult, skippedEventsWarning, type ReadCounts } from './collapse.js';
 import { filterSession, refold, stackFilter, type StackFilterOptions } from './stack-filter.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
@@ -81,8 +81,11 @@ export async function collapseColumns(
     side.setup?.(session);
     session.setOption('countColumn', column);
     const before = session.totals();
+    const eventsBefore = session.events();
     const fed = await feedInput(session, side.input, side.format ?? 'auto', name, feed);
     inputs.push(fed);
+    const skipped = skippedEventsWarning(session, name, eventsBefore);
+    if (skipped) warn(skipped);
     side.finish?.(session);
     const after = session.totals();
     const dropped = after.droppedRecords - before.droppedRecords;

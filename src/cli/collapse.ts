@@ -15,7 +15,9 @@ import {
 /** The help lines of the options every command that folds captures takes (collapse, top), stack filters included. */
 export const captureOptionsHelp = `  -f, --format FMT     auto (default), ${FORMATS.join(', ')}
 ${formatOptionsHelp(23)}      --event NAME     fold only the samples of event NAME (pmcstat: its "@ NAME [N samples]"
-                       sections; a capture can hold several; \\xHH in NAME stands for one byte)
+                       sections, all events without it; perf: its records, the first event
+                       without it; \\xHH in NAME stands for one byte)
+      --event-filter NAME  the same (stackcollapse-perf.pl's name for it)
 ${stackFilterHelp(23)}  -j, --jobs N         threads for large files (default: the number of cores)
 ${maxMemoryHelp(23)}  -q, --quiet          no progress display (shown on stderr only when it is a terminal:
                        bytes read, MB/s, time left)
@@ -44,6 +46,7 @@ export const captureOptionArgs = {
   ...inputFormatOption,
   ...formatOptionArgs(),
   event: { type: 'string' },
+  'event-filter': { type: 'string' },
   ...stackFilterOption,
   ...jobsOption,
   ...maxMemoryOption,
@@ -52,7 +55,10 @@ export const captureOptionArgs = {
 
 /** collapse()'s options from parsed captureOptionArgs. */
 export function captureOptions(values: Record<string, unknown>): CollapseOptions {
-  const event = values.event as string | undefined;
+  if (values.event !== undefined && values['event-filter'] !== undefined) {
+    throw new UsageError('--event and --event-filter are one option: give one of them');
+  }
+  const event = (values.event ?? values['event-filter']) as string | undefined;
   return {
     format: parseFormat(values.format as string | undefined),
     ...parseFormatOptions(values),

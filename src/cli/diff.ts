@@ -12,9 +12,9 @@ export const help = `Usage: flamefold diff [options] BEFORE AFTER
 Prints every stack of the two profiles with both counts, "stack before after"
 (0 where a profile lacks the stack), sorted bytewise by stack: the input of a
 differential flame graph ("flamefold svg" colours growth red, reduction blue).
-The profiles may be any capture format (DTrace, pmcstat, procstat, folded, gzip
-or not); "-" reads one of them from stdin. A folded line without a count, or
-with two, is an error naming its line.
+The profiles may be any capture format (DTrace, pmcstat, procstat, perf,
+bpftrace, folded, gzip or not); "-" reads one of them from stdin. A folded line
+without a count, or with two, is an error naming its line.
 
 Options:
   -n, --normalize      scale BEFORE's counts to AFTER's total (each stack's

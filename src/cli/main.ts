@@ -25,7 +25,7 @@ const usage = `Usage: flamefold <command> [options] [FILE...]
        flamefold CAPTURE... [options] -o out.svg   (draw captures as a flame graph)
 
 Commands:
-  collapse   fold captures (DTrace, pmcstat, procstat, folded) into folded stacks
+  collapse   fold captures (DTrace, pmcstat, procstat, perf, bpftrace, folded) into folded stacks
   diff       two profiles into two-count folded stacks (differential input)
   compare    functions whose share grew or shrank most; exit 1 above --threshold
   cpi        CPI flame graph: widths from cycles, colours from cycles per instruction

@@ -78,7 +78,7 @@ ${svgOptionsHelp}`;
 
 export const captureHelp = `Usage: flamefold CAPTURE... [options] [-o out.svg]
 
-Draws captures (DTrace, pmcstat, procstat or folded; detected from their first
+Draws captures (DTrace, pmcstat, procstat, perf, bpftrace or folded; detected from their first
 bytes, gzip or not) straight to an SVG flame graph, with no intermediate file.
 
 Options:

@@ -7,14 +7,16 @@ import { dtrace } from './dtrace.js';
 import { pmcstat } from './pmcstat.js';
 import { procstat } from './procstat.js';
 import { bpftrace } from './bpftrace.js';
+import { perf } from './perf.js';
 import { folded } from './folded.js';
 
 /**
  * In detection order: bpftrace before DTrace (a raw-mode stack of all-digit
- * addresses reads as DTrace frames and a count); folded last (the capture
- * formats' count lines look like it).
+ * addresses reads as DTrace frames and a count); perf after the FreeBSD
+ * formats, which claim none of its captures, and before folded; folded last
+ * (the capture formats' count lines look like it).
  */
-const REGISTRY = [bpftrace, dtrace, pmcstat, procstat, folded] as const;
+const REGISTRY = [bpftrace, dtrace, pmcstat, procstat, perf, folded] as const;
 
 /** A format's name. */
 export type ParsedFormat = (typeof REGISTRY)[number]['name'];

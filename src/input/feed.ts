@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { CoreError, CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat, type ParsedFormat } from '../formats/registry.js';
-import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, planRanges } from '../parallel/plan.js';
+import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, firstEventOf, planRanges } from '../parallel/plan.js';
 import { feedRangesInParallel } from '../parallel/pool.js';
 import { readRange } from '../parallel/read-range.js';
 import { pipeChunks } from './pipe.js';
@@ -265,6 +265,11 @@ async function feedFile(
     if (feed.jobs > 1 && size >= feed.splitMinBytes) {
       const ranges = await planRanges(fh, size, fmt, feed.jobs * RANGES_PER_THREAD);
       if (ranges.length > 1) {
+        // Every range must fold the event the whole file would (a format may fold only its first).
+        if (session.foldsOneEvent(fmt) && !session.hasEventFilter() && !session.optionsSnapshot().values.eventsOnly) {
+          const first = await guardedAsync(name, () => firstEventOf(fh!, size, fmt));
+          if (first) session.pickFirstEvent(first);
+        }
         const notes = await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.jobs, feed.onProgress));
         return { name, format: fmt, bytes: size, gzip: false, notes };
       }
@@ -290,6 +295,7 @@ export async function feedInput(
   name: string,
   feed: FeedOptions = { jobs: 1, splitMinBytes: PARALLEL_MIN_BYTES },
 ): Promise<FedInput> {
+  session.newInput();
   if (typeof input === 'string') {
     if (input === '-') {
       // Redirected from a file: read it like one (read ahead, in parallel when large).

@@ -1,9 +1,11 @@
-// Planning a parallel collapse: whether a file is worth splitting, and where
-// to cut it (at record boundaries, near equal shares) so that each range can
-// be parsed on its own.
+// Planning a parallel collapse: whether a file is worth splitting, where to
+// cut it (at record boundaries, near equal shares) so that each range can be
+// parsed on its own, and what every range must know of the file's start (the
+// event to fold, for a format that folds the first one).
 
 import { availableParallelism } from 'node:os';
 import type { FileHandle } from 'node:fs/promises';
+import { CHUNK_SIZE, CoreSession } from '../core.js';
 import { formatNamed, type ParsedFormat } from '../formats/registry.js';
 
 /** Below this size a file is parsed on one thread: starting workers would cost more than it saves. */
@@ -45,4 +47,26 @@ export async function planRanges(fh: FileHandle, size: number, format: ParsedFor
   const ranges: [number, number][] = [];
   for (let i = 0; i + 1 < cuts.length; i++) ranges.push([cuts[i]!, cuts[i + 1]!]);
   return ranges;
+}
+
+/**
+ * The first event of a file whose format folds only its first event unless
+ * one is asked for (CoreSession.foldsOneEvent): read from the start before the
+ * file is cut, so that every range folds that one. Usually in its first
+ * lines; a capture that names no event is read to its end (events only,
+ * nothing folded).
+ */
+export async function firstEventOf(fh: FileHandle, size: number, format: ParsedFormat): Promise<Uint8Array | null> {
+  const scan = new CoreSession();
+  scan.setOption('eventsOnly', 1);
+  scan.beginInput(format);
+  const buf = Buffer.allocUnsafe(CHUNK_SIZE);
+  for (let pos = 0; pos < size && scan.events().length === 0; ) {
+    const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK_SIZE, size - pos), pos);
+    if (bytesRead === 0) break;
+    scan.write(buf.subarray(0, bytesRead));
+    pos += bytesRead;
+  }
+  if (scan.events().length === 0) scan.endInput(); // a last line without a newline
+  return scan.events()[0]?.name ?? null;
 }

@@ -90,7 +90,7 @@ describe('flamefold bench', () => {
     expect(runCli(['bench']).status).toBe(2);
     expect(runCli(['bench', '--repeat', '0', example]).status).toBe(2);
     expect(runCli(['bench', '--jobs', 'x', example]).status).toBe(2);
-    expect(runCli(['bench', '--format', 'perf', example]).status).toBe(2);
+    expect(runCli(['bench', '--format', 'nosuchformat', example]).status).toBe(2);
     expect(runCli(['bench', '-']).status).toBe(2);
   });
 

@@ -59,7 +59,7 @@ describe('flamefold collapse', () => {
 
   it('usage errors exit 2', () => {
     expect(runCli(['collapse', '--no-such-option']).status).toBe(2);
-    expect(runCli(['collapse', '--format', 'perf', java]).status).toBe(2);
+    expect(runCli(['collapse', '--format', 'nosuchformat', java]).status).toBe(2);
     expect(runCli(['no-such-command']).status).toBe(2);
   });
 

@@ -35,6 +35,8 @@ const EXPECTED: [string, RegExp, string][] = [
   ['bpftrace', /\.txt$/, 'bpftrace'],
   ['flamegraph', /(?<!\.stderr)\.txt$/, 'folded'],
   ['diff-folded', /\.txt$/, 'folded'],
+  // no-events.txt is empty: it folds to nothing in any format, and empty input is folded, the neutral one
+  ['perf', /(?<!no-events)\.txt(\.gz)?$/, 'perf'],
 ];
 
 describe('every corpus input is detected as the format of its directory', () => {
@@ -128,13 +130,13 @@ describe('an undetectable input is a clear error that lists the formats', () => 
   it('API: InputError naming the input', async () => {
     const err = await collapse(Buffer.from('hello\nworld\n')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
-    expect((err as Error).message).toMatch(/<buffer 1>.*cannot tell the input format.*dtrace, pmcstat, procstat, folded/);
+    expect((err as Error).message).toMatch(/<buffer 1>.*cannot tell the input format.*dtrace, pmcstat, procstat, perf, folded/);
   });
 
   it('CLI: exit 1 and the message on stderr', () => {
     const r = runCli(['collapse', '-'], 'hello\nworld\n');
     expect(r.status).toBe(1);
     expect(r.stdout.length).toBe(0);
-    expect(r.stderr.toString()).toMatch(/<stdin>.*cannot tell the input format.*--format.*dtrace, pmcstat, procstat, folded/);
+    expect(r.stderr.toString()).toMatch(/<stdin>.*cannot tell the input format.*--format.*dtrace, pmcstat, procstat, perf, folded/);
   });
 });
