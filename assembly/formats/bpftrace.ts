@@ -34,6 +34,7 @@ import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, stackPush, stackLen, stackClear, foldLeafFirst, ignoreLine, dropRecord } from "../tables/session";
 import { malformedLine, emptyRecord } from "../tables/notes";
 import { Format, eachLine } from "./format";
+import { internFrameName, trimBlanksRight } from "./frame-names";
 
 const AT: u8 = 0x40; // '@'
 const COMMA: u8 = 0x2c;
@@ -65,7 +66,7 @@ function endBpftrace(): void {
 }
 
 function bpftraceLine(start: usize, end: usize): void {
-  end = trimRight(start, end); // R1
+  end = trimBlanksRight(start, end); // R1
   if (start == end) return; // between entries and snapshots; inside a key, before `]:` in perf and raw modes (R5)
   if (inKey) keyLine(start, end);
   else outsideLine(start, end);
@@ -210,35 +211,9 @@ function scalarText(p: usize, end: usize): void {
   scalarCount++;
 }
 
-// Scratch for a name holding ';', which would split a folded stack.
-let scratch: usize = 0;
-let scratchCap: usize = 0;
-
 /** The frame id of the text [p, end), with `;` written as `:` (R5). */
 function frameName(p: usize, end: usize): u32 {
-  const len = end - p;
-  let q = p;
-  while (q < end && load<u8>(q) != 0x3b) q++;
-  if (q == end) return frameTable.intern(p, len);
-  if (len > scratchCap) {
-    freeBytes(scratch);
-    scratchCap = len << 1;
-    scratch = allocBytes(scratchCap);
-  }
-  for (let i: usize = 0; i < len; i++) {
-    const b = load<u8>(p + i);
-    store<u8>(scratch + i, b == 0x3b ? 0x3a : b);
-  }
-  return frameTable.intern(scratch, len);
-}
-
-function trimRight(p: usize, end: usize): usize {
-  while (end > p) {
-    const c = load<u8>(end - 1);
-    if (c != 0x20 && c != 0x09 && c != 0x0d) break;
-    end--;
-  }
-  return end;
+  return internFrameName(p, end - p);
 }
 
 // @ts-ignore: decorator

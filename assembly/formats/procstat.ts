@@ -28,6 +28,7 @@ import { ByteTable } from "../tables/byte-table";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, ignoreLine, stackPush, foldLeafFirstEntry, foldEntry } from "../tables/session";
 import { Format, eachLine } from "./format";
+import { internFrameName, trimBlanksRight } from "./frame-names";
 
 /** `--by-thread`: put `COMM;TDNAME;` above each stack. */
 let byThread = false;
@@ -244,39 +245,13 @@ function offsetStart(p: usize, end: usize): usize {
   return isDigit(c) || (c | 0x20) - 0x61 < 6;
 }
 
-// Scratch for names holding ';', which would split a folded stack.
-let scratch: usize = 0;
-let scratchCap: usize = 0;
-
 /** Interns [p, end) less trailing blanks (COMM/TDNAME padding), with ';' written as ':'. */
 function nameField(p: usize, end: usize): u32 {
   end = trimBlanksRight(p, end);
-  const len = end - p;
-  let semi = false;
-  for (let q = p; q < end; q++) if (load<u8>(q) == 0x3b) { semi = true; break; }
-  if (!semi) return frameTable.intern(p, len);
-  if (len > scratchCap) {
-    freeBytes(scratch);
-    scratchCap = len << 1;
-    scratch = allocBytes(scratchCap);
-  }
-  for (let i: usize = 0; i < len; i++) {
-    const b = load<u8>(p + i);
-    store<u8>(scratch + i, b == 0x3b ? 0x3a : b);
-  }
-  return frameTable.intern(scratch, len);
+  return internFrameName(p, end - p);
 }
 
 // ---- small scanners ---------------------------------------------------------
-
-function trimBlanksRight(p: usize, end: usize): usize {
-  while (end > p) {
-    const c = load<u8>(end - 1);
-    if (c != 0x20 && c != 0x09 && c != 0x0d) break;
-    end--;
-  }
-  return end;
-}
 
 /** Position of the `len`-byte word `word` (little-endian) in [p, end), or -1. */
 function find(p: usize, end: usize, word: u64, len: usize): isize {

@@ -1,0 +1,188 @@
+// The data that crosses the boundary with src/core.ts, as types: the core's
+// exports as declared by assembly/index.ts, and what CoreSession returns.
+// Kept apart from core.ts so the one file that touches wasm memory stays short.
+
+/** Options of the session, whatever the format (their codes come from the core's sessionOptionNames()). */
+export type SessionOptionName = 'memoryLimitMiB' | 'stackTableBytes' | 'countColumn' | 'eventsOnly' | 'recordOrder';
+
+/** The options of a session, as plain data (it crosses to worker threads). */
+export interface SessionOptions {
+  values: Partial<Record<SessionOptionName, number>>;
+  /** Format options by their name in the core (`includeOffset`, ...), for every format that has one. */
+  formatValues: Record<string, number>;
+  event: Uint8Array | null;
+  /** The first event of the input being read, when its format folds only that one (pickFirstEvent). */
+  firstEvent: Uint8Array | null;
+}
+
+/** The core's exports (assembly/index.ts), as @assemblyscript/loader gives them. */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  init(): void;
+  formatNames(): number;
+  formatOptionNames(code: number): number;
+  sessionOptionNames(): number;
+  setFormatOption(code: number, index: number, value: number): void;
+  formatFoldsOneEvent(code: number): number;
+  newInput(): void;
+  setOption(option: number, value: number): void;
+  beginInput(format: number): void;
+  inputBuffer(size: number): number;
+  parse(len: number): void;
+  endInput(): void;
+  normalizeFirst(): void;
+  statLines(): number;
+  statIgnoredLines(): number;
+  statDroppedRecords(): number;
+  statSamples(): number;
+  statSamples2(): number;
+  statRecords(): number;
+  statTwoCounts(): number;
+  statFrames(): number;
+  statNodes(): number;
+  statStacks(): number;
+  eventBuffer(len: number): number;
+  eventCount(): number;
+  eventNamePtr(i: number): number;
+  eventNameLen(i: number): number;
+  eventSamples(i: number): number;
+  eventSections(i: number): number;
+  eventMatchedSections(): number;
+  eventAdd(len: number, samples: number, sections: number): void;
+  eventMatchedAdd(n: number): void;
+  eventFilterPicked(): number;
+  eventFilterPtr(): number;
+  eventFilterLen(): number;
+  noteKindNames(): number;
+  noteCount(kind: number): number;
+  noteLine(kind: number, i: number): number;
+  noteValue(kind: number, i: number): number;
+  notesKept(): number;
+  notesClear(): void;
+  foldedLines(): number;
+  foldedNext(): number;
+  foldedBuffer(): number;
+  exportBegin(size: number): void;
+  exportNext(): number;
+  exportPiece(): number;
+  importBuffer(size: number): number;
+  importPiece(len: number): void;
+  treeParents(): number;
+  treeFrames(): number;
+  treeSelf(): number;
+  treeSelf2(): number;
+  framePtrs(): number;
+  frameLengths(): number;
+  frameSums(): void;
+  frameSumsPtr(): number;
+  frameSumsCount(): number;
+  layoutBegin(reverse: number, twoCounts: number, inputOrder: number): number;
+  layoutKeep(min: number): number;
+  layoutSamples(): number;
+  layoutNegatives(): number;
+  layoutMaxDelta(): number;
+  layoutNodeCount(): number;
+  layoutFramesPtr(): number;
+  layoutSelfsPtr(): number;
+  layoutTotalsPtr(): number;
+  layoutBaseSelfsPtr(): number;
+  layoutBaseTotalsPtr(): number;
+  layoutKeptIndexPtr(): number;
+  layoutOffsetsPtr(): number;
+  layoutListPtr(): number;
+  layoutListLength(): number;
+  __getString(ptr: number): string;
+}
+
+/**
+ * What a format reports about its input besides stacks: lines it could not
+ * read (`malformedLine`), records it dropped for having no frame, with their
+ * count as `value` (`emptyRecord`). The core names the kinds (noteKindNames).
+ */
+export type NoteKind = 'malformedLine' | 'emptyRecord';
+
+/** How many notes of a kind an input had, and the first few (by line, counted from the input's start). */
+export interface NoteTally {
+  count: number;
+  first: { line: number; value: number }[];
+}
+
+/** An input's notes, by kind; a kind it had none of is absent. */
+export type InputNotes = Partial<Record<NoteKind, NoteTally>>;
+
+/** Counts a session keeps, as reported by the core. */
+export interface CoreTotals {
+  lines: number;
+  ignoredLines: number;
+  droppedRecords: number;
+  samples: number;
+  samples2: number;
+  records: number;
+  twoCounts: boolean;
+  frames: number;
+  nodes: number;
+  stacks: number;
+}
+
+/** One event (a pmcstat PMC, a perf event) seen in the input: its sections (pmcstat) or records (perf) summed. */
+export interface CoreEvent {
+  /** The name as printed: raw bytes (pmcstat prints it unchecked, so it need not be UTF-8). */
+  name: Uint8Array;
+  /** Sum of N over its sections' headers. */
+  samples: number;
+  /** How many sections it had (system-mode PMCs print one per CPU). */
+  sections: number;
+}
+
+/** Frame id of the root node (it has no name of its own). */
+export const ROOT_FRAME = 0xffffffff;
+/**
+ * Frame id of a flame chart's own-samples run: a child that is never drawn but
+ * takes its place among its siblings, adding to its parent's own samples (in a
+ * flame chart a frame's own samples fall between its children, in time order).
+ * As assembly/output/sweep.ts GAP_FRAME.
+ */
+export const GAP_FRAME = 0xfffffffe;
+
+/**
+ * The frames of a flame graph as the core prepared them (totals, the frames
+ * wide enough to draw with their children in drawing order), as views of
+ * wasm memory: valid until the next call into the session. Collapse results
+ * expose them (src/api/collapse.ts); src/render/placement.ts places them.
+ */
+export interface LayoutViews {
+  /**
+   * By node of the tree laid out (the frames wide enough and their children;
+   * node 0 is the root, a parent comes before its children): frame-name id
+   * (or GAP_FRAME), own count and total of the width column.
+   */
+  frame: Uint32Array;
+  self: Float64Array;
+  total: Float64Array;
+  /** Two-count input: the first column's own counts and totals by node (widths use the second). */
+  base?: { self: Float64Array; total: Float64Array };
+  /** By node: 1 + its index among the kept frames, 0 when pruned. */
+  keptIndex: Uint32Array;
+  keptCount: number;
+  /** The children of kept frame k are list[offsets[k] .. offsets[k + 1]), in drawing order (flamegraph.pl's). */
+  offsets: Uint32Array;
+  list: Uint32Array;
+  /** Sum of the counts, and how many stacks had a negative count (counted as zero). */
+  samples: number;
+  negatives: number;
+  /** Two-count input: the largest change between a stack's counts, at least 1. */
+  maxDelta: number;
+  /** A frame name's bytes (a view: copy what must outlive the views). */
+  name(frame: number): Uint8Array;
+  nameCount: number;
+}
+
+/** The call tree as parallel arrays (copied out of wasm memory). Node 0 is the root; parent < child. */
+export interface TreeArrays {
+  parent: Uint32Array;
+  frame: Uint32Array;
+  self: Float64Array;
+  self2: Float64Array;
+  /** Frame names as raw bytes, by frame id. */
+  names: Uint8Array[];
+}
