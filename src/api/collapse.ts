@@ -149,6 +149,11 @@ export class CollapseResult {
     return this.session.hasTwoCounts();
   }
 
+  /** True when the last input's format folded only its first event (no event was asked for): perf. */
+  get firstEventOnly(): boolean {
+    return this.session.pickedEvent() !== null;
+  }
+
   /** The events (pmcstat PMCs, perf events) of the inputs in order of first appearance, summed over their sections. */
   events(): PmcstatEvent[] {
     return this.session.events().map((e) => ({ ...e, label: eventLabel(e.name) }));

@@ -105,10 +105,10 @@ export async function writeSpeedscope(profiles: Profiles, sink: OutputSink, opti
 
 /**
  * The profiles of a speedscope file: each input collapsed on its own, and a
- * pmcstat capture holding several events (without `event` set) once per event,
+ * capture holding several events (without `event` set) once per event,
  * since counts of different events do not add up. That reads such a file once
  * more per event; stdin and other streams cannot be read again, so their
- * events stay merged, with a warning.
+ * events stay merged (or, for perf, the first one alone), with a warning.
  */
 export async function* collapseEach(
   inputs: readonly CollapseInput[],
@@ -124,7 +124,10 @@ export async function* collapseEach(
       continue;
     }
     if (!(await isRegularFile(input))) {
-      options.onWarning?.(`${name}: its ${events.length} events are merged into one profile (name a file, or one --event, for a profile per event)`);
+      // A format that folds only an input's first event (perf) has already said which one it folded.
+      if (!result.firstEventOnly) {
+        options.onWarning?.(`${name}: its ${events.length} events are merged into one profile (name a file, or one --event, for a profile per event)`);
+      }
       yield { name, result };
       continue;
     }

@@ -128,6 +128,19 @@ describe('perf events', () => {
     expect(r.stderr.toString()).toContain('--event and --event-filter are one option');
   });
 
+  it('speedscope: a profile per event of a file; from stdin, the first event, said once', () => {
+    const file = runCli(['collapse', '--to', 'speedscope', two]);
+    expect(file.status).toBe(0);
+    const names = (JSON.parse(file.stdout.toString()) as { profiles: { name: string }[] }).profiles.map((p) => p.name);
+    expect(names).toEqual([`${two} [instructions]`, `${two} [cycles]`]);
+    const piped = runCli(['collapse', '--to', 'speedscope', '-'], readFileSync(two));
+    expect(piped.status).toBe(0);
+    expect((JSON.parse(piped.stdout.toString()) as { profiles: unknown[] }).profiles.length).toBe(1);
+    expect(piped.stderr.toString()).toBe(
+      "flamefold: warning: <stdin>: several events; folded only the first, 'instructions' (333 samples), not 'cycles' (111 samples): --event NAME selects one\n",
+    );
+  });
+
   it('each input picks its own first event', async () => {
     const dd = join(dir, 'perf-dd-stacks-01.txt'); // cpu-clock
     const result = await collapse([two, dd]);
