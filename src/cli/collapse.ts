@@ -55,10 +55,7 @@ export const captureOptionArgs = {
 
 /** collapse()'s options from parsed captureOptionArgs. */
 export function captureOptions(values: Record<string, unknown>): CollapseOptions {
-  if (values.event !== undefined && values['event-filter'] !== undefined) {
-    throw new UsageError('--event and --event-filter are one option: give one of them');
-  }
-  const event = (values.event ?? values['event-filter']) as string | undefined;
+  const event = eventOption(values);
   return {
     format: parseFormat(values.format as string | undefined),
     ...parseFormatOptions(values),
@@ -67,6 +64,14 @@ export function captureOptions(values: Record<string, unknown>): CollapseOptions
     jobs: parseJobs(values.jobs as string | undefined),
     maxMemoryMiB: parseMaxMemory(values['max-memory'] as string | undefined),
   };
+}
+
+/** --event NAME, or its other name --event-filter NAME; not both. */
+function eventOption(values: Record<string, unknown>): string | undefined {
+  const event = values.event as string | undefined;
+  const filter = values['event-filter'] as string | undefined;
+  if (event !== undefined && filter !== undefined) throw new UsageError('--event and --event-filter are one option: give one of them');
+  return event ?? filter;
 }
 
 const OUTPUTS = ['folded', 'pprof', 'speedscope'] as const;
@@ -108,7 +113,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (to === 'pprof') {
-    const countName = values.countname ?? values.event ?? 'samples';
+    const countName = values.countname ?? eventOption(values) ?? 'samples';
     await output.write((sink) => writePprof(result, sink, { countName }));
     return 0;
   }
