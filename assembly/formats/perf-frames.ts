@@ -8,6 +8,7 @@ import { isBlank, isDigit, skipDigits } from "../util/scan";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable } from "../tables/session";
 import { demangleRustLegacy } from "./demangle";
+import { internFrameName } from "./frame-names";
 
 // Options: annotations (rule 9.10) and addresses of unknown frames (rule 9.6).
 let kernelMarks = false;
@@ -236,8 +237,7 @@ function namePiece(a: usize, b: usize, inlined: bool, ds: usize, de: usize, pc: 
     memory.copy(o, a, b - a);
     o += b - a;
   }
-  for (let q = out; q < o; q++) if (load<u8>(q) == 0x3b) store<u8>(q, 0x3a); // rule 9.7: ';' splits folded stacks
-  o = cutArguments(out, o); // rule 9.8
+  o = cutArguments(out, o); // rule 9.8 (9.7, ';' as ':', when interned: no rule between looks at either)
   // Rule 9.10 (rule 9.9, Java's `L`, is javaTwin's).
   if (inlined) {
     if (!contains(out, o, 0x5d695b5f)) { store<u32>(o, 0x5d695b5f); o += 4; } // "_[i]"
@@ -248,7 +248,7 @@ function namePiece(a: usize, b: usize, inlined: bool, ds: usize, de: usize, pc: 
     store<u32>(o, 0x5d6a5b5f); // "_[j]"
     o += 4;
   }
-  return frameTable.intern(out, o - out);
+  return internFrameName(out, o - out);
 }
 
 function contains(p: usize, e: usize, word: u32): bool {
