@@ -5,7 +5,7 @@
 import { allocBytes, growBytes, setMemoryLimit } from "./util/memory";
 import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./tables/session";
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./tables/session";
-import { eventsInit, setEventFilter, setEventsOnly, matchedSections, forgetPickedEvent } from "./tables/events";
+import { eventsInit, setEventFilter, setEventsOnly, setOneEvent, matchedSections, forgetPickedEvent } from "./tables/events";
 import { setRecordOrder } from "./tables/record-log";
 import { unflushedEntries, setStackBudget } from "./tables/stack-table";
 import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./tables/call-tree";
@@ -39,7 +39,7 @@ export function formatFoldsOneEvent(code: i32): bool { return formatOf(code).fol
 
 /** Options of the session, whatever the format: setOption() takes their index in this list. */
 export function sessionOptionNames(): string {
-  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event recordOrder firstEvent";
+  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event recordOrder firstEvent oneEvent";
 }
 
 export function setOption(option: i32, value: i32): void {
@@ -50,6 +50,7 @@ export function setOption(option: i32, value: i32): void {
   else if (option == 4) setEventFilter(value); // length of the event name written at eventBuffer(); -1 = every event
   else if (option == 5) setRecordOrder(value != 0); // flame charts: log every record in input order (tables/record-log.ts)
   else if (option == 6) setEventFilter(value, true); // the same as event, for the input's first event found by the caller
+  else if (option == 7) setOneEvent(value != 0); // every format folds one event (tables/events.ts, oneEvent)
   else throw new Error("unknown session option " + option.toString());
 }
 

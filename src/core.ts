@@ -46,8 +46,6 @@ interface CoreTables {
   noteKinds: NoteKind[];
   /** How many notes of each kind the core keeps with their line. */
   notesKept: number;
-  /** The formats that fold only the first event they see unless one is asked for. */
-  foldOneEvent: Set<string>;
 }
 let tables: CoreTables | undefined;
 
@@ -63,8 +61,7 @@ function tablesOf(core: CoreExports): CoreTables {
   }
   const sessionOptions = new Map(words(core.sessionOptionNames()).map((name, i) => [name, i]));
   const noteKinds = words(core.noteKindNames()) as NoteKind[];
-  const foldOneEvent = new Set([...formats].filter(([, code]) => core.formatFoldsOneEvent(code) !== 0).map(([name]) => name));
-  tables = { formats, formatOptions, sessionOptions, noteKinds, notesKept: core.notesKept(), foldOneEvent };
+  tables = { formats, formatOptions, sessionOptions, noteKinds, notesKept: core.notesKept() };
   return tables;
 }
 
@@ -169,7 +166,8 @@ export class CoreSession {
 
   /** Whether the format folds only the first event it sees when no event is asked for. */
   foldsOneEvent(format: string): boolean {
-    return this.tables.foldOneEvent.has(format);
+    // Asked each time: the oneEvent session option makes every format fold one event.
+    return this.core.formatFoldsOneEvent(this.tables.formats.get(format)!) !== 0;
   }
 
   /** The event folded because it came first in the input (not because it was asked for), if any. */

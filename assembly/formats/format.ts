@@ -5,6 +5,7 @@
 
 import { findNewline } from "../util/scan";
 import { countLine } from "../tables/session";
+import { oneEvent } from "../tables/events";
 
 export abstract class Format {
   /** The name users give it (`--format NAME`): lower case, no blanks. */
@@ -23,9 +24,10 @@ export abstract class Format {
   /**
    * Whether, without an event filter, only the first event seen is folded
    * (tables/events.ts, eventSelectedOrFirst) rather than every one: a
-   * parallel collapse then finds that event before cutting the file.
+   * parallel collapse then finds that event before cutting the file. Formats
+   * that fold every event do so too under the oneEvent session option.
    */
-  foldsOneEvent(): bool { return false; }
+  foldsOneEvent(): bool { return oneEvent; }
 }
 
 /**

@@ -30,6 +30,12 @@ let inPtr: usize = 0; // where JS writes an event name (eventBuffer)
 let inCap: usize = 0;
 /** Read the event headers only (listing the events); fold nothing. */
 export let eventsOnly = false;
+/**
+ * Every format folds one event, as those that always do (perf): what a flame
+ * graph needs, several events summed meaning nothing (a pmcstat capture of
+ * cycles and instructions).
+ */
+export let oneEvent = false;
 
 export function eventsInit(): void {
   names = new ByteTable(6);
@@ -39,6 +45,7 @@ export function eventsInit(): void {
 }
 
 export function setEventsOnly(on: bool): void { eventsOnly = on; }
+export function setOneEvent(on: bool): void { oneEvent = on; }
 /** Whether the user set an event filter (a picked first event is not one). */
 export function eventFilterOn(): bool { return filterOn && !picked; }
 
@@ -79,8 +86,12 @@ function setFilterName(p: usize, len: usize): void {
   return len == filterLen && bytesEqual(name, filterPtr, len);
 }
 
-/** For a format that folds every event without a filter: whether the user's filter (if any) selects this one. */
+/**
+ * For a format that folds every event without a filter: whether the user's
+ * filter (if any) selects this one; under oneEvent, as eventSelectedOrFirst().
+ */
 export function eventSelected(name: usize, len: usize): bool {
+  if (oneEvent) return eventSelectedOrFirst(name, len);
   return !eventFilterOn() || filterMatches(name, len);
 }
 

@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import { writeChunksTo, type OutputSink } from '../output/stream-sink.js';
 import { CoreSession, type CoreEvent, type CoreTotals, type LayoutViews, type TreeArrays } from '../core.js';
-import { UsageError } from '../errors.js';
+import { InputError, UsageError } from '../errors.js';
 import { eventLabel } from '../formats/event-names.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
@@ -40,6 +40,12 @@ export interface CollapseOptions extends FormatOptions, StackFilterOptions {
   event?: string | Uint8Array;
   /** Read only the events (pmcstat's section headers, perf's event lines), for `result.events()`; no stacks are folded. */
   eventsOnly?: boolean;
+  /**
+   * Fold one event, as a flame graph needs (several summed mean nothing): without `event`,
+   * formats that fold every event (pmcstat) fold only each input's first, as perf always
+   * does, with a warning that names the events left out.
+   */
+  oneEvent?: boolean;
   /** Threads for large files (default: the number of cores); output is the same for any value. */
   jobs?: number;
   /** Files smaller than this are parsed on one thread (default $FLAMEFOLD_SPLIT_MIN_BYTES, else 48 MiB): starting workers costs more. */
@@ -245,6 +251,18 @@ export function checkStdinOnce(inputs: readonly CollapseInput[]): void {
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("standard input ('-') can be read only once");
 }
 
+/** Warns about each format option given that no input's format has: it changed nothing. */
+export function warnUnusedFormatOptions(options: FormatOptions, inputs: readonly FedInput[], warn: (message: string) => void): void {
+  const read = new Set(inputs.map((i) => i.format));
+  const byKey = new Map<keyof FormatOptions, ReturnType<typeof formatOptions>>();
+  for (const o of formatOptions()) byKey.set(o.key, [...(byKey.get(o.key) ?? []), o]);
+  for (const [key, owners] of byKey) {
+    if (!options[key] || owners.some((o) => read.has(o.format))) continue;
+    const flags = owners.map((o) => `--${o.flag}`).join(' / ');
+    warn(`${flags} does nothing for ${[...read].join(', ')} input (it is an option of ${owners.map((o) => o.format).join(', ')})`);
+  }
+}
+
 /** Collapses one or more inputs (merged into one tree). */
 export async function collapse(
   input: CollapseInput | readonly CollapseInput[],
@@ -262,6 +280,7 @@ export async function collapse(
   applyFormatOptions(session, options);
   if (options.eventsOnly) session.setOption('eventsOnly', 1);
   if (options.keepOrder) session.setOption('recordOrder', 1);
+  if (options.oneEvent) session.setOption('oneEvent', 1);
   const event = typeof options.event === 'string' ? new TextEncoder().encode(options.event) : options.event;
   if (event) session.setEvent(event);
   const fed: FedInput[] = [];
@@ -294,6 +313,7 @@ export async function collapse(
     }
   }
   const result = new CollapseResult(session, fed, warnings);
+  warnUnusedFormatOptions(options, fed, warn);
   if (event && !options.eventsOnly) checkEventFound(result, session, event);
   missing.forEach(warn);
   if (!filter) return result;
@@ -301,13 +321,15 @@ export async function collapse(
 }
 
 // An --event that selects no section is a mistake worth stopping for: say which events there are.
+// The input is what lacks it (exit 1), as it is only known once the input is read.
 function checkEventFound(result: CollapseResult, session: CoreSession, event: Uint8Array): void {
   if (session.matchedSections() > 0) return;
+  const inputs = result.inputs.map((i) => i.name).join(', ');
   const present = result.events().map((e) => `${e.label} (${e.samples} samples)`);
   if (present.length === 0) {
-    throw new UsageError(`no section of event '${eventLabel(event)}' in the input: it names no events`);
+    throw new InputError(inputs, `no section of event '${eventLabel(event)}' in the input: it names no events`);
   }
-  throw new UsageError(`no section of event '${eventLabel(event)}' in the input; events present: ${present.join(', ')}`);
+  throw new InputError(inputs, `no section of event '${eventLabel(event)}' in the input; events present: ${present.join(', ')}`);
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -7,7 +7,7 @@
 // inputs stream through wasm memory once and nothing is held per line in JS.
 
 import { COUNT_COLUMN, CoreSession } from '../core.js';
-import { applyFormatOptions, CollapseResult, skippedEventsWarning, type ReadCounts } from './collapse.js';
+import { applyFormatOptions, CollapseResult, skippedEventsWarning, warnUnusedFormatOptions, type ReadCounts } from './collapse.js';
 import { filterSession, refold, stackFilter, type StackFilterOptions } from './stack-filter.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
@@ -93,6 +93,7 @@ export async function collapseColumns(
     noteWarnings(name, fed.notes).forEach(warn);
     if (after.records === before.records) warn(`${name}: no stacks found`);
   }
+  warnUnusedFormatOptions(options, inputs, warn);
   return { session: filterSession(session, filter, warn), inputs, warnings, read: session.totals() };
 }
 

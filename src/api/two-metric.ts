@@ -7,9 +7,9 @@
 
 import { CollapseResult } from './collapse.js';
 import { collapseColumns, type ColumnInput, type ColumnsOptions } from './diff.js';
-import { UsageError } from '../errors.js';
+import { InputError } from '../errors.js';
 import { eventLabel } from '../formats/event-names.js';
-import type { CollapseInput } from '../input/feed.js';
+import { inputName, type CollapseInput } from '../input/feed.js';
 import type { InputFormat } from '../formats/registry.js';
 import type { CoreSession } from '../core.js';
 
@@ -29,7 +29,7 @@ const bytes = (name: string | Uint8Array | undefined): Uint8Array | undefined =>
   name === undefined ? undefined : typeof name === 'string' ? new TextEncoder().encode(name) : name;
 
 /** A column fed with only the sections of `event` (pmcstat), checked to have matched some. */
-function eventColumn(input: CollapseInput, format: InputFormat, event: Uint8Array | undefined, role: string): ColumnInput {
+function eventColumn(input: CollapseInput, index: number, format: InputFormat, event: Uint8Array | undefined, role: string): ColumnInput {
   let before = 0;
   let seen = new Map<string, number>(); // events of earlier inputs (the same capture may be read twice)
   const events = (session: CoreSession): Map<string, number> => new Map(session.events().map((e) => [eventLabel(e.name), e.samples]));
@@ -46,7 +46,9 @@ function eventColumn(input: CollapseInput, format: InputFormat, event: Uint8Arra
       const present = [...events(session)]
         .filter(([label, samples]) => samples > (seen.get(label) ?? 0))
         .map(([label, samples]) => `${label} (${samples - (seen.get(label) ?? 0)} samples)`);
-      throw new UsageError(
+      // Known only once the input is read, and the input is what lacks it (exit 1).
+      throw new InputError(
+        inputName(input, index),
         `no section of ${role} event '${eventLabel(event)}' in the input; ` +
           (present.length > 0 ? `events present: ${present.join(', ')}` : 'it has no "@ NAME [N samples]" headers'),
       );
@@ -60,8 +62,8 @@ function eventColumn(input: CollapseInput, format: InputFormat, event: Uint8Arra
  */
 export async function collapseTwoMetrics(cycles: CollapseInput, other: CollapseInput, options: TwoMetricOptions = {}): Promise<CollapseResult> {
   const format = options.format ?? 'auto';
-  const first = eventColumn(other, format, bytes(options.otherEvent), 'the second metric');
-  const second = eventColumn(cycles, format, bytes(options.cyclesEvent), 'the cycles');
+  const first = eventColumn(other, 0, format, bytes(options.otherEvent), 'the second metric');
+  const second = eventColumn(cycles, 1, format, bytes(options.cyclesEvent), 'the cycles');
   const folded = await collapseColumns(first, second, options);
   return new CollapseResult(folded.session, folded.inputs, folded.warnings, folded.read);
 }

@@ -46,6 +46,7 @@ export async function convert(task: BatchTask, post: (reply: BatchReply) => void
   const result = await collapse(task.input, {
     format: task.format,
     jobs: task.jobs,
+    oneEvent: task.svg !== undefined, // as `flamefold svg`: one graph, one event
     onWarning: (warning) => post({ warning }),
     ...(task.report && { onProgress }),
   });

@@ -12,16 +12,28 @@ import {
   outputFor, parseStackFilter, stackFilterHelp, stackFilterOption,
 } from './common.js';
 
-/** The help lines of the options every command that folds captures takes (collapse, top), stack filters included. */
-export const captureOptionsHelp = `  -f, --format FMT     auto (default), ${FORMATS.join(', ')}
-${formatOptionsHelp(23)}      --event NAME     fold only the samples of event NAME (pmcstat: its "@ NAME [N samples]"
-                       sections, all events without it; perf: its records, the first event
-                       without it; \\xHH in NAME stands for one byte)
-      --event-filter NAME  the same (stackcollapse-perf.pl's name for it)
-${stackFilterHelp(23)}  -j, --jobs N         threads for large files (default: the number of cores)
-${maxMemoryHelp(23)}  -q, --quiet          no progress display (shown on stderr only when it is a terminal:
-                       bytes read, MB/s, time left)
-`;
+/**
+ * The help lines of the options every command that folds captures takes (collapse, top,
+ * svg and the one-shot form), stack filters included, their text starting at `column`.
+ */
+export function captureOptionsHelp(column: number): string {
+  // An option longer than the column keeps two blanks before its text.
+  const line = (option: string, text: string): string => `${option.length >= column ? `${option}  ` : option.padEnd(column)}${text}\n`;
+  const more = (text: string): string => `${' '.repeat(column)}${text}\n`;
+  return (
+    line('  -f, --format FMT', `auto (default), ${FORMATS.join(', ')}`) +
+    formatOptionsHelp(column) +
+    line('      --event NAME', 'fold only the samples of event NAME (pmcstat: its "@ NAME [N samples]"') +
+    more('sections, all events without it; perf: its records, the first event') +
+    more('without it; \\xHH in NAME stands for one byte)') +
+    line('      --event-filter NAME', 'the same (stackcollapse-perf.pl\'s name for it)') +
+    stackFilterHelp(column) +
+    line('  -j, --jobs N', 'threads for large files (default: the number of cores)') +
+    maxMemoryHelp(column) +
+    line('  -q, --quiet', 'no progress display (shown on stderr only when it is a terminal:') +
+    more('bytes read, MB/s, time left)')
+  );
+}
 
 export const help = `Usage: flamefold collapse [options] [FILE...|-]
 
@@ -30,7 +42,7 @@ Several inputs are merged into one result; no FILE or "-" reads stdin.
 Gzip-compressed input is recognised by its magic bytes.
 
 Options:
-${captureOptionsHelp}      --list-events    print each event with its total samples ("NAME N", other bytes
+${captureOptionsHelp(23)}      --list-events    print each event with its total samples ("NAME N", other bytes
                        as \\xHH) instead of folded stacks
       --to FORMAT      folded (default); pprof: a gzipped profile.proto (go tool pprof,
                        Pyroscope); speedscope: speedscope's JSON, a profile per FILE (and

@@ -12,13 +12,39 @@ import type { StackFilterOptions } from '../api/stack-filter.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * The arguments with each string option given as one `--name=value` argument when its
+ * value starts with '-': getopt takes the next argument as the value whatever it looks
+ * like (`--notes '-->'`, `--title -x`), where parseArgs refuses it as ambiguous.
+ */
+function joinDashValues(argv: readonly string[], options: Options): string[] {
+  const byShort = new Map(Object.entries(options).flatMap(([name, o]) => (o.short ? [[o.short, name] as const] : [])));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      out.push(...argv.slice(i)); // the rest are positionals
+      break;
+    }
+    const name = arg.startsWith('--') ? arg.slice(2) : /^-[^-]$/.test(arg) ? byShort.get(arg[1]!) : undefined;
+    const value = argv[i + 1];
+    if (name !== undefined && Object.hasOwn(options, name) && options[name]!.type === 'string' && value?.startsWith('-')) {
+      out.push(`--${name}=${value}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** Parses a command's arguments strictly; unknown options are usage errors. */
 export function parseCommandArgs<T extends Options>(
   argv: string[],
   options: T,
 ): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: joinDashValues(argv, options), options, allowPositionals: true, strict: true });
   } catch (err) {
     const message = (err as Error).message;
     const unknown = /^Unknown option '([^']+)'/.exec(message);

@@ -9,7 +9,11 @@ import { flameGraph } from '../render/render.js';
 import { checkSvgOptions } from '../render/options.js';
 import { parseRange, parseRatioMetric, ratioMode } from '../render/ratio-colors.js';
 import { argOptions, readOptionFiles, renderOptions, svgOptionsHelp } from './svg.js';
-import { jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, parseStackFilter, stackFilterHelp, warn } from './common.js';
+import { FORMATS } from '../formats/registry.js';
+import {
+  formatOptionArgs, formatOptionsHelp, inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseFormatOptions, outputFor, parseJobs, parseStackFilter,
+  stackFilterHelp, warn,
+} from './common.js';
 
 export const help = `Usage: flamefold cpi [options] --cycles EVENT --instructions EVENT CAPTURE
        flamefold cpi [options] --cycles EVENT --stalls EVENT CAPTURE
@@ -38,15 +42,16 @@ Options:
       --cpi-range LO,HI     fixed ends of the colour scale (default: the lowest
                             and highest ratios drawn)
   -o, --output FILE         write to FILE (atomically) instead of stdout
-  -f, --format FMT          auto (default), dtrace, pmcstat, procstat, folded
-${stackFilterHelp(28)}  -j, --jobs N              threads for large files (default: the number of cores)
+  -f, --format FMT          auto (default), ${FORMATS.join(', ')}
+${formatOptionsHelp(28)}${stackFilterHelp(28)}  -j, --jobs N              threads for large files (default: the number of cores)
   -h, --help                show this help
 ${svgOptionsHelp}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     ...argOptions,
-    format: { ...argOptions.format, default: 'auto' },
+    ...inputFormatOption,
+    ...formatOptionArgs(),
     cycles: { type: 'string' },
     instructions: { type: 'string' },
     stalls: { type: 'string' },
@@ -92,7 +97,7 @@ export async function run(argv: string[]): Promise<number> {
     format: parseFormat(values.format),
     ...(values.cycles !== undefined && { cyclesEvent: eventBytes(values.cycles) }),
     ...(otherEvent !== undefined && { otherEvent: eventBytes(otherEvent) }),
-    includeOffset: values.includeoffset,
+    ...parseFormatOptions(values),
     ...parseStackFilter(values),
     jobs: parseJobs(values.jobs),
     onWarning: warn,

@@ -1,10 +1,10 @@
-// `flamefold svg`: folded stacks in, an interactive flame graph SVG out; and
-// the one-shot `flamefold CAPTURE... -o out.svg`, which draws any capture
-// without an intermediate file. The options are flamegraph.pl's.
+// `flamefold svg` and the one-shot `flamefold CAPTURE... -o out.svg`: any
+// capture (or folded stacks) in, an interactive flame graph SVG out, with no
+// intermediate file. They take collapse's capture options; the graph options
+// are flamegraph.pl's (and inferno's).
 
 import type { CollapseResult } from '../api/collapse.js';
 import { InputError, UsageError } from '../errors.js';
-import type { InputFormat } from '../formats/registry.js';
 import { inputName } from '../input/feed.js';
 import { flameGraph, type RenderOptions } from '../render/render.js';
 import { checkSvgOptions, parsePalette } from '../render/options.js';
@@ -12,20 +12,19 @@ import { readPaletteMap, writePaletteMap } from '../render/palettemap.js';
 import { readNameAttributes } from '../render/name-attributes.js';
 import { differentialMode, parseDiffMode, parsePercent } from '../render/differential-colors.js';
 import { collapseWithProgress } from './progress.js';
-import {
-  inputFormatOption, inputsOf, maxMemoryHelp, maxMemoryOption, numberOption, parseCommandArgs, parseFormat, parseMaxMemory, parseStackFilter, quietOption,
-  stackFilterHelp, stackFilterOption, warn, outputFor,
-} from './common.js';
+import { captureOptionArgs, captureOptions, captureOptionsHelp } from './collapse.js';
+import { inputsOf, numberOption, parseCommandArgs, parseStackFilter, stackFilterOption, warn, outputFor } from './common.js';
 
 export const svgOptionsHelp = `Graph options (flamegraph.pl's):
       --title TEXT      heading (default "Flame Graph"; "Icicle Graph", "Flame Chart")
       --subtitle TEXT   second heading line
-      --width N         image width in pixels (default 1200)
-      --height N        frame height in pixels (default 16)
+      --width N         image width in pixels (default 1200; 21 to 100000)
+      --height N        frame height in pixels (default 16; at most 1000)
       --minwidth N[%]   omit frames narrower than N pixels, or N% of the total (default 0.1)
       --fonttype FONT   font family or list (default Verdana)
-      --fontsize N      font size (default 12)
-      --fontwidth N     average glyph width relative to the font size (default 0.59)
+      --fontsize N      font size (default 12; at most 1000)
+      --fontwidth N     average glyph width relative to the font size (default 0.59;
+                        at most 10)
       --countname TEXT  what the counts are (default "samples")
       --nametype TEXT   what the names are (default "Function:")
       --colors PALETTE  hot (default), mem, io, wakeup, chain, java, js, perl,
@@ -62,40 +61,43 @@ Graph options (inferno's):
       --pretty-xml      indent the SVG, one element per line
 `;
 
+/** What svg and the one-shot form say about their input. */
+const inputHelp = `Any capture flamefold reads is drawn: DTrace, perf, pmcstat, procstat,
+bpftrace or folded stacks ("root;...;leaf count" lines; a second count column
+makes a differential graph), detected from its first bytes, gzip or not.
+Several inputs are merged into one graph; no FILE or "-" reads stdin. A graph
+shows one event: of a capture with several (pmcstat PMCs, perf events), each
+input's first, with a warning naming the others (cycles and instructions added
+together would mean nothing); --event NAME draws another.`;
+
 export const help = `Usage: flamefold svg [options] [FILE...|-] [-o out.svg]
 
-Draws folded stacks ("root;...;leaf count" lines; a second count column makes a
-differential graph) as an interactive SVG flame graph: click to zoom, Ctrl-F to
-search by regular expression, state kept in the URL. No FILE or "-" reads stdin.
+Draws stacks as an interactive SVG flame graph: click to zoom, Ctrl-F to
+search by regular expression, state kept in the URL.
+${inputHelp}
 
 Options:
   -o, --output FILE     write to FILE (atomically) instead of stdout
-  -f, --format FMT      input format: folded (default), auto, dtrace, pmcstat, procstat
-${stackFilterHelp(24)}${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal)
-  -h, --help            show this help
+${captureOptionsHelp(24)}  -h, --help            show this help
 
 ${svgOptionsHelp}`;
 
 export const captureHelp = `Usage: flamefold CAPTURE... [options] [-o out.svg]
 
-Draws captures (DTrace, pmcstat, procstat, perf, bpftrace or folded; detected from their first
-bytes, gzip or not) straight to an SVG flame graph, with no intermediate file.
+Draws captures straight to an SVG flame graph, with no intermediate file; the
+same as "flamefold svg CAPTURE...".
+${inputHelp}
 
 Options:
   -o, --output FILE     write to FILE (atomically) instead of stdout
-  -f, --format FMT      auto (default), dtrace, pmcstat, procstat, folded
-      --includeoffset   DTrace: keep +0x offsets on every frame but the leaf
-${stackFilterHelp(24)}${maxMemoryHelp(24)}  -q, --quiet           no progress display (shown on stderr only when it is a terminal:
-                        bytes read, MB/s, time left)
-  -h, --help            show this help
+${captureOptionsHelp(24)}  -h, --help            show this help
 
 ${svgOptionsHelp}`;
 
+/** The graph options, with -o and -h: what every command that draws takes. */
 export const argOptions = {
-  ...inputFormatOption,
   output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h', default: false },
-  includeoffset: { type: 'boolean', default: false },
   title: { type: 'string' },
   subtitle: { type: 'string' },
   width: { type: 'string' },
@@ -200,19 +202,14 @@ function warnIgnoredLines(result: CollapseResult): void {
   }
 }
 
-async function render(argv: string[], defaultFormat: InputFormat, usage: string, label: string): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, {
-    ...argOptions,
-    ...quietOption,
-    ...maxMemoryOption,
-    format: { ...argOptions.format, default: defaultFormat },
-  });
+async function render(argv: string[], usage: string, label: string): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { ...argOptions, ...captureOptionArgs });
   if (values.help) {
     process.stdout.write(usage);
     return 0;
   }
   const inputs = inputsOf(positionals);
-  const format = parseFormat(values.format);
+  const captured = captureOptions(values);
   const options = renderOptions(values);
   checkSvgOptions(options); // option and output mistakes stop us before any input is read
   const stackFilter = parseStackFilter(values);
@@ -227,11 +224,9 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
   }
 
   const collapseOptions = {
-    format,
-    includeOffset: values.includeoffset,
-    maxMemoryMiB: parseMaxMemory(values['max-memory']),
+    ...captured,
     keepOrder: values.flamechart, // a flame chart draws the records in their input order
-    ...stackFilter,
+    oneEvent: true, // one graph, one event: several pmcstat events summed would be a meaningless graph
   };
   const result = await collapseWithProgress(label, inputs, collapseOptions, values.quiet);
   warnIgnoredLines(result);
@@ -244,12 +239,12 @@ async function render(argv: string[], defaultFormat: InputFormat, usage: string,
   return 0;
 }
 
-/** `flamefold svg`: folded input by default. */
+/** `flamefold svg`: any capture, detected. */
 export function run(argv: string[]): Promise<number> {
-  return render(argv, 'folded', help, 'svg');
+  return render(argv, help, 'svg');
 }
 
-/** `flamefold CAPTURE...`: any capture, detected. */
+/** `flamefold CAPTURE...`: the same, when the first argument is not a command. */
 export function runCaptures(argv: string[]): Promise<number> {
-  return render(argv, 'auto', captureHelp, 'reading');
+  return render(argv, captureHelp, 'reading');
 }

@@ -20,7 +20,7 @@ Options:
       --json           the report as JSON: { by, samples, stacks, bySelf, byTotal }, each
                        entry { name, self, total, selfPercent, totalPercent }
       --countname TEXT what the counts are, in the summary line (default "samples")
-${captureOptionsHelp}  -o, --output FILE    write to FILE (atomically) instead of stdout
+${captureOptionsHelp(23)}  -o, --output FILE    write to FILE (atomically) instead of stdout
   -h, --help           show this help
 `;
 

@@ -177,6 +177,18 @@ const positive = (name: string, v: number | undefined, fallback: number): number
   return v;
 };
 
+/**
+ * The most each size may be: past these an SVG is no longer a picture a browser
+ * can show (a frame height of 1e9 pixels), only a very large file.
+ */
+export const SIZE_LIMITS = { width: 100_000, height: 1000, fontsize: 1000, fontwidth: 10 } as const;
+
+const size = (name: keyof typeof SIZE_LIMITS, v: number | undefined, fallback: number): number => {
+  const n = positive(name, v, fallback);
+  if (n > SIZE_LIMITS[name]) throw new UsageError(`--${name} must be at most ${SIZE_LIMITS[name]}, not ${n}`);
+  return n;
+};
+
 /** Parses --minwidth: pixels ("0.5") or a percentage of the total ("1%"). */
 export function parseMinWidth(v: number | string | undefined): { value: number; percent: boolean } {
   if (v === undefined) return { value: 0.1, percent: false };
@@ -230,7 +242,7 @@ export function checkSvgOptions(o: SvgOptions): void {
 }
 
 export function resolveSvgOptions(o: SvgOptions = {}): ResolvedSvgOptions {
-  const width = positive('width', o.width, 1200);
+  const width = size('width', o.width, 1200);
   if (width <= 20) throw new UsageError(`--width must be more than 20 pixels (the padding), not ${width}`);
   const palette = parsePalette(o.colors);
   const inverted = o.inverted ?? false;
@@ -246,11 +258,11 @@ export function resolveSvgOptions(o: SvgOptions = {}): ResolvedSvgOptions {
     title,
     subtitle: o.subtitle ?? '',
     width,
-    frameHeight: positive('height', o.height, 16),
+    frameHeight: size('height', o.height, 16),
     minWidth: parseMinWidth(o.minWidth),
     fontType: o.fontType ?? 'Verdana',
-    fontSize: positive('fontsize', o.fontSize, 12),
-    fontWidth: positive('fontwidth', o.fontWidth, 0.59),
+    fontSize: size('fontsize', o.fontSize, 12),
+    fontWidth: size('fontwidth', o.fontWidth, 0.59),
     countName: o.countName ?? 'samples',
     nameType: o.nameType ?? 'Function:',
     palette,

@@ -131,10 +131,15 @@ describe('CPI graph of the pmcstat CPI blog capture (two events in one file)', (
     }
   });
 
-  it('errors: an unknown event lists the events present; missing or conflicting options are usage errors', () => {
+  it('errors: an unknown event lists the events present (an input error); missing or conflicting options are usage errors', () => {
     const r = runCli(['cpi', '--cycles', 'CPU_CLK', '--stalls', STALLS, excerpt]);
-    expect(r.status).toBe(2);
-    expect(r.stderr.toString()).toContain(`no section of the cycles event 'CPU_CLK' in the input; events present: ${CYCLES} (21723 samples), ${STALLS} (3462 samples)`);
+    expect(r.status).toBe(1); // the input lacks the event: known only once it is read
+    expect(r.stderr.toString()).toBe(
+      `flamefold: ${excerpt}: no section of the cycles event 'CPU_CLK' in the input; events present: ${CYCLES} (21723 samples), ${STALLS} (3462 samples)\n`,
+    );
+    const other = runCli(['cpi', '--cycles', CYCLES, '--stalls', 'NOPE', excerpt]);
+    expect(other.status).toBe(1);
+    expect(other.stderr.toString()).toMatch(/^flamefold: .*: no section of the second metric event 'NOPE' in the input; events present: /);
     expect(runCli(['cpi', '--cycles', CYCLES, excerpt]).status).toBe(2);
     expect(runCli(['cpi', '--cycles', CYCLES, '--stalls', STALLS, '--instructions', STALLS, excerpt]).status).toBe(2);
     expect(runCli(['cpi', '--metric', 'cache', excerpt, excerpt]).status).toBe(2);
