@@ -7,7 +7,7 @@
 import { createReadStream, fstatSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { CoreError, CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat, type ParsedFormat } from '../formats/registry.js';
@@ -196,20 +196,36 @@ async function feedChunks(
 }
 
 async function feedFrom(session: CoreSession, source: AsyncIterator<Uint8Array>, format: InputFormat, name: string): Promise<FedInput> {
-  let it = source;
-  let { head, done } = await takeHead(it, DETECT_BYTES);
-  const gzip = isGzip(head);
-  if (gzip) {
-    // Large buffers let decompression (on libuv's threads) run ahead of parsing.
-    const gunzip = Readable.from(prepend(head.slice(), copies(it)), { highWaterMark: 8 }).pipe(
-      createGunzip({ chunkSize: 256 << 10 }).setMaxListeners(0),
-    );
-    gunzip.on('error', () => {}); // surfaced by the iteration below
-    it = chunksOf(gunzip)[Symbol.asyncIterator]();
-    ({ head, done } = await takeHead(it, DETECT_BYTES).catch((e: Error) => {
+  const { head, done } = await takeHead(source, DETECT_BYTES);
+  if (!isGzip(head)) return feedText(session, source, head, done, format, name, false);
+  // Large buffers let decompression (on libuv's threads) run ahead of parsing. pipeline()
+  // hands a failure of the compressed side (a file closed under it) to the gunzip, whose
+  // iteration reports it; both are destroyed once we stop, whatever stopped us.
+  const compressed = Readable.from(prepend(head.slice(), copies(source)), { highWaterMark: 8 });
+  const gunzip = createGunzip({ chunkSize: 256 << 10 }).setMaxListeners(0);
+  pipeline(compressed, gunzip, () => {}); // errors are surfaced by the iteration below
+  try {
+    const it = chunksOf(gunzip)[Symbol.asyncIterator]();
+    const text = await takeHead(it, DETECT_BYTES).catch((e: Error) => {
       throw new InputError(name, `bad gzip data: ${e.message}`);
-    }));
+    });
+    return await feedText(session, it, text.head, text.done, format, name, true);
+  } finally {
+    gunzip.destroy();
+    compressed.destroy();
   }
+}
+
+/** Feeds text whose first bytes (`head`) were read from `it` already. */
+async function feedText(
+  session: CoreSession,
+  it: AsyncIterator<Uint8Array>,
+  head: Uint8Array,
+  done: boolean,
+  format: InputFormat,
+  name: string,
+  gzip: boolean,
+): Promise<FedInput> {
   const fmt = chooseFormat(format, head, done, name);
   let bytes = head.length;
   guarded(name, () => {
