@@ -70,7 +70,7 @@ function pmcstatLine(start: usize, end: usize): void {
   const c = <u32>load<u8>(start);
   if (c == 0x40) { headerLine(start, end); return; } // '@'
   if (skipping) return;
-  if (!nodeLine(start, end)) {
+  if (!nodeLine(start, end) && !untabbedNodeLine(start, end)) {
     if (skipBlanks(start, end) == end) closeTo(0); // a line of blanks is a blank line
     else ignoreLine();
   }
@@ -148,6 +148,32 @@ function nodeLine(start: usize, end: usize): bool {
   closeTo(<u32>depth);
   openNode(<u32>depth, frameOf(name, nameEnd - name, semicolon), count);
   return true;
+}
+
+// A copy through `unexpand` (an editor's tabs) has tabs for runs of blanks, in
+// the indentation or also in the gap before the name (`unexpand -a`): the line
+// is read as it would print, tabs expanded to 8-column stops.
+let untabbed: usize = 0;
+let untabbedCap: usize = 0;
+
+/** nodeLine() of the line with its tabs expanded, if it has any; false otherwise. */
+function untabbedNodeLine(start: usize, end: usize): bool {
+  let tabs = 0;
+  for (let q = start; q < end; q++) if (load<u8>(q) == 0x09) tabs++;
+  if (tabs == 0) return false;
+  const need = (end - start) + <usize>tabs * 7; // allocBytes leaves the slack skipSpaces reads into
+  if (need > untabbedCap) {
+    freeBytes(untabbed);
+    untabbedCap = need;
+    untabbed = allocBytes(need);
+  }
+  let n: usize = 0;
+  for (let q = start; q < end; q++) {
+    const c = load<u8>(q);
+    if (c != 0x09) { store<u8>(untabbed + n++, c); continue; }
+    do store<u8>(untabbed + n++, 0x20); while ((n & 7) != 0);
+  }
+  return nodeLine(untabbed, untabbed + n);
 }
 
 // The indentation and the gap before the name are the bulk of a deep line's
