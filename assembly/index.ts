@@ -4,7 +4,7 @@
 
 import { allocBytes, growBytes, setMemoryLimit } from "./util/memory";
 import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./tables/session";
-import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn } from "./tables/session";
+import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn, setLineUnterminated } from "./tables/session";
 import { eventsInit, setEventFilter, setEventsOnly, setOneEvent, matchedSections, forgetPickedEvent } from "./tables/events";
 import { setRecordOrder } from "./tables/record-log";
 import { unflushedEntries, setStackBudget } from "./tables/stack-table";
@@ -96,7 +96,9 @@ export function endInput(): void {
     // The last line has no newline: give it one, so it is read like every other.
     const end = inputBuffer(1);
     store<u8>(end, 0x0a);
+    setLineUnterminated(true);
     format.lines(window, end + 1);
+    setLineUnterminated(false);
   }
   carry = 0;
   format.end();

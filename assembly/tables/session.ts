@@ -49,7 +49,17 @@ export function setCountColumn(column: i32): void {
 
 /** Lines counted so far in the current input: the 1-based number of the line being read, once counted. */
 export function inputLine(): f64 { return lineNo - inputLineBase; }
-export function beginInputLines(): void { inputLineBase = lineNo; }
+
+/**
+ * The line being read is the input's last and had no newline: the input may
+ * have been cut there (a format whose lines end in a known way can tell).
+ */
+export let lineUnterminated = false;
+export function setLineUnterminated(on: bool): void { lineUnterminated = on; }
+export function beginInputLines(): void {
+  inputLineBase = lineNo;
+  lineUnterminated = false; // an input that failed in its last line left it set
+}
 export function setRecordTime(t: f64): void { recordTime = t; }
 
 // A record's count, into the column the session routes it to.
