@@ -80,7 +80,9 @@ function chooseFormat(format: InputFormat, head: Uint8Array, complete: boolean, 
   const found = detectFormat(head, complete);
   if (found) return found;
   const nul = head.subarray(0, DETECT_BYTES).indexOf(0);
-  if (nul >= 0) throw new InputError(name, `cannot tell the input format: binary data (a NUL byte at offset ${nul}), not a text capture`);
+  if (nul >= 0) {
+    throw new InputError(name, `cannot tell the input format: binary data (a NUL byte at offset ${nul}), not a text capture; --format forces one of: ${FORMATS.join(', ')}`);
+  }
   throw new InputError(name, `cannot tell the input format from its first bytes; use --format with one of: ${FORMATS.join(', ')}`);
 }
 

@@ -36,7 +36,7 @@ describe('a large gzip of something else', () => {
       for (const [args, input, shown] of [[['collapse', path], undefined, path], [['collapse'], bytes, '<stdin>'], [['svg', path], undefined, path]] as const) {
         const r = runCli([...args], input);
         expect(r.status, args.join(' ')).toBe(1);
-        expect(r.stderr.toString()).toMatch(new RegExp(`^flamefold: ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot tell the input format: binary data \\(a NUL byte at offset \\d+\\), not a text capture\\n$`));
+        expect(r.stderr.toString()).toMatch(new RegExp(`^flamefold: ${shown.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot tell the input format: binary data \\(a NUL byte at offset \\d+\\), not a text capture; --format forces one of: [a-z, ]+\\n$`));
         expect(r.stdout.length).toBe(0);
       }
     });

@@ -62,7 +62,7 @@ describe('svg reads any capture, as the one-shot form does', () => {
       const r = runCli([...args, '-o', out]);
       expect(r.status, args.join(' ')).toBe(1);
       const stderr = r.stderr.toString();
-      expect(stderr).toMatch(/^flamefold: .*: cannot tell the input format: binary data \(a NUL byte at offset \d+\), not a text capture\n$/);
+      expect(stderr).toMatch(/^flamefold: .*: cannot tell the input format: binary data \(a NUL byte at offset \d+\), not a text capture; --format forces one of: [a-z, ]+\n$/);
       expect(stderr).toContain(args.at(-1)!);
       expect(existsSync(out)).toBe(false);
     }

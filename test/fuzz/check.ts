@@ -28,12 +28,19 @@ export type Outcome = { folded: Buffer; warnings: string[] } | { error: string }
 
 const isGzip = (b: Uint8Array): boolean => b[0] === 0x1f && b[1] === 0x8b;
 
-/** Folds and draws `input` in this process; any failure but an InputError of one line fails the test. */
-export async function foldInProcess(input: Uint8Array | string, format: ParsedFormat | 'auto', jobs = 1): Promise<Outcome> {
+/** Lines of a text as the core counts them: each newline, and an unterminated last line. */
+const linesOf = (b: Uint8Array): number => b.reduce((n, c) => n + (c === 10 ? 1 : 0), 0) + (b.length > 0 && b.at(-1) !== 10 ? 1 : 0);
+
+/**
+ * Folds and draws `input` in this process; any failure but an InputError of one line fails
+ * the test. `bytes` (the input's, when not gzip): every line of them must be counted.
+ */
+export async function foldInProcess(input: Uint8Array | string, format: ParsedFormat | 'auto', jobs = 1, bytes?: Uint8Array): Promise<Outcome> {
   const warnings: string[] = [];
   const started = performance.now();
   try {
     const result = await collapse(input, { format, jobs, splitMinBytes: 0, onWarning: (w) => warnings.push(w) });
+    if (bytes && !isGzip(bytes)) expect(result.totals.lines, 'every line counted').toBe(linesOf(bytes));
     const folded = Buffer.concat([...result.chunks()]);
     if (result.totals.samples > 0 || result.totals.samples2 > 0) {
       const graph = await flameGraph(result, { onWarning: (w) => warnings.push(w) });
@@ -97,7 +104,7 @@ export function describeFuzz(format: ParsedFormat): void {
       'in-process: folded or one-line InputError, read as the format or detected',
       async () => {
         await check(`${format} in-process`, fc.tuple(inputs, fc.boolean()), async ([input, detect]) => {
-          await foldInProcess(input.bytes, detect ? 'auto' : format);
+          await foldInProcess(input.bytes, detect ? 'auto' : format, 1, input.bytes);
         }, runs(120, seed));
       },
       LONG > 0 ? LONG * 1000 + 120_000 : 120_000,
@@ -112,8 +119,8 @@ export function describeFuzz(format: ParsedFormat): void {
           const path = join(tmp.dir, `ranges-${n++}.txt`);
           writeFileSync(path, input.bytes);
           try {
-            const one = await foldInProcess(path, format, 1);
-            const two = await foldInProcess(path, format, 2);
+            const one = await foldInProcess(path, format, 1, input.bytes);
+            const two = await foldInProcess(path, format, 2, input.bytes);
             expect(two).toEqual(one);
           } finally {
             rmSync(path);
