@@ -21,6 +21,7 @@ import { Format, eachLine } from "./format";
 import {
   frameTable, stackPush, stackLen, foldLeafFirst, ignoreLine, dropRecord, leafFrame, replaceLeafFrame,
 } from "../tables/session";
+import { malformedLine } from "../tables/notes";
 
 // Each distinct frame line is named once (tables/line-cache.ts).
 let cache: LineCache = changetype<LineCache>(0);
@@ -71,8 +72,26 @@ function dtraceLine(start: usize, end: usize): void {
     }
     if (p > start && isProbeLine(p, end)) { ignoreLine(); return; }
   }
-  if (p == start) { ignoreLine(); return; } // rule 4: frames are always indented
+  if (p == start) { // rule 4: frames are always indented
+    if (isMessage(start, end)) ignoreLine(); // rule 3: DTrace's own output, skipped wherever it is
+    else malformedLine(); // a prompt, ^C, a script's printf: reported by line
+    return;
+  }
   frameLine(p, end);
+}
+
+// DTrace's own unindented output (rule 3): "dtrace: ..." messages and the
+// "CPU     ID                    FUNCTION:NAME" header.
+function isMessage(p: usize, end: usize): bool {
+  if (end - p >= 7 && load<u32>(p) == 0x61727464 && load<u16>(p + 4) == 0x6563 && load<u8>(p + 6) == 0x3a) return true; // "dtrace:"
+  if (end - p < 3 || load<u16>(p) != 0x5043 || load<u8>(p + 2) != 0x55) return false; // "CPU"
+  let q = skipBlanks(p + 3, end);
+  if (q == p + 3 || end - q < 2 || load<u16>(q) != 0x4449) return false; // "ID"
+  const id = q + 2;
+  q = skipBlanks(id, end);
+  const rest = end - q;
+  return q > id && rest >= 13 && load<u64>(q) == 0x4e4f4954434e5546 && load<u32>(q + 8) == 0x4d414e3a && load<u8>(q + 12) == 0x45 && // "FUNCTION" ":NAM" "E"
+    skipBlanks(q + 13, end) == end;
 }
 
 // A probe-firing line, printed before each printa() snapshot:

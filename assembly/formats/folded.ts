@@ -8,6 +8,7 @@
 
 import { isBlank, isDigit, trimCR } from "../util/scan";
 import { frameTable, ignoreLine, inputLine, stackPush, foldLeafFirst, foldLeafFirstTwo } from "../tables/session";
+import { malformedLine } from "../tables/notes";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { Format, eachLine } from "./format";
 
@@ -85,7 +86,7 @@ function foldedLine(start: usize, end: usize): void {
   const c1 = countStart(start, end);
   if (c1 == end) {
     if (strict) throw new Error("line " + (<i64>inputLine()).toString() + " no count at the end of the line (expected 'frame;...;frame COUNT')");
-    ignoreLine();
+    malformedLine(); // reported by line; `#` comments above are not
     return;
   }
   let stackEnd = c1 - 1; // \s+? takes exactly one blank

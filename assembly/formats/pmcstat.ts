@@ -21,7 +21,8 @@
 import { isDigit, isBlank, skipBlanks, trimCR, skipDigits, digitsValue } from "../util/scan";
 import { eventsOnly, eventFilterOn, eventSelected, countEvent, countMatched } from "../tables/events";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
-import { frameTable, stackPush, foldLeafFirst, ignoreLine } from "../tables/session";
+import { frameTable, stackPush, foldLeafFirst } from "../tables/session";
+import { malformedLine } from "../tables/notes";
 import { Format, eachLine } from "./format";
 
 /** Mark frames of images under /boot/ with `_[k]`, as the Linux collapsers mark kernel frames. */
@@ -72,7 +73,7 @@ function pmcstatLine(start: usize, end: usize): void {
   if (skipping) return;
   if (!nodeLine(start, end) && !untabbedNodeLine(start, end)) {
     if (skipBlanks(start, end) == end) closeTo(0); // a line of blanks is a blank line
-    else ignoreLine();
+    else malformedLine(); // an elision (`[...]`), a node without its parent: reported by line
   }
 }
 
@@ -82,7 +83,7 @@ function headerLine(start: usize, end: usize): void {
   const SUFFIX: usize = 9; // " samples]"
   if (end - start < 2 + 2 + 1 + SUFFIX || load<u8>(start + 1) != 0x20 ||
       load<u64>(end - SUFFIX) != 0x73656c706d617320 || load<u8>(end - 1) != 0x5d) { // " samples" "]"
-    ignoreLine();
+    malformedLine();
     return;
   }
   let q = end - SUFFIX;
@@ -93,7 +94,7 @@ function headerLine(start: usize, end: usize): void {
     n += <f64>(load<u8>(q) - 0x30) * scale;
     scale *= 10;
   }
-  if (q == end - SUFFIX || q < start + 4 || load<u16>(q - 2) != 0x5b20) { ignoreLine(); return; } // " ["
+  if (q == end - SUFFIX || q < start + 4 || load<u16>(q - 2) != 0x5b20) { malformedLine(); return; } // " ["
   closeTo(0);
   const name = start + 2;
   const nameLen = q - 2 - name;

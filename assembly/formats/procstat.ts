@@ -27,6 +27,7 @@ import { hashBytes } from "../util/hash";
 import { ByteTable } from "../tables/byte-table";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, ignoreLine, lineUnterminated, stackPush, foldLeafFirstEntry, foldEntry } from "../tables/session";
+import { malformedLine } from "../tables/notes";
 import { Format, eachLine } from "./format";
 import { internFrameName, trimBlanksRight } from "./frame-names";
 
@@ -39,11 +40,13 @@ let byThread = false;
 let sawTable = false;
 let headerWidth: i32 = 0; // W from this input's last header; 0 until one is seen
 let rowWidth: i32 = 0; // W inferred from header-less rows; 0 until a row told it
+let rowsEndBlank: i32 = 0; // the rows so far each ended with a blank, as procstat prints them: 1 yes, -1 no, 0 none yet
 
 function beginProcstat(): void {
   sawTable = false;
   headerWidth = 0;
   rowWidth = 0;
+  rowsEndBlank = 0;
 }
 
 /** One line of procstat -k output: a header, a thread's row, or a uniq -c count. */
@@ -53,28 +56,49 @@ function procstatLine(start: usize, end: usize): void {
   const p = skipBlanks(start, end);
   if (p == end) return;
   if (!isDigit(load<u8>(p))) {
-    if (!headerLine(p, end)) ignoreLine();
+    if (!headerLine(p, end)) malformedLine();
     return;
   }
   // "%5d %6d COMM..." (a row) or "count KSTACK" (uniq -c): the second field tells.
   const firstEnd = skipDigits(p, end);
-  if (firstEnd == end || !isBlank(load<u8>(firstEnd))) { ignoreLine(); return; }
+  if (firstEnd == end || !isBlank(load<u8>(firstEnd))) { malformedLine(); return; }
   const second = skipBlanks(firstEnd, end);
   const secondEnd = skipDigits(second, end);
   if (secondEnd > second) { // two numbers: PID and TID
-    if (secondEnd == end) { ignoreLine(); return; }
+    if (secondEnd == end) { malformedLine(); return; }
     sawTable = true;
-    // procstat ends a row with a blank (after the last frame, or padding): a last
-    // line without its newline that stops mid-word is a file cut there, and its
-    // last frame a piece of a name (`gta`, handmade case in test/formats/procstat-quirks.test.ts).
-    if (lineUnterminated && printedEnd == end) { ignoreLine(); return; }
+    if (lineUnterminated && printedEnd == end && looksCut(secondEnd + 1, end)) { malformedLine(); return; }
+    const endsBlank = end < printedEnd && isBlank(load<u8>(end));
+    rowsEndBlank = endsBlank && rowsEndBlank >= 0 ? 1 : -1;
     row(secondEnd + 1, end); // "%6d " TID: COMM starts after exactly one blank
     return;
   }
-  if (sawTable) { ignoreLine(); return; }
+  if (sawTable) { malformedLine(); return; }
   // `uniq -c` of the KSTACK column: there are no thread names, so --by-thread
   // has nothing to put above these stacks.
   foldStack(second, end, digitsValue(p, firstEnd));
+}
+
+// The last row of an input that ends without a newline, and stops mid-word: was
+// the file cut there, its last frame a piece of a name (`gta`; handmade case in
+// test/formats/procstat-quirks.test.ts)? Yes when the rows before it ended with
+// a blank, as procstat prints them, or when its last word lacks the `+0x..`
+// offset the word before it has (-kk). A copy that lost its trailing blanks
+// and final newline (poudriere-750) still reads whole.
+function looksCut(p: usize, end: usize): bool {
+  if (rowsEndBlank > 0) return true;
+  const last = wordStart(p, end);
+  if (last <= p) return false;
+  const prevEnd = trimBlanksRight(p, last);
+  if (prevEnd <= p) return false;
+  return offsetStart(last, end) == end && offsetStart(wordStart(p, prevEnd), prevEnd) < prevEnd;
+}
+
+/** Where the word ending at `end` starts (after the last blank before it, or p). */
+function wordStart(p: usize, end: usize): usize {
+  let q = end;
+  while (q > p && !isBlank(load<u8>(q - 1))) q--;
+  return q;
 }
 
 // "  PID    TID COMM             TDNAME           KSTACK": W is the distance
@@ -88,7 +112,7 @@ function headerLine(p: usize, end: usize): bool {
   if (comm < 0 || tdname <= comm + 4) return false;
   headerWidth = <i32>(tdname - comm - 1);
   sawTable = true;
-  ignoreLine();
+  ignoreLine(); // a header: read, nothing to fold
   return true;
 }
 
@@ -96,13 +120,13 @@ function headerLine(p: usize, end: usize): bool {
 function row(comm: usize, end: usize): void {
   const w = headerWidth > 0 ? headerWidth : widthOfRow(comm, end);
   const commEnd = fieldEnd(comm, end, w);
-  if (commEnd >= end) { ignoreLine(); return; }
+  if (commEnd >= end) { malformedLine(); return; }
   const tdname = commEnd + 1;
   const tdnameEnd = fieldEnd(tdname, end, w);
-  if (tdnameEnd >= end) { ignoreLine(); return; }
-  if (!laidOut(comm, commEnd, tdname, tdnameEnd, w)) { ignoreLine(); return; }
+  if (tdnameEnd >= end) { malformedLine(); return; }
+  if (!laidOut(comm, commEnd, tdname, tdnameEnd, w)) { malformedLine(); return; }
   const kstack = skipBlanks(tdnameEnd + 1, end);
-  if (kstack == end) { ignoreLine(); return; } // no stack at all: nothing to count
+  if (kstack == end) { malformedLine(); return; } // no stack at all: nothing to count
   if (byThread) foldThreadRow(comm, commEnd, tdname, tdnameEnd, kstack, end, w);
   else foldStack(kstack, end, 1);
 }

@@ -302,7 +302,7 @@ export async function collapse(
     const after = session.totals();
     const dropped = after.droppedRecords - before.droppedRecords;
     if (dropped > 0) warn(`${name}: ${dropped} record${dropped === 1 ? '' : 's'} without a count dropped`);
-    noteWarnings(name, result.notes).forEach(warn);
+    noteWarnings(result).forEach(warn);
     const skipped = skippedEventsWarning(session, name, eventsBefore);
     if (skipped) warn(skipped);
     if (event && !options.eventsOnly && session.matchedSections() === matchedBefore) {

@@ -90,7 +90,7 @@ export async function collapseColumns(
     const after = session.totals();
     const dropped = after.droppedRecords - before.droppedRecords;
     if (dropped > 0) warn(`${name}: ${dropped} record${dropped === 1 ? '' : 's'} without a count dropped`);
-    noteWarnings(name, fed.notes).forEach(warn);
+    noteWarnings(fed).forEach(warn);
     if (after.records === before.records) warn(`${name}: no stacks found`);
   }
   warnUnusedFormatOptions(options, inputs, warn);

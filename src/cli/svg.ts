@@ -3,7 +3,6 @@
 // intermediate file. They take collapse's capture options; the graph options
 // are flamegraph.pl's (and inferno's).
 
-import type { CollapseResult } from '../api/collapse.js';
 import { InputError, UsageError } from '../errors.js';
 import { inputName } from '../input/feed.js';
 import { flameGraph, type RenderOptions } from '../render/render.js';
@@ -194,14 +193,6 @@ function differentialOptions(v: Values): Pick<RenderOptions, 'colorMode'> {
 /** --cp's file, in the current directory as flamegraph.pl keeps it. */
 const PALETTE_MAP = 'palette.map';
 
-/** flamegraph.pl's warning for folded lines it could not read. */
-function warnIgnoredLines(result: CollapseResult): void {
-  const ignored = result.totals.linesIgnored;
-  if (ignored > 0 && result.inputs.every((i) => i.format === 'folded')) {
-    warn(`${ignored} line${ignored === 1 ? '' : 's'} without a trailing count (or # comments) ignored`);
-  }
-}
-
 async function render(argv: string[], usage: string, label: string): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { ...argOptions, ...captureOptionArgs });
   if (values.help) {
@@ -229,7 +220,6 @@ async function render(argv: string[], usage: string, label: string): Promise<num
     oneEvent: true, // one graph, one event: several pmcstat events summed would be a meaningless graph
   };
   const result = await collapseWithProgress(label, inputs, collapseOptions, values.quiet);
-  warnIgnoredLines(result);
   const graph = await flameGraph(result, options);
   if (graph.samples <= 0) {
     throw new InputError(inputs.map((i, n) => inputName(i, n)).join(', '), 'no stack counts found: nothing to draw');

@@ -33,5 +33,6 @@ export const dtrace = {
   },
   // A record ends at its count line; the next record starts after it.
   boundary: (bytes, atLineStart) => firstLine(bytes, atLineStart, (line) => COUNT_LINE.test(line), true),
+  malformed: 'not indented, so not a frame, and not a count or a DTrace message',
   options: [{ key: 'includeOffset', flag: 'includeoffset', help: 'keep +0x offsets on every frame but the leaf' }],
 } as const satisfies Format;

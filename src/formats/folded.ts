@@ -26,4 +26,5 @@ export const folded = {
     return -1;
   },
   options: [],
+  malformed: 'no count at the end',
 } as const satisfies Format;

@@ -31,4 +31,6 @@ export interface Format {
    */
   boundary(bytes: Uint8Array, atLineStart: boolean): number;
   readonly options: readonly FormatOption[];
+  /** Why the parser reports a line as malformed, for the warning that names them (what it is not). */
+  readonly malformed?: string;
 }

@@ -11,5 +11,6 @@ export const pmcstat = {
   detect: (lines) => lines.some((line) => /^@ .* \[\d+ samples\]$/.test(line) || /^ *\d+\.\d+% {2}\[\d+\] +\S/.test(line)),
   // A section header: cutting there keeps each range's event filter and open call path self-contained.
   boundary: (bytes, atLineStart) => firstLine(bytes, atLineStart, (line) => line.startsWith('@ ')),
+  malformed: 'not a section header, a call-graph node under its caller, or blank',
   options: [{ key: 'kernelMarks', flag: 'kernel-marks', help: 'add _[k] to frames of kernel images (under /boot/)' }],
 } as const satisfies Format;

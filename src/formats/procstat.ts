@@ -39,5 +39,6 @@ export const procstat = {
   },
   // A snapshot's header line, so each range reads its own column layout.
   boundary: (bytes, atLineStart) => firstLine(bytes, atLineStart, (line) => HEADER.test(line)),
+  malformed: 'not a header, nor a row laid out as procstat prints it (columns shifted, cut short)',
   options: [{ key: 'byThread', flag: 'by-thread', help: 'put COMM;TDNAME; (process and thread name) above each stack' }],
 } as const satisfies Format;

@@ -135,6 +135,7 @@ describe('CPI graph of the pmcstat CPI blog capture (two events in one file)', (
     const r = runCli(['cpi', '--cycles', 'CPU_CLK', '--stalls', STALLS, excerpt]);
     expect(r.status).toBe(1); // the input lacks the event: known only once it is read
     expect(r.stderr.toString()).toBe(
+      `flamefold: warning: ${excerpt}: 1 malformed line ignored (line 28): not a section header, a call-graph node under its caller, or blank\n` + // `[...]`
       `flamefold: ${excerpt}: no section of the cycles event 'CPU_CLK' in the input; events present: ${CYCLES} (21723 samples), ${STALLS} (3462 samples)\n`,
     );
     const other = runCli(['cpi', '--cycles', CYCLES, '--stalls', 'NOPE', excerpt]);

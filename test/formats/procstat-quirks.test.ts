@@ -35,6 +35,14 @@ async function fold(bytes: Buffer, byThread = false): Promise<string> {
   return (await collapse(bytes, { format: 'procstat', byThread })).text();
 }
 
+/** The warning a damaged line gives. */
+const reported = (line: number): string =>
+  `<buffer 1>: 1 malformed line ignored (line ${line}): not a header, nor a row laid out as procstat prints it (columns shifted, cut short)`;
+
+async function warnings(bytes: Buffer): Promise<readonly string[]> {
+  return (await collapse(bytes, { format: 'procstat' })).warnings;
+}
+
 describe('procstat rows damaged by a copy are not read', () => {
   expect(row).toMatch(/^ {4}0 100038 kernel {14}if_io_tqg_0 {9}mi_switch\+0xbe /);
 
@@ -50,6 +58,7 @@ describe('procstat rows damaged by a copy are not read', () => {
     it(what, async () => {
       expect(await fold(withRow(text))).toBe(lessOne(golden, STACK));
       expect(await fold(withRow(text), true)).toBe(lessOne(goldenByThread, `kernel;if_io_tqg_0;${STACK}`));
+      expect(await warnings(withRow(text))).toEqual([reported(ROW)]);
     });
   }
 
@@ -57,6 +66,7 @@ describe('procstat rows damaged by a copy are not read', () => {
     const cut = capture.indexOf('gtaskqueue_thread_loop') + 3; // "... _sleep+0x1f1 gta"
     const bytes = Buffer.from(capture.slice(0, cut), 'latin1');
     expect(await fold(bytes)).toBe('btext;swapper;_sleep;sleepq_timedwait;mi_switch 1\n');
+    expect(await warnings(bytes)).toEqual([reported(3)]);
     // Cut after a frame's blank: procstat ends every row so, so the row is read (with the frames it has).
     const afterBlank = Buffer.from(capture.slice(0, capture.indexOf('fork_exit+0x82', cut)), 'latin1');
     expect(await fold(afterBlank)).toBe(
@@ -66,6 +76,23 @@ describe('procstat rows damaged by a copy are not read', () => {
 
   it('a whole capture without its final newline is read whole', async () => {
     expect(await fold(Buffer.from(capture.replace(/\n$/, ''), 'latin1'))).toBe(golden);
+  });
+
+  it('a copy without trailing blanks (poudriere-750) cut mid-word: told by the offset its last word lacks', async () => {
+    const poudriere = readFileSync(join(dir, 'poudriere-750-procstat-kk-zfs.txt'), 'latin1');
+    const expected = readFileSync(join(dir, 'poudriere-750-procstat-kk-zfs.expected.folded'), 'utf8');
+    const last = poudriere.trimEnd().split('\n').at(-1)!;
+    expect(last).toMatch(/ fork_trampoline\+0xe$/);
+    const lastStack = (await fold(Buffer.from(last, 'latin1'))).replace(/ 1\n$/, '');
+    // Cut inside fork_trampoline+0xe's name: the row is not read.
+    const cut = Buffer.from(poudriere.trimEnd().slice(0, -'oline+0xe'.length), 'latin1');
+    expect(await fold(cut)).toBe(lessOne(expected, lastStack));
+    expect(await warnings(cut)).toEqual([reported(poudriere.trimEnd().split('\n').length)]);
+    // Cut inside its offset, or right after it: read (the frames are whole).
+    for (const end of ['+0', '+0xe']) {
+      const whole = Buffer.from(poudriere.trimEnd().slice(0, poudriere.trimEnd().length - '+0xe'.length) + end, 'latin1');
+      expect(await fold(whole), end).toBe(expected);
+    }
   });
 
   it('rows that fit stay read: a long COMM that runs on, a TDNAME with a blank, a run-on TDNAME with one', async () => {

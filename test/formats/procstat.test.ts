@@ -218,11 +218,14 @@ describe('awkward input', () => {
     expect(got).toBe(mergeFolded(want, 'fork_exit;mi_switch 2\n'));
   });
 
-  it('pure garbage folds to nothing, with a warning', async () => {
+  it('pure garbage folds to nothing, with warnings naming its lines', async () => {
     const junk = Buffer.from('hello world\n\u0001\u0002\u0003 binary-ish\nlast line without newline', 'latin1');
     const result = await collapse(junk, { format: 'procstat' });
     expect(result.text()).toBe('');
-    expect(result.warnings).toEqual(['<buffer 1>: no stacks found']);
+    expect(result.warnings).toEqual([
+      '<buffer 1>: 3 malformed lines ignored (lines 1, 2, 3): not a header, nor a row laid out as procstat prints it (columns shifted, cut short)',
+      '<buffer 1>: no stacks found',
+    ]);
   });
 
   it('rows cut short (no KSTACK, or stopping inside TDNAME) are ignored', async () => {
