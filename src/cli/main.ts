@@ -29,7 +29,7 @@ Commands:
   diff       two profiles into two-count folded stacks (differential input)
   compare    functions whose share grew or shrank most; exit 1 above --threshold
   cpi        CPI flame graph: widths from cycles, colours from cycles per instruction
-  svg        draw folded stacks as an interactive SVG flame graph
+  svg        draw captures (any format, or folded stacks) as an interactive SVG flame graph
   top        the hottest functions by self and by total, as a table or JSON
   batch      convert many captures at once, one output file each, with a summary
   bench      measure read / fold / end-to-end throughput (MB/s) on your captures
