@@ -3,17 +3,15 @@
 // #profileURL= from a local server, and its sandwich table lists every frame
 // name with the self and total that `top` computes from the folded output.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, extname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { CHROMIUM, openBrowser, type TestBrowser } from '../support/browser.js';
 import { runCli, tempDir } from '../support/helpers.js';
 import { corpusCaptures, sumsOf } from './oracle.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const RELEASE = dirname(createRequire(import.meta.url).resolve('speedscope/dist/release/index.html'));
 const TYPES: Record<string, string> = {
   '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
@@ -21,36 +19,23 @@ const TYPES: Record<string, string> = {
 };
 const tmp = tempDir();
 let context: BrowserContext;
-let server: Server;
+let browser: TestBrowser | undefined;
 let base = '';
-let profile = '';
 
 beforeAll(async () => {
   // /profiles/NAME: a file of this test; anything else: speedscope's release folder
-  server = createServer((req, res) => {
+  browser = await openBrowser((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const name = path.replace(/^\/profiles\//, '').replace(/[^\w.-]/g, '') || 'index.html';
     const file = path.startsWith('/profiles/') ? join(tmp.dir, name) : join(RELEASE, name);
     if (!existsSync(file)) return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  profile = mkdtempSync(join(tmpdir(), 'flamefold-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 1400 },
-  });
+  }, { width: 1280, height: 1400 });
+  ({ context, base } = browser);
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   tmp.cleanup();
 });
 

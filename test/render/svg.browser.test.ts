@@ -3,21 +3,18 @@
 // Matched %, the ignore-case toggle, state in the URL, tooltips, and no
 // script from hostile frame names. SVGs come from the built CLI, as users get them.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openBrowser, type TestBrowser } from '../support/browser.js';
 import { CORPUS } from '../support/corpus.js';
 import { runCli, tempDir } from '../support/helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const tmp = tempDir();
 let context: BrowserContext;
-let server: Server;
+let browser: TestBrowser | undefined;
 let base = '';
-let profile = '';
 
 function draw(name: string, input: string | Buffer, args: string[] = []): string {
   const src = join(tmp.dir, `${name}.folded`);
@@ -28,31 +25,19 @@ function draw(name: string, input: string | Buffer, args: string[] = []): string
 }
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  browser = await openBrowser((req, res) => {
     const file = join(tmp.dir, new URL(req.url ?? '/', 'http://x').pathname.replace(/[^\w.-]/g, ''));
     if (!existsSync(file)) {
       res.writeHead(404).end();
       return;
     }
     res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  profile = mkdtempSync(join(tmpdir(), 'flamefold-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-  });
+  }, { width: 1280, height: 900 });
+  ({ context, base } = browser);
 }, 60_000);
 
 afterAll(async () => {
-  await context?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  if (profile) rmSync(profile, { recursive: true, force: true });
+  await browser?.close();
   tmp.cleanup();
 });
 
