@@ -13,6 +13,7 @@ import { foldedBegin, foldedNext, outBuf } from "./output/folded-writer";
 import { Format } from "./formats/format";
 import { formatOf } from "./formats/registry";
 import { scaleFirstCounts } from "./output/stacks";
+import { setBuffer, snapshotsReset } from "./tables/snapshots";
 
 /** Longest line accepted: far beyond any real capture, small enough to fail fast on binary input. */
 const MAX_LINE: usize = 64 << 20;
@@ -21,6 +22,8 @@ let format: Format = changetype<Format>(0);
 let window: usize = 0; // input window: carried partial line, then new bytes
 let windowCap: usize = 0;
 let carry: usize = 0;
+let windowOffset: f64 = 0; // where in the input the byte at `window` is (snapshot offsets)
+let nextInputOffset: f64 = 0;
 
 export function init(): void {
   sessionInit();
@@ -74,16 +77,29 @@ export function newInput(): void {
 export function beginInput(code: i32): void {
   format = formatOf(code);
   carry = 0;
+  windowOffset = nextInputOffset;
+  nextInputOffset = 0;
+  snapshotsReset();
   stackClear();
   beginInputLines();
   format.begin();
 }
 
+/** The next beginInput() is of a range that starts at this byte offset of its file (snapshot offsets are the file's). */
+export function setInputOffset(offset: f64): void { nextInputOffset = offset; }
+
+// Snapshots found in the input or range just read, and the --window (tables/snapshots.ts).
+export {
+  snapshotMarkers, snapshotsPtr, snapshotFields, snapshotFirstTime, snapshotSawTime, setSnapshotState, setWindow,
+} from "./tables/snapshots";
+
 /** Parses `len` new bytes written at inputBuffer(); keeps the unfinished last line. */
 export function parse(len: usize): void {
   const end = window + carry + len;
+  setBuffer(window, windowOffset);
   const rest = format.lines(window, end);
   carry = end - rest;
+  windowOffset += <f64>(rest - window);
   if (carry > MAX_LINE) {
     throw new Error("line " + (<i64>inputLine() + 1).toString() + " a line longer than 64 MiB: not a text capture of this format");
   }
@@ -96,6 +112,7 @@ export function endInput(): void {
     // The last line has no newline: give it one, so it is read like every other.
     const end = inputBuffer(1);
     store<u8>(end, 0x0a);
+    setBuffer(window, windowOffset);
     setLineUnterminated(true);
     format.lines(window, end + 1);
     setLineUnterminated(false);

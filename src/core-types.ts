@@ -13,6 +13,39 @@ export interface SessionOptions {
   event: Uint8Array | null;
   /** The first event of the input being read, when its format folds only that one (pickFirstEvent). */
   firstEvent: Uint8Array | null;
+  /** The --window every input's records are folded in (setWindow); absent: all of them. */
+  window?: CoreWindow;
+}
+
+/**
+ * A window as the core tests each record against it (assembly/tables/snapshots.ts):
+ * snapshot indexes [lo, hi] inclusive; seconds [lo, hi) after the input's first time
+ * (elapsed), since 1970 (time), or of the day (daytime, wrapping past midnight when lo > hi).
+ */
+export interface CoreWindow {
+  kind: 'index' | 'elapsed' | 'time' | 'daytime';
+  lo: number;
+  hi: number;
+}
+
+/** The snapshot a range read from the middle of a file starts in: its index, key and time (NaN: none). */
+export interface SnapshotState {
+  index: number;
+  key: number;
+  time: number;
+}
+
+/**
+ * The snapshots that started in an input or a range of one: per marker its
+ * byte offset in the file, time, key (NaN: always a new snapshot) and the
+ * session's samples before it, four numbers each; and the samples before and
+ * after the range, so that each snapshot's total is a difference.
+ */
+export interface RangeSnapshots {
+  start: number;
+  samplesBefore: number;
+  samplesAfter: number;
+  markers: Float64Array;
 }
 
 /** The core's exports (assembly/index.ts), as @assemblyscript/loader gives them. */
@@ -27,6 +60,14 @@ export interface CoreExports {
   newInput(): void;
   setOption(option: number, value: number): void;
   beginInput(format: number): void;
+  setInputOffset(offset: number): void;
+  setSnapshotState(index: number, key: number, time: number): void;
+  setWindow(kind: number, lo: number, hi: number): void;
+  snapshotMarkers(): number;
+  snapshotsPtr(): number;
+  snapshotFields(): number;
+  snapshotFirstTime(): number;
+  snapshotSawTime(): number;
   inputBuffer(size: number): number;
   parse(len: number): void;
   endInput(): void;

@@ -6,18 +6,21 @@ import { readFileSync } from 'node:fs';
 import { instantiateSync } from '@assemblyscript/loader';
 import {
   GAP_FRAME, ROOT_FRAME,
-  type CoreEvent, type CoreExports, type CoreTotals, type InputNotes, type LayoutViews, type NoteKind, type NoteTally,
-  type SessionOptionName, type SessionOptions, type TreeArrays,
+  type CoreEvent, type CoreExports, type CoreTotals, type CoreWindow, type InputNotes, type LayoutViews, type NoteKind, type NoteTally,
+  type RangeSnapshots, type SessionOptionName, type SessionOptions, type SnapshotState, type TreeArrays,
 } from './core-types.js';
 
 export { GAP_FRAME, ROOT_FRAME };
-export type { CoreEvent, CoreTotals, InputNotes, LayoutViews, NoteKind, NoteTally, SessionOptionName, SessionOptions, TreeArrays };
+export type { CoreEvent, CoreTotals, CoreWindow, RangeSnapshots, SnapshotState, InputNotes, LayoutViews, NoteKind, NoteTally, SessionOptionName, SessionOptions, TreeArrays };
 
 /** Count columns for setOption('countColumn'): diff folds BEFORE into the first, AFTER into the second. */
 export const COUNT_COLUMN = { mixed: 0, before: 1, after: 2 } as const;
 
 /** Size of the reads into wasm memory: large enough to amortise calls, small enough for the cache. */
 export const CHUNK_SIZE = 1 << 20;
+
+// The core's window kinds, from 1 (0: no window): assembly/tables/snapshots.ts.
+const WINDOW_KINDS: readonly CoreWindow['kind'][] = ['index', 'elapsed', 'time', 'daytime'];
 
 /** An error raised inside the core (bad input it cannot go past, or out of memory). */
 export class CoreError extends Error {
@@ -127,6 +130,7 @@ export class CoreSession {
       formatValues: { ...this.options.formatValues },
       event: this.options.event,
       firstEvent: this.pickedEvent(),
+      ...(this.options.window && { window: this.options.window }),
     };
   }
 
@@ -136,6 +140,41 @@ export class CoreSession {
     for (const [name, value] of Object.entries(snapshot.formatValues)) this.setFormatOption(name, value);
     if (snapshot.event) this.setEvent(snapshot.event);
     if (snapshot.firstEvent) this.pickFirstEvent(snapshot.firstEvent);
+    if (snapshot.window) this.setWindow(snapshot.window);
+  }
+
+  /** Folds only the records in this window of every input from now on (tables/snapshots.ts). */
+  setWindow(window: CoreWindow): void {
+    this.options.window = window;
+    this.core.setWindow(WINDOW_KINDS.indexOf(window.kind) + 1, window.lo, window.hi);
+  }
+
+  /** The next beginInput() reads its file from this byte offset: the snapshots' offsets are the file's. */
+  setInputOffset(offset: number): void {
+    this.core.setInputOffset(offset);
+  }
+
+  /** The range just begun starts in this snapshot (call after beginInput). */
+  setSnapshotState(s: SnapshotState): void {
+    this.core.setSnapshotState(s.index, s.key, s.time);
+  }
+
+  /** The snapshot markers of the input or range read since beginInput (a copy), with the session's samples around it. */
+  snapshots(start: number, samplesBefore: number): RangeSnapshots {
+    const c = this.core;
+    const n = c.snapshotMarkers() * c.snapshotFields();
+    const markers = n === 0 ? new Float64Array(0) : new Float64Array(c.memory.buffer, c.snapshotsPtr(), n).slice();
+    return { start, samplesBefore, samplesAfter: c.statSamples(), markers };
+  }
+
+  /** Samples folded so far (the first column). */
+  samples(): number {
+    return this.core.statSamples();
+  }
+
+  /** Whether any record of the input just read had a time (a time window on a capture without one selects nothing). */
+  sawTime(): boolean {
+    return this.core.snapshotSawTime() !== 0;
   }
 
   /** Fold only the samples of this event (a pmcstat PMC, a perf event; its name as bytes); null: every event. */

@@ -22,6 +22,8 @@ import {
   frameTable, stackPush, stackLen, foldLeafFirst, ignoreLine, dropRecord, leafFrame, replaceLeafFrame,
 } from "../tables/session";
 import { malformedLine } from "../tables/notes";
+import { snapshotAt, snapshotTime } from "../tables/snapshots";
+import { parseTimestamp } from "../util/timestamp";
 
 // Each distinct frame line is named once (tables/line-cache.ts).
 let cache: LineCache = changetype<LineCache>(0);
@@ -70,11 +72,22 @@ function dtraceLine(start: usize, end: usize): void {
       prevLine = 0;
       return;
     }
-    if (p > start && isProbeLine(p, end)) { ignoreLine(); return; }
+    if (p > start && isProbeLine(p, end)) { // a snapshot starts (tables/snapshots.ts)
+      ignoreLine();
+      snapshotAt(start, probeTime, NaN);
+      return;
+    }
   }
   if (p == start) { // rule 4: frames are always indented
-    if (isMessage(start, end)) ignoreLine(); // rule 3: DTrace's own output, skipped wherever it is
-    else malformedLine(); // a prompt, ^C, a script's printf: reported by line
+    if (isMessage(start, end)) { ignoreLine(); return; } // rule 3: DTrace's own output, skipped wherever it is
+    // A script's `printf("%Y\n", walltimestamp)`: the time of the snapshot, or in -q output its start.
+    const t = isDigit(c) ? parseTimestamp(start, end) : NaN;
+    if (t == t) {
+      ignoreLine();
+      snapshotTime(start, t);
+      return;
+    }
+    malformedLine(); // a prompt, ^C, a script's other printf: reported by line
     return;
   }
   frameLine(p, end);
@@ -94,8 +107,13 @@ function isMessage(p: usize, end: usize): bool {
     skipBlanks(q + 13, end) == end;
 }
 
+// The time a probe-firing line printed after its name (NaN: none).
+let probeTime: f64 = NaN;
+
 // A probe-firing line, printed before each printa() snapshot:
-// "  3  64091                        :tick-1s " (CPU, probe ID, FUNCTION:NAME).
+// "  3  64091                        :tick-1s " (CPU, probe ID, FUNCTION:NAME),
+// with what the clause printed on the same line when that is a timestamp
+// (`printf("%Y", walltimestamp)` without a newline): sets probeTime.
 function isProbeLine(p: usize, end: usize): bool {
   let q = skipDigits(p, end);
   if (q == p || q == end || !isBlank(load<u8>(q))) return false;
@@ -110,7 +128,10 @@ function isProbeLine(p: usize, end: usize): bool {
     else if (b == 0x60) return false; // "module`func" is a frame
     q++;
   }
-  return colon && skipBlanks(q, end) == end;
+  if (!colon) return false;
+  const rest = skipBlanks(q, end);
+  probeTime = rest == end ? NaN : parseTimestamp(rest, end);
+  return rest == end || probeTime == probeTime;
 }
 
 function frameLine(p: usize, end: usize): void {

@@ -18,6 +18,7 @@ import { allocBytes, freeBytes } from "../util/memory";
 import { LineCache } from "../tables/line-cache";
 import { eventsOnly, eventSelectedOrFirst, countEvent, countMatched } from "../tables/events";
 import { frameTable, stackPush, foldLeafFirst, setRecordTime, inputLine } from "../tables/session";
+import { snapshotAt } from "../tables/snapshots";
 import { malformedLine } from "../tables/notes";
 import { Format, eachLine } from "./format";
 import {
@@ -51,6 +52,12 @@ let rootKeyCap: usize = 0;
 // A frame line's cache key, when it is not the line's own bytes (and a root name being made).
 let keyBuf: usize = 0;
 let keyCap: usize = 0;
+
+/**
+ * perf's snapshots: FlameScope's cells (rows of 20 ms in columns of a second),
+ * so the timeline and windows by index see the same time slices.
+ */
+const SNAPSHOT_SECONDS: f64 = 0.02;
 
 function perfInit(): void {
   cache = new LineCache();
@@ -200,6 +207,8 @@ function eventLine(start: usize, end: usize): void {
   prevLine = 0;
   count = period;
   setRecordTime(time);
+  // Samples carry their own time: a snapshot is a bucket of SNAPSHOT_SECONDS (tables/snapshots.ts).
+  if (time == time) snapshotAt(start, time, Math.floor(time / SNAPSHOT_SECONDS));
   // Rule 5: the first event seen (or the one asked for) is folded; records without a name are kept.
   if (named) {
     countEvent(w, q - 1 - w, 1, 1);

@@ -27,6 +27,7 @@ import { hashBytes } from "../util/hash";
 import { ByteTable } from "../tables/byte-table";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, ignoreLine, lineUnterminated, stackPush, foldLeafFirstEntry, foldEntry } from "../tables/session";
+import { snapshotAt } from "../tables/snapshots";
 import { malformedLine } from "../tables/notes";
 import { Format, eachLine } from "./format";
 import { internFrameName, trimBlanksRight } from "./frame-names";
@@ -56,7 +57,8 @@ function procstatLine(start: usize, end: usize): void {
   const p = skipBlanks(start, end);
   if (p == end) return;
   if (!isDigit(load<u8>(p))) {
-    if (!headerLine(p, end)) malformedLine();
+    if (headerLine(p, end)) snapshotAt(start, NaN, NaN); // each header starts a snapshot (tables/snapshots.ts)
+    else malformedLine();
     return;
   }
   // "%5d %6d COMM..." (a row) or "count KSTACK" (uniq -c): the second field tells.

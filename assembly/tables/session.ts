@@ -12,6 +12,7 @@ import {
 } from "./stack-table";
 import { recordOrder, logRecord, NODE_REF } from "./record-log";
 import { mix64 } from "../util/hash";
+import { recordInWindow } from "./snapshots";
 
 export let frameTable: ByteTable = changetype<ByteTable>(0);
 
@@ -28,8 +29,8 @@ export let hasSecondCount: bool = false;
 export let inputLineBase: f64 = 0;
 /**
  * When the record being read was sampled, in seconds as the capture prints
- * it (perf's `1451578.300150:`); NaN when it has none. Kept for a time window
- * on the samples; nothing reads it yet.
+ * it (perf's `1451578.300150:`); NaN when it has none. A time window
+ * (tables/snapshots.ts) reads it.
  */
 export let recordTime: f64 = NaN;
 
@@ -155,6 +156,7 @@ export function foldLeafFirst(n: f64): void {
  * (procstat's rows) counts it with foldEntry() without collecting its frames.
  */
 export function foldLeafFirstEntry(n: f64): usize {
+  if (!recordInWindow()) { stackClear(); return 0; } // outside the --window asked for
   const e = collectedEntry();
   if (e != 0) foldEntry(e, n);
   else {
@@ -169,6 +171,7 @@ export function foldLeafFirstEntry(n: f64): usize {
 
 /** Counts `n` more samples of the stack of a stack-table entry. */
 export function foldEntry(e: usize, n: f64): void {
+  if (!recordInWindow()) return; // outside the --window asked for
   const second = countColumn == COLUMN_AFTER;
   stackAdd(e, n, second);
   if (second) samples2 += n;
@@ -208,6 +211,7 @@ export function foldLeafFirstTwo(n: f64, n2: f64): void {
   if (countColumn != COLUMN_MIXED) {
     throw new Error("line " + (<i64>inputLine()).toString() + " two counts on the line: diff and compare take one-count profiles");
   }
+  if (!recordInWindow()) { stackClear(); return; } // outside the --window asked for
   const ref = foldBoth(n, n2);
   if (recordOrder) logRecord(ref, n, n2);
   samples += n;

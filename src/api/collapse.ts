@@ -9,6 +9,7 @@ import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } 
 import { noteWarnings } from '../input/notes.js';
 import { formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
 import { filterSession, stackFilter, type StackFilterOptions } from './stack-filter.js';
+import { parseWindow } from '../window/spec.js';
 
 // What a flame graph's layout reads from a result: the frames the core prepared.
 export type { LayoutViews } from '../core.js';
@@ -68,6 +69,11 @@ export interface CollapseOptions extends FormatOptions, StackFilterOptions {
    * Inputs are then read on one thread.
    */
   keepOrder?: boolean;
+  /**
+   * Fold only this part of each input in time (`--window`): snapshots `120..180` (from 0, both
+   * included), elapsed `+2m..+3m`, clock `12:00:00..12:05:00` or dates; see src/window/spec.ts.
+   */
+  window?: string | undefined;
   /** Called with each amount of input bytes consumed, for progress displays. */
   onProgress?: (bytes: number) => void;
   /** Called with each warning (records dropped, empty inputs); they are also kept on the result. */
@@ -274,6 +280,7 @@ export async function collapse(
   if (filter && options.keepOrder) {
     throw new UsageError('the stack filters (--base, --skip-after, --grep, --exclude) do not apply to a flame chart: its stacks keep their input order');
   }
+  const window = options.window === undefined ? undefined : parseWindow(options.window);
   const session = new CoreSession();
   if (options.maxMemoryMiB) session.setOption('memoryLimitMiB', Math.ceil(options.maxMemoryMiB));
   if (options.stackTableBytes !== undefined) session.setOption('stackTableBytes', Math.min(2 ** 31 - 1, Math.max(0, Math.floor(options.stackTableBytes))));
@@ -291,7 +298,7 @@ export async function collapse(
     options.onWarning?.(message);
   };
   // Records in input order are logged by one thread: ranges read in parallel would merge out of order.
-  const feed = feedOptions(options.keepOrder ? { ...options, jobs: 1 } : options);
+  const feed = feedOptions({ ...options, ...(options.keepOrder && { jobs: 1 }), window });
   for (const [i, source] of inputs.entries()) {
     const name = inputName(source, i);
     const before = session.totals();

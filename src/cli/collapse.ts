@@ -9,8 +9,9 @@ import { FORMATS } from '../formats/registry.js';
 import { collapseWithProgress, progressCallbacks, progressFor } from './progress.js';
 import {
   formatOptionArgs, formatOptionsHelp, inputFormatOption, inputsOf, parseFormatOptions, jobsOption, maxMemoryHelp, maxMemoryOption, parseCommandArgs, parseFormat, parseJobs, parseMaxMemory, quietOption,
-  outputFor, parseStackFilter, stackFilterHelp, stackFilterOption,
+  outputFor, parseStackFilter, stackFilterHelp, stackFilterOption, windowOption,
 } from './common.js';
+import { windowHelp } from '../window/spec.js';
 
 /**
  * The help lines of the options every command that folds captures takes (collapse, top,
@@ -28,6 +29,7 @@ export function captureOptionsHelp(column: number): string {
     more('without it; \\xHH in NAME stands for one byte)') +
     line('      --event-filter NAME', 'the same (stackcollapse-perf.pl\'s name for it)') +
     stackFilterHelp(column) +
+    windowHelp(column) +
     line('  -j, --jobs N', 'threads for large files (default: the number of cores)') +
     maxMemoryHelp(column) +
     line('  -q, --quiet', 'no progress display (shown on stderr only when it is a terminal:') +
@@ -60,6 +62,7 @@ export const captureOptionArgs = {
   event: { type: 'string' },
   'event-filter': { type: 'string' },
   ...stackFilterOption,
+  ...windowOption,
   ...jobsOption,
   ...maxMemoryOption,
   ...quietOption,
@@ -73,6 +76,7 @@ export function captureOptions(values: Record<string, unknown>): CollapseOptions
     ...parseFormatOptions(values),
     ...(event !== undefined && { event: eventBytes(event) }),
     ...parseStackFilter(values),
+    ...(typeof values.window === 'string' && { window: values.window }),
     jobs: parseJobs(values.jobs as string | undefined),
     maxMemoryMiB: parseMaxMemory(values['max-memory'] as string | undefined),
   };

@@ -161,6 +161,11 @@ export const stackFilterOption = {
   exclude: { type: 'string' },
 } as const;
 
+/** --window: a part of each capture in time (src/window/spec.ts). */
+export const windowOption = {
+  window: { type: 'string' },
+} as const;
+
 /** The stack filters' lines of a command's help, their text starting at `column`. */
 export const stackFilterHelp = (column: number): string => {
   const more = (text: string): string => `${' '.repeat(column)}${text}\n`;

@@ -11,10 +11,14 @@ import { Readable, pipeline } from 'node:stream';
 import { CoreError, CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat, type ParsedFormat } from '../formats/registry.js';
-import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, firstEventOf, planRanges } from '../parallel/plan.js';
+import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, planRanges } from '../parallel/plan.js';
 import { feedRangesInParallel } from '../parallel/pool.js';
 import { readRange } from '../parallel/read-range.js';
 import { pipeChunks } from './pipe.js';
+import { snapshotIndex, type SnapshotIndex } from '../window/snapshot-index.js';
+import { noTimes } from '../window/resolve.js';
+import type { WindowSpec } from '../window/spec.js';
+import { feedFileWindow, pickFirstEvent } from '../window/feed-window.js';
 
 /** Anything a capture can be read from. A string is a file path; `-` is stdin. */
 export type CollapseInput = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
@@ -25,6 +29,8 @@ export interface FeedOptions {
   splitMinBytes: number;
   /** Called with each amount of input bytes consumed (from any thread). */
   onProgress?: (bytes: number) => void;
+  /** Fold only the records in this part of each input in time (--window). */
+  window?: WindowSpec | undefined;
 }
 
 /**
@@ -48,8 +54,14 @@ function splitMinBytesFromEnv(): number | undefined {
  * Feed options from a caller's: large files on every core, split past
  * PARALLEL_MIN_BYTES (or $FLAMEFOLD_SPLIT_MIN_BYTES), unless it says otherwise.
  */
-export function feedOptions(o: { jobs?: number | undefined; splitMinBytes?: number | undefined; onProgress?: ((bytes: number) => void) | undefined }): FeedOptions {
+export function feedOptions(o: {
+  jobs?: number | undefined;
+  splitMinBytes?: number | undefined;
+  onProgress?: ((bytes: number) => void) | undefined;
+  window?: WindowSpec | undefined;
+}): FeedOptions {
   return {
+    ...(o.window && { window: o.window }),
     jobs: o.jobs ?? defaultJobs(),
     splitMinBytes: o.splitMinBytes ?? splitMinBytesFromEnv() ?? PARALLEL_MIN_BYTES,
     ...(o.onProgress && { onProgress: o.onProgress }),
@@ -64,6 +76,8 @@ export interface FedInput {
   gzip: boolean;
   /** Lines the format could not read and records it dropped for having no frame, by line (see noteWarnings). */
   notes: InputNotes;
+  /** Where its snapshots start, their times and samples (without a --window: with one, those read). */
+  snapshots: SnapshotIndex;
 }
 
 /** A display name for an input, used in errors and warnings. */
@@ -102,7 +116,7 @@ function guarded<T>(name: string, fn: () => T): T {
 }
 
 /** guarded() for async work: core failures in this thread or a worker's name the input. */
-async function guardedAsync<T>(name: string, fn: () => Promise<T>): Promise<T> {
+export async function guardedAsync<T>(name: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
@@ -230,6 +244,7 @@ async function feedText(
 ): Promise<FedInput> {
   const fmt = chooseFormat(format, head, done, name);
   let bytes = head.length;
+  const samplesBefore = session.samples();
   guarded(name, () => {
     session.beginInput(fmt);
     session.write(head);
@@ -246,7 +261,8 @@ async function feedText(
     throw new InputError(name, gzip ? `bad gzip data: ${(err as Error).message}` : (err as Error).message);
   }
   guarded(name, () => session.endInput());
-  return { name, format: fmt, bytes, gzip, notes: session.takeNotes() };
+  const snapshots = snapshotIndex([session.snapshots(0, samplesBefore)], bytes);
+  return { name, format: fmt, bytes, gzip, notes: session.takeNotes(), snapshots };
 }
 
 /**
@@ -283,17 +299,16 @@ async function feedFile(
     const fmt = chooseFormat(format, first, bytesRead < DETECT_BYTES, name);
     const { size } = await fh.stat();
     if (feed.jobs > 1 && size >= feed.splitMinBytes) {
+      if (feed.window) return await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window);
       const ranges = await planRanges(fh, size, fmt, feed.jobs * RANGES_PER_THREAD);
       if (ranges.length > 1) {
         // Every range must fold the event the whole file would (a format may fold only its first).
-        if (session.foldsOneEvent(fmt) && !session.hasEventFilter() && !session.optionsSnapshot().values.eventsOnly) {
-          const first = await guardedAsync(name, () => firstEventOf(fh!, size, fmt));
-          if (first) session.pickFirstEvent(first);
-        }
-        const notes = await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.jobs, feed.onProgress));
-        return { name, format: fmt, bytes: size, gzip: false, notes };
+        await pickFirstEvent(session, fh, size, fmt, name);
+        const { notes, snapshots } = await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.jobs, feed.onProgress));
+        return { name, format: fmt, bytes: size, gzip: false, notes, snapshots: snapshotIndex(snapshots, size) };
       }
     }
+    const samplesBefore = session.samples();
     guarded(name, () => {
       session.beginInput(fmt);
       session.write(first);
@@ -301,14 +316,32 @@ async function feedFile(
     feed.onProgress?.(bytesRead);
     await guardedAsync(name, () => readRange(session, fh!, bytesRead, size, feed.onProgress));
     guarded(name, () => session.endInput());
-    return { name, format: fmt, bytes: size, gzip: false, notes: session.takeNotes() };
+    const snapshots = snapshotIndex([session.snapshots(0, samplesBefore)], size);
+    return { name, format: fmt, bytes: size, gzip: false, notes: session.takeNotes(), snapshots };
   } finally {
     await fh.close();
   }
 }
 
-/** Feeds one input of any kind into the session. */
+/**
+ * Feeds one input of any kind into the session, only the records in
+ * `feed.window` when one is given (a time window on a capture that printed
+ * no times is an error).
+ */
 export async function feedInput(
+  session: CoreSession,
+  input: CollapseInput,
+  format: InputFormat,
+  name: string,
+  feed: FeedOptions = { jobs: 1, splitMinBytes: PARALLEL_MIN_BYTES },
+): Promise<FedInput> {
+  if (feed.window) session.setWindow(feed.window); // afresh: the core turns a time window into its input's times
+  const fed = await feedAnyInput(session, input, format, name, feed);
+  if (feed.window && feed.window.kind !== 'index' && Number.isNaN(fed.snapshots.firstTime)) throw noTimes(name, feed.window);
+  return fed;
+}
+
+async function feedAnyInput(
   session: CoreSession,
   input: CollapseInput,
   format: InputFormat,

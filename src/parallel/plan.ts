@@ -21,13 +21,17 @@ const WINDOW = 1 << 20;
 
 export const defaultJobs = (): number => availableParallelism();
 
-/** `count` byte ranges of the file, cut at record boundaries near equal shares; fewer when boundaries are rare. */
-export async function planRanges(fh: FileHandle, size: number, format: ParsedFormat, count: number): Promise<[number, number][]> {
+/**
+ * `count` byte ranges of the file up to `size`, cut at record boundaries near
+ * equal shares; fewer when boundaries are rare. `from`: where the first starts
+ * (a record boundary: a window's first snapshot).
+ */
+export async function planRanges(fh: FileHandle, size: number, format: ParsedFormat, count: number, from = 0): Promise<[number, number][]> {
   const rule = formatNamed(format).boundary;
-  const cuts: number[] = [0];
+  const cuts: number[] = [from];
   const window = Buffer.alloc(WINDOW);
   for (let k = 1; k < count; k++) {
-    let at = Math.floor((size * k) / count);
+    let at = from + Math.floor(((size - from) * k) / count);
     if (at <= cuts[cuts.length - 1]!) continue; // a long record ran past this share: no sliver of a range
     let cut = -1;
     // Scan forward window by window (overlapping by a line) until a boundary turns up.

@@ -4,7 +4,7 @@
 
 import type { FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { CoreError, coreModule, type CoreEvent, type CoreSession, type InputNotes } from '../core.js';
+import { CoreError, coreModule, type CoreEvent, type CoreSession, type InputNotes, type RangeSnapshots, type SnapshotState } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
 import { notesInFile, type RangeNotes } from './range-notes.js';
 import { readRanges } from './read-range.js';
@@ -73,7 +73,8 @@ function startWorker(ranges: RangeTask, onProgress?: (bytes: number) => void): R
 /**
  * Parses the ranges with `jobs` threads: this one and workers, each taking
  * the next range as it becomes free; then merges the workers' stacks.
- * Returns the file's notes.
+ * Returns the file's notes and its ranges' snapshots. `states`: the snapshot
+ * each range starts in (a --window on a part of the file).
  */
 export async function feedRangesInParallel(
   session: CoreSession,
@@ -83,7 +84,8 @@ export async function feedRangesInParallel(
   format: ParsedFormat,
   jobs: number,
   onProgress?: (bytes: number) => void,
-): Promise<InputNotes> {
+  states?: SnapshotState[],
+): Promise<{ notes: InputNotes; snapshots: RangeSnapshots[] }> {
   const options = session.optionsSnapshot();
   const report = onProgress !== undefined;
   // Each thread starts with a range of its own (this one: the first), then takes the next free one.
@@ -91,10 +93,10 @@ export async function feedRangesInParallel(
   const next = new Int32Array(new SharedArrayBuffer(4));
   next[0] = threads;
   const workers = Array.from({ length: threads - 1 }, (_, k) =>
-    startWorker({ path, ranges, first: k + 1, next: next.buffer as SharedArrayBuffer, format, options, report }, onProgress),
+    startWorker({ path, ranges, states, first: k + 1, next: next.buffer as SharedArrayBuffer, format, options, report }, onProgress),
   );
   try {
-    const read = await readRanges(session, fh, ranges, 0, next, format, onProgress);
+    const read = await readRanges(session, fh, ranges, 0, next, format, onProgress, states);
     // Merged one after another, each worker freed as soon as its stacks are in.
     for (const w of workers) {
       const { events, matchedSections, ranges: notes } = await w.parsed;
@@ -103,7 +105,7 @@ export async function feedRangesInParallel(
       read.push(...notes);
       void w.worker.terminate();
     }
-    return notesInFile(read, session.notesKept());
+    return { notes: notesInFile(read, session.notesKept()), snapshots: read.map((r) => r.snapshots) };
   } finally {
     for (const w of workers) void w.worker.terminate();
   }

@@ -2,7 +2,7 @@
 // range's lines are counted from its own start, so they are placed in the
 // file by the line counts of the ranges before it.
 
-import type { InputNotes, NoteKind, NoteTally } from '../core.js';
+import type { InputNotes, NoteKind, NoteTally, RangeSnapshots } from '../core.js';
 
 /** What parsing one range of a file left to report: its line count places the next range's lines. */
 export interface RangeNotes {
@@ -11,6 +11,8 @@ export interface RangeNotes {
   lines: number;
   /** Lines counted from the range's start. */
   notes: InputNotes;
+  /** The snapshots that started in it (src/window/snapshot-index.ts numbers them in the file). */
+  snapshots: RangeSnapshots;
 }
 
 /** Both tallies as one: counts summed, the first `kept` notes by line. */

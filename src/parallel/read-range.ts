@@ -5,7 +5,7 @@
 // wasm memory.
 
 import type { FileHandle } from 'node:fs/promises';
-import { CHUNK_SIZE, CoreError, type CoreSession } from '../core.js';
+import { CHUNK_SIZE, CoreError, type CoreSession, type SnapshotState } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
 import type { RangeNotes } from './range-notes.js';
 
@@ -55,6 +55,8 @@ export async function readRange(
  * (`next`: the index of the next range not taken, across all threads), each
  * from a record boundary. An error's line is counted from the start of the
  * file; so are notes, once every range's line count is known (notesInFile).
+ * `states`: the snapshot each range starts in, when a --window needs the
+ * file's numbering (src/window/); else each range numbers its own markers.
  */
 export async function readRanges(
   session: CoreSession,
@@ -64,6 +66,7 @@ export async function readRanges(
   next: Int32Array,
   format: ParsedFormat,
   onProgress?: (bytes: number) => void,
+  states?: readonly SnapshotState[],
 ): Promise<RangeNotes[]> {
   const buffers = readBuffers(); // one pair for all the ranges: garbage would count in RSS
   const read: RangeNotes[] = [];
@@ -71,10 +74,13 @@ export async function readRanges(
     const [start, end] = ranges[i]!;
     try {
       const linesBefore = session.lines();
+      const samplesBefore = session.samples();
+      session.setInputOffset(start);
       session.beginInput(format);
+      if (states) session.setSnapshotState(states[i]!);
       await readRange(session, fh, start, end, onProgress, buffers);
       session.endInput();
-      read.push({ range: i, lines: session.lines() - linesBefore, notes: session.takeNotes() });
+      read.push({ range: i, lines: session.lines() - linesBefore, notes: session.takeNotes(), snapshots: session.snapshots(start, samplesBefore) });
     } catch (err) {
       if (!(err instanceof CoreError) || start === 0) throw err;
       throw await inFile(err.message, start, fh);

@@ -6,7 +6,7 @@
 
 import { open } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { adoptCoreModule, CoreSession, type CoreEvent, type SessionOptions } from '../core.js';
+import { adoptCoreModule, CoreSession, type CoreEvent, type SessionOptions, type SnapshotState } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
 import type { RangeNotes } from './range-notes.js';
 import { readRanges } from './read-range.js';
@@ -15,6 +15,8 @@ export interface WorkerTask {
   path: string;
   /** The file's ranges, each starting at a record boundary. */
   ranges: [number, number][];
+  /** The snapshot each range starts in, for a --window (readRanges). */
+  states?: SnapshotState[] | undefined;
   /** The range this worker starts with. */
   first: number;
   /** Int32: the index of the next range no thread has taken. */
@@ -58,7 +60,7 @@ async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Prom
           }
         }
       : undefined;
-    const ranges = await readRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, onProgress);
+    const ranges = await readRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, onProgress, task.states);
     if (pending > 0) post({ progress: pending });
     return { session, ranges };
   } finally {

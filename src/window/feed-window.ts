@@ -1,0 +1,86 @@
+// A --window on a file read by several threads: the file is indexed first (a
+// parallel pass that finds where each snapshot starts: src/window/
+// snapshot-index.ts), then only the bytes of the snapshots in the window are
+// read, in ranges that each know the snapshot they start in, so numbering
+// and times are the file's whatever the cut. `flamefold serve` indexes once
+// and reads windows with feedSnapshots().
+
+import type { FileHandle } from 'node:fs/promises';
+import { CoreSession } from '../core.js';
+import type { ParsedFormat } from '../formats/registry.js';
+import { guardedAsync, type FedInput, type FeedOptions } from '../input/feed.js';
+import { firstEventOf, planRanges, RANGES_PER_THREAD } from '../parallel/plan.js';
+import { feedRangesInParallel } from '../parallel/pool.js';
+import type { InputNotes } from '../core.js';
+import { snapshotEnd, snapshotIndex, stateAt, type SnapshotIndex } from './snapshot-index.js';
+import { resolveWindow, type ResolvedWindow } from './resolve.js';
+import type { WindowSpec } from './spec.js';
+
+/** The first event of a file, picked in `session` when its format folds only that one (every range must fold it). */
+export async function pickFirstEvent(session: CoreSession, fh: FileHandle, size: number, format: ParsedFormat, name: string): Promise<void> {
+  if (!session.foldsOneEvent(format) || session.hasEventFilter() || session.optionsSnapshot().values.eventsOnly) return;
+  const first = await guardedAsync(name, () => firstEventOf(fh, size, format));
+  if (first) session.pickFirstEvent(first);
+}
+
+/**
+ * Reads the whole file into `into` (without a window) on `jobs` threads and
+ * returns where its snapshots start, with its notes.
+ */
+export async function indexFile(
+  into: CoreSession,
+  path: string,
+  fh: FileHandle,
+  size: number,
+  format: ParsedFormat,
+  jobs: number,
+  name: string,
+  onProgress?: (bytes: number) => void,
+): Promise<{ index: SnapshotIndex; notes: InputNotes }> {
+  const ranges = await planRanges(fh, size, format, jobs * RANGES_PER_THREAD);
+  const { notes, snapshots } = await guardedAsync(name, () => feedRangesInParallel(into, path, fh, ranges, format, jobs, onProgress));
+  return { index: snapshotIndex(snapshots, size), notes };
+}
+
+/** Reads the snapshots of a resolved window (none: an empty input) into the session, on `jobs` threads. */
+export async function feedSnapshots(
+  session: CoreSession,
+  path: string,
+  fh: FileHandle,
+  format: ParsedFormat,
+  jobs: number,
+  index: SnapshotIndex,
+  window: ResolvedWindow | undefined,
+  name: string,
+): Promise<void> {
+  if (!window) {
+    session.beginInput(format);
+    session.endInput();
+    return;
+  }
+  const from = index.snapshots[window.first]!.offset;
+  const ranges = await planRanges(fh, snapshotEnd(index, window.last), format, jobs * RANGES_PER_THREAD, from);
+  const states = ranges.map(([start]) => stateAt(index, start));
+  session.setWindow(window.core);
+  await guardedAsync(name, () => feedRangesInParallel(session, path, fh, ranges, format, jobs, undefined, states));
+}
+
+/** feedFile's parallel path under a --window: index the file, then read the window's snapshots. */
+export async function feedFileWindow(
+  session: CoreSession,
+  path: string,
+  fh: FileHandle,
+  size: number,
+  format: ParsedFormat,
+  feed: FeedOptions,
+  name: string,
+  spec: WindowSpec,
+): Promise<FedInput> {
+  await pickFirstEvent(session, fh, size, format, name);
+  const scan = new CoreSession();
+  const { window: _, ...options } = session.optionsSnapshot();
+  scan.applyOptions(options);
+  const { index, notes } = await indexFile(scan, path, fh, size, format, feed.jobs, name, feed.onProgress);
+  await feedSnapshots(session, path, fh, format, feed.jobs, index, resolveWindow(index, spec, name), name);
+  return { name, format, bytes: size, gzip: false, notes, snapshots: index };
+}
