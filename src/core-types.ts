@@ -14,7 +14,7 @@ export interface SessionOptions {
   /** The first event of the input being read, when its format folds only that one (pickFirstEvent). */
   firstEvent: Uint8Array | null;
   /** The --window every input's records are folded in (setWindow); absent: all of them. */
-  window?: CoreWindow;
+  window?: CoreWindow | undefined;
 }
 
 /**

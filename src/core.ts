@@ -143,10 +143,10 @@ export class CoreSession {
     if (snapshot.window) this.setWindow(snapshot.window);
   }
 
-  /** Folds only the records in this window of every input from now on (tables/snapshots.ts). */
-  setWindow(window: CoreWindow): void {
+  /** Folds only the records in this window of every input from now on (tables/snapshots.ts); undefined: all. */
+  setWindow(window: CoreWindow | undefined): void {
     this.options.window = window;
-    this.core.setWindow(WINDOW_KINDS.indexOf(window.kind) + 1, window.lo, window.hi);
+    this.core.setWindow(window ? WINDOW_KINDS.indexOf(window.kind) + 1 : 0, window?.lo ?? 0, window?.hi ?? 0);
   }
 
   /** The next beginInput() reads its file from this byte offset: the snapshots' offsets are the file's. */

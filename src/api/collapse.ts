@@ -312,7 +312,10 @@ export async function collapse(
     noteWarnings(result).forEach(warn);
     const skipped = skippedEventsWarning(session, name, eventsBefore);
     if (skipped) warn(skipped);
-    if (event && !options.eventsOnly && session.matchedSections() === matchedBefore) {
+    const count = result.snapshots.snapshots.length;
+    if (window?.kind === 'index' && window.lo >= count) {
+      warn(`${name}: --window ${window.text} starts past its last snapshot: it has ${count} (0..${count - 1})`);
+    } else if (event && !options.eventsOnly && session.matchedSections() === matchedBefore) {
       // said once all inputs are read: an error when no input has the event, else a warning
       missing.push(`${name}: no section of event '${eventLabel(event)}'`);
     } else if (after.records === before.records && !options.eventsOnly) {

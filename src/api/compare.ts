@@ -3,7 +3,7 @@
 // by total (the function is anywhere on the stack, counted once per sample even
 // when it recurses). Shares, not counts, so profiles of different lengths compare.
 
-import { collapseColumns, type ColumnsOptions } from './diff.js';
+import { collapseColumns, type ColumnsOptions, type DiffWindows } from './diff.js';
 import type { CollapseInput } from '../input/feed.js';
 import type { InputFormat } from '../formats/registry.js';
 import type { CoreSession } from '../core.js';
@@ -96,11 +96,11 @@ export function compareSums(base: ColumnSums, next: ColumnSums, name: (frame: nu
 }
 
 /** Compares two profiles of any capture format. */
-export async function compare(base: CollapseInput, next: CollapseInput, options: CompareOptions = {}): Promise<CompareResult> {
+export async function compare(base: CollapseInput, next: CollapseInput, options: CompareOptions & DiffWindows = {}): Promise<CompareResult> {
   const format = options.format ?? 'auto';
   const { session, inputs } = await collapseColumns(
-    { input: base, format },
-    { input: next, format },
+    { input: base, format, window: options.beforeWindow },
+    { input: next, format, window: options.afterWindow },
     options,
   );
   const totals = session.totals();

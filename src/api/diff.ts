@@ -12,6 +12,7 @@ import { filterSession, refold, stackFilter, type StackFilterOptions } from './s
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
 import type { FormatOptions, InputFormat } from '../formats/registry.js';
+import { parseWindow } from '../window/spec.js';
 
 /** Options of a two-column collapse, and so of diff(), compare() and collapseTwoMetrics(); the stack filters apply to both columns. */
 export interface ColumnsOptions extends FormatOptions, StackFilterOptions {
@@ -21,6 +22,8 @@ export interface ColumnsOptions extends FormatOptions, StackFilterOptions {
   jobs?: number;
   /** Files smaller than this are parsed on one thread (default $FLAMEFOLD_SPLIT_MIN_BYTES, else 48 MiB). */
   splitMinBytes?: number;
+  /** Fold only this part of both inputs in time (`--window`, see CollapseOptions.window); a column's own overrides it. */
+  window?: string | undefined;
 }
 
 /** Options of a diff. */
@@ -41,6 +44,8 @@ export interface ColumnInput {
   setup?: (session: CoreSession) => void;
   /** Called once this input is read (e.g. to check that the event filter matched). */
   finish?: (session: CoreSession) => void;
+  /** Fold only this part of it in time (`diff --window A --window B`): overrides the options' window. */
+  window?: string | undefined;
 }
 
 const HEX = /0x[0-9a-fA-F]+/g;
@@ -61,6 +66,7 @@ export async function collapseColumns(
   options: ColumnsOptions = {},
 ): Promise<{ session: CoreSession; inputs: FedInput[]; warnings: string[]; read: ReadCounts }> {
   const filter = stackFilter(options); // a bad expression stops us before any input is read
+  const windows = [first, second].map((side) => side.window ?? options.window).map((w) => (w === undefined ? undefined : parseWindow(w)));
   // Large files are parsed by several threads, their stacks merged into the column.
   const feed = feedOptions({ jobs: options.jobs, splitMinBytes: options.splitMinBytes });
   const session = new CoreSession();
@@ -82,7 +88,7 @@ export async function collapseColumns(
     session.setOption('countColumn', column);
     const before = session.totals();
     const eventsBefore = session.events();
-    const fed = await feedInput(session, side.input, side.format ?? 'auto', name, feed);
+    const fed = await feedInput(session, side.input, side.format ?? 'auto', name, { ...feed, window: windows[i] });
     inputs.push(fed);
     const skipped = skippedEventsWarning(session, name, eventsBefore);
     if (skipped) warn(skipped);
@@ -97,15 +103,21 @@ export async function collapseColumns(
   return { session: filterSession(session, filter, warn), inputs, warnings, read: session.totals() };
 }
 
+/** Windows of each side of a diff (`diff --window A --window B ONE_CAPTURE`: both of one capture). */
+export interface DiffWindows {
+  beforeWindow?: string | undefined;
+  afterWindow?: string | undefined;
+}
+
 /**
  * Differential of two profiles: every stack with its BEFORE and AFTER counts
  * (zero where a profile lacks it), as difffolded.pl computes it, sorted.
  */
-export async function diff(before: CollapseInput, after: CollapseInput, options: DiffOptions = {}): Promise<CollapseResult> {
+export async function diff(before: CollapseInput, after: CollapseInput, options: DiffOptions & DiffWindows = {}): Promise<CollapseResult> {
   const format = options.format ?? 'auto';
   const folded = await collapseColumns(
-    { input: before, format },
-    { input: after, format },
+    { input: before, format, window: options.beforeWindow },
+    { input: after, format, window: options.afterWindow },
     options,
   );
   let session = folded.session;

@@ -166,6 +166,37 @@ export const windowOption = {
   window: { type: 'string' },
 } as const;
 
+/** --window of the commands of two profiles (diff, compare): once for both, or each side's. */
+export const sideWindowsOption = {
+  window: { type: 'string', multiple: true },
+} as const;
+
+/** The help of sideWindowsOption, its text starting at `column`. */
+export const sideWindowsHelp = (column: number, first: string, second: string): string =>
+  `${'      --window W'.padEnd(column)}read only part of both profiles in time (see collapse\n` +
+  `${' '.repeat(column)}--help); given twice, the first is ${first}'s and the second\n` +
+  `${' '.repeat(column)}${second}'s, and one CAPTURE may be both\n`;
+
+/**
+ * The two profiles of a two-profile command and each one's window: two
+ * windows of one capture compare its two parts.
+ */
+export function twoSides(
+  positionals: readonly string[],
+  windows: readonly string[] | undefined,
+  command: string,
+  [first, second]: [string, string],
+): { sides: [string, string]; beforeWindow: string | undefined; afterWindow: string | undefined } {
+  const w = windows ?? [];
+  if (w.length > 2) throw new UsageError(`${command} takes --window at most twice: ${first}'s, then ${second}'s`);
+  const sides = w.length === 2 && positionals.length === 1 ? [positionals[0]!, positionals[0]!] : positionals;
+  if (sides.length !== 2) {
+    throw new UsageError(`${command} takes two profiles, ${first} and ${second}, or one CAPTURE with two --window (got ${positionals.length})`);
+  }
+  if (sides[0] === '-' && sides[1] === '-') throw new UsageError(`only one of ${first} and ${second} can be stdin`);
+  return { sides: sides as [string, string], beforeWindow: w[0], afterWindow: w[1] ?? w[0] };
+}
+
 /** The stack filters' lines of a command's help, their text starting at `column`. */
 export const stackFilterHelp = (column: number): string => {
   const more = (text: string): string => `${' '.repeat(column)}${text}\n`;

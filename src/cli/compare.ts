@@ -6,6 +6,7 @@ import { compare, type CompareResult, type FunctionChange } from '../api/compare
 import { UsageError } from '../errors.js';
 import {
   inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, parseStackFilter, stackFilterHelp, stackFilterOption, warn,
+  sideWindowsHelp, sideWindowsOption, twoSides,
 } from './common.js';
 
 export const help = `Usage: flamefold compare [options] BASE NEW
@@ -26,7 +27,7 @@ Options:
   -f, --format FMT     input format of both: auto (default), dtrace, pmcstat,
                        procstat, folded
       --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
-${stackFilterHelp(23)}  -j, --jobs N         threads for large files (default: the number of cores)
+${stackFilterHelp(23)}${sideWindowsHelp(23, 'BASE', 'NEW')}  -j, --jobs N         threads for large files (default: the number of cores)
   -h, --help           show this help
 
 Exit status: 0 no regression, 1 a regression (or bad input), 2 usage error.
@@ -95,6 +96,7 @@ export async function run(argv: string[]): Promise<number> {
     ...inputFormatOption,
     includeoffset: { type: 'boolean', default: false },
     ...stackFilterOption,
+    ...sideWindowsOption,
     ...jobsOption,
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -102,9 +104,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(help);
     return 0;
   }
-  if (positionals.length !== 2) throw new UsageError(`compare takes two profiles, BASE and NEW (got ${positionals.length})`);
-  const [base, next] = positionals as [string, string];
-  if (base === '-' && next === '-') throw new UsageError('only one of BASE and NEW can be stdin');
+  const { sides: [base, next], beforeWindow, afterWindow } = twoSides(positionals, values.window, 'compare', ['BASE', 'NEW']);
   const threshold = parseThreshold(values.threshold);
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top needs a whole number, not '${values.top}'`);
@@ -113,6 +113,8 @@ export async function run(argv: string[]): Promise<number> {
     threshold,
     includeOffset: values.includeoffset,
     ...parseStackFilter(values),
+    beforeWindow,
+    afterWindow,
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });

@@ -5,9 +5,11 @@ import { diff } from '../api/diff.js';
 import { UsageError } from '../errors.js';
 import {
   inputFormatOption, jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, parseStackFilter, stackFilterHelp, stackFilterOption, warn,
+  sideWindowsHelp, sideWindowsOption, twoSides,
 } from './common.js';
 
 export const help = `Usage: flamefold diff [options] BEFORE AFTER
+       flamefold diff --window A --window B [options] CAPTURE
 
 Prints every stack of the two profiles with both counts, "stack before after"
 (0 where a profile lacks the stack), sorted bytewise by stack: the input of a
@@ -24,7 +26,7 @@ Options:
   -f, --format FMT     input format of both: auto (default), dtrace, pmcstat,
                        procstat, folded
       --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
-${stackFilterHelp(23)}  -j, --jobs N         threads for large files (default: the number of cores)
+${stackFilterHelp(23)}${sideWindowsHelp(23, 'BEFORE', 'AFTER')}  -j, --jobs N         threads for large files (default: the number of cores)
   -o, --output FILE    write to FILE (atomically) instead of stdout
   -h, --help           show this help
 
@@ -39,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
     ...inputFormatOption,
     includeoffset: { type: 'boolean', default: false },
     ...stackFilterOption,
+    ...sideWindowsOption,
     ...jobsOption,
     output: { type: 'string', short: 'o' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -47,11 +50,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(help);
     return 0;
   }
-  if (positionals.length !== 2) {
-    throw new UsageError(`diff takes two profiles, BEFORE and AFTER (got ${positionals.length})`);
-  }
-  const [before, after] = positionals as [string, string];
-  if (before === '-' && after === '-') throw new UsageError('only one of BEFORE and AFTER can be stdin');
+  const { sides: [before, after], beforeWindow, afterWindow } = twoSides(positionals, values.window, 'diff', ['BEFORE', 'AFTER']);
   const output = await outputFor(values.output); // a bad -o fails before any input is read
   const result = await diff(before, after, {
     format: parseFormat(values.format),
@@ -59,6 +58,8 @@ export async function run(argv: string[]): Promise<number> {
     stripHex: values['strip-hex'],
     includeOffset: values.includeoffset,
     ...parseStackFilter(values),
+    beforeWindow,
+    afterWindow,
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });

@@ -335,7 +335,7 @@ export async function feedInput(
   name: string,
   feed: FeedOptions = { jobs: 1, splitMinBytes: PARALLEL_MIN_BYTES },
 ): Promise<FedInput> {
-  if (feed.window) session.setWindow(feed.window); // afresh: the core turns a time window into its input's times
+  session.setWindow(feed.window); // afresh for each input: the core turns a time window into its input's times
   const fed = await feedAnyInput(session, input, format, name, feed);
   if (feed.window && feed.window.kind !== 'index' && Number.isNaN(fed.snapshots.firstTime)) throw noTimes(name, feed.window);
   return fed;

@@ -1,0 +1,76 @@
+// Snapshot times: DTrace's `printf("%Y", walltimestamp)` after the probe-firing
+// line or on it, ISO 8601 lines in `dtrace -q` output; windows by elapsed
+// time, by clock and by date select whole snapshots by their time, the same on
+// one thread and two. A capture without times refuses a time window.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collapse, InputError } from '../../src/index.js';
+import { tempDir } from '../support/helpers.js';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
+
+// Snapshot k (from 0) holds one stack, `k_frame`, counted k + 1 times.
+const stack = (k: number): string => `\n              mod\`frame_${k}+0x1\n              mod\`main+0x2\n                ${k + 1}\n`;
+
+function capture(name: string, header: (k: number, time: string) => string, times: string[]): string {
+  const path = join(tmp.dir, name);
+  writeFileSync(path, 'CPU     ID                    FUNCTION:NAME\n' + times.map((t, k) => header(k, t) + stack(k)).join(''));
+  return path;
+}
+
+const percentY = ['2026 Nov 29 11:59:58', '2026 Nov 29 11:59:59', '2026 Nov 29 12:00:00', '2026 Nov 29 12:00:01', '2026 Nov 29 12:00:02'];
+const iso = ['2026-11-29T23:59:59Z', '2026-11-30T00:00:00Z', '2026-11-30T00:00:01Z', '2026-11-30T00:00:02Z', '2026-11-30T00:00:03Z'];
+
+const captures = {
+  'timestamp line after the probe': capture('after.txt', (k, t) => `  ${k}  64091                         :tick-1s \n${t}\n`, percentY),
+  'timestamp on the probe line': capture('on.txt', (k, t) => `  ${k}  64091                         :tick-1s ${t}\n`, percentY),
+  'dtrace -q, ISO 8601': capture('quiet.txt', (_, t) => `${t}\n`, iso),
+};
+
+const frames = async (path: string, window: string, jobs = 1): Promise<string> => {
+  const r = await collapse(path, { window, jobs, splitMinBytes: 0 });
+  return [...r.stacks()].map((s) => `${s.frames[1]}=${s.count}`).join(' ');
+};
+
+describe('snapshot times', () => {
+  for (const [label, path] of Object.entries(captures)) {
+    it(`${label}: five snapshots, each with its time`, async () => {
+      const { snapshots } = (await collapse(path)).inputs[0]!.snapshots;
+      expect(snapshots.map((s) => s.samples)).toEqual([1, 2, 3, 4, 5]);
+      expect(snapshots.map((s) => s.time - snapshots[0]!.time)).toEqual([0, 1, 2, 3, 4]);
+    });
+
+    for (const jobs of [1, 2]) {
+      it(`${label}: windows by elapsed time, clock and index (${jobs} thread${jobs > 1 ? 's' : ''})`, async () => {
+        expect(await frames(path, '+1s..+3s', jobs)).toBe('mod`frame_1=2 mod`frame_2=3');
+        expect(await frames(path, '+3s..', jobs)).toBe('mod`frame_3=4 mod`frame_4=5');
+        expect(await frames(path, '1..2', jobs)).toBe('mod`frame_1=2 mod`frame_2=3');
+      });
+    }
+  }
+
+  it('a clock window is on the day the capture starts, past midnight when it ends before it starts', async () => {
+    expect(await frames(captures['timestamp on the probe line'], '12:00:00..12:00:02')).toBe('mod`frame_2=3 mod`frame_3=4');
+    expect(await frames(captures['dtrace -q, ISO 8601'], '23:59:59..00:00:01')).toBe('mod`frame_0=1 mod`frame_1=2');
+    expect(await frames(captures['dtrace -q, ISO 8601'], '23:59:59..00:00:01', 2)).toBe('mod`frame_0=1 mod`frame_1=2');
+    expect(await frames(captures['dtrace -q, ISO 8601'], '2026-11-30T00:00:02..2026-11-30T01:00:00')).toBe('mod`frame_3=4 mod`frame_4=5');
+  });
+
+  it('a time window on a capture without times is an error naming it', async () => {
+    const path = capture('untimed.txt', (k) => `  ${k}  64091                         :tick-1s \n`, percentY);
+    for (const jobs of [1, 2]) {
+      await expect(collapse(path, { window: '+1s..+2s', jobs, splitMinBytes: 0 })).rejects.toThrow(InputError);
+      await expect(collapse(path, { window: '+1s..+2s', jobs, splitMinBytes: 0 })).rejects.toThrow(/untimed\.txt.*no timestamps/);
+    }
+    expect(await frames(path, '4')).toBe('mod`frame_4=5');
+  });
+
+  it('timestamp lines are not reported as lines the format cannot read', async () => {
+    const r = await collapse(captures['dtrace -q, ISO 8601']);
+    expect(r.warnings).toEqual([]);
+    expect(r.totals.linesIgnored).toBe(6);
+  });
+});
