@@ -10,6 +10,7 @@ import { noteWarnings } from '../input/notes.js';
 import { formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
 import { filterSession, stackFilter, type StackFilterOptions } from './stack-filter.js';
 import { parseWindow } from '../window/spec.js';
+import type { SnapshotIndex } from '../window/snapshot-index.js';
 
 // What a flame graph's layout reads from a result: the frames the core prepared.
 export type { LayoutViews } from '../core.js';
@@ -74,6 +75,11 @@ export interface CollapseOptions extends FormatOptions, StackFilterOptions {
    * included), elapsed `+2m..+3m`, clock `12:00:00..12:05:00` or dates; see src/window/spec.ts.
    */
   window?: string | undefined;
+  /**
+   * Snapshot indexes of files already read (`result.inputs[i].snapshots`, by path): a window
+   * of such a file then reads only its own bytes, without indexing the file again.
+   */
+  snapshotIndexes?: ReadonlyMap<string, SnapshotIndex> | undefined;
   /** Called with each amount of input bytes consumed, for progress displays. */
   onProgress?: (bytes: number) => void;
   /** Called with each warning (records dropped, empty inputs); they are also kept on the result. */

@@ -13,6 +13,7 @@ import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } 
 import { noteWarnings } from '../input/notes.js';
 import type { FormatOptions, InputFormat } from '../formats/registry.js';
 import { parseWindow } from '../window/spec.js';
+import type { SnapshotIndex } from '../window/snapshot-index.js';
 
 /** Options of a two-column collapse, and so of diff(), compare() and collapseTwoMetrics(); the stack filters apply to both columns. */
 export interface ColumnsOptions extends FormatOptions, StackFilterOptions {
@@ -24,6 +25,8 @@ export interface ColumnsOptions extends FormatOptions, StackFilterOptions {
   splitMinBytes?: number;
   /** Fold only this part of both inputs in time (`--window`, see CollapseOptions.window); a column's own overrides it. */
   window?: string | undefined;
+  /** Snapshot indexes of files already read, by path (see CollapseOptions.snapshotIndexes). */
+  snapshotIndexes?: ReadonlyMap<string, SnapshotIndex> | undefined;
 }
 
 /** Options of a diff. */
@@ -46,6 +49,8 @@ export interface ColumnInput {
   finish?: (session: CoreSession) => void;
   /** Fold only this part of it in time (`diff --window A --window B`): overrides the options' window. */
   window?: string | undefined;
+  /** Snapshot indexes of files already read, by path (see CollapseOptions.snapshotIndexes). */
+  snapshotIndexes?: ReadonlyMap<string, SnapshotIndex> | undefined;
 }
 
 const HEX = /0x[0-9a-fA-F]+/g;
@@ -68,7 +73,7 @@ export async function collapseColumns(
   const filter = stackFilter(options); // a bad expression stops us before any input is read
   const windows = [first, second].map((side) => side.window ?? options.window).map((w) => (w === undefined ? undefined : parseWindow(w)));
   // Large files are parsed by several threads, their stacks merged into the column.
-  const feed = feedOptions({ jobs: options.jobs, splitMinBytes: options.splitMinBytes });
+  const feed = feedOptions({ jobs: options.jobs, splitMinBytes: options.splitMinBytes, snapshotIndexes: options.snapshotIndexes });
   const session = new CoreSession();
   applyFormatOptions(session, options);
   session.setFormatOption('strict', 1); // folded input: a line without a count is an error, not ignored

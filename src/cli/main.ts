@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   cpi: () => import('./cpi.js'),
   svg: () => import('./svg.js'),
   top: () => import('./top.js'),
+  timeline: () => import('./timeline.js'),
+  serve: () => import('./serve.js'),
   batch: () => import('./batch.js'),
   bench: () => import('./bench.js'),
 };
@@ -31,6 +33,8 @@ Commands:
   cpi        CPI flame graph: widths from cycles, colours from cycles per instruction
   svg        draw captures (any format, or folded stacks) as an interactive SVG flame graph
   top        the hottest functions by self and by total, as a table or JSON
+  timeline   a capture's samples over time as a heat map (SVG), to choose a --window
+  serve      a local web page: a capture's timeline; drag a window to see its flame graph
   batch      convert many captures at once, one output file each, with a summary
   bench      measure read / fold / end-to-end throughput (MB/s) on your captures
 

@@ -31,6 +31,8 @@ export interface FeedOptions {
   onProgress?: (bytes: number) => void;
   /** Fold only the records in this part of each input in time (--window). */
   window?: WindowSpec | undefined;
+  /** Snapshot indexes of files already read (by path), so that a window reads only its bytes (serve). */
+  snapshotIndexes?: ReadonlyMap<string, SnapshotIndex> | undefined;
 }
 
 /**
@@ -59,9 +61,11 @@ export function feedOptions(o: {
   splitMinBytes?: number | undefined;
   onProgress?: ((bytes: number) => void) | undefined;
   window?: WindowSpec | undefined;
+  snapshotIndexes?: ReadonlyMap<string, SnapshotIndex> | undefined;
 }): FeedOptions {
   return {
     ...(o.window && { window: o.window }),
+    ...(o.snapshotIndexes && { snapshotIndexes: o.snapshotIndexes }),
     jobs: o.jobs ?? defaultJobs(),
     splitMinBytes: o.splitMinBytes ?? splitMinBytesFromEnv() ?? PARALLEL_MIN_BYTES,
     ...(o.onProgress && { onProgress: o.onProgress }),
@@ -298,6 +302,8 @@ async function feedFile(
     }
     const fmt = chooseFormat(format, first, bytesRead < DETECT_BYTES, name);
     const { size } = await fh.stat();
+    const indexed = feed.snapshotIndexes?.get(path);
+    if (feed.window && indexed?.bytes === size) return await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window, indexed);
     if (feed.jobs > 1 && size >= feed.splitMinBytes) {
       if (feed.window) return await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window);
       const ranges = await planRanges(fh, size, fmt, feed.jobs * RANGES_PER_THREAD);

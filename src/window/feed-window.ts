@@ -65,7 +65,23 @@ export async function feedSnapshots(
   await guardedAsync(name, () => feedRangesInParallel(session, path, fh, ranges, format, jobs, undefined, states));
 }
 
-/** feedFile's parallel path under a --window: index the file, then read the window's snapshots. */
+// The index of a file, read with the session's options but no window, into a session of its own.
+function indexWithout(
+  session: CoreSession,
+  path: string,
+  fh: FileHandle,
+  size: number,
+  format: ParsedFormat,
+  feed: FeedOptions,
+  name: string,
+): Promise<{ index: SnapshotIndex; notes: InputNotes }> {
+  const scan = new CoreSession();
+  const { window: _, ...options } = session.optionsSnapshot();
+  scan.applyOptions(options);
+  return indexFile(scan, path, fh, size, format, feed.jobs, name, feed.onProgress);
+}
+
+/** feedFile's parallel path under a --window: index the file (unless `indexed` already), then read the window's snapshots. */
 export async function feedFileWindow(
   session: CoreSession,
   path: string,
@@ -75,12 +91,10 @@ export async function feedFileWindow(
   feed: FeedOptions,
   name: string,
   spec: WindowSpec,
+  indexed?: SnapshotIndex,
 ): Promise<FedInput> {
   await pickFirstEvent(session, fh, size, format, name);
-  const scan = new CoreSession();
-  const { window: _, ...options } = session.optionsSnapshot();
-  scan.applyOptions(options);
-  const { index, notes } = await indexFile(scan, path, fh, size, format, feed.jobs, name, feed.onProgress);
+  const { index, notes } = indexed ? { index: indexed, notes: {} } : await indexWithout(session, path, fh, size, format, feed, name);
   await feedSnapshots(session, path, fh, format, feed.jobs, index, resolveWindow(index, spec, name), name);
   return { name, format, bytes: size, gzip: false, notes, snapshots: index };
 }
