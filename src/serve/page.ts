@@ -100,7 +100,7 @@ export function page(state: PageState): string {
   const data = { token: state.token, capture: state.capture };
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>flamefold serve: ${xmlText(state.captures[state.capture]!.name)}</title>
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="no-referrer"><link rel="icon" href="data:,">
 <style>${STYLE}</style></head>
 <body>
 <nav>${links}</nav>

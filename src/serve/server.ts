@@ -16,6 +16,7 @@ import { collapse, type CollapseOptions } from '../api/collapse.js';
 import { diff } from '../api/diff.js';
 import { InputError, UsageError } from '../errors.js';
 import { flameGraph } from '../render/render.js';
+import { differentialMode } from '../render/differential-colors.js';
 import { timelineGrid } from '../timeline/cells.js';
 import { timelineSvg } from '../timeline/svg.js';
 import type { SnapshotIndex } from '../window/snapshot-index.js';
@@ -88,7 +89,8 @@ export function serveHandler(options: ServeOptions): RequestListener {
       const result = b === null
         ? await collapse(capture.path, { ...common, oneEvent: true, ...(a !== null && { window: a }) })
         : await diff(capture.path, capture.path, { ...common, ...(a !== null && { beforeWindow: a }), afterWindow: b });
-      const fg = await flameGraph(result, { title });
+      // A differential graph colours each frame by the change of its total: a function only in B is red throughout.
+      const fg = await flameGraph(result, { title, ...(b !== null && { colorMode: differentialMode({ mode: 'total', details: true }) }) });
       return { svg: fg.samples > 0 ? Buffer.concat([...fg.chunks()]) : undefined };
     });
     if (drawn === undefined) text(res, 503, 'busy: other graphs are being drawn; try again');
