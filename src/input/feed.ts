@@ -343,6 +343,7 @@ export async function feedInput(
 ): Promise<FedInput> {
   session.setWindow(feed.window); // afresh for each input: the core turns a time window into its input's times
   const fed = await feedAnyInput(session, input, format, name, feed);
+  fed.snapshots.firstEvent = session.pickedEvent();
   if (feed.window && feed.window.kind !== 'index' && Number.isNaN(fed.snapshots.firstTime)) throw noTimes(name, feed.window);
   return fed;
 }

@@ -87,7 +87,7 @@ export function serveHandler(options: ServeOptions): RequestListener {
     const drawn = await limiter.run(async () => {
       const title = b === null ? `${capture.name}${a === null ? '' : `, snapshots ${a}`}` : `${capture.name}: ${a} to ${b}`;
       const result = b === null
-        ? await collapse(capture.path, { ...common, oneEvent: true, ...(a !== null && { window: a }) })
+        ? await collapse(capture.path, { ...common, ...(a !== null && { window: a }) })
         : await diff(capture.path, capture.path, { ...common, ...(a !== null && { beforeWindow: a }), afterWindow: b });
       // A differential graph colours each frame by the change of its total: a function only in B is red throughout.
       const fg = await flameGraph(result, { title, ...(b !== null && { colorMode: differentialMode({ mode: 'total', details: true }) }) });

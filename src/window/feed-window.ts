@@ -93,7 +93,9 @@ export async function feedFileWindow(
   spec: WindowSpec,
   indexed?: SnapshotIndex,
 ): Promise<FedInput> {
-  await pickFirstEvent(session, fh, size, format, name);
+  // The event every range folds: known from the index, else found (a format may fold only its first).
+  if (indexed?.firstEvent) session.pickFirstEvent(indexed.firstEvent);
+  else if (!indexed) await pickFirstEvent(session, fh, size, format, name);
   const { index, notes } = indexed ? { index: indexed, notes: {} } : await indexWithout(session, path, fh, size, format, feed, name);
   await feedSnapshots(session, path, fh, format, feed.jobs, index, resolveWindow(index, spec, name), name);
   return { name, format, bytes: size, gzip: false, notes, snapshots: index };

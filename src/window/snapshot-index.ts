@@ -28,6 +28,8 @@ export interface SnapshotIndex {
   perSample: boolean;
   /** Where the first marker is (snapshot 0 starts at 0 with what precedes it); the end when there is none. */
   firstMarker: number;
+  /** The event folded as the capture's first (perf), which a window of it folds too; null: none picked. */
+  firstEvent: Uint8Array | null;
 }
 
 const FIELDS = 4;
@@ -61,6 +63,7 @@ export function snapshotIndex(ranges: readonly RangeSnapshots[], bytes: number):
     firstTime: timed ? timed.time : NaN,
     perSample: timed !== undefined && !Number.isNaN(timed.key),
     firstMarker,
+    firstEvent: null,
   };
 }
 
