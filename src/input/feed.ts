@@ -8,17 +8,18 @@ import { createReadStream, fstatSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Readable, pipeline } from 'node:stream';
-import { CoreError, CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
+import { CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat, type ParsedFormat } from '../formats/registry.js';
 import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, planRanges } from '../parallel/plan.js';
 import { feedRangesInParallel } from '../parallel/pool.js';
 import { readRange } from '../parallel/read-range.js';
 import { pipeChunks } from './pipe.js';
+import { guarded, guardedAsync } from './guard.js';
 import { snapshotIndex, type SnapshotIndex } from '../window/snapshot-index.js';
 import { noTimes } from '../window/resolve.js';
 import type { WindowSpec } from '../window/spec.js';
-import { feedFileWindow, pickFirstEvent } from '../window/feed-window.js';
+import { feedFileWindow, pickFirstEvent } from './feed-window.js';
 
 /** Anything a capture can be read from. A string is a file path; `-` is stdin. */
 export type CollapseInput = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
@@ -102,32 +103,6 @@ function chooseFormat(format: InputFormat, head: Uint8Array, complete: boolean, 
     throw new InputError(name, `cannot tell the input format: binary data (a NUL byte at offset ${nul}), not a text capture; --format forces one of: ${FORMATS.join(', ')}`);
   }
   throw new InputError(name, `cannot tell the input format from its first bytes; use --format with one of: ${FORMATS.join(', ')}`);
-}
-
-/** Runs core calls for one input, turning core failures into errors that name it. */
-function guarded<T>(name: string, fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof CoreError || err instanceof WebAssembly.RuntimeError) {
-      const message = (err as Error).message;
-      const m = /^line (\d+) (.*)$/.exec(message);
-      if (m) throw new InputError(name, m[2]!, Number(m[1]));
-      throw new InputError(name, message);
-    }
-    throw err;
-  }
-}
-
-/** guarded() for async work: core failures in this thread or a worker's name the input. */
-export async function guardedAsync<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    return guarded(name, () => {
-      throw err;
-    });
-  }
 }
 
 async function* chunksOf(input: NodeJS.ReadableStream | AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
@@ -269,6 +244,11 @@ async function feedText(
   return { name, format: fmt, bytes, gzip, notes: session.takeNotes(), snapshots };
 }
 
+// What feeding a window of a file did, as any input's.
+function fedWindow(fed: { name: string; format: ParsedFormat; bytes: number; notes: InputNotes; snapshots: SnapshotIndex }): FedInput {
+  return { ...fed, gzip: false };
+}
+
 /**
  * Feeds a file: read ahead in 1 MiB chunks that are copied into wasm memory
  * (see readRange), in parallel when large; a compressed file is streamed
@@ -303,9 +283,9 @@ async function feedFile(
     const fmt = chooseFormat(format, first, bytesRead < DETECT_BYTES, name);
     const { size } = await fh.stat();
     const indexed = feed.snapshotIndexes?.get(path);
-    if (feed.window && indexed?.bytes === size) return await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window, indexed);
+    if (feed.window && indexed?.bytes === size) return fedWindow(await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window, indexed));
     if (feed.jobs > 1 && size >= feed.splitMinBytes) {
-      if (feed.window) return await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window);
+      if (feed.window) return fedWindow(await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window));
       const ranges = await planRanges(fh, size, fmt, feed.jobs * RANGES_PER_THREAD);
       if (ranges.length > 1) {
         // Every range must fold the event the whole file would (a format may fold only its first).

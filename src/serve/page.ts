@@ -30,7 +30,7 @@ nav a.current { font-weight: bold; }
 .timeline rect[data-s] { cursor: crosshair; }
 .timeline rect.sel-a { stroke: #1565c0; stroke-width: 2; }
 .timeline rect.sel-b { stroke: #2e7d32; stroke-width: 2; }
-#graph { width: 100%; height: 70vh; border: 1px solid #ccc; }
+#graph { width: 100%; height: max(500px, calc(100vh - 300px)); border: 1px solid #ccc; }
 #status { margin: 6px 0; min-height: 1.2em; }
 `;
 

@@ -8,13 +8,19 @@
 import type { FileHandle } from 'node:fs/promises';
 import { CoreSession } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
-import { guardedAsync, type FedInput, type FeedOptions } from '../input/feed.js';
+import { guardedAsync } from './guard.js';
 import { firstEventOf, planRanges, RANGES_PER_THREAD } from '../parallel/plan.js';
 import { feedRangesInParallel } from '../parallel/pool.js';
 import type { InputNotes } from '../core.js';
-import { snapshotEnd, snapshotIndex, stateAt, type SnapshotIndex } from './snapshot-index.js';
-import { resolveWindow, type ResolvedWindow } from './resolve.js';
-import type { WindowSpec } from './spec.js';
+import { snapshotEnd, snapshotIndex, stateAt, type SnapshotIndex } from '../window/snapshot-index.js';
+import { resolveWindow, type ResolvedWindow } from '../window/resolve.js';
+import type { WindowSpec } from '../window/spec.js';
+
+/** What reading a window takes of the feed's options. */
+export interface WindowFeed {
+  jobs: number;
+  onProgress?: (bytes: number) => void;
+}
 
 /** The first event of a file, picked in `session` when its format folds only that one (every range must fold it). */
 export async function pickFirstEvent(session: CoreSession, fh: FileHandle, size: number, format: ParsedFormat, name: string): Promise<void> {
@@ -72,7 +78,7 @@ function indexWithout(
   fh: FileHandle,
   size: number,
   format: ParsedFormat,
-  feed: FeedOptions,
+  feed: WindowFeed,
   name: string,
 ): Promise<{ index: SnapshotIndex; notes: InputNotes }> {
   const scan = new CoreSession();
@@ -88,15 +94,15 @@ export async function feedFileWindow(
   fh: FileHandle,
   size: number,
   format: ParsedFormat,
-  feed: FeedOptions,
+  feed: WindowFeed,
   name: string,
   spec: WindowSpec,
   indexed?: SnapshotIndex,
-): Promise<FedInput> {
+): Promise<{ name: string; format: ParsedFormat; bytes: number; notes: InputNotes; snapshots: SnapshotIndex }> {
   // The event every range folds: known from the index, else found (a format may fold only its first).
   if (indexed?.firstEvent) session.pickFirstEvent(indexed.firstEvent);
   else if (!indexed) await pickFirstEvent(session, fh, size, format, name);
   const { index, notes } = indexed ? { index: indexed, notes: {} } : await indexWithout(session, path, fh, size, format, feed, name);
   await feedSnapshots(session, path, fh, format, feed.jobs, index, resolveWindow(index, spec, name), name);
-  return { name, format, bytes: size, gzip: false, notes, snapshots: index };
+  return { name, format, bytes: size, notes, snapshots: index };
 }
