@@ -90,7 +90,7 @@ export function setInputOffset(offset: f64): void { nextInputOffset = offset; }
 
 // Snapshots found in the input or range just read, and the --window (tables/snapshots.ts).
 export {
-  snapshotMarkers, snapshotsPtr, snapshotFields, snapshotFirstTime, snapshotSawTime, setSnapshotState, setWindow,
+  snapshotMarkers, snapshotsPtr, snapshotFields, setSnapshotState, setWindow, setSnapshotMarker,
 } from "./tables/snapshots";
 
 /** Parses `len` new bytes written at inputBuffer(); keeps the unfinished last line. */

@@ -15,6 +15,8 @@ export interface SessionOptions {
   firstEvent: Uint8Array | null;
   /** The --window every input's records are folded in (setWindow); absent: all of them. */
   window?: CoreWindow | undefined;
+  /** --snapshot-marker's regular expression (its source), for setSnapshotMarker. */
+  snapshotMarker?: string | undefined;
 }
 
 /**
@@ -66,8 +68,7 @@ export interface CoreExports {
   snapshotMarkers(): number;
   snapshotsPtr(): number;
   snapshotFields(): number;
-  snapshotFirstTime(): number;
-  snapshotSawTime(): number;
+  setSnapshotMarker(on: number): void;
   inputBuffer(size: number): number;
   parse(len: number): void;
   endInput(): void;

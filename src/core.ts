@@ -84,6 +84,7 @@ export class CoreSession {
   // Every option set so far, so a worker's session can be configured the same way.
   private readonly options: Omit<SessionOptions, 'firstEvent'> = { values: {}, formatValues: {}, event: null };
   private readonly tables: CoreTables;
+  private marker: RegExp | undefined;
 
   constructor() {
     let core: CoreExports | undefined;
@@ -91,7 +92,11 @@ export class CoreSession {
       const text = core ? core.__getString(msg) : 'failure in the core';
       throw new CoreError(text);
     };
-    const instance = instantiateSync(wasmModule(), { env: { abort } });
+    // Asked by the core about a line only under a --snapshot-marker (latin1: every byte is one character).
+    const markerLine = (ptr: number, len: number): number =>
+      this.marker?.test(Buffer.from(core!.memory.buffer, ptr, len).toString('latin1')) ? 1 : 0;
+    const env = { abort, markerLine }; // the loader's type names only its own imports
+    const instance = instantiateSync(wasmModule(), { env });
     core = instance.exports as unknown as CoreExports;
     this.core = core;
     core.init();
@@ -131,6 +136,7 @@ export class CoreSession {
       event: this.options.event,
       firstEvent: this.pickedEvent(),
       ...(this.options.window && { window: this.options.window }),
+      ...(this.options.snapshotMarker !== undefined && { snapshotMarker: this.options.snapshotMarker }),
     };
   }
 
@@ -141,6 +147,7 @@ export class CoreSession {
     if (snapshot.event) this.setEvent(snapshot.event);
     if (snapshot.firstEvent) this.pickFirstEvent(snapshot.firstEvent);
     if (snapshot.window) this.setWindow(snapshot.window);
+    if (snapshot.snapshotMarker !== undefined) this.setSnapshotMarker(new RegExp(snapshot.snapshotMarker));
   }
 
   /** Folds only the records in this window of every input from now on (tables/snapshots.ts); undefined: all. */
@@ -172,9 +179,11 @@ export class CoreSession {
     return this.core.statSamples();
   }
 
-  /** Whether any record of the input just read had a time (a time window on a capture without one selects nothing). */
-  sawTime(): boolean {
-    return this.core.snapshotSawTime() !== 0;
+  /** --snapshot-marker: the lines a format skips as chatter that match this start snapshots (tables/snapshots.ts). */
+  setSnapshotMarker(regex: RegExp | undefined): void {
+    this.marker = regex;
+    this.options.snapshotMarker = regex?.source;
+    this.core.setSnapshotMarker(regex ? 1 : 0);
   }
 
   /** Fold only the samples of this event (a pmcstat PMC, a perf event; its name as bytes); null: every event. */

@@ -22,7 +22,7 @@ import {
   frameTable, stackPush, stackLen, foldLeafFirst, ignoreLine, dropRecord, leafFrame, replaceLeafFrame,
 } from "../tables/session";
 import { malformedLine } from "../tables/notes";
-import { snapshotAt, snapshotTime } from "../tables/snapshots";
+import { snapshotAt, snapshotTime, isMarkerLine, markerSet } from "../tables/snapshots";
 import { parseTimestamp } from "../util/timestamp";
 
 // Each distinct frame line is named once (tables/line-cache.ts).
@@ -72,14 +72,20 @@ function dtraceLine(start: usize, end: usize): void {
       prevLine = 0;
       return;
     }
-    if (p > start && isProbeLine(p, end)) { // a snapshot starts (tables/snapshots.ts)
+    if (p > start && isProbeLine(p, end)) { // a snapshot starts (tables/snapshots.ts), unless a --snapshot-marker says where
       ignoreLine();
-      snapshotAt(start, probeTime, NaN);
+      if (!markerSet) snapshotAt(start, probeTime, NaN);
+      else if (probeTime == probeTime) snapshotTime(start, probeTime);
       return;
     }
   }
   if (p == start) { // rule 4: frames are always indented
     if (isMessage(start, end)) { ignoreLine(); return; } // rule 3: DTrace's own output, skipped wherever it is
+    if (isMarkerLine(start, end)) { // --snapshot-marker: a line the script printed where a snapshot starts
+      ignoreLine();
+      snapshotAt(start, NaN, NaN);
+      return;
+    }
     // A script's `printf("%Y\n", walltimestamp)`: the time of the snapshot, or in -q output its start.
     const t = isDigit(c) ? parseTimestamp(start, end) : NaN;
     if (t == t) {

@@ -36,8 +36,7 @@ let curTime: f64 = NaN;
 let recordsSinceMarker: f64 = 0;
 /** The first time seen in this input (elapsed windows count from it). */
 export let firstTime: f64 = NaN;
-/** Whether any record had a time (a snapshot's or its own): a time window on a capture without is an error. */
-export let sawTime: bool = false;
+
 
 // The window asked for.
 export const WINDOW_NONE: i32 = 0;
@@ -73,13 +72,11 @@ export function setSnapshotState(index: f64, key: f64, time: f64): void {
 export function snapshotsReset(): void {
   setSnapshotState(-1, NaN, NaN);
   firstTime = NaN;
-  sawTime = false;
   markerCount = 0;
 }
 
 function noteTime(t: f64): void {
   if (t != t) return;
-  sawTime = true;
   if (firstTime != firstTime) firstTime = t;
 }
 
@@ -119,7 +116,7 @@ export function snapshotTime(lineStart: usize, time: f64): void {
     if (markerCount > 0) store<f64>(table + (<usize>(markerCount - 1) * FIELDS << 3), time, 8);
     return;
   }
-  snapshotAt(lineStart, time, NaN);
+  if (!markerSet) snapshotAt(lineStart, time, NaN); // under a --snapshot-marker only its lines start one
 }
 
 /** Whether the record being folded is in the window; counts it for its snapshot. */
@@ -132,7 +129,6 @@ export function recordInWindow(): bool {
   }
   const t = recordTime == recordTime ? recordTime : curTime;
   if (t != t) return false;
-  sawTime = true;
   if (firstTime != firstTime) firstTime = t;
   if (windowKind != WINDOW_TIME) windowFromFirstTime();
   return t >= windowLo && t < windowHi;
@@ -160,5 +156,15 @@ function windowFromFirstTime(): void {
 export function snapshotMarkers(): u32 { return markerCount; }
 export function snapshotsPtr(): usize { return table; }
 export function snapshotFields(): i32 { return <i32>FIELDS; }
-export function snapshotFirstTime(): f64 { return firstTime; }
-export function snapshotSawTime(): bool { return sawTime; }
+
+// --snapshot-marker REGEX: the caller's regular expression, asked (through an
+// import) only about the lines a format would otherwise skip as chatter.
+// @ts-ignore: decorator
+@external("env", "markerLine") declare function markerLine(p: usize, len: usize): i32;
+/** Whether a --snapshot-marker is set: then only its lines start snapshots. */
+export let markerSet: bool = false;
+export function setSnapshotMarker(on: bool): void { markerSet = on; }
+/** Whether [p, end) matches the --snapshot-marker. */
+export function isMarkerLine(p: usize, end: usize): bool {
+  return markerSet && markerLine(p, end - p) != 0;
+}

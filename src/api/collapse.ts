@@ -9,7 +9,7 @@ import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } 
 import { noteWarnings } from '../input/notes.js';
 import { formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
 import { filterSession, stackFilter, type StackFilterOptions } from './stack-filter.js';
-import { parseWindow } from '../window/spec.js';
+import { parseSnapshotMarker, parseWindow } from '../window/spec.js';
 import type { SnapshotIndex } from '../window/snapshot-index.js';
 
 // What a flame graph's layout reads from a result: the frames the core prepared.
@@ -75,6 +75,11 @@ export interface CollapseOptions extends FormatOptions, StackFilterOptions {
    * included), elapsed `+2m..+3m`, clock `12:00:00..12:05:00` or dates; see src/window/spec.ts.
    */
   window?: string | undefined;
+  /**
+   * DTrace: snapshots start at the unindented lines matching this regular expression (lines
+   * the script printed), instead of at probe-firing and timestamp lines.
+   */
+  snapshotMarker?: string | undefined;
   /**
    * Snapshot indexes of files already read (`result.inputs[i].snapshots`, by path): a window
    * of such a file then reads only its own bytes, without indexing the file again.
@@ -287,7 +292,9 @@ export async function collapse(
     throw new UsageError('the stack filters (--base, --skip-after, --grep, --exclude) do not apply to a flame chart: its stacks keep their input order');
   }
   const window = options.window === undefined ? undefined : parseWindow(options.window);
+  const marker = options.snapshotMarker === undefined ? undefined : parseSnapshotMarker(options.snapshotMarker);
   const session = new CoreSession();
+  session.setSnapshotMarker(marker);
   if (options.maxMemoryMiB) session.setOption('memoryLimitMiB', Math.ceil(options.maxMemoryMiB));
   if (options.stackTableBytes !== undefined) session.setOption('stackTableBytes', Math.min(2 ** 31 - 1, Math.max(0, Math.floor(options.stackTableBytes))));
   applyFormatOptions(session, options);

@@ -63,6 +63,7 @@ export const captureOptionArgs = {
   'event-filter': { type: 'string' },
   ...stackFilterOption,
   ...windowOption,
+  'snapshot-marker': { type: 'string' },
   ...jobsOption,
   ...maxMemoryOption,
   ...quietOption,
@@ -77,6 +78,7 @@ export function captureOptions(values: Record<string, unknown>): CollapseOptions
     ...(event !== undefined && { event: eventBytes(event) }),
     ...parseStackFilter(values),
     ...(typeof values.window === 'string' && { window: values.window }),
+    ...(typeof values['snapshot-marker'] === 'string' && { snapshotMarker: values['snapshot-marker'] }),
     jobs: parseJobs(values.jobs as string | undefined),
     maxMemoryMiB: parseMaxMemory(values['max-memory'] as string | undefined),
   };

@@ -66,8 +66,19 @@ export function parseWindow(text: string): WindowSpec {
   return bad(text, 'not a window');
 }
 
+/** --snapshot-marker's regular expression (JavaScript's); a bad one is a usage error. */
+export function parseSnapshotMarker(source: string): RegExp {
+  try {
+    return new RegExp(source);
+  } catch (err) {
+    throw new UsageError(`--snapshot-marker '${source}': ${(err as Error).message}`);
+  }
+}
+
 /** The window as the help and messages show it. */
 export const windowHelp = (column: number): string =>
   `${'      --window W'.padEnd(column)}read only part of a long capture in time: snapshots\n` +
   `${' '.repeat(column)}FROM..TO (from 0, both included), elapsed +2m..+3m, clock\n` +
-  `${' '.repeat(column)}12:00:00..12:05:00 or dates (see README, "Windows in time")\n`;
+  `${' '.repeat(column)}12:00:00..12:05:00 or dates (see README, "Long captures in time")\n` +
+  `${'      --snapshot-marker REGEX'.padEnd(column)}DTrace: snapshots start at the unindented lines\n` +
+  `${' '.repeat(column)}matching REGEX (what the script prints), not at probe lines\n`;

@@ -74,3 +74,33 @@ describe('snapshot times', () => {
     expect(r.totals.linesIgnored).toBe(6);
   });
 });
+
+describe('--snapshot-marker', () => {
+  // A script's own marker line, then its timestamp; the probe-firing lines of every clause are not snapshots.
+  const marked = capture(
+    'marked.txt',
+    (k, t) => `  ${k}  64091                         :tick-1s \n  ${k}  64092                         :tick-5s \n== sample ${k} ==\n${t}\n`,
+    percentY,
+  );
+
+  for (const jobs of [1, 2]) {
+    it(`starts a snapshot at each matching line only (${jobs} thread${jobs > 1 ? 's' : ''})`, async () => {
+      const r = await collapse(marked, { snapshotMarker: '^== sample \\d+ ==$', jobs, splitMinBytes: 0 });
+      const { snapshots } = r.inputs[0]!.snapshots;
+      expect(snapshots.map((s) => s.samples)).toEqual([1, 2, 3, 4, 5]);
+      expect(snapshots.map((s) => s.time - snapshots[0]!.time)).toEqual([0, 1, 2, 3, 4]);
+      expect(r.warnings).toEqual([]);
+      const w = await collapse(marked, { snapshotMarker: '^== sample', window: '3..', jobs, splitMinBytes: 0 });
+      expect([...w.stacks()].map((s) => `${s.frames[1]}=${s.count}`).join(' ')).toBe('mod`frame_3=4 mod`frame_4=5');
+    });
+  }
+
+  it('without it, the same capture has a snapshot per probe-firing line', async () => {
+    const { snapshots } = (await collapse(marked)).inputs[0]!.snapshots;
+    expect(snapshots.length).toBe(10);
+  });
+
+  it('a bad expression is a usage error', async () => {
+    await expect(collapse(marked, { snapshotMarker: '(' })).rejects.toThrow(/--snapshot-marker '\(': /);
+  });
+});
