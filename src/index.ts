@@ -28,7 +28,11 @@ export { readPaletteMap, writePaletteMap } from './render/palettemap.js';
 
 // Differential, two-metric (CPI) and non-regression views of two profiles.
 export { diff, stripHexNumbers } from './api/diff.js';
-export type { ColumnsOptions, DiffOptions } from './api/diff.js';
+export type { ColumnsOptions, DiffOptions, DiffWindows } from './api/diff.js';
+export type { Snapshot, SnapshotIndex } from './window/snapshot-index.js';
+export { timelineGrid } from './timeline/cells.js';
+export type { TimelineCell, TimelineGrid } from './timeline/cells.js';
+export { timelineSvg } from './timeline/svg.js';
 export { compare } from './api/compare.js';
 export type { CompareOptions, CompareResult, FunctionChange, Share } from './api/compare.js';
 export { collapseTwoMetrics } from './api/two-metric.js';

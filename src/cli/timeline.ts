@@ -37,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new UsageError(`timeline takes one capture (got ${positionals.length})`);
+  if (values.window !== undefined) throw new UsageError('timeline draws the whole capture: --window does not apply');
   const width = numberOption('width', values.width, 1200);
   if (width < 100) throw new UsageError(`--width needs at least 100 pixels, not '${values.width}'`);
   const output = await outputFor(values.output); // a bad -o fails before any input is read
