@@ -326,6 +326,9 @@ export async function collapse(
     const skipped = skippedEventsWarning(session, name, eventsBefore);
     if (skipped) warn(skipped);
     const count = result.snapshots.snapshots.length;
+    if (window && result.snapshots.firstMarker >= result.snapshots.bytes) {
+      warn(`${name}: no snapshots found (DTrace probe or timestamp lines, procstat headers, perf sample times): the whole capture is snapshot 0`);
+    }
     if (window?.kind === 'index' && window.lo >= count) {
       warn(`${name}: --window ${window.text} starts past its last snapshot: it has ${count} (0..${count - 1})`);
     } else if (event && !options.eventsOnly && session.matchedSections() === matchedBefore) {

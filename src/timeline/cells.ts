@@ -49,6 +49,7 @@ function timeText(index: SnapshotIndex, time: number): string {
 /** The heat map's cells for a capture's snapshots. */
 export function timelineGrid(index: SnapshotIndex): TimelineGrid {
   const snaps = index.snapshots;
+  const none = index.firstMarker >= index.bytes;
   const max = snaps.reduce((m, s) => Math.max(m, s.samples), 0);
   const label = (i: number): string => {
     const t = timeText(index, snaps[i]!.time);
@@ -65,5 +66,6 @@ export function timelineGrid(index: SnapshotIndex): TimelineGrid {
   }
   const rows = snaps.length <= MAX_STRIP ? 1 : COLUMN_ROWS;
   const cells = snaps.map((s, i) => ({ snapshot: i, column: Math.floor(i / rows), row: i % rows, samples: s.samples, label: label(i) }));
-  return { cells, columns: Math.ceil(snaps.length / rows), rows, max, columnName: rows === 1 ? 'snapshot' : `${rows} snapshots`, rowName: 'snapshot' };
+  const columnName = none ? 'snapshot (none found: the whole capture is snapshot 0)' : rows === 1 ? 'snapshot' : `${rows} snapshots`;
+  return { cells, columns: Math.ceil(snaps.length / rows), rows, max, columnName, rowName: 'snapshot' };
 }

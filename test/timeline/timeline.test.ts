@@ -73,5 +73,6 @@ describe('flamefold timeline', () => {
     writeFileSync(folded, 'a;b 3\na;c 4\n');
     const r = runCli(['timeline', folded]);
     expect(cellsOf(r.stdout.toString()).map((c) => c.label)).toEqual(['snapshot 0 · 7 samples']);
+    expect(r.stdout.toString()).toContain('none found: the whole capture is snapshot 0');
   });
 });

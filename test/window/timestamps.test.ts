@@ -68,6 +68,14 @@ describe('snapshot times', () => {
     expect(await frames(path, '4')).toBe('mod`frame_4=5');
   });
 
+  it('a window of a capture without snapshots says it is one', async () => {
+    const folded = join(tmp.dir, 'plain.folded');
+    writeFileSync(folded, 'a;b 3\n');
+    const r = await collapse(folded, { window: '0' });
+    expect(r.totals.samples).toBe(3);
+    expect(r.warnings).toEqual([`${folded}: no snapshots found (DTrace probe or timestamp lines, procstat headers, perf sample times): the whole capture is snapshot 0`]);
+  });
+
   it('timestamp lines are not reported as lines the format cannot read', async () => {
     const r = await collapse(captures['dtrace -q, ISO 8601']);
     expect(r.warnings).toEqual([]);
