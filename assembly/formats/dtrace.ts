@@ -12,14 +12,16 @@
 // appears; every other indented line is a frame, named by stackcollapse.pl's
 // rules with its defects fixed.
 
-import { isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount, skipDigits } from "../util/scan";
-import { hashBytes } from "../util/hash";
+import { isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount, skipDigits, findNewline } from "../util/scan";
+import { hashBytes, bytesEqual } from "../util/hash";
 import { allocBytes, freeBytes } from "../util/memory";
 import { LineCache } from "../tables/line-cache";
+import { RecordTable } from "../tables/record-table";
 import { demangleRustLegacy } from "./demangle";
 import { Format, eachLine } from "./format";
 import {
-  frameTable, stackPush, stackLen, foldLeafFirst, ignoreLine, dropRecord, leafFrame, replaceLeafFrame,
+  frameTable, stackPush, stackLen, foldLeafFirst, foldLeafFirstEntry, foldEntry, ignoreLine, dropRecord, leafFrame,
+  replaceLeafFrame, countLine, countLines,
 } from "../tables/session";
 import { malformedLine } from "../tables/notes";
 import { snapshotAt, snapshotTime, isMarkerLine, markerSet } from "../tables/snapshots";
@@ -67,9 +69,7 @@ function dtraceLine(start: usize, end: usize): void {
   if (isDigit(c) || c == 0x2d) {
     const n = parseCount(p, end);
     if (n == n) { // a count line (rule 1); NaN otherwise
-      if (includeOffset && stackLen > 0) trimLeafOffset();
-      foldLeafFirst(n);
-      prevLine = 0;
+      countRecord(n);
       return;
     }
     if (p > start && isProbeLine(p, end)) { // a snapshot starts (tables/snapshots.ts), unless a --snapshot-marker says where
@@ -97,6 +97,168 @@ function dtraceLine(start: usize, end: usize): void {
     return;
   }
   frameLine(p, end);
+}
+
+/** The count line of a record: its collected frames are counted `n` times. Returns the stack-table entry (0: none). */
+function countRecord(n: f64): usize {
+  if (includeOffset && stackLen > 0) trimLeafOffset();
+  prevLine = 0;
+  return foldLeafFirstEntry(n);
+}
+
+// ---- whole records seen before ---------------------------------------------
+//
+// A multi-snapshot capture prints each stack, byte for byte, in every
+// snapshot (1.1 M records of 50,000 stacks in a 1 GB one). At a record's
+// start, the record table (tables/record-table.ts) gives the records seen
+// before that began with the same first line; each line of the input is
+// checked against the line-cache entry that record had there, exactly as
+// frameLine() would look the line up, and then for the count line. A match
+// is counted at once; a record not seen before is read line by line as usual
+// and remembered. Anything else (chatter inside a record, a record cut by the
+// end of the buffer) is left to the line handler.
+
+let records: RecordTable = changetype<RecordTable>(0);
+let lineRefs: usize = 0; // u32 per line of the record being learnt: its line-cache entry (0: blank)
+let lineLengths: usize = 0; // u16 per line: its length with its newline
+let lineCap: u32 = 0;
+
+/** Where a frame line's cache key [p, key) ends: the offset cut unless includeOffset (s/\+[^+]*$//). */
+// @ts-ignore: decorator
+@inline function keyEnd(p: usize, end: usize): usize {
+  if (includeOffset) return end;
+  const plus = lastIndexOf(p, end, 0x2b);
+  return plus >= 0 ? <usize>plus : end;
+}
+
+// What a wholeRecord() match found: the count, and where the record ends.
+let matchedCount: f64 = 0;
+let matchedEnd: usize = 0;
+
+/**
+ * Reads the record starting at `p` (blank lines before it are skipped) whole,
+ * when it is complete in [p, end) and made of frame lines and a count line.
+ * Returns where reading goes on: past the record, past the blank lines when
+ * the record is left to the line handler, or `p` when nothing was read.
+ */
+function wholeRecord(p: usize, end: usize): usize {
+  let nl = findNewline(p, end);
+  while (nl < end && skipBlanks(p, trimCR(p, nl)) == trimCR(p, nl)) { // blank lines before the record
+    countLine();
+    p = nl + 1;
+    nl = findNewline(p, end);
+  }
+  if (nl == end || !isBlank(load<u8>(p))) return p; // cut by the buffer's end; unindented
+  const tag = <u32>includeOffset;
+  const h = records.keyHash(hashBytes(p, nl - p) ^ tag);
+  for (let r = records.first(h); r != 0; r = records.next()) {
+    if (records.tagOf(r) == tag && sameRecord(r, p, end)) {
+      countLines(records.lineCount(r) + 1);
+      foldEntry(records.stackOf(r), matchedCount);
+      prevLine = 0;
+      return matchedEnd;
+    }
+  }
+  return learnRecord(p, end, h, tag);
+}
+
+/**
+ * Whether the record at `p` names the frames record-table entry `r`
+ * remembers, then has a count line. Each line has the length it had, and a
+ * frame line is one frameLine() would look up by the same key: indented, the
+ * key's bytes, its end where keyEnd() puts it.
+ */
+function sameRecord(r: usize, p: usize, end: usize): bool {
+  const lines = records.lineCount(r);
+  for (let i: u32 = 0; i < lines; i++) {
+    const nl = p + records.lineLength(r, i) - 1;
+    if (nl >= end || load<u8>(nl) != 0x0a) return false;
+    const le = trimCR(p, nl);
+    const b = skipBlanks(p, le);
+    const ref = records.lineRef(r, i);
+    if (ref == 0) { // a blank line
+      if (b < le) return false;
+    } else {
+      const key = b + cache.keyLength(ref);
+      if (b == p || key > le || keyEnd(b, le) != key || !bytesEqual(cache.keyAt(ref), b, key - b)) return false;
+      const c = <u32>load<u8>(b);
+      if ((isDigit(c) || c == 0x2d) && isCountOrProbe(b, le)) return false;
+    }
+    p = nl + 1;
+  }
+  const nl = findNewline(p, end);
+  if (nl == end) return false;
+  const le = trimCR(p, nl);
+  const b = skipBlanks(p, le);
+  if (b == le || !isDigit(load<u8>(b)) && load<u8>(b) != 0x2d) return false;
+  matchedCount = parseCount(b, le);
+  matchedEnd = nl + 1;
+  return matchedCount == matchedCount;
+}
+
+/** Whether an indented line [b, le) starting with its first non-blank would not be a frame line. */
+function isCountOrProbe(b: usize, le: usize): bool {
+  const c = <u32>load<u8>(b);
+  if (!isDigit(c) && c != 0x2d) return false;
+  const n = parseCount(b, le);
+  return n == n || isProbeLine(b, le);
+}
+
+/**
+ * A record not seen before: read line by line as the line handler would,
+ * noting each line's cache entry, and remembered under hash `h`. Returns `p`
+ * (nothing read) unless all of it, up to its count line, is in [p, end) and
+ * it holds frame and blank lines only.
+ */
+function learnRecord(p: usize, end: usize, h: u32, tag: u32): usize {
+  // First, where it ends, and that it is a plain record.
+  let q = p;
+  let frames: u32 = 0;
+  let lines: u32 = 0;
+  let nl: usize;
+  while (true) {
+    nl = findNewline(q, end);
+    if (nl == end) return p;
+    const le = trimCR(q, nl);
+    const b = skipBlanks(q, le);
+    if (b < le) {
+      const c = <u32>load<u8>(b);
+      if ((isDigit(c) || c == 0x2d) && parseCount(b, le) == parseCount(b, le)) break; // the count line
+      if (b == q || isCountOrProbe(b, le)) return p;
+      frames++;
+    }
+    lines++;
+    q = nl + 1;
+  }
+  if (frames == 0) return p;
+  if (lines > lineCap) {
+    lineCap = max<u32>(lines, lineCap << 1);
+    freeBytes(lineRefs);
+    freeBytes(lineLengths);
+    lineRefs = allocBytes(<usize>lineCap << 2);
+    lineLengths = allocBytes(<usize>lineCap << 1);
+  }
+  let short = true; // every line's length fits the table's u16
+  for (let i: u32 = 0; i < lines; i++) {
+    const lend = findNewline(p, end);
+    const le = trimCR(p, lend);
+    const b = skipBlanks(p, le);
+    countLine();
+    let ref: usize = 0;
+    if (b < le) {
+      frameLine(b, le);
+      ref = prevLine;
+    }
+    store<u32>(lineRefs + (<usize>i << 2), <u32>ref);
+    store<u16>(lineLengths + (<usize>i << 1), <u16>(lend + 1 - p));
+    if (lend + 1 - p > 0xffff) short = false;
+    p = lend + 1;
+  }
+  countLine();
+  const le = trimCR(q, nl);
+  const stack = countRecord(parseCount(skipBlanks(q, le), le));
+  if (short) records.add(h, lines, tag, stack, lineRefs, lineLengths);
+  return nl + 1;
 }
 
 // DTrace's own unindented output (rule 3): "dtrace: ..." messages and the
@@ -141,12 +303,7 @@ function isProbeLine(p: usize, end: usize): bool {
 }
 
 function frameLine(p: usize, end: usize): void {
-  let keyEnd = end;
-  if (!includeOffset) {
-    const plus = lastIndexOf(p, end, 0x2b); // s/\+[^+]*$//
-    if (plus >= 0) keyEnd = <usize>plus;
-  }
-  const len = keyEnd - p;
+  const len = keyEnd(p, end) - p;
   let e = cache.predicted(prevLine, p, len, 0, 0);
   if (e == 0) {
     const h = hashBytes(p, len);
@@ -297,11 +454,13 @@ export class DtraceFormat extends Format {
   constructor() {
     super();
     cache = new LineCache();
+    records = new RecordTable();
   }
   name(): string { return "dtrace"; }
   optionNames(): string { return "includeOffset"; }
   setOption(index: i32, value: i32): void { if (index == 0) includeOffset = value != 0; }
   line(start: usize, end: usize): void { dtraceLine(start, end); }
+  wholeRecord(p: usize, end: usize): usize { return stackLen == 0 ? wholeRecord(p, end) : p; }
   lines(p: usize, end: usize): usize { return eachLine<DtraceFormat>(this, p, end); }
   end(): void { endDtrace(); }
 }

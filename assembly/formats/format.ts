@@ -19,6 +19,13 @@ export abstract class Format {
   abstract line(start: usize, end: usize): void;
   /** Every whole line of [p, end); returns where the unfinished last line starts. */
   abstract lines(p: usize, end: usize): usize;
+  /**
+   * Reads the record starting at line start `p` whole, when the format can
+   * (a record it recognises as seen before, say), without handing its lines
+   * to line() one by one. Returns where reading goes on: `p` when it read
+   * nothing. Called before every line; the default reads nothing.
+   */
+  wholeRecord(p: usize, end: usize): usize { return p; }
   /** The input ended (after its last line, terminated or not): what is pending is settled. */
   end(): void {}
   /**
@@ -37,6 +44,11 @@ export abstract class Format {
 // @ts-ignore: decorator
 @inline export function eachLine<F extends Format>(format: F, p: usize, end: usize): usize {
   while (true) {
+    const q = format.wholeRecord(p, end);
+    if (q != p) {
+      p = q;
+      continue;
+    }
     const nl = findNewline(p, end);
     if (nl == end) return p;
     countLine();

@@ -120,6 +120,10 @@ export class LineCache {
   // @ts-ignore: decorator
   @inline keySplit(e: usize): usize { return <usize>load<u32>(e, 16); }
 
+  /** Whether entry `e` is of the line [p, p+len) (a one-part key). */
+  // @ts-ignore: decorator
+  @inline matches(e: usize, p: usize, len: usize): bool { return keyIs(e, p, len, 0, 0); }
+
   /** The entry that followed `prev` last time (0 if none): for a parser that checks the guess its own way. */
   // @ts-ignore: decorator
   @inline successor(prev: usize): usize { return prev == 0 ? 0 : <usize>load<u32>(prev, 4); }

@@ -97,6 +97,9 @@ export function sessionInit(): void {
 
 // @ts-ignore: decorator
 @inline export function countLine(): void { lineNo += 1; }
+/** Counts `n` lines read at once (a whole record folded without its lines being handled one by one). */
+// @ts-ignore: decorator
+@inline export function countLines(n: u32): void { lineNo += <f64>n; }
 // @ts-ignore: decorator
 @inline export function ignoreLine(): void { ignoredLines += 1; }
 export function dropRecord(): void { droppedRecords += 1; }

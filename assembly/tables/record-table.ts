@@ -1,0 +1,142 @@
+// The record table: a record, as the lines a format read it in, maps to the
+// stack-table entry it folded to. Captures print the same stacks again and
+// again (every DTrace printa() snapshot prints them all), so a record seen
+// before is found by a hash of its first line (the format's choice), checked
+// line by line against what it was the first time, and counted without
+// naming or collecting a single frame.
+//
+// A record is never trusted on a hash: each entry keeps the line-cache entry
+// (tables/line-cache.ts) of every line, and the format checks each line of
+// the new record against it the way its own line handler would have looked
+// the line up, so a hit folds exactly what the per-line path would have.
+// Lines are kept as 4-byte references, not their text: a capture's distinct
+// records can outweigh its distinct lines many times over.
+//
+// An entry: u32 line count, u32 stack-table entry, u32 tag (what the
+// format's reading depended on, e.g. an option), u32 spare, then u32 per
+// line (its line-cache entry, 0 for a line that names no frame), then u16
+// per line (its length with its newline). With the lengths, where each line
+// starts is known without reading the line-cache entries, so their cache
+// misses overlap rather than wait on each other. Entries live in blocks that
+// never move; past its budget the table stops learning.
+
+import { allocBytes, allocRaw } from "../util/memory";
+
+const HEAD: usize = 16;
+const BLOCK: usize = 256 << 10;
+let budget: usize = 32 << 20; // bytes of entries each table may hold
+
+/**
+ * Test hook (session option collideRecords): every record hashes alike, so
+ * each lookup meets every entry and only the line checks tell them apart.
+ */
+export let collideRecords = false;
+export function setCollideRecords(on: bool): void { collideRecords = on; }
+
+@unmanaged
+export class RecordTable {
+  slots: usize = 0; // u64: hash << 32 | entry address
+  mask: u32 = 0;
+  count: u32 = 0;
+  block: usize = 0;
+  blockUsed: usize = 0;
+  bytesUsed: usize = 0;
+  // The probe in progress (first()/next()).
+  at: u32 = 0;
+  hash: u32 = 0;
+
+  constructor() {
+    this.mask = (1 << 12) - 1;
+    this.slots = allocBytes((<usize>this.mask + 1) << 3);
+    this.blockUsed = BLOCK;
+  }
+
+  /** The hash a record is kept under: the format's (constant under the test hook). */
+  // @ts-ignore: decorator
+  @inline keyHash(h: u32): u32 { return collideRecords ? 1 : h; }
+
+  /** The first entry whose hash is `h` (0 if none); next() gives the others. */
+  first(h: u32): usize {
+    this.hash = h;
+    this.at = h & this.mask;
+    return this.next();
+  }
+
+  next(): usize {
+    const mask = this.mask;
+    while (true) {
+      const s = load<u64>(this.slots + (<usize>this.at << 3));
+      if (s == 0) return 0;
+      this.at = (this.at + 1) & mask;
+      if (<u32>(s >> 32) == this.hash) return <usize><u32>s;
+    }
+  }
+
+  /**
+   * Remembers a record of `lines` lines (their line-cache entries at `refs`,
+   * u32 each, their lengths at `lengths`, u16 each) that folded to
+   * stack-table entry `stack`. Nothing is remembered past the budget or for a
+   * stack the stack table did not keep (0).
+   */
+  add(h: u32, lines: u32, tag: u32, stack: usize, refs: usize, lengths: usize): void {
+    const size = (HEAD + <usize>lines * 6 + 3) & ~<usize>3;
+    if (stack == 0 || this.bytesUsed + size > budget) return;
+    if (this.blockUsed + size > BLOCK) {
+      this.block = allocRaw(max(BLOCK, size));
+      this.blockUsed = 0;
+    }
+    const e = this.block + this.blockUsed;
+    this.blockUsed += size;
+    this.bytesUsed += size;
+    store<u32>(e, lines);
+    store<u32>(e, <u32>stack, 4);
+    store<u32>(e, tag, 8);
+    memory.copy(e + HEAD, refs, <usize>lines << 2);
+    memory.copy(e + HEAD + (<usize>lines << 2), lengths, <usize>lines << 1);
+    if ((this.count + 1) << 1 > this.mask + 1) this.grow();
+    this.place(h, e);
+    this.count++;
+  }
+
+  /** How many lines entry `e` has. */
+  // @ts-ignore: decorator
+  @inline lineCount(e: usize): u32 { return load<u32>(e); }
+
+  /** The stack-table entry of entry `e`. */
+  // @ts-ignore: decorator
+  @inline stackOf(e: usize): usize { return <usize>load<u32>(e, 4); }
+
+  /** What entry `e` was read under (the format's options). */
+  // @ts-ignore: decorator
+  @inline tagOf(e: usize): u32 { return load<u32>(e, 8); }
+
+  /** The line-cache entry of line `i` of entry `e` (0: a line that names no frame). */
+  // @ts-ignore: decorator
+  @inline lineRef(e: usize, i: u32): usize { return <usize>load<u32>(e + HEAD + (<usize>i << 2)); }
+
+  /** The length of line `i` of entry `e`, with its newline. */
+  // @ts-ignore: decorator
+  @inline lineLength(e: usize, i: u32): usize {
+    return <usize>load<u16>(e + HEAD + (<usize>load<u32>(e) << 2) + (<usize>i << 1));
+  }
+
+  private place(h: u32, e: usize): void {
+    const mask = this.mask;
+    let i = h & mask;
+    while (load<u64>(this.slots + (<usize>i << 3)) != 0) i = (i + 1) & mask;
+    store<u64>(this.slots + (<usize>i << 3), (<u64>h << 32) | <u64>e);
+  }
+
+  // Doubles the slots (kept at most half full); the entries stay where they are.
+  private grow(): void {
+    const old = this.slots;
+    const n = <usize>this.mask + 1;
+    this.slots = allocBytes(n << 4);
+    this.mask = <u32>(n << 1) - 1;
+    for (let i: usize = 0; i < n; i++) {
+      const s = load<u64>(old + (i << 3));
+      if (s != 0) this.place(<u32>(s >> 32), <usize><u32>s);
+    }
+    heap.free(old);
+  }
+}
