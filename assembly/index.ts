@@ -8,6 +8,7 @@ import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn, setLi
 import { eventsInit, setEventFilter, setEventsOnly, setOneEvent, matchedSections, forgetPickedEvent } from "./tables/events";
 import { setRecordOrder } from "./tables/record-log";
 import { unflushedEntries, setStackBudget } from "./tables/stack-table";
+import { setWholeRecords } from "./tables/record-table";
 import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./tables/call-tree";
 import { foldedBegin, foldedNext, outBuf } from "./output/folded-writer";
 import { Format } from "./formats/format";
@@ -42,7 +43,7 @@ export function formatFoldsOneEvent(code: i32): bool { return formatOf(code).fol
 
 /** Options of the session, whatever the format: setOption() takes their index in this list. */
 export function sessionOptionNames(): string {
-  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event recordOrder firstEvent oneEvent";
+  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event recordOrder firstEvent oneEvent wholeRecords";
 }
 
 export function setOption(option: i32, value: i32): void {
@@ -54,6 +55,7 @@ export function setOption(option: i32, value: i32): void {
   else if (option == 5) setRecordOrder(value != 0); // flame charts: log every record in input order (tables/record-log.ts)
   else if (option == 6) setEventFilter(value, true); // the same as event, for the input's first event found by the caller
   else if (option == 7) setOneEvent(value != 0); // every format folds one event (tables/events.ts, oneEvent)
+  else if (option == 8) setWholeRecords(value); // tests: records seen before read whole (1, the default), never (0), or all hashed alike (2)
   else throw new Error("unknown session option " + option.toString());
 }
 

@@ -3,7 +3,7 @@
 // Kept apart from core.ts so the one file that touches wasm memory stays short.
 
 /** Options of the session, whatever the format (their codes come from the core's sessionOptionNames()). */
-export type SessionOptionName = 'memoryLimitMiB' | 'stackTableBytes' | 'countColumn' | 'eventsOnly' | 'recordOrder' | 'oneEvent';
+export type SessionOptionName = 'memoryLimitMiB' | 'stackTableBytes' | 'countColumn' | 'eventsOnly' | 'recordOrder' | 'oneEvent' | 'wholeRecords';
 
 /** The options of a session, as plain data (it crosses to worker threads). */
 export interface SessionOptions {

@@ -16,7 +16,7 @@ import { isBlank, isDigit, skipBlanks, lastIndexOf, indexOf, trimCR, parseCount,
 import { hashBytes, bytesEqual } from "../util/hash";
 import { allocBytes, freeBytes } from "../util/memory";
 import { LineCache } from "../tables/line-cache";
-import { RecordTable } from "../tables/record-table";
+import { RecordTable, wholeRecords } from "../tables/record-table";
 import { demangleRustLegacy } from "./demangle";
 import { Format, eachLine } from "./format";
 import {
@@ -460,7 +460,7 @@ export class DtraceFormat extends Format {
   optionNames(): string { return "includeOffset"; }
   setOption(index: i32, value: i32): void { if (index == 0) includeOffset = value != 0; }
   line(start: usize, end: usize): void { dtraceLine(start, end); }
-  wholeRecord(p: usize, end: usize): usize { return stackLen == 0 ? wholeRecord(p, end) : p; }
+  wholeRecord(p: usize, end: usize): usize { return stackLen == 0 && wholeRecords ? wholeRecord(p, end) : p; }
   lines(p: usize, end: usize): usize { return eachLine<DtraceFormat>(this, p, end); }
   end(): void { endDtrace(); }
 }

@@ -27,11 +27,17 @@ const BLOCK: usize = 256 << 10;
 let budget: usize = 32 << 20; // bytes of entries each table may hold
 
 /**
- * Test hook (session option collideRecords): every record hashes alike, so
- * each lookup meets every entry and only the line checks tell them apart.
+ * Test hooks (session option wholeRecords): 0, no format reads records whole
+ * (every line goes through its line handler: the oracle); 2, every record
+ * hashes alike, so each lookup meets every entry and only the line checks
+ * tell them apart. 1, the default: records are read whole.
  */
-export let collideRecords = false;
-export function setCollideRecords(on: bool): void { collideRecords = on; }
+export let wholeRecords = true;
+let collideRecords = false;
+export function setWholeRecords(mode: i32): void {
+  wholeRecords = mode != 0;
+  collideRecords = mode == 2;
+}
 
 @unmanaged
 export class RecordTable {

@@ -1,0 +1,123 @@
+// Records read whole (tables/record-table.ts): a record seen before is
+// counted without its lines going through the line handler, after each line
+// is checked against what it was. The oracle is the same session with
+// whole-record reading off (session option wholeRecords 0); the checks are
+// forced to tell every record apart by making all records hash alike
+// (wholeRecords 2). Output, totals and notes must be the same in all three.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CoreSession } from '../../src/core.js';
+import type { ParsedFormat } from '../../src/formats/registry.js';
+import { CORPUS } from '../support/corpus.js';
+
+const MODES = { off: 0, on: 1, colliding: 2 } as const;
+
+interface Folded {
+  folded: string;
+  totals: unknown;
+  notes: unknown;
+}
+
+function fold(format: ParsedFormat, input: string | Uint8Array, mode: number, sizes: number[], setup?: (s: CoreSession) => void): Folded {
+  const bytes = typeof input === 'string' ? Buffer.from(input) : input;
+  const session = new CoreSession();
+  session.setOption('wholeRecords', mode);
+  setup?.(session);
+  session.beginInput(format);
+  for (let off = 0, i = 0; off < bytes.length; i++) {
+    const n = sizes[i % sizes.length]!;
+    session.write(bytes.subarray(off, off + n));
+    off += n;
+  }
+  session.endInput();
+  const notes = session.takeNotes();
+  return { folded: Buffer.concat([...session.folded()]).toString('utf8'), totals: session.totals(), notes };
+}
+
+/** The input folded in every mode and in pieces of each size gives what the line handler alone gives. */
+function expectSameAsLineByLine(format: ParsedFormat, input: string | Uint8Array, setup?: (s: CoreSession) => void): void {
+  const bytes = typeof input === 'string' ? Buffer.from(input) : input;
+  const want = fold(format, bytes, MODES.off, [bytes.length || 1], setup);
+  for (const mode of [MODES.on, MODES.colliding]) {
+    for (const sizes of [[bytes.length || 1], [7], [1, 64, 4093]]) {
+      expect({ mode, sizes, ...fold(format, bytes, mode, sizes, setup) }).toEqual({ mode, sizes, ...want });
+    }
+  }
+}
+
+const I = '              '; // DTrace's indentation
+
+/** A DTrace record: its frame lines (indented unless they say otherwise) and count. */
+const dtrace = (frames: string[], count: string | number = 1, eol = '\n'): string =>
+  frames.map((f) => (f === '' || /^\s/.test(f) ? f : I + f) + eol).join('') + `${I}  ${count}${eol}${eol}`;
+
+describe('DTrace: records seen before', () => {
+  const base = ['unix`leaf+0x10', 'genunix`mid+0x2a', 'unix`root+0x3'];
+
+  // Each variant differs from the base record by a little; after both have been seen, each is read whole.
+  const variants: Record<string, string> = {
+    'one byte of a frame': dtrace(['unix`leaf+0x10', 'genunix`mId+0x2a', 'unix`root+0x3']),
+    'the last byte of a frame': dtrace(['unix`leaf+0x10', 'genunix`mid+0x2a', 'unix`roou+0x3']),
+    'only an offset (the same stack)': dtrace(['unix`leaf+0x11', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'no offset': dtrace(['unix`leaf', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'a second + in the offset': dtrace(['unix`leaf+0x10+1', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'a + for an offset digit (the same length)': dtrace(['unix`leaf+0+10', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'a + for a frame byte (the same length)': dtrace(['unix`leaf+0x10', 'genunix`mid+0x2a', 'unix`ro+t+0x3']),
+    'a longer offset': dtrace(['unix`leaf+0x10000', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'one frame more': dtrace([...base, 'unix`extra+0x1']),
+    'one frame less': dtrace(base.slice(0, 2)),
+    'a frame unindented (malformed)': dtrace(base).replace(`${I}genunix`, 'genunix'),
+    'tab indentation': dtrace(['\tunix`leaf+0x10', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'CRLF line ends': dtrace(base, 1, '\r\n'),
+    'a CR inside a frame': dtrace(['unix`leaf\r+0x10', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'a CR before the newline of a frame without offset': dtrace(['unix`leaf\r', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'a blank line between kernel and user stacks': dtrace(['unix`leaf+0x10', '', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'a blank line with blanks': dtrace(['unix`leaf+0x10', '   ', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'an address frame': dtrace(['0x47d9f3e226', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'a count where a frame was': dtrace(['unix`leaf+0x10', '12', 'unix`root+0x3']),
+    'a probe line inside': dtrace(['unix`leaf+0x10', '  3  64091                        :tick-1s ', 'unix`root+0x3']),
+    'a DTrace message inside': dtrace(['unix`leaf+0x10', 'dtrace: 1 drop on CPU 0', 'unix`root+0x3']),
+    'a C++ frame with arguments': dtrace(['libc`Foo::bar(int, char const*)+0x10', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'an inlined frame': dtrace(['unix`leaf->inl+0x10', 'genunix`mid+0x2a', 'unix`root+0x3']),
+    'a negative count': dtrace(base, -3),
+    'not a count': dtrace(base, '1x'),
+    'a large count': dtrace(base, 123456789),
+  };
+
+  for (const [name, variant] of Object.entries(variants)) {
+    it(`differs by ${name}`, () => {
+      const record = dtrace(base);
+      const input = [record, variant, record, variant, variant, record, variant].join('');
+      expectSameAsLineByLine('dtrace', input);
+      expectSameAsLineByLine('dtrace', input, (s) => s.setFormatOption('includeOffset', 1));
+    });
+  }
+
+  it('every variant among each other, with chatter between snapshots', () => {
+    const snapshot = [dtrace(base), ...Object.values(variants)].join('');
+    const probe = '  12  64091                         :tick-1s \n\n';
+    const input = `CPU     ID                    FUNCTION:NAME\n${probe}${snapshot}${probe}${[...Object.values(variants)].reverse().join('')}${probe}${snapshot}`;
+    expectSameAsLineByLine('dtrace', input);
+    expectSameAsLineByLine('dtrace', input, (s) => s.setFormatOption('includeOffset', 1));
+  });
+
+  it('a record cut by the end of the input', () => {
+    const record = dtrace(base);
+    expectSameAsLineByLine('dtrace', record + record + record.slice(0, record.length - 5));
+    expectSameAsLineByLine('dtrace', record + record.trimEnd());
+  });
+
+  it('corpus captures', () => {
+    for (const name of ['example-dtrace-stacks', 'java', 'handmade-stackcollapse-quirks', 'flamegraph-bug', 'rust-names']) {
+      const input = readFileSync(join(CORPUS, 'dtrace', `${name}.txt`));
+      // Twice over: the second time every record has been seen.
+      const twice = Buffer.concat([input, Buffer.from('\n'), input]);
+      const want = fold('dtrace', twice, MODES.off, [twice.length]);
+      for (const mode of [MODES.on, MODES.colliding]) {
+        expect({ name, mode, ...fold('dtrace', twice, mode, [4099]) }).toEqual({ name, mode, ...want });
+      }
+    }
+  });
+});
