@@ -18,7 +18,7 @@ import { allocBytes, freeBytes } from "../util/memory";
 import { LineCache } from "../tables/line-cache";
 import { RecordTable, wholeRecords } from "../tables/record-table";
 import { demangleRustLegacy } from "./demangle";
-import { Format, eachLine } from "./format";
+import { Format, eachRecordOrLine } from "./format";
 import {
   frameTable, stackPush, stackLen, foldLeafFirst, foldLeafFirstEntry, foldEntry, ignoreLine, dropRecord, leafFrame,
   replaceLeafFrame, countLine, countLines,
@@ -460,7 +460,8 @@ export class DtraceFormat extends Format {
   optionNames(): string { return "includeOffset"; }
   setOption(index: i32, value: i32): void { if (index == 0) includeOffset = value != 0; }
   line(start: usize, end: usize): void { dtraceLine(start, end); }
+  /** Reads the record at `p` whole when it can (eachRecordOrLine). */
   wholeRecord(p: usize, end: usize): usize { return stackLen == 0 && wholeRecords ? wholeRecord(p, end) : p; }
-  lines(p: usize, end: usize): usize { return eachLine<DtraceFormat>(this, p, end); }
+  lines(p: usize, end: usize): usize { return eachRecordOrLine<DtraceFormat>(this, p, end); }
   end(): void { endDtrace(); }
 }

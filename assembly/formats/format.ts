@@ -19,13 +19,6 @@ export abstract class Format {
   abstract line(start: usize, end: usize): void;
   /** Every whole line of [p, end); returns where the unfinished last line starts. */
   abstract lines(p: usize, end: usize): usize;
-  /**
-   * Reads the record starting at line start `p` whole, when the format can
-   * (a record it recognises as seen before, say), without handing its lines
-   * to line() one by one. Returns where reading goes on: `p` when it read
-   * nothing. Called before every line; the default reads nothing.
-   */
-  wholeRecord(p: usize, end: usize): usize { return p; }
   /** The input ended (after its last line, terminated or not): what is pending is settled. */
   end(): void {}
   /**
@@ -44,15 +37,39 @@ export abstract class Format {
 // @ts-ignore: decorator
 @inline export function eachLine<F extends Format>(format: F, p: usize, end: usize): usize {
   while (true) {
-    const q = format.wholeRecord(p, end);
+    const next = oneLine<F>(format, p, end);
+    if (next == 0) return p;
+    p = next;
+  }
+}
+
+/**
+ * eachLine() for a format that can read a record whole (a record it knows
+ * from before): before each line, `format.wholeRecord(p, end)` reads the
+ * record starting there, returning where reading goes on (`p`: it read
+ * nothing, and the line goes to the line handler).
+ */
+// @ts-ignore: decorator
+@inline export function eachRecordOrLine<F extends Format>(format: F, p: usize, end: usize): usize {
+  while (true) {
+    // @ts-ignore: the format class has wholeRecord()
+    const q: usize = format.wholeRecord(p, end);
     if (q != p) {
       p = q;
       continue;
     }
-    const nl = findNewline(p, end);
-    if (nl == end) return p;
-    countLine();
-    format.line(p, nl);
-    p = nl + 1;
+    const next = oneLine<F>(format, p, end);
+    if (next == 0) return p;
+    p = next;
   }
+}
+
+/** Hands the line at `p` to the line handler; where the next starts, or 0 when the line is not whole. */
+// @ts-ignore: decorator
+@inline function oneLine<F extends Format>(format: F, p: usize, end: usize): usize {
+  const nl = findNewline(p, end);
+  if (nl == end) return 0;
+  countLine();
+  format.line(p, nl);
+  return nl + 1;
 }

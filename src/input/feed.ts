@@ -20,6 +20,7 @@ import { snapshotIndex, type SnapshotIndex } from '../window/snapshot-index.js';
 import { noTimes } from '../window/resolve.js';
 import type { WindowSpec } from '../window/spec.js';
 import { feedFileWindow, pickFirstEvent } from './feed-window.js';
+import { gunzipChunks } from './gunzip.js';
 
 /** Anything a capture can be read from. A string is a file path; `-` is stdin. */
 export type CollapseInput = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
@@ -179,10 +180,11 @@ async function feedChunks(
   format: InputFormat,
   name: string,
   onProgress?: (bytes: number) => void,
+  gunzipped = false,
 ): Promise<FedInput> {
   const it = counted(source, onProgress)[Symbol.asyncIterator]();
   try {
-    return await feedFrom(session, it, format, name);
+    return await feedFrom(session, it, format, name, gunzipped);
   } catch (err) {
     // Let the source go (a pipe's reader thread, a file); not awaited, as it may be mid-read.
     it.return?.(undefined)?.catch(() => {});
@@ -190,9 +192,11 @@ async function feedChunks(
   }
 }
 
-async function feedFrom(session: CoreSession, source: AsyncIterator<Uint8Array>, format: InputFormat, name: string): Promise<FedInput> {
-  const { head, done } = await takeHead(source, DETECT_BYTES);
-  if (!isGzip(head)) return feedText(session, source, head, done, format, name, false);
+async function feedFrom(session: CoreSession, source: AsyncIterator<Uint8Array>, format: InputFormat, name: string, gunzipped: boolean): Promise<FedInput> {
+  const { head, done } = await takeHead(source, DETECT_BYTES).catch((e: Error) => {
+    throw gunzipped ? new InputError(name, `bad gzip data: ${e.message}`) : e;
+  });
+  if (!isGzip(head)) return feedText(session, source, head, done, format, name, gunzipped);
   // Large buffers let decompression (on libuv's threads) run ahead of parsing. pipeline()
   // hands a failure of the compressed side (a file closed under it) to the gunzip, whose
   // iteration reports it; both are destroyed once we stop, whatever stopped us.
@@ -276,10 +280,7 @@ async function feedFile(
     const head = Buffer.alloc(DETECT_BYTES);
     const { bytesRead } = await fh.read(head, 0, DETECT_BYTES, 0);
     const first = head.subarray(0, bytesRead);
-    if (isGzip(first)) {
-      const stream = fh.createReadStream({ start: 0, autoClose: false, highWaterMark: CHUNK_SIZE });
-      return await feedChunks(session, stream, format, name, feed.onProgress);
-    }
+    if (isGzip(first)) return await feedChunks(session, gunzipChunks(fh.fd, feed.onProgress), format, name, undefined, true);
     const fmt = chooseFormat(format, first, bytesRead < DETECT_BYTES, name);
     const { size } = await fh.stat();
     const indexed = feed.snapshotIndexes?.get(path);

@@ -8,10 +8,21 @@ import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { CHUNK_SIZE } from '../core.js';
 import { workerExecArgv, workerScript } from '../parallel/worker-script.js';
-import { END, FAILED, type PipeReaderTask } from './pipe-ring.js';
+import { END, FAILED, type RingTask } from './pipe-ring.js';
 
 const SLOTS = 4;
 const READER_SCRIPT = workerScript('input/pipe-worker');
+
+/** A ring of SLOTS slots of CHUNK_SIZE bytes for a thread to fill, its other fields given. */
+export function newRing<T extends object>(fields: T): T & RingTask {
+  return {
+    ...fields,
+    data: new SharedArrayBuffer(SLOTS * CHUNK_SIZE),
+    states: new SharedArrayBuffer(4 * SLOTS),
+    slots: SLOTS,
+    slotBytes: CHUNK_SIZE,
+  };
+}
 
 /**
  * The bytes of the pipe (or other unseekable file) at `path` in chunks of up
@@ -28,22 +39,20 @@ export async function* pipeChunks(path: string): AsyncGenerator<Uint8Array> {
     for (let n = -1; n !== 0 && size < first.length; size += n) n = (await fh.read(first, size, first.length - size, null)).bytesRead;
     first = first.subarray(0, size);
     if (first.length > 0) yield first;
-    if (first.length === CHUNK_SIZE) yield* readerChunks(fh.fd);
+    if (first.length === CHUNK_SIZE) yield* ringChunks(READER_SCRIPT, newRing({ fd: fh.fd }));
   } finally {
     await fh.close();
   }
 }
 
-async function* readerChunks(fd: number): AsyncGenerator<Uint8Array> {
-  const task: PipeReaderTask = {
-    fd,
-    data: new SharedArrayBuffer(SLOTS * CHUNK_SIZE),
-    states: new SharedArrayBuffer(4 * SLOTS),
-    slots: SLOTS,
-    slotBytes: CHUNK_SIZE,
-  };
+/**
+ * The chunks a thread running `script` fills a ring with (its task: the
+ * ring, and what the script needs), each yielded as a view of the ring that
+ * is handed back to the thread when the next is asked for.
+ */
+export async function* ringChunks(script: URL, task: RingTask): AsyncGenerator<Uint8Array> {
   const state = new Int32Array(task.states);
-  const reader = new Worker(READER_SCRIPT, { workerData: task, execArgv: workerExecArgv(), resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+  const reader = new Worker(script, { workerData: task, execArgv: workerExecArgv(), resourceLimits: { maxYoungGenerationSizeMb: 2 } });
   let message: string | undefined;
   let failure: Error | undefined;
   // This listener also keeps the event loop alive while the slots are awaited (Atomics.waitAsync does not).
@@ -51,14 +60,14 @@ async function* readerChunks(fd: number): AsyncGenerator<Uint8Array> {
   reader.on('error', (err) => (failure = err));
   const exited = new Promise<void>((resolve) => reader.once('exit', () => resolve()));
   try {
-    for (let slot = 0; ; slot = (slot + 1) % SLOTS) {
+    for (let slot = 0; ; slot = (slot + 1) % task.slots) {
       while (Atomics.load(state, slot) === 0) {
         if (failure) throw failure;
         const wait = Atomics.waitAsync(state, slot, 0);
         if (!wait.async) continue;
         // The reader marks every slot before it ends; if it ended without, it died.
         if ((await Promise.race([wait.value, exited.then(() => 'exited' as const)])) === 'exited' && Atomics.load(state, slot) === 0) {
-          throw failure ?? new Error('the pipe reader stopped');
+          throw failure ?? new Error('the reader thread stopped');
         }
       }
       const n = Atomics.load(state, slot);
@@ -67,7 +76,7 @@ async function* readerChunks(fd: number): AsyncGenerator<Uint8Array> {
         await exited; // its message comes before it ends
         throw new Error(message ?? 'read error');
       }
-      yield new Uint8Array(task.data, slot * CHUNK_SIZE, n);
+      yield new Uint8Array(task.data, slot * task.slotBytes, n);
       Atomics.store(state, slot, 0);
       Atomics.notify(state, slot);
     }
