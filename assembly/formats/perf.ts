@@ -12,15 +12,19 @@
 // cache maps its SYM without the offset and its DSO (not its PC, which
 // differs per process for the same instruction) to the frame ids they give.
 
-import { isBlank, skipBlanks, skipDigits, digitsValue } from "../util/scan";
-import { hashBytes, bytesEqual } from "../util/hash";
+import { isBlank, skipBlanks, skipDigits, digitsValue, findNewline } from "../util/scan";
+import { hashBytes, bytesEqual, mix64 } from "../util/hash";
 import { allocBytes, freeBytes } from "../util/memory";
 import { LineCache } from "../tables/line-cache";
+import { RecordTable, wholeRecords } from "../tables/record-table";
 import { eventsOnly, eventSelectedOrFirst, countEvent, countMatched } from "../tables/events";
-import { frameTable, stackPush, foldLeafFirst, setRecordTime, inputLine } from "../tables/session";
+import {
+  frameTable, stackPush, stackLen, foldLeafFirstEntry, foldEntry, setRecordTime, inputLine, countLine, countLines,
+} from "../tables/session";
 import { snapshotAt } from "../tables/snapshots";
 import { malformedLine } from "../tables/notes";
-import { Format, eachLine } from "./format";
+import { Format, eachRecordOrLine } from "./format";
+import { wordEnd, tidWord, isCpuWord, timeWord, rootFrame, rootNamesInit, forgetRootName } from "./perf-event";
 import {
   frameNamesInit, frameNamingOptions, dsoGroup, nextBlank, cutOffset, nameFrame, javaTwin, namedIds, unknownBytes,
 } from "./perf-frames";
@@ -43,12 +47,6 @@ let prevLine: usize = 0; // line-cache entry of its previous frame line (0: none
 
 let cache: LineCache = changetype<LineCache>(0);
 
-// The root name of the last event line, by the bytes it was made from (COMM to the TID word):
-// consecutive samples of one thread make the same one.
-let rootKey: usize = 0;
-let rootKeyLen: usize = 0;
-let rootKeyCap: usize = 0;
-
 // A frame line's cache key, when it is not the line's own bytes (and a root name being made).
 let keyBuf: usize = 0;
 let keyCap: usize = 0;
@@ -61,8 +59,8 @@ const SNAPSHOT_SECONDS: f64 = 0.02;
 
 function perfInit(): void {
   cache = new LineCache();
-  rootKeyCap = 256;
-  rootKey = allocBytes(rootKeyCap);
+  records = new RecordTable();
+  rootNamesInit();
   keyCap = 512;
   keyBuf = allocBytes(keyCap);
   frameNamesInit();
@@ -71,7 +69,7 @@ function perfInit(): void {
 function beginPerf(): void {
   inRecord = false;
   prevLine = 0;
-  rootKeyLen = 0;
+  forgetRootName();
 }
 
 // @ts-ignore: decorator
@@ -81,7 +79,7 @@ function beginPerf(): void {
 
 /** One line of `perf script` output, without its newline. */
 function perfLine(start: usize, end: usize): void {
-  while (end > start && isSpace(load<u8>(end - 1))) end--; // rule 1: trailing blanks, tabs and \r go
+  end = trimSpace(start, end); // rule 1: trailing blanks, tabs and \r go
   if (end == start) { // rule 2: an empty line ends the record
     if (inRecord) endRecord();
     return;
@@ -101,54 +99,117 @@ function endPerf(): void {
 }
 
 // A record that keeps no frame still counts, as its root name alone (rule 11).
-function endRecord(): void {
+// Returns the stack-table entry it was counted in (0: none).
+function endRecord(): usize {
+  let e: usize = 0;
   if (folding) {
     stackPush(root);
-    foldLeafFirst(count);
+    e = foldLeafFirstEntry(count);
   }
   inRecord = false;
   prevLine = 0;
+  return e;
 }
 
-// The end of the word (blank-separated) starting at p.
-function wordEnd(p: usize, end: usize): usize {
-  while (p < end && !isBlank(load<u8>(p))) p++;
-  return p;
+// ---- whole frame blocks seen before -----------------------------------------
+//
+// A thread's hot stacks come back sample after sample with the same frame
+// lines, byte for byte; only the event line (time, period) differs. After
+// an event line, the record table (tables/record-table.ts) gives the frame
+// blocks seen before under the same root name that began with the same
+// line; each line of the input is checked against the line-cache entry that
+// block had there, as frameLine() checks its guess (readsAs()), up to the
+// empty line, and the stack is counted at once. A block not seen before is
+// read line by line and remembered. With --addrs, or when the block is cut
+// by the end of the buffer, the line handler reads it.
+
+let records: RecordTable = changetype<RecordTable>(0);
+let lineRefs: usize = 0; // u32 per line of the block being learnt: its line-cache entry
+let lineLengths: usize = 0; // u16 per line: its length with its newline
+let lineCap: u32 = 0;
+
+/**
+ * Reads the frame block starting at `p` (the line after an event line) and
+ * the empty line ending it whole, when it can; returns where reading goes
+ * on, `p` when it read nothing.
+ */
+function wholeBlock(p: usize, end: usize): usize {
+  const nl = findNewline(p, end);
+  if (nl == end) return p;
+  const tag = (root << 1) | <u32>java;
+  const h = records.keyHash(hashBytes(p, nl - p) ^ mix64(<u64>tag));
+  for (let r = records.first(h); r != 0; r = records.next()) {
+    if (records.tagOf(r) == tag) {
+      const q = sameBlock(r, p, end);
+      if (q != 0) {
+        countLines(records.lineCount(r) + 1);
+        foldEntry(records.stackOf(r), count);
+        inRecord = false;
+        prevLine = 0;
+        return q;
+      }
+    }
+  }
+  return learnBlock(p, end, h, tag);
 }
 
-// A TID (digits) or PID/TID (digits/digits) word: the position of its '/', `e` when it has none, 0 when it is neither.
-function tidWord(p: usize, e: usize): usize {
-  const d = skipDigits(p, e);
-  if (d == p) return 0;
-  if (d == e) return e;
-  if (load<u8>(d) != 0x2f || d + 1 == e) return 0;
-  return skipDigits(d + 1, e) == e ? d : 0;
+/** Past the empty line, if the block at `p` names the frames of record-table entry `r`; else 0. */
+function sameBlock(r: usize, p: usize, end: usize): usize {
+  const lines = records.lineCount(r);
+  for (let i: u32 = 0; i < lines; i++) {
+    const nl = p + records.lineLength(r, i) - 1;
+    if (nl >= end || load<u8>(nl) != 0x0a) return 0;
+    const le = trimSpace(p, nl);
+    if (le == p || load<u8>(p) == 0x23) return 0; // the end of the block, or a `#` line (rule 1)
+    const sym = skipBlanks(nextBlank(skipBlanks(p, le), le), le);
+    if (!readsAs(records.lineRef(r, i), sym, le)) return 0;
+    p = nl + 1;
+  }
+  const nl = findNewline(p, end);
+  return nl < end && trimSpace(p, nl) == p ? nl + 1 : 0;
 }
 
-// `[digits]`, the CPU.
-function isCpuWord(p: usize, e: usize): bool {
-  return e - p >= 3 && load<u8>(p) == 0x5b && load<u8>(e - 1) == 0x5d && skipDigits(p + 1, e - 1) == e - 1;
+/** Reads a block not seen before line by line and remembers it; `p` when it is not whole in [p, end). */
+function learnBlock(p: usize, end: usize, h: u32, tag: u32): usize {
+  let lines: u32 = 0;
+  let q = p;
+  while (true) { // where it ends, and that it has frame lines only
+    const nl = findNewline(q, end);
+    if (nl == end) return p;
+    const le = trimSpace(q, nl);
+    if (le == q) break;
+    if (load<u8>(q) == 0x23) return p;
+    lines++;
+    q = nl + 1;
+  }
+  if (lines > lineCap) {
+    lineCap = max<u32>(lines, lineCap << 1);
+    freeBytes(lineRefs);
+    freeBytes(lineLengths);
+    lineRefs = allocBytes(<usize>lineCap << 2);
+    lineLengths = allocBytes(<usize>lineCap << 1);
+  }
+  let remember = true; // every line a frame, of a length the table keeps
+  for (let i: u32 = 0; i < lines; i++) {
+    const nl = findNewline(p, end);
+    countLine();
+    perfLine(p, nl);
+    if (prevLine == 0 || nl + 1 - p > 0xffff) remember = false;
+    store<u32>(lineRefs + (<usize>i << 2), <u32>prevLine);
+    store<u16>(lineLengths + (<usize>i << 1), <u16>(nl + 1 - p));
+    p = nl + 1;
+  }
+  countLine();
+  const e = endRecord();
+  if (remember && lines > 0) records.add(h, lines, tag, e, lineRefs, lineLengths);
+  return findNewline(p, end) + 1;
 }
 
-const POW10: StaticArray<f64> = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-
-// `digits:` or `digits.digits:`, the time: its value in seconds, or -1 when the word is not one.
-function timeWord(p: usize, e: usize): f64 {
-  if (e - p < 2 || load<u8>(e - 1) != 0x3a) return -1;
-  const d = skipDigits(p, e - 1);
-  if (d == p) return -1;
-  if (d == e - 1) return digitsValue(p, d);
-  if (load<u8>(d) != 0x2e) return -1;
-  const f = skipDigits(d + 1, e - 1);
-  if (f == d + 1 || f != e - 1) return -1;
-  const decimals = f - d - 1;
-  if (d - p > 15 || decimals > 15) return digitsValue(p, d) + digitsValue(d + 1, f) / Math.pow(10, <f64>decimals);
-  // perf prints microseconds or nanoseconds: both parts fit 64-bit integers, converted once
-  let whole: u64 = 0;
-  for (let q = p; q < d; q++) whole = whole * 10 + <u64>(load<u8>(q) - 0x30);
-  let part: u64 = 0;
-  for (let q = d + 1; q < f; q++) part = part * 10 + <u64>(load<u8>(q) - 0x30);
-  return <f64>whole + <f64>part / unchecked(POW10[<i32>decimals]);
+// Where a line [p, end) ends without trailing blanks, tabs and \r (rule 1).
+// @ts-ignore: decorator
+@inline function trimSpace(p: usize, end: usize): usize {
+  while (end > p && isSpace(load<u8>(end - 1))) end--;
+  return end;
 }
 
 // The largest count a double holds exactly: a larger period would be silently rounded.
@@ -218,7 +279,7 @@ function eventLine(start: usize, end: usize): void {
     folding = !eventsOnly;
   }
   if (folding) {
-    root = rootFrame(comm, commEnd, tid, slash, tidEnd);
+    root = rootFrame(comm, commEnd, tid, slash, tidEnd, withPid, withTid);
     java = commEnd - comm >= 4 && load<u32>(comm) == 0x6176616a; // "java"
   }
   // Rule 7: a sample without a callchain carries its one frame on the event line.
@@ -229,46 +290,6 @@ function eventLine(start: usize, end: usize): void {
       endRecord();
     }
   }
-}
-
-// The root frame (rule 10): COMM with blanks as '_', then -PID or -PID/TID as asked
-// (PID `?` when only a TID is printed). Made again only when the event line's bytes differ.
-function rootFrame(comm: usize, commEnd: usize, tid: usize, slash: usize, tidEnd: usize): u32 {
-  const keyLen = tidEnd - comm;
-  if (keyLen == rootKeyLen && bytesEqual(rootKey, comm, keyLen)) return root;
-  if (keyLen > rootKeyCap) {
-    freeBytes(rootKey);
-    rootKeyCap = keyLen + 64;
-    rootKey = allocBytes(rootKeyCap);
-  }
-  memory.copy(rootKey, comm, keyLen);
-  rootKeyLen = keyLen;
-  if (keyLen + 8 > keyCap) { // the name is built where frame keys are (not in use between records)
-    freeBytes(keyBuf);
-    keyCap = keyLen + 256;
-    keyBuf = allocBytes(keyCap);
-  }
-  let o = keyBuf;
-  for (let p = comm; p < commEnd; p++) {
-    const c = load<u8>(p);
-    store<u8>(o++, isBlank(c) ? 0x5f : c);
-  }
-  if (withPid || withTid) {
-    store<u8>(o++, 0x2d); // '-'
-    if (slash < tidEnd) { // PID/TID
-      const n = withTid ? tidEnd - tid : slash - tid;
-      memory.copy(o, tid, n);
-      o += n;
-    } else {
-      store<u8>(o++, 0x3f); // '?'
-      if (withTid) {
-        store<u8>(o++, 0x2f);
-        memory.copy(o, tid, tidEnd - tid);
-        o += tidEnd - tid;
-      }
-    }
-  }
-  return frameTable.intern(keyBuf, o - keyBuf);
 }
 
 // Rule 8's shape, for the text after an event word: `PC SYM (DSO)`.
@@ -407,7 +428,11 @@ export class PerfFormat extends Format {
   }
   begin(): void { beginPerf(); }
   line(start: usize, end: usize): void { perfLine(start, end); }
-  lines(p: usize, end: usize): usize { return eachLine<PerfFormat>(this, p, end); }
+  /** Reads a frame block at `p` whole when it can (eachRecordOrLine). */
+  wholeRecord(p: usize, end: usize): usize {
+    return inRecord && folding && stackLen == 0 && prevLine == 0 && !withAddrs && wholeRecords ? wholeBlock(p, end) : p;
+  }
+  lines(p: usize, end: usize): usize { return eachRecordOrLine<PerfFormat>(this, p, end); }
   end(): void { endPerf(); }
   foldsOneEvent(): bool { return true; }
 }

@@ -5,7 +5,8 @@
 // forced to tell every record apart by making all records hash alike
 // (wholeRecords 2). Output, totals and notes must be the same in all three.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CoreSession } from '../../src/core.js';
@@ -117,6 +118,75 @@ describe('DTrace: records seen before', () => {
       const want = fold('dtrace', twice, MODES.off, [twice.length]);
       for (const mode of [MODES.on, MODES.colliding]) {
         expect({ name, mode, ...fold('dtrace', twice, mode, [4099]) }).toEqual({ name, mode, ...want });
+      }
+    }
+  });
+});
+
+describe('perf: frame blocks seen before', () => {
+  const base = ['ffffffff8100a1b2 do_syscall_64+0x42 ([kernel.kallsyms])', '7f3a8c029d90 __libc_write+0x10 (/usr/lib/libc.so.6)', '55d6c0a01095 main+0x25 (/tmp/app)'];
+  const event = (comm = 'app', tid = '3103', time = '2943983.792630', period = '2221751', name = 'cycles:P') =>
+    `${comm}  ${tid} [014] ${time}:    ${period} ${name}: \n`;
+  const block = (frames: string[], end = '\n', eol = '\n'): string => frames.map((f) => (/^[\t ]/.test(f) ? f : `\t    ${f}`) + eol).join('') + end;
+  const record = (frames: string[] = base, head = event(), end = '\n', eol = '\n'): string => head + block(frames, end, eol);
+
+  const variants: Record<string, string> = {
+    'another time and period': record(base, event('app', '3103', '2943984.000001', '17')),
+    'another thread of the process': record(base, event('app', '77/3104')),
+    'another command': record(base, event('other')),
+    'a Java command (Java frame names)': record(base, event('java')),
+    'a command with a blank': record(base, event('app x')),
+    'another event (not folded)': record(base, event('app', '3103', '2943983.792630', '5', 'instructions:u')),
+    'one byte of a symbol': record(['ffffffff8100a1b2 do_syscall_65+0x42 ([kernel.kallsyms])', ...base.slice(1)]),
+    'only an offset': record(['ffffffff8100a1b2 do_syscall_64+0x43 ([kernel.kallsyms])', ...base.slice(1)]),
+    'only a PC (the same frame)': record(['ffffffff8100a1b3 do_syscall_64+0x42 ([kernel.kallsyms])', ...base.slice(1)]),
+    'the DSO': record([base[0]!, '7f3a8c029d90 __libc_write+0x10 (/usr/lib/libc.so.7)', base[2]!]),
+    'no DSO (malformed)': record([base[0]!, '7f3a8c029d90 __libc_write+0x10', base[2]!]),
+    'an unknown symbol': record([base[0]!, '7f3a8c029d90 [unknown] (/usr/lib/libc.so.6)', base[2]!]),
+    'no offset': record([base[0]!, '7f3a8c029d90 __libc_write (/usr/lib/libc.so.6)', base[2]!]),
+    'a tab before the DSO': record([base[0]!, '7f3a8c029d90 __libc_write+0x10\t(/usr/lib/libc.so.6)', base[2]!]),
+    'trailing blanks': record([base[0]!, '7f3a8c029d90 __libc_write+0x10 (/usr/lib/libc.so.6)  ', base[2]!]),
+    'CRLF line ends': record(base, event(), '\r\n', '\r\n'),
+    'an end line of blanks': record(base, event(), '  \t\n'),
+    'one frame more': record([...base, '55d6c0a01000 _start+0x5 (/tmp/app)']),
+    'one frame less': record(base.slice(0, 2)),
+    'a # line inside': record([base[0]!, '# a comment', base[2]!]),
+    'a C++ frame': record([base[0]!, '7f3a8c029d90 std::vector<int>::push_back(int const&)+0x10 (/usr/lib/libstdc++.so.6)', base[2]!]),
+  };
+
+  const options: [string, ((s: CoreSession) => void) | undefined][] = [
+    ['no options', undefined],
+    ['--pid', (s) => s.setFormatOption('includePid', 1)],
+    ['--tid --all', (s) => { s.setFormatOption('includeTid', 1); s.setFormatOption('allMarks', 1); }],
+    ['--addrs', (s) => s.setFormatOption('includeAddrs', 1)],
+  ];
+
+  for (const [name, variant] of Object.entries(variants)) {
+    it(`differs by ${name}`, () => {
+      const input = [record(), variant, record(), variant, variant, record(), variant].join('');
+      for (const [, setup] of options) expectSameAsLineByLine('perf', input, setup);
+    });
+  }
+
+  it('every variant among each other; the last record without its empty line', () => {
+    const input = [record(), ...Object.values(variants), ...Object.values(variants).reverse(), record()].join('');
+    for (const [, setup] of options) {
+      expectSameAsLineByLine('perf', input, setup);
+      expectSameAsLineByLine('perf', input.slice(0, -1), setup);
+    }
+  });
+
+  it('corpus captures', () => {
+    const dir = join(CORPUS, 'perf');
+    for (const name of ['cpp-stacks-std-function', 'empty-line', 'example-perf-stacks']) {
+      const path = join(dir, `${name}.txt`);
+      const input = existsSync(path) ? readFileSync(path) : gunzipSync(readFileSync(`${path}.gz`));
+      const twice = Buffer.concat([input, Buffer.from('\n'), input]);
+      for (const [option, setup] of options) {
+        const want = fold('perf', twice, MODES.off, [twice.length], setup);
+        for (const mode of [MODES.on, MODES.colliding]) {
+          expect({ name, option, mode, ...fold('perf', twice, mode, [4099], setup) }).toEqual({ name, option, mode, ...want });
+        }
       }
     }
   });
