@@ -99,7 +99,6 @@ function countRecord(n: f64): usize {
 
 let records: RecordTable = changetype<RecordTable>(0);
 let lineRefs: usize = 0; // u32 per line of the record being learnt: its line-cache entry (0: blank)
-let lineLengths: usize = 0; // u16 per line: its length with its newline
 let lineCap: u32 = 0;
 
 /** Where a frame line's cache key [p, key) ends: the offset cut unless includeOffset (s/\+[^+]*$//). */
@@ -143,15 +142,15 @@ function wholeRecord(p: usize, end: usize): usize {
 
 /**
  * Whether the record at `p` names the frames record-table entry `r`
- * remembers, then has a count line. Each line has the length it had, and a
- * frame line is one frameLine() would look up by the same key: indented, the
- * key's bytes, its end where keyEnd() puts it.
+ * remembers, then has a count line. A frame line matches when frameLine()
+ * would look it up by the same key: indented, the key's bytes, its end where
+ * keyEnd() puts it.
  */
 function sameRecord(r: usize, p: usize, end: usize): bool {
   const lines = records.lineCount(r);
   for (let i: u32 = 0; i < lines; i++) {
-    const nl = p + records.lineLength(r, i) - 1;
-    if (nl >= end || load<u8>(nl) != 0x0a) return false;
+    const nl = findNewline(p, end);
+    if (nl == end) return false;
     const le = trimCR(p, nl);
     const b = skipBlanks(p, le);
     const ref = records.lineRef(r, i);
@@ -213,11 +212,8 @@ function learnRecord(p: usize, end: usize, h: u32, tag: u32): usize {
   if (lines > lineCap) {
     lineCap = max<u32>(lines, lineCap << 1);
     freeBytes(lineRefs);
-    freeBytes(lineLengths);
     lineRefs = allocBytes(<usize>lineCap << 2);
-    lineLengths = allocBytes(<usize>lineCap << 1);
   }
-  let short = true; // every line's length fits the table's u16
   for (let i: u32 = 0; i < lines; i++) {
     const lend = findNewline(p, end);
     const le = trimCR(p, lend);
@@ -229,14 +225,12 @@ function learnRecord(p: usize, end: usize, h: u32, tag: u32): usize {
       ref = prevLine;
     }
     store<u32>(lineRefs + (<usize>i << 2), <u32>ref);
-    store<u16>(lineLengths + (<usize>i << 1), <u16>(lend + 1 - p));
-    if (lend + 1 - p > 0xffff) short = false;
     p = lend + 1;
   }
   countLine();
   const le = trimCR(q, nl);
   const stack = countRecord(parseCount(skipBlanks(q, le), le));
-  if (short) records.add(h, lines, tag, stack, lineRefs, lineLengths);
+  records.add(h, lines, tag, stack, lineRefs);
   return nl + 1;
 }
 

@@ -125,7 +125,6 @@ function endRecord(): usize {
 
 let records: RecordTable = changetype<RecordTable>(0);
 let lineRefs: usize = 0; // u32 per line of the block being learnt: its line-cache entry
-let lineLengths: usize = 0; // u16 per line: its length with its newline
 let lineCap: u32 = 0;
 
 /**
@@ -157,8 +156,8 @@ function wholeBlock(p: usize, end: usize): usize {
 function sameBlock(r: usize, p: usize, end: usize): usize {
   const lines = records.lineCount(r);
   for (let i: u32 = 0; i < lines; i++) {
-    const nl = p + records.lineLength(r, i) - 1;
-    if (nl >= end || load<u8>(nl) != 0x0a) return 0;
+    const nl = findNewline(p, end);
+    if (nl == end) return 0;
     const le = trimSpace(p, nl);
     if (le == p || load<u8>(p) == 0x23) return 0; // the end of the block, or a `#` line (rule 1)
     const sym = skipBlanks(nextBlank(skipBlanks(p, le), le), le);
@@ -185,23 +184,20 @@ function learnBlock(p: usize, end: usize, h: u32, tag: u32): usize {
   if (lines > lineCap) {
     lineCap = max<u32>(lines, lineCap << 1);
     freeBytes(lineRefs);
-    freeBytes(lineLengths);
     lineRefs = allocBytes(<usize>lineCap << 2);
-    lineLengths = allocBytes(<usize>lineCap << 1);
   }
-  let remember = true; // every line a frame, of a length the table keeps
+  let remember = true; // every line a frame
   for (let i: u32 = 0; i < lines; i++) {
     const nl = findNewline(p, end);
     countLine();
     perfLine(p, nl);
-    if (prevLine == 0 || nl + 1 - p > 0xffff) remember = false;
+    if (prevLine == 0) remember = false;
     store<u32>(lineRefs + (<usize>i << 2), <u32>prevLine);
-    store<u16>(lineLengths + (<usize>i << 1), <u16>(nl + 1 - p));
     p = nl + 1;
   }
   countLine();
   const e = endRecord();
-  if (remember && lines > 0) records.add(h, lines, tag, e, lineRefs, lineLengths);
+  if (remember && lines > 0) records.add(h, lines, tag, e, lineRefs);
   return findNewline(p, end) + 1;
 }
 

@@ -14,11 +14,8 @@
 //
 // An entry: u32 line count, u32 stack-table entry, u32 tag (what the
 // format's reading depended on, e.g. an option), u32 spare, then u32 per
-// line (its line-cache entry, 0 for a line that names no frame), then u16
-// per line (its length with its newline). With the lengths, where each line
-// starts is known without reading the line-cache entries, so their cache
-// misses overlap rather than wait on each other. Entries live in blocks that
-// never move; past its budget the table stops learning.
+// line (its line-cache entry, 0 for a line that names no frame). Entries
+// live in blocks that never move; past its budget the table stops learning.
 
 import { allocBytes, allocRaw } from "../util/memory";
 
@@ -80,12 +77,11 @@ export class RecordTable {
 
   /**
    * Remembers a record of `lines` lines (their line-cache entries at `refs`,
-   * u32 each, their lengths at `lengths`, u16 each) that folded to
-   * stack-table entry `stack`. Nothing is remembered past the budget or for a
-   * stack the stack table did not keep (0).
+   * u32 each) that folded to stack-table entry `stack`. Nothing is
+   * remembered past the budget or for a stack the stack table did not keep (0).
    */
-  add(h: u32, lines: u32, tag: u32, stack: usize, refs: usize, lengths: usize): void {
-    const size = (HEAD + <usize>lines * 6 + 3) & ~<usize>3;
+  add(h: u32, lines: u32, tag: u32, stack: usize, refs: usize): void {
+    const size = HEAD + (<usize>lines << 2);
     if (stack == 0 || this.bytesUsed + size > budget) return;
     if (this.blockUsed + size > BLOCK) {
       this.block = allocRaw(max(BLOCK, size));
@@ -98,7 +94,6 @@ export class RecordTable {
     store<u32>(e, <u32>stack, 4);
     store<u32>(e, tag, 8);
     memory.copy(e + HEAD, refs, <usize>lines << 2);
-    memory.copy(e + HEAD + (<usize>lines << 2), lengths, <usize>lines << 1);
     if ((this.count + 1) << 1 > this.mask + 1) this.grow();
     this.place(h, e);
     this.count++;
@@ -119,12 +114,6 @@ export class RecordTable {
   /** The line-cache entry of line `i` of entry `e` (0: a line that names no frame). */
   // @ts-ignore: decorator
   @inline lineRef(e: usize, i: u32): usize { return <usize>load<u32>(e + HEAD + (<usize>i << 2)); }
-
-  /** The length of line `i` of entry `e`, with its newline. */
-  // @ts-ignore: decorator
-  @inline lineLength(e: usize, i: u32): usize {
-    return <usize>load<u16>(e + HEAD + (<usize>load<u32>(e) << 2) + (<usize>i << 1));
-  }
 
   private place(h: u32, e: usize): void {
     const mask = this.mask;
