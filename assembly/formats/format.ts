@@ -5,7 +5,6 @@
 
 import { findNewline } from "../util/scan";
 import { countLine } from "../tables/session";
-import { oneEvent } from "../tables/events";
 
 export abstract class Format {
   /** The name users give it (`--format NAME`): lower case, no blanks. */
@@ -24,10 +23,12 @@ export abstract class Format {
   /**
    * Whether, without an event filter, only the first event seen is folded
    * (tables/events.ts, eventSelectedOrFirst) rather than every one: a
-   * parallel collapse then finds that event before cutting the file. Formats
-   * that fold every event do so too under the oneEvent session option.
+   * parallel collapse then finds that event before cutting the file, reading
+   * from its start until one turns up. A format whose records name events
+   * says so; one whose records name none never needs that search (which
+   * would read the whole file to find nothing).
    */
-  foldsOneEvent(): bool { return oneEvent; }
+  foldsOneEvent(): bool { return false; }
 }
 
 /**

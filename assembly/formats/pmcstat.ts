@@ -19,7 +19,7 @@
 // carried along for the kernel marks.
 
 import { isDigit, isBlank, skipBlanks, trimCR, skipDigits, digitsValue } from "../util/scan";
-import { eventsOnly, eventFilterOn, eventSelected, countEvent, countMatched } from "../tables/events";
+import { eventsOnly, eventFilterOn, eventSelected, countEvent, countMatched, oneEvent } from "../tables/events";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, stackPush, foldLeafFirst } from "../tables/session";
 import { malformedLine } from "../tables/notes";
@@ -268,4 +268,6 @@ export class PmcstatFormat extends Format {
   line(start: usize, end: usize): void { pmcstatLine(start, end); }
   lines(p: usize, end: usize): usize { return eachLine<PmcstatFormat>(this, p, end); }
   end(): void { endPmcstat(); }
+  /** Every event is folded, but one under the oneEvent session option (a flame graph). */
+  foldsOneEvent(): bool { return oneEvent; }
 }
