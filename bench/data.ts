@@ -4,7 +4,8 @@
 // timed run's output is checked against.
 
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,4 +95,65 @@ export function ensureGzip(c: Capture): Capture {
     renameSync(partial, file);
   }
   return { ...c, label: `${c.label} .gz`, file, bytes: statSync(file).size };
+}
+
+/** Folded stacks printed by an awk program: the issue's high-cardinality profiles. */
+export interface AwkDataset {
+  label: string;
+  /** An awk program printing folded lines, every stack distinct. */
+  program: string;
+}
+
+/**
+ * High-cardinality folded inputs (issue 12): HC1, 5 M distinct stacks over
+ * 2,101 frames; HC2, 5 M distinct leaf frames. Each line's stack is new, so
+ * the expected folded output is the input sorted bytewise (`LC_ALL=C sort`).
+ */
+export const highCardinality: { hc1: AwkDataset; hc2: AwkDataset } = {
+  hc1: {
+    label: 'HC1 folded',
+    program: 'BEGIN{for(i=0;i<5000000;i++) printf "main;mod%d;fn%d;leaf%d %d\\n", i%50, int(i/50)%2000, int(i/100000), i%5+1}',
+  },
+  hc2: {
+    label: 'HC2 folded',
+    program: 'BEGIN{for(i=0;i<5000000;i++) printf "main;mod%d;uniq_%07d %d\\n", i%3, i, i%3+1}',
+  },
+};
+
+/** The awk dataset's folded file and its expected output, made when missing (named by a hash of the program). */
+export function ensureAwk(d: AwkDataset): Capture {
+  mkdirSync(CACHE, { recursive: true });
+  const name = `awk-${createHash('sha256').update(d.program).digest('hex').slice(0, 12)}`;
+  const file = join(CACHE, `${name}.folded`);
+  const expected = join(CACHE, `${name}.expected.folded`);
+  if (!existsSync(file) || !existsSync(expected)) {
+    process.stderr.write(`generating ${file} ...\n`);
+    writeFileSync(join(CACHE, `${name}.awk`), `${d.program}\n`); // what made it, beside it
+    const partial = `${file}.partial`;
+    const out = openSync(partial, 'w');
+    try {
+      const r = spawnSync('awk', [d.program], { stdio: ['ignore', out, 'inherit'] });
+      if (r.status !== 0) throw new Error(`awk '${d.program}' failed`);
+    } finally {
+      closeSync(out);
+    }
+    const sorted = openSync(`${expected}.partial`, 'w');
+    try {
+      const r = spawnSync('sort', [partial], { stdio: ['ignore', sorted, 'inherit'], env: { ...process.env, LC_ALL: 'C' } });
+      if (r.status !== 0) throw new Error(`sort ${partial} failed`);
+    } finally {
+      closeSync(sorted);
+    }
+    renameSync(`${expected}.partial`, expected);
+    renameSync(partial, file); // last: an interrupted run leaves no input that looks complete
+  }
+  return { label: d.label, file, expected, bytes: statSync(file).size };
+}
+
+/** Two lines of folded stacks: a run whose time is Node's start-up and flamefold's own. */
+export function ensureTiny(): Capture {
+  mkdirSync(CACHE, { recursive: true });
+  const file = join(CACHE, 'tiny.folded');
+  if (!existsSync(file)) writeFileSync(file, 'main;a 1\nmain;b 2\n');
+  return { label: 'tiny folded (2 lines)', file, expected: file, bytes: statSync(file).size };
 }

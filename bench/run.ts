@@ -1,4 +1,4 @@
-// `npm run bench [-- --size 64M --runs 5 --baseline /other/checkout/dist/cli/main.js]`:
+// `npm run bench [-- --size 64M --runs 5 --baseline /other/checkout/dist/cli/main.js --only REGEX]`:
 // throughput and peak memory of flamefold, each figure beside a reference
 // measured in the same run, every output checked.
 //
@@ -61,9 +61,12 @@ const options = parseOptionsOrExit(process.argv.slice(2));
 const out = mkdtempSync(join(tmpdir(), 'flamefold-bench-out-'));
 let allRight = true;
 try {
-  console.log('# in-memory core (tinybench)');
-  allRight = (await inMemory()) && allRight;
+  if (!options.only) {
+    console.log('# in-memory core (tinybench)');
+    allRight = (await inMemory()) && allRight;
+  }
   allRight = runRows(options, out, 'all') && allRight;
+  if (options.only) process.exit(allRight ? 0 : 1); // --only: just the rows asked for
 
   // The user-facing `flamefold bench` on the same capture (one run per stage): it should agree with the rows above.
   console.log('\n# flamefold bench --repeat 1 (the user-facing command, on the W1 DTrace capture)');

@@ -8,7 +8,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { datasets, ensure, ensureGzip, parseSize, type Capture } from './data.js';
+import { datasets, ensure, ensureAwk, ensureGzip, ensureTiny, highCardinality, parseSize, type Capture } from './data.js';
 import { MB, medianAndSpread, printTable, seconds, sha256File, spread, timed, type Command, type Timed } from './measure.js';
 
 /** A flamefold build: this checkout's, or the baseline's (FLAMEFOLD_BASELINE=/other/checkout/dist/cli/main.js). */
@@ -21,6 +21,8 @@ export interface Options {
   size: string;
   runs: number;
   builds: Build[];
+  /** Only the rows whose task or input label matches. */
+  only?: RegExp;
 }
 
 /** The options, or a one-line message and exit status 2 when they are wrong. */
@@ -28,16 +30,16 @@ export function parseOptionsOrExit(argv: string[]): Options {
   try {
     return parseOptions(argv);
   } catch (err) {
-    process.stderr.write(`bench: ${(err as Error).message}\nUsage: npm run bench[:svg] -- [--size 64M] [--runs N] [--baseline PATH/dist/cli/main.js]\n`);
+    process.stderr.write(`bench: ${(err as Error).message}\nUsage: npm run bench[:svg] -- [--size 64M] [--runs N] [--baseline PATH/dist/cli/main.js] [--only REGEX]\n`);
     process.exit(2);
   }
 }
 
-/** npm run bench[:svg] -- [--size 64M] [--runs N] [--baseline PATH]; also FLAMEFOLD_BENCH_SIZE, RUNS, FLAMEFOLD_BASELINE. */
+/** npm run bench[:svg] -- [--size 64M] [--runs N] [--baseline PATH] [--only REGEX]; also FLAMEFOLD_BENCH_SIZE, RUNS, FLAMEFOLD_BASELINE. */
 function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
     args: argv,
-    options: { size: { type: 'string' }, runs: { type: 'string' }, baseline: { type: 'string' } },
+    options: { size: { type: 'string' }, runs: { type: 'string' }, baseline: { type: 'string' }, only: { type: 'string' } },
   });
   const size = values.size ?? process.env.FLAMEFOLD_BENCH_SIZE ?? '1G';
   parseSize(size); // fails early on a bad size
@@ -49,7 +51,8 @@ function parseOptions(argv: string[]): Options {
     if (!existsSync(baseline)) throw new Error(`the baseline build ${baseline} does not exist (give its dist/cli/main.js)`);
     builds.push({ name: 'baseline', cli: baseline });
   }
-  return { size, runs, builds };
+  const only = values.only === undefined ? undefined : new RegExp(values.only, 'i');
+  return { size, runs, builds, ...(only && { only }) };
 }
 
 interface Row {
@@ -91,10 +94,26 @@ export function benchRows(size: string, out: string, which: 'all' | 'svg'): Row[
     checked: 'first run',
     reference: nodeStart,
   });
+  // High-cardinality profiles (issue 12): millions of distinct stacks and frames, where memory
+  // must follow what is distinct; and a tiny input, where start-up is all there is.
+  const hc1 = ensureAwk(highCardinality.hc1);
+  const hc2 = ensureAwk(highCardinality.hc2);
+  const tiny = ensureTiny();
+  const draw = (task: string, c: Capture, reference: Row['reference']): Row => ({
+    task,
+    input: c,
+    args: (o) => ['svg', '-q', c.file, '-o', o],
+    expected: () => undefined,
+    checked: 'first run',
+    reference,
+  });
   const svgRows: Row[] = [
     { task: 'capture → SVG, one command', input: w1, args: (o) => ['-q', w1.file, '-o', o], expected: svgOfW2, checked: 'svg of W2', reference: wc(w1) },
     drawW2('folded → SVG', []),
     drawW2('folded → SVG --flamechart', ['--flamechart']),
+    draw('folded → SVG', hc1, wc(hc1)),
+    draw('folded → SVG', hc2, wc(hc2)),
+    draw('folded → SVG', tiny, nodeStart),
   ];
   if (which === 'svg') return svgRows;
 
@@ -106,6 +125,15 @@ export function benchRows(size: string, out: string, which: 'all' | 'svg'): Row[
     expected: () => generator(c),
     checked: 'generator',
     reference,
+  });
+  // Folded input as a user collapses it (threads as the command picks them): its output is the input sorted.
+  const sorted = (c: Capture): Row => ({
+    task: 'collapse',
+    input: c,
+    args: (o) => ['collapse', '-q', c.file, '-o', o],
+    expected: () => generator(c),
+    checked: 'LC_ALL=C sort',
+    reference: wc(c),
   });
   const w1gz = ensureGzip(w1);
   const perf = ensure(d.perf);
@@ -119,6 +147,8 @@ export function benchRows(size: string, out: string, which: 'all' | 'svg'): Row[
     collapse('collapse, 2 threads', ensure(d.procstat), 2),
     collapse('collapse, 1 thread', perf, 1),
     collapse('collapse, 2 threads', perf, 2),
+    sorted(hc1),
+    sorted(hc2),
     {
       task: 'capture → SVG, one command',
       input: perf,
@@ -192,7 +222,7 @@ function measureRow(row: Row, options: Options, out: string): RowResult {
 
 /** Measures the rows (all, or only the SVG ones) and prints the table; returns whether every output was right. */
 export function runRows(options: Options, out: string, which: 'all' | 'svg'): boolean {
-  const rows = benchRows(options.size, out, which);
+  const rows = benchRows(options.size, out, which).filter((r) => !options.only || options.only.test(`${r.task} ${r.input.label}`));
   const results = rows.map((row) => {
     process.stderr.write(`measuring ${row.task} on ${row.input.label} ...\n`);
     return measureRow(row, options, out);
