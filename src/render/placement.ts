@@ -27,7 +27,10 @@ export interface LayoutOptions {
 export interface Layout {
   /** Frames kept. */
   count: number;
-  /** Frame-name id of each frame (ROOT_FRAME for the root); an index into `names`. */
+  /**
+   * Name id of each frame (ROOT_FRAME for the root): an index into `names`. Ids are
+   * numbered in drawing order, so a profile of millions of names costs only those drawn.
+   */
   frame: Uint32Array;
   depth: Uint32Array;
   /** Left edge, in samples from the left of the graph. */
@@ -38,7 +41,7 @@ export interface Layout {
   self: Float64Array;
   /** Two-count input: the first column's total and own samples ("before"); widths use the second column. */
   base?: { value: Float64Array; self: Float64Array };
-  /** Raw frame names by frame-name id (those of the frames drawn; others may be missing). */
+  /** Raw names of the frames drawn, by name id. */
   names: readonly Uint8Array[];
   /** Sum of all counts. */
   samples: number;
@@ -76,6 +79,7 @@ export function layoutViews(views: (minimum: (samples: number) => number) => Lay
   const layout = emptyLayout(keptCount, v, scaleOf(options, v.samples));
   if (keptCount === 0) return layout;
   const names = layout.names as Uint8Array[];
+  const nameIds = new Map<number, number>(); // the core's frame id → name id
   const base = v.base ? { value: new Float64Array(keptCount), self: new Float64Array(keptCount) } : undefined;
   if (base) layout.base = base;
 
@@ -91,10 +95,18 @@ export function layoutViews(views: (minimum: (samples: number) => number) => Lay
   let maxDepth = 0;
   const enter = (node: number, depth: number): void => {
     const selfValue = own[node]! > 0 ? own[node]! : 0;
-    const f = node === 0 ? ROOT_FRAME : frame[node]!;
+    let f = ROOT_FRAME;
+    if (node !== 0) {
+      const id = frame[node]!;
+      const known = nameIds.get(id);
+      if (known !== undefined) f = known;
+      else {
+        f = names.length;
+        nameIds.set(id, f);
+        names.push(v.name(id).slice()); // copied: the layout outlives the views
+      }
+    }
     layout.frame[out] = f;
-    // Copied: the layout outlives the views.
-    if (f !== ROOT_FRAME && names[f] === undefined) names[f] = v.name(f).slice();
     layout.depth[out] = depth;
     layout.start[out] = time;
     layout.self[out] = selfValue;
@@ -144,7 +156,7 @@ function emptyLayout(count: number, v: LayoutViews, scale: number): Layout {
     start: new Float64Array(count),
     value: new Float64Array(count),
     self: new Float64Array(count),
-    names: new Array<Uint8Array>(v.nameCount),
+    names: [],
     samples: v.samples,
     scale,
     maxDepth: 0,

@@ -24,14 +24,9 @@ interface TextSink {
   write(s: string): void;
 }
 
-/** Names of the frames a layout draws, decoded (UTF-8 unless --encoding says otherwise; the others stay undefined). */
+/** Names of the frames a layout draws, decoded (UTF-8 unless --encoding says otherwise). */
 function drawnNames(layout: Layout, nameDecoder: TextDecoder): string[] {
-  const names = new Array<string>(layout.names.length);
-  for (let i = 0; i < layout.count; i++) {
-    const f = layout.frame[i]!;
-    if (f !== ROOT_FRAME && names[f] === undefined) names[f] = nameDecoder.decode(layout.names[f]);
-  }
-  return names;
+  return layout.names.map((bytes) => nameDecoder.decode(bytes));
 }
 
 /** The XML declaration, naming the --encoding when one is given. */

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { collapse } from '../../src/index.js';
-import { layoutViews, type Layout, type LayoutOptions } from '../../src/render/placement.js';
+import { ROOT_FRAME, layoutViews, type Layout, type LayoutOptions } from '../../src/render/placement.js';
 import { flameChartTree, oracleViews, reverseTree } from '../support/layout-oracle.js';
 
 const names = ['a', 'b', 'b.x', 'a2', 'main', 'c', '', 'b x', 'z'];
@@ -16,6 +16,8 @@ function plain(l: Layout): unknown {
   return {
     count: l.count,
     frame: upTo(l.frame),
+    // Name ids are numbered as frames are drawn: the names say they are the same frames.
+    names: Array.from(l.frame.subarray(0, l.count), (f) => (f === ROOT_FRAME ? null : Buffer.from(l.names[f]!).toString('latin1'))),
     depth: upTo(l.depth),
     start: upTo(l.start),
     value: upTo(l.value),
