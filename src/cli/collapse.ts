@@ -2,8 +2,6 @@
 
 import type { CollapseOptions } from '../api/collapse.js';
 import { UsageError } from '../errors.js';
-import { writePprof } from '../export/pprof.js';
-import { collapseEach, writeSpeedscope } from '../export/speedscope.js';
 import { eventBytes } from '../formats/event-names.js';
 import { FORMATS } from '../formats/registry.js';
 import { collapseWithProgress, progressCallbacks, progressFor } from './progress.js';
@@ -118,6 +116,8 @@ export async function run(argv: string[]): Promise<number> {
     const progress = await progressFor('collapse', inputs, values.quiet);
     const callbacks = progressCallbacks(progress);
     try {
+      // The exporters are loaded when asked for: start-up of every other command stays short.
+      const { collapseEach, writeSpeedscope } = await import('../export/speedscope.js');
       await output.write((sink) => writeSpeedscope(collapseEach(inputs, { ...options, ...callbacks }), sink, callbacks));
     } finally {
       progress.stop();
@@ -132,6 +132,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (to === 'pprof') {
     const countName = values.countname ?? eventOption(values) ?? 'samples';
+    const { writePprof } = await import('../export/pprof.js');
     await output.write((sink) => writePprof(result, sink, { countName }));
     return 0;
   }

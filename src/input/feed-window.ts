@@ -10,7 +10,6 @@ import { CoreSession } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
 import { guardedAsync } from './guard.js';
 import { firstEventOf, planRanges, RANGES_PER_THREAD } from '../parallel/plan.js';
-import { feedRangesInParallel } from '../parallel/pool.js';
 import type { InputNotes } from '../core.js';
 import { snapshotEnd, snapshotIndex, stateAt, type SnapshotIndex } from '../window/snapshot-index.js';
 import { resolveWindow, type ResolvedWindow } from '../window/resolve.js';
@@ -44,6 +43,7 @@ export async function indexFile(
   onProgress?: (bytes: number) => void,
 ): Promise<{ index: SnapshotIndex; notes: InputNotes }> {
   const ranges = await planRanges(fh, size, format, jobs * RANGES_PER_THREAD);
+  const { feedRangesInParallel } = await import('../parallel/pool.js'); // worker threads load only when used
   const { notes, snapshots } = await guardedAsync(name, () => feedRangesInParallel(into, path, fh, ranges, format, jobs, onProgress));
   return { index: snapshotIndex(snapshots, size), notes };
 }
@@ -68,6 +68,7 @@ export async function feedSnapshots(
   const ranges = await planRanges(fh, snapshotEnd(index, window.last), format, jobs * RANGES_PER_THREAD, from);
   const states = ranges.map(([start]) => stateAt(index, start));
   session.setWindow(window.core);
+  const { feedRangesInParallel } = await import('../parallel/pool.js');
   await guardedAsync(name, () => feedRangesInParallel(session, path, fh, ranges, format, jobs, undefined, states));
 }
 

@@ -6,15 +6,11 @@
 
 import { createReadStream, fstatSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createGunzip } from 'node:zlib';
-import { Readable, pipeline } from 'node:stream';
 import { CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat, type ParsedFormat } from '../formats/registry.js';
 import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, planRanges } from '../parallel/plan.js';
-import { feedRangesInParallel } from '../parallel/pool.js';
 import { readRange } from '../parallel/read-range.js';
-import { pipeChunks } from './pipe.js';
 import { guarded, guardedAsync } from './guard.js';
 import { snapshotIndex, type SnapshotIndex } from '../window/snapshot-index.js';
 import { noTimes } from '../window/resolve.js';
@@ -157,8 +153,18 @@ function stdinChunks(): AsyncIterable<Uint8Array> {
   const stat = fstatSync(0);
   if (stat.isFile()) return chunksOf(createReadStream('', { highWaterMark: 4 * CHUNK_SIZE, fd: 0, autoClose: false }));
   // A pipe is reopened by path: a new, blocking file description (Node makes fd 0 of a pipe non-blocking).
-  if (stat.isFIFO() && process.platform === 'linux') return pipeChunks('/dev/stdin');
+  if (stat.isFIFO() && process.platform === 'linux') return pipeChunksOf('/dev/stdin');
   return chunksOf(process.stdin); // a terminal or a socket
+}
+
+/**
+ * A pipe's chunks, read by a thread (pipe.ts). Modules that only some inputs
+ * need (the pipe reader, gunzip, the worker pool) are loaded when one does:
+ * a small file's run is mostly Node's start-up and the modules it loads.
+ */
+async function* pipeChunksOf(path: string): AsyncGenerator<Uint8Array> {
+  const { pipeChunks } = await import('./pipe.js');
+  yield* pipeChunks(path);
 }
 
 /** Reports the bytes of each chunk as it is taken from the source. */
@@ -200,6 +206,7 @@ async function feedFrom(session: CoreSession, source: AsyncIterator<Uint8Array>,
   // Large buffers let decompression (on libuv's threads) run ahead of parsing. pipeline()
   // hands a failure of the compressed side (a file closed under it) to the gunzip, whose
   // iteration reports it; both are destroyed once we stop, whatever stopped us.
+  const [{ Readable, pipeline }, { createGunzip }] = await Promise.all([import('node:stream'), import('node:zlib')]);
   const compressed = Readable.from(prepend(head.slice(), copies(source)), { highWaterMark: 8 });
   const gunzip = createGunzip({ chunkSize: 256 << 10 }).setMaxListeners(0);
   pipeline(compressed, gunzip, () => {}); // errors are surfaced by the iteration below
@@ -270,7 +277,7 @@ async function feedFile(
     const kind = await stat(path);
     if (kind.isDirectory()) throw new InputError(name, 'is a directory, not a capture');
     // A named pipe or a process substitution (`<(zcat capture.gz)`) cannot be seeked: read it as a stream.
-    if (!kind.isFile()) return await feedChunks(session, pipeChunks(path), format, name, feed.onProgress);
+    if (!kind.isFile()) return await feedChunks(session, pipeChunksOf(path), format, name, feed.onProgress);
     fh = await open(path, 'r');
   } catch (err) {
     if (err instanceof InputError) throw err;
@@ -291,6 +298,7 @@ async function feedFile(
       if (ranges.length > 1) {
         // Every range must fold the event the whole file would (a format may fold only its first).
         await pickFirstEvent(session, fh, size, fmt, name);
+        const { feedRangesInParallel } = await import('../parallel/pool.js');
         const { notes, snapshots } = await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.jobs, feed.onProgress));
         return { name, format: fmt, bytes: size, gzip: false, notes, snapshots: snapshotIndex(snapshots, size) };
       }

@@ -6,9 +6,7 @@
 
 import { constants, createWriteStream } from 'node:fs';
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { OutputError, systemErrorText } from '../errors.js';
 import { findDestination, type Destination } from './destination.js';
@@ -52,7 +50,9 @@ async function replaceFile(dest: Extract<Destination, { kind: 'file' }>, produce
   const { path, target, existing } = dest;
   const dir = dirname(target);
   const prefix = tempPrefix(target);
-  const tmp = join(dir, `${prefix}${randomBytes(4).toString('hex')}.tmp`);
+  // Random enough to keep concurrent writers apart (the file is created exclusively); not node:crypto, whose
+  // loading costs more start-up than a small graph's whole drawing.
+  const tmp = join(dir, `${prefix}${Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0')}.tmp`);
   const untrack = trackTempFiles(dir, prefix); // before it exists: a signal may come at any time
   let fh: FileHandle | undefined;
   try {
@@ -110,6 +110,7 @@ function fdStream(fd: number): Writable {
 }
 
 async function writeSocket(dest: Extract<Destination, { kind: 'socket' }>, produce: Produce): Promise<void> {
+  const { createConnection } = await import('node:net'); // sockets are rare outputs
   const socket = createConnection({ path: dest.target });
   await step(dest.path, () => new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject)));
   try {
