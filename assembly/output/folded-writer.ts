@@ -5,8 +5,10 @@
 //
 // When every stack is still in the stack table (the common case: DTrace,
 // pmcstat), lines come straight from its frame sequences and the call tree
-// is never built. Otherwise the table is flushed into the tree and lines
-// come from the tree's end nodes, compared by walking to their common ancestor.
+// is never built. Otherwise the table is flushed into the tree and the lines
+// are a depth-first walk of it: all lines through a node share its text, so
+// only each node's children need ordering (see treeItems), never the
+// millions of stacks of a high-cardinality profile against each other.
 
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { sortIds } from "../util/sort";
@@ -15,27 +17,12 @@ import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stack
 import { frameTable, hasSecondCount, flushStacks } from "../tables/session";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "../tables/stack-table";
 
-let depths: usize = 0; // u32 per node
-let order: usize = 0; // u32: the stacks' end nodes, sorted
+let order: usize = 0; // u32: the table's entries, sorted
 let orderLen: u32 = 0;
 let cursor: u32 = 0;
 let fromTable = false; // lines come from stack-table entries, not tree nodes
-let path: usize = 0;
-let pathCap: u32 = 0;
 export let outBuf: usize = 0;
 let outCap: usize = 0;
-
-// @ts-ignore: decorator
-@inline function depthOf(n: u32): u32 { return load<u32>(depths + (<usize>n << 2)); }
-
-function computeDepths(): void {
-  const n = nodeCount();
-  freeBytes(depths);
-  depths = allocBytes(<usize>n << 2);
-  for (let i: u32 = 1; i < n; i++) {
-    store<u32>(depths + (<usize>i << 2), depthOf(nodeParent(i)) + 1);
-  }
-}
 
 // Orders two sibling frames fx, fy as parts of stack keys: after the name
 // comes ';' and the next frame, or the end of the key (aEnds / bEnds).
@@ -67,40 +54,21 @@ function compareEntries(a: u32, b: u32): i32 {
   return la < lb ? -1 : 1; // one is a prefix of the other: the shorter sorts first
 }
 
-/** Bytewise order of the stacks ending at nodes a and b. */
-function compareStacks(a: u32, b: u32): i32 {
-  if (a == b) return 0;
-  let x = a, y = b;
-  let dx = depthOf(a), dy = depthOf(b);
-  while (dx > dy) { x = nodeParent(x); dx--; }
-  while (dy > dx) { y = nodeParent(y); dy--; }
-  if (x == y) return depthOf(a) < depthOf(b) ? -1 : 1; // a prefix sorts first
-  while (nodeParent(x) != nodeParent(y)) { x = nodeParent(x); y = nodeParent(y); }
-  return compareFrames(nodeFrame(x), x == a, nodeFrame(y), y == b); // x and y are siblings
-}
-
 /** Prepares the folded lines; returns how many there are. */
 export function foldedBegin(): u32 {
   freeBytes(order);
+  order = 0;
   fromTable = stackCount() == 0; // no stack lives only in the tree
   if (fromTable) {
     orderLen = stackEntryCount();
     order = allocBytes(<usize>orderLen << 2);
     for (let e: u32 = 0; e < orderLen; e++) store<u32>(order + (<usize>e << 2), e);
+    sortIds(order, orderLen, compareEntries);
   } else {
     flushStacks();
-    computeDepths();
-    const n = nodeCount();
-    order = allocBytes(<usize>n << 2);
-    orderLen = 0;
-    for (let i: u32 = 0; i < n; i++) {
-      if (nodeIsEnd(i)) {
-        store<u32>(order + (<usize>orderLen << 2), i);
-        orderLen++;
-      }
-    }
+    orderLen = stackCount();
+    treeWalkBegin();
   }
-  sortIds(order, orderLen, fromTable ? compareEntries : compareStacks);
   cursor = 0;
   if (outCap == 0) {
     outCap = 1 << 20;
@@ -109,34 +77,35 @@ export function foldedBegin(): u32 {
   return orderLen;
 }
 
-function lineBytes(id: u32): usize {
+function entryLineBytes(e: u32): usize {
   let len: usize = 80; // two counts, separators, newline
-  if (fromTable) {
-    const p = stackEntrySeq(id), wide = stackEntryWide(id);
-    for (let i: u32 = 0, n = stackEntryLen(id); i < n; i++) len += <usize>frameTable.len(seqFrame(p, wide, i)) + 1;
-  } else {
-    for (let x = id; x != 0; x = nodeParent(x)) len += <usize>frameTable.len(nodeFrame(x)) + 1;
-  }
+  const p = stackEntrySeq(e), wide = stackEntryWide(e);
+  for (let i: u32 = 0, n = stackEntryLen(e); i < n; i++) len += <usize>frameTable.len(seqFrame(p, wide, i)) + 1;
   return len;
 }
 
 /** Writes the next lines into `outBuf`, up to its size; returns the bytes written (0: done). */
 export function foldedNext(): u32 {
+  if (!fromTable) return treeNext();
   let o = outBuf;
   const limit = outBuf + outCap;
   while (cursor < orderLen) {
-    const node = load<u32>(order + (<usize>cursor << 2));
-    const need = lineBytes(node);
+    const e = load<u32>(order + (<usize>cursor << 2));
+    const need = entryLineBytes(e);
     if (o + need > limit) {
       if (o > outBuf) break; // flush what we have first
-      outBuf = growBytes(outBuf, 0, need);
-      outCap = need;
+      growOut(need);
       return foldedNext();
     }
-    o = writeLine(o, node);
+    o = writeEntryLine(o, e);
     cursor++;
   }
   return <u32>(o - outBuf);
+}
+
+function growOut(need: usize): void {
+  outBuf = growBytes(outBuf, 0, need);
+  outCap = need;
 }
 
 // A line from a stack-table entry: its leaf-first sequence written backwards.
@@ -153,27 +122,137 @@ function writeEntryLine(o: usize, e: u32): usize {
   return writeCounts(o, stackEntryCountValue(e, false), stackEntryCountValue(e, true));
 }
 
-function writeLine(o: usize, node: u32): usize {
-  if (fromTable) return writeEntryLine(o, node);
-  const d = depthOf(node);
-  if (d > pathCap) {
-    freeBytes(path);
-    pathCap = d + 64;
-    path = allocBytes(<usize>pathCap << 2);
+// The tree's lines, depth first. A node's children are its items: its
+// line (when a stack ends there) and its subtree (when it has children),
+// each keyed by its text: the name, or the name and ';' (then what follows).
+// Lines through one subtree share that prefix and no other line does, so
+// the sorted output is each node's items in the order of their keys.
+let kidsFrom: usize = 0; // u32 per node + 1: node p's children are kids[kidsFrom[p] .. kidsFrom[p + 1])
+let kids: usize = 0;
+let items: usize = 0; // u32 item: child << 1 | 1 for its subtree; the open nodes' items, stacked
+let itemsLen: u32 = 0;
+let itemsCap: u32 = 0;
+const OPEN: usize = 16; // per open node: u32 next item, u32 end of its items, u32 start of them, u32 prefix length before it
+let open: usize = 0;
+let openLen: u32 = 0;
+let openCap: u32 = 0;
+let prefix: usize = 0; // the text of the open nodes: "root;...;frame;"
+let prefixLen: usize = 0;
+let prefixCap: usize = 0;
+let rootLine = false; // the empty stack's line (a count with no frames) is still to be written
+
+function treeWalkBegin(): void {
+  const n = nodeCount();
+  freeBytes(kidsFrom);
+  freeBytes(kids);
+  kidsFrom = allocBytes((<usize>n + 1) << 2);
+  kids = allocBytes(<usize>n << 2);
+  for (let i: u32 = 1; i < n; i++) {
+    const c = kidsFrom + (<usize>nodeParent(i) << 2);
+    store<u32>(c, load<u32>(c) + 1);
   }
-  let x = node;
-  for (let i = <i32>d - 1; i >= 0; i--) {
-    store<u32>(path + (<usize>i << 2), x);
-    x = nodeParent(x);
+  for (let p: u32 = 1; p <= n; p++) { // counts to the end of each node's children
+    store<u32>(kidsFrom + (<usize>p << 2), load<u32>(kidsFrom + (<usize>p << 2)) + load<u32>(kidsFrom + (<usize>(p - 1) << 2)));
   }
-  for (let i: u32 = 0; i < d; i++) {
-    if (i > 0) store<u8>(o++, 0x3b);
-    const f = nodeFrame(load<u32>(path + (<usize>i << 2)));
-    const len = frameTable.len(f);
-    memory.copy(o, frameTable.ptr(f), len);
+  for (let i = n; i-- > 1;) { // placed from the back, each end moves to its start
+    const c = kidsFrom + (<usize>nodeParent(i) << 2);
+    const at = load<u32>(c) - 1;
+    store<u32>(c, at);
+    store<u32>(kids + (<usize>at << 2), i);
+  }
+  itemsLen = 0;
+  openLen = 0;
+  prefixLen = 0;
+  rootLine = n > 0 && nodeIsEnd(0);
+  if (n > 0) openNode(0, 0);
+}
+
+// Pushes the sorted items of node x; `before` is the prefix length to return to when it is done.
+function openNode(x: u32, before: usize): void {
+  const from = load<u32>(kidsFrom + (<usize>x << 2)), to = load<u32>(kidsFrom + (<usize>(x + 1) << 2));
+  const start = itemsLen;
+  if (itemsLen + ((to - from) << 1) > itemsCap) {
+    const cap = max<u32>(itemsLen + ((to - from) << 1), max<u32>(1024, itemsCap << 1));
+    items = growBytes(items, <usize>itemsLen << 2, <usize>cap << 2);
+    itemsCap = cap;
+  }
+  for (let k = from; k < to; k++) {
+    const c = load<u32>(kids + (<usize>k << 2));
+    if (nodeIsEnd(c)) store<u32>(items + (<usize>(itemsLen++) << 2), c << 1);
+    if (load<u32>(kidsFrom + (<usize>(c + 1) << 2)) > load<u32>(kidsFrom + (<usize>c << 2))) store<u32>(items + (<usize>(itemsLen++) << 2), (c << 1) | 1);
+  }
+  sortIds(items + (<usize>start << 2), itemsLen - start, compareItems);
+  if (openLen == openCap) {
+    const cap = max<u32>(64, openCap << 1);
+    open = growBytes(open, <usize>openLen * OPEN, <usize>cap * OPEN);
+    openCap = cap;
+  }
+  const f = open + <usize>openLen * OPEN;
+  store<u32>(f, start);
+  store<u32>(f, itemsLen, 4);
+  store<u32>(f, start, 8);
+  store<u32>(f, <u32>before, 12);
+  openLen++;
+}
+
+// Items of one node by their keys: a child's line ("name") before its subtree ("name;...").
+function compareItems(a: u32, b: u32): i32 {
+  const fa = nodeFrame(a >> 1), fb = nodeFrame(b >> 1);
+  if (fa == fb) return <i32>(a & 1) - <i32>(b & 1); // siblings have distinct frames: the same child
+  return compareFrames(fa, (a & 1) == 0, fb, (b & 1) == 0);
+}
+
+function prefixRoom(size: usize): void {
+  if (size <= prefixCap) return;
+  const cap = max<usize>(size, max<usize>(256, prefixCap << 1));
+  prefix = growBytes(prefix, prefixLen, cap);
+  prefixCap = cap;
+}
+
+function treeNext(): u32 {
+  let o = outBuf;
+  const limit = outBuf + outCap;
+  if (rootLine) {
+    o = writeCounts(o, nodeSelf(0), nodeSelf2(0));
+    rootLine = false;
+  }
+  while (openLen > 0) {
+    const f = open + <usize>(openLen - 1) * OPEN;
+    const next = load<u32>(f);
+    if (next == load<u32>(f, 4)) { // the node's items are done: they and its name leave the stacks
+      itemsLen = load<u32>(f, 8);
+      prefixLen = <usize>load<u32>(f, 12);
+      openLen--;
+      continue;
+    }
+    const item = load<u32>(items + (<usize>next << 2));
+    const c = item >> 1;
+    const fc = nodeFrame(c);
+    const len = <usize>frameTable.len(fc);
+    if ((item & 1) != 0) { // its subtree: the prefix grows by "name;"
+      store<u32>(f, next + 1);
+      prefixRoom(prefixLen + len + 1);
+      const before = prefixLen;
+      memory.copy(prefix + prefixLen, frameTable.ptr(fc), len);
+      store<u8>(prefix + prefixLen + len, 0x3b);
+      prefixLen += len + 1;
+      openNode(c, before);
+      continue;
+    }
+    const need = prefixLen + len + 80; // two counts, separators, newline
+    if (o + need > limit) {
+      if (o > outBuf) break; // flush what we have first
+      growOut(need);
+      return treeNext();
+    }
+    store<u32>(f, next + 1);
+    memory.copy(o, prefix, prefixLen);
+    o += prefixLen;
+    memory.copy(o, frameTable.ptr(fc), len);
     o += len;
+    o = writeCounts(o, nodeSelf(c), nodeSelf2(c));
   }
-  return writeCounts(o, nodeSelf(node), nodeSelf2(node));
+  return <u32>(o - outBuf);
 }
 
 function writeCounts(o: usize, c1: f64, c2: f64): usize {

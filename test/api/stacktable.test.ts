@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { collapse, renderSvg, type CollapseOptions } from '../../src/index.js';
 import type { CoreSession } from '../../src/core.js';
 import { layoutViews } from '../../src/render/placement.js';
@@ -110,5 +111,30 @@ describe('diff -n with stacks past the budget', () => {
     expect(want).toMatch(/ \d+ \d+\n/);
     expect(await normalized(0)).toBe(want);
     expect(await normalized(3000)).toBe(want);
+  });
+});
+
+// Folded output from the call tree is a depth-first walk that orders only each node's children;
+// it must give the bytewise order of whole stacks, as the table's sort does, whatever the names:
+// one a prefix of another ('b', 'b.x', 'b x'), the empty name, a tab, the empty stack.
+describe('folded output from the call tree', () => {
+  it('is sorted bytewise by stack, as from the stack table (property)', async () => {
+    const names = ['a', 'b', 'b.x', 'b x', 'a2', '', 'a\tq', 'z', 'b-'];
+    const line = fc.tuple(fc.array(fc.constantFrom(...names), { maxLength: 5 }), fc.integer({ min: 0, max: 99 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 40 }), async (lines) => {
+        const text = lines.map(([frames, n]) => `${frames.join(';')} ${n}\n`).join('');
+        const sums = new Map<string, number>();
+        for (const [frames, n] of lines) sums.set(frames.join(';'), (sums.get(frames.join(';')) ?? 0) + n);
+        const want = [...sums.keys()]
+          .sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)))
+          .map((k) => `${k} ${sums.get(k)}\n`)
+          .join('');
+        const fromTree = await collapse(Buffer.from(text), { format: 'folded', stackTableBytes: 0 });
+        expect(fromTree.text()).toBe(want);
+        expect((await collapse(Buffer.from(text), { format: 'folded' })).text()).toBe(want);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
