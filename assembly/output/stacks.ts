@@ -28,6 +28,13 @@ let ends: usize = 0; // from the tree: u32 per stack, its end node, in node orde
 export let path: usize = 0;
 let pathCap: u32 = 0;
 
+// Reading the tree root first in depth-first order (a sweep), consecutive
+// stacks share their first frames: a path is read up from its end node only
+// to the first node the last path had at that depth.
+let depths: usize = 0; // u32 per node, while the tree is read in that order; else 0
+let pathNodes: usize = 0; // u32 per depth: the nodes of the last path read that way
+let pathNodesLen: u32 = 0; // 0: nothing to reuse
+
 /**
  * Chooses where the stacks are read from: the record log when `inputOrder`
  * (the caller checks that records were logged), else the stack table or the
@@ -36,6 +43,9 @@ let pathCap: u32 = 0;
 export function stacksBegin(inputOrder: bool): u32 {
   freeBytes(ends);
   ends = 0;
+  freeBytes(depths);
+  depths = 0;
+  pathNodesLen = 0;
   if (inputOrder) {
     from = FROM_LOG;
     count = logCount();
@@ -96,6 +106,7 @@ function pathRoom(n: u32): void {
   if (n <= pathCap) return;
   const cap = max<u32>(n, max<u32>(64, pathCap << 1));
   path = growBytes(path, <usize>pathCap << 2, <usize>cap << 2);
+  pathNodes = growBytes(pathNodes, <usize>pathCap << 2, <usize>cap << 2);
   pathCap = cap;
 }
 
@@ -105,6 +116,8 @@ function pathRoom(n: u32): void {
 /** Writes a stack's frame ids at `path`, root first (leaf first when `reverse`); returns how many. */
 export function stackPath(id: u32, reverse: bool): u32 {
   const ref = refOf(id);
+  if (depths != 0 && !reverse) return treePathAfterLast(ref & ~NODE_REF);
+  pathNodesLen = 0; // `path` is rewritten here
   if ((ref & NODE_REF) == 0) {
     const seq = stackEntrySeq(ref), wide = stackEntryWide(ref), len = stackEntryLen(ref);
     pathRoom(len);
@@ -121,6 +134,29 @@ export function stackPath(id: u32, reverse: bool): u32 {
   return len;
 }
 
+/** Frees what a reading in stacksOrder() needed (call when done with the order). */
+export function stacksEnd(): void {
+  freeBytes(depths);
+  depths = 0;
+  pathNodesLen = 0;
+}
+
+// stackPath() of an end node read in depth-first order: only its frames below the last path's.
+function treePathAfterLast(node: u32): u32 {
+  const d = load<u32>(depths + (<usize>node << 2));
+  pathRoom(d);
+  let x = node;
+  for (let i = d; i > 0;) {
+    i--;
+    if (i < pathNodesLen && load<u32>(pathNodes + (<usize>i << 2)) == x) break; // it and its ancestors are there
+    store<u32>(pathAt(i), nodeFrame(x));
+    store<u32>(pathNodes + (<usize>i << 2), x);
+    x = nodeParent(x);
+  }
+  pathNodesLen = d;
+  return d;
+}
+
 /**
  * The stack ids in the order a sweep reads them (a new buffer of u32, for the
  * caller to free): stacks with equal first frames (root first, or leaf first
@@ -131,6 +167,11 @@ export function stacksOrder(reverse: bool): usize {
   const order = allocBytes(<usize>count << 2);
   if (from == FROM_TREE && !reverse) {
     treeOrder(order);
+    // Depths (parents come before children), so each path is read only below the last one.
+    const n = nodeCount();
+    depths = allocBytes(<usize>n << 2);
+    for (let i: u32 = 1; i < n; i++) store<u32>(depths + (<usize>i << 2), load<u32>(depths + (<usize>nodeParent(i) << 2)) + 1);
+    pathNodesLen = 0;
     return order;
   }
   for (let i: u32 = 0; i < count; i++) store<u32>(order + (<usize>i << 2), stackId(i));

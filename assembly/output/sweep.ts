@@ -12,7 +12,7 @@
 
 import { growBytes, freeBytes, allocBytes } from "../util/memory";
 import { NO_FRAME } from "../tables/call-tree";
-import { stacksOrder, stackFirst, stackSecond, stackPath, path } from "./stacks";
+import { stacksOrder, stacksEnd, stackFirst, stackSecond, stackPath, path } from "./stacks";
 
 /** A flame chart's run of a frame's own samples: a child that is never drawn (see GAP_FRAME in src/render/placement.ts). */
 export const GAP_FRAME: u32 = 0xfffffffe;
@@ -129,6 +129,7 @@ export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrd
   while (depth > 0) closeFrame(depth--, min);
   closeFrame(0, min);
   freeBytes(order);
+  stacksEnd();
   toTree();
   return sweptCount;
 }
