@@ -67,8 +67,19 @@ export function perlSrandRand(seed: number): number {
 
 /** flamegraph.pl's random_namehash: the sum of the name's code points seeds one draw. */
 export function randomNamehash(name: string): number {
+  // Code points as `for (const c of name)` reads them (a lone surrogate as itself), without its iterator.
   let sum = 0;
-  for (const c of name) sum = (sum + c.codePointAt(0)!) >>> 0;
+  for (let i = 0; i < name.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 0xd800 && c < 0xdc00 && i + 1 < name.length) {
+      const low = name.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low < 0xe000) {
+        c = ((c - 0xd800) << 10) + (low - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    sum = (sum + c) >>> 0;
+  }
   return perlSrandRand(sum);
 }
 

@@ -72,6 +72,10 @@ function geometry(layout: Layout, o: ResolvedSvgOptions, legendHeight = 0): Geom
   };
 }
 
+// Frames are written as one string per this many (about 40 KB): one UTF-8 encoding call
+// for them all costs less than one per frame, and stays well inside a chunk.
+const FRAMES_PER_WRITE = 256;
+
 /** The SVG of a laid-out graph, as UTF-8 chunks of about 1 MiB. */
 export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uint8Array> {
   const ascii = o.encoding?.ascii ?? false;
@@ -89,8 +93,8 @@ export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uin
   const out: TextSink = ascii ? { write: (s) => chunks.write(asciiCharRefs(s)) } : chunks;
   out.write(header(o, g, mode));
   const frames = new FrameWriter(layout, o, g, mode, names);
-  for (let from = 0; from < layout.count; from += 4096) {
-    frames.write(out, from, Math.min(layout.count, from + 4096));
+  for (let from = 0; from < layout.count; from += FRAMES_PER_WRITE) {
+    frames.write(out, from, Math.min(layout.count, from + FRAMES_PER_WRITE));
     yield* chunks.full.splice(0);
   }
   out.write(footer(o, g));
@@ -212,6 +216,7 @@ class FrameWriter {
     const { layout, o, g, mode, names, info, countName, total, glyph, rows, labelY, heightAttr, shown, escaped, plainName } = this;
     const { xpad, factor } = o;
     const base = layout.base;
+    let text = '';
     for (let i = from; i < to; i++) {
       const f = layout.frame[i]!;
       const depth = layout.depth[i]!;
@@ -250,24 +255,25 @@ class FrameWriter {
         title = `${(escaped[f] ??= xmlText(display))} (${withCommas(samplesText)} ${countName}, ${pct}%${note ? `; ${xmlText(note)}` : ''})`;
       }
 
-      let text = '';
+      let label = '';
       const fit = Math.trunc((x2 - x1) / glyph);
       if (fit >= 3) {
-        const label = fitLabel(display, fit);
+        const cut = fitLabel(display, fit);
         // A cut label needs escaping only when its name did.
         const plain = isRoot || (plainName[f] ??= escaped[f] === display);
-        text = `<text x="${fixed(x1 + 3, 2)}" y="${labelY[depth]}">${label === display && !isRoot ? escaped[f]! : plain ? label : xmlText(label)}</text>`;
+        label = `<text x="${fixed(x1 + 3, 2)}" y="${labelY[depth]}">${cut === display && !isRoot ? escaped[f]! : plain ? cut : xmlText(cut)}</text>`;
       }
       const attrs = this.attributesOf(f, name);
       const rect = `<rect x="${x1s}" ${rows[depth]}${widthAttr}" height="${heightAttr}" fill="${fill}" rx="2" ry="2" fg:x="${start}" fg:w="${layout.value[i]!}"`;
       if (!attrs && !o.prettyXml) {
-        out.write(`<g><title>${title}</title>${rect}/>${text}</g>\n`);
+        text += `<g><title>${title}</title>${rect}/>${label}</g>\n`;
       } else {
         // A title from --nameattr hides the frame's name from the viewer (search, labels): fg:n keeps it.
         const named = attrs?.title !== undefined ? `${rect} fg:n="${isRoot ? '' : xmlAttr(display)}"/>` : `${rect}/>`;
-        out.write(dressedFrame(o.prettyXml, attrs, attrs?.title ?? title, named, text));
+        text += dressedFrame(o.prettyXml, attrs, attrs?.title ?? title, named, label);
       }
     }
+    out.write(text);
   }
 }
 
