@@ -31,6 +31,12 @@ export interface Format {
    */
   boundary(bytes: Uint8Array, atLineStart: boolean): number;
   readonly options: readonly FormatOption[];
+  /**
+   * Its records are already distinct stacks (folded stacks are a collapse's output): ranges
+   * parsed on other threads would hand every stack back to be merged again, so a large file
+   * is read on one thread unless the caller sets the split size itself.
+   */
+  readonly distinctStacks?: true;
   /** Why the parser reports a line as malformed, for the warning that names them (what it is not). */
   readonly malformed?: string;
 }

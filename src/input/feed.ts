@@ -8,7 +8,7 @@ import { createReadStream, fstatSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
-import { DETECT_BYTES, FORMATS, detectFormat, type InputFormat, type ParsedFormat } from '../formats/registry.js';
+import { DETECT_BYTES, FORMATS, detectFormat, formatNamed, type InputFormat, type ParsedFormat } from '../formats/registry.js';
 import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, planRanges } from '../parallel/plan.js';
 import { readRange } from '../parallel/read-range.js';
 import { guarded, guardedAsync } from './guard.js';
@@ -25,6 +25,8 @@ export type CollapseInput = string | Uint8Array | NodeJS.ReadableStream | AsyncI
 export interface FeedOptions {
   jobs: number;
   splitMinBytes: number;
+  /** The split size came from the caller (or $FLAMEFOLD_SPLIT_MIN_BYTES): it applies to every format. */
+  splitAsked?: boolean;
   /** Called with each amount of input bytes consumed (from any thread). */
   onProgress?: (bytes: number) => void;
   /** Fold only the records in this part of each input in time (--window). */
@@ -61,11 +63,13 @@ export function feedOptions(o: {
   window?: WindowSpec | undefined;
   snapshotIndexes?: ReadonlyMap<string, SnapshotIndex> | undefined;
 }): FeedOptions {
+  const asked = o.splitMinBytes ?? splitMinBytesFromEnv();
   return {
     ...(o.window && { window: o.window }),
     ...(o.snapshotIndexes && { snapshotIndexes: o.snapshotIndexes }),
     jobs: o.jobs ?? defaultJobs(),
-    splitMinBytes: o.splitMinBytes ?? splitMinBytesFromEnv() ?? PARALLEL_MIN_BYTES,
+    splitMinBytes: asked ?? PARALLEL_MIN_BYTES,
+    splitAsked: asked !== undefined,
     ...(o.onProgress && { onProgress: o.onProgress }),
   };
 }
@@ -292,7 +296,7 @@ async function feedFile(
     const { size } = await fh.stat();
     const indexed = feed.snapshotIndexes?.get(path);
     if (feed.window && indexed?.bytes === size) return fedWindow(await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window, indexed));
-    if (feed.jobs > 1 && size >= feed.splitMinBytes) {
+    if (feed.jobs > 1 && size >= feed.splitMinBytes && (feed.splitAsked || !formatNamed(fmt).distinctStacks)) {
       if (feed.window) return fedWindow(await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window));
       const ranges = await planRanges(fh, size, fmt, feed.jobs * RANGES_PER_THREAD);
       if (ranges.length > 1) {
