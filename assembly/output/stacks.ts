@@ -10,7 +10,7 @@
 // stacksOrder() gives the ids in the order a sweep needs: equal paths next to
 // each other (or input order for the log); stackPath() gives a path.
 
-import { allocBytes, growBytes, freeBytes } from "../util/memory";
+import { allocBytes, allocRaw, growBytes, freeBytes } from "../util/memory";
 import { sortIds, reverseIds } from "../util/sort";
 import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf } from "../tables/call-tree";
 import { flushStacks } from "../tables/session";
@@ -220,8 +220,9 @@ function compareNodesLeafFirst(a: u32, b: u32): i32 {
 function treeOrder(order: usize): void {
   const n = nodeCount();
   const first = allocBytes((<usize>n + 1) << 2); // node p's children: children[first[p] .. first[p + 1])
-  const children = allocBytes(<usize>n << 2);
-  const todo = allocBytes(<usize>n << 2); // nodes still to visit
+  const children = allocRaw(<usize>n << 2); // raw: each is written before it is read
+  const todo = allocRaw(<usize>n << 2); // nodes still to visit: the children of one path at a time, rarely all n
+  store<u32>(todo, 0); // the root
   for (let i: u32 = 1; i < n; i++) {
     const c = first + (<usize>nodeParent(i) << 2);
     store<u32>(c, load<u32>(c) + 1);

@@ -10,7 +10,7 @@
 // samples: a GAP_FRAME child, never drawn, that keeps its place in time
 // among the leaf's children.
 
-import { growBytes, freeBytes, allocBytes } from "../util/memory";
+import { growBytes, growRaw, freeBytes, allocRaw } from "../util/memory";
 import { NO_FRAME } from "../tables/call-tree";
 import { stacksOrder, stacksEnd, stackFirst, stackSecond, stackPath, path } from "./stacks";
 
@@ -63,7 +63,9 @@ function closeFrame(depth: u32, min: f64): void {
   if (total < min) recordCount = load<u32>(o + DEPTH);
   if (recordCount == recordCap) {
     const n = max<u32>(1024, recordCap << 1);
-    records = growBytes(records, <usize>recordCap * ITEM, <usize>n * ITEM);
+    // Raw: a record is read only once written, and a profile of millions of pruned frames
+    // would otherwise make the whole doubled capacity resident.
+    records = growRaw(records, <usize>n * ITEM);
     recordCap = n;
   }
   const r = records + <usize>recordCount * ITEM;
@@ -144,12 +146,13 @@ function toTree(): void {
   freeBytes(sweptTotals);
   freeBytes(sweptBaseSelfs);
   freeBytes(sweptBaseTotals);
-  sweptParents = allocBytes(<usize>r << 2);
-  sweptFrames = allocBytes(<usize>r << 2);
-  sweptSelfs = allocBytes(<usize>r << 3);
-  sweptTotals = allocBytes(<usize>r << 3);
-  sweptBaseSelfs = twoCounts ? allocBytes(<usize>r << 3) : 0;
-  sweptBaseTotals = twoCounts ? allocBytes(<usize>r << 3) : 0;
+  // Raw: every element is written below.
+  sweptParents = allocRaw(<usize>r << 2);
+  sweptFrames = allocRaw(<usize>r << 2);
+  sweptSelfs = allocRaw(<usize>r << 3);
+  sweptTotals = allocRaw(<usize>r << 3);
+  sweptBaseSelfs = twoCounts ? allocRaw(<usize>r << 3) : 0;
+  sweptBaseTotals = twoCounts ? allocRaw(<usize>r << 3) : 0;
   // The open items are reused: their frame field holds the latest node at each depth.
   for (let j: u32 = 0; j < r; j++) {
     const rec = records + <usize>(r - 1 - j) * ITEM;

@@ -67,6 +67,16 @@ export function growBytes(p: usize, used: usize, size: usize): usize {
   return q;
 }
 
+/**
+ * Grows a raw buffer (allocRaw) to `size` bytes, keeping its contents; the
+ * new part stays undefined, so capacity not yet written costs no resident memory.
+ */
+export function growRaw(p: usize, size: usize): usize {
+  if (p == 0) return allocRaw(size);
+  checkRoom(size + SLACK);
+  return heap.realloc(p, size + SLACK);
+}
+
 export function freeBytes(p: usize): void {
   if (p != 0) heap.free(p);
 }
