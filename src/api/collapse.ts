@@ -50,7 +50,10 @@ export interface CollapseOptions extends FormatOptions, StackFilterOptions {
   oneEvent?: boolean;
   /** Threads for large files (default: the number of cores); output is the same for any value. */
   jobs?: number;
-  /** Files smaller than this are parsed on one thread (default $FLAMEFOLD_SPLIT_MIN_BYTES, else 48 MiB): starting workers costs more. */
+  /**
+   * Files smaller than this are parsed on one thread (default $FLAMEFOLD_SPLIT_MIN_BYTES, else 48 MiB):
+   * starting workers costs more. Without either, folded stacks stay on one thread at any size.
+   */
   splitMinBytes?: number;
   /**
    * Stop with an error once the core's tables (distinct frames and stacks) would pass about this

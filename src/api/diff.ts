@@ -21,7 +21,7 @@ export interface ColumnsOptions extends FormatOptions, StackFilterOptions {
   onWarning?: (message: string) => void;
   /** Threads for large files (default: the number of cores), as in collapse(). */
   jobs?: number;
-  /** Files smaller than this are parsed on one thread (default $FLAMEFOLD_SPLIT_MIN_BYTES, else 48 MiB). */
+  /** Files smaller than this are parsed on one thread (default $FLAMEFOLD_SPLIT_MIN_BYTES, else 48 MiB; folded stacks: any size). */
   splitMinBytes?: number;
   /** Fold only this part of both inputs in time (`--window`, see CollapseOptions.window); a column's own overrides it. */
   window?: string | undefined;
