@@ -16,7 +16,6 @@ import { snapshotIndex, type SnapshotIndex } from '../window/snapshot-index.js';
 import { noTimes } from '../window/resolve.js';
 import type { WindowSpec } from '../window/spec.js';
 import { feedFileWindow, pickFirstEvent } from './feed-window.js';
-import { gunzipChunks } from './gunzip.js';
 
 /** Anything a capture can be read from. A string is a file path; `-` is stdin. */
 export type CollapseInput = string | Uint8Array | NodeJS.ReadableStream | AsyncIterable<Uint8Array>;
@@ -291,7 +290,10 @@ async function feedFile(
     const head = Buffer.alloc(DETECT_BYTES);
     const { bytesRead } = await fh.read(head, 0, DETECT_BYTES, 0);
     const first = head.subarray(0, bytesRead);
-    if (isGzip(first)) return await feedChunks(session, gunzipChunks(fh.fd, feed.onProgress), format, name, undefined, true);
+    if (isGzip(first)) {
+      const { gunzipChunks } = await import('./gunzip.js'); // its thread and ring load only for gzip input
+      return await feedChunks(session, gunzipChunks(fh.fd, feed.onProgress), format, name, undefined, true);
+    }
     const fmt = chooseFormat(format, first, bytesRead < DETECT_BYTES, name);
     const { size } = await fh.stat();
     const indexed = feed.snapshotIndexes?.get(path);
