@@ -3,7 +3,8 @@
 // collapse session; src/core.ts is the only caller.
 
 import { allocBytes, growBytes, setMemoryLimit } from "./util/memory";
-import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount } from "./tables/session";
+import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samplesTotal, samples2Total, records, hasSecondCount } from "./tables/session";
+import { countScale } from "./tables/counts";
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn, setLineUnterminated } from "./tables/session";
 import { eventsInit, setEventFilter, setEventsOnly, setOneEvent, matchedSections, forgetPickedEvent } from "./tables/events";
 import { setRecordOrder } from "./tables/record-log";
@@ -130,8 +131,11 @@ export function normalizeFirst(): void { normalizeFirstColumn(scaleFirstCounts);
 export function statLines(): f64 { return lineNo; }
 export function statIgnoredLines(): f64 { return ignoredLines; }
 export function statDroppedRecords(): f64 { return droppedRecords; }
-export function statSamples(): f64 { return samples; }
-export function statSamples2(): f64 { return samples2; }
+/** The columns' sums of counts, exact, in units of 10^-statCountScale() (tables/counts.ts). */
+export function statSamples(): i64 { return samplesTotal(); }
+export function statSamples2(): i64 { return samples2Total(); }
+/** Decimals of the session's count units: a count v crosses the boundary as the i64 v * 10^scale. */
+export function statCountScale(): i32 { return countScale; }
 export function statRecords(): f64 { return records; }
 export function statTwoCounts(): bool { return hasSecondCount; }
 export function statFrames(): u32 { return frameTable.count; }
@@ -176,6 +180,7 @@ export {
 // The call tree: parallel arrays indexed by node id (parent < child).
 export function treeParents(): usize { flushStacks(); return parentsPtr(); }
 export function treeFrames(): usize { return framesPtr(); }
+/** Own counts by node, i64 units (statCountScale()). */
 export function treeSelf(): usize { return selfsPtr(); }
 export function treeSelf2(): usize { return selfs2Ptr(); }
 /** Frame names: u32 address and u32 length per frame id. */

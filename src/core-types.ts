@@ -76,8 +76,9 @@ export interface CoreExports {
   statLines(): number;
   statIgnoredLines(): number;
   statDroppedRecords(): number;
-  statSamples(): number;
-  statSamples2(): number;
+  statSamples(): bigint;
+  statSamples2(): bigint;
+  statCountScale(): number;
   statRecords(): number;
   statTwoCounts(): number;
   statFrames(): number;
@@ -120,7 +121,7 @@ export interface CoreExports {
   frameSumsCount(): number;
   layoutBegin(reverse: number, twoCounts: number, inputOrder: number): number;
   layoutKeep(min: number): number;
-  layoutSamples(): number;
+  layoutSamples(): bigint;
   layoutNegatives(): number;
   layoutMaxDelta(): number;
   layoutNodeCount(): number;
@@ -157,8 +158,11 @@ export interface CoreTotals {
   lines: number;
   ignoredLines: number;
   droppedRecords: number;
+  /** The columns' sums, as doubles (exact below 2^53); exactly, in `exact`. */
   samples: number;
   samples2: number;
+  /** The columns' sums exactly: units of 10^-scale (src/counts.ts). */
+  exact: { samples: bigint; samples2: bigint; scale: number };
   records: number;
   twoCounts: boolean;
   frames: number;
@@ -203,6 +207,12 @@ export interface LayoutViews {
   total: Float64Array;
   /** Two-count input: the first column's own counts and totals by node (widths use the second). */
   base?: { self: Float64Array; total: Float64Array };
+  /**
+   * The same counts exactly, in units of 10^-scale (src/counts.ts), for what is
+   * printed; the doubles above are for geometry and colours. Absent in views
+   * not made by the core (test oracles): the doubles are then printed.
+   */
+  exact?: ExactViews;
   /** By node: 1 + its index among the kept frames, 0 when pruned. */
   keptIndex: Uint32Array;
   keptCount: number;
@@ -217,6 +227,16 @@ export interface LayoutViews {
   /** A frame name's bytes (a view: copy what must outlive the views). */
   name(frame: number): Uint8Array;
   nameCount: number;
+}
+
+/** LayoutViews' counts exactly: units of 10^-scale, by node (base: two-count input's first column). */
+export interface ExactViews {
+  self: BigInt64Array;
+  total: BigInt64Array;
+  base?: { self: BigInt64Array; total: BigInt64Array };
+  /** LayoutViews.samples exactly. */
+  samples: bigint;
+  scale: number;
 }
 
 /** The call tree as parallel arrays (copied out of wasm memory). Node 0 is the root; parent < child. */

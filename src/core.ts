@@ -7,11 +7,15 @@ import { instantiateSync } from '@assemblyscript/loader';
 import {
   GAP_FRAME, ROOT_FRAME,
   type CoreEvent, type CoreExports, type CoreTotals, type CoreWindow, type InputNotes, type LayoutViews, type NoteKind, type NoteTally,
-  type RangeSnapshots, type SessionOptionName, type SessionOptions, type SnapshotState, type TreeArrays,
+  type RangeSnapshots, type SessionOptionName, type SessionOptions, type SnapshotState, type TreeArrays, type ExactViews,
 } from './core-types.js';
+import { unitsToNumber } from './counts.js';
 
 export { GAP_FRAME, ROOT_FRAME };
-export type { CoreEvent, CoreTotals, CoreWindow, RangeSnapshots, SnapshotState, InputNotes, LayoutViews, NoteKind, NoteTally, SessionOptionName, SessionOptions, TreeArrays };
+export type {
+  CoreEvent, CoreTotals, CoreWindow, ExactViews, RangeSnapshots, SnapshotState, InputNotes, LayoutViews, NoteKind, NoteTally, SessionOptionName,
+  SessionOptions, TreeArrays,
+};
 
 /** Count columns for setOption('countColumn'): diff folds BEFORE into the first, AFTER into the second. */
 export const COUNT_COLUMN = { mixed: 0, before: 1, after: 2 } as const;
@@ -171,12 +175,12 @@ export class CoreSession {
     const c = this.core;
     const n = c.snapshotMarkers() * c.snapshotFields();
     const markers = n === 0 ? new Float64Array(0) : new Float64Array(c.memory.buffer, c.snapshotsPtr(), n).slice();
-    return { start, samplesBefore, samplesAfter: c.statSamples(), markers };
+    return { start, samplesBefore, samplesAfter: this.samples(), markers };
   }
 
-  /** Samples folded so far (the first column). */
+  /** Samples folded so far (the first column), as a double (snapshot sizes: exact below 2^53). */
   samples(): number {
-    return this.core.statSamples();
+    return unitsToNumber(this.core.statSamples(), this.core.statCountScale());
   }
 
   /** --snapshot-marker: the lines a format skips as chatter that match this start snapshots (tables/snapshots.ts). */
@@ -334,12 +338,14 @@ export class CoreSession {
 
   totals(): CoreTotals {
     const c = this.core;
+    const exact = { samples: c.statSamples(), samples2: c.statSamples2(), scale: c.statCountScale() };
     return {
       lines: c.statLines(),
       ignoredLines: c.statIgnoredLines(),
       droppedRecords: c.statDroppedRecords(),
-      samples: c.statSamples(),
-      samples2: c.statSamples2(),
+      samples: unitsToNumber(exact.samples, exact.scale),
+      samples2: unitsToNumber(exact.samples2, exact.scale),
+      exact,
       records: c.statRecords(),
       twoCounts: c.statTwoCounts() !== 0,
       frames: c.statFrames(),
@@ -401,21 +407,31 @@ export class CoreSession {
   layoutViews(minimum: (samples: number) => number, reverse: boolean, twoCounts: boolean, inputOrder: boolean): LayoutViews | undefined {
     const c = this.core;
     if (!c.layoutBegin(reverse ? 1 : 0, twoCounts ? 1 : 0, inputOrder ? 1 : 0)) return undefined;
-    const samples = c.layoutSamples();
+    const scale = c.statCountScale();
+    const exactSamples = c.layoutSamples();
+    const samples = unitsToNumber(exactSamples, scale);
     const keptCount = c.layoutKeep(minimum(samples));
     const n = c.layoutNodeCount();
     const buf = c.memory.buffer; // read after the calls: memory may have grown
+    const units = (ptr: number): BigInt64Array => new BigInt64Array(buf, ptr, n);
+    const exact: ExactViews = {
+      self: units(c.layoutSelfsPtr()),
+      total: units(c.layoutTotalsPtr()),
+      ...(twoCounts && { base: { self: units(c.layoutBaseSelfsPtr()), total: units(c.layoutBaseTotalsPtr()) } }),
+      samples: exactSamples,
+      scale,
+    };
+    const numbers = (values: BigInt64Array): Float64Array => numbersOf(values, scale);
     return {
       frame: new Uint32Array(buf, c.layoutFramesPtr(), n),
-      self: new Float64Array(buf, c.layoutSelfsPtr(), n),
-      total: new Float64Array(buf, c.layoutTotalsPtr(), n),
+      self: numbers(exact.self),
+      total: numbers(exact.total),
       keptIndex: new Uint32Array(buf, c.layoutKeptIndexPtr(), n),
       keptCount,
       offsets: new Uint32Array(buf, c.layoutOffsetsPtr(), keptCount + 1),
       list: new Uint32Array(buf, c.layoutListPtr(), c.layoutListLength()),
-      ...(twoCounts && {
-        base: { self: new Float64Array(buf, c.layoutBaseSelfsPtr(), n), total: new Float64Array(buf, c.layoutBaseTotalsPtr(), n) },
-      }),
+      ...(exact.base && { base: { self: numbers(exact.base.self), total: numbers(exact.base.total) } }),
+      exact,
       samples,
       negatives: c.layoutNegatives(),
       maxDelta: c.layoutMaxDelta(),
@@ -433,7 +449,7 @@ export class CoreSession {
   frameSums(): Float64Array {
     const c = this.core;
     c.frameSums();
-    return new Float64Array(c.memory.buffer, c.frameSumsPtr(), 4 * c.frameSumsCount());
+    return numbersOf(new BigInt64Array(c.memory.buffer, c.frameSumsPtr(), 4 * c.frameSumsCount()), c.statCountScale());
   }
 
   /** Frame names as raw bytes by frame id (views: valid until the next call into the session). */
@@ -453,13 +469,21 @@ export class CoreSession {
     const n = c.statNodes();
     const parent = new Uint32Array(buf, parentsPtr, n).slice();
     const frame = new Uint32Array(buf, c.treeFrames(), n).slice();
-    const self = new Float64Array(buf, c.treeSelf(), n).slice();
+    const scale = c.statCountScale();
+    const self = numbersOf(new BigInt64Array(buf, c.treeSelf(), n), scale);
     const self2Ptr = c.treeSelf2();
-    const self2 = self2Ptr === 0 ? new Float64Array(n) : new Float64Array(buf, self2Ptr, n).slice();
+    const self2 = self2Ptr === 0 ? new Float64Array(n) : numbersOf(new BigInt64Array(buf, self2Ptr, n), scale);
     const frames = c.statFrames();
     const name = this.names();
     const names: Uint8Array[] = new Array<Uint8Array>(frames);
     for (let i = 0; i < frames; i++) names[i] = name(i).slice();
     return { parent, frame, self, self2, names };
   }
+}
+
+/** Counts in units (src/counts.ts) as doubles: for geometry, colours and ratios, never printed as counts. */
+function numbersOf(values: BigInt64Array, scale: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = unitsToNumber(values[i]!, scale);
+  return out;
 }

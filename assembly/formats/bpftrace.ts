@@ -28,7 +28,8 @@
 // entry still open when the next `@` line or the input's end comes is dropped
 // as a record without a count.
 
-import { isDigit, skipBlanks, digitsValue } from "../util/scan";
+import { isDigit, skipBlanks } from "../util/scan";
+import { digitsInteger, wholeUnits } from "../tables/counts";
 import { bytesEqual } from "../util/hash";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, stackPush, stackLen, stackClear, foldLeafFirst, ignoreLine, dropRecord } from "../tables/session";
@@ -89,7 +90,7 @@ function entryLine(start: usize, end: usize): bool {
   const close = closingAt(key, end);
   if (close >= 0) { // one line (R3.1): a stack key is empty or starts with `,`
     const value = closedValue;
-    if (value != value || (<usize>close > key && load<u8>(key) != COMMA)) ignoreLine();
+    if (!hasClosedValue || (<usize>close > key && load<u8>(key) != COMMA)) ignoreLine();
     else {
       scalarCount = 0;
       scalarText(key, <usize>close);
@@ -119,7 +120,7 @@ function keyLine(start: usize, end: usize): void {
   const close = closingAt(start, end);
   if (close >= 0) {
     const value = closedValue;
-    if (value != value) { // `]:` and a multi-line value (hist()): skipped, and the lines after it are outside (R3.2)
+    if (!hasClosedValue) { // `]:` and a multi-line value (hist()): skipped, and the lines after it are outside (R3.2)
       inKey = false;
       scalarCount = 0;
       stackClear();
@@ -153,12 +154,12 @@ function frameLine(start: usize, end: usize): void {
 }
 
 /** The entry's closing line was read: its scalars go above its stacks (R6), and it counts VALUE (R7, R8). */
-function closeEntry(value: f64): void {
+function closeEntry(value: i64): void {
   inKey = false;
   for (let i = scalarCount; i > 0; i--) stackPush(load<u32>(scalars + (<usize>(i - 1) << 2)));
   scalarCount = 0;
-  if (stackLen == 0) emptyRecord(value);
-  else foldLeafFirst(value);
+  if (stackLen == 0) emptyRecord(<f64>value);
+  else foldLeafFirst(wholeUnits(value));
 }
 
 function dropOpenEntry(): void {
@@ -170,15 +171,16 @@ function dropOpenEntry(): void {
 
 // ---- the parts of a line ------------------------------------------------------
 
-// Set by closingAt(): the VALUE of `]: VALUE`, or NaN for `]:`.
-let closedValue: f64 = NaN;
+// Set by closingAt(): the VALUE of `]: VALUE`, and whether there was one (not for `]:`).
+let closedValue: i64 = 0;
+let hasClosedValue = false;
 
 /**
  * Where [p, end) ends with `]: VALUE` (VALUE: an optional `-` and digits) or
  * with `]:`: the position of that `]`; -1 when it does not.
  */
 function closingAt(p: usize, end: usize): isize {
-  closedValue = NaN;
+  hasClosedValue = false;
   if (end - p >= 2 && load<u8>(end - 1) == 0x3a && load<u8>(end - 2) == CLOSE) return <isize>(end - 2);
   let q = end;
   while (q > p && isDigit(load<u8>(q - 1))) q--;
@@ -186,8 +188,9 @@ function closingAt(p: usize, end: usize): isize {
   const digits = q;
   if (q > p && load<u8>(q - 1) == 0x2d) q--;
   if (q - p < 3 || load<u8>(q - 1) != 0x20 || load<u8>(q - 2) != 0x3a || load<u8>(q - 3) != CLOSE) return -1;
-  const v = digitsValue(digits, end);
+  const v = digitsInteger(digits, end);
   closedValue = q < digits ? -v : v;
+  hasClosedValue = true;
   return <isize>(q - 3);
 }
 

@@ -12,7 +12,8 @@
 // appears; every other indented line is a frame, named by stackcollapse.pl's
 // rules with its defects fixed.
 
-import { isBlank, isDigit, skipBlanks, lastIndexOf, trimCR, parseCount, skipDigits, findNewline } from "../util/scan";
+import { isBlank, isDigit, skipBlanks, lastIndexOf, trimCR, skipDigits, findNewline } from "../util/scan";
+import { isCountLine, countLineUnits } from "../tables/counts";
 import { hashBytes, bytesEqual } from "../util/hash";
 import { allocBytes, freeBytes } from "../util/memory";
 import { LineCache } from "../tables/line-cache";
@@ -46,9 +47,8 @@ function dtraceLine(start: usize, end: usize): void {
   if (p == end) return; // blank lines never end a record
   const c = <u32>load<u8>(p);
   if (isDigit(c) || c == 0x2d) {
-    const n = parseCount(p, end);
-    if (n == n) { // a count line (rule 1); NaN otherwise
-      countRecord(n);
+    if (isCountLine(p, end)) { // a count line (rule 1)
+      countRecord(countLineUnits(p, end));
       return;
     }
     if (p > start && isProbeLine(p, end)) { // a snapshot starts (tables/snapshots.ts), unless a --snapshot-marker says where
@@ -78,8 +78,8 @@ function dtraceLine(start: usize, end: usize): void {
   frameLine(p, end);
 }
 
-/** The count line of a record: its collected frames are counted `n` times. Returns the stack-table entry (0: none). */
-function countRecord(n: f64): usize {
+/** The count line of a record: its collected frames are counted `n` (units) times. Returns the stack-table entry (0: none). */
+function countRecord(n: i64): usize {
   if (includeOffset && stackLen > 0) trimLeafOffset();
   prevLine = 0;
   return foldLeafFirstEntry(n);
@@ -109,8 +109,10 @@ let lineCap: u32 = 0;
   return plus >= 0 ? <usize>plus : end;
 }
 
-// What a wholeRecord() match found: the count, and where the record ends.
-let matchedCount: f64 = 0;
+// What a wholeRecord() match found: its count line (read once the lines are
+// counted, so that an overflow names it), and where the record ends.
+let matchedCount: usize = 0;
+let matchedCountEnd: usize = 0;
 let matchedEnd: usize = 0;
 
 /**
@@ -132,7 +134,7 @@ function wholeRecord(p: usize, end: usize): usize {
   for (let r = records.first(h); r != 0; r = records.next()) {
     if (records.tagOf(r) == tag && sameRecord(r, p, end)) {
       countLines(records.lineCount(r) + 1);
-      foldEntry(records.stackOf(r), matchedCount);
+      foldEntry(records.stackOf(r), countLineUnits(matchedCount, matchedCountEnd));
       prevLine = 0;
       return matchedEnd;
     }
@@ -169,17 +171,17 @@ function sameRecord(r: usize, p: usize, end: usize): bool {
   const le = trimCR(p, nl);
   const b = skipBlanks(p, le);
   if (b == le || !isDigit(load<u8>(b)) && load<u8>(b) != 0x2d) return false;
-  matchedCount = parseCount(b, le);
+  matchedCount = b;
+  matchedCountEnd = le;
   matchedEnd = nl + 1;
-  return matchedCount == matchedCount;
+  return isCountLine(b, le);
 }
 
 /** Whether an indented line [b, le) starting with its first non-blank would not be a frame line. */
 function isCountOrProbe(b: usize, le: usize): bool {
   const c = <u32>load<u8>(b);
   if (!isDigit(c) && c != 0x2d) return false;
-  const n = parseCount(b, le);
-  return n == n || isProbeLine(b, le);
+  return isCountLine(b, le) || isProbeLine(b, le);
 }
 
 /**
@@ -201,7 +203,7 @@ function learnRecord(p: usize, end: usize, h: u32, tag: u32): usize {
     const b = skipBlanks(q, le);
     if (b < le) {
       const c = <u32>load<u8>(b);
-      if ((isDigit(c) || c == 0x2d) && parseCount(b, le) == parseCount(b, le)) break; // the count line
+      if ((isDigit(c) || c == 0x2d) && isCountLine(b, le)) break; // the count line
       if (b == q || isCountOrProbe(b, le)) return p;
       frames++;
     }
@@ -229,7 +231,7 @@ function learnRecord(p: usize, end: usize, h: u32, tag: u32): usize {
   }
   countLine();
   const le = trimCR(q, nl);
-  const stack = countRecord(parseCount(skipBlanks(q, le), le));
+  const stack = countRecord(countLineUnits(skipBlanks(q, le), le));
   records.add(h, lines, tag, stack, lineRefs);
   return nl + 1;
 }

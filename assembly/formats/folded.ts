@@ -11,6 +11,7 @@ import { frameTable, ignoreLine, inputLine, stackPush, foldLeafFirst, foldLeafFi
 import { malformedLine } from "../tables/notes";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { Format, eachLine } from "./format";
+import { decimalUnits, checkedMul, unitsPerCount } from "../tables/counts";
 
 // Strict mode (flamefold diff): a line without a count is an error naming it,
 // instead of an ignored line (difffolded.pl would print a bogus " 0 0" stack).
@@ -47,37 +48,6 @@ function countStart(start: usize, end: usize): usize {
   return isBlank(c) || c == 0x0d || c == 0x0a || c == 0x0b || c == 0x0c;
 }
 
-/**
- * Decimal text to f64, correctly rounded (as Perl and JS read it). With up to
- * 15 digits, the digits and the power of ten are exact doubles, so the one
- * division rounds once; longer numbers (difffolded inputs such as
- * `14.2343983248722834234`) take the general parser.
- */
-function parseDecimal(p: usize, end: usize): f64 {
-  let neg = false;
-  if (load<u8>(p) == 0x2d) { neg = true; p++; }
-  let mant: u64 = 0;
-  let digits = 0;
-  let scale = 0;
-  let seenDot = false;
-  for (let q = p; q < end; q++) {
-    const c = <u32>load<u8>(q);
-    if (c == 0x2e) { seenDot = true; continue; }
-    mant = mant * 10 + <u64>(c - 0x30);
-    digits++;
-    if (seenDot) scale++;
-  }
-  let v: f64;
-  if (digits <= 15) {
-    let ten: f64 = 1;
-    for (let i = 0; i < scale; i++) ten *= 10; // exact up to 1e22
-    v = <f64>mant / ten;
-  } else {
-    v = parseFloat(String.UTF8.decodeUnsafe(p, end - p));
-  }
-  return neg ? -v : v;
-}
-
 /** One folded line: `stack count` or `stack before after`. */
 function foldedLine(start: usize, end: usize): void {
   end = trimCR(start, end);
@@ -89,18 +59,20 @@ function foldedLine(start: usize, end: usize): void {
     malformedLine(); // reported by line; `#` comments above are not
     return;
   }
-  let stackEnd = c1 - 1; // \s+? takes exactly one blank
-  let n = parseDecimal(c1, end);
-  let n2: f64 = NaN;
+  const stackEnd = c1 - 1; // \s+? takes exactly one blank
+  const n = decimalUnits(c1, end);
   const c2 = countStart(start, stackEnd);
   if (c2 != stackEnd) {
-    n2 = n;
-    n = parseDecimal(c2, stackEnd);
-    stackEnd = c2 - 1;
+    // The first count read may raise the scale (counts.ts): the second, read before it, is in the old units.
+    const scaleBefore = unitsPerCount;
+    const before = decimalUnits(c2, stackEnd);
+    const after = checkedMul(n, unitsPerCount / scaleBefore, "a count is too large");
+    collectStack(start, c2 - 1 - start);
+    foldLeafFirstTwo(before, after);
+    return;
   }
   collectStack(start, stackEnd - start);
-  if (n2 == n2) foldLeafFirstTwo(n, n2);
-  else foldLeafFirst(n);
+  foldLeafFirst(n);
 }
 
 // Folded files are usually sorted, so a line shares its first frames with the

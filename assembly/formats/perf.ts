@@ -12,7 +12,8 @@
 // cache maps its SYM without the offset and its DSO (not its PC, which
 // differs per process for the same instruction) to the frame ids they give.
 
-import { isBlank, skipBlanks, skipDigits, digitsValue, findNewline } from "../util/scan";
+import { isBlank, skipBlanks, skipDigits, findNewline } from "../util/scan";
+import { digitsInteger, wholeUnits } from "../tables/counts";
 import { hashBytes, bytesEqual, mix64 } from "../util/hash";
 import { allocBytes, freeBytes } from "../util/memory";
 import { LineCache } from "../tables/line-cache";
@@ -40,7 +41,7 @@ let withAddrs = false;
 // The record being read.
 let inRecord = false;
 let folding = false; // it is of the event folded (and not only listing events)
-let count: f64 = 1; // its period (rule 6)
+let count: i64 = 1; // its period (rule 6), a whole count
 let root: u32 = 0; // the frame id of its root name
 let java = false; // COMM starts with "java" (rule 9.9)
 let prevLine: usize = 0; // line-cache entry of its previous frame line (0: none), for successor prediction
@@ -104,7 +105,7 @@ function endRecord(): usize {
   let e: usize = 0;
   if (folding) {
     stackPush(root);
-    e = foldLeafFirstEntry(count);
+    e = foldLeafFirstEntry(wholeUnits(count));
   }
   inRecord = false;
   prevLine = 0;
@@ -142,7 +143,7 @@ function wholeBlock(p: usize, end: usize): usize {
       const q = sameBlock(r, p, end);
       if (q != 0) {
         countLines(records.lineCount(r) + 1);
-        foldEntry(records.stackOf(r), count);
+        foldEntry(records.stackOf(r), wholeUnits(count));
         inRecord = false;
         prevLine = 0;
         return q;
@@ -208,9 +209,6 @@ function learnBlock(p: usize, end: usize, h: u32, tag: u32): usize {
   return end;
 }
 
-// The largest count a double holds exactly: a larger period would be silently rounded.
-const EXACT_MAX: f64 = 9007199254740992;
-
 /**
  * An event line (rules 3 to 7): `COMM TID|PID/TID [CPU] TIME: [PERIOD] EVENT: [REST]`,
  * every field after the TID optional.
@@ -246,15 +244,12 @@ function eventLine(start: usize, end: usize): void {
     if (t < 0) break;
     time = t;
   }
-  let period: f64 = 1;
+  let period: i64 = 1;
   if (w < end && skipDigits(w, q) == q) {
     const w2 = skipBlanks(q, end);
     const q2 = wordEnd(w2, end);
     if (w2 < end && load<u8>(q2 - 1) == 0x3a) {
-      period = digitsValue(w, q);
-      if (period > EXACT_MAX) {
-        throw new Error("line " + (<i64>inputLine()).toString() + " a period too large to count exactly (over 2^53)");
-      }
+      period = digitsInteger(w, q); // exact; past 2^63-1, the error naming the line
       w = w2;
       q = q2;
     }

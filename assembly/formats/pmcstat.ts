@@ -18,7 +18,8 @@
 // printed only when it changes from the previous printed line, so it is
 // carried along for the kernel marks.
 
-import { isDigit, isBlank, skipBlanks, trimCR, skipDigits, digitsValue } from "../util/scan";
+import { isDigit, isBlank, skipBlanks, trimCR, skipDigits } from "../util/scan";
+import { digitsInteger, wholeUnits, checkedAdd } from "../tables/counts";
 import { eventsOnly, eventFilterOn, eventSelected, countEvent, countMatched, oneEvent } from "../tables/events";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, stackPush, foldLeafFirst } from "../tables/session";
@@ -30,8 +31,8 @@ let kernelMarks = false;
 
 // The open path: level 0 is the sampled function, level d its d-th caller.
 let pathFrames: usize = 0; // u32 frame id per level
-let pathCounts: usize = 0; // f64 per level
-let pathChildSums: usize = 0; // f64 per level: counts of its children so far
+let pathCounts: usize = 0; // i64 per level (whole counts)
+let pathChildSums: usize = 0; // i64 per level: counts of its children so far
 let pathCap: u32 = 0;
 let open: u32 = 0; // levels open
 
@@ -120,7 +121,7 @@ function nodeLine(start: usize, end: usize): bool {
   q += 4;
   d = q;
   q = skipDigits(q, end);
-  const count = digitsValue(d, q);
+  const count = digitsInteger(d, q);
   const digits = <i32>(q - d);
   if (digits == 0 || q == end || load<u8>(q) != 0x5d) return false; // ']'
   q++;
@@ -223,7 +224,7 @@ function frameOf(p: usize, len: usize, semicolon: bool): u32 {
   return frameTable.intern(scratch, n);
 }
 
-function openNode(level: u32, frame: u32, count: f64): void {
+function openNode(level: u32, frame: u32, count: i64): void {
   if (level == pathCap) {
     pathFrames = growBytes(pathFrames, <usize>pathCap << 2, <usize>pathCap << 3);
     pathCounts = growBytes(pathCounts, <usize>pathCap << 3, <usize>pathCap << 4);
@@ -231,11 +232,11 @@ function openNode(level: u32, frame: u32, count: f64): void {
     pathCap <<= 1;
   }
   store<u32>(pathFrames + (<usize>level << 2), frame);
-  store<f64>(pathCounts + (<usize>level << 3), count);
-  store<f64>(pathChildSums + (<usize>level << 3), 0);
+  store<i64>(pathCounts + (<usize>level << 3), count);
+  store<i64>(pathChildSums + (<usize>level << 3), 0);
   if (level > 0) {
     const s = pathChildSums + (<usize>(level - 1) << 3);
-    store<f64>(s, load<f64>(s) + count);
+    store<i64>(s, checkedAdd(load<i64>(s), count));
   }
   open = level + 1;
 }
@@ -246,10 +247,10 @@ function openNode(level: u32, frame: u32, count: f64): void {
 function closeTo(level: u32): void {
   while (open > level) {
     const top = open - 1;
-    const rest = load<f64>(pathCounts + (<usize>top << 3)) - load<f64>(pathChildSums + (<usize>top << 3));
+    const rest = load<i64>(pathCounts + (<usize>top << 3)) - load<i64>(pathChildSums + (<usize>top << 3)); // both >= 0: no overflow
     if (rest > 0) {
       for (let i: u32 = 0; i <= top; i++) stackPush(load<u32>(pathFrames + (<usize>i << 2)));
-      foldLeafFirst(rest);
+      foldLeafFirst(wholeUnits(rest));
     }
     open = top;
   }

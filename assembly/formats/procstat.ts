@@ -22,7 +22,8 @@
 // ignored; headers may change W mid-input (captures concatenated from two
 // releases); without a header W comes from the rows (widthOfRow).
 
-import { isBlank, isDigit, skipBlanks, lastIndexOf, skipDigits, digitsValue } from "../util/scan";
+import { isBlank, isDigit, skipBlanks, lastIndexOf, skipDigits } from "../util/scan";
+import { digitsInteger, wholeUnits, unitsPerCount } from "../tables/counts";
 import { hashBytes } from "../util/hash";
 import { ByteTable } from "../tables/byte-table";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
@@ -78,7 +79,7 @@ function procstatLine(start: usize, end: usize): void {
   if (sawTable) { malformedLine(); return; }
   // `uniq -c` of the KSTACK column: there are no thread names, so --by-thread
   // has nothing to put above these stacks.
-  foldStack(second, end, digitsValue(p, firstEnd));
+  foldStack(second, end, wholeUnits(digitsInteger(p, firstEnd)));
 }
 
 // The last row of an input that ends without a newline, and stops mid-word: was
@@ -239,7 +240,7 @@ let rowCache: EntryCache = changetype<EntryCache>(0); // by thread: row text aft
 let rowCacheWidth: i32 = -1;
 
 /** Counts `n` samples of the stack KSTACK [p, end) names. */
-function foldStack(p: usize, end: usize, n: f64): void {
+function foldStack(p: usize, end: usize, n: i64): void {
   if (changetype<usize>(stackCache) == 0) stackCache = new EntryCache();
   const len = end - p;
   const h = hashBytes(p, len);
@@ -259,11 +260,11 @@ function foldThreadRow(comm: usize, commEnd: usize, tdname: usize, tdnameEnd: us
   const len = end - comm;
   const h = hashBytes(comm, len);
   const found = rowCache.find(comm, len, h);
-  if (found != 0) { foldEntry(found, 1); return; }
+  if (found != 0) { foldEntry(found, unitsPerCount); return; }
   collectFrames(kstack, end);
   stackPush(nameField(tdname, tdnameEnd));
   stackPush(nameField(comm, commEnd));
-  rowCache.remember(comm, len, h, foldLeafFirstEntry(1));
+  rowCache.remember(comm, len, h, foldLeafFirstEntry(unitsPerCount));
 }
 
 /** Collects the frames of KSTACK [p, end) (leaf first, blank separated, as the stack is collected). */

@@ -6,21 +6,26 @@
 //
 // The stream goes in pieces of a size the caller picks (a few hundred KiB),
 // so neither side ever holds a copy of it whole. A piece is a run of whole records (little endian):
-//   TOTALS  u32 1, u32 twoCounts, f64 lines, ignored, dropped, samples, samples2, records
+//   TOTALS  u32 1, u32 twoCounts, f64 lines, ignored, dropped, records, i64 scale,
+//           i64 positive1, negative1, positive2, negative2 (the column sums)
 //   FRAME   u32 2, u32 length, bytes (padded to 4)     frame ids are their order of arrival
-//   STACK   u32 3, u32 length, f64 count, f64 count2, u32 frame[length]
+//   STACK   u32 3, u32 length, i64 count, i64 count2, u32 frame[length]
+// Counts are exact (tables/counts.ts): in units of the exporting session's
+// scale, which the importing one adopts when it has more decimals.
 
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import {
-  frameTable, lineNo, ignoredLines, droppedRecords, samples, samples2, records, hasSecondCount,
-  addTotals, stackPush, stackClear, foldBoth,
+  frameTable, lineNo, ignoredLines, droppedRecords, records, hasSecondCount,
+  addTotals, stackPush, stackClear, foldBoth, columnSums,
 } from "../tables/session";
+import { countScale, rescale, pow10, checkedMul, setMerging } from "../tables/counts";
 import { stackEntryCount, stackEntryPending, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, takeStackCount } from "../tables/stack-table";
 import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd } from "../tables/call-tree";
 
 const TOTALS: u32 = 1;
 const FRAME: u32 = 2;
 const STACK: u32 = 3;
+const TOTALS_SIZE: usize = 80;
 
 let piece: usize = 0; // the piece being written or read
 let pieceCap: usize = 0;
@@ -50,7 +55,7 @@ let cursor: u32 = 0;
 export function exportBegin(size: usize): void {
   phase = 0;
   cursor = 0;
-  pieceSize = max<usize>(size, 64);
+  pieceSize = max<usize>(size, 128);
   pieceRoom(pieceSize);
 }
 
@@ -67,9 +72,9 @@ function room(size: usize): bool {
 }
 
 // A STACK record's head; its frame ids follow at the returned address.
-function stackRecord(len: u32, count: f64, count2: f64): usize {
+function stackRecord(len: u32, count: i64, count2: i64): usize {
   store<u32>(out, STACK); store<u32>(out, len, 4);
-  store<f64>(out, count, 8); store<f64>(out, count2, 16);
+  store<i64>(out, count, 8); store<i64>(out, count2, 16);
   const ids = out + 24;
   out = ids + (<usize>len << 2);
   return ids;
@@ -81,8 +86,9 @@ export function exportNext(): usize {
   if (phase == 0) {
     store<u32>(out, TOTALS); store<u32>(out, hasSecondCount ? 1 : 0, 4);
     store<f64>(out, lineNo, 8); store<f64>(out, ignoredLines, 16); store<f64>(out, droppedRecords, 24);
-    store<f64>(out, samples, 32); store<f64>(out, samples2, 40); store<f64>(out, records, 48);
-    out += 56;
+    store<f64>(out, records, 32); store<i64>(out, countScale, 40);
+    for (let i = 0; i < 4; i++) store<i64>(out + (<usize>i << 3), columnSums(i), 48);
+    out += TOTALS_SIZE;
     phase = 1;
   }
   if (phase == 1) {
@@ -127,6 +133,7 @@ export function exportNext(): usize {
 export function exportPiece(): usize { return piece; }
 
 // Import: their frame ids → ours, filled as FRAME records arrive.
+let factor: i64 = 1; // their units → ours
 let frameMap: usize = 0;
 let mapLen: u32 = 0;
 let mapCap: u32 = 0;
@@ -144,10 +151,18 @@ export function importPiece(len: usize): void {
   while (o < end) {
     const kind = load<u32>(o);
     if (kind == TOTALS) {
-      addTotals(load<f64>(o, 8), load<f64>(o, 16), load<f64>(o, 24), load<f64>(o, 32), load<f64>(o, 40), load<f64>(o, 48),
+      // Counts arrive in the units of the sender's scale: the larger scale wins (counts.ts).
+      const theirs = <i32>load<i64>(o, 40);
+      setMerging(true);
+      if (theirs > countScale) rescale(theirs);
+      factor = pow10(countScale - theirs);
+      const sums = new StaticArray<i64>(4);
+      for (let i = 0; i < 4; i++) sums[i] = checkedMul(load<i64>(o + (<usize>i << 3), 48), factor, "the sum of the counts is too large");
+      setMerging(false);
+      addTotals(load<f64>(o, 8), load<f64>(o, 16), load<f64>(o, 24), sums[0], sums[1], sums[2], sums[3], load<f64>(o, 32),
         load<u32>(o, 4) != 0);
       mapLen = 0; // a new stream
-      o += 56;
+      o += TOTALS_SIZE;
     } else if (kind == FRAME) {
       const n = <usize>load<u32>(o, 4);
       if (mapLen == mapCap) {
@@ -164,7 +179,7 @@ export function importPiece(len: usize): void {
       for (let i: u32 = 0; i < n; i++) {
         stackPush(load<u32>(frameMap + (<usize>load<u32>(o + 24 + (<usize>i << 2)) << 2)));
       }
-      foldBoth(load<f64>(o, 8), load<f64>(o, 16));
+      foldBoth(load<i64>(o, 8) * factor, load<i64>(o, 16) * factor); // within the sums checked above
       o += 24 + (<usize>n << 2);
     } else {
       throw new Error("corrupt stack exchange piece");

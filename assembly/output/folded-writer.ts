@@ -11,6 +11,7 @@
 // millions of stacks of a high-cardinality profile against each other.
 
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
+import { writeUnits } from "../tables/counts";
 import { sortIds } from "../util/sort";
 import { compareBytes } from "../util/hash";
 import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount } from "../tables/call-tree";
@@ -255,31 +256,13 @@ function treeNext(): u32 {
   return <u32>(o - outBuf);
 }
 
-function writeCounts(o: usize, c1: f64, c2: f64): usize {
+function writeCounts(o: usize, c1: i64, c2: i64): usize {
   store<u8>(o++, 0x20);
-  o = writeNumber(o, c1);
+  o = writeUnits(o, c1);
   if (hasSecondCount) {
     store<u8>(o++, 0x20);
-    o = writeNumber(o, c2);
+    o = writeUnits(o, c2);
   }
   store<u8>(o++, 0x0a);
-  return o;
-}
-
-/** Integers as digits; other values in the shortest form that reads back the same. */
-export function writeNumber(o: usize, v: f64): usize {
-  if (v == Math.floor(v) && Math.abs(v) < 1e15) {
-    let n = <i64>v;
-    if (n < 0) { store<u8>(o++, 0x2d); n = -n; }
-    let digits = 1;
-    for (let t = n; t >= 10; t /= 10) digits++;
-    for (let i = digits - 1; i >= 0; i--) {
-      store<u8>(o + <usize>i, <u8>(0x30 + n % 10));
-      n /= 10;
-    }
-    return o + <usize>digits;
-  }
-  const s = v.toString();
-  for (let i = 0; i < s.length; i++) store<u8>(o++, <u8>s.charCodeAt(i));
   return o;
 }

@@ -8,6 +8,7 @@
 // stacks (output/sweep.ts), wherever they are kept (output/stacks.ts). The
 // result is a tree whose parents come before their children.
 
+import { unitsPerCount, unitsToF64, countScale } from "../tables/counts";
 import { allocBytes, freeBytes } from "../util/memory";
 import { frameTable } from "../tables/session";
 import { recordOrder } from "../tables/record-log";
@@ -32,11 +33,11 @@ let offsetsCap: u32 = 0;
 let listCap: u32 = 0;
 let listLength: u32 = 0;
 let negatives: u32 = 0;
-let samples: f64 = 0;
-let maxDelta: f64 = 1;
-// Every count a whole number and every sum below 2^53: sums are exact in any order.
+let samples: i64 = 0; // units (tables/counts.ts)
+let maxDelta: i64 = 0; // units
+// Every count a whole number and every sum below 2^53: the doubles JS places are exact in any order.
 let exactSums = true;
-const EXACT_LIMIT: f64 = 9007199254740992; // 2^53
+const EXACT_LIMIT: i64 = 9007199254740992; // 2^53
 
 // Scratch for gatherPruned(): the kept children of one frame, and per gap between them its pruned children's sum.
 let keptKids: usize = 0;
@@ -58,8 +59,8 @@ export function layoutBegin(reverse: bool, two: bool, order: bool): bool {
   inputOrder = order;
   negatives = 0;
   samples = 0;
-  maxDelta = 1;
-  exactSums = true;
+  maxDelta = unitsPerCount; // 1
+  exactSums = countScale == 0;
   stacks = stacksBegin(order);
   for (let i: u32 = 0; i < stacks; i++) {
     const s = stackId(i);
@@ -68,10 +69,12 @@ export function layoutBegin(reverse: bool, two: bool, order: bool): bool {
     const v = two ? second : first;
     if (v < 0) negatives++;
     else samples += v;
-    if (two) maxDelta = max(maxDelta, abs(second - first));
-    if (exactSums && !(isWhole(first) && isWhole(second))) exactSums = false;
+    if (two) {
+      const d = second - first; // within the column sums' bounds (tables/session.ts)
+      maxDelta = max(maxDelta, d < 0 ? -d : d);
+    }
   }
-  if (!(samples < EXACT_LIMIT)) exactSums = false;
+  if (samples >= EXACT_LIMIT) exactSums = false;
   return true;
 }
 
@@ -81,8 +84,9 @@ export function layoutBegin(reverse: bool, two: bool, order: bool): bool {
  * flamegraph.pl's order. Returns how many are kept.
  */
 export function layoutKeep(min: f64): u32 {
-  sweepStacks(stacks, min, reversed, twoCounts, inputOrder);
-  const kept = keep(min);
+  const minUnits = min * <f64>unitsPerCount;
+  sweepStacks(stacks, minUnits, reversed, twoCounts, inputOrder);
+  const kept = keep(minUnits);
   if (!inputOrder && exactSums) {
     gatherAllPruned(kept);
     return kept;
@@ -97,8 +101,6 @@ export function layoutKeep(min: f64): u32 {
   return kept;
 }
 
-// @ts-ignore: decorator
-@inline function isWhole(v: f64): bool { return v == Math.floor(v) && abs(v) < EXACT_LIMIT; }
 
 /**
  * The children lists in drawing order when sums are exact (exactSums): a
@@ -148,7 +150,7 @@ function gatherPruned(from: u32, to: u32, w: u32): u32 {
   }
   sortIds(keptKids, nk, compareSiblings);
   for (let g: u32 = 0; g <= nk; g++) {
-    store<f64>(gapSums + (<usize>g << 3), 0);
+    store<i64>(gapSums + (<usize>g << 3), 0);
     store<u32>(gapReps + (<usize>g << 2), NONE);
   }
   for (let i = from; i < to; i++) {
@@ -162,13 +164,13 @@ function gatherPruned(from: u32, to: u32, w: u32): u32 {
       else hi = mid;
     }
     const s = gapSums + (<usize>lo << 3);
-    store<f64>(s, load<f64>(s) + load<f64>(sweptTotals + (<usize>c << 3)));
+    store<i64>(s, load<i64>(s) + load<i64>(sweptTotals + (<usize>c << 3)));
     if (load<u32>(gapReps + (<usize>lo << 2)) == NONE) store<u32>(gapReps + (<usize>lo << 2), c);
   }
   for (let g: u32 = 0; g <= nk; g++) {
     const r = load<u32>(gapReps + (<usize>g << 2));
     if (r != NONE) {
-      store<f64>(sweptTotals + (<usize>r << 3), load<f64>(gapSums + (<usize>g << 3))); // it stands for the whole run
+      store<i64>(sweptTotals + (<usize>r << 3), load<i64>(gapSums + (<usize>g << 3))); // it stands for the whole run
       store<u32>(listAt(w++), r);
     }
     if (g < nk) store<u32>(listAt(w++), load<u32>(keptKids + (<usize>g << 2)));
@@ -196,8 +198,8 @@ function compareSiblings(a: u32, b: u32): i32 {
 
 // Some stack ends at the node when it has a count (in either column).
 function terminator(node: u32): i32 {
-  const ends = load<f64>(sweptSelfs + (<usize>node << 3)) != 0
-    || (sweptBaseSelfs != 0 && load<f64>(sweptBaseSelfs + (<usize>node << 3)) != 0);
+  const ends = load<i64>(sweptSelfs + (<usize>node << 3)) != 0
+    || (sweptBaseSelfs != 0 && load<i64>(sweptBaseSelfs + (<usize>node << 3)) != 0);
   return ends ? 0x20 : 0x3b;
 }
 
@@ -213,13 +215,13 @@ function keep(min: f64): u32 {
   memory.fill(keptIndex, 0, <usize>n << 2);
   listLength = 0;
   const totals = sweptTotals;
-  if (n == 0 || load<f64>(totals) < min) return 0;
+  if (n == 0 || <f64>load<i64>(totals) < min) return 0;
   // First pass: number the kept frames (few, next to the million nodes a big tree may have).
   store<u32>(keptIndex, 1);
   let kept: u32 = 1;
   for (let i: u32 = 1; i < n; i++) {
     if (load<u32>(keptIndex + (<usize>load<u32>(parents + (<usize>i << 2)) << 2)) == 0) continue;
-    if (load<f64>(totals + (<usize>i << 3)) >= min && load<u32>(sweptFrames + (<usize>i << 2)) != GAP_FRAME) {
+    if (<f64>load<i64>(totals + (<usize>i << 3)) >= min && load<u32>(sweptFrames + (<usize>i << 2)) != GAP_FRAME) {
       store<u32>(keptIndex + (<usize>i << 2), ++kept);
     }
   }
@@ -261,10 +263,11 @@ function keep(min: f64): u32 {
   return kept;
 }
 
-export function layoutSamples(): f64 { return samples; }
+/** The sum of the width column's counts (a negative one counting as zero), in units. */
+export function layoutSamples(): i64 { return samples; }
 export function layoutNegatives(): u32 { return negatives; }
 /** Two-count input: the largest change between a stack's two counts, at least 1 (flamegraph.pl's colour scale). */
-export function layoutMaxDelta(): f64 { return maxDelta; }
+export function layoutMaxDelta(): f64 { return unitsToF64(maxDelta); }
 /** Nodes of the tree laid out (the frames wide enough and their children). */
 export function layoutNodeCount(): u32 { return sweptCount; }
 export function layoutFramesPtr(): usize { return sweptFrames; }

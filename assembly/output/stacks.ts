@@ -13,7 +13,8 @@
 import { allocBytes, allocRaw, growBytes, freeBytes } from "../util/memory";
 import { sortIds, reverseIds } from "../util/sort";
 import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf } from "../tables/call-tree";
-import { flushStacks } from "../tables/session";
+import { flushStacks, setFirstColumnSums } from "../tables/session";
+import { unitsToF64, unitsPerCount } from "../tables/counts";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue, setStackEntryCount } from "../tables/stack-table";
 import { logCount, logRef, logFirst, logSecond, NODE_REF } from "../tables/record-log";
 
@@ -70,30 +71,36 @@ export function stackId(i: u32): u32 {
   return from == FROM_TREE ? load<u32>(ends + (<usize>i << 2)) : i;
 }
 
-export function stackFirst(id: u32): f64 {
+export function stackFirst(id: u32): i64 {
   if (from == FROM_LOG) return logFirst(id);
   return from == FROM_TREE ? nodeSelf(id) : stackEntryCountValue(id, false);
 }
 
-export function stackSecond(id: u32): f64 {
+export function stackSecond(id: u32): i64 {
   if (from == FROM_LOG) return logSecond(id);
   return from == FROM_TREE ? nodeSelf2(id) : stackEntryCountValue(id, true);
 }
 
 /**
  * Replaces every stack's first count c by trunc(c * num / den) (difffolded.pl
- * -n, each stack truncated whole); returns their new sum.
+ * -n, each stack truncated to a whole count), num and den being the columns'
+ * sums. As difffolded.pl's int(), the quotient is computed in doubles: not
+ * exact past 2^53, where it can only be approximate anyway.
  */
-export function scaleFirstCounts(num: f64, den: f64): f64 {
-  let sum: f64 = 0;
+export function scaleFirstCounts(num: i64, den: i64): void {
+  let positive: i64 = 0, negative: i64 = 0;
+  const a = unitsToF64(num), b = unitsToF64(den);
   for (let i: u32 = 0, n = stacksBegin(false); i < n; i++) {
     const id = stackId(i);
-    const v = trunc(stackFirst(id) * num / den);
+    const scaled = trunc(unitsToF64(stackFirst(id)) * a / b) * <f64>unitsPerCount;
+    if (abs(scaled) >= 9.2e18) throw new Error("diff -n: a scaled count is too large: counts are kept exact up to 9223372036854775807 (2^63-1)");
+    const v = <i64>scaled;
     if (from == FROM_TREE) setSelf(id, v);
     else setStackEntryCount(id, v);
-    sum += v;
+    if (v >= 0) positive += v;
+    else negative += v;
   }
-  return sum;
+  setFirstColumnSums(positive, negative);
 }
 
 // A stack as the table entry or tree node that holds it (NODE_REF set).

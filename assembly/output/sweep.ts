@@ -20,7 +20,8 @@ export const GAP_FRAME: u32 = 0xfffffffe;
 let twoCounts = false; // widths come from the second count; the first is then the "base"
 
 // A frame being totalled (open) or done (a record): frame u32, depth or mark
-// u32, then f64s: total and own count of the width column, and of the base.
+// u32, then i64s (units, tables/counts.ts): total and own count of the width
+// column, and of the base.
 const ITEM: usize = 40;
 const FRAME: usize = 0;
 const DEPTH: usize = 4; // records: the depth; open frames: records written when it opened
@@ -53,14 +54,14 @@ function openFrame(depth: u32, frame: u32): void {
 }
 
 // @ts-ignore: decorator
-@inline function addTo(p: usize, v: f64): void { store<f64>(p, load<f64>(p) + v); }
+@inline function addTo(p: usize, v: i64): void { store<i64>(p, load<i64>(p) + v); }
 
 // Closes the frame open at `depth`: its totals go to its parent, and it is
-// recorded; when narrower than `min`, without its descendants.
+// recorded; when narrower than `min` (units), without its descendants.
 function closeFrame(depth: u32, min: f64): void {
   const o = openAt(depth);
-  const total = load<f64>(o + TOTAL);
-  if (total < min) recordCount = load<u32>(o + DEPTH);
+  const total = load<i64>(o + TOTAL);
+  if (<f64>total < min) recordCount = load<u32>(o + DEPTH);
   if (recordCount == recordCap) {
     const n = max<u32>(1024, recordCap << 1);
     // Raw: a record is read only once written, and a profile of millions of pruned frames
@@ -75,7 +76,7 @@ function closeFrame(depth: u32, min: f64): void {
   if (depth > 0) {
     const parent = openAt(depth - 1);
     addTo(parent + TOTAL, total);
-    addTo(parent + BASE_TOTAL, load<f64>(o + BASE_TOTAL));
+    addTo(parent + BASE_TOTAL, load<i64>(o + BASE_TOTAL));
   }
 }
 
@@ -83,14 +84,14 @@ function closeFrame(depth: u32, min: f64): void {
 export let sweptCount: u32 = 0;
 export let sweptParents: usize = 0; // u32 per node
 export let sweptFrames: usize = 0; // u32 per node
-export let sweptSelfs: usize = 0; // f64 per node: own count of the width column
-export let sweptTotals: usize = 0; // f64 per node: total of the width column (negative counts as zero)
-export let sweptBaseSelfs: usize = 0; // f64 per node: two-count input's first column
+export let sweptSelfs: usize = 0; // i64 per node (units): own count of the width column
+export let sweptTotals: usize = 0; // i64 per node (units): total of the width column (negative counts as zero)
+export let sweptBaseSelfs: usize = 0; // i64 per node (units): two-count input's first column
 export let sweptBaseTotals: usize = 0;
 
 /**
  * Sweeps the `n` stacks begun by stacksBegin() into the reduced tree of the
- * frames at least `min` wide and their children; `reverse` reads stacks leaf
+ * frames at least `min` wide (in units, as a double) and their children; `reverse` reads stacks leaf
  * first, `two` takes widths from the second count, `inputOrder` sweeps the
  * record log as it is (a flame chart). Returns the tree's node count.
  */
@@ -160,11 +161,11 @@ function toTree(): void {
     store<u32>(openAt(d) + FRAME, j);
     store<u32>(sweptParents + (<usize>j << 2), d > 0 ? load<u32>(openAt(d - 1) + FRAME) : 0);
     store<u32>(sweptFrames + (<usize>j << 2), load<u32>(rec + FRAME));
-    store<f64>(sweptSelfs + (<usize>j << 3), load<f64>(rec + SELF));
-    store<f64>(sweptTotals + (<usize>j << 3), load<f64>(rec + TOTAL));
+    store<i64>(sweptSelfs + (<usize>j << 3), load<i64>(rec + SELF));
+    store<i64>(sweptTotals + (<usize>j << 3), load<i64>(rec + TOTAL));
     if (twoCounts) {
-      store<f64>(sweptBaseSelfs + (<usize>j << 3), load<f64>(rec + BASE_SELF));
-      store<f64>(sweptBaseTotals + (<usize>j << 3), load<f64>(rec + BASE_TOTAL));
+      store<i64>(sweptBaseSelfs + (<usize>j << 3), load<i64>(rec + BASE_SELF));
+      store<i64>(sweptBaseTotals + (<usize>j << 3), load<i64>(rec + BASE_TOTAL));
     }
   }
   sweptCount = r;

@@ -6,6 +6,7 @@
 
 import { allocBytes, allocRaw, moveRaw, freeBytes, roomLeft } from "../util/memory";
 import { mix64 } from "../util/hash";
+import { scaleArray } from "./counts";
 
 export const ROOT: u32 = 0;
 export const NO_FRAME: u32 = 0xffffffff;
@@ -14,8 +15,8 @@ export const NO_FRAME: u32 = 0xffffffff;
 // capacity reserved ahead (treeReserve) costs no memory until it is used.
 let parents: usize = 0; // u32 per node
 let frames: usize = 0; // u32 per node
-let selfs: usize = 0; // f64 per node
-let selfs2: usize = 0; // f64 per node: the second count of two-column input
+let selfs: usize = 0; // i64 per node (units, tables/counts.ts)
+let selfs2: usize = 0; // i64 per node: the second count of two-column input
 let ends: usize = 0; // u8 per node: 1 when some stack ended here (even with a zero count)
 let count: u32 = 0;
 let cap: u32 = 0;
@@ -40,9 +41,9 @@ function newNode(parent: u32, frame: u32): u32 {
   const node = count++;
   store<u32>(parents + (<usize>node << 2), parent);
   store<u32>(frames + (<usize>node << 2), frame);
-  store<f64>(selfs + (<usize>node << 3), 0);
+  store<i64>(selfs + (<usize>node << 3), 0);
   store<u8>(ends + <usize>node, 0);
-  if (selfs2 != 0) store<f64>(selfs2 + (<usize>node << 3), 0);
+  if (selfs2 != 0) store<i64>(selfs2 + (<usize>node << 3), 0);
   return node;
 }
 
@@ -79,9 +80,9 @@ export function childOf(parent: u32, frame: u32): u32 {
   return node;
 }
 
-export function addSelf(node: u32, n: f64): void {
+export function addSelf(node: u32, n: i64): void {
   const p = selfs + (<usize>node << 3);
-  store<f64>(p, load<f64>(p) + n);
+  store<i64>(p, load<i64>(p) + n);
   const e = ends + <usize>node;
   if (load<u8>(e) == 0) {
     store<u8>(e, 1);
@@ -91,13 +92,13 @@ export function addSelf(node: u32, n: f64): void {
 
 export function stackCount(): u32 { return stacks; }
 
-export function addSelf2(node: u32, n: f64): void {
+export function addSelf2(node: u32, n: i64): void {
   if (selfs2 == 0) { // only two-count input needs it
     selfs2 = allocRaw(<usize>cap << 3);
     memory.fill(selfs2, 0, <usize>count << 3);
   }
   const p = selfs2 + (<usize>node << 3);
-  store<f64>(p, load<f64>(p) + n);
+  store<i64>(p, load<i64>(p) + n);
   const e = ends + <usize>node;
   if (load<u8>(e) == 0) { // a stack only the second profile has (diff's AFTER)
     store<u8>(e, 1);
@@ -106,8 +107,14 @@ export function addSelf2(node: u32, n: f64): void {
 }
 
 /** Sets a node's own (first) count. */
-export function setSelf(node: u32, n: f64): void {
-  store<f64>(selfs + (<usize>node << 3), n);
+export function setSelf(node: u32, n: i64): void {
+  store<i64>(selfs + (<usize>node << 3), n);
+}
+
+/** Multiplies every count by `factor` (the scale of the counts grew: tables/counts.ts). */
+export function rescaleTree(factor: i64): void {
+  scaleArray(selfs, <usize>count, factor);
+  if (selfs2 != 0) scaleArray(selfs2, <usize>count, factor);
 }
 
 function growNodes(newCap: u32): void {
@@ -138,11 +145,11 @@ function growSlots(): void {
 // @ts-ignore: decorator
 @inline export function nodeFrame(n: u32): u32 { return load<u32>(frames + (<usize>n << 2)); }
 // @ts-ignore: decorator
-@inline export function nodeSelf(n: u32): f64 { return load<f64>(selfs + (<usize>n << 3)); }
+@inline export function nodeSelf(n: u32): i64 { return load<i64>(selfs + (<usize>n << 3)); }
 // @ts-ignore: decorator
 @inline export function nodeIsEnd(n: u32): bool { return load<u8>(ends + <usize>n) != 0; }
 // @ts-ignore: decorator
-@inline export function nodeSelf2(n: u32): f64 { return selfs2 == 0 ? 0 : load<f64>(selfs2 + (<usize>n << 3)); }
+@inline export function nodeSelf2(n: u32): i64 { return selfs2 == 0 ? 0 : load<i64>(selfs2 + (<usize>n << 3)); }
 
 export function parentsPtr(): usize { return parents; }
 export function framesPtr(): usize { return frames; }

@@ -9,6 +9,7 @@
 // exactly one of the two, so equal references mean equal stacks.
 
 import { growBytes } from "../util/memory";
+import { scaleArray } from "./counts";
 
 /** Set on a reference that is a call-tree node; otherwise it is a stack-table entry id. */
 export const NODE_REF: u32 = 0x80000000;
@@ -17,8 +18,8 @@ export const NODE_REF: u32 = 0x80000000;
 export let recordOrder = false;
 
 let refs: usize = 0; // u32 per item
-let counts: usize = 0; // f64 per item: the first count
-let counts2: usize = 0; // f64 per item below counts2Cap: the second count, once some record has one
+let counts: usize = 0; // i64 per item: the first count (units, tables/counts.ts)
+let counts2: usize = 0; // i64 per item below counts2Cap: the second count, once some record has one
 let count: u32 = 0;
 let cap: u32 = 0;
 let counts2Cap: u32 = 0;
@@ -26,7 +27,7 @@ let counts2Cap: u32 = 0;
 export function setRecordOrder(on: bool): void { recordOrder = on; }
 
 /** Logs a record of the stack `ref` with counts `c1` and `c2`. */
-export function logRecord(ref: u32, c1: f64, c2: f64): void {
+export function logRecord(ref: u32, c1: i64, c2: i64): void {
   if (count == 0 || load<u32>(refs + (<usize>(count - 1) << 2)) != ref) {
     if (count == cap) {
       const n = max<u32>(1024, cap << 1);
@@ -39,18 +40,24 @@ export function logRecord(ref: u32, c1: f64, c2: f64): void {
   }
   const i = count - 1;
   const p = counts + (<usize>i << 3);
-  store<f64>(p, load<f64>(p) + c1);
+  store<i64>(p, load<i64>(p) + c1);
   if (c2 != 0) {
     if (i >= counts2Cap) { // only two-count input needs the column (growBytes zeroes the new part)
       counts2 = growBytes(counts2, <usize>counts2Cap << 3, <usize>cap << 3);
       counts2Cap = cap;
     }
     const q = counts2 + (<usize>i << 3);
-    store<f64>(q, load<f64>(q) + c2);
+    store<i64>(q, load<i64>(q) + c2);
   }
 }
 
 export function logCount(): u32 { return count; }
 export function logRef(i: u32): u32 { return load<u32>(refs + (<usize>i << 2)); }
-export function logFirst(i: u32): f64 { return load<f64>(counts + (<usize>i << 3)); }
-export function logSecond(i: u32): f64 { return i < counts2Cap ? load<f64>(counts2 + (<usize>i << 3)) : 0; }
+export function logFirst(i: u32): i64 { return load<i64>(counts + (<usize>i << 3)); }
+export function logSecond(i: u32): i64 { return i < counts2Cap ? load<i64>(counts2 + (<usize>i << 3)) : 0; }
+
+/** Multiplies every count by `factor` (the scale of the counts grew: tables/counts.ts). */
+export function rescaleLog(factor: i64): void {
+  scaleArray(counts, <usize>count, factor);
+  scaleArray(counts2, <usize>min(count, counts2Cap), factor);
+}

@@ -4,13 +4,14 @@
 
 import { ByteTable } from "./byte-table";
 import { allocBytes, growBytes } from "../util/memory";
-import { ROOT, childOf, addSelf, addSelf2, treeInit, treeReserve, nodeCount, stackCount } from "./call-tree";
+import { ROOT, childOf, addSelf, addSelf2, treeInit, treeReserve, nodeCount, stackCount, rescaleTree } from "./call-tree";
 import {
   stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
   setStackEntryNode, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, unflushedFrames, NO_NODE,
-  stackEntryIdAt,
+  stackEntryIdAt, rescaleStackTable,
 } from "./stack-table";
-import { recordOrder, logRecord, NODE_REF } from "./record-log";
+import { recordOrder, logRecord, NODE_REF, rescaleLog } from "./record-log";
+import { checkedAdd, checkedMul, setMerging } from "./counts";
 import { mix64 } from "../util/hash";
 import { recordInWindow } from "./snapshots";
 
@@ -20,8 +21,13 @@ export let frameTable: ByteTable = changetype<ByteTable>(0);
 export let lineNo: f64 = 0; // lines consumed so far (1-based number of the current line)
 export let ignoredLines: f64 = 0;
 export let droppedRecords: f64 = 0;
-export let samples: f64 = 0;
-export let samples2: f64 = 0;
+// Per count column, the sums of the positive and of the negative counts (in
+// units, tables/counts.ts), each checked as a record arrives: they bound every
+// other sum of counts, so those need no check.
+let positive1: i64 = 0;
+let negative1: i64 = 0;
+let positive2: i64 = 0;
+let negative2: i64 = 0;
 export let records: f64 = 0;
 /** Set when any record carried a second count (two-column folded input). */
 export let hasSecondCount: bool = false;
@@ -63,21 +69,63 @@ export function beginInputLines(): void {
 }
 export function setRecordTime(t: f64): void { recordTime = t; }
 
-// A record's count, into the column the session routes it to.
-function addCount(node: u32, n: f64): void {
-  if (countColumn == COLUMN_AFTER) {
-    addSelf2(node, n);
-    samples2 += n;
-  } else {
-    addSelf(node, n);
-    samples += n;
-  }
+/** The sum of the first column's counts, in units (tables/counts.ts). */
+export function samplesTotal(): i64 { return positive1 + negative1; }
+/** The sum of the second column's counts, in units. */
+export function samples2Total(): i64 { return positive2 + negative2; }
+/** The column sums, positive and negative, for another session to add (exchange). */
+export function columnSums(i: i32): i64 {
+  return i == 0 ? positive1 : i == 1 ? negative1 : i == 2 ? positive2 : negative2;
 }
 
-/** flamefold diff -n: scales the first column to the second's total, truncating as difffolded.pl's int() does. */
-export function normalizeFirstColumn(scale: (num: f64, den: f64) => f64): void {
-  if (samples == samples2 || samples == 0) return;
-  samples = scale(samples2, samples);
+// A record's count `n` (units) into the totals of its column, checked.
+// @ts-ignore: decorator
+@inline function total(n: i64, second: bool): void {
+  if (second) {
+    if (n >= 0) positive2 = checkedAdd(positive2, n);
+    else negative2 = checkedAdd(negative2, n);
+  } else if (n >= 0) positive1 = checkedAdd(positive1, n);
+  else negative1 = checkedAdd(negative1, n);
+}
+
+// A record's count, into the column the session routes it to.
+function addCount(node: u32, n: i64): void {
+  const second = countColumn == COLUMN_AFTER;
+  total(n, second);
+  if (second) addSelf2(node, n);
+  else addSelf(node, n);
+}
+
+/**
+ * The scale of the counts grows by `factor` (tables/counts.ts): the column
+ * sums are checked (the overflow error names the line whose count raised the
+ * scale), then every stored count is multiplied.
+ */
+export function rescaleSession(factor: i64, k: i32): void {
+  const what = "a count with " + k.toString() + " decimals makes the sum of the counts too large";
+  positive1 = checkedMul(positive1, factor, what, k);
+  negative1 = checkedMul(negative1, factor, what, k);
+  positive2 = checkedMul(positive2, factor, what, k);
+  negative2 = checkedMul(negative2, factor, what, k);
+  rescaleStackTable(factor);
+  rescaleTree(factor);
+  rescaleLog(factor);
+}
+
+/**
+ * flamefold diff -n: scales the first column to the second's total, truncating
+ * as difffolded.pl's int() does (`scale` rewrites the counts; see output/stacks.ts).
+ */
+export function normalizeFirstColumn(scale: (num: i64, den: i64) => void): void {
+  const first = samplesTotal();
+  if (first == samples2Total() || first == 0) return;
+  scale(samples2Total(), first);
+}
+
+/** diff -n: the first column's new sums, after its counts were rescaled. */
+export function setFirstColumnSums(positive: i64, negative: i64): void {
+  positive1 = positive;
+  negative1 = negative;
 }
 
 // The frames of the record being read, in input order.
@@ -149,7 +197,7 @@ function collectedEntry(): usize {
  * DTrace's), with `n` samples. The count goes to the stack table; the tree is
  * only walked for stacks beyond the table's budget.
  */
-export function foldLeafFirst(n: f64): void {
+export function foldLeafFirst(n: i64): void {
   foldLeafFirstEntry(n);
 }
 
@@ -158,7 +206,7 @@ export function foldLeafFirst(n: f64): void {
  * the table's budget): a format that recognises a record's raw text again
  * (procstat's rows) counts it with foldEntry() without collecting its frames.
  */
-export function foldLeafFirstEntry(n: f64): usize {
+export function foldLeafFirstEntry(n: i64): usize {
   if (!recordInWindow()) { stackClear(); return 0; } // outside the --window asked for
   const e = collectedEntry();
   if (e != 0) foldEntry(e, n);
@@ -173,18 +221,17 @@ export function foldLeafFirstEntry(n: f64): usize {
 }
 
 /** Counts `n` more samples of the stack of a stack-table entry. */
-export function foldEntry(e: usize, n: f64): void {
+export function foldEntry(e: usize, n: i64): void {
   if (!recordInWindow()) return; // outside the --window asked for
   const second = countColumn == COLUMN_AFTER;
+  total(n, second);
   stackAdd(e, n, second);
-  if (second) samples2 += n;
-  else samples += n;
   if (recordOrder) logInColumn(stackEntryIdAt(e), n);
   records += 1;
 }
 
 // Logs a one-count record in input order (flame charts), in the column the session routes it to.
-function logInColumn(ref: u32, n: f64): void {
+function logInColumn(ref: u32, n: i64): void {
   if (countColumn == COLUMN_AFTER) logRecord(ref, 0, n);
   else logRecord(ref, n, 0);
 }
@@ -210,15 +257,15 @@ export function flushStacks(): void {
 }
 
 /** Folds the collected (leaf-first) frames with both counts of a two-count folded line. */
-export function foldLeafFirstTwo(n: f64, n2: f64): void {
+export function foldLeafFirstTwo(n: i64, n2: i64): void {
   if (countColumn != COLUMN_MIXED) {
     throw new Error("line " + (<i64>inputLine()).toString() + " two counts on the line: diff and compare take one-count profiles");
   }
   if (!recordInWindow()) { stackClear(); return; } // outside the --window asked for
+  total(n, false);
+  total(n2, true);
   const ref = foldBoth(n, n2);
   if (recordOrder) logRecord(ref, n, n2);
-  samples += n;
-  samples2 += n2;
   hasSecondCount = true;
   records += 1;
 }
@@ -233,13 +280,18 @@ export function replaceLeafFrame(frame: u32): void {
   for (let i: u32 = 0; i < n; i++) stackPush(load<u32>(stackBuf + (<usize>i << 2)));
 }
 
-/** Adds another session's totals (parallel collapse merges its workers' sessions into one). */
-export function addTotals(lines: f64, ignored: f64, dropped: f64, n1: f64, n2: f64, recs: f64, second: bool): void {
+/**
+ * Adds another session's totals (parallel collapse merges its workers'
+ * sessions into one); its column sums are in this session's units.
+ */
+export function addTotals(lines: f64, ignored: f64, dropped: f64, p1: i64, n1: i64, p2: i64, n2: i64, recs: f64, second: bool): void {
   lineNo += lines;
   ignoredLines += ignored;
   droppedRecords += dropped;
-  samples += n1;
-  samples2 += n2;
+  positive1 = mergedSum(positive1, p1);
+  negative1 = mergedSum(negative1, n1);
+  positive2 = mergedSum(positive2, p2);
+  negative2 = mergedSum(negative2, n2);
   records += recs;
   if (second) hasSecondCount = true;
 }
@@ -249,7 +301,7 @@ export function addTotals(lines: f64, ignored: f64, dropped: f64, n1: f64, n2: f
  * second may be zero); the totals are the caller's (an imported stack's come
  * separately). Returns the stack as the record log names it.
  */
-export function foldBoth(c1: f64, c2: f64): u32 {
+export function foldBoth(c1: i64, c2: i64): u32 {
   const e = collectedEntry();
   let ref: u32;
   if (e != 0) {
@@ -264,4 +316,13 @@ export function foldBoth(c1: f64, c2: f64): u32 {
   }
   stackClear();
   return ref;
+}
+
+// Sums of parts read in parallel: each part checked its own by line; their sum
+// has no one line to name (the caller names the input).
+function mergedSum(a: i64, b: i64): i64 {
+  setMerging(true);
+  const r = checkedAdd(a, b);
+  setMerging(false);
+  return r;
 }

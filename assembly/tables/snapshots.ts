@@ -16,7 +16,8 @@
 // how the file was cut.
 
 import { allocBytes, growBytes } from "../util/memory";
-import { samples, recordTime } from "./session";
+import { samplesTotal, recordTime } from "./session";
+import { unitsToF64 } from "./counts";
 
 /** Numbers kept per marker: offset, time, key, samples before it. */
 const FIELDS: usize = 4;
@@ -100,7 +101,7 @@ export function snapshotAt(lineStart: usize, time: f64, key: f64): void {
   store<f64>(at, bufOffset + <f64>(lineStart - bufStart));
   store<f64>(at, time, 8);
   store<f64>(at, key, 16);
-  store<f64>(at, samples, 24);
+  store<f64>(at, unitsToF64(samplesTotal()), 24); // a heat map's figure: a double, exact below 2^53
   markerCount++;
 }
 

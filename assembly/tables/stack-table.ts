@@ -13,10 +13,11 @@
 // arrays made when first needed.
 
 import { allocBytes, allocRaw, moveRaw, growBytes } from "../util/memory";
+import { scaleArray } from "./counts";
 
 let budget: usize = 64 << 20; // bytes of remembered entries
 export const NO_NODE: u32 = 0xffffffff;
-// An entry: u32 length << 1 | wide, u32 id, f64 count, then the frame ids (u16 or u32).
+// An entry: u32 length << 1 | wide, u32 id, i64 count (units, tables/counts.ts), then the frame ids (u16 or u32).
 const HEAD: usize = 16;
 
 let slots: usize = 0; // u64: hash << 32 | entry address
@@ -24,7 +25,7 @@ let mask: u32 = 0;
 let entries: usize = 0; // u32 per id: the entry's address (raw: written when it is made)
 let count: u32 = 0;
 let cap: u32 = 0;
-let counts2: usize = 0; // f64 per entry below counts2Cap, once some entry has a second count
+let counts2: usize = 0; // i64 per entry below counts2Cap, once some entry has a second count
 let counts2Cap: u32 = 0;
 let nodes: usize = 0; // u32 per entry below nodesCap (the tree node of its stack), once flushed
 let nodesCap: u32 = 0;
@@ -110,7 +111,7 @@ export function stackFind(p: usize, n: u32, wide: bool, h: u32): usize {
 export function stackRemember(p: usize, n: u32, wide: bool, h: u32): usize {
   const bytes = HEAD + (<usize>n << (wide ? 2 : 1));
   if (bytesUsed + bytes > budget) return 0;
-  let at = (blockUsed + 7) & ~<usize>7; // 8-byte aligned: the count is an f64
+  let at = (blockUsed + 7) & ~<usize>7; // 8-byte aligned: the count is an i64
   if (at + bytes > BLOCK) {
     block = allocRaw(max(BLOCK, bytes));
     at = 0;
@@ -124,7 +125,7 @@ export function stackRemember(p: usize, n: u32, wide: bool, h: u32): usize {
   if ((count + 1) << 1 > mask + 1) growSlots();
   store<u32>(e, (n << 1) | <u32>wide);
   store<u32>(e, count, 4);
-  store<f64>(e, 0, 8); // its second count and node read as 0 and NO_NODE until set
+  store<i64>(e, 0, 8); // its second count and node read as 0 and NO_NODE until set
   const seq = e + HEAD;
   if (wide) {
     memory.copy(seq, p, <usize>n << 2);
@@ -139,10 +140,10 @@ export function stackRemember(p: usize, n: u32, wide: bool, h: u32): usize {
 }
 
 /** Adds to the first or second count of the entry at address `e`. */
-export function stackAdd(e: usize, n: f64, second: bool): void {
+export function stackAdd(e: usize, n: i64, second: bool): void {
   stacksPending = true;
   if (!second) {
-    store<f64>(e, load<f64>(e, 8) + n, 8);
+    store<i64>(e, load<i64>(e, 8) + n, 8);
     return;
   }
   const id = load<u32>(e, 4);
@@ -152,7 +153,7 @@ export function stackAdd(e: usize, n: f64, second: bool): void {
     counts2Cap = cap;
   }
   const p = counts2 + (<usize>id << 3);
-  store<f64>(p, load<f64>(p) + n);
+  store<i64>(p, load<i64>(p) + n);
 }
 
 /** The id of the entry at address `e` (as stackFind() and stackRemember() give it). */
@@ -184,14 +185,23 @@ export function stackEntryPending(e: u32): bool {
 }
 
 /** An entry's first or second count. */
-export function stackEntryCountValue(e: u32, second: bool): f64 {
-  if (!second) return load<f64>(entryAt(e), 8);
-  return e < counts2Cap ? load<f64>(counts2 + (<usize>e << 3)) : 0;
+export function stackEntryCountValue(e: u32, second: bool): i64 {
+  if (!second) return load<i64>(entryAt(e), 8);
+  return e < counts2Cap ? load<i64>(counts2 + (<usize>e << 3)) : 0;
 }
 
 /** Sets an entry's first count. */
-export function setStackEntryCount(e: u32, n: f64): void {
-  store<f64>(entryAt(e) + 8, n);
+export function setStackEntryCount(e: u32, n: i64): void {
+  store<i64>(entryAt(e) + 8, n);
+}
+
+/** Multiplies every count by `factor` (the scale of the counts grew: tables/counts.ts). */
+export function rescaleStackTable(factor: i64): void {
+  for (let e: u32 = 0; e < count; e++) {
+    const p = entryAt(e) + 8;
+    store<i64>(p, load<i64>(p) * factor);
+  }
+  scaleArray(counts2, <usize>counts2Cap, factor);
 }
 
 /** Frames of the entries not yet in the tree: at most that many nodes will be made for them. */
@@ -209,9 +219,9 @@ export function unflushedEntries(): u32 {
 }
 
 /** Takes an entry's counts (first, second), leaving zeros. */
-export function takeStackCount(e: u32, second: bool): f64 {
+export function takeStackCount(e: u32, second: bool): i64 {
   const v = stackEntryCountValue(e, second);
-  if (v != 0) store<f64>(second ? counts2 + (<usize>e << 3) : entryAt(e) + 8, 0);
+  if (v != 0) store<i64>(second ? counts2 + (<usize>e << 3) : entryAt(e) + 8, 0);
   return v;
 }
 

@@ -67,24 +67,9 @@ export function skipDigits(p: usize, end: usize): usize {
   return p;
 }
 
-/** The value of the decimal digits [p, end) (exact below 2^53). */
+/** The value of the decimal digits [p, end) as a double (times, not counts: those are tables/counts.ts). */
 export function digitsValue(p: usize, end: usize): f64 {
   let v: f64 = 0;
   for (; p < end; p++) v = v * 10 + <f64>(load<u8>(p) - 0x30);
   return v;
-}
-
-/**
- * Parses an integer count line body: optional '-', digits, then only blanks
- * up to `end`. Returns NaN when [p, end) is not such a line.
- */
-export function parseCount(p: usize, end: usize): f64 {
-  let neg = false;
-  if (p < end && load<u8>(p) == 0x2d) { neg = true; p++; }
-  const start = p;
-  p = skipDigits(p, end);
-  if (p == start) return NaN;
-  const v = digitsValue(start, p);
-  if (skipBlanks(p, end) != end) return NaN;
-  return neg ? -v : v;
 }

@@ -2,6 +2,7 @@
 
 import type { Writable } from 'node:stream';
 import { writeChunksTo, type OutputSink } from '../output/stream-sink.js';
+import { unitsText } from '../counts.js';
 import { CoreSession, type CoreEvent, type CoreTotals, type LayoutViews, type TreeArrays } from '../core.js';
 import { InputError, UsageError } from '../errors.js';
 import { eventLabel } from '../formats/event-names.js';
@@ -96,10 +97,14 @@ export interface CollapseOptions extends FormatOptions, StackFilterOptions {
 
 /** Totals of a collapse. */
 export interface CollapseTotals {
-  /** Sum of all counts (the first column for two-count input). */
+  /** Sum of all counts (the first column for two-count input), as a double: exact below 2^53. */
   samples: number;
-  /** Sum of the second counts of two-count (differential) input. */
+  /** Sum of the second counts of two-count (differential) input, as a double. */
   samples2: number;
+  /** `samples` exactly, as the folded output prints counts ("9007199254740993", "0.3"). */
+  samplesText: string;
+  /** `samples2` exactly. */
+  samples2Text: string;
   /** Distinct stacks: the lines of the folded output. */
   stacks: number;
   /** Distinct frame names. */
@@ -161,6 +166,8 @@ export class CollapseResult {
     return {
       samples: t.samples,
       samples2: t.samples2,
+      samplesText: unitsText(t.exact.samples, t.exact.scale),
+      samples2Text: unitsText(t.exact.samples2, t.exact.scale),
       stacks: t.stacks,
       frames: t.frames,
       bytesRead: this.bytes,

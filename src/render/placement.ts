@@ -7,8 +7,9 @@
 // Siblings come in flamegraph.pl's line order (or in time order in a flame
 // chart). Within a frame, its own samples come first (left), then its
 // children, as in flamegraph.pl; in a flame chart its own samples are runs
-// between its children (GAP_FRAME children). Counts are f64 throughout, so
-// fractional counts stay exact.
+// between its children (GAP_FRAME children). Geometry is in doubles, as
+// flamegraph.pl's; the counts a title prints come from the exact ones
+// (Layout.exact), so they stay exact past 2^53 and for fractions.
 
 import { GAP_FRAME, ROOT_FRAME, type LayoutViews } from '../api/collapse.js';
 
@@ -41,6 +42,12 @@ export interface Layout {
   self: Float64Array;
   /** Two-count input: the first column's total and own samples ("before"); widths use the second column. */
   base?: { value: Float64Array; self: Float64Array };
+  /**
+   * `value`, `self` and `samples` (and base's) exactly, in units of
+   * 10^-scale (src/counts.ts): what titles print. Absent when the views came
+   * without them (doubles exact, or test oracles).
+   */
+  exact?: ExactLayout;
   /** Raw names of the frames drawn, by name id. */
   names: readonly Uint8Array[];
   /** Sum of all counts. */
@@ -55,6 +62,15 @@ export interface Layout {
   twoCounts: boolean;
   /** Two-count input: the largest |second − first| of any stack, at least 1 (flamegraph.pl's colour scale). */
   maxDelta: number;
+}
+
+/** Layout's counts exactly, by frame: units of 10^-scale. */
+export interface ExactLayout {
+  value: BigInt64Array;
+  self: BigInt64Array;
+  base?: { value: BigInt64Array; self: BigInt64Array };
+  samples: bigint;
+  scale: number;
 }
 
 /** The minimum width of a frame in samples. */
@@ -82,6 +98,16 @@ export function layoutViews(views: (minimum: (samples: number) => number) => Lay
   const nameIds = new Map<number, number>(); // the core's frame id → name id
   const base = v.base ? { value: new Float64Array(keptCount), self: new Float64Array(keptCount) } : undefined;
   if (base) layout.base = base;
+  const ev = v.exact;
+  const exact: ExactLayout | undefined = ev && {
+    value: new BigInt64Array(keptCount),
+    self: new BigInt64Array(keptCount),
+    ...(ev.base && { base: { value: new BigInt64Array(keptCount), self: new BigInt64Array(keptCount) } }),
+    samples: ev.samples,
+    scale: ev.scale,
+  };
+  if (exact) layout.exact = exact;
+  const exactFirstSelf = ev && (ev.base ? ev.base.self : ev.self);
 
   // Depth-first, with a running sum of samples as flamegraph.pl's `$time` over its sorted lines:
   // a frame starts at the sum so far, adds its own samples first, then its children's; its width
@@ -114,6 +140,15 @@ export function layoutViews(views: (minimum: (samples: number) => number) => Lay
       base.value[out] = v.base!.total[node]!;
       base.self[out] = firstSelf[node]!;
     }
+    if (exact) {
+      // A kept frame's total is its value: one stack at most ends at a node, so its own count clamps as the sweep's.
+      exact.value[out] = ev!.total[node]!;
+      exact.self[out] = ev!.self[node]! > 0n ? ev!.self[node]! : 0n;
+      if (exact.base) {
+        exact.base.value[out] = ev!.base!.total[node]!;
+        exact.base.self[out] = exactFirstSelf![node]!;
+      }
+    }
     if (depth > maxDepth) maxDepth = depth;
     time += selfValue;
     stackNode[sp] = node;
@@ -133,8 +168,13 @@ export function layoutViews(views: (minimum: (samples: number) => number) => Lay
       } else {
         time += total[child]!;
         if (frame[child] === GAP_FRAME) {
-          layout.self[stackOut[top]!]! += total[child]!;
-          if (base) base.self[stackOut[top]!]! += firstSelf[child]!;
+          const at = stackOut[top]!;
+          layout.self[at]! += total[child]!;
+          if (base) base.self[at]! += firstSelf[child]!;
+          if (exact) {
+            exact.self[at]! += ev!.total[child]!;
+            if (exact.base) exact.base.self[at]! += exactFirstSelf![child]!;
+          }
         }
       }
     } else {

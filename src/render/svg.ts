@@ -8,6 +8,7 @@ import { ROOT_FRAME, type Layout } from './placement.js';
 import type { ColorMode, FrameInfo, ResolvedSvgOptions } from './options.js';
 import { colorDiffusionMode, differentialColorMode, paletteColorMode } from './colormode.js';
 import { fixed, perlNumber, withCommas } from './numbers.js';
+import { TitleCounts } from './title-counts.js';
 import { asciiCharRefs, asciiScriptJson, cssFontFamily, scriptJson, xmlAttr, xmlComment, xmlText } from './escape.js';
 import type { FrameAttributes } from './name-attributes.js';
 import { viewerSource, type ViewerConfig } from './viewer.js';
@@ -173,6 +174,7 @@ class FrameWriter {
   private readonly fills = new Map<string, string>();
   /** Per frame name: its --nameattr attributes, or null when it has none. */
   private readonly attributes: (FrameAttributes | null | undefined)[];
+  private titleCounts: TitleCounts | undefined;
   private readonly info: FrameInfo = { index: 0, frame: 0, name: '', isRoot: false, depth: 0, samples: 0, self: 0, baseSamples: NaN, baseSelf: NaN };
 
   constructor(
@@ -214,7 +216,8 @@ class FrameWriter {
   /** Writes frames [from, to) of the layout. */
   write(out: TextSink, from: number, to: number): void {
     const { layout, o, g, mode, names, info, countName, total, glyph, rows, labelY, heightAttr, shown, escaped, plainName } = this;
-    const { xpad, factor } = o;
+    const { xpad } = o;
+    const titleCounts = (this.titleCounts ??= new TitleCounts(layout, o.factor));
     const base = layout.base;
     let text = '';
     for (let i = from; i < to; i++) {
@@ -242,7 +245,7 @@ class FrameWriter {
       info.baseSelf = base ? base.self[i]! : NaN;
       const fill = this.fillAttr(mode.fill(info));
 
-      const samplesText = fixed(value * factor, 0);
+      const samplesText = titleCounts.samples(i, isRoot, value);
       let title: string;
       let display: string;
       if (isRoot) {
@@ -250,7 +253,7 @@ class FrameWriter {
         display = 'all';
       } else {
         display = shown[f] ??= stripAnnotation(name);
-        const pct = fixed((100 * Number(samplesText)) / total, 2);
+        const pct = titleCounts.percent(i, value, total);
         const note = mode.note?.(info);
         title = `${(escaped[f] ??= xmlText(display))} (${withCommas(samplesText)} ${countName}, ${pct}%${note ? `; ${xmlText(note)}` : ''})`;
       }

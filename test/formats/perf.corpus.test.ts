@@ -178,8 +178,13 @@ describe('perf malformed lines', () => {
     expect(result.warnings).toEqual(['<buffer 1>: 3 malformed lines ignored (lines 1, 5, 6)']);
   });
 
-  it('a period too large to count exactly is an error naming the line', async () => {
-    const text = 'app 12 1.000001: 99999999999999999 cycles:\n\t1f main (/bin/app)\n';
-    await expect(collapse(Buffer.from(text), { format: 'perf' })).rejects.toThrow('<buffer 1>:1: a period too large to count exactly');
+  it('periods are counted exactly past 2^53; one past 2^63-1 is an error naming the line', async () => {
+    const record = (period: string, time: number): string => `app 12 1.00000${time}: ${period} cycles:\n\t1f main (/bin/app)\n\n`;
+    const exact = await collapse(Buffer.from(record('9007199254740993', 1) + record('1', 2)), { format: 'perf' });
+    expect(exact.text()).toBe('app;main 9007199254740994\n'); // doubles: 9007199254740992
+    const text = `${record('1', 1)}${record('99999999999999999999', 2)}`;
+    await expect(collapse(Buffer.from(text), { format: 'perf' })).rejects.toThrow(
+      '<buffer 1>:4: a count is too large: counts are kept exact up to 9223372036854775807 (2^63-1)',
+    );
   });
 });

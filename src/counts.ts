@@ -1,0 +1,78 @@
+// Exact counts on the JavaScript side. The core keeps every count as an i64
+// number of units of 10^-scale (assembly/tables/counts.ts): they cross the
+// boundary as bigints with the session's scale. What is printed (sample
+// counts, percentages) is computed from them exactly; doubles are for
+// geometry and colours only, where a last-digit error is no figure a user reads.
+
+/** A count as the core keeps it: `units` × 10^-`scale`. */
+export interface ExactCount {
+  units: bigint;
+  scale: number;
+}
+
+const TEN = 10n;
+
+/** 10^k as a bigint. */
+export function pow10n(k: number): bigint {
+  return TEN ** BigInt(k);
+}
+
+/** The value of `units` × 10^-scale as the nearest double. */
+export function unitsToNumber(units: bigint, scale: number): number {
+  // Below 2^53 the units and the power of ten are exact doubles: one division, one rounding.
+  if (scale <= 22 && units <= 9007199254740991n && units >= -9007199254740991n) return Number(units) / 10 ** scale;
+  return Number(unitsText(units, scale));
+}
+
+/** Shortest exact decimal text of `units` × 10^-scale: "3", "0.3", "-1.5" (as the folded writer prints it). */
+export function unitsText(units: bigint, scale: number): string {
+  const neg = units < 0n;
+  const digits = (neg ? -units : units).toString();
+  if (scale === 0) return neg ? `-${digits}` : digits;
+  const padded = digits.padStart(scale + 1, '0');
+  const whole = padded.slice(0, padded.length - scale);
+  const fraction = padded.slice(padded.length - scale).replace(/0+$/, '');
+  const text = fraction === '' ? whole : `${whole}.${fraction}`;
+  return neg ? `-${text}` : text;
+}
+
+/** `units` / 10^shift rounded to the nearest integer, a tie to the even one (C's printf rounding). */
+function roundHalfEven(units: bigint, shift: number): bigint {
+  if (shift === 0) return units;
+  const d = pow10n(shift);
+  const neg = units < 0n;
+  const a = neg ? -units : units;
+  let q = a / d;
+  const r2 = (a % d) * 2n;
+  if (r2 > d || (r2 === d && q % 2n === 1n)) q += 1n;
+  return neg ? -q : q;
+}
+
+/** `sprintf("%.0f")` of an exact count: its integer text, rounded half to even. */
+export function roundedCountText(units: bigint, scale: number): string {
+  return roundHalfEven(units, scale).toString();
+}
+
+/**
+ * `sprintf("%.<digits>f", 100 * part / whole)` computed exactly from the
+ * units (both of one scale), the last digit rounded half to even; at most
+ * 100 when 0 <= part <= whole.
+ */
+export function percentText(part: bigint, whole: bigint, digits = 2): string {
+  if (whole === 0n) return 'NaN';
+  // 100 * 10^digits * part / whole, rounded: the quotient's last `digits` digits are the fraction.
+  let num = 100n * pow10n(digits) * part;
+  let den = whole;
+  if (den < 0n) {
+    num = -num;
+    den = -den;
+  }
+  const neg = num < 0n;
+  const a = neg ? -num : num;
+  let q = a / den;
+  const r2 = (a % den) * 2n;
+  if (r2 > den || (r2 === den && q % 2n === 1n)) q += 1n;
+  const text = q.toString().padStart(digits + 1, '0');
+  const body = digits === 0 ? text : `${text.slice(0, text.length - digits)}.${text.slice(text.length - digits)}`;
+  return neg && q !== 0n ? `-${body}` : body;
+}
