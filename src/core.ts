@@ -331,6 +331,11 @@ export class CoreSession {
     this.core.normalizeFirst();
   }
 
+  /** Decimals of the session's count units (src/counts.ts). */
+  countScale(): number {
+    return this.core.statCountScale();
+  }
+
   /** Whether some stack carried a second count (two-count folded input, or a diff). */
   hasTwoCounts(): boolean {
     return this.core.statTwoCounts() !== 0;

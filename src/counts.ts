@@ -76,3 +76,25 @@ export function percentText(part: bigint, whole: bigint, digits = 2): string {
   const body = digits === 0 ? text : `${text.slice(0, text.length - digits)}.${text.slice(text.length - digits)}`;
   return neg && q !== 0n ? `-${body}` : body;
 }
+
+/** A count as the folded writer prints it ("-12.5") back in units of 10^-scale (its decimals are at most `scale`). */
+export function textToUnits(text: string, scale: number): bigint {
+  const dot = text.indexOf('.');
+  if (dot < 0) return BigInt(text) * pow10n(scale);
+  const fraction = text.slice(dot + 1);
+  const neg = text.startsWith('-');
+  const units = BigInt(text.slice(neg ? 1 : 0, dot) + fraction.padEnd(scale, '0'));
+  return neg ? -units : units;
+}
+
+/**
+ * `part` as a percentage of `whole` (units of one scale) to two places. Whole
+ * counts small enough for doubles go through `float` (the caller's rounding of
+ * the double quotient, as it printed before counts were exact); the rest are
+ * computed exactly (percentText).
+ */
+export function sharePercent(part: bigint, whole: bigint, scale: number, float: (percent: number) => string): string {
+  const small = 90071992547409n; // 2^53 / 100: 100 * part is still an exact double
+  if (scale === 0 && part <= small && part >= -small && whole <= 2n ** 53n && whole > 0n) return float((100 * Number(part)) / Number(whole));
+  return percentText(part, whole);
+}

@@ -135,10 +135,13 @@ export interface PmcstatEvent {
 export interface FoldedStack {
   /** Frame names, root first, decoded from UTF-8 (bytes that are not UTF-8 become U+FFFD). */
   frames: string[];
-  /** Its count (two-count input: the first, "before" column). */
+  /** Its count (two-count input: the first, "before" column), as a double: exact below 2^53. */
   count: number;
   /** Two-count input only: the second ("after") count. */
   count2?: number;
+  /** `count` exactly, as the folded output prints it ("9007199254740993", "0.3"). */
+  countText: string;
+  count2Text?: string;
 }
 /** What reading the inputs counted: a filtered result keeps these from before its stacks were refolded. */
 export type ReadCounts = Pick<CoreTotals, 'lines' | 'ignoredLines' | 'droppedRecords'>;
@@ -175,6 +178,11 @@ export class CollapseResult {
       linesIgnored: read.ignoredLines,
       recordsDropped: read.droppedRecords,
     };
+  }
+
+  /** Decimals of the exact counts (src/counts.ts): the most any count of the inputs had. */
+  get countScale(): number {
+    return this.session.countScale();
   }
 
   /** True when the input carried two counts per stack (differential folded input). */
@@ -224,15 +232,20 @@ export class CollapseResult {
     for (const line of this.lines()) {
       // The writer puts the count(s) after the last space(s); frame names may hold spaces, never ';'.
       let end = line.lastIndexOf(' ');
-      const last = Number(line.slice(end + 1));
+      const last = line.slice(end + 1);
       let first = last;
       if (two) {
         const at = line.lastIndexOf(' ', end - 1);
-        first = Number(line.slice(at + 1, end));
+        first = line.slice(at + 1, end);
         end = at;
       }
       const stack = line.slice(0, end);
-      yield { frames: stack === '' ? [] : stack.split(';'), count: first, ...(two && { count2: last }) };
+      yield {
+        frames: stack === '' ? [] : stack.split(';'),
+        count: Number(first),
+        countText: first,
+        ...(two && { count2: Number(last), count2Text: last }),
+      };
     }
   }
 

@@ -8,6 +8,7 @@ import type { CollapseInput } from '../input/feed.js';
 import type { InputFormat } from '../formats/registry.js';
 import type { CoreSession } from '../core.js';
 import { InputError } from '../errors.js';
+import { unitsText } from '../counts.js';
 
 /** A function's share of one profile's samples, as fractions in [0, 1]. */
 export interface Share {
@@ -31,8 +32,12 @@ export interface CompareOptions extends ColumnsOptions {
 }
 
 export interface CompareResult {
+  /** The profiles' sums of counts, as doubles (exact below 2^53). */
   baseSamples: number;
   newSamples: number;
+  /** The same exactly, as folded output prints counts (compare() gives them). */
+  baseSamplesText?: string;
+  newSamplesText?: string;
   threshold: number;
   /** Every function of either profile, by total change (largest growth first), then name. */
   functions: FunctionChange[];
@@ -106,5 +111,9 @@ export async function compare(base: CollapseInput, next: CollapseInput, options:
   const totals = session.totals();
   if (totals.samples <= 0) throw new InputError(inputs[0]!.name, 'no samples to compare against');
   if (totals.samples2 <= 0) throw new InputError(inputs[1]!.name, 'no samples to compare');
-  return compareSession(session, options.threshold ?? 2);
+  return {
+    ...compareSession(session, options.threshold ?? 2),
+    baseSamplesText: unitsText(totals.exact.samples, totals.exact.scale),
+    newSamplesText: unitsText(totals.exact.samples2, totals.exact.scale),
+  };
 }

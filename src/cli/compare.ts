@@ -4,6 +4,7 @@
 
 import { compare, type CompareResult, type FunctionChange } from '../api/compare.js';
 import { UsageError } from '../errors.js';
+import { withCommas } from '../render/numbers.js';
 import {
   inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, parseStackFilter, stackFilterHelp, stackFilterOption, warn,
   sideWindowsHelp, sideWindowsOption, twoSides,
@@ -56,9 +57,11 @@ function table(title: string, rows: FunctionChange[], metric: 'self' | 'total'):
 /** The human-readable report. */
 export function formatReport(result: CompareResult, names: [string, string], top: number): string {
   const out: string[] = [];
-  const samples = (n: number): string => `${Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2)} samples`;
-  out.push(`base: ${names[0]} (${samples(result.baseSamples)})`);
-  out.push(`new:  ${names[1]} (${samples(result.newSamples)})`);
+  // Whole sums exactly, every digit (the API's text), with separators; fractions to two places.
+  const samples = (n: number, text: string | undefined): string =>
+    `${text !== undefined && /^-?\d+$/.test(text) ? withCommas(text) : Number.isInteger(n) ? n.toLocaleString('en-US') : n.toFixed(2)} samples`;
+  out.push(`base: ${names[0]} (${samples(result.baseSamples, result.baseSamplesText)})`);
+  out.push(`new:  ${names[1]} (${samples(result.newSamples, result.newSamplesText)})`);
   out.push('changes in percentage points of all samples; shares: base -> new');
   for (const metric of ['self', 'total'] as const) {
     const key = metric === 'self' ? 'selfChange' : 'totalChange';

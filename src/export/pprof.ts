@@ -38,10 +38,12 @@ function sampleTypeNames(result: CollapseResult, options: PprofOptions): string[
   return columns === 2 ? [`${name}_before`, `${name}_after`] : [name];
 }
 
-/** A count as a pprof value (an int64): whole numbers only, never silently rounded. */
-function sampleValue(result: CollapseResult, count: number, frames: readonly string[]): number | bigint {
-  if (Number.isSafeInteger(count)) return count;
-  if (Number.isInteger(count)) return BigInt(count);
+/** A count (its exact text) as a pprof value (an int64): whole numbers only, never silently rounded. */
+function sampleValue(result: CollapseResult, count: string, frames: readonly string[]): number | bigint {
+  if (/^-?\d+$/.test(count)) {
+    const n = Number(count);
+    return Number.isSafeInteger(n) ? n : BigInt(count);
+  }
   const inputs = result.inputs.map((i) => i.name).join(', ') || '<no input>';
   const stack = frames.join(';');
   throw new InputError(inputs, `pprof sample values are whole numbers, but the stack '${stack}' counts ${count} (folded and speedscope output keep fractions)`);
@@ -72,8 +74,8 @@ export function pprofProfile(result: CollapseResult, options: PprofOptions = {})
       }
       locationId[i] = id;
     }
-    const value = [sampleValue(result, stack.count, frames)];
-    if (stack.count2 !== undefined) value.push(sampleValue(result, stack.count2, frames));
+    const value = [sampleValue(result, stack.countText, frames)];
+    if (stack.count2Text !== undefined) value.push(sampleValue(result, stack.count2Text, frames));
     samples.push(new Sample({ locationId, value }));
   }
   return new Profile({

@@ -6,6 +6,7 @@
 // the walk every output reads, and the JSON is written as they arrive: only
 // the frames table and a profile's weights are held until their turn.
 
+import { textToUnits, unitsText } from '../counts.js';
 import { stat } from 'node:fs/promises';
 import { checkStdinOnce, collapse, CollapseResult, type CollapseOptions } from '../api/collapse.js';
 import { inputName, type CollapseInput } from '../input/feed.js';
@@ -60,14 +61,19 @@ export async function writeSpeedscope(profiles: Profiles, sink: OutputSink, opti
     fileName ??= profile.name;
     for (const { name, result, column } of columnsOf(profile)) {
       out.write(`${count++ > 0 ? ',' : ''}{"type":"sampled","name":${JSON.stringify(name)},"unit":"none","startValue":0,"samples":[`);
-      const weights: number[] = [];
+      // Weights as the folded output prints them: every digit, however JSON readers take them.
+      const weights: string[] = [];
+      const scale = result.countScale;
+      let total = 0n;
       let negative = 0;
       for (const stack of result.stacks()) {
-        const weight = column === 0 ? stack.count : stack.count2!;
-        if (!(weight > 0)) {
-          if (weight < 0) negative++;
+        const weight = column === 0 ? stack.countText : stack.count2Text!;
+        const units = textToUnits(weight, scale);
+        if (units <= 0n) {
+          if (units < 0n) negative++;
           continue;
         }
+        total += units;
         let text = weights.length > 0 ? ',[' : '[';
         for (let i = 0; i < stack.frames.length; i++) {
           const frame = stack.frames[i]!;
@@ -80,13 +86,12 @@ export async function writeSpeedscope(profiles: Profiles, sink: OutputSink, opti
         if (out.full.length > 0) await drain();
       }
       // JSON keys need no order: the total goes after the samples it sums
-      const total = weights.reduce((sum, w) => sum + w, 0);
       out.write('],"weights":[');
       for (let at = 0; at < weights.length; at += 1 << 16) {
         out.write(`${at > 0 ? ',' : ''}${weights.slice(at, at + (1 << 16)).join(',')}`);
         if (out.full.length > 0) await drain();
       }
-      out.write(`],"endValue":${total}}`);
+      out.write(`],"endValue":${unitsText(total, scale)}}`);
       if (negative > 0) options.onWarning?.(`${name}: ${negative} stack${negative === 1 ? '' : 's'} with a negative count left out (speedscope takes positive weights only)`);
       await drain();
     }

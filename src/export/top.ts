@@ -1,9 +1,11 @@
 // `top`: the hottest functions of a result, as `perf report` lists them: by
 // self (the samples whose stack ends in the function) and by total (the
 // samples whose stack has it anywhere, counted once per stack even when it
-// recurses). Sums come from CollapseResult.stacks(), the walk every output reads.
+// recurses). Sums come from CollapseResult.stacks(), the walk every output reads,
+// exactly (src/counts.ts): the report prints every digit.
 
 import type { CollapseResult } from '../api/collapse.js';
+import { sharePercent, textToUnits, unitsText, unitsToNumber } from '../counts.js';
 
 /** What a line of the report is. */
 export type TopBy = 'function' | 'module';
@@ -23,13 +25,18 @@ export interface TopOptions {
 /** One function (or module) of the report. */
 export interface TopEntry {
   name: string;
-  /** Samples whose stack ends in it. */
+  /** Samples whose stack ends in it (a double: exact below 2^53; exactly in selfText). */
   self: number;
   /** Samples whose stack has it, once per stack. */
   total: number;
   /** self and total as percentages of all samples (0 when there are none). */
   selfPercent: number;
   totalPercent: number;
+  /** self, total and their percentages (two places) exactly, as the report prints them. */
+  selfText: string;
+  totalText: string;
+  selfPercentText: string;
+  totalPercentText: string;
 }
 
 /** The report: the hottest entries by self and by total. */
@@ -37,6 +44,8 @@ export interface TopReport {
   by: TopBy;
   /** Sum of the counts (two-count input: of the second, "after" column, the one an SVG's widths show). */
   samples: number;
+  /** `samples` exactly. */
+  samplesText: string;
   /** Distinct stacks read. */
   stacks: number;
   /** Entries with a self count, most first (ties: larger total, then name). */
@@ -52,8 +61,9 @@ export function moduleOf(name: string): string {
 }
 
 interface Sums {
-  self: number;
-  total: number;
+  /** In units of 10^-scale (src/counts.ts). */
+  self: bigint;
+  total: bigint;
   /** The last stack whose count went into total: a name recurring in one stack counts once. */
   lastStack: number;
 }
@@ -64,17 +74,18 @@ export function topFunctions(result: CollapseResult, options: TopOptions = {}): 
   const limit = options.limit ?? 20;
   const keyOf = by === 'module' ? moduleOf : (name: string): string => name;
   const sums = new Map<string, Sums>();
-  let samples = 0;
+  const scale = result.countScale;
+  let samples = 0n;
   let stacks = 0;
   for (const stack of result.stacks()) {
-    const count = stack.count2 ?? stack.count;
+    const count = textToUnits(stack.count2Text ?? stack.countText, scale);
     stacks++;
     samples += count;
     const { frames } = stack;
     for (let i = 0; i < frames.length; i++) {
       const key = keyOf(frames[i]!);
       let s = sums.get(key);
-      if (s === undefined) sums.set(key, (s = { self: 0, total: 0, lastStack: 0 }));
+      if (s === undefined) sums.set(key, (s = { self: 0n, total: 0n, lastStack: 0 }));
       if (s.lastStack !== stacks) {
         s.total += count;
         s.lastStack = stacks;
@@ -82,21 +93,35 @@ export function topFunctions(result: CollapseResult, options: TopOptions = {}): 
       if (i === frames.length - 1) s.self += count;
     }
   }
-  const percent = (n: number): number => (samples === 0 ? 0 : (100 * n) / samples);
-  const entries: TopEntry[] = [...sums].map(([name, s]) => ({
-    name,
-    self: s.self,
-    total: s.total,
-    selfPercent: percent(s.self),
-    totalPercent: percent(s.total),
-  }));
+  const all = unitsToNumber(samples, scale);
+  const percent = (n: bigint): number => (samples === 0n ? 0 : (100 * unitsToNumber(n, scale)) / all);
+  const percentText = (n: bigint): string => (samples === 0n ? '0.00' : sharePercent(n, samples, scale, (p) => p.toFixed(2)));
+  const exact = new Map<TopEntry, Sums>();
+  const entries: TopEntry[] = [...sums].map(([name, s]) => {
+    const entry = {
+      name,
+      self: unitsToNumber(s.self, scale),
+      total: unitsToNumber(s.total, scale),
+      selfPercent: percent(s.self),
+      totalPercent: percent(s.total),
+      selfText: unitsText(s.self, scale),
+      totalText: unitsText(s.total, scale),
+      selfPercentText: percentText(s.self),
+      totalPercentText: percentText(s.total),
+    };
+    exact.set(entry, s);
+    return entry;
+  });
+  const order = (a: bigint, b: bigint): number => (a > b ? -1 : a < b ? 1 : 0); // most first
+  const selfOf = (e: TopEntry): bigint => exact.get(e)!.self;
+  const totalOf = (e: TopEntry): bigint => exact.get(e)!.total;
   const byName = (a: TopEntry, b: TopEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   const bySelf = entries
-    .filter((e) => e.self !== 0)
-    .sort((a, b) => b.self - a.self || b.total - a.total || byName(a, b))
+    .filter((e) => selfOf(e) !== 0n)
+    .sort((a, b) => order(selfOf(a), selfOf(b)) || order(totalOf(a), totalOf(b)) || byName(a, b))
     .slice(0, limit);
-  const byTotal = entries.sort((a, b) => b.total - a.total || b.self - a.self || byName(a, b)).slice(0, limit);
-  return { by, samples, stacks, bySelf, byTotal };
+  const byTotal = entries.sort((a, b) => order(totalOf(a), totalOf(b)) || order(selfOf(a), selfOf(b)) || byName(a, b)).slice(0, limit);
+  return { by, samples: all, samplesText: unitsText(samples, scale), stacks, bySelf, byTotal };
 }
 
 /** Options of formatTop(). */
@@ -105,12 +130,10 @@ export interface TopTextOptions {
   countName?: string;
 }
 
-const pct = (p: number): string => `${p.toFixed(2)}%`;
-
 const HEAD = ['self', 'self%', 'total', 'total%'];
 
 /** An entry's cells: self, self %, total, total %, name. */
-const cellsOf = (e: TopEntry): string[] => [String(e.self), pct(e.selfPercent), String(e.total), pct(e.totalPercent), e.name];
+const cellsOf = (e: TopEntry): string[] => [e.selfText, `${e.selfPercentText}%`, e.totalText, `${e.totalPercentText}%`, e.name];
 
 /** One list of the report as columns of the given widths (the same for both lists, so they line up). */
 function table(title: string, entries: readonly TopEntry[], by: TopBy, widths: readonly number[]): string {
@@ -126,7 +149,7 @@ export function formatTop(report: TopReport, options: TopTextOptions = {}): stri
   const rows = [...report.bySelf, ...report.byTotal].map(cellsOf);
   const widths = HEAD.map((h, c) => rows.reduce((w, r) => Math.max(w, r[c]!.length), h.length));
   return (
-    `${report.samples} ${countName} in ${report.stacks} stack${report.stacks === 1 ? '' : 's'}\n\n` +
+    `${report.samplesText} ${countName} in ${report.stacks} stack${report.stacks === 1 ? '' : 's'}\n\n` +
     `${table(`Hottest ${noun} by self`, report.bySelf, report.by, widths)}\n` +
     table(`Hottest ${noun} by total`, report.byTotal, report.by, widths)
   );

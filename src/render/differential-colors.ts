@@ -8,6 +8,7 @@
 import type { ColorMode, ColorModeFactory, FrameInfo } from './options.js';
 import { differentialColor, separatorColor } from './palette.js';
 import { fixed, withCommas } from './numbers.js';
+import { sharePercent } from '../counts.js';
 import { UsageError } from '../errors.js';
 
 export const DIFF_MODES = ['self', 'total'] as const;
@@ -43,6 +44,19 @@ export function countText(v: number): string {
   return `${withCommas(int!)}.${frac}`;
 }
 
+/**
+ * deltaNote() of exact whole counts (src/counts.ts, scale 0): every digit past
+ * 2^53, the percentage computed from the integers (the same figures below).
+ */
+export function exactDeltaNote(before: bigint, after: bigint, label = ''): string {
+  const delta = after - before;
+  const sign = delta > 0n ? '+' : '';
+  const magnitude = before < 0n ? -before : before;
+  const pct = before !== 0n ? `${sign}${sharePercent(delta, magnitude, 0, (p) => fixed(p, 2))}%` : after !== 0n ? 'new' : '0.00%';
+  const text = (v: bigint): string => withCommas(v.toString());
+  return `${label}before ${text(before)}, after ${text(after)}, delta ${sign}${text(delta)}, ${pct}`;
+}
+
 /** "before 20, after 35, delta +15, +75.00%" (of before; "new" when before is 0). */
 export function deltaNote(before: number, after: number, label = ''): string {
   const delta = after - before;
@@ -73,6 +87,8 @@ export function differentialMode(o: DiffColorOptions): ColorModeFactory {
     const noise = ((o.threshold ?? 0) / 100) * layout.scale;
     const factor = options.factor;
     const details = o.details ?? byTotal;
+    // Whole counts print exactly (unscaled); fractions and --factor as doubles.
+    const exact = factor === 1 && layout.exact?.scale === 0 ? layout.exact : undefined;
     return {
       fill(f) {
         const grey = separatorColor(f.name);
@@ -83,6 +99,11 @@ export function differentialMode(o: DiffColorOptions): ColorModeFactory {
       },
       note(f) {
         if (details) {
+          if (exact?.base) {
+            return byTotal
+              ? exactDeltaNote(exact.base.value[f.index]!, exact.value[f.index]!)
+              : exactDeltaNote(exact.base.self[f.index]!, exact.self[f.index]!, 'self ');
+          }
           return byTotal
             ? deltaNote(f.baseSamples * factor, f.samples * factor)
             : deltaNote(f.baseSelf * factor, f.self * factor, 'self ');

@@ -8,12 +8,9 @@
 // the rounded N, so 0.8 of 0.8 read "1 samples, 125.00%"): a frame's count
 // never exceeds the whole, so P never exceeds 100.
 
-import { percentText, pow10n, roundedCountText } from '../counts.js';
+import { pow10n, roundedCountText, sharePercent } from '../counts.js';
 import { fixed } from './numbers.js';
 import type { Layout } from './placement.js';
-
-/** Counts up to this are exact doubles, and so is 100 times them: the double arithmetic is exact enough. */
-const SMALL = 2 ** 53 / 100;
 
 export class TitleCounts {
   /** What 100% is, exactly, when it is known exactly (the sum of the counts, or a whole --total). */
@@ -40,9 +37,6 @@ export class TitleCounts {
   percent(i: number, value: number, total: number): string {
     const exact = this.layout.exact;
     if (this.whole === undefined || !exact) return fixed((100 * value * this.factor) / total, 2);
-    const part = exact.value[i]!;
-    // Whole counts small enough: the double quotient, as flamegraph.pl computes it (the same digits as before).
-    if (exact.scale === 0 && part <= SMALL && this.whole <= 2 ** 53) return fixed((100 * Number(part)) / Number(this.whole), 2);
-    return percentText(part, this.whole);
+    return sharePercent(exact.value[i]!, this.whole, exact.scale, (p) => fixed(p, 2));
   }
 }

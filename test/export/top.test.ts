@@ -20,6 +20,8 @@ const HAND = 'app`main;app`parse;libc.so.7`memcpy 6\napp`main;app`parse;app`pars
 
 const entry = (name: string, self: number, total: number, samples = 10): TopEntry => ({
   name, self, total, selfPercent: (100 * self) / samples, totalPercent: (100 * total) / samples,
+  selfText: String(self), totalText: String(total),
+  selfPercentText: ((100 * self) / samples).toFixed(2), totalPercentText: ((100 * total) / samples).toFixed(2),
 });
 
 describe('top', () => {
@@ -28,6 +30,7 @@ describe('top', () => {
     expect(report).toEqual({
       by: 'function',
       samples: 10,
+      samplesText: '10',
       stacks: 3,
       bySelf: [entry('libc.so.7`memcpy', 6, 6), entry('app`parse', 3, 9), entry('kernel', 1, 1)],
       byTotal: [entry('app`main', 0, 10), entry('app`parse', 3, 9), entry('libc.so.7`memcpy', 6, 6), entry('kernel', 1, 1)],
@@ -90,7 +93,7 @@ describe('top', () => {
     expect(report.samples).toBe(4);
     expect(report.bySelf).toEqual([entry('c', 3, 3, 4), entry('b', 1, 1, 4)]);
     const empty = topFunctions(await collapse(Buffer.from('# nothing\n'), { format: 'folded' }));
-    expect(empty).toEqual({ by: 'function', samples: 0, stacks: 0, bySelf: [], byTotal: [] });
+    expect(empty).toEqual({ by: 'function', samples: 0, samplesText: '0', stacks: 0, bySelf: [], byTotal: [] });
     expect(formatTop(empty)).toBe('0 samples in 0 stacks\n\nHottest functions by self: none\n\nHottest functions by total: none\n');
   });
 
