@@ -27,6 +27,11 @@ describe('titles: exact counts and shares', () => {
     expect(max).toContain('a (9,223,372,036,854,775,806 samples, 100.00%)');
     expect(max).toContain('all (9,223,372,036,854,775,807 samples, 100%)');
     expect(max).toContain('b (1 samples, 0.00%)');
+    // A fraction elsewhere in the profile: past 2^53 the count is still exact (rounded half to even).
+    const mixed = await titles('a 9007199254740993\nb 0.5\nc 9007199254740992.5\n', { minWidth: 0 });
+    expect(mixed).toContain('a (9,007,199,254,740,993 samples, 50.00%)');
+    expect(mixed).toContain('b (0 samples, 0.00%)');
+    expect(mixed).toContain('c (9,007,199,254,740,992 samples, 50.00%)');
   });
 
   it('a share is of the exact count, not of its rounding: never above 100%', async () => {
