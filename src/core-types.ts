@@ -88,10 +88,10 @@ export interface CoreExports {
   eventCount(): number;
   eventNamePtr(i: number): number;
   eventNameLen(i: number): number;
-  eventSamples(i: number): number;
+  eventSamples(i: number): bigint;
   eventSections(i: number): number;
   eventMatchedSections(): number;
-  eventAdd(len: number, samples: number, sections: number): void;
+  eventAdd(len: number, samples: bigint, sections: number): void;
   eventMatchedAdd(n: number): void;
   eventFilterPicked(): number;
   eventFilterPtr(): number;
@@ -174,8 +174,8 @@ export interface CoreTotals {
 export interface CoreEvent {
   /** The name as printed: raw bytes (pmcstat prints it unchecked, so it need not be UTF-8). */
   name: Uint8Array;
-  /** Sum of N over its sections' headers. */
-  samples: number;
+  /** Sum of N over its sections' headers, exactly. */
+  samples: bigint;
   /** How many sections it had (system-mode PMCs print one per CPU). */
   sections: number;
 }

@@ -88,14 +88,9 @@ function headerLine(start: usize, end: usize): void {
     return;
   }
   let q = end - SUFFIX;
-  let n: f64 = 0;
-  let scale: f64 = 1;
-  while (q > start + 2 && isDigit(load<u8>(q - 1))) {
-    q--;
-    n += <f64>(load<u8>(q) - 0x30) * scale;
-    scale *= 10;
-  }
+  while (q > start + 2 && isDigit(load<u8>(q - 1))) q--;
   if (q == end - SUFFIX || q < start + 4 || load<u16>(q - 2) != 0x5b20) { malformedLine(); return; } // " ["
+  const n = digitsInteger(q, end - SUFFIX); // past 2^63-1: the error naming the line
   closeTo(0);
   const name = start + 2;
   const nameLen = q - 2 - name;

@@ -13,9 +13,10 @@
 import { ByteTable } from "./byte-table";
 import { bytesEqual } from "../util/hash";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
+import { checkedAdd, setMerging } from "./counts";
 
 let names: ByteTable = changetype<ByteTable>(0); // interned by first appearance
-let samplesBuf: usize = 0; // f64 per event: samples its headers announced
+let samplesBuf: usize = 0; // i64 per event: samples its headers announced (whole counts, checked)
 let sectionsBuf: usize = 0; // u32 per event: how many sections (or records) it had
 let cap: u32 = 0;
 /** Sections or records the filter selected so far. */
@@ -127,7 +128,7 @@ export function eventFilterLen(): usize { return filterOn ? filterLen : 0; }
 let lastEvent: i32 = -1;
 
 /** Counts a section (or record) of the event named by `len` bytes at `name`, announcing `samples`. */
-export function countEvent(name: usize, len: usize, samples: f64, sections: u32): void {
+export function countEvent(name: usize, len: usize, samples: i64, sections: u32): void {
   let e = <u32>lastEvent;
   if (lastEvent < 0 || names.len(e) != <u32>len || !bytesEqual(names.ptr(e), name, len)) {
     e = names.intern(name, len);
@@ -139,7 +140,7 @@ export function countEvent(name: usize, len: usize, samples: f64, sections: u32)
     cap <<= 1;
   }
   const sp = samplesBuf + (<usize>e << 3);
-  store<f64>(sp, load<f64>(sp) + samples);
+  store<i64>(sp, checkedAdd(load<i64>(sp), samples));
   const cp = sectionsBuf + (<usize>e << 2);
   store<u32>(cp, load<u32>(cp) + sections);
 }
@@ -151,8 +152,10 @@ export function countMatched(): void { matchedSections++; }
  * Adds to the event whose name is the first `len` bytes at eventBuffer(): how
  * another session (a worker that parsed part of the file) merges its events in.
  */
-export function eventAdd(len: usize, samples: f64, sections: u32): void {
+export function eventAdd(len: usize, samples: i64, sections: u32): void {
+  setMerging(true);
   countEvent(inPtr, len, samples, sections);
+  setMerging(false);
 }
 
 /** Adds sections folded under the filter by another session. */
@@ -161,5 +164,5 @@ export function eventMatchedAdd(n: u32): void { matchedSections += n; }
 export function eventCount(): u32 { return names.count; }
 export function eventNamePtr(i: u32): usize { return names.ptr(i); }
 export function eventNameLen(i: u32): u32 { return names.len(i); }
-export function eventSamples(i: u32): f64 { return load<f64>(samplesBuf + (<usize>i << 3)); }
+export function eventSamples(i: u32): i64 { return load<i64>(samplesBuf + (<usize>i << 3)); }
 export function eventSections(i: u32): u32 { return load<u32>(sectionsBuf + (<usize>i << 2)); }

@@ -125,8 +125,10 @@ export interface PmcstatEvent {
   name: Uint8Array;
   /** The name with bytes outside printable ASCII (and `\`) written `\xHH`, as `--event` accepts it. */
   label: string;
-  /** pmcstat: sum of N over the event's `@ NAME [N samples]` headers; perf: its records (samples). */
+  /** pmcstat: sum of N over the event's `@ NAME [N samples]` headers; perf: its records (samples). A double: exact below 2^53. */
   samples: number;
+  /** `samples` exactly. */
+  samplesText: string;
   /** pmcstat: its sections (system-mode PMCs print one per CPU); perf: its records. */
   sections: number;
 }
@@ -197,7 +199,13 @@ export class CollapseResult {
 
   /** The events (pmcstat PMCs, perf events) of the inputs in order of first appearance, summed over their sections. */
   events(): PmcstatEvent[] {
-    return this.session.events().map((e) => ({ ...e, label: eventLabel(e.name) }));
+    return this.session.events().map((e) => ({
+      name: e.name,
+      label: eventLabel(e.name),
+      samples: Number(e.samples),
+      samplesText: e.samples.toString(),
+      sections: e.sections,
+    }));
   }
 
   /** Folded text as byte chunks, sorted bytewise by stack. */
@@ -374,14 +382,14 @@ export async function collapse(
 function checkEventFound(result: CollapseResult, session: CoreSession, event: Uint8Array): void {
   if (session.matchedSections() > 0) return;
   const inputs = result.inputs.map((i) => i.name).join(', ');
-  const present = result.events().map((e) => `${e.label} (${e.samples} samples)`);
+  const present = result.events().map((e) => `${e.label} (${e.samplesText} samples)`);
   if (present.length === 0) {
     throw new InputError(inputs, `no section of event '${eventLabel(event)}' in the input: it names no events`);
   }
   throw new InputError(inputs, `no section of event '${eventLabel(event)}' in the input; events present: ${present.join(', ')}`);
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: bigint, word: string): string => `${n} ${word}${n === 1n ? '' : 's'}`;
 
 /**
  * For a format that folds only the first event of an input unless one is
@@ -395,12 +403,12 @@ export function skippedEventsWarning(session: CoreSession, name: string, before:
   const earlier = new Map(before.map((e) => [eventLabel(e.name), e.samples]));
   const seen = session
     .events()
-    .map((e) => ({ label: eventLabel(e.name), samples: e.samples - (earlier.get(eventLabel(e.name)) ?? 0) }))
-    .filter((e) => e.samples > 0);
+    .map((e) => ({ label: eventLabel(e.name), samples: e.samples - (earlier.get(eventLabel(e.name)) ?? 0n) }))
+    .filter((e) => e.samples > 0n);
   const first = eventLabel(picked);
   const others = seen.filter((e) => e.label !== first);
   if (others.length === 0) return undefined;
-  const folded = seen.find((e) => e.label === first)?.samples ?? 0;
+  const folded = seen.find((e) => e.label === first)?.samples ?? 0n;
   return (
     `${name}: several events; folded only the first, '${first}' (${plural(folded, 'sample')}), not ` +
     `${others.map((e) => `'${e.label}' (${plural(e.samples, 'sample')})`).join(', ')}: --event NAME selects one`

@@ -31,8 +31,8 @@ const bytes = (name: string | Uint8Array | undefined): Uint8Array | undefined =>
 /** A column fed with only the sections of `event` (pmcstat), checked to have matched some. */
 function eventColumn(input: CollapseInput, index: number, format: InputFormat, event: Uint8Array | undefined, role: string): ColumnInput {
   let before = 0;
-  let seen = new Map<string, number>(); // events of earlier inputs (the same capture may be read twice)
-  const events = (session: CoreSession): Map<string, number> => new Map(session.events().map((e) => [eventLabel(e.name), e.samples]));
+  let seen = new Map<string, bigint>(); // events of earlier inputs (the same capture may be read twice)
+  const events = (session: CoreSession): Map<string, bigint> => new Map(session.events().map((e) => [eventLabel(e.name), e.samples]));
   return {
     input,
     format,
@@ -44,8 +44,8 @@ function eventColumn(input: CollapseInput, index: number, format: InputFormat, e
     finish: (session) => {
       if (!event || session.matchedSections() > before) return;
       const present = [...events(session)]
-        .filter(([label, samples]) => samples > (seen.get(label) ?? 0))
-        .map(([label, samples]) => `${label} (${samples - (seen.get(label) ?? 0)} samples)`);
+        .filter(([label, samples]) => samples > (seen.get(label) ?? 0n))
+        .map(([label, samples]) => `${label} (${samples - (seen.get(label) ?? 0n)} samples)`);
       // Known only once the input is read, and the input is what lacks it (exit 1).
       throw new InputError(
         inputName(input, index),

@@ -126,7 +126,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const result = await collapseWithProgress('collapse', inputs, options, values.quiet);
   if (values['list-events']) {
-    const text = result.events().map((e) => `${e.label} ${e.samples}\n`).join('');
+    const text = result.events().map((e) => `${e.label} ${e.samplesText}\n`).join('');
     await output.write(async (sink) => sink.write(Buffer.from(text)));
     return 0;
   }

@@ -72,6 +72,15 @@ describe('exact counts in every format that reads them', () => {
     });
   }
 
+  it('pmcstat: the samples its headers announce are summed exactly too (--list-events)', async () => {
+    const section = (n: bigint): string => `@ CYCLES [${n} samples]\n\n100.0%  [1]        f\n\n`;
+    const r = await collapse(Buffer.from(section(P53) + section(1n)), { format: 'pmcstat' });
+    expect(r.events().map((e) => [e.label, e.samplesText, e.sections])).toEqual([['CYCLES', '9007199254740994', 2]]);
+    await expect(collapse(Buffer.from(section(1n) + section(MAX)), { format: 'pmcstat' })).rejects.toThrow(
+      /^<buffer 1>:5: the sum of the counts is too large/, // the second header
+    );
+  });
+
   it('DTrace sum() of nanoseconds past 2^53 (hours of time) stays exact, negative sums too', async () => {
     const text = RECORDS.dtrace!.record(5000000000000000n, 'f') + RECORDS.dtrace!.record(4007199254740993n, 'f') +
       RECORDS.dtrace!.record(-9007199254740993n, 'g');
