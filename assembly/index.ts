@@ -5,6 +5,7 @@
 import { allocBytes, growBytes, setMemoryLimit } from "./util/memory";
 import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samplesTotal, samples2Total, records, hasSecondCount } from "./tables/session";
 import { countScale } from "./tables/counts";
+import { columnSums } from "./tables/session";
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn, setLineUnterminated } from "./tables/session";
 import { eventsInit, setEventFilter, setEventsOnly, setOneEvent, matchedSections, forgetPickedEvent } from "./tables/events";
 import { setRecordOrder } from "./tables/record-log";
@@ -136,6 +137,18 @@ export function statSamples(): i64 { return samplesTotal(); }
 export function statSamples2(): i64 { return samples2Total(); }
 /** Decimals of the session's count units: a count v crosses the boundary as the i64 v * 10^scale. */
 export function statCountScale(): i32 { return countScale; }
+/**
+ * Whether doubles hold every count and sum of counts exactly: whole counts
+ * whose column sums (positive and negative) stay within 2^53.
+ */
+export function statCountsExactInDoubles(): bool {
+  if (countScale != 0) return false;
+  for (let i = 0; i < 4; i++) {
+    const s = columnSums(i);
+    if (s > 9007199254740992 || s < -9007199254740992) return false;
+  }
+  return true;
+}
 export function statRecords(): f64 { return records; }
 export function statTwoCounts(): bool { return hasSecondCount; }
 export function statFrames(): u32 { return frameTable.count; }

@@ -79,6 +79,7 @@ export interface CoreExports {
   statSamples(): bigint;
   statSamples2(): bigint;
   statCountScale(): number;
+  statCountsExactInDoubles(): number;
   statRecords(): number;
   statTwoCounts(): number;
   statFrames(): number;
@@ -209,8 +210,9 @@ export interface LayoutViews {
   base?: { self: Float64Array; total: Float64Array };
   /**
    * The same counts exactly, in units of 10^-scale (src/counts.ts), for what is
-   * printed; the doubles above are for geometry and colours. Absent in views
-   * not made by the core (test oracles): the doubles are then printed.
+   * printed; the doubles above are for geometry and colours. Absent when the
+   * doubles are exact (whole counts, sums within 2^53: the common case, with
+   * no bigint per frame), and in views not made by the core (test oracles).
    */
   exact?: ExactViews;
   /** By node: 1 + its index among the kept frames, 0 when pruned. */

@@ -9,7 +9,7 @@ import {
   type CoreEvent, type CoreExports, type CoreTotals, type CoreWindow, type InputNotes, type LayoutViews, type NoteKind, type NoteTally,
   type RangeSnapshots, type SessionOptionName, type SessionOptions, type SnapshotState, type TreeArrays, type ExactViews,
 } from './core-types.js';
-import { unitsToNumber } from './counts.js';
+import { numbersOf, unitsToNumber } from './counts.js';
 
 export { GAP_FRAME, ROOT_FRAME };
 export type {
@@ -427,6 +427,7 @@ export class CoreSession {
       scale,
     };
     const numbers = (values: BigInt64Array): Float64Array => numbersOf(values, scale);
+    const exactInDoubles = c.statCountsExactInDoubles() !== 0;
     return {
       frame: new Uint32Array(buf, c.layoutFramesPtr(), n),
       self: numbers(exact.self),
@@ -436,7 +437,7 @@ export class CoreSession {
       offsets: new Uint32Array(buf, c.layoutOffsetsPtr(), keptCount + 1),
       list: new Uint32Array(buf, c.layoutListPtr(), c.layoutListLength()),
       ...(exact.base && { base: { self: numbers(exact.base.self), total: numbers(exact.base.total) } }),
-      exact,
+      ...(!exactInDoubles && { exact }),
       samples,
       negatives: c.layoutNegatives(),
       maxDelta: c.layoutMaxDelta(),
@@ -448,8 +449,8 @@ export class CoreSession {
   /**
    * Per frame id, of each count column: the self count (stacks ending in the
    * frame) and the total (stacks it is on, once per stack), as four numbers a
-   * frame: self, total of the first column, then of the second. A view of
-   * wasm memory, valid until the next call.
+   * frame: self, total of the first column, then of the second, as doubles
+   * (shares and ratios: exact below 2^53).
    */
   frameSums(): Float64Array {
     const c = this.core;
@@ -484,11 +485,4 @@ export class CoreSession {
     for (let i = 0; i < frames; i++) names[i] = name(i).slice();
     return { parent, frame, self, self2, names };
   }
-}
-
-/** Counts in units (src/counts.ts) as doubles: for geometry, colours and ratios, never printed as counts. */
-function numbersOf(values: BigInt64Array, scale: number): Float64Array {
-  const out = new Float64Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = unitsToNumber(values[i]!, scale);
-  return out;
 }

@@ -24,6 +24,17 @@ export function unitsToNumber(units: bigint, scale: number): number {
   return Number(unitsText(units, scale));
 }
 
+/** Counts in units as doubles: for geometry, colours and ratios, never printed as counts. */
+export function numbersOf(values: BigInt64Array, scale: number): Float64Array {
+  // Read as 32-bit halves, without a bigint per value: high * 2^32 is exact, adding the low half rounds once.
+  const lo = new Uint32Array(values.buffer, values.byteOffset, 2 * values.length);
+  const hi = new Int32Array(values.buffer, values.byteOffset, 2 * values.length);
+  const out = new Float64Array(values.length);
+  const unit = 10 ** scale;
+  for (let i = 0; i < values.length; i++) out[i] = (hi[2 * i + 1]! * 4294967296 + lo[2 * i]!) / unit;
+  return out;
+}
+
 /** Shortest exact decimal text of `units` × 10^-scale: "3", "0.3", "-1.5" (as the folded writer prints it). */
 export function unitsText(units: bigint, scale: number): string {
   const neg = units < 0n;
