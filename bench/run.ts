@@ -7,6 +7,7 @@
 //    in a fresh process each run, on generated captures of each format and the
 //    SVG paths; median and spread of the runs; outputs hashed and checked.
 // 3. A smoke run of the user-facing `flamefold bench` on the DTrace capture.
+// 4. The SVG viewer in headless Chromium (bench/viewer.ts): load, zoom, search.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { collapse, type CollapseResult } from 'flamefold';
 import { datasets, ensure } from './data.js';
 import { MB, printTable } from './measure.js';
 import { parseOptionsOrExit, runRows } from './suite.js';
+import { benchViewer } from './viewer.js';
 
 /** The core on a 16 MiB DTrace buffer: tinybench's median and spread, the output checked against the generator's. */
 async function inMemory(): Promise<boolean> {
@@ -77,6 +79,8 @@ try {
     console.log(`FAILED flamefold bench: ${r.stderr}`);
     allRight = false;
   }
+
+  allRight = (await benchViewer(options)) && allRight;
 } catch (err) {
   process.stderr.write(`bench: ${(err as Error).message}\n`);
   allRight = false;

@@ -1,0 +1,259 @@
+// `npm run bench:viewer [-- --runs 5 --baseline PATH/dist/cli.js]` (and a part of
+// `npm run bench`): how fast a flame graph's own viewer answers in headless
+// Chromium (Debian's, through playwright-core, as the browser tests run it).
+// Each run opens the SVG in a fresh page and times, inside the page:
+//
+// - first paint: navigation start → the browser's first contentful paint (the
+//           top of a large graph may show while the rest is still parsed);
+// - load:   navigation start → the first paint after the load event (the whole
+//           graph drawn and the viewer's script run): the target's figure;
+// - zoom:   a click on the widest second-level frame → the next paint;
+// - reset:  a click on Reset Zoom → the next paint;
+// - search: Ctrl-F answered with a regular expression (the prompt returns at
+//           once: what is timed is the viewer, not the person typing) → the next
+//           paint, with "Matched: N%" shown.
+//
+// "The next paint" is the end of the rendering update that follows the event:
+// a requestAnimationFrame callback posts a message, and the message runs after
+// that frame's style, layout and paint. Each event is checked to have done its
+// job (the frame zoomed, Matched shown), so a broken viewer fails instead of
+// being fast. Inputs: W2's SVG (flamefold's, and the baseline build's when one
+// is given) and, for scale, a flamegraph.pl SVG from the corpus beside
+// flamefold's SVG of the same folded input.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { openBrowser, type TestBrowser } from '../test/support/browser.js';
+import { datasets, ensure } from './data.js';
+import { printTable, spread } from './measure.js';
+import { parseOptionsOrExit, type Build, type Options } from './suite.js';
+
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const VERTX = join(CORPUS, 'flamegraph', 'perf-vertx-inverted');
+
+/** An SVG to open, and the regular expression its search run types. */
+interface Subject {
+  label: string;
+  file: string;
+  term: string;
+}
+
+const PHASES = ['first paint', 'load', 'zoom', 'reset', 'search'] as const;
+type Phase = (typeof PHASES)[number];
+type Timings = Record<Phase, number>;
+
+/** The targets of issue 12, for W2's SVG. */
+const TARGET: Partial<Timings> = { load: 500, zoom: 50, search: 25 };
+
+/**
+ * Installed in every page before its own script: the prompt answers at once,
+ * and each timed event records the time from its timestamp to the next paint
+ * into `window.__viewerBench`.
+ */
+function timingProbe(): void {
+  interface Probe {
+    answer: string | null;
+    times: Record<string, number>;
+  }
+  const probe: Probe = { answer: null, times: {} };
+  (window as unknown as { __viewerBench: Probe }).__viewerBench = probe;
+  window.prompt = () => probe.answer;
+  const afterNextPaint = (name: string, since: number): void => {
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        probe.times[name] = performance.now() - since;
+      };
+      channel.port2.postMessage(0);
+    });
+  };
+  addEventListener('load', () => afterNextPaint('load', 0));
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') probe.times['first paint'] = e.startTime;
+  }).observe({ type: 'paint', buffered: true });
+  addEventListener(
+    'click',
+    (e) => {
+      const id = e.target instanceof Element ? e.target.id : '';
+      afterNextPaint(id === 'unzoom' ? 'reset' : 'zoom', e.timeStamp);
+    },
+    true,
+  );
+  addEventListener(
+    'keydown',
+    (e) => {
+      if (e.ctrlKey && e.key === 'f') afterNextPaint('search', e.timeStamp);
+    },
+    true,
+  );
+}
+
+/** Waits until the probe has recorded `name`, and returns its milliseconds. */
+async function timeOf(page: Page, name: Phase): Promise<number> {
+  const handle = await page.waitForFunction(
+    (n) => (window as unknown as { __viewerBench: { times: Record<string, number> } }).__viewerBench.times[n],
+    name,
+    { timeout: 60_000, polling: 20 },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+/** The centre of the widest frame one level above the root (flamegraph.pl's and flamefold's markup alike). */
+async function secondLevelFrame(page: Page): Promise<{ x: number; y: number; name: string }> {
+  return page.evaluate(() => {
+    const rects = Array.from(document.querySelectorAll('#frames > g rect, #frames > a rect, #frames g > rect')).map((r) => ({
+      r,
+      y: Number(r.getAttribute('y')),
+      w: Number(r.getAttribute('width')),
+    }));
+    const root = rects.reduce((a, b) => (b.w > a.w || (b.w === a.w && b.y > a.y) ? b : a));
+    const others = rects.filter((f) => f.y !== root.y);
+    const nearest = Math.min(...others.map((f) => Math.abs(f.y - root.y)));
+    const level = others.filter((f) => Math.abs(f.y - root.y) === nearest);
+    const widest = level.reduce((a, b) => (b.w > a.w ? b : a));
+    widest.r.scrollIntoView({ block: 'center', inline: 'center' }); // a tall graph's root is below the window
+    const box = widest.r.getBoundingClientRect();
+    const title = widest.r.closest('g')?.querySelector('title')?.textContent ?? '';
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2, name: title };
+  });
+}
+
+/** The paint following the current one has happened (nothing pending from the last step). */
+const settle = (page: Page): Promise<void> =>
+  page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+
+/** One run: a fresh page through load, zoom, reset and search, each checked. */
+async function runOnce(browser: TestBrowser, url: string, term: string): Promise<Timings> {
+  const page = await browser.context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  try {
+    await page.addInitScript(timingProbe);
+    await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
+    const load = await timeOf(page, 'load');
+    const firstPaint = await timeOf(page, 'first paint');
+    await settle(page);
+
+    const target = await secondLevelFrame(page);
+    await page.mouse.move(target.x, target.y); // the hover (tooltip, outline) is not part of the click
+    await settle(page);
+    await page.mouse.click(target.x, target.y);
+    const zoom = await timeOf(page, 'zoom');
+    if ((await page.locator('#unzoom').getAttribute('class'))?.includes('hide')) throw new Error(`a click on ${target.name} did not zoom`);
+    await settle(page);
+
+    await page.mouse.move(5, 5);
+    await page.locator('#unzoom').click();
+    const reset = await timeOf(page, 'reset');
+    await settle(page);
+
+    await page.evaluate((t) => ((window as unknown as { __viewerBench: { answer: string } }).__viewerBench.answer = t), term);
+    await page.keyboard.press('Control+f');
+    const search = await timeOf(page, 'search');
+    const matched = (await page.locator('#matched').textContent()) ?? '';
+    if (!/^Matched: [\d.]+%$/.test(matched.trim())) throw new Error(`a search for ${term} showed '${matched}', not Matched %`);
+    if (errors.length > 0) throw new Error(`the page threw: ${errors[0]}`);
+    return { 'first paint': firstPaint, load, zoom, reset, search };
+  } finally {
+    await page.close();
+  }
+}
+
+/** flamefold's SVG of `input`, drawn by `build` into `dir`. */
+function draw(build: Build, input: string, dir: string, name: string): string {
+  const file = join(dir, `${name}.${build.name}.svg`);
+  const r = spawnSync(process.execPath, [build.cli, 'svg', input, '-o', file], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${build.cli} svg ${input} failed: ${r.stderr.trim()}`);
+  return file;
+}
+
+function subjects(options: Options, dir: string): Subject[] {
+  const w2 = ensure(datasets(options.size).dtrace).expected;
+  const vertx = join(VERTX, 'perf-vertx.txt');
+  const w2Term = '^(zfs|tcp)`';
+  const vertxTerm = 'netty|vertx';
+  return [
+    ...options.builds.map((b) => ({ label: `W2, flamefold (${b.name})`, file: draw(b, w2, dir, 'w2'), term: w2Term })),
+    { label: 'perf-vertx, flamegraph.pl', file: join(VERTX, 'perf-vertx.flamegraph-pl.svg'), term: vertxTerm },
+    ...options.builds.map((b) => ({ label: `perf-vertx, flamefold (${b.name})`, file: draw(b, vertx, dir, 'vertx'), term: vertxTerm })),
+  ];
+}
+
+const ms = (v: number): string => `${Math.round(v)}`;
+
+/** Runs every subject `options.runs` times (rounds interleaved, so load on the machine spreads evenly) and prints the table. */
+export async function benchViewer(options: Options): Promise<boolean> {
+  const dir = mkdtempSync(join(tmpdir(), 'flamefold-viewer-bench-'));
+  const files = new Map<string, string>();
+  let browser: TestBrowser | undefined;
+  try {
+    const list = subjects(options, dir);
+    for (const s of list) files.set(`/${files.size}-${basename(s.file)}`, s.file);
+    const urlOf = new Map(list.map((s) => [s, [...files].find(([, f]) => f === s.file)![0]]));
+    browser = await openBrowser((req, res) => {
+      const file = files.get(new URL(req.url ?? '/', 'http://x').pathname);
+      if (!file) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' }).end(readFileSync(file));
+    }, { width: 1280, height: 900 });
+    const results = new Map<Subject, Timings[]>(list.map((s) => [s, []]));
+    const failures = new Map<Subject, string>();
+    // One untimed warm-up (Chromium's caches, fonts), then the rounds.
+    for (let round = 0; round <= options.runs; round++) {
+      for (const s of list) {
+        if (failures.has(s)) continue;
+        process.stderr.write(`viewer: ${s.label}, run ${round}/${options.runs}\r`);
+        try {
+          const t = await runOnce(browser, browser.base + urlOf.get(s)!, s.term);
+          if (round > 0) results.get(s)!.push(t);
+        } catch (err) {
+          failures.set(s, (err as Error).message);
+        }
+      }
+    }
+    process.stderr.write('\n');
+    const head = ['SVG', 'frames', ...PHASES.map((p) => `${p} ms${TARGET[p] ? ` (≤ ${TARGET[p]})` : ''}`)];
+    const table = [head];
+    for (const s of list) {
+      const frames = readFileSync(s.file, 'utf8').match(/<title>/g)?.length ?? 0;
+      const runs = results.get(s)!;
+      const fail = failures.get(s);
+      if (fail) {
+        table.push([s.label, String(frames), `FAILED: ${fail}`]);
+        continue;
+      }
+      table.push([
+        s.label,
+        frames.toLocaleString('en-US'),
+        ...PHASES.map((p) => {
+          const sp = spread(runs.map((r) => r[p]));
+          return `${ms(sp.median)} (${ms(sp.min)}–${ms(sp.max)})`;
+        }),
+      ]);
+    }
+    console.log(`\n# the SVG viewer in headless Chromium (${CHROMIUM_NOTE}), ${options.runs} runs each`);
+    printTable(table);
+    console.log('median (min–max) ms from the event to the next paint; load from navigation start to the first paint after the load event; targets (issue 12) are for W2');
+    for (const [s, message] of failures) console.log(`FAILED ${s.label}: ${message}`);
+    return failures.size === 0;
+  } finally {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const CHROMIUM_NOTE = '/usr/bin/chromium, 1280×900';
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const options = parseOptionsOrExit(process.argv.slice(2));
+  benchViewer(options).then(
+    (ok) => (process.exitCode = ok ? 0 : 1),
+    (err: unknown) => {
+      process.stderr.write(`bench: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
