@@ -9,6 +9,17 @@
 // (`fg:x`, `fg:w`), so zooming and the Matched percentage work on sample
 // counts, not on pixel values rounded to 0.1. A frame whose tooltip was
 // replaced (--nameattr title) carries its name in `fg:n`.
+//
+// It answers at once however many frames the graph has (tens of thousands):
+// - Loading runs almost nothing: the frames are indexed once, into flat
+//   arrays, when the browser is idle after the first paint (or at the first
+//   click or search before that).
+// - The frames as written (`#frames`) are never moved or resized. A zoom draws
+//   copies of the frames in view, into `#zoom`, and hides `#frames` with one
+//   opacity change (a group at opacity 0 is not painted at all). Work and paint
+//   follow the frames in view, not all of them.
+// - A search recolours only the frames whose colour changes, in the layer that
+//   is shown; the hidden one catches up when it is shown again.
 
 /** What the viewer needs to know about the drawing. */
 export interface ViewerConfig {
@@ -28,32 +39,40 @@ export interface ViewerConfig {
 }
 
 export function flamegraphViewer(cfg: ViewerConfig): void {
-  interface Frame {
-    g: SVGGElement;
-    rect: SVGRectElement;
-    text: SVGTextElement | null;
-    name: string;
-    chars: string[] | null;
-    x0: number;
-    w0: number;
-    xAttr: string;
-    depth: number;
-    rectX: string;
-    rectW: string;
-    fill: string;
-    label: string;
-    labelX: string;
-  }
   const doc = document;
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const byId = (id: string): Element | null => doc.getElementById(id);
-  const framesGroup = byId('frames');
+  const framesGroup = byId('frames') as SVGGElement | null;
   const details = byId('details');
   const unzoomBtn = byId('unzoom');
   const searchBtn = byId('search');
   const icBtn = byId('ignorecase');
   const matchedTxt = byId('matched');
   if (!framesGroup || !details || !unzoomBtn || !searchBtn || !icBtn || !matchedTxt) return;
+
+  // The copies in #zoom look like the frames: every rule for #frames (hover outline, --stroke-color) applies to #zoom too.
+  for (const sheet of Array.from(doc.styleSheets)) {
+    try {
+      for (const rule of Array.from(sheet.cssRules)) {
+        if (rule instanceof CSSStyleRule && /#frames\b/.test(rule.selectorText)) {
+          sheet.insertRule(rule.cssText.replace(/#frames\b/g, '#zoom'), sheet.cssRules.length);
+        }
+      }
+    } catch {
+      // a sheet the page may not read; ours is inline and always readable
+    }
+  }
+
+  // A frame's parts: <g><title/>[<a>]<rect/>[<text/>][</a>]</g> (links from --nameattr wrap the rect and label).
+  const rectOf = (g: Element): SVGRectElement | null => {
+    let r = g.firstElementChild?.nextElementSibling ?? null;
+    if (r && r.localName === 'a') r = r.firstElementChild;
+    return r && r.localName === 'rect' ? (r as SVGRectElement) : (g.querySelector('rect') as SVGRectElement | null);
+  };
+  const textOf = (rect: Element): SVGTextElement | null => {
+    const t = rect.nextElementSibling;
+    return t && t.localName === 'text' ? (t as SVGTextElement) : null;
+  };
 
   // The title is "NAME (N COUNTNAME, P%...)": the name is what precedes the last such suffix.
   const quoted = cfg.countName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -65,82 +84,114 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
     return at < 0 ? title : title.slice(0, at);
   };
 
-  const frames: Frame[] = [];
-  let root: Frame | null = null;
-  for (const el of Array.from(framesGroup.children)) {
-    const g = el as SVGGElement;
-    const rect = g.querySelector('rect');
-    const title = g.querySelector('title');
-    if (!rect || !title) continue;
-    const text = g.querySelector('text');
-    const xAttr = rect.getAttributeNS(cfg.ns, 'x') ?? '0';
-    const f: Frame = {
-      g,
-      rect,
-      text,
-      name: rect.getAttributeNS(cfg.ns, 'n') ?? nameOf(title.textContent ?? ''),
-      chars: null,
-      x0: Number(xAttr),
-      w0: Number(rect.getAttributeNS(cfg.ns, 'w') ?? '0'),
-      xAttr,
-      depth: Math.round((Number(rect.getAttribute('y')) - cfg.yBase) / cfg.yStep),
-      rectX: rect.getAttribute('x') ?? '0',
-      rectW: rect.getAttribute('width') ?? '0',
-      fill: rect.getAttribute('fill') ?? '',
-      label: text ? text.textContent ?? '' : '',
-      labelX: text ? text.getAttribute('x') ?? '' : '',
-    };
-    frames.push(f);
-    if (f.depth === 0 && (!root || f.w0 > root.w0)) root = f;
-  }
+  // The index: frame i is groups[i], with its geometry in samples, depth, own fill and name.
+  let count = 0;
+  let groups: Element[] = [];
+  let rects: SVGRectElement[] = [];
+  let x0 = new Float64Array(0);
+  let w0 = new Float64Array(0);
+  let depth = new Int32Array(0);
+  let fills: string[] = [];
+  let names: string[] = [];
+  let chars: (string[] | undefined)[] = [];
+  /** Search state per frame: whether it matches, and whether its rect in #frames shows it. */
+  let matching = new Uint8Array(0);
+  let litInFrames = new Uint8Array(0);
+  let root = -1;
+  const frameOfGroup = new Map<Element, number>();
+  let indexed = false;
+  const indexFrames = (): void => {
+    if (indexed) return;
+    indexed = true;
+    for (const g of Array.from(framesGroup.children)) {
+      const rect = rectOf(g);
+      if (!rect || g.firstElementChild?.localName !== 'title') continue;
+      groups.push(g);
+      rects.push(rect);
+    }
+    count = groups.length;
+    x0 = new Float64Array(count);
+    w0 = new Float64Array(count);
+    depth = new Int32Array(count);
+    fills = new Array<string>(count);
+    names = new Array<string>(count);
+    chars = new Array<string[] | undefined>(count);
+    matching = new Uint8Array(count);
+    litInFrames = new Uint8Array(count);
+    for (let i = 0; i < count; i++) {
+      const rect = rects[i]!;
+      x0[i] = Number(rect.getAttributeNS(cfg.ns, 'x') ?? '0');
+      w0[i] = Number(rect.getAttributeNS(cfg.ns, 'w') ?? '0');
+      depth[i] = Math.round((Number(rect.getAttribute('y')) - cfg.yBase) / cfg.yStep);
+      fills[i] = rect.getAttribute('fill') ?? '';
+      names[i] = rect.getAttributeNS(cfg.ns, 'n') ?? nameOf(groups[i]!.firstElementChild!.textContent ?? '');
+      frameOfGroup.set(groups[i]!, i);
+      if (depth[i] === 0 && (root < 0 || w0[i]! > w0[root]!)) root = i;
+    }
+  };
 
-  let zoomed: Frame | null = null;
+  /** While zoomed: the frame shown full width, the copies drawn for the frames in view, and which of them show a match. */
+  let zoomed = -1;
+  let zoomLayer: SVGGElement | null = null;
+  let catcher: SVGRectElement | null = null;
+  let copies = new Map<number, SVGRectElement>();
+  const litCopies = new Set<number>();
+  const frameOfCopy = new Map<Element, number>();
   let term: string | null = null;
   let ignoreCase = false;
 
   // Labels: as many characters as fit at the average glyph width, ".." when cut, none under three.
-  const labelFor = (f: Frame, width: number): string => {
+  const labelFor = (i: number, width: number): string => {
     const fit = Math.floor(width / (cfg.fontSize * cfg.fontWidth));
     if (fit < 3) return '';
-    const chars = f.chars ?? (f.chars = Array.from(f === root ? 'all' : f.name));
-    if (fit >= chars.length) return chars.join('');
-    return chars.slice(0, fit - 2).join('') + '..';
+    const c = chars[i] ?? (chars[i] = Array.from(i === root ? 'all' : names[i]!));
+    if (fit >= c.length) return c.join('');
+    return c.slice(0, fit - 2).join('') + '..';
   };
-  const setLabel = (f: Frame, x: number, width: number): void => {
-    const label = labelFor(f, width);
-    if (!f.text) {
-      if (label === '') return;
-      const t = doc.createElementNS(SVG_NS, 'text');
-      const y = Number(f.rect.getAttribute('y')) + Number(f.rect.getAttribute('height')) / 2 + 3;
-      t.setAttribute('y', String(y));
-      f.g.appendChild(t);
-      f.text = t;
+
+  /** A copy of frame i drawn at x, `width` pixels wide, its label fitted to it. */
+  const copyFrame = (i: number, x: number, width: number, parent: boolean): Element => {
+    const g = groups[i]!.cloneNode(true) as Element;
+    if (parent) g.classList.add('parent');
+    const rect = rectOf(g)!;
+    rect.setAttribute('x', x.toFixed(2));
+    rect.setAttribute('width', width.toFixed(2));
+    if ((matching[i] === 1) !== (litInFrames[i] === 1)) rect.setAttribute('fill', matching[i] ? cfg.searchColor : fills[i]!);
+    if (matching[i]) litCopies.add(i);
+    const label = labelFor(i, width);
+    let text = textOf(rect);
+    if (label === '') {
+      text?.remove();
+    } else {
+      if (!text) {
+        text = doc.createElementNS(SVG_NS, 'text');
+        text.setAttribute('y', String(Number(rect.getAttribute('y')) + Number(rect.getAttribute('height')) / 2 + 3));
+        rect.after(text);
+      }
+      text.setAttribute('x', (x + 3).toFixed(2));
+      text.textContent = label;
     }
-    f.text.setAttribute('x', (x + 3).toFixed(2));
-    f.text.textContent = label;
+    copies.set(i, rect);
+    frameOfCopy.set(g, i);
+    return g;
   };
-  const place = (f: Frame, x: number, width: number): void => {
-    f.rect.setAttribute('x', x.toFixed(2));
-    f.rect.setAttribute('width', width.toFixed(2));
-    setLabel(f, x, width);
-  };
-  const restore = (f: Frame): void => {
-    f.g.classList.remove('hide', 'parent');
-    f.rect.setAttribute('x', f.rectX);
-    f.rect.setAttribute('width', f.rectW);
-    if (f.text) {
-      f.text.setAttribute('x', f.labelX || (Number(f.rectX) + 3).toFixed(2));
-      f.text.textContent = f.label;
-    }
+
+  const dropZoomLayer = (): void => {
+    zoomLayer?.remove();
+    catcher?.remove();
+    zoomLayer = catcher = null;
+    copies = new Map();
+    litCopies.clear();
+    frameOfCopy.clear();
   };
 
   // URL state: x (start in samples) and d (depth) of the zoomed frame, s (search), i (ignore case).
   const saveState = (): void => {
     const params = new URLSearchParams(location.search);
     for (const k of ['x', 'd', 's', 'i']) params.delete(k);
-    if (zoomed && zoomed !== root) {
-      params.set('x', zoomed.xAttr);
-      params.set('d', String(zoomed.depth));
+    if (zoomed >= 0) {
+      params.set('x', rects[zoomed]!.getAttributeNS(cfg.ns, 'x') ?? '0');
+      params.set('d', String(depth[zoomed]));
     }
     if (term !== null) params.set('s', term);
     if (ignoreCase) params.set('i', '1');
@@ -152,58 +203,93 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
     }
   };
 
-  const zoom = (target: Frame): void => {
+  const zoom = (target: number): void => {
     if (target === root) {
       unzoom();
       return;
     }
+    const box = framesGroup.getBBox();
+    dropZoomLayer();
     zoomed = target;
-    const lo = target.x0;
-    const hi = target.x0 + target.w0;
-    const eps = target.w0 * 1e-9;
-    const ratio = cfg.plotWidth / target.w0;
-    for (const f of frames) {
-      if (f.depth < target.depth) {
-        if (f.x0 <= lo + eps && f.x0 + f.w0 >= hi - eps) {
-          f.g.classList.remove('hide');
-          f.g.classList.add('parent');
-          place(f, cfg.xpad, cfg.plotWidth);
-        } else {
-          f.g.classList.add('hide');
-        }
-      } else if (f === target || (f.x0 >= lo - eps && f.x0 + f.w0 <= hi + eps && f.x0 < hi - eps)) {
-        f.g.classList.remove('hide', 'parent');
-        place(f, cfg.xpad + (f.x0 - lo) * ratio, f.w0 * ratio);
-      } else {
-        f.g.classList.add('hide');
+    const lo = x0[target]!;
+    const hi = lo + w0[target]!;
+    const eps = w0[target]! * 1e-9;
+    const ratio = cfg.plotWidth / w0[target]!;
+    const d = depth[target]!;
+    const layer = doc.createElementNS(SVG_NS, 'g');
+    layer.id = 'zoom';
+    for (let i = 0; i < count; i++) {
+      const x = x0[i]!;
+      const w = w0[i]!;
+      if (depth[i]! < d) {
+        if (x <= lo + eps && x + w >= hi - eps) layer.appendChild(copyFrame(i, cfg.xpad, cfg.plotWidth, true));
+      } else if (i === target || (x >= lo - eps && x + w <= hi + eps && x < hi - eps)) {
+        layer.appendChild(copyFrame(i, cfg.xpad + (x - lo) * ratio, w * ratio, false));
       }
     }
+    // Over the hidden frames, so that no hidden frame answers the pointer.
+    const shield = doc.createElementNS(SVG_NS, 'rect');
+    shield.setAttribute('x', String(box.x));
+    shield.setAttribute('y', String(box.y));
+    shield.setAttribute('width', String(box.width));
+    shield.setAttribute('height', String(box.height));
+    shield.setAttribute('fill', 'none');
+    shield.setAttribute('pointer-events', 'all');
+    framesGroup.after(shield, layer);
+    framesGroup.style.opacity = '0';
+    zoomLayer = layer;
+    catcher = shield;
     unzoomBtn.classList.remove('hide');
     if (term !== null) search(term);
     saveState();
   };
   const unzoom = (): void => {
-    zoomed = null;
-    for (const f of frames) restore(f);
+    zoomed = -1;
+    dropZoomLayer();
+    framesGroup.style.opacity = '';
+    showMatches();
     unzoomBtn.classList.add('hide');
     if (term !== null) search(term);
     saveState();
   };
 
+  /** Colours the frames shown (the copies while zoomed, else #frames) by `matching`, touching only those that change. */
+  const showMatches = (): void => {
+    if (zoomed >= 0) {
+      for (const [i, rect] of copies) {
+        if ((matching[i] === 1) !== litCopies.has(i)) {
+          rect.setAttribute('fill', matching[i] ? cfg.searchColor : fills[i]!);
+          if (matching[i]) litCopies.add(i);
+          else litCopies.delete(i);
+        }
+      }
+      return;
+    }
+    for (let i = 0; i < count; i++) {
+      if (matching[i] !== litInFrames[i]) {
+        rects[i]!.setAttribute('fill', matching[i] ? cfg.searchColor : fills[i]!);
+        litInFrames[i] = matching[i]!;
+      }
+    }
+  };
+
   // Matched: the share of the samples in view that have a matching frame in their stack.
-  const matchedShare = (matches: Frame[]): number => {
-    const view = zoomed ?? root;
-    if (!view || view.w0 <= 0) return 0;
-    const lo = view.x0;
-    const hi = view.x0 + view.w0;
+  const matchedShare = (): number => {
+    const view = zoomed >= 0 ? zoomed : root;
+    if (view < 0 || w0[view]! <= 0) return 0;
+    const lo = x0[view]!;
+    const hi = lo + w0[view]!;
     const spans: [number, number][] = [];
-    for (const f of matches) {
-      if (zoomed && f.depth < zoomed.depth) {
-        if (f.x0 <= lo && f.x0 + f.w0 >= hi) return 100; // an ancestor in view covers everything
+    for (let i = 0; i < count; i++) {
+      if (!matching[i]) continue;
+      const x = x0[i]!;
+      const w = w0[i]!;
+      if (zoomed >= 0 && depth[i]! < depth[zoomed]!) {
+        if (x <= lo && x + w >= hi) return 100; // an ancestor in view covers everything
         continue;
       }
-      const a = Math.max(lo, f.x0);
-      const b = Math.min(hi, f.x0 + f.w0);
+      const a = Math.max(lo, x);
+      const b = Math.min(hi, x + w);
       if (b > a) spans.push([a, b]);
     }
     spans.sort((p, q) => p[0] - q[0]);
@@ -214,12 +300,9 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
       covered += b - Math.max(a, end);
       end = b;
     }
-    return (100 * covered) / view.w0;
+    return (100 * covered) / w0[view]!;
   };
 
-  const clearHighlight = (): void => {
-    for (const f of frames) f.rect.setAttribute('fill', f.fill);
-  };
   const search = (t: string): void => {
     let re: RegExp;
     try {
@@ -229,26 +312,21 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
       matchedTxt.textContent = 'Invalid regexp';
       return;
     }
+    indexFrames();
     term = t;
-    const matches: Frame[] = [];
-    for (const f of frames) {
-      if (re.test(f.name)) {
-        matches.push(f);
-        f.rect.setAttribute('fill', cfg.searchColor);
-      } else {
-        f.rect.setAttribute('fill', f.fill);
-      }
-    }
+    for (let i = 0; i < count; i++) matching[i] = re.test(names[i]!) ? 1 : 0;
+    showMatches();
     searchBtn.classList.add('show');
     searchBtn.textContent = 'Reset Search';
-    const pct = matchedShare(matches);
+    const pct = matchedShare();
     matchedTxt.classList.remove('hide');
     matchedTxt.textContent = 'Matched: ' + (pct === 100 ? '100' : pct.toFixed(1)) + '%';
     saveState();
   };
   const resetSearch = (): void => {
     term = null;
-    clearHighlight();
+    matching.fill(0);
+    showMatches();
     searchBtn.classList.remove('show');
     searchBtn.textContent = 'Search';
     matchedTxt.classList.add('hide');
@@ -267,16 +345,21 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
     else saveState();
   };
 
-  const byGroup = new Map<Element, Frame>();
-  for (const f of frames) byGroup.set(f.g, f);
-  const frameAt = (target: EventTarget | null): Frame | undefined => {
-    const g = target instanceof Element ? target.closest('#frames > g') : null;
-    return g ? byGroup.get(g) : undefined;
+  /** The frame an event is on: a frame of #frames, or a copy in #zoom. */
+  const frameAt = (target: EventTarget | null): number | undefined => {
+    const g = target instanceof Element ? target.closest('#frames > g, #zoom > g') : null;
+    if (!g) return undefined;
+    indexFrames();
+    return frameOfCopy.get(g) ?? frameOfGroup.get(g);
+  };
+  const titleOf = (target: EventTarget | null): string | null => {
+    const g = target instanceof Element ? target.closest('#frames > g, #zoom > g') : null;
+    return g ? g.firstElementChild?.textContent ?? '' : null;
   };
 
   doc.addEventListener('click', (e) => {
     const f = frameAt(e.target);
-    if (f) zoom(f);
+    if (f !== undefined) zoom(f);
     else if (e.target === unzoomBtn) unzoom();
     else if (e.target === searchBtn) {
       if (term !== null) resetSearch();
@@ -284,11 +367,11 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
     } else if (e.target === icBtn) toggleIgnoreCase();
   });
   doc.addEventListener('mouseover', (e) => {
-    const f = frameAt(e.target);
-    if (f) details.textContent = cfg.nameType + ' ' + (f.g.querySelector('title')?.textContent ?? '');
+    const title = titleOf(e.target);
+    if (title !== null) details.textContent = cfg.nameType + ' ' + title;
   });
   doc.addEventListener('mouseout', (e) => {
-    if (frameAt(e.target)) details.textContent = ' ';
+    if (titleOf(e.target) !== null) details.textContent = ' ';
   });
   doc.addEventListener('keydown', (e) => {
     if (e.key === 'F3' || (e.ctrlKey && (e.key === 'f' || e.key === 'F'))) {
@@ -298,12 +381,12 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
       e.preventDefault();
       toggleIgnoreCase();
     } else if (e.key === 'Escape') {
-      if (zoomed) unzoom();
+      if (zoomed >= 0) unzoom();
       else if (term !== null) resetSearch();
     }
   });
 
-  // Restore the state a shared URL carries.
+  // Restore the state a shared URL carries; without one, index the frames once the browser is idle.
   const params = new URLSearchParams(location.search);
   if (params.get('i') === '1') {
     ignoreCase = true;
@@ -311,12 +394,23 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
   }
   const zx = params.get('x');
   const zd = params.get('d');
-  if (zx !== null && zd !== null) {
-    const target = frames.find((f) => f.xAttr === zx && String(f.depth) === zd);
-    if (target) zoom(target);
-  }
   const s = params.get('s');
-  if (s) search(s);
+  if ((zx !== null && zd !== null) || s) {
+    indexFrames();
+    if (zx !== null && zd !== null) {
+      for (let i = 0; i < count; i++) {
+        if (rects[i]!.getAttributeNS(cfg.ns, 'x') === zx && String(depth[i]) === zd) {
+          zoom(i);
+          break;
+        }
+      }
+    }
+    if (s) search(s);
+  } else if (typeof requestIdleCallback === 'function') {
+    requestIdleCallback(indexFrames, { timeout: 2000 });
+  } else {
+    setTimeout(indexFrames, 200);
+  }
 }
 
 /** The viewer as script text, called with its config. */

@@ -54,11 +54,26 @@ interface FrameState {
   label: string;
 }
 
-/** Every frame as the page shows it now. */
+/**
+ * Every frame as the page shows it now. While zoomed, #frames is hidden
+ * (opacity 0) and the frames in view are drawn as copies in #zoom: a frame's
+ * state is then its copy's (matched by start and row), and a frame without a
+ * copy is hidden.
+ */
 async function frameStates(page: Page): Promise<FrameState[]> {
   return page.evaluate(() => {
     const ns = 'urn:x-flamefold:frame';
-    return Array.from(document.querySelectorAll('#frames > g')).map((g) => {
+    const frames = document.getElementById('frames')!;
+    const zoomed = getComputedStyle(frames).opacity === '0';
+    const key = (rect: Element): string => `${rect.getAttributeNS(ns, 'x')}/${rect.getAttribute('y')}`;
+    const copies = new Map<string, Element>();
+    for (const g of Array.from(document.querySelectorAll('#zoom > g'))) copies.set(key(g.querySelector('rect')!), g);
+    if (!zoomed && copies.size > 0) throw new Error('copies drawn while #frames is shown');
+    const originals = Array.from(document.querySelectorAll('#frames > g'));
+    if (zoomed && originals.filter((g) => copies.has(key(g.querySelector('rect')!))).length !== copies.size) throw new Error('a copy of no frame');
+    return originals.map((original) => {
+      const copy = zoomed ? copies.get(key(original.querySelector('rect')!)) : original;
+      const g = copy ?? original;
       const rect = g.querySelector('rect')!;
       const title = g.querySelector('title')!.textContent!;
       return {
@@ -66,7 +81,7 @@ async function frameStates(page: Page): Promise<FrameState[]> {
         x: Number(rect.getAttribute('x')),
         width: Number(rect.getAttribute('width')),
         fill: rect.getAttribute('fill')!,
-        hidden: g.classList.contains('hide'),
+        hidden: !copy || getComputedStyle(g).display === 'none',
         parent: g.classList.contains('parent'),
         start: Number(rect.getAttributeNS(ns, 'x')),
         samples: Number(rect.getAttributeNS(ns, 'w')),
@@ -76,6 +91,10 @@ async function frameStates(page: Page): Promise<FrameState[]> {
     });
   });
 }
+
+/** The frames the page shows: the copies in #zoom while zoomed, else #frames. */
+const shown = async (page: Page): Promise<string> =>
+  (await page.evaluate(() => getComputedStyle(document.getElementById('frames')!).opacity === '0')) ? '#zoom > g' : '#frames > g';
 
 interface Opened {
   page: Page;
@@ -102,8 +121,9 @@ async function open(url: string): Promise<Opened> {
   return { page, errors, dialogs, answer: (text) => (reply = text) };
 }
 
-const frameGroup = (page: Page, name: string) =>
-  page.locator('#frames > g', { has: page.locator('title', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`) }) }).first();
+/** The frame drawn for `name` (the first), in the layer shown. */
+const frameGroup = async (page: Page, name: string) =>
+  page.locator(await shown(page), { has: page.locator('title', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`) }) }).first();
 
 /** The share of `view` covered by matching frames, from their exact sample spans. */
 function expectedMatched(frames: FrameState[], re: RegExp, view: FrameState): string {
@@ -130,7 +150,7 @@ describe('the SVG viewer in headless Chromium', () => {
     const before = await frameStates(page);
     const target = before.find((f) => f.name === 'genunix`lookuppnvp')!;
     expect(target).toBeDefined();
-    await frameGroup(page, 'genunix`lookuppnvp').click();
+    await (await frameGroup(page, 'genunix`lookuppnvp')).click();
     const zoomed = await frameStates(page);
     const t = zoomed.find((f) => f.name === 'genunix`lookuppnvp' && f.start === target.start)!;
     expect(t.x).toBeCloseTo(10, 1);
@@ -179,7 +199,7 @@ describe('the SVG viewer in headless Chromium', () => {
     const { page, errors, answer } = await open(draw('example', folded));
     const before = await frameStates(page);
     const target = before.find((f) => f.name === 'genunix`lookuppnvp')!;
-    await frameGroup(page, 'genunix`lookuppnvp').click();
+    await (await frameGroup(page, 'genunix`lookuppnvp')).click();
     answer('UFS_');
     await page.locator('#search').click();
     expect(await page.locator('#matched').textContent()).toBe('Matched: 0.0%');
@@ -202,9 +222,81 @@ describe('the SVG viewer in headless Chromium', () => {
     await page.close();
   });
 
+  it('labels are re-fitted to the zoomed widths; a copy zooms further, a parent zooms out, the space around does nothing', async () => {
+    const { page, errors } = await open(draw('example', folded));
+    const glyph = 12 * 0.59; // the default font size and width
+    const fitted = (name: string, width: number): string => {
+      const fit = Math.floor(width / glyph);
+      const chars = Array.from(name);
+      return fit < 3 ? '' : fit >= chars.length ? name : chars.slice(0, fit - 2).join('') + '..';
+    };
+    const before = await frameStates(page);
+    const unlabelled = before.filter((f) => f.label === '' && f.start >= before.find((g) => g.name === 'genunix`lookuppnvp')!.start);
+    await (await frameGroup(page, 'genunix`lookuppnvp')).click();
+    const zoomed = await frameStates(page);
+    const visible = zoomed.filter((f) => !f.hidden);
+    for (const f of visible) expect(f.label, f.name).toBe(fitted(f.parent || f.name === '' ? (f.name || 'all') : f.name, f.width));
+    // Frames too narrow for a label before are wide enough now, and have one.
+    expect(visible.filter((f) => f.label !== '' && unlabelled.some((u) => u.start === f.start && u.y === f.y)).length).toBeGreaterThan(0);
+
+    // A frame in the zoomed view zooms further; a parent (drawn full width) zooms back out to itself.
+    const child = visible.filter((f) => !f.parent && f.name !== 'genunix`lookuppnvp' && f.label !== '').sort((a, b) => b.samples - a.samples)[0]!;
+    await (await frameGroup(page, child.name)).click();
+    const deeper = (await frameStates(page)).find((f) => f.start === child.start && f.y === child.y)!;
+    expect([deeper.x, deeper.width, deeper.hidden]).toEqual([10, 1180, false]);
+    expect(new URL(page.url()).searchParams.get('x')).toBe(String(child.start));
+    await (await frameGroup(page, 'genunix`lookuppnvp')).click();
+    expect((await frameStates(page)).map((f) => [f.x, f.width, f.hidden, f.label])).toEqual(zoomed.map((f) => [f.x, f.width, f.hidden, f.label]));
+
+    // No hidden frame answers the pointer: at each one's centre is a frame in view or the empty space around them.
+    const probe = await page.evaluate(() => {
+      const frames = document.getElementById('frames')!;
+      const hits = Array.from(frames.querySelectorAll('rect')).map((r) => {
+        const b = r.getBoundingClientRect();
+        return { x: b.x + b.width / 2, y: b.y + b.height / 2, el: document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2) };
+      });
+      const empty = hits.find((h) => h.el && !h.el.closest('#zoom'));
+      return { answering: hits.filter((h) => h.el && frames.contains(h.el)).length, empty: empty && { x: empty.x, y: empty.y } };
+    });
+    expect(probe.answering).toBe(0);
+    expect(probe.empty).toBeDefined();
+    await page.mouse.move(probe.empty!.x, probe.empty!.y);
+    expect(await page.locator('#details').textContent()).toBe(' ');
+    await page.mouse.click(probe.empty!.x, probe.empty!.y);
+    expect((await frameStates(page)).map((f) => [f.x, f.width, f.hidden])).toEqual(zoomed.map((f) => [f.x, f.width, f.hidden]));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a search while zoomed colours the frames in view; back to the whole graph, every frame shows it', async () => {
+    const { page, errors, answer } = await open(draw('example', folded));
+    await (await frameGroup(page, 'genunix`lookuppnvp')).click();
+    answer('^(ufs|genunix)`');
+    await page.keyboard.press('Control+f');
+    const inZoom = await frameStates(page);
+    const re = /^(ufs|genunix)`/;
+    const lit = (f: FrameState): boolean => f.fill === 'rgb(230,0,230)';
+    for (const f of inZoom.filter((g) => !g.hidden)) expect(lit(f), f.name).toBe(re.test(f.name));
+    expect(inZoom.filter((f) => !f.hidden && lit(f)).length).toBeGreaterThan(0);
+
+    await page.locator('#unzoom').click();
+    const whole = await frameStates(page);
+    for (const f of whole) expect(lit(f), f.name).toBe(re.test(f.name));
+    expect(await page.locator('#matched').textContent()).toBe(expectedMatched(whole, re, whole.find((f) => f.name === 'all')!));
+
+    // Cleared while zoomed, the search leaves no colour behind either.
+    await (await frameGroup(page, 'genunix`lookuppnvp')).click();
+    await page.locator('#search').click(); // Reset Search
+    expect((await frameStates(page)).some((f) => !f.hidden && lit(f))).toBe(false);
+    await page.keyboard.press('Escape');
+    expect((await frameStates(page)).some(lit)).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('tooltips: hovering a frame shows its name, samples and percent', async () => {
     const { page } = await open(draw('example', folded));
-    await frameGroup(page, 'genunix`lookuppnvp').hover();
+    await (await frameGroup(page, 'genunix`lookuppnvp')).hover();
     expect(await page.locator('#details').textContent()).toMatch(/^Function: genunix`lookuppnvp \([\d,]+ samples, \d+\.\d\d%\)$/);
     await page.close();
   });
@@ -218,14 +310,22 @@ describe('the SVG viewer in headless Chromium', () => {
     // The tooltip is the replaced title; the name stays the frame's for labels and search.
     await page.locator('#frames > g.doc rect').hover();
     expect(await page.locator('#details').textContent()).toBe('Function: Dressed up: see the docs');
-    await frameGroup(page, 'outer').click();
-    const label = (): Promise<string | null> => page.locator('#frames > g.doc text').textContent();
+    await (await frameGroup(page, 'outer')).click();
+    expect(await shown(page)).toBe('#zoom > g');
+    const label = (): Promise<string | null> => page.locator('#zoom > g.doc text').textContent();
     expect(await label()).toBe('dressed');
     answer('^dressed$');
     await page.locator('#search').click();
-    expect(await page.locator('#frames > g.doc rect').getAttribute('fill')).toBe('#203040');
+    expect(await page.locator('#zoom > g.doc rect').getAttribute('fill')).toBe('#203040');
     expect(await page.locator('#matched').textContent()).toBe('Matched: 100%'); // of the zoomed frame
-    expect(await page.locator('#frames > g.doc a').getAttribute('xlink:href')).toBe('https://example.invalid/docs');
+    // The copy keeps the link and the replaced tooltip.
+    expect(await page.locator('#zoom > g.doc a').getAttribute('xlink:href')).toBe('https://example.invalid/docs');
+    await page.locator('#zoom > g.doc rect').hover();
+    expect(await page.locator('#details').textContent()).toBe('Function: Dressed up: see the docs');
+    // Back to the whole graph, the frame as written shows the match it was not shown while zoomed.
+    await page.keyboard.press('Escape');
+    expect(await shown(page)).toBe('#frames > g');
+    expect(await page.locator('#frames > g.doc rect').getAttribute('fill')).toBe('#203040');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -243,9 +343,9 @@ describe('the SVG viewer in headless Chromium', () => {
     const url = draw('hostile', input, ['--title', '<script>window.__pwned=6</script>', '--nametype', "';window.__pwned=7;'", '--countname', '</title><script>window.__pwned=8</script>']);
     const { page, errors, dialogs, answer } = await open(url);
     const frames = await frameStates(page);
-    await frameGroup(page, names[0]!).hover();
+    await (await frameGroup(page, names[0]!)).hover();
     expect(await page.locator('#details').textContent()).toContain(`';window.__pwned=7;' ${names[0]} (`);
-    await frameGroup(page, names[0]!).click();
+    await (await frameGroup(page, names[0]!)).click();
     answer('<script>');
     await page.locator('#search').click();
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
