@@ -15,9 +15,11 @@
 //   arrays, when the browser is idle after the first paint (or at the first
 //   click or search before that).
 // - The frames as written (`#frames`) are never moved or resized. A zoom draws
-//   copies of the frames in view, into `#zoom`, and hides `#frames` with one
-//   opacity change (a group at opacity 0 is not painted at all). Work and paint
-//   follow the frames in view, not all of them.
+//   light copies of the frames in view (group, link, rect and label; the title
+//   is copied when the pointer reaches it) into `#zoom`, and hides `#frames` by
+//   changing its clip to nothing: one property of one element, which neither
+//   restyles nor repaints its frames, and which the pointer respects too.
+//   Work and paint follow the frames in view, not all of them.
 // - A search recolours only the frames whose colour changes, in the layer that
 //   is shown; the hidden one catches up when it is shown again.
 
@@ -49,6 +51,10 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
   const icBtn = byId('ignorecase');
   const matchedTxt = byId('matched');
   if (!framesGroup || !details || !unzoomBtn || !searchBtn || !icBtn || !matchedTxt) return;
+  // The clip is there from the start, so that hiding the frames changes its value, not the page's structure.
+  const SHOW = 'inset(-100000px)';
+  const HIDE = 'inset(50%)';
+  framesGroup.style.clipPath = SHOW;
 
   // The copies in #zoom look like the frames: every rule for #frames (hover outline, --stroke-color) applies to #zoom too.
   for (const sheet of Array.from(doc.styleSheets)) {
@@ -68,10 +74,6 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
     let r = g.firstElementChild?.nextElementSibling ?? null;
     if (r && r.localName === 'a') r = r.firstElementChild;
     return r && r.localName === 'rect' ? (r as SVGRectElement) : (g.querySelector('rect') as SVGRectElement | null);
-  };
-  const textOf = (rect: Element): SVGTextElement | null => {
-    const t = rect.nextElementSibling;
-    return t && t.localName === 'text' ? (t as SVGTextElement) : null;
   };
 
   // The title is "NAME (N COUNTNAME, P%...)": the name is what precedes the last such suffix.
@@ -133,7 +135,6 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
   /** While zoomed: the frame shown full width, the copies drawn for the frames in view, and which of them show a match. */
   let zoomed = -1;
   let zoomLayer: SVGGElement | null = null;
-  let catcher: SVGRectElement | null = null;
   let copies = new Map<number, SVGRectElement>();
   const litCopies = new Set<number>();
   const frameOfCopy = new Map<Element, number>();
@@ -151,25 +152,23 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
 
   /** A copy of frame i drawn at x, `width` pixels wide, its label fitted to it. */
   const copyFrame = (i: number, x: number, width: number, parent: boolean): Element => {
-    const g = groups[i]!.cloneNode(true) as Element;
+    const g = groups[i]!.cloneNode(false) as Element;
     if (parent) g.classList.add('parent');
-    const rect = rectOf(g)!;
+    const rect = rects[i]!.cloneNode(false) as SVGRectElement;
+    const link = rects[i]!.parentNode === groups[i] ? null : (rects[i]!.parentNode!.cloneNode(false) as Element);
+    if (link) g.appendChild(link).appendChild(rect);
+    else g.appendChild(rect);
     rect.setAttribute('x', x.toFixed(2));
     rect.setAttribute('width', width.toFixed(2));
     if ((matching[i] === 1) !== (litInFrames[i] === 1)) rect.setAttribute('fill', matching[i] ? cfg.searchColor : fills[i]!);
     if (matching[i]) litCopies.add(i);
     const label = labelFor(i, width);
-    let text = textOf(rect);
-    if (label === '') {
-      text?.remove();
-    } else {
-      if (!text) {
-        text = doc.createElementNS(SVG_NS, 'text');
-        text.setAttribute('y', String(Number(rect.getAttribute('y')) + Number(rect.getAttribute('height')) / 2 + 3));
-        rect.after(text);
-      }
+    if (label !== '') {
+      const text = doc.createElementNS(SVG_NS, 'text');
       text.setAttribute('x', (x + 3).toFixed(2));
+      text.setAttribute('y', String(Number(rect.getAttribute('y')) + Number(rect.getAttribute('height')) / 2 + 3));
       text.textContent = label;
+      rect.after(text);
     }
     copies.set(i, rect);
     frameOfCopy.set(g, i);
@@ -178,8 +177,7 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
 
   const dropZoomLayer = (): void => {
     zoomLayer?.remove();
-    catcher?.remove();
-    zoomLayer = catcher = null;
+    zoomLayer = null;
     copies = new Map();
     litCopies.clear();
     frameOfCopy.clear();
@@ -208,7 +206,6 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
       unzoom();
       return;
     }
-    const box = framesGroup.getBBox();
     dropZoomLayer();
     zoomed = target;
     const lo = x0[target]!;
@@ -227,18 +224,9 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
         layer.appendChild(copyFrame(i, cfg.xpad + (x - lo) * ratio, w * ratio, false));
       }
     }
-    // Over the hidden frames, so that no hidden frame answers the pointer.
-    const shield = doc.createElementNS(SVG_NS, 'rect');
-    shield.setAttribute('x', String(box.x));
-    shield.setAttribute('y', String(box.y));
-    shield.setAttribute('width', String(box.width));
-    shield.setAttribute('height', String(box.height));
-    shield.setAttribute('fill', 'none');
-    shield.setAttribute('pointer-events', 'all');
-    framesGroup.after(shield, layer);
-    framesGroup.style.opacity = '0';
+    framesGroup.after(layer);
+    framesGroup.style.clipPath = HIDE;
     zoomLayer = layer;
-    catcher = shield;
     unzoomBtn.classList.remove('hide');
     if (term !== null) search(term);
     saveState();
@@ -246,7 +234,7 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
   const unzoom = (): void => {
     zoomed = -1;
     dropZoomLayer();
-    framesGroup.style.opacity = '';
+    framesGroup.style.clipPath = SHOW;
     showMatches();
     unzoomBtn.classList.add('hide');
     if (term !== null) search(term);
@@ -352,9 +340,14 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
     indexFrames();
     return frameOfCopy.get(g) ?? frameOfGroup.get(g);
   };
+  /** The tooltip of the frame an event is on (a copy gets its frame's title, for the browser's own tooltip, when first reached). */
   const titleOf = (target: EventTarget | null): string | null => {
     const g = target instanceof Element ? target.closest('#frames > g, #zoom > g') : null;
-    return g ? g.firstElementChild?.textContent ?? '' : null;
+    if (!g) return null;
+    const i = frameOfCopy.get(g);
+    const title = (i === undefined ? g : groups[i]!).firstElementChild;
+    if (i !== undefined && title && g.firstElementChild?.localName !== 'title') g.prepend(title.cloneNode(true));
+    return title?.textContent ?? '';
   };
 
   doc.addEventListener('click', (e) => {

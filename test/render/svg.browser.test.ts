@@ -55,16 +55,17 @@ interface FrameState {
 }
 
 /**
- * Every frame as the page shows it now. While zoomed, #frames is hidden
- * (opacity 0) and the frames in view are drawn as copies in #zoom: a frame's
- * state is then its copy's (matched by start and row), and a frame without a
- * copy is hidden.
+ * Every frame as the page shows it now. While zoomed, #frames is hidden (its
+ * clip is empty) and the frames in view are drawn as copies in #zoom: a
+ * frame's state is then its copy's (matched by start and row), and a frame
+ * without a copy is hidden.
  */
 async function frameStates(page: Page): Promise<FrameState[]> {
   return page.evaluate(() => {
     const ns = 'urn:x-flamefold:frame';
     const frames = document.getElementById('frames')!;
-    const zoomed = getComputedStyle(frames).opacity === '0';
+    const zoomed = document.getElementById('zoom') !== null;
+    if (zoomed !== (getComputedStyle(frames).clipPath === 'inset(50%)')) throw new Error('#frames shown while zoomed, or hidden while not');
     const key = (rect: Element): string => `${rect.getAttributeNS(ns, 'x')}/${rect.getAttribute('y')}`;
     const copies = new Map<string, Element>();
     for (const g of Array.from(document.querySelectorAll('#zoom > g'))) copies.set(key(g.querySelector('rect')!), g);
@@ -75,7 +76,7 @@ async function frameStates(page: Page): Promise<FrameState[]> {
       const copy = zoomed ? copies.get(key(original.querySelector('rect')!)) : original;
       const g = copy ?? original;
       const rect = g.querySelector('rect')!;
-      const title = g.querySelector('title')!.textContent!;
+      const title = original.querySelector('title')!.textContent!;
       return {
         name: title.replace(/ \([\d,]+ samples, [^)]*\)$/, ''),
         x: Number(rect.getAttribute('x')),
@@ -93,8 +94,7 @@ async function frameStates(page: Page): Promise<FrameState[]> {
 }
 
 /** The frames the page shows: the copies in #zoom while zoomed, else #frames. */
-const shown = async (page: Page): Promise<string> =>
-  (await page.evaluate(() => getComputedStyle(document.getElementById('frames')!).opacity === '0')) ? '#zoom > g' : '#frames > g';
+const shown = async (page: Page): Promise<string> => ((await page.evaluate(() => document.getElementById('zoom') !== null)) ? '#zoom > g' : '#frames > g');
 
 interface Opened {
   page: Page;
@@ -121,9 +121,19 @@ async function open(url: string): Promise<Opened> {
   return { page, errors, dialogs, answer: (text) => (reply = text) };
 }
 
-/** The frame drawn for `name` (the first), in the layer shown. */
-const frameGroup = async (page: Page, name: string) =>
-  page.locator(await shown(page), { has: page.locator('title', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`) }) }).first();
+/** The frame drawn for `name` (the first of that name shown), in the layer shown: while zoomed, a copy (copies have no title until hovered). */
+async function frameGroup(page: Page, name: string) {
+  const title = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`);
+  if ((await shown(page)) === '#frames > g') return page.locator('#frames > g', { has: page.locator('title', { hasText: title }) }).first();
+  const at = await page.evaluate((prefix) => {
+    const ns = 'urn:x-flamefold:frame';
+    const key = (g: Element): string => `${g.querySelector('rect')!.getAttributeNS(ns, 'x')}/${g.querySelector('rect')!.getAttribute('y')}`;
+    const named = new Set(Array.from(document.querySelectorAll('#frames > g')).filter((g) => g.querySelector('title')!.textContent!.startsWith(prefix)).map(key));
+    return Array.from(document.querySelectorAll('#zoom > g')).findIndex((c) => named.has(key(c)));
+  }, `${name} (`);
+  if (at < 0) throw new Error(`${name} is not in the zoomed view`);
+  return page.locator('#zoom > g').nth(at);
+}
 
 /** The share of `view` covered by matching frames, from their exact sample spans. */
 function expectedMatched(frames: FrameState[], re: RegExp, view: FrameState): string {
@@ -322,6 +332,7 @@ describe('the SVG viewer in headless Chromium', () => {
     expect(await page.locator('#zoom > g.doc a').getAttribute('xlink:href')).toBe('https://example.invalid/docs');
     await page.locator('#zoom > g.doc rect').hover();
     expect(await page.locator('#details').textContent()).toBe('Function: Dressed up: see the docs');
+    expect(await page.locator('#zoom > g.doc title').textContent()).toBe('Dressed up: see the docs'); // the browser's own tooltip
     // Back to the whole graph, the frame as written shows the match it was not shown while zoomed.
     await page.keyboard.press('Escape');
     expect(await shown(page)).toBe('#frames > g');
