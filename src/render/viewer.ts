@@ -52,9 +52,13 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
   const matchedTxt = byId('matched');
   if (!framesGroup || !details || !unzoomBtn || !searchBtn || !icBtn || !matchedTxt) return;
   // The clip is there from the start, so that hiding the frames changes its value, not the page's structure.
-  const SHOW = 'inset(-100000px)';
-  const HIDE = 'inset(50%)';
-  framesGroup.style.clipPath = SHOW;
+  // A browser without clip-path on SVG hides them with display instead (slower, as it restyles every frame).
+  const clips = typeof CSS !== 'undefined' && CSS.supports('clip-path', 'inset(50%)');
+  const showFrames = (show: boolean): void => {
+    if (clips) framesGroup.style.clipPath = show ? 'inset(-100000px)' : 'inset(50%)';
+    else framesGroup.style.display = show ? '' : 'none';
+  };
+  showFrames(true);
 
   // The copies in #zoom look like the frames: every rule for #frames (hover outline, --stroke-color) applies to #zoom too.
   for (const sheet of Array.from(doc.styleSheets)) {
@@ -225,7 +229,7 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
       }
     }
     framesGroup.after(layer);
-    framesGroup.style.clipPath = HIDE;
+    showFrames(false);
     zoomLayer = layer;
     unzoomBtn.classList.remove('hide');
     if (term !== null) search(term);
@@ -234,7 +238,7 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
   const unzoom = (): void => {
     zoomed = -1;
     dropZoomLayer();
-    framesGroup.style.clipPath = SHOW;
+    showFrames(true);
     showMatches();
     unzoomBtn.classList.add('hide');
     if (term !== null) search(term);
