@@ -92,8 +92,8 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
 
   // The index: frame i is groups[i], with its geometry in samples, depth, own fill and name.
   let count = 0;
-  let groups: Element[] = [];
-  let rects: SVGRectElement[] = [];
+  const groups: Element[] = [];
+  const rects: SVGRectElement[] = [];
   let x0 = new Float64Array(0);
   let w0 = new Float64Array(0);
   let depth = new Int32Array(0);
@@ -139,7 +139,7 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
   /** While zoomed: the frame shown full width, the copies drawn for the frames in view, and which of them show a match. */
   let zoomed = -1;
   let zoomLayer: SVGGElement | null = null;
-  let copies = new Map<number, SVGRectElement>();
+  const copies = new Map<number, SVGRectElement>();
   const litCopies = new Set<number>();
   const frameOfCopy = new Map<Element, number>();
   let term: string | null = null;
@@ -182,7 +182,7 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
   const dropZoomLayer = (): void => {
     zoomLayer?.remove();
     zoomLayer = null;
-    copies = new Map();
+    copies.clear();
     litCopies.clear();
     frameOfCopy.clear();
   };
@@ -232,7 +232,7 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
     showFrames(false);
     zoomLayer = layer;
     unzoomBtn.classList.remove('hide');
-    if (term !== null) search(term);
+    if (term !== null) showMatched(); // the copies were drawn in their colours
     saveState();
   };
   const unzoom = (): void => {
@@ -241,7 +241,7 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
     showFrames(true);
     showMatches();
     unzoomBtn.classList.add('hide');
-    if (term !== null) search(term);
+    if (term !== null) showMatched();
     saveState();
   };
 
@@ -295,6 +295,11 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
     return (100 * covered) / w0[view]!;
   };
 
+  const showMatched = (): void => {
+    const pct = matchedShare();
+    matchedTxt.classList.remove('hide');
+    matchedTxt.textContent = 'Matched: ' + (pct === 100 ? '100' : pct.toFixed(1)) + '%';
+  };
   const search = (t: string): void => {
     let re: RegExp;
     try {
@@ -310,9 +315,7 @@ export function flamegraphViewer(cfg: ViewerConfig): void {
     showMatches();
     searchBtn.classList.add('show');
     searchBtn.textContent = 'Reset Search';
-    const pct = matchedShare();
-    matchedTxt.classList.remove('hide');
-    matchedTxt.textContent = 'Matched: ' + (pct === 100 ? '100' : pct.toFixed(1)) + '%';
+    showMatched();
     saveState();
   };
   const resetSearch = (): void => {

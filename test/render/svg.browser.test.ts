@@ -194,6 +194,15 @@ describe('the SVG viewer in headless Chromium', () => {
     const root = frames.find((f) => f.name === 'all')!;
     expect(await page.locator('#matched').textContent()).toBe(expectedMatched(frames, /lookup/, root));
     expect(new URL(page.url()).searchParams.get('s')).toBe('lookup');
+    // Zooming keeps the search: Matched % becomes the zoomed frame's, and the Reset Zoom the whole graph's again.
+    await (await frameGroup(page, 'genunix`vn_openat')).click();
+    const zoomed = await frameStates(page);
+    const target = zoomed.find((f) => f.name === 'genunix`vn_openat' && f.x === 10 && !f.parent)!;
+    expect(await page.locator('#matched').textContent()).toBe(expectedMatched(zoomed, /lookup/, target));
+    expect(await page.locator('#matched').textContent()).not.toBe(expectedMatched(frames, /lookup/, root));
+    for (const f of zoomed.filter((g) => !g.hidden)) expect(f.fill === 'rgb(230,0,230)', f.name).toBe(/lookup/.test(f.name));
+    await page.locator('#unzoom').click();
+    expect(await page.locator('#matched').textContent()).toBe(expectedMatched(frames, /lookup/, root));
 
     // "samples" is in every tooltip, in no name: nothing matches (flamegraph.pl matched it all).
     await page.locator('#search').click(); // Reset Search
