@@ -14,7 +14,8 @@
 // without a copy. The hash is the caller's, of its own choosing, as long as
 // it always hashes a key the same way.
 
-import { allocBytes, allocRaw, moveRaw } from "../util/memory";
+import { HashSlots } from "../util/hash-slots";
+import { allocRaw, moveRaw } from "../util/memory";
 import { bytesEqual } from "../util/hash";
 
 // An entry: u32 key length, u32 successor (an entry address, 0 if none),
@@ -29,10 +30,7 @@ const BLOCK: usize = 256 << 10;
 }
 
 @unmanaged
-export class LineCache {
-  slots: usize = 0; // u64: hash << 32 | entry address
-  mask: u32 = 0;
-  count: u32 = 0;
+export class LineCache extends HashSlots {
   block: usize = 0; // the block being filled
   blockUsed: usize = 0;
   ids: usize = 0; // u32: the frame ids of entries with several
@@ -40,8 +38,7 @@ export class LineCache {
   idsCap: u32 = 0;
 
   constructor() {
-    this.mask = (1 << 12) - 1;
-    this.slots = allocBytes((<usize>this.mask + 1) << 3);
+    super();
     this.blockUsed = BLOCK;
     this.idsCap = 256;
     this.ids = allocRaw(<usize>this.idsCap << 2);
@@ -89,9 +86,7 @@ export class LineCache {
     }
     memory.copy(e + HEAD, p, len);
     memory.copy(e + HEAD + len, p2, len2);
-    if ((this.count + 1) << 1 > this.mask + 1) this.grow();
-    this.place(h, e);
-    this.count++;
+    this.addSlot(h, e);
     return e;
   }
 
@@ -145,25 +140,5 @@ export class LineCache {
   // @ts-ignore: decorator
   @inline follows(prev: usize, e: usize): void {
     if (prev != 0) store<u32>(prev, <u32>e, 4);
-  }
-
-  private place(h: u32, e: usize): void {
-    const mask = this.mask;
-    let i = h & mask;
-    while (load<u64>(this.slots + (<usize>i << 3)) != 0) i = (i + 1) & mask;
-    store<u64>(this.slots + (<usize>i << 3), (<u64>h << 32) | <u64>e);
-  }
-
-  // Doubles the slots (kept at most half full); the entries stay where they are.
-  private grow(): void {
-    const old = this.slots;
-    const n = <usize>this.mask + 1;
-    this.slots = allocBytes(n << 4);
-    this.mask = <u32>(n << 1) - 1;
-    for (let i: usize = 0; i < n; i++) {
-      const s = load<u64>(old + (i << 3));
-      if (s != 0) this.place(<u32>(s >> 32), <usize><u32>s);
-    }
-    heap.free(old);
   }
 }

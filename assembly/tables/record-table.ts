@@ -17,7 +17,8 @@
 // line (its line-cache entry, 0 for a line that names no frame). Entries
 // live in blocks that never move; past its budget the table stops learning.
 
-import { allocBytes, allocRaw } from "../util/memory";
+import { HashSlots } from "../util/hash-slots";
+import { allocRaw } from "../util/memory";
 
 const HEAD: usize = 16;
 const BLOCK: usize = 256 << 10;
@@ -37,10 +38,7 @@ export function setWholeRecords(mode: i32): void {
 }
 
 @unmanaged
-export class RecordTable {
-  slots: usize = 0; // u64: hash << 32 | entry address
-  mask: u32 = 0;
-  count: u32 = 0;
+export class RecordTable extends HashSlots {
   block: usize = 0;
   blockUsed: usize = 0;
   bytesUsed: usize = 0;
@@ -49,8 +47,7 @@ export class RecordTable {
   hash: u32 = 0;
 
   constructor() {
-    this.mask = (1 << 12) - 1;
-    this.slots = allocBytes((<usize>this.mask + 1) << 3);
+    super();
     this.blockUsed = BLOCK;
   }
 
@@ -94,9 +91,7 @@ export class RecordTable {
     store<u32>(e, <u32>stack, 4);
     store<u32>(e, tag, 8);
     memory.copy(e + HEAD, refs, <usize>lines << 2);
-    if ((this.count + 1) << 1 > this.mask + 1) this.grow();
-    this.place(h, e);
-    this.count++;
+    this.addSlot(h, e);
   }
 
   /** How many lines entry `e` has. */
@@ -114,24 +109,4 @@ export class RecordTable {
   /** The line-cache entry of line `i` of entry `e` (0: a line that names no frame). */
   // @ts-ignore: decorator
   @inline lineRef(e: usize, i: u32): usize { return <usize>load<u32>(e + HEAD + (<usize>i << 2)); }
-
-  private place(h: u32, e: usize): void {
-    const mask = this.mask;
-    let i = h & mask;
-    while (load<u64>(this.slots + (<usize>i << 3)) != 0) i = (i + 1) & mask;
-    store<u64>(this.slots + (<usize>i << 3), (<u64>h << 32) | <u64>e);
-  }
-
-  // Doubles the slots (kept at most half full); the entries stay where they are.
-  private grow(): void {
-    const old = this.slots;
-    const n = <usize>this.mask + 1;
-    this.slots = allocBytes(n << 4);
-    this.mask = <u32>(n << 1) - 1;
-    for (let i: usize = 0; i < n; i++) {
-      const s = load<u64>(old + (i << 3));
-      if (s != 0) this.place(<u32>(s >> 32), <usize><u32>s);
-    }
-    heap.free(old);
-  }
 }
