@@ -12,7 +12,7 @@ import { filterSession, refold, stackFilter, type StackFilterOptions } from './s
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
 import type { FormatOptions, InputFormat } from '../formats/registry.js';
-import { parseWindow } from '../window/spec.js';
+import { parseSnapshotMarker, parseWindow } from '../window/spec.js';
 import type { SnapshotIndex } from '../window/snapshot-index.js';
 
 /** Options of a two-column collapse, and so of diff(), compare() and collapseTwoMetrics(); the stack filters apply to both columns. */
@@ -25,6 +25,8 @@ export interface ColumnsOptions extends FormatOptions, StackFilterOptions {
   splitMinBytes?: number;
   /** Fold only this part of both inputs in time (`--window`, see CollapseOptions.window); a column's own overrides it. */
   window?: string | undefined;
+  /** Where DTrace snapshots start (`--snapshot-marker`, see CollapseOptions.snapshotMarker), in both inputs. */
+  snapshotMarker?: string | undefined;
   /** Snapshot indexes of files already read, by path (see CollapseOptions.snapshotIndexes). */
   snapshotIndexes?: ReadonlyMap<string, SnapshotIndex> | undefined;
 }
@@ -72,9 +74,11 @@ export async function collapseColumns(
 ): Promise<{ session: CoreSession; inputs: FedInput[]; warnings: string[]; read: ReadCounts }> {
   const filter = stackFilter(options); // a bad expression stops us before any input is read
   const windows = [first, second].map((side) => side.window ?? options.window).map((w) => (w === undefined ? undefined : parseWindow(w)));
+  const marker = options.snapshotMarker === undefined ? undefined : parseSnapshotMarker(options.snapshotMarker);
   // Large files are parsed by several threads, their stacks merged into the column.
   const feed = feedOptions({ jobs: options.jobs, splitMinBytes: options.splitMinBytes, snapshotIndexes: options.snapshotIndexes });
   const session = new CoreSession();
+  session.setSnapshotMarker(marker);
   applyFormatOptions(session, options);
   session.setFormatOption('strict', 1); // folded input: a line without a count is an error, not ignored
   const inputs: FedInput[] = [];

@@ -5,6 +5,7 @@ import { benchFile, runStageInChild, STAGES, type FileResult } from '../api/benc
 import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { formatBytes } from './progress.js';
 import { inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, quietOption } from './common.js';
+import { FORMATS } from '../formats/registry.js';
 
 export const help = `Usage: flamefold bench [options] FILE...
 
@@ -25,7 +26,7 @@ whole process over the runs (all threads, Node's own included: the "idle" figure
 the table is Node with flamefold loaded, doing nothing).
 
 Options:
-  -f, --format FMT  auto (default), dtrace, pmcstat, procstat, folded
+  -f, --format FMT  auto (default), ${FORMATS.join(', ')}
   -j, --jobs N      threads for large files (default: the number of cores)
   -r, --repeat N    runs of each stage; the best is shown (default 3)
       --json        print the figures as JSON instead of a table

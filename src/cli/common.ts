@@ -9,6 +9,7 @@ import { findDestination } from '../output/destination.js';
 import { FORMATS, formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
 import { defaultJobs } from '../parallel/plan.js';
 import type { StackFilterOptions } from '../api/stack-filter.js';
+import { snapshotMarkerHelp } from '../window/spec.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -169,13 +170,15 @@ export const windowOption = {
 /** --window of the commands of two profiles (diff, compare): once for both, or each side's. */
 export const sideWindowsOption = {
   window: { type: 'string', multiple: true },
+  'snapshot-marker': { type: 'string' },
 } as const;
 
 /** The help of sideWindowsOption, its text starting at `column`. */
 export const sideWindowsHelp = (column: number, first: string, second: string): string =>
   `${'      --window W'.padEnd(column)}read only part of both profiles in time (see collapse\n` +
   `${' '.repeat(column)}--help); given twice, the first is ${first}'s and the second\n` +
-  `${' '.repeat(column)}${second}'s, and one CAPTURE may be both\n`;
+  `${' '.repeat(column)}${second}'s, and one CAPTURE may be both\n` +
+  snapshotMarkerHelp(column);
 
 /**
  * The two profiles of a two-profile command and each one's window: two

@@ -9,6 +9,7 @@ import {
   inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, parseStackFilter, stackFilterHelp, stackFilterOption, warn,
   sideWindowsHelp, sideWindowsOption, twoSides,
 } from './common.js';
+import { FORMATS } from '../formats/registry.js';
 
 export const help = `Usage: flamefold compare [options] BASE NEW
 
@@ -25,8 +26,8 @@ Options:
                        (default 2%)
       --top N          functions listed per table (default 10)
       --json           print the full result as JSON instead of tables
-  -f, --format FMT     input format of both: auto (default), dtrace, pmcstat,
-                       procstat, folded
+  -f, --format FMT     input format of both: auto (default), or one of
+                       ${FORMATS.join(', ')}
       --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
 ${stackFilterHelp(23)}${sideWindowsHelp(23, 'BASE', 'NEW')}  -j, --jobs N         threads for large files (default: the number of cores)
   -h, --help           show this help
@@ -118,6 +119,7 @@ export async function run(argv: string[]): Promise<number> {
     ...parseStackFilter(values),
     beforeWindow,
     afterWindow,
+    ...(typeof values['snapshot-marker'] === 'string' && { snapshotMarker: values['snapshot-marker'] }),
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });

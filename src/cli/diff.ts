@@ -7,6 +7,7 @@ import {
   inputFormatOption, jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, parseStackFilter, stackFilterHelp, stackFilterOption, warn,
   sideWindowsHelp, sideWindowsOption, twoSides,
 } from './common.js';
+import { FORMATS } from '../formats/registry.js';
 
 export const help = `Usage: flamefold diff [options] BEFORE AFTER
        flamefold diff --window A --window B [options] CAPTURE
@@ -23,8 +24,8 @@ Options:
                        count truncated, as difffolded.pl -n does)
   -s, --strip-hex      replace hex numbers (0x1a2b) in frame names by "0x..."
                        so stacks differing only in addresses merge
-  -f, --format FMT     input format of both: auto (default), dtrace, pmcstat,
-                       procstat, folded
+  -f, --format FMT     input format of both: auto (default), or one of
+                       ${FORMATS.join(', ')}
       --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
 ${stackFilterHelp(23)}${sideWindowsHelp(23, 'BEFORE', 'AFTER')}  -j, --jobs N         threads for large files (default: the number of cores)
   -o, --output FILE    write to FILE (atomically) instead of stdout
@@ -60,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
     ...parseStackFilter(values),
     beforeWindow,
     afterWindow,
+    ...(typeof values['snapshot-marker'] === 'string' && { snapshotMarker: values['snapshot-marker'] }),
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });

@@ -80,6 +80,10 @@ export const windowHelp = (column: number): string =>
   `${'      --window W'.padEnd(column)}read only part of a long capture in time: snapshots\n` +
   `${' '.repeat(column)}FROM..TO (from 0, both included), elapsed +2m..+3m, clock\n` +
   `${' '.repeat(column)}12:00:00..12:05:00 or dates (README: "Long captures in time")\n` +
+  snapshotMarkerHelp(column);
+
+/** --snapshot-marker as the help shows it. */
+export const snapshotMarkerHelp = (column: number): string =>
   `      --snapshot-marker REGEX\n` + // too long for the column: its text on lines of its own
   `${' '.repeat(column)}DTrace: snapshots start at the unindented lines matching\n` +
   `${' '.repeat(column)}REGEX (what the script prints), not at probe lines\n`;

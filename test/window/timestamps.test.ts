@@ -6,8 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collapse, InputError } from '../../src/index.js';
-import { tempDir } from '../support/helpers.js';
+import { collapse, compare, diff, InputError } from '../../src/index.js';
+import { runCli, tempDir } from '../support/helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -110,5 +110,15 @@ describe('--snapshot-marker', () => {
 
   it('a bad expression is a usage error', async () => {
     await expect(collapse(marked, { snapshotMarker: '(' })).rejects.toThrow(/--snapshot-marker '\(': /);
+  });
+
+  it('diff and compare number snapshots by it too: two windows of one capture', async () => {
+    // Marker snapshots 1 and 3 are probe snapshots 2..3 and 6..7: without the marker, the windows would select other stacks.
+    const d = await diff(marked, marked, { snapshotMarker: '^== sample', beforeWindow: '1', afterWindow: '3' });
+    expect([...d.stacks()].map((s) => `${s.frames[1]}=${s.count}/${s.count2}`).join(' ')).toBe('mod`frame_1=2/0 mod`frame_3=0/4');
+    const c = await compare(marked, marked, { snapshotMarker: '^== sample', beforeWindow: '1', afterWindow: '3' });
+    expect([c.baseSamples, c.newSamples]).toEqual([2, 4]);
+    const cli = runCli(['diff', '--snapshot-marker', '^== sample', '--window', '1', '--window', '3', marked]);
+    expect([cli.status, cli.stdout.toString()]).toEqual([0, 'mod`main;mod`frame_1 2 0\nmod`main;mod`frame_3 0 4\n']);
   });
 });
