@@ -343,13 +343,7 @@ export async function feedInput(
   return fed;
 }
 
-async function feedAnyInput(
-  session: CoreSession,
-  input: CollapseInput,
-  format: InputFormat,
-  name: string,
-  feed: FeedOptions = { jobs: 1, splitMinBytes: PARALLEL_MIN_BYTES },
-): Promise<FedInput> {
+async function feedAnyInput(session: CoreSession, input: CollapseInput, format: InputFormat, name: string, feed: FeedOptions): Promise<FedInput> {
   session.newInput();
   if (typeof input === 'string') {
     if (input === '-') {
