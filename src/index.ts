@@ -28,7 +28,7 @@ export { readPaletteMap, writePaletteMap } from './render/palettemap.js';
 
 // Differential, two-metric (CPI) and non-regression views of two profiles.
 export { diff, stripHexNumbers } from './api/diff.js';
-export type { ColumnsOptions, DiffOptions, DiffWindows } from './api/diff.js';
+export type { ColumnsOptions, DiffOptions, DiffWindows, OneEventOptions } from './api/diff.js';
 export type { Snapshot, SnapshotIndex } from './window/snapshot-index.js';
 export { timelineGrid } from './timeline/cells.js';
 export type { TimelineCell, TimelineGrid } from './timeline/cells.js';

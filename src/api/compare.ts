@@ -3,7 +3,8 @@
 // by total (the function is anywhere on the stack, counted once per sample even
 // when it recurses). Shares, not counts, so profiles of different lengths compare.
 
-import { collapseColumns, type ColumnsOptions, type DiffWindows } from './diff.js';
+import { collapseColumns, type ColumnsOptions, type DiffWindows, type OneEventOptions } from './diff.js';
+import { eventColumn, eventNameBytes } from './event-column.js';
 import type { CollapseInput } from '../input/feed.js';
 import type { InputFormat } from '../formats/registry.js';
 import type { CoreSession } from '../core.js';
@@ -25,7 +26,7 @@ export interface FunctionChange {
   totalChange: number;
 }
 
-export interface CompareOptions extends ColumnsOptions {
+export interface CompareOptions extends ColumnsOptions, OneEventOptions {
   format?: InputFormat;
   /** Largest allowed growth of a function's self or total share, in percentage points (default 2). */
   threshold?: number;
@@ -103,9 +104,10 @@ export function compareSums(base: ColumnSums, next: ColumnSums, name: (frame: nu
 /** Compares two profiles of any capture format. */
 export async function compare(base: CollapseInput, next: CollapseInput, options: CompareOptions & DiffWindows = {}): Promise<CompareResult> {
   const format = options.format ?? 'auto';
+  const event = eventNameBytes(options.event);
   const { session, inputs } = await collapseColumns(
-    { input: base, format, window: options.beforeWindow },
-    { input: next, format, window: options.afterWindow },
+    { ...eventColumn(base, 0, format, event), window: options.beforeWindow },
+    { ...eventColumn(next, 1, format, event), window: options.afterWindow },
     options,
   );
   const totals = session.totals();

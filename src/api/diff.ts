@@ -7,6 +7,7 @@
 // inputs stream through wasm memory once and nothing is held per line in JS.
 
 import { COUNT_COLUMN, CoreSession } from '../core.js';
+import { eventColumn, eventNameBytes } from './event-column.js';
 import { applyFormatOptions, CollapseResult, skippedEventsWarning, warnUnusedFormatOptions, type ReadCounts } from './collapse.js';
 import { filterSession, refold, stackFilter, type StackFilterOptions } from './stack-filter.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
@@ -31,8 +32,18 @@ export interface ColumnsOptions extends FormatOptions, StackFilterOptions {
   snapshotIndexes?: ReadonlyMap<string, SnapshotIndex> | undefined;
 }
 
+/** Options of diff() and compare(): one event of both profiles. */
+export interface OneEventOptions {
+  /**
+   * Fold only the samples of this event (pmcstat section, perf record) in both profiles; an error
+   * names the profile that lacks it. Without it, each profile's first event, with a warning that
+   * names the others: counts of different events do not add up.
+   */
+  event?: string | Uint8Array;
+}
+
 /** Options of a diff. */
-export interface DiffOptions extends ColumnsOptions {
+export interface DiffOptions extends ColumnsOptions, OneEventOptions {
   /** Input format of both profiles; `auto` (the default) detects each one. */
   format?: InputFormat;
   /** `-n`: scale BEFORE's counts to AFTER's total, truncating each stack's count (difffolded.pl -n). */
@@ -80,6 +91,8 @@ export async function collapseColumns(
   const session = new CoreSession();
   session.setSnapshotMarker(marker);
   applyFormatOptions(session, options);
+  // Each column holds one event: its side's own (setup), else the input's first, never a sum of several.
+  session.setOption('oneEvent', 1);
   session.setFormatOption('strict', 1); // folded input: a line without a count is an error, not ignored
   const inputs: FedInput[] = [];
   const warnings: string[] = [];
@@ -124,9 +137,10 @@ export interface DiffWindows {
  */
 export async function diff(before: CollapseInput, after: CollapseInput, options: DiffOptions & DiffWindows = {}): Promise<CollapseResult> {
   const format = options.format ?? 'auto';
+  const event = eventNameBytes(options.event);
   const folded = await collapseColumns(
-    { input: before, format, window: options.beforeWindow },
-    { input: after, format, window: options.afterWindow },
+    { ...eventColumn(before, 0, format, event), window: options.beforeWindow },
+    { ...eventColumn(after, 1, format, event), window: options.afterWindow },
     options,
   );
   let session = folded.session;

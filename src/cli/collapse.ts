@@ -3,6 +3,7 @@
 import type { CollapseOptions } from '../api/collapse.js';
 import { UsageError } from '../errors.js';
 import { eventBytes } from '../formats/event-names.js';
+import type { PprofSource } from '../export/pprof.js';
 import { FORMATS } from '../formats/registry.js';
 import { collapseWithProgress, progressCallbacks, progressFor } from './progress.js';
 import {
@@ -13,9 +14,10 @@ import { windowHelp } from '../window/spec.js';
 
 /**
  * The help lines of the options every command that folds captures takes (collapse, top,
- * svg and the one-shot form), stack filters included, their text starting at `column`.
+ * svg and the one-shot form), stack filters included, their text starting at `column`;
+ * `oneEvent` for the commands that fold one event of each input (a graph, a ranking).
  */
-export function captureOptionsHelp(column: number): string {
+export function captureOptionsHelp(column: number, oneEvent = false): string {
   // An option longer than the column keeps two blanks before its text.
   const line = (option: string, text: string): string => `${option.length >= column ? `${option}  ` : option.padEnd(column)}${text}\n`;
   const more = (text: string): string => `${' '.repeat(column)}${text}\n`;
@@ -23,8 +25,11 @@ export function captureOptionsHelp(column: number): string {
     line('  -f, --format FMT', `auto (default), ${FORMATS.join(', ')}`) +
     formatOptionsHelp(column) +
     line('      --event NAME', 'fold only the samples of event NAME (pmcstat: its "@ NAME [N samples]"') +
-    more('sections, all events without it; perf: its records, the first event') +
-    more('without it; \\xHH in NAME stands for one byte)') +
+    (oneEvent
+      ? more('sections; perf: its records; \\xHH in NAME stands for one byte); without') +
+        more("it, each input's first event, with a warning naming the others")
+      : more('sections, all events without it; perf: its records, the first event') +
+        more('without it; \\xHH in NAME stands for one byte)')) +
     line('      --event-filter NAME', 'the same (stackcollapse-perf.pl\'s name for it)') +
     stackFilterHelp(column) +
     windowHelp(column) +
@@ -45,10 +50,11 @@ Options:
 ${captureOptionsHelp(23)}      --list-events    print each event with its total samples ("NAME N", other bytes
                        as \\xHH) instead of folded stacks
       --to FORMAT      folded (default); pprof: a gzipped profile.proto (go tool pprof,
-                       Pyroscope); speedscope: speedscope's JSON, a profile per FILE (and
-                       per event of a pmcstat FILE with several)
+                       Pyroscope), a sample type per event of a pmcstat FILE with several;
+                       speedscope: speedscope's JSON, a profile per FILE (and per event of
+                       a pmcstat FILE with several). Stdin, read once, gives its first event
       --countname TEXT what the counts are, for pprof's sample type (default: the
-                       --event, else "samples")
+                       --event, else "samples"; several events are named by their own)
   -o, --output FILE    write to FILE (atomically) instead of stdout
   -h, --help           show this help
 `;
@@ -111,6 +117,23 @@ export async function run(argv: string[]): Promise<number> {
   const inputs = inputsOf(positionals);
   const output = await outputFor(values.output); // a bad -o fails before any input is read
   const options = { ...captureOptions(values), eventsOnly: values['list-events'] };
+  if (to === 'pprof') {
+    const countName = values.countname ?? eventOption(values) ?? 'samples';
+    const progress = await progressFor('collapse', inputs, values.quiet);
+    try {
+      // A capture of several events gives a sample type per event (go tool pprof -sample_index=NAME).
+      const [{ collapsePerEvent }, { writePprof }] = await Promise.all([import('../export/event-results.js'), import('../export/pprof.js')]);
+      const sources: PprofSource[] = [];
+      for await (const { event, result } of collapsePerEvent(inputs, { ...options, ...progressCallbacks(progress) })) {
+        sources.push({ result, name: event ?? countName });
+      }
+      progress.stop(); // before any output: it may go to the same terminal
+      await output.write((sink) => writePprof(sources, sink));
+    } finally {
+      progress.stop();
+    }
+    return 0;
+  }
   if (to === 'speedscope') {
     // each input is folded as the file is written (a profile at a time), so progress runs until it is done
     const progress = await progressFor('collapse', inputs, values.quiet);
@@ -128,12 +151,6 @@ export async function run(argv: string[]): Promise<number> {
   if (values['list-events']) {
     const text = result.events().map((e) => `${e.label} ${e.samplesText}\n`).join('');
     await output.write(async (sink) => sink.write(Buffer.from(text)));
-    return 0;
-  }
-  if (to === 'pprof') {
-    const countName = values.countname ?? eventOption(values) ?? 'samples';
-    const { writePprof } = await import('../export/pprof.js');
-    await output.write((sink) => writePprof(result, sink, { countName }));
     return 0;
   }
   await output.write((sink) => result.writeFolded(sink));

@@ -173,6 +173,17 @@ export const sideWindowsOption = {
   'snapshot-marker': { type: 'string' },
 } as const;
 
+/** --event of the commands of two profiles (diff, compare): one event of both. */
+export const sideEventOption = {
+  event: { type: 'string' },
+} as const;
+
+/** The help of sideEventOption, its text starting at `column`. */
+export const sideEventHelp = (column: number): string =>
+  `${'      --event NAME'.padEnd(column)}fold only event NAME of both profiles (pmcstat, perf; see\n` +
+  `${' '.repeat(column)}collapse --list-events); default: each one's first event,\n` +
+  `${' '.repeat(column)}with a warning naming the others\n`;
+
 /** The help of sideWindowsOption, its text starting at `column`. */
 export const sideWindowsHelp = (column: number, first: string, second: string): string =>
   `${'      --window W'.padEnd(column)}read only part of both profiles in time (see collapse\n` +

@@ -7,9 +7,10 @@ import { UsageError } from '../errors.js';
 import { withCommas } from '../render/numbers.js';
 import {
   inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, parseStackFilter, stackFilterHelp, stackFilterOption, warn,
-  sideWindowsHelp, sideWindowsOption, twoSides,
+  sideEventHelp, sideEventOption, sideWindowsHelp, sideWindowsOption, twoSides,
 } from './common.js';
 import { FORMATS } from '../formats/registry.js';
+import { eventBytes } from '../formats/event-names.js';
 
 export const help = `Usage: flamefold compare [options] BASE NEW
 
@@ -29,7 +30,7 @@ Options:
   -f, --format FMT     input format of both: auto (default), or one of
                        ${FORMATS.join(', ')}
       --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
-${stackFilterHelp(23)}${sideWindowsHelp(23, 'BASE', 'NEW')}  -j, --jobs N         threads for large files (default: the number of cores)
+${stackFilterHelp(23)}${sideEventHelp(23)}${sideWindowsHelp(23, 'BASE', 'NEW')}  -j, --jobs N         threads for large files (default: the number of cores)
   -h, --help           show this help
 
 Exit status: 0 no regression, 1 a regression (or bad input), 2 usage error.
@@ -100,6 +101,7 @@ export async function run(argv: string[]): Promise<number> {
     ...inputFormatOption,
     includeoffset: { type: 'boolean', default: false },
     ...stackFilterOption,
+    ...sideEventOption,
     ...sideWindowsOption,
     ...jobsOption,
     help: { type: 'boolean', short: 'h', default: false },
@@ -120,6 +122,7 @@ export async function run(argv: string[]): Promise<number> {
     beforeWindow,
     afterWindow,
     ...(typeof values['snapshot-marker'] === 'string' && { snapshotMarker: values['snapshot-marker'] }),
+    ...(values.event !== undefined && { event: eventBytes(values.event) }),
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });

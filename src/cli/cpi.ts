@@ -12,8 +12,9 @@ import { argOptions, readOptionFiles, renderOptions, svgOptionsHelp } from './sv
 import { FORMATS } from '../formats/registry.js';
 import {
   formatOptionArgs, formatOptionsHelp, inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseFormatOptions, outputFor, parseJobs, parseStackFilter,
-  stackFilterHelp, warn,
+  stackFilterHelp, warn, windowOption,
 } from './common.js';
+import { windowHelp } from '../window/spec.js';
 
 export const help = `Usage: flamefold cpi [options] --cycles EVENT --instructions EVENT CAPTURE
        flamefold cpi [options] --cycles EVENT --stalls EVENT CAPTURE
@@ -43,7 +44,7 @@ Options:
                             and highest ratios drawn)
   -o, --output FILE         write to FILE (atomically) instead of stdout
   -f, --format FMT          auto (default), ${FORMATS.join(', ')}
-${formatOptionsHelp(28)}${stackFilterHelp(28)}  -j, --jobs N              threads for large files (default: the number of cores)
+${formatOptionsHelp(28)}${stackFilterHelp(28)}${windowHelp(28)}  -j, --jobs N              threads for large files (default: the number of cores)
   -h, --help                show this help
 ${svgOptionsHelp}`;
 
@@ -57,6 +58,8 @@ export async function run(argv: string[]): Promise<number> {
     stalls: { type: 'string' },
     metric: { type: 'string' },
     'cpi-range': { type: 'string' },
+    ...windowOption,
+    'snapshot-marker': { type: 'string' },
     ...jobsOption,
   });
   if (values.help) {
@@ -99,6 +102,8 @@ export async function run(argv: string[]): Promise<number> {
     ...(otherEvent !== undefined && { otherEvent: eventBytes(otherEvent) }),
     ...parseFormatOptions(values),
     ...parseStackFilter(values),
+    ...(values.window !== undefined && { window: values.window }), // the same part of both metrics
+    ...(values['snapshot-marker'] !== undefined && { snapshotMarker: values['snapshot-marker'] }),
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });

@@ -5,9 +5,10 @@ import { diff } from '../api/diff.js';
 import { UsageError } from '../errors.js';
 import {
   inputFormatOption, jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, parseStackFilter, stackFilterHelp, stackFilterOption, warn,
-  sideWindowsHelp, sideWindowsOption, twoSides,
+  sideEventHelp, sideEventOption, sideWindowsHelp, sideWindowsOption, twoSides,
 } from './common.js';
 import { FORMATS } from '../formats/registry.js';
+import { eventBytes } from '../formats/event-names.js';
 
 export const help = `Usage: flamefold diff [options] BEFORE AFTER
        flamefold diff --window A --window B [options] CAPTURE
@@ -27,7 +28,7 @@ Options:
   -f, --format FMT     input format of both: auto (default), or one of
                        ${FORMATS.join(', ')}
       --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
-${stackFilterHelp(23)}${sideWindowsHelp(23, 'BEFORE', 'AFTER')}  -j, --jobs N         threads for large files (default: the number of cores)
+${stackFilterHelp(23)}${sideEventHelp(23)}${sideWindowsHelp(23, 'BEFORE', 'AFTER')}  -j, --jobs N         threads for large files (default: the number of cores)
   -o, --output FILE    write to FILE (atomically) instead of stdout
   -h, --help           show this help
 
@@ -42,6 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     ...inputFormatOption,
     includeoffset: { type: 'boolean', default: false },
     ...stackFilterOption,
+    ...sideEventOption,
     ...sideWindowsOption,
     ...jobsOption,
     output: { type: 'string', short: 'o' },
@@ -62,6 +64,7 @@ export async function run(argv: string[]): Promise<number> {
     beforeWindow,
     afterWindow,
     ...(typeof values['snapshot-marker'] === 'string' && { snapshotMarker: values['snapshot-marker'] }),
+    ...(values.event !== undefined && { event: eventBytes(values.event) }),
     jobs: parseJobs(values.jobs),
     onWarning: warn,
   });

@@ -21,7 +21,7 @@ selection is in the URL. Every request needs the token in the printed URL.
 Options:
       --host ADDR      address to listen on (default 127.0.0.1: this machine only)
       --port N         port (default: any free one)
-${captureOptionsHelp(23)}  -h, --help           show this help
+${captureOptionsHelp(23, true)}  -h, --help           show this help
 `;
 
 export async function run(argv: string[]): Promise<number> {

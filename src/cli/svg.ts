@@ -77,7 +77,7 @@ ${inputHelp}
 
 Options:
   -o, --output FILE     write to FILE (atomically) instead of stdout
-${captureOptionsHelp(24)}  -h, --help            show this help
+${captureOptionsHelp(24, true)}  -h, --help            show this help
 
 ${svgOptionsHelp}`;
 
@@ -89,7 +89,7 @@ ${inputHelp}
 
 Options:
   -o, --output FILE     write to FILE (atomically) instead of stdout
-${captureOptionsHelp(24)}  -h, --help            show this help
+${captureOptionsHelp(24, true)}  -h, --help            show this help
 
 ${svgOptionsHelp}`;
 

@@ -20,7 +20,7 @@ Options:
       --json           the report as JSON: { by, samples, stacks, bySelf, byTotal }, each
                        entry { name, self, total, selfPercent, totalPercent }
       --countname TEXT what the counts are, in the summary line (default "samples")
-${captureOptionsHelp(23)}  -o, --output FILE    write to FILE (atomically) instead of stdout
+${captureOptionsHelp(23, true)}  -o, --output FILE    write to FILE (atomically) instead of stdout
   -h, --help           show this help
 `;
 
@@ -43,7 +43,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.by !== 'function' && values.by !== 'module') throw new UsageError(`--by takes function or module, not '${values.by}'`);
   const by: TopBy = values.by;
   const output = await outputFor(values.output); // a bad -o fails before any input is read
-  const options = captureOptions(values);
+  // A ranking of several events' samples summed would mean nothing: one event, as a flame graph draws.
+  const options = { ...captureOptions(values), oneEvent: true };
   const result = await collapseWithProgress('top', inputsOf(positionals), options, values.quiet);
   const report = topFunctions(result, { limit, by });
   const text = values.json ? `${JSON.stringify(report, null, 2)}\n` : formatTop(report, { countName: values.countname });

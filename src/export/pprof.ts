@@ -25,17 +25,27 @@ export interface PprofOptions {
   sampleTypes?: readonly string[];
 }
 
-/** The sample type names of a result: one per count column. */
-function sampleTypeNames(result: CollapseResult, options: PprofOptions): string[] {
+/** A result and the name of its sample type: a profile may hold several results, one per event of a capture. */
+export interface PprofSource {
+  result: CollapseResult;
+  /** Its sample type; a two-count result has two, NAME_before and NAME_after. */
+  name: string;
+}
+
+/** The sample type names of one source: one per count column. */
+function sampleTypeNames({ result, name }: PprofSource): string[] {
+  return result.twoCounts ? [`${name}_before`, `${name}_after`] : [name];
+}
+
+/** The sources of a profile of one result, named by the options. */
+function sourcesOf(result: CollapseResult, options: PprofOptions): { sources: PprofSource[]; names: string[] } {
+  const source = { result, name: options.countName ?? 'samples' };
+  if (!options.sampleTypes) return { sources: [source], names: sampleTypeNames(source) };
   const columns = result.twoCounts ? 2 : 1;
-  if (options.sampleTypes) {
-    if (options.sampleTypes.length !== columns) {
-      throw new Error(`sampleTypes names ${options.sampleTypes.length} types for ${columns} count column(s)`);
-    }
-    return [...options.sampleTypes];
+  if (options.sampleTypes.length !== columns) {
+    throw new Error(`sampleTypes names ${options.sampleTypes.length} types for ${columns} count column(s)`);
   }
-  const name = options.countName ?? 'samples';
-  return columns === 2 ? [`${name}_before`, `${name}_after`] : [name];
+  return { sources: [source], names: [...options.sampleTypes] };
 }
 
 /** A count (its exact text) as a pprof value (an int64): whole numbers only, never silently rounded. */
@@ -49,34 +59,55 @@ function sampleValue(result: CollapseResult, count: string, frames: readonly str
   throw new InputError(inputs, `pprof sample values are whole numbers, but the stack '${stack}' counts ${count} (folded and speedscope output keep fractions)`);
 }
 
-/** The profile of a result: one sample per distinct stack, functions and locations shared by name. */
-export function pprofProfile(result: CollapseResult, options: PprofOptions = {}): Profile {
+/**
+ * The profile of a result, or of several (one per event, see collapsePerEvent) whose sample
+ * types sit side by side: one sample per distinct stack, functions and locations shared by name.
+ */
+export function pprofProfile(results: CollapseResult | readonly PprofSource[], options: PprofOptions = {}): Profile {
+  const { sources, names } = Array.isArray(results)
+    ? { sources: results as readonly PprofSource[], names: (results as readonly PprofSource[]).flatMap(sampleTypeNames) }
+    : sourcesOf(results as CollapseResult, options);
   const strings = new StringTable();
-  const sampleType = sampleTypeNames(result, options).map(
-    (name) => new ValueType({ type: strings.dedup(name), unit: strings.dedup('count') }),
-  );
+  const sampleType = names.map((name) => new ValueType({ type: strings.dedup(name), unit: strings.dedup('count') }));
   const functions: ProfileFunction[] = [];
   const locations: Location[] = [];
   const idOf = new Map<string, number>(); // frame name → its function's id, also its location's id
   const samples: Sample[] = [];
-  for (const stack of result.stacks()) {
-    const { frames } = stack;
-    const locationId = new Array<number>(frames.length);
-    for (let i = 0; i < frames.length; i++) {
-      const name = frames[frames.length - 1 - i]!; // pprof lists a sample's locations leaf first
-      let id = idOf.get(name);
-      if (id === undefined) {
-        id = functions.length + 1; // ids start at 1: 0 means "none" in profile.proto
-        const nameId = strings.dedup(name);
-        functions.push(new ProfileFunction({ id, name: nameId, systemName: nameId }));
-        locations.push(new Location({ id, line: [new Line({ functionId: id })] }));
-        idOf.set(name, id);
+  // A stack of several sources is one sample with a value per sample type (0 where a source lacks it).
+  const sampleOf = sources.length > 1 ? new Map<string, Sample>() : undefined;
+  let column = 0;
+  for (const { result } of sources) {
+    for (const stack of result.stacks()) {
+      const { frames } = stack;
+      const locationId = new Array<number>(frames.length);
+      for (let i = 0; i < frames.length; i++) {
+        const name = frames[frames.length - 1 - i]!; // pprof lists a sample's locations leaf first
+        let id = idOf.get(name);
+        if (id === undefined) {
+          id = functions.length + 1; // ids start at 1: 0 means "none" in profile.proto
+          const nameId = strings.dedup(name);
+          functions.push(new ProfileFunction({ id, name: nameId, systemName: nameId }));
+          locations.push(new Location({ id, line: [new Line({ functionId: id })] }));
+          idOf.set(name, id);
+        }
+        locationId[i] = id;
       }
-      locationId[i] = id;
+      const values = [sampleValue(result, stack.countText, frames)];
+      if (stack.count2Text !== undefined) values.push(sampleValue(result, stack.count2Text, frames));
+      if (!sampleOf) {
+        samples.push(new Sample({ locationId, value: values }));
+        continue;
+      }
+      const key = locationId.join(',');
+      let sample = sampleOf.get(key);
+      if (!sample) {
+        sample = new Sample({ locationId, value: new Array<number | bigint>(names.length).fill(0) });
+        sampleOf.set(key, sample);
+        samples.push(sample);
+      }
+      values.forEach((v, i) => (sample.value[column + i] = v));
     }
-    const value = [sampleValue(result, stack.countText, frames)];
-    if (stack.count2Text !== undefined) value.push(sampleValue(result, stack.count2Text, frames));
-    samples.push(new Sample({ locationId, value }));
+    column += result.twoCounts ? 2 : 1;
   }
   return new Profile({
     sampleType,
@@ -88,9 +119,9 @@ export function pprofProfile(result: CollapseResult, options: PprofOptions = {})
   });
 }
 
-/** Writes a result as a gzipped pprof profile. Nothing is written when a count cannot be a pprof value. */
-export async function writePprof(result: CollapseResult, sink: OutputSink, options: PprofOptions = {}): Promise<void> {
-  const encoded = pprofProfile(result, options).encode();
+/** Writes a result (or several, see pprofProfile) as a gzipped pprof profile. Nothing is written when a count cannot be a pprof value. */
+export async function writePprof(results: CollapseResult | readonly PprofSource[], sink: OutputSink, options: PprofOptions = {}): Promise<void> {
+  const encoded = pprofProfile(results, options).encode();
   const compressed = await gzipAsync(encoded);
   for (let off = 0; off < compressed.length; off += 1 << 20) {
     await sink.write(compressed.subarray(off, Math.min(off + (1 << 20), compressed.length)));

@@ -7,8 +7,8 @@
 // the frames table and a profile's weights are held until their turn.
 
 import { textToUnits, unitsText } from '../counts.js';
-import { stat } from 'node:fs/promises';
-import { checkStdinOnce, collapse, CollapseResult, type CollapseOptions } from '../api/collapse.js';
+import { checkStdinOnce, CollapseResult, type CollapseOptions } from '../api/collapse.js';
+import { collapsePerEvent } from './event-results.js';
 import { inputName, type CollapseInput } from '../input/feed.js';
 import { ChunkWriter } from '../output/chunk-writer.js';
 import type { OutputSink } from '../output/atomic-file.js';
@@ -110,10 +110,9 @@ export async function writeSpeedscope(profiles: Profiles, sink: OutputSink, opti
 
 /**
  * The profiles of a speedscope file: each input collapsed on its own, and a
- * capture holding several events (without `event` set) once per event,
- * since counts of different events do not add up. That reads such a file once
- * more per event; stdin and other streams cannot be read again, so their
- * events stay merged (or, for perf, the first one alone), with a warning.
+ * capture holding several events (without `event` set) once per event, since
+ * counts of different events do not add up (see collapsePerEvent: a stream
+ * folds its first event).
  */
 export async function* collapseEach(
   inputs: readonly CollapseInput[],
@@ -122,25 +121,8 @@ export async function* collapseEach(
   checkStdinOnce(inputs);
   for (const [i, input] of inputs.entries()) {
     const name = inputName(input, i);
-    const result = await collapse(input, options);
-    const events = result.events();
-    if (options.event !== undefined || events.length < 2) {
-      yield { name, result };
-      continue;
+    for await (const { event, result } of collapsePerEvent([input], options)) {
+      yield { name: event === undefined ? name : `${name} [${event}]`, result };
     }
-    if (!(await isRegularFile(input))) {
-      // A format that folds only an input's first event (perf) has already said which one it folded.
-      if (!result.firstEventOnly) {
-        options.onWarning?.(`${name}: its ${events.length} events are merged into one profile (name a file, or one --event, for a profile per event)`);
-      }
-      yield { name, result };
-      continue;
-    }
-    for (const event of events) yield { name: `${name} [${event.label}]`, result: await collapse(input, { ...options, event: event.name }) };
   }
-}
-
-async function isRegularFile(input: CollapseInput): Promise<boolean> {
-  if (typeof input !== 'string' || input === '-') return false;
-  return (await stat(input)).isFile();
 }

@@ -83,7 +83,8 @@ export function serveHandler(options: ServeOptions): RequestListener {
   async function graph(res: ServerResponse, capture: ServedCapture, a: string | null, b: string | null): Promise<void> {
     if (a !== null) parseWindow(a); // a mistake is the request's (400), found before any work
     if (b !== null) parseWindow(b);
-    const common = { ...options.collapse, snapshotIndexes };
+    // A graph of one event of a capture, as `flamefold svg` draws it: several events' samples summed mean nothing.
+    const common = { ...options.collapse, oneEvent: true, snapshotIndexes };
     const drawn = await limiter.run(async () => {
       const title = b === null ? `${capture.name}${a === null ? '' : `, snapshots ${a}`}` : `${capture.name}: ${a} to ${b}`;
       const result = b === null

@@ -88,6 +88,20 @@ describe('compare: exit codes (CLI)', () => {
     expect(json.regressions).toContain('__fdget_pos_[k]');
   });
 
+  it('a capture of several events compares one: the first of each, with a warning, or --event', () => {
+    const blog = join(CORPUS, 'pmcstat', 'brendangregg-cpi-blog-excerpt.txt');
+    const base = (args: string[]): number => (JSON.parse(runCli(['compare', '--json', ...args, blog, blog]).stdout.toString()) as { base: { samples: number } }).base.samples;
+    const r = runCli(['compare', blog, blog]);
+    expect(r.status).toBe(0);
+    expect(r.stderr.toString()).toMatch(/several events; folded only the first, 'CPU_CLK_UNHALTED.THREAD_P' \(21723 samples\)/);
+    const folded = (event: string): number =>
+      runCli(['collapse', '--event', event, blog]).stdout.toString().split('\n').filter((l) => l !== '')
+        .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    expect(base([])).toBe(folded('CPU_CLK_UNHALTED.THREAD_P'));
+    expect(base(['--event', 'RESOURCE_STALLS.ANY'])).toBe(folded('RESOURCE_STALLS.ANY'));
+    expect(folded('RESOURCE_STALLS.ANY')).not.toBe(folded('CPU_CLK_UNHALTED.THREAD_P'));
+  });
+
   it('2 for usage errors, 1 for bad input', () => {
     expect(runCli(['compare', '--threshold', 'lots', before, after]).status).toBe(2);
     expect(runCli(['compare', before]).status).toBe(2);

@@ -117,6 +117,25 @@ describe('CPI graph of the pmcstat CPI blog capture (two events in one file)', (
     }
   });
 
+  it('--window: the same part of both profiles, as if each were cut to it first', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const cycles = generate('gen-dtrace.mjs', dir, 'cycles', ['--bytes', '60K', '--seed', '5', '--snapshots', '6']).input;
+      const other = generate('gen-dtrace.mjs', dir, 'other', ['--bytes', '60K', '--seed', '6', '--snapshots', '6']).input;
+      const cut = async (file: string): Promise<string> => {
+        const path = `${file}.window.folded`;
+        writeFileSync(path, (await collapse(file, { window: '2..3' })).text());
+        return path;
+      };
+      const windowed = runCli(['cpi', '--window', '2..3', cycles, other]);
+      expect(windowed.status, windowed.stderr.toString()).toBe(0);
+      expect(windowed.stdout.toString()).toBe(runCli(['cpi', await cut(cycles), await cut(other)]).stdout.toString());
+      expect(windowed.stdout.toString()).not.toBe(runCli(['cpi', cycles, other]).stdout.toString());
+    } finally {
+      cleanup();
+    }
+  });
+
   it('a capture cut into ranges for worker threads gives the same two columns', async () => {
     const { dir, cleanup } = tempDir();
     try {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { collapse } from '../../src/api/collapse.js';
 import { diff } from '../../src/api/diff.js';
 import { InputError } from '../../src/errors.js';
 import { CORPUS } from '../support/corpus.js';
@@ -114,12 +115,31 @@ describe('diff: inputs of any capture format', () => {
     expect(lines(result.text())).toEqual(expected);
   });
 
-  it('pmcstat and gzip: the CPI blog capture diffed with its gzipped golden', async () => {
-    const txt = join(CORPUS, 'pmcstat', 'brendangregg-cpi-blog-excerpt.txt');
-    const golden = readFileSync(join(CORPUS, 'pmcstat', 'brendangregg-cpi-blog-excerpt.expected.folded'), 'utf8');
+  it('pmcstat and gzip: a capture diffed with its gzipped golden', async () => {
+    const txt = join(CORPUS, 'pmcstat', 'inferno-pr214-iperf3.txt');
+    const golden = readFileSync(join(CORPUS, 'pmcstat', 'inferno-pr214-iperf3.expected.folded'), 'utf8');
     const result = await diff(gzipSync(Buffer.from(golden)), txt);
     expect(result.inputs.map((i) => [i.format, i.gzip])).toEqual([['folded', true], ['pmcstat', false]]);
     expect(lines(result.text())).toEqual(lines(golden).map((l) => l.replace(/ (\S+)$/, ' $1 $1')));
+  });
+
+  it('a capture of several events: each side folds its first, with a warning; --event another; never their sum', async () => {
+    const blog = join(CORPUS, 'pmcstat', 'brendangregg-cpi-blog-excerpt.txt');
+    const both = (text: string): string[] => lines(text).map((l) => l.replace(/ (\S+)$/, ' $1 $1'));
+    const warnings: string[] = [];
+    const first = await diff(blog, gzipSync(readFileSync(blog)), { onWarning: (m) => warnings.push(m) });
+    expect(lines(first.text())).toEqual(both((await collapse(blog, { event: 'CPU_CLK_UNHALTED.THREAD_P' })).text()));
+    const picked = warnings.filter((w) => /several events/.test(w));
+    expect(picked).toHaveLength(2); // one per side
+    for (const w of picked) expect(w).toMatch(/several events; folded only the first, 'CPU_CLK_UNHALTED.THREAD_P' .* not 'RESOURCE_STALLS.ANY'/);
+    const stalls = await diff(blog, blog, { event: 'RESOURCE_STALLS.ANY' });
+    expect(lines(stalls.text())).toEqual(both((await collapse(blog, { event: 'RESOURCE_STALLS.ANY' })).text()));
+    await expect(diff(blog, blog, { event: 'NOPE' })).rejects.toThrow(
+      /no section of event 'NOPE' in the input; events present: CPU_CLK_UNHALTED.THREAD_P \(21723 samples\), RESOURCE_STALLS.ANY \(3462 samples\)/,
+    );
+    const cli = runCli(['diff', '--event', 'RESOURCE_STALLS.ANY', blog, blog]);
+    expect(cli.status).toBe(0);
+    expect(cli.stdout.toString()).toBe(stalls.text());
   });
 
   it('CLI: stdin as one side, output equal to the API', () => {

@@ -105,6 +105,26 @@ describe('pprof export', () => {
     expect(readBack(Profile.decode(gunzipSync(named.stdout))).types).toEqual(['stalls']);
   });
 
+  it('collapse --to pprof of several events: a sample type each, never their sum; stdin gives its first', () => {
+    const capture = corpusCaptures().find((c) => c.endsWith('handmade-multi-pmc.txt'))!;
+    const events = ['CPU_CLK_UNHALTED.THREAD_P', 'RESOURCE_STALLS.ANY'];
+    const r = runCli(['collapse', '--to', 'pprof', capture]);
+    expect(r.status).toBe(0);
+    expect(r.stderr.toString()).toBe('');
+    const back = readBack(Profile.decode(gunzipSync(r.stdout)));
+    expect(back.types).toEqual(events);
+    // Each column is its event alone, 0 where that event lacks the stack.
+    const [cycles, stalls] = events.map((e) => stacksOf(runCli(['collapse', '--event', e, capture]).stdout.toString(), 1));
+    const expected = new Map<string, number[]>();
+    for (const [stack, [n]] of cycles!) expected.set(stack, [n!, 0]);
+    for (const [stack, [n]] of stalls!) expected.set(stack, [expected.get(stack)?.[0] ?? 0, n!]);
+    expect(back.stacks).toEqual(expected);
+    const piped = runCli(['collapse', '--to', 'pprof'], readFileSync(capture));
+    expect(piped.status).toBe(0);
+    expect(piped.stderr.toString()).toMatch(/<stdin>: several events; folded only the first, 'CPU_CLK_UNHALTED.THREAD_P'/);
+    expect(readBack(Profile.decode(gunzipSync(piped.stdout))).stacks).toEqual(cycles);
+  });
+
   it('--to with an unknown output is a usage error', () => {
     const r = runCli(['collapse', '--to', 'json'], 'a 1\n');
     expect(r.status).toBe(2);

@@ -88,6 +88,19 @@ describe('top', () => {
     }
   });
 
+  it('a capture of several events ranks its first, with a warning; --event another; never their sum', () => {
+    const capture = corpusCaptures().find((c) => c.endsWith('handmade-multi-pmc.txt'))!;
+    const samples = (args: string[]): number => (JSON.parse(runCli(['top', '--json', ...args]).stdout.toString()) as TopReport).samples;
+    const folded = (event: string): number =>
+      runCli(['collapse', '--event', event, capture]).stdout.toString().split('\n').filter((l) => l !== '')
+        .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+    const r = runCli(['top', capture]);
+    expect(r.status).toBe(0);
+    expect(r.stderr.toString()).toMatch(/several events; folded only the first, 'CPU_CLK_UNHALTED.THREAD_P' .* not 'RESOURCE_STALLS.ANY'/);
+    expect(samples([capture])).toBe(folded('CPU_CLK_UNHALTED.THREAD_P'));
+    expect(samples(['--event', 'RESOURCE_STALLS.ANY', capture])).toBe(folded('RESOURCE_STALLS.ANY'));
+  });
+
   it('two-count input is ranked by its second column; empty input reports nothing', async () => {
     const report = topFunctions(await collapse(Buffer.from('a;b 5 1\na;c 0 3\n')));
     expect(report.samples).toBe(4);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collapse } from '../../src/index.js';
 import { serveHandler } from '../../src/serve/server.js';
 import { WorkLimiter } from '../../src/serve/limiter.js';
+import { CORPUS } from '../support/corpus.js';
 import { generate, tempDir } from '../support/helpers.js';
 
 const tmp = tempDir();
@@ -20,7 +21,9 @@ beforeAll(async () => {
   const { input } = generate('gen-dtrace.mjs', tmp.dir, 'd', ['--bytes', '100K', '--seed', '3', '--snapshots', '4']);
   const index = (await collapse(input)).inputs[0]!.snapshots;
   writeFileSync(join(tmp.dir, 'secret.txt'), 'not to be served\n');
-  server = createServer(serveHandler({ token: TOKEN, captures: [{ path: input, name: 'd.txt', index }], collapse: {} }));
+  const pmc = join(CORPUS, 'pmcstat', 'brendangregg-cpi-blog-excerpt.txt'); // two events
+  const captures = [{ path: input, name: 'd.txt', index }, { path: pmc, name: 'pmc.txt', index: (await collapse(pmc)).inputs[0]!.snapshots }];
+  server = createServer(serveHandler({ token: TOKEN, captures, collapse: {} }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -55,7 +58,7 @@ describe('serve handler', () => {
   });
 
   it('serves captures by their number only, and says what is wrong with a request', async () => {
-    expect((await get(`/?t=${TOKEN}&c=1`)).status).toBe(404);
+    expect((await get(`/?t=${TOKEN}&c=2`)).status).toBe(404);
     expect((await get(`/?t=${TOKEN}&c=../secret.txt`)).status).toBe(404);
     expect((await get(`/secret.txt?t=${TOKEN}`)).status).toBe(404);
     const bad = await get(`/graph?t=${TOKEN}&c=0&a=<script>`);
@@ -65,6 +68,15 @@ describe('serve handler', () => {
     const graph = await get(`/graph?t=${TOKEN}&c=0&a=1..2`);
     expect(graph.status).toBe(200);
     expect(graph.body).toContain('<svg');
+  });
+
+  it('draws one event of a capture holding several, as `flamefold svg` does, never their sum', async () => {
+    const graph = await get(`/graph?t=${TOKEN}&c=1`);
+    expect(graph.status).toBe(200);
+    // 854 samples of CPU_CLK_UNHALTED.THREAD_P, the first event; 1067 with RESOURCE_STALLS.ANY added
+    expect(graph.body).toContain('854 samples');
+    expect(graph.body).not.toContain('1067 samples');
+    expect(graph.body).not.toContain('1,067 samples');
   });
 
   it('bounds concurrent work: one at a time, a few waiting, the rest refused', async () => {
