@@ -10,9 +10,8 @@
 //   fails alone: its worker ends and the others carry on.
 
 import { Worker } from 'node:worker_threads';
-import type { InputFormat } from '../formats/registry.js';
 import { workerExecArgv, workerScript } from '../parallel/worker-script.js';
-import type { BatchReply, BatchSvgOptions, BatchTask } from './worker.js';
+import type { BatchReadOptions, BatchReply, BatchSvgOptions, BatchTask } from './worker.js';
 import { trackTempFilesOf } from '../output/atomic-file.js';
 
 /** The outcome of one file of a batch. */
@@ -31,7 +30,8 @@ export interface BatchItem {
 }
 
 export interface BatchOptions {
-  format: InputFormat;
+  /** What to read of each capture (format, --event, filters, --window). */
+  read: BatchReadOptions;
   /** Files converted at once. */
   jobs: number;
   /** Draw SVG flame graphs (with these options) instead of writing folded stacks. */
@@ -99,7 +99,7 @@ export async function runBatch(
       const task: BatchTask = {
         input,
         output,
-        format: options.format,
+        read: options.read,
         jobs: perFile,
         report: options.onProgress !== undefined,
         ...(options.svg && { svg: options.svg }),

@@ -2,9 +2,8 @@
 // capture, write its output atomically, report figures (and progress) back.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { collapse, type CollapseResult } from '../api/collapse.js';
+import { collapse, type CollapseOptions, type CollapseResult } from '../api/collapse.js';
 import { InputError } from '../errors.js';
-import type { InputFormat } from '../formats/registry.js';
 import { writeFileAtomic } from '../output/atomic-file.js';
 import { findDestination } from '../output/destination.js';
 import type { RenderOptions } from '../render/render.js';
@@ -12,10 +11,13 @@ import type { RenderOptions } from '../render/render.js';
 /** The SVG options batch passes through (plain data: they cross to the worker). */
 export type BatchSvgOptions = Pick<RenderOptions, 'title' | 'subtitle' | 'colors' | 'width'>;
 
+/** What to read of each capture (format and its flags, --event, filters, --window), as collapse() takes it: plain data. */
+export type BatchReadOptions = Omit<CollapseOptions, 'jobs' | 'onProgress' | 'onWarning' | 'oneEvent' | 'eventsOnly' | 'keepOrder' | 'snapshotIndexes'>;
+
 export interface BatchTask {
   input: string;
   output: string;
-  format: InputFormat;
+  read: BatchReadOptions;
   /** Threads for this file (parallel collapse of a large file). */
   jobs: number;
   /** Post progress messages. */
@@ -44,7 +46,7 @@ export async function convert(task: BatchTask, post: (reply: BatchReply) => void
     }
   };
   const result = await collapse(task.input, {
-    format: task.format,
+    ...task.read,
     jobs: task.jobs,
     oneEvent: task.svg !== undefined, // as `flamefold svg`: one graph, one event
     onWarning: (warning) => post({ warning }),

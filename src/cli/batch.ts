@@ -8,7 +8,9 @@ import type { BatchSvgOptions } from '../batch/worker.js';
 import { OutputError, UsageError, systemErrorText } from '../errors.js';
 import { checkSvgOptions, parsePalette } from '../render/options.js';
 import { formatBytes, formatDuration, startProgress } from './progress.js';
-import { inputFormatOption, jobsOption, numberOption, parseCommandArgs, parseFormat, parseJobs, quietOption } from './common.js';
+import { maxMemoryHelp, numberOption, parseCommandArgs, parseJobs } from './common.js';
+import { captureOptionArgs, captureOptions, readOptionsHelp } from './collapse.js';
+import { FORMATS } from '../formats/registry.js';
 
 export const help = `Usage: flamefold batch [options] --out-dir DIR CAPTURE...
 
@@ -28,18 +30,19 @@ A capture that fails is reported and the others still run; the exit code is then
 Progress is shown on stderr when it is a terminal.
 
 Options:
-  -d, --out-dir DIR  where the outputs go (required)
-  -f, --format FMT   auto (default: detected per file), dtrace, pmcstat, procstat, folded
-  -j, --jobs N       captures converted at once (default: the number of cores); with
-                     fewer captures than N, the spare threads split large captures
-  -q, --quiet        no progress display
-      --svg          draw SVG flame graphs instead of writing folded stacks; a capture
-                     with no samples then fails (there is nothing to draw)
-      --title TEXT   --svg: the heading of every graph (default "Flame Graph")
-      --colors NAME  --svg: palette: hot (default), mem, io, wakeup, chain, java, js,
-                     perl, red, green, blue, aqua, yellow, purple, orange
-      --width N      --svg: image width in pixels (default 1200)
-  -h, --help         show this help
+  -d, --out-dir DIR    where the outputs go (required)
+  -f, --format FMT     auto (default: detected per file), ${FORMATS.join(', ')}
+${readOptionsHelp(23)}${maxMemoryHelp(23)}  -j, --jobs N         captures converted at once (default: the number of cores); with
+                       fewer captures than N, the spare threads split large captures
+  -q, --quiet          no progress display
+      --svg            draw SVG flame graphs instead of writing folded stacks; a capture
+                       with no samples then fails (there is nothing to draw); as
+                       "flamefold svg", one event of each capture (--event: which)
+      --title TEXT     --svg: the heading of every graph (default "Flame Graph")
+      --colors NAME    --svg: palette: hot (default), mem, io, wakeup, chain, java, js,
+                       perl, red, green, blue, aqua, yellow, purple, orange
+      --width N        --svg: image width in pixels (default 1200)
+  -h, --help           show this help
 
 Exit codes: 0 all converted, 1 any capture failed, 2 usage error.
 `;
@@ -47,9 +50,7 @@ Exit codes: 0 all converted, 1 any capture failed, 2 usage error.
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     'out-dir': { type: 'string', short: 'd' },
-    ...inputFormatOption,
-    ...jobsOption,
-    ...quietOption,
+    ...captureOptionArgs,
     svg: { type: 'boolean', default: false },
     title: { type: 'string' },
     colors: { type: 'string' },
@@ -64,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
   if (dir === undefined || dir === '') throw new UsageError('batch needs --out-dir DIR');
   if (positionals.length === 0) throw new UsageError('batch needs at least one CAPTURE');
   if (positionals.includes('-')) throw new UsageError('batch converts files, not stdin');
-  const format = parseFormat(values.format);
+  const read = captureOptions(values); // a bad option stops the batch before it starts
   const jobs = parseJobs(values.jobs);
   const svg = svgOptions(values);
   try {
@@ -85,7 +86,7 @@ export async function run(argv: string[]): Promise<number> {
     items = await runBatch(
       positionals.map((input, i) => ({ input, output: outputs[i]!, bytes: sizes[i]! })),
       {
-        format,
+        read,
         jobs,
         ...(svg && { svg }),
         ...(progress.onProgress && { onProgress: progress.onProgress }),

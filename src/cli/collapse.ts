@@ -12,31 +12,43 @@ import {
 } from './common.js';
 import { windowHelp } from '../window/spec.js';
 
+/** A help line of `option` and the start of its text at `column`; an option longer than the column keeps two blanks before it. */
+const helpLine = (column: number, option: string, text: string): string =>
+  `${option.length >= column ? `${option}  ` : option.padEnd(column)}${text}\n`;
+
 /**
- * The help lines of the options every command that folds captures takes (collapse, top,
- * svg and the one-shot form), stack filters included, their text starting at `column`;
- * `oneEvent` for the commands that fold one event of each input (a graph, a ranking).
+ * The help lines of what to read of each capture (format flags, --event, stack filters,
+ * --window), their text starting at `column`; `oneEvent` for the commands that fold one
+ * event of each input (a graph, a ranking).
  */
-export function captureOptionsHelp(column: number, oneEvent = false): string {
-  // An option longer than the column keeps two blanks before its text.
-  const line = (option: string, text: string): string => `${option.length >= column ? `${option}  ` : option.padEnd(column)}${text}\n`;
+export function readOptionsHelp(column: number, oneEvent = false): string {
   const more = (text: string): string => `${' '.repeat(column)}${text}\n`;
   return (
-    line('  -f, --format FMT', `auto (default), ${FORMATS.join(', ')}`) +
     formatOptionsHelp(column) +
-    line('      --event NAME', 'fold only the samples of event NAME (pmcstat: its "@ NAME [N samples]"') +
+    helpLine(column, '      --event NAME', 'fold only the samples of event NAME (pmcstat: its "@ NAME [N samples]"') +
     (oneEvent
       ? more('sections; perf: its records; \\xHH in NAME stands for one byte); without') +
         more("it, each input's first event, with a warning naming the others")
       : more('sections, all events without it; perf: its records, the first event') +
         more('without it; \\xHH in NAME stands for one byte)')) +
-    line('      --event-filter NAME', 'the same (stackcollapse-perf.pl\'s name for it)') +
+    helpLine(column, '      --event-filter NAME', 'the same (stackcollapse-perf.pl\'s name for it)') +
     stackFilterHelp(column) +
-    windowHelp(column) +
-    line('  -j, --jobs N', 'threads for large files (default: the number of cores)') +
+    windowHelp(column)
+  );
+}
+
+/**
+ * The help lines of the options every command that folds captures takes (collapse, top,
+ * svg and the one-shot form): -f, readOptionsHelp's, threads, memory and progress.
+ */
+export function captureOptionsHelp(column: number, oneEvent = false): string {
+  return (
+    helpLine(column, '  -f, --format FMT', `auto (default), ${FORMATS.join(', ')}`) +
+    readOptionsHelp(column, oneEvent) +
+    helpLine(column, '  -j, --jobs N', 'threads for large files (default: the number of cores)') +
     maxMemoryHelp(column) +
-    line('  -q, --quiet', 'no progress display (shown on stderr only when it is a terminal:') +
-    more('bytes read, MB/s, time left)')
+    helpLine(column, '  -q, --quiet', 'no progress display (shown on stderr only when it is a terminal:') +
+    `${' '.repeat(column)}bytes read, MB/s, time left)\n`
   );
 }
 

@@ -173,6 +173,33 @@ describe('flamefold batch', () => {
     expect(read(join(dir, `${outputStem(pmcstat)}.folded`))).toBe(read(GOOD[3]!.golden));
   });
 
+  it('what collapse reads (format flags, --event, filters, --window) applies to every capture, as collapse reads it', () => {
+    const perf = join(CORPUS, 'perf', 'example-perf-stacks.txt.gz');
+    const pmc = join(CORPUS, 'pmcstat', 'handmade-multi-pmc.txt');
+    const dtrace = GOOD[0]!.input;
+    const cases: [string[], string][] = [ // options, and a capture whose output they change
+      [['--pid', '--kernel'], perf],
+      [['--event', 'RESOURCE_STALLS.ANY'], pmc],
+      [['--grep', 'java|read', '--skip-after', 'main'], dtrace],
+      [['--window', '0..0'], perf],
+    ];
+    for (const [options, changed] of cases) {
+      const dir = freshDir();
+      const r = runCli(['batch', '-d', dir, ...options, perf, pmc, dtrace]);
+      expect(r.status, r.stderr.toString()).toBe(options[0] === '--event' ? 1 : 0); // the perf and DTrace captures lack that event
+      for (const input of [perf, pmc, dtrace]) {
+        const alone = runCli(['collapse', ...options, input]);
+        const out = join(dir, `${outputStem(input)}.folded`);
+        if (alone.status !== 0) {
+          expect(existsSync(out)).toBe(false);
+          continue;
+        }
+        expect(read(out)).toBe(alone.stdout.toString());
+        if (input === changed) expect(read(out)).not.toBe(runCli(['collapse', input]).stdout.toString());
+      }
+    }
+  });
+
   it('--svg: well-formed SVGs, the same as the one-shot command draws; a capture with no samples fails', () => {
     const dir = freshDir();
     const empty = join(CORPUS, 'dtrace', 'ahl-btrace-jstack-traced.txt'); // traced stacks only: no counts
