@@ -3,8 +3,7 @@
 // by total (the function is anywhere on the stack, counted once per sample even
 // when it recurses). Shares, not counts, so profiles of different lengths compare.
 
-import { collapseColumns, type ColumnsOptions, type DiffWindows, type OneEventOptions } from './diff.js';
-import { eventColumn, eventNameBytes } from './event-column.js';
+import { collapseColumns, eventColumn, eventNameBytes, type ColumnsOptions, type DiffWindows, type OneEventOptions } from './diff.js';
 import type { CollapseInput } from '../input/feed.js';
 import type { InputFormat } from '../formats/registry.js';
 import type { CoreSession } from '../core.js';

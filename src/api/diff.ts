@@ -7,11 +7,12 @@
 // inputs stream through wasm memory once and nothing is held per line in JS.
 
 import { COUNT_COLUMN, CoreSession } from '../core.js';
-import { eventColumn, eventNameBytes } from './event-column.js';
 import { applyFormatOptions, CollapseResult, skippedEventsWarning, warnUnusedFormatOptions, type ReadCounts } from './collapse.js';
 import { filterSession, refold, stackFilter, type StackFilterOptions } from './stack-filter.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
+import { InputError } from '../errors.js';
+import { eventLabel } from '../formats/event-names.js';
 import type { FormatOptions, InputFormat } from '../formats/registry.js';
 import { parseSnapshotMarker, parseWindow } from '../window/spec.js';
 import type { SnapshotIndex } from '../window/snapshot-index.js';
@@ -64,6 +65,41 @@ export interface ColumnInput {
   window?: string | undefined;
   /** Snapshot indexes of files already read, by path (see CollapseOptions.snapshotIndexes). */
   snapshotIndexes?: ReadonlyMap<string, SnapshotIndex> | undefined;
+}
+
+/** An event name as the core reads it: its bytes. */
+export const eventNameBytes = (name: string | Uint8Array | undefined): Uint8Array | undefined =>
+  name === undefined ? undefined : typeof name === 'string' ? new TextEncoder().encode(name) : name;
+
+/**
+ * A column fed with only the records of `event` (pmcstat sections, perf records), checked to
+ * have matched some: `role` names the column's event in that error ("the cycles").
+ */
+export function eventColumn(input: CollapseInput, index: number, format: InputFormat, event: Uint8Array | undefined, role?: string): ColumnInput {
+  let before = 0;
+  let seen = new Map<string, bigint>(); // events of earlier inputs (the same capture may be read twice)
+  const events = (session: CoreSession): Map<string, bigint> => new Map(session.events().map((e) => [eventLabel(e.name), e.samples]));
+  return {
+    input,
+    format,
+    setup: (session) => {
+      session.setEvent(event ?? null);
+      before = session.matchedSections();
+      seen = events(session);
+    },
+    finish: (session) => {
+      if (!event || session.matchedSections() > before) return;
+      const present = [...events(session)]
+        .filter(([label, samples]) => samples > (seen.get(label) ?? 0n))
+        .map(([label, samples]) => `${label} (${samples - (seen.get(label) ?? 0n)} samples)`);
+      // Known only once the input is read, and the input is what lacks it (exit 1).
+      throw new InputError(
+        inputName(input, index),
+        `no section of ${role === undefined ? '' : `${role} `}event '${eventLabel(event)}' in the input; ` +
+          (present.length > 0 ? `events present: ${present.join(', ')}` : 'it names no events'),
+      );
+    },
+  };
 }
 
 const HEX = /0x[0-9a-fA-F]+/g;

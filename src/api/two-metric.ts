@@ -6,8 +6,7 @@
 // graphs, so widths come from the cycles as in every two-count graph.
 
 import { CollapseResult } from './collapse.js';
-import { collapseColumns, type ColumnsOptions } from './diff.js';
-import { eventColumn, eventNameBytes } from './event-column.js';
+import { collapseColumns, eventColumn, eventNameBytes, type ColumnsOptions } from './diff.js';
 import type { CollapseInput } from '../input/feed.js';
 import type { InputFormat } from '../formats/registry.js';
 

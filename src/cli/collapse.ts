@@ -62,9 +62,9 @@ Options:
 ${captureOptionsHelp(23)}      --list-events    print each event with its total samples ("NAME N", other bytes
                        as \\xHH) instead of folded stacks
       --to FORMAT      folded (default); pprof: a gzipped profile.proto (go tool pprof,
-                       Pyroscope), a sample type per event of a pmcstat FILE with several;
-                       speedscope: speedscope's JSON, a profile per FILE (and per event of
-                       a pmcstat FILE with several). Stdin, read once, gives its first event
+                       Pyroscope), a sample type per event of a FILE with several (pmcstat
+                       PMCs, perf events); speedscope: speedscope's JSON, a profile per FILE
+                       and per event. Stdin, read once, gives its first event
       --countname TEXT what the counts are, for pprof's sample type (default: the
                        --event, else "samples"; several events are named by their own)
   -o, --output FILE    write to FILE (atomically) instead of stdout

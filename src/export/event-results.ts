@@ -1,6 +1,7 @@
 // Exports that keep every event of a capture apart (speedscope profiles, pprof
 // sample types): counts of different events never add up, so a capture holding
-// several (a pmcstat file of cycles and instructions) is folded once per event.
+// several (pmcstat PMCs such as cycles and instructions, perf events) is folded
+// once per event.
 
 import { stat } from 'node:fs/promises';
 import { collapse, type CollapseOptions, type CollapseResult } from '../api/collapse.js';
@@ -28,7 +29,7 @@ export async function* collapsePerEvent(inputs: readonly CollapseInput[], option
   const held: string[] = [];
   const result = await collapse(inputs, rereadable ? { ...options, onWarning: (m) => held.push(m) } : { ...options, oneEvent: true });
   const events = result.events();
-  if (!rereadable || events.length < 2 || result.firstEventOnly) {
+  if (!rereadable || events.length < 2) {
     if (options.onWarning) held.forEach(options.onWarning);
     yield { event: undefined, result };
     return;
