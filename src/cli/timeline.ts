@@ -20,7 +20,7 @@ samples; "flamefold svg --window FROM..TO" then draws those snapshots.
 Options:
       --title TEXT     the title (default: "Timeline of CAPTURE")
       --width N        width in pixels (default 1200)
-${captureOptionsHelp(23)}  -o, --output FILE    write to FILE (atomically) instead of stdout
+${captureOptionsHelp(23, true)}  -o, --output FILE    write to FILE (atomically) instead of stdout
   -h, --help           show this help
 `;
 
@@ -41,7 +41,8 @@ export async function run(argv: string[]): Promise<number> {
   const width = numberOption('width', values.width, 1200);
   if (width < 100) throw new UsageError(`--width needs at least 100 pixels, not '${values.width}'`);
   const output = await outputFor(values.output); // a bad -o fails before any input is read
-  const result = await collapseWithProgress('timeline', positionals, captureOptions(values), values.quiet);
+  // One event, as the graphs of its windows draw it (serve): several events' samples summed mean nothing.
+  const result = await collapseWithProgress('timeline', positionals, { ...captureOptions(values), oneEvent: true }, values.quiet);
   const input = result.inputs[0]!;
   const svg = timelineSvg(timelineGrid(input.snapshots), { title: values.title ?? `Timeline of ${input.name}`, width });
   await output.write((sink) => sink.write(svg));

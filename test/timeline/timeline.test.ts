@@ -8,6 +8,7 @@ import { SaxesParser } from 'saxes';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse } from '../../src/index.js';
 import { timelineGrid } from '../../src/timeline/cells.js';
+import { CORPUS } from '../support/corpus.js';
 import { generate, runCli, tempDir } from '../support/helpers.js';
 
 const tmp = tempDir();
@@ -66,6 +67,16 @@ describe('flamefold timeline', () => {
       expect(c.row).toBeLessThan(50);
     }
     expect(grid.cells.reduce((s, c) => s + c.samples, 0)).toBe(result.totals.samples);
+  });
+
+  it('counts one event of a capture holding several, as its graphs draw it (the first, or --event)', async () => {
+    const pmc = join(CORPUS, 'pmcstat', 'handmade-multi-pmc.txt');
+    for (const [args, event] of [[[], 'CPU_CLK_UNHALTED.THREAD_P'], [['--event', 'RESOURCE_STALLS.ANY'], 'RESOURCE_STALLS.ANY']] as const) {
+      const r = runCli(['timeline', ...args, pmc]);
+      expect(r.status).toBe(0);
+      const samples = (await collapse(pmc, { event })).totals.samples;
+      expect(cellsOf(r.stdout.toString()).map((c) => c.label)).toEqual([`snapshot 0 · ${samples.toLocaleString('en-US')} samples`]);
+    }
   });
 
   it('a capture without snapshots is one', () => {
