@@ -42,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
   const options = captureOptions(values);
   const captures: ServedCapture[] = [];
   for (const path of positionals) {
-    const result = await collapseWithProgress('indexing', [path], options, values.quiet);
+    const result = await collapseWithProgress('indexing', [path], { ...options, oneEvent: true }, values.quiet); // its timeline counts the event its graphs draw
     captures.push({ path, name: path, index: result.inputs[0]!.snapshots });
   }
   const token = randomBytes(18).toString('base64url');
