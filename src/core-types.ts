@@ -1,6 +1,13 @@
-// The data that crosses the boundary with src/core.ts, as types: the core's
-// exports as declared by assembly/index.ts, and what CoreSession returns.
+// The data that crosses the boundary with src/core.ts, as types and the
+// constants that go with them: the core's exports as declared by
+// assembly/index.ts, and what CoreSession returns.
 // Kept apart from core.ts so the one file that touches wasm memory stays short.
+
+/** Count columns for setOption('countColumn'): diff folds BEFORE into the first, AFTER into the second. */
+export const COUNT_COLUMN = { mixed: 0, before: 1, after: 2 } as const;
+
+/** Size of the reads into wasm memory: large enough to amortise calls, small enough for the cache. */
+export const CHUNK_SIZE = 1 << 20;
 
 /** Options of the session, whatever the format (their codes come from the core's sessionOptionNames()). */
 export type SessionOptionName = 'memoryLimitMiB' | 'stackTableBytes' | 'countColumn' | 'eventsOnly' | 'recordOrder' | 'oneEvent' | 'wholeRecords';
@@ -29,6 +36,9 @@ export interface CoreWindow {
   lo: number;
   hi: number;
 }
+
+/** The core's window kinds, from 1 (0: no window): assembly/tables/snapshots.ts. */
+export const WINDOW_KINDS: readonly CoreWindow['kind'][] = ['index', 'elapsed', 'time', 'daytime'];
 
 /** The snapshot a range read from the middle of a file starts in: its index, key and time (NaN: none). */
 export interface SnapshotState {

@@ -1,86 +1,19 @@
-// The only file that touches the WebAssembly core: it instantiates it, feeds
-// input bytes straight into its memory, and reads results back out. Everything
-// crossing the boundary is a number; strings cross only for output and errors.
+// The only file that touches the WebAssembly core's exports (with
+// core-module.ts, which loads it): a session feeds input bytes straight into
+// its memory and reads results back out. Everything crossing the boundary is
+// a number; strings cross only for output and errors.
 
-import { readFileSync } from 'node:fs';
-import { instantiateSync } from '@assemblyscript/loader';
+import { adoptCoreModule, codeOf, CoreError, coreModule, formatList, instantiateCore, tablesOf, type CoreTables } from './core-module.js';
 import {
-  GAP_FRAME, ROOT_FRAME,
-  type CoreEvent, type CoreExports, type CoreTotals, type CoreWindow, type InputNotes, type LayoutViews, type NoteKind, type NoteTally,
-  type RangeSnapshots, type SessionOptionName, type SessionOptions, type SnapshotState, type TreeArrays, type ExactViews,
+  CHUNK_SIZE, WINDOW_KINDS,
+  type CoreEvent, type CoreExports, type CoreTotals, type CoreWindow, type InputNotes, type LayoutViews, type RangeSnapshots,
+  type SessionOptionName, type SessionOptions, type SnapshotState, type TreeArrays, type ExactViews,
 } from './core-types.js';
 import { numbersOf, unitsToNumber } from './counts.js';
 
-export { GAP_FRAME, ROOT_FRAME };
-export type {
-  CoreEvent, CoreTotals, CoreWindow, ExactViews, RangeSnapshots, SnapshotState, InputNotes, LayoutViews, NoteKind, NoteTally, SessionOptionName,
-  SessionOptions, TreeArrays,
-};
-
-/** Count columns for setOption('countColumn'): diff folds BEFORE into the first, AFTER into the second. */
-export const COUNT_COLUMN = { mixed: 0, before: 1, after: 2 } as const;
-
-/** Size of the reads into wasm memory: large enough to amortise calls, small enough for the cache. */
-export const CHUNK_SIZE = 1 << 20;
-
-// The core's window kinds, from 1 (0: no window): assembly/tables/snapshots.ts.
-const WINDOW_KINDS: readonly CoreWindow['kind'][] = ['index', 'elapsed', 'time', 'daytime'];
-
-/** An error raised inside the core (bad input it cannot go past, or out of memory). */
-export class CoreError extends Error {
-  override name = 'CoreError';
-}
-
-let compiled: WebAssembly.Module | undefined;
-
-function wasmModule(): WebAssembly.Module {
-  // FLAMEFOLD_WASM selects another build of the core (e.g. one with names, for profiling).
-  const path = process.env.FLAMEFOLD_WASM ?? new URL('../build/flamefold.wasm', import.meta.url);
-  compiled ??= new WebAssembly.Module(readFileSync(path));
-  return compiled;
-}
-
-/**
- * The core's tables of names: formats (code = index + 1), their options and
- * the session's options (code = index). Read once: the core is the one place
- * that numbers them.
- */
-interface CoreTables {
-  formats: Map<string, number>;
-  /** Option name → [format code, option index] of each format that has it. */
-  formatOptions: Map<string, [number, number][]>;
-  sessionOptions: Map<string, number>;
-  noteKinds: NoteKind[];
-  /** How many notes of each kind the core keeps with their line. */
-  notesKept: number;
-}
-let tables: CoreTables | undefined;
-
-function tablesOf(core: CoreExports): CoreTables {
-  if (tables) return tables;
-  const words = (ptr: number): string[] => core.__getString(ptr).split(' ').filter((w) => w !== '');
-  const formats = new Map(words(core.formatNames()).map((name, i) => [name, i + 1]));
-  const formatOptions = new Map<string, [number, number][]>();
-  for (const code of formats.values()) {
-    words(core.formatOptionNames(code)).forEach((name, index) => {
-      formatOptions.set(name, [...(formatOptions.get(name) ?? []), [code, index]]);
-    });
-  }
-  const sessionOptions = new Map(words(core.sessionOptionNames()).map((name, i) => [name, i]));
-  const noteKinds = words(core.noteKindNames()) as NoteKind[];
-  tables = { formats, formatOptions, sessionOptions, noteKinds, notesKept: core.notesKept() };
-  return tables;
-}
-
-/** The compiled core, for worker threads: a module posted to a worker shares its compiled code. */
-export function coreModule(): WebAssembly.Module {
-  return wasmModule();
-}
-
-/** Makes this thread's sessions use a module compiled by another thread. */
-export function adoptCoreModule(module: WebAssembly.Module): void {
-  compiled = module;
-}
+export { adoptCoreModule, CoreError, coreModule };
+export { CHUNK_SIZE, COUNT_COLUMN, GAP_FRAME, ROOT_FRAME } from './core-types.js';
+export type * from './core-types.js';
 
 /** One collapse session: a wasm instance with its own frame table and call tree. */
 export class CoreSession {
@@ -91,34 +24,20 @@ export class CoreSession {
   private marker: RegExp | undefined;
 
   constructor() {
-    let core: CoreExports | undefined;
-    const abort = (msg: number): never => {
-      const text = core ? core.__getString(msg) : 'failure in the core';
-      throw new CoreError(text);
-    };
     // Asked by the core about a line only under a --snapshot-marker (latin1: every byte is one character).
     const markerLine = (ptr: number, len: number): number =>
-      this.marker?.test(Buffer.from(core!.memory.buffer, ptr, len).toString('latin1')) ? 1 : 0;
-    const env = { abort, markerLine }; // the loader's type names only its own imports
-    const instance = instantiateSync(wasmModule(), { env });
-    core = instance.exports as unknown as CoreExports;
-    this.core = core;
-    core.init();
-    this.tables = tablesOf(core);
+      this.marker?.test(Buffer.from(this.core.memory.buffer, ptr, len).toString('latin1')) ? 1 : 0;
+    this.core = instantiateCore(markerLine);
+    this.tables = tablesOf(this.core);
   }
 
   /** The formats the core reads, in code order, with the names of their options. */
   formats(): { name: string; options: string[] }[] {
-    const { formats, formatOptions } = this.tables;
-    return [...formats].map(([name, code]) => ({
-      name,
-      options: [...formatOptions].filter(([, places]) => places.some(([c]) => c === code)).map(([option]) => option),
-    }));
+    return formatList(this.tables);
   }
 
   setOption(name: SessionOptionName, value: number): void {
-    const code = this.tables.sessionOptions.get(name);
-    if (code === undefined) throw new Error(`the core has no session option '${name}'`);
+    const code = codeOf(this.tables.sessionOptions, name, 'session option');
     this.options.values[name] = value;
     this.core.setOption(code, value);
   }
@@ -206,20 +125,14 @@ export class CoreSession {
   }
 
   private setEventOption(option: 'event' | 'firstEvent', name: Uint8Array | null): void {
-    const code = this.tables.sessionOptions.get(option)!;
-    if (name === null) {
-      this.core.setOption(code, -1);
-      return;
-    }
-    const ptr = this.core.eventBuffer(name.length);
-    new Uint8Array(this.core.memory.buffer, ptr, name.length).set(name);
-    this.core.setOption(code, name.length);
+    if (name !== null) this.copyIn(this.core.eventBuffer(name.length), name);
+    this.core.setOption(codeOf(this.tables.sessionOptions, option, 'session option'), name?.length ?? -1);
   }
 
   /** Whether the format folds only the first event it sees when no event is asked for. */
   foldsOneEvent(format: string): boolean {
     // Asked each time: the oneEvent session option makes every format fold one event.
-    return this.core.formatFoldsOneEvent(this.tables.formats.get(format)!) !== 0;
+    return this.core.formatFoldsOneEvent(codeOf(this.tables.formats, format, 'format')) !== 0;
   }
 
   /** The event folded because it came first in the input (not because it was asked for), if any. */
@@ -242,12 +155,11 @@ export class CoreSession {
   /** The events (pmcstat PMCs, perf events) seen so far, in order of first appearance. */
   events(): CoreEvent[] {
     const c = this.core;
-    const out: CoreEvent[] = [];
-    for (let i = 0; i < c.eventCount(); i++) {
-      const name = new Uint8Array(c.memory.buffer, c.eventNamePtr(i), c.eventNameLen(i)).slice();
-      out.push({ name, samples: c.eventSamples(i), sections: c.eventSections(i) });
-    }
-    return out;
+    return Array.from({ length: c.eventCount() }, (_, i) => ({
+      name: new Uint8Array(c.memory.buffer, c.eventNamePtr(i), c.eventNameLen(i)).slice(),
+      samples: c.eventSamples(i),
+      sections: c.eventSections(i),
+    }));
   }
 
   /** Sections (or records) folded under the setEvent() filter so far. */
@@ -259,7 +171,7 @@ export class CoreSession {
   mergeEvents(events: readonly CoreEvent[], matchedSections: number): void {
     const c = this.core;
     for (const e of events) {
-      new Uint8Array(c.memory.buffer, c.eventBuffer(e.name.length), e.name.length).set(e.name);
+      this.copyIn(c.eventBuffer(e.name.length), e.name);
       c.eventAdd(e.name.length, e.samples, e.sections);
     }
     c.eventMatchedAdd(matchedSections);
@@ -297,9 +209,7 @@ export class CoreSession {
 
   /** Starts an input (or a range of one that starts at a record boundary) in the format of this name. */
   beginInput(format: string): void {
-    const code = this.tables.formats.get(format);
-    if (code === undefined) throw new Error(`the core has no format '${format}'`);
-    this.core.beginInput(code);
+    this.core.beginInput(codeOf(this.tables.formats, format, 'format'));
   }
 
   /** A view of wasm memory where up to `size` input bytes may be written; valid until the next call. */
@@ -372,11 +282,7 @@ export class CoreSession {
   *foldedViews(): Generator<Uint8Array> {
     const c = this.core;
     c.foldedLines();
-    for (;;) {
-      const n = c.foldedNext();
-      if (n === 0) return;
-      yield new Uint8Array(c.memory.buffer, c.foldedBuffer(), n);
-    }
+    yield* this.pieces(() => c.foldedNext(), () => c.foldedBuffer());
   }
 
   /**
@@ -388,17 +294,12 @@ export class CoreSession {
   *exportPieces(size = 1 << 18): Generator<Uint8Array> {
     const c = this.core;
     c.exportBegin(size);
-    for (;;) {
-      const n = c.exportNext();
-      if (n === 0) return;
-      yield new Uint8Array(c.memory.buffer, c.exportPiece(), n);
-    }
+    yield* this.pieces(() => c.exportNext(), () => c.exportPiece());
   }
 
   /** Merges the next piece of another session's exportPieces(). */
   importPiece(piece: Uint8Array): void {
-    const ptr = this.core.importBuffer(piece.length);
-    new Uint8Array(this.core.memory.buffer, ptr, piece.length).set(piece);
+    this.copyIn(this.core.importBuffer(piece.length), piece);
     this.core.importPiece(piece.length);
   }
 
@@ -479,10 +380,18 @@ export class CoreSession {
     const self = numbersOf(new BigInt64Array(buf, c.treeSelf(), n), scale);
     const self2Ptr = c.treeSelf2();
     const self2 = self2Ptr === 0 ? new Float64Array(n) : numbersOf(new BigInt64Array(buf, self2Ptr, n), scale);
-    const frames = c.statFrames();
     const name = this.names();
-    const names: Uint8Array[] = new Array<Uint8Array>(frames);
-    for (let i = 0; i < frames; i++) names[i] = name(i).slice();
+    const names = Array.from({ length: c.statFrames() }, (_, i) => name(i).slice());
     return { parent, frame, self, self2, names };
+  }
+
+  // Copies bytes to where the core asked for them. The pointer comes first: asking may grow memory, detaching older views.
+  private copyIn(ptr: number, bytes: Uint8Array): void {
+    new Uint8Array(this.core.memory.buffer, ptr, bytes.length).set(bytes);
+  }
+
+  // The pieces a writer of the core hands out one at a time: `next` fills its buffer (at `ptr`) and says how many bytes, 0 when done.
+  private *pieces(next: () => number, ptr: () => number): Generator<Uint8Array> {
+    for (let n = next(); n !== 0; n = next()) yield new Uint8Array(this.core.memory.buffer, ptr(), n);
   }
 }

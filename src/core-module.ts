@@ -1,0 +1,96 @@
+// Loading the WebAssembly core: compiling the module once per thread (or
+// adopting one compiled by another thread), instantiating it, and the core's
+// tables of names. src/core.ts (CoreSession) is the one user of this file, and
+// with it the only code that touches the core's exports.
+
+import { readFileSync } from 'node:fs';
+import { instantiateSync } from '@assemblyscript/loader';
+import type { CoreExports, NoteKind } from './core-types.js';
+
+let compiled: WebAssembly.Module | undefined;
+
+function wasmModule(): WebAssembly.Module {
+  // FLAMEFOLD_WASM selects another build of the core (e.g. one with names, for profiling).
+  const path = process.env.FLAMEFOLD_WASM ?? new URL('../build/flamefold.wasm', import.meta.url);
+  compiled ??= new WebAssembly.Module(readFileSync(path));
+  return compiled;
+}
+
+/** The compiled core, for worker threads: a module posted to a worker shares its compiled code. */
+export function coreModule(): WebAssembly.Module {
+  return wasmModule();
+}
+
+/** Makes this thread's sessions use a module compiled by another thread. */
+export function adoptCoreModule(module: WebAssembly.Module): void {
+  compiled = module;
+}
+
+/** An error raised inside the core (bad input it cannot go past, or out of memory). */
+export class CoreError extends Error {
+  override name = 'CoreError';
+}
+
+/**
+ * A new instance of the core, initialised (its own memory and tables).
+ * `markerLine` answers the core's question whether the line of `len` bytes at
+ * `ptr` matches --snapshot-marker (1) or not (0).
+ */
+export function instantiateCore(markerLine: (ptr: number, len: number) => number): CoreExports {
+  let core: CoreExports | undefined;
+  const abort = (message: number): never => {
+    throw new CoreError(core ? core.__getString(message) : 'failure in the core');
+  };
+  const env = { abort, markerLine }; // the loader's type names only its own imports
+  core = instantiateSync(wasmModule(), { env }).exports as unknown as CoreExports;
+  core.init();
+  return core;
+}
+
+/**
+ * The core's tables of names: formats (code = index + 1), their options and
+ * the session's options (code = index). Read once: the core is the one place
+ * that numbers them.
+ */
+export interface CoreTables {
+  formats: Map<string, number>;
+  /** Option name → [format code, option index] of each format that has it. */
+  formatOptions: Map<string, [number, number][]>;
+  sessionOptions: Map<string, number>;
+  noteKinds: NoteKind[];
+  /** How many notes of each kind the core keeps with their line. */
+  notesKept: number;
+}
+let tables: CoreTables | undefined;
+
+/** The tables, read from the first instance asked (every instance of the module numbers alike). */
+export function tablesOf(core: CoreExports): CoreTables {
+  if (tables) return tables;
+  const words = (ptr: number): string[] => core.__getString(ptr).split(' ').filter((w) => w !== '');
+  const formats = new Map(words(core.formatNames()).map((name, i) => [name, i + 1]));
+  const formatOptions = new Map<string, [number, number][]>();
+  for (const code of formats.values()) {
+    words(core.formatOptionNames(code)).forEach((name, index) => {
+      formatOptions.set(name, [...(formatOptions.get(name) ?? []), [code, index]]);
+    });
+  }
+  const sessionOptions = new Map(words(core.sessionOptionNames()).map((name, i) => [name, i]));
+  const noteKinds = words(core.noteKindNames()) as NoteKind[];
+  tables = { formats, formatOptions, sessionOptions, noteKinds, notesKept: core.notesKept() };
+  return tables;
+}
+
+/** The code of a name in one of the core's tables; a name it lacks is a bug in the caller. */
+export function codeOf(table: ReadonlyMap<string, number>, name: string, what: string): number {
+  const code = table.get(name);
+  if (code === undefined) throw new Error(`the core has no ${what} '${name}'`);
+  return code;
+}
+
+/** The formats the core reads, in code order, with the names of their options. */
+export function formatList({ formats, formatOptions }: CoreTables): { name: string; options: string[] }[] {
+  return [...formats].map(([name, code]) => ({
+    name,
+    options: [...formatOptions].filter(([, places]) => places.some(([c]) => c === code)).map(([option]) => option),
+  }));
+}
