@@ -1,4 +1,4 @@
-// `npm run bench [-- --size 64M --runs 5 --baseline /other/checkout/dist/cli/main.js --only REGEX]`:
+// `npm run bench [-- --size 64M --runs 5 --baseline /other/checkout/dist/flamefold.cjs --only REGEX]`:
 // throughput and peak memory of flamefold, each figure beside a reference
 // measured in the same run, every output checked.
 //

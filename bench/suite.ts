@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { datasets, ensure, ensureAwk, ensureGzip, ensureTiny, highCardinality, parseSize, type Capture } from './data.js';
 import { MB, medianAndSpread, printTable, seconds, sha256File, spread, timed, type Command, type Timed } from './measure.js';
 
-/** A flamefold build: this checkout's, or the baseline's (FLAMEFOLD_BASELINE=/other/checkout/dist/cli/main.js). */
+/** A flamefold build: this checkout's, or the baseline's (FLAMEFOLD_BASELINE=/other/checkout/dist/flamefold.cjs). */
 export interface Build {
   name: string;
   cli: string;
@@ -30,7 +30,7 @@ export function parseOptionsOrExit(argv: string[]): Options {
   try {
     return parseOptions(argv);
   } catch (err) {
-    process.stderr.write(`bench: ${(err as Error).message}\nUsage: npm run bench[:svg] -- [--size 64M] [--runs N] [--baseline PATH/dist/cli/main.js] [--only REGEX]\n`);
+    process.stderr.write(`bench: ${(err as Error).message}\nUsage: npm run bench[:svg] -- [--size 64M] [--runs N] [--baseline PATH/dist/flamefold.cjs] [--only REGEX]\n`);
     process.exit(2);
   }
 }
@@ -45,10 +45,10 @@ function parseOptions(argv: string[]): Options {
   parseSize(size); // fails early on a bad size
   const runs = Number(values.runs ?? process.env.RUNS ?? 5);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs needs a positive whole number, not '${values.runs ?? process.env.RUNS}'`);
-  const builds: Build[] = [{ name: 'this', cli: fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url)) }];
+  const builds: Build[] = [{ name: 'this', cli: fileURLToPath(new URL('../../dist/flamefold.cjs', import.meta.url)) }];
   const baseline = values.baseline ?? process.env.FLAMEFOLD_BASELINE;
   if (baseline) {
-    if (!existsSync(baseline)) throw new Error(`the baseline build ${baseline} does not exist (give its dist/cli/main.js)`);
+    if (!existsSync(baseline)) throw new Error(`the baseline build ${baseline} does not exist (give its dist/flamefold.cjs)`);
     builds.push({ name: 'baseline', cli: baseline });
   }
   const only = values.only === undefined ? undefined : new RegExp(values.only, 'i');

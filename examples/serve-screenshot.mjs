@@ -19,7 +19,7 @@ gen(['--bytes', '9M', '--seed', '2', '--snapshots', '40', '--stacks', '3000'], '
 const capture = join(dir, 'capture.txt');
 writeFileSync(capture, Buffer.concat([readFileSync(join(dir, 'a.txt')), readFileSync(join(dir, 'b.txt'))]));
 
-const server = spawn(process.execPath, [join(root, 'dist/cli/main.js'), 'serve', '-q', capture], { stdio: ['ignore', 'pipe', 'inherit'] });
+const server = spawn(process.execPath, [join(root, 'dist/flamefold.cjs'), 'serve', '-q', capture], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((resolve) => {
   let text = '';
   server.stdout.on('data', (d) => {

@@ -4,14 +4,14 @@
 // with it the only code that touches the core's exports.
 
 import { readFileSync } from 'node:fs';
-import { instantiateSync } from '@assemblyscript/loader';
 import type { CoreExports, NoteKind } from './core-types.js';
+import { PACKAGE_ROOT } from './package-root.js';
 
 let compiled: WebAssembly.Module | undefined;
 
 function wasmModule(): WebAssembly.Module {
   // FLAMEFOLD_WASM selects another build of the core (e.g. one with names, for profiling).
-  const path = process.env.FLAMEFOLD_WASM ?? new URL('../build/flamefold.wasm', import.meta.url);
+  const path = process.env.FLAMEFOLD_WASM ?? new URL('build/flamefold.wasm', PACKAGE_ROOT);
   compiled ??= new WebAssembly.Module(readFileSync(path));
   return compiled;
 }
@@ -38,13 +38,22 @@ export class CoreError extends Error {
  */
 export function instantiateCore(markerLine: (ptr: number, len: number) => number): CoreExports {
   let core: CoreExports | undefined;
+  // AssemblyScript's abort(message, file, line, column): the message names the input's line when it is bad input.
   const abort = (message: number): never => {
-    throw new CoreError(core ? core.__getString(message) : 'failure in the core');
+    throw new CoreError((core && message !== 0 && stringAt(core, message)) || 'failure in the core');
   };
-  const env = { abort, markerLine }; // the loader's type names only its own imports
-  core = instantiateSync(wasmModule(), { env }).exports as unknown as CoreExports;
+  core = new WebAssembly.Instance(wasmModule(), { env: { abort, markerLine } }).exports as unknown as CoreExports;
   core.init();
   return core;
+}
+
+/**
+ * An AssemblyScript string in the core's memory: UTF-16 code units, their
+ * byte length stored in the four bytes before it (the runtime's object header).
+ */
+function stringAt(core: CoreExports, ptr: number): string {
+  const bytes = new Uint32Array(core.memory.buffer, ptr - 4, 1)[0]!;
+  return Buffer.from(core.memory.buffer, ptr, bytes).toString('utf16le');
 }
 
 /**
@@ -66,7 +75,7 @@ let tables: CoreTables | undefined;
 /** The tables, read from the first instance asked (every instance of the module numbers alike). */
 export function tablesOf(core: CoreExports): CoreTables {
   if (tables) return tables;
-  const words = (ptr: number): string[] => core.__getString(ptr).split(' ').filter((w) => w !== '');
+  const words = (ptr: number): string[] => stringAt(core, ptr).split(' ').filter((w) => w !== '');
   const formats = new Map(words(core.formatNames()).map((name, i) => [name, i + 1]));
   const formatOptions = new Map<string, [number, number][]>();
   for (const code of formats.values()) {

@@ -60,7 +60,7 @@ export interface RangeSnapshots {
   markers: Float64Array;
 }
 
-/** The core's exports (assembly/index.ts), as @assemblyscript/loader gives them. */
+/** The core's exports (assembly/index.ts). */
 export interface CoreExports {
   memory: WebAssembly.Memory;
   init(): void;
@@ -145,7 +145,6 @@ export interface CoreExports {
   layoutOffsetsPtr(): number;
   layoutListPtr(): number;
   layoutListLength(): number;
-  __getString(ptr: number): string;
 }
 
 /**

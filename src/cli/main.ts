@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { InputError, OutputError, UsageError, systemErrorText } from '../errors.js';
 import { removeTempFilesOnSignals } from '../output/temp-files.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 interface Command {
   help: string;
@@ -48,7 +49,7 @@ error; 70 internal error (a bug: please report it); 128+N stopped by signal N
 `;
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('package.json', PACKAGE_ROOT), 'utf8')) as { version: string };
   return pkg.version;
 }
 
@@ -133,8 +134,9 @@ process.on('uncaughtException', stop);
 process.on('unhandledRejection', stop);
 removeTempFilesOnSignals();
 
-let code = await main(process.argv.slice(2));
-await stdoutWritten();
-// A failed write the command did not wait for (its help, say) is still a failure.
-if (stdoutFailure && !failureHandled) code = failed(stdoutFailure) || code;
-process.exitCode = code;
+// A promise chain, not top-level await: the CLI ships as one CommonJS file (scripts/bundle-cli.mjs).
+void main(process.argv.slice(2)).then(async (code) => {
+  await stdoutWritten();
+  // A failed write the command did not wait for (its help, say) is still a failure.
+  process.exitCode = stdoutFailure && !failureHandled ? failed(stdoutFailure) || code : code;
+});

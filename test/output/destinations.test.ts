@@ -169,7 +169,7 @@ describe('-o onto standard streams', () => {
     const file = join(dir, 'stdout.txt');
     const fd = openSync(file, 'w');
     try {
-      const r = spawnSync(process.execPath, [join('dist', 'cli', 'main.js'), 'collapse', capture, '-o', '/dev/stdout'], {
+      const r = spawnSync(process.execPath, [join('dist', 'flamefold.cjs'), 'collapse', capture, '-o', '/dev/stdout'], {
         cwd: join(import.meta.dirname, '..', '..'),
         stdio: ['ignore', fd, 'pipe'],
       });

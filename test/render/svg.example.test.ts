@@ -26,7 +26,7 @@ describe('the bundled example capture', () => {
   it("the README's first command is one line that installs and draws it", async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const first = /```(?:sh|bash|console)?\n([^\n]*)\n```/.exec(readme)![1]!;
-    expect(first).toMatch(/^npm ci && node dist\/cli\/main\.js examples\/dtrace-kernel\.txt -o \S+\.svg$/);
+    expect(first).toMatch(/^npm ci && node dist\/flamefold\.cjs examples\/dtrace-kernel\.txt -o \S+\.svg$/);
     expect(readme).toContain('](examples/dtrace-kernel.png)');
     // Run the drawing part; it must draw the generator's own expected stacks.
     const svgPath = join(tmp.dir, 'example.svg');

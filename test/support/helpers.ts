@@ -10,7 +10,8 @@ import type { ParsedFormat } from '../../src/formats/registry.js';
 import { TOOLS } from './corpus.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+/** The `flamefold` command as installed: the bundle npm run build makes (scripts/bundle-cli.mjs). */
+export const CLI = join(ROOT, 'dist', 'flamefold.cjs');
 
 /** Runs `flamefold ARGS` and returns its outcome (stdout as a Buffer). */
 export function runCli(args: string[], input?: string | Buffer): SpawnSyncReturns<Buffer> {
