@@ -104,17 +104,48 @@ function internalError(err: unknown): number {
 // sysexits.h: an internal software error.
 const EX_SOFTWARE = 70;
 
+/**
+ * Calls `attach` with process.stdout (or stderr) when something first uses it,
+ * and says whether anything has. Node makes the stream on first use, loading
+ * its stream modules: a few milliseconds of a small run's start-up, which a
+ * run that writes only to files never needs.
+ */
+function onFirstUse(name: 'stdout' | 'stderr', attach: (stream: NodeJS.WriteStream) => void): () => boolean {
+  const descriptor = Object.getOwnPropertyDescriptor(process, name);
+  const make = descriptor?.get;
+  if (!make || !descriptor.configurable) {
+    attach(process[name]);
+    return () => true;
+  }
+  let made = false;
+  Object.defineProperty(process, name, {
+    ...descriptor,
+    get(): NodeJS.WriteStream {
+      const stream = make.call(process) as NodeJS.WriteStream; // Node's getter makes it once
+      if (!made) {
+        made = true;
+        attach(stream);
+      }
+      return stream;
+    },
+  });
+  return () => made;
+}
+
 // Every write to stdout, the commands' own (help, reports) included, fails here rather than
 // as an unhandled 'error' event: a closed pipe or a full disk becomes an exit code and a line.
 let stdoutFailure: NodeJS.ErrnoException | undefined;
 let failureHandled = false;
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  stdoutFailure ??= err;
-});
-process.stderr.on('error', () => {}); // nowhere left to say it: the exit code still does
+const stdoutUsed = onFirstUse('stdout', (out) =>
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    stdoutFailure ??= err;
+  }),
+);
+onFirstUse('stderr', (err) => err.on('error', () => {})); // nowhere left to say it: the exit code still does
 
 /** Waits until stdout has taken what was written to it (or failed). */
 async function stdoutWritten(): Promise<void> {
+  if (!stdoutUsed()) return;
   const out = process.stdout;
   // A failed synchronous write (stdout on a file) reports its error on the next tick.
   if (out.destroyed || out.writableLength === 0) return new Promise((resolve) => setImmediate(resolve));

@@ -4,6 +4,7 @@
 // cursor moves, clearing the line at the end); the line itself is ours, built
 // from our own clock so it can be tested.
 
+import { fstatSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type cliProgressModule from 'cli-progress';
@@ -178,9 +179,23 @@ export async function inputBytes(inputs: readonly unknown[]): Promise<number | u
   return total;
 }
 
+/**
+ * Whether stderr is a terminal. A terminal is a character device: asking fstat
+ * first spares a run whose stderr is a file or a pipe making process.stderr,
+ * which loads Node's stream and net modules (a few ms of a small run's start-up).
+ */
+function stderrIsTerminal(): boolean {
+  try {
+    if (!fstatSync(2).isCharacterDevice()) return false;
+  } catch {
+    return false; // closed
+  }
+  return process.stderr.isTTY === true;
+}
+
 /** startProgress() over the sizes of these inputs: what a command calls before collapse(). */
 export async function progressFor(label: string, inputs: readonly unknown[], quiet = false): Promise<Progress> {
-  if (quiet || process.stderr.isTTY !== true) return SILENT;
+  if (quiet || !stderrIsTerminal()) return SILENT;
   return startProgress({ label, total: await inputBytes(inputs), quiet });
 }
 

@@ -5,7 +5,7 @@
 // the package's package.json and build/ beside it.
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -57,5 +57,29 @@ describe('the bundled command', () => {
     const svg = run(['svg', '-f', 'folded'], folded);
     expect(svg.stderr.toString()).toBe('');
     expect(svg.stdout.toString()).toBe(runCli(['svg', '-f', 'folded'], folded).stdout.toString());
+  });
+});
+
+describe('start-up', () => {
+  // Which of Node's own modules a run loaded, as it exits.
+  const loadedModules = (args: string[], stdio: 'pipe' | 'ignore'): string[] => {
+    const hook = join(tmp.dir, 'loaded-modules.cjs');
+    const list = join(tmp.dir, 'loaded-modules.txt');
+    writeFileSync(hook, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));`);
+    const r = spawnSync(process.execPath, ['--require', hook, CLI, ...args], { input: folded, stdio: [stdio === 'pipe' ? 'pipe' : 'ignore', stdio, stdio] });
+    expect(r.status).toBe(0);
+    return readFileSync(list, 'utf8').split('\n');
+  };
+
+  it('a run that writes only files never makes process.stdout or stderr (which load streams and net)', () => {
+    const input = join(tmp.dir, 'start-up.folded');
+    writeFileSync(input, folded);
+    for (const stdio of ['pipe', 'ignore'] as const) {
+      const loaded = loadedModules(['svg', input, '-o', join(tmp.dir, 'start-up.svg')], stdio);
+      expect(loaded).toContain('NativeModule fs/promises'); // the list is read as meant
+      expect(loaded.filter((m) => /^NativeModule (stream|net|tty|internal\/fs\/sync_write_stream)$/.test(m))).toEqual([]);
+    }
+    // Output to stdout still makes it, with its error handling (test/output/stdout-errors.test.ts).
+    expect(loadedModules(['svg', '-f', 'folded'], 'pipe')).toContain('NativeModule net');
   });
 });
