@@ -4,7 +4,7 @@
 // source text, which a bundler reprints), and run from its own file with only
 // the package's package.json and build/ beside it.
 
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,19 +44,59 @@ describe('the bundled command', () => {
     expect(runCli(['svg', '-f', 'folded'], folded).stdout.toString()).toContain(text);
   });
 
-  it('runs from its own file: no other module of dist/ is needed', () => {
-    const pkg = join(tmp.dir, 'package');
-    mkdirSync(join(pkg, 'dist'), { recursive: true });
-    mkdirSync(join(pkg, 'build'));
-    copyFileSync(CLI, join(pkg, 'dist', 'flamefold.cjs'));
-    copyFileSync(join(ROOT, 'build', 'flamefold.wasm'), join(pkg, 'build', 'flamefold.wasm'));
-    copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
-    const run = (args: string[], input?: string) => spawnSync(process.execPath, [join(pkg, 'dist', 'flamefold.cjs'), ...args], { input });
+  it('runs from its own files (the launcher and the bundle): no other module of dist/ is needed', () => {
+    const { run } = packageCopy('own-files');
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     expect(run(['--version']).stdout.toString()).toBe(`flamefold ${version}\n`);
     const svg = run(['svg', '-f', 'folded'], folded);
     expect(svg.stderr.toString()).toBe('');
     expect(svg.stdout.toString()).toBe(runCli(['svg', '-f', 'folded'], folded).stdout.toString());
+  });
+});
+
+/** A copy of the package's files the command needs, in a directory of its own, and a way to run it there. */
+function packageCopy(name: string): { dist: string; run: (args: string[], input?: string, env?: Record<string, string>) => SpawnSyncReturns<Buffer> } {
+  const pkg = join(tmp.dir, name);
+  const dist = join(pkg, 'dist');
+  mkdirSync(dist, { recursive: true });
+  mkdirSync(join(pkg, 'build'));
+  for (const file of ['flamefold.cjs', 'flamefold-bundle.cjs']) copyFileSync(join(ROOT, 'dist', file), join(dist, file));
+  copyFileSync(join(ROOT, 'build', 'flamefold.wasm'), join(pkg, 'build', 'flamefold.wasm'));
+  copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+  const run = (args: string[], input?: string, env: Record<string, string> = {}): SpawnSyncReturns<Buffer> =>
+    spawnSync(process.execPath, [join(dist, 'flamefold.cjs'), ...args], { input, env: { ...process.env, ...env } });
+  return { dist, run };
+}
+
+describe('the code cache', () => {
+  const status = (r: SpawnSyncReturns<Buffer>): string => /code cache (.*)/.exec(r.stderr.toString())?.[1] ?? '(not reported)';
+
+  it('the build makes one that V8 takes', () => {
+    // V8 turns a cache down under other V8 flags: the build's run had no NODE_OPTIONS.
+    const r = spawnSync(process.execPath, [CLI, '--version'], { env: { ...process.env, FLAMEFOLD_DEBUG_CODE_CACHE: '1', NODE_OPTIONS: '' } });
+    expect(status(r)).toBe('used');
+  });
+
+  it('is made by a run as it ends, used by the next run, and only with the bundle it was made for', () => {
+    const { dist, run } = packageCopy('cache');
+    const cache = join(dist, 'flamefold-bundle.cjs.v8cache');
+    const debug = { FLAMEFOLD_DEBUG_CODE_CACHE: '1' };
+    const expected = runCli(['svg', '-f', 'folded'], folded).stdout.toString();
+    expect(status(run(['--version'], undefined, debug))).toBe('none for this build');
+    expect(run(['svg', '-f', 'folded'], folded, { FLAMEFOLD_WRITE_CODE_CACHE: cache }).stdout.toString()).toBe(expected);
+    const used = run(['svg', '-f', 'folded'], folded, debug);
+    expect([status(used), used.stdout.toString()]).toEqual(['used', expected]);
+    // A cache whose first line names another build is not given to V8.
+    const made = readFileSync(cache);
+    const other = Buffer.from(made);
+    other.writeUInt8(made[made.indexOf(0x0a) - 1]! ^ 1, made.indexOf(0x0a) - 1);
+    writeFileSync(cache, other);
+    const stale = run(['svg', '-f', 'folded'], folded, debug);
+    expect([status(stale), stale.stdout.toString()]).toEqual(['none for this build', expected]);
+    // One cut short (a build stopped while writing it) V8 turns down; the bundle compiles.
+    writeFileSync(cache, made.subarray(0, made.length - 1000));
+    const rejected = run(['svg', '-f', 'folded'], folded, debug);
+    expect([status(rejected), rejected.stdout.toString()]).toEqual(['rejected by V8', expected]);
   });
 });
 
