@@ -22,6 +22,7 @@
 //   bundler reprints code. Every exported function of such a module gets a
 //   toString() giving the text tsc wrote (read by importing that module).
 // - Strict mode, which ES modules always have.
+// - import() of a node: module is a require when it is first used.
 
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -67,7 +68,14 @@ await build({
   target: 'node20',
   packages: 'external',
   define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: "'use strict';\nconst importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: {
+    js: [
+      "'use strict';",
+      "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+      '// Dynamic imports of node: modules become this (scripts/bundle-cli.mjs): loaded when first used, as written.',
+      'const importBuiltin = (id) => Promise.resolve().then(() => { const m = require(id); return { ...m, default: m }; });',
+    ].join('\n'),
+  },
   sourcemap: 'linked',
   charset: 'ascii', // the launcher reads the bundle as latin1, exact for ASCII
   logLevel: 'warning',
@@ -76,7 +84,10 @@ await build({
 
 // The bundle runs inside the launcher's function: its #! line becomes a comment (line numbers stay).
 // Its last line names the build, so that a code cache is used only with the bundle it was made for.
-const code = readFileSync(bundle, 'utf8').replace(/^#!/, '//').replace(/\n$/, '');
+// import() of node: modules (loaded only when used) becomes a require: a script compiled with a code cache may
+// not use import() (Node 20 has no stable way to give it the module loader), and node: modules are the same either way.
+const code = readFileSync(bundle, 'utf8').replace(/^#!/, '//').replace(/\n$/, '').replaceAll('import("node:', 'importBuiltin("node:');
+if (/\bimport\(/.test(code)) throw new Error(`${bundle} has an import() the launcher cannot run`);
 if (/[^\0-\x7f]/.test(code)) throw new Error(`${bundle} is not ASCII`);
 writeFileSync(bundle, `${code}\n// flamefold-build ${createHash('sha256').update(code).digest('hex').slice(0, 32)}`);
 copyFileSync(join(root, 'scripts', 'cli-launcher.cjs'), launcher);

@@ -12,7 +12,7 @@
 'use strict';
 const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
-const { Script, constants } = require('node:vm');
+const { Script } = require('node:vm');
 
 const bundle = join(__dirname, 'flamefold-bundle.cjs');
 const cacheFile = `${bundle}.v8cache`;
@@ -28,26 +28,20 @@ function codeCache(build) {
   }
 }
 
-// A script compiled here may use import() only through this option (Node 20.12 and later).
-const dynamicImport = constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-if (dynamicImport === undefined) {
-  require(bundle);
-} else {
-  const source = readFileSync(bundle, 'latin1'); // ASCII (the build checks it): the quickest decoding
-  const build = source.slice(source.lastIndexOf('\n') + 1);
-  // Compiled as Node compiles a CommonJS module, with the cache.
-  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: bundle,
-    cachedData: codeCache(build),
-    importModuleDynamically: dynamicImport,
-  });
-  // The build makes the cache as a run ends, so that it holds what the run compiled.
-  if (process.env.FLAMEFOLD_WRITE_CODE_CACHE === cacheFile) {
-    process.once('exit', () => writeFileSync(cacheFile, Buffer.concat([Buffer.from(`${build}\n`, 'latin1'), script.createCachedData()])));
-  }
-  if (process.env.FLAMEFOLD_DEBUG_CODE_CACHE) {
-    const status = script.cachedDataRejected === undefined ? 'none for this build' : script.cachedDataRejected ? 'rejected by V8' : 'used';
-    process.stderr.write(`flamefold: code cache ${status}\n`);
-  }
-  script.runInThisContext()(exports, require, module, bundle, __dirname);
+const source = readFileSync(bundle, 'latin1'); // ASCII (the build checks it): the quickest decoding
+const build = source.slice(source.lastIndexOf('\n') + 1);
+// Compiled as Node compiles a CommonJS module, with the cache. (The bundle has no import(), which a script compiled
+// this way could not use: the build made its import() of node: modules requires.)
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+  filename: bundle,
+  cachedData: codeCache(build),
+});
+// The build makes the cache as a run ends, so that it holds what the run compiled.
+if (process.env.FLAMEFOLD_WRITE_CODE_CACHE === cacheFile) {
+  process.once('exit', () => writeFileSync(cacheFile, Buffer.concat([Buffer.from(`${build}\n`, 'latin1'), script.createCachedData()])));
 }
+if (process.env.FLAMEFOLD_DEBUG_CODE_CACHE) {
+  const status = script.cachedDataRejected === undefined ? 'none for this build' : script.cachedDataRejected ? 'rejected by V8' : 'used';
+  process.stderr.write(`flamefold: code cache ${status}\n`);
+}
+script.runInThisContext()(exports, require, module, bundle, __dirname);
