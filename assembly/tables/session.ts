@@ -8,7 +8,7 @@ import { ROOT, childOf, addSelf, addSelf2, treeInit, treeReserve, nodeCount, sta
 import {
   stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
   setStackEntryNode, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, unflushedFrames, NO_NODE,
-  stackEntryIdAt, rescaleStackTable,
+  stackEntryIdAt, rescaleStackTable, stackTableClosed, closeStackTable,
 } from "./stack-table";
 import { recordOrder, logRecord, NODE_REF, rescaleLog } from "./record-log";
 import { checkedAdd, checkedMul, setMerging } from "./counts";
@@ -184,12 +184,18 @@ function walkEntry(e: u32): u32 {
   return node;
 }
 
-// The stack table's entry for the collected frames, made if new; 0 past the table's budget.
+// The stack table's entry for the collected frames, made if new; 0 once the
+// table's budget is spent: the table is then closed, and every stack from
+// then on goes to the tree (its entries' counts join the tree when it is read).
 function collectedEntry(): usize {
+  if (stackTableClosed) return 0;
   const h = mix64(stackHash ^ <u64>stackLen);
   const wide = needsWide(stackOr);
   const e = stackFind(stackBuf, stackLen, wide, h);
-  return e != 0 ? e : stackRemember(stackBuf, stackLen, wide, h);
+  if (e != 0) return e;
+  const made = stackRemember(stackBuf, stackLen, wide, h);
+  if (made == 0) closeStackTable();
+  return made;
 }
 
 /**

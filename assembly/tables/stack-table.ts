@@ -2,8 +2,12 @@
 // its counts. Captures repeat the same stacks (every printa() snapshot prints
 // them again), so a record is one hash probe and one sequential compare, with
 // no call-tree access at all; the entries are folded into the call tree only
-// if the tree is read (flushStacks). Bounded: past its budget it stops
-// learning new stacks, and their records fold straight through the tree.
+// if the tree is read (flushStacks). Bounded: when its budget is spent (a
+// high-cardinality profile, whose stacks are mostly distinct), it is closed:
+// every stack then folds straight through the tree (no probe of a table that
+// will not learn it), and its hash slots are freed for the tree to grow into.
+// Its entries stay where they are, with their addresses: formats that keep
+// them (record-table.ts, procstat's caches) still count into them.
 //
 // Sized and laid out for the hot path: an entry is its length, id and count
 // followed by its frame ids, in one place, so a probe touches the slot and
@@ -12,10 +16,12 @@
 // in 16-bit ids. The rarer fields (second counts, tree nodes) live in side
 // arrays made when first needed.
 
-import { allocBytes, allocRaw, moveRaw, growBytes } from "../util/memory";
+import { allocBytes, allocRaw, moveRaw, growBytes, freeBytes } from "../util/memory";
 import { scaleArray } from "./counts";
 
-let budget: usize = 64 << 20; // bytes of remembered entries
+// Bytes of remembered entries: a 1 GB capture's 50,000 distinct stacks take
+// about 3 MB; past this, the tree's shared prefixes are the smaller form.
+let budget: usize = 16 << 20;
 export const NO_NODE: u32 = 0xffffffff;
 // An entry: u32 length << 1 | wide, u32 id, i64 count (units, tables/counts.ts), then the frame ids (u16 or u32).
 const HEAD: usize = 16;
@@ -37,6 +43,8 @@ let blockUsed: usize = 0;
 let bytesUsed: usize = 0; // bytes of entries in all blocks, for the budget
 /** Counts were added since the last flush. */
 export let stacksPending = false;
+/** The budget was spent: the table learns and finds no stacks (closeStackTable). */
+export let stackTableClosed = false;
 
 /** Sets how many bytes of entries (frame sequences) the table may remember. */
 export function setStackBudget(bytes: usize): void { budget = bytes; }
@@ -226,6 +234,14 @@ export function takeStackCount(e: u32, second: bool): i64 {
 }
 
 export function stacksFlushed(): void { stacksPending = false; }
+
+/** Stops finding and learning stacks: the slots are freed; entries keep their addresses and counts. */
+export function closeStackTable(): void {
+  freeBytes(slots);
+  slots = 0;
+  mask = 0;
+  stackTableClosed = true;
+}
 
 function place(h: u32, e: usize): void {
   let i = h & mask;
