@@ -1,8 +1,10 @@
 // Interning of byte strings: each distinct string is stored once and gets a
 // dense u32 id. Open addressing with linear probing; a slot holds the hash and
-// the id (8 bytes: the table is kept at most half full, so slots are most of
-// its memory), and a lookup reads the bytes' place only when the hash
-// matches. The bytes live in blocks that never move.
+// the id (8 bytes), and a lookup reads the bytes' place only when the hash
+// matches, so the table can be kept up to 3/4 full: a probe past a few
+// occupied slots stays in one cache line. (Slots are most of its memory with
+// millions of short names: 16 to 32 bytes a name at most half full, 11 to 21
+// at 3/4.) The bytes live in blocks that never move.
 
 import { allocBytes, allocRaw, moveRaw } from "../util/memory";
 import { hashBytes, bytesEqual } from "../util/hash";
@@ -10,6 +12,10 @@ import { hashBytes, bytesEqual } from "../util/hash";
 const BLOCK_MIN: usize = 4 << 10;
 const BLOCK_MAX: usize = 1 << 20;
 const SLOT: usize = 8; // hash u32, id + 1 u32 (0: empty)
+
+// How many ids `nslots` slots take before they double: 3/4 of them.
+// @ts-ignore: decorator
+@inline function idsFor(nslots: u32): u32 { return nslots - (nslots >> 2); }
 
 @unmanaged
 export class ByteTable {
@@ -29,7 +35,7 @@ export class ByteTable {
     const nslots: u32 = 1 << slotsLog2;
     this.mask = nslots - 1;
     this.slots = allocBytes(<usize>nslots * SLOT);
-    this.idCap = nslots >> 1;
+    this.idCap = idsFor(nslots);
     this.ptrs = allocRaw(<usize>this.idCap << 2);
     this.lengths = allocRaw(<usize>this.idCap << 2);
   }
@@ -89,7 +95,7 @@ export class ByteTable {
     store<u64>(this.slots + <usize>i * SLOT, (<u64>(id + 1) << 32) | <u64>h);
   }
 
-  // Doubles the slot table (kept at most half full) and the id arrays.
+  // Doubles the slot table (kept at most 3/4 full) and the id arrays.
   private grow(): void {
     const oldSlots = this.slots;
     const oldN = <usize>this.mask + 1;
@@ -101,7 +107,7 @@ export class ByteTable {
       if (s != 0) this.place(<u32>s, <u32>(s >> 32) - 1);
     }
     heap.free(oldSlots);
-    const cap = this.idCap << 1;
+    const cap = idsFor(<u32>n);
     this.ptrs = moveRaw(this.ptrs, <usize>this.count << 2, <usize>cap << 2);
     this.lengths = moveRaw(this.lengths, <usize>this.count << 2, <usize>cap << 2);
     this.idCap = cap;

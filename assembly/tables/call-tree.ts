@@ -21,8 +21,16 @@ let ends: usize = 0; // u8 per node: 1 when some stack ended here (even with a z
 let count: u32 = 0;
 let cap: u32 = 0;
 let stacks: u32 = 0; // nodes where some stack ended: the distinct stacks
-let slots: usize = 0; // u32 per slot: node + 1; the key (parent, frame) is read from the node arrays
-let mask: u32 = 0; // slots - 1; the table is kept at most half full
+// u32 per slot: the node + 1 in the low NODE_BITS, and above them TAG_BITS of
+// the key's hash, so a probe reads the key (parent, frame) from the node
+// arrays, a cache miss each, only for a slot whose tag matches: a new node
+// (every line of a high-cardinality profile makes one) costs one miss. With
+// few false matches the slots can be kept up to 3/4 full.
+let slots: usize = 0;
+let mask: u32 = 0; // slots - 1
+const NODE_BITS: u32 = 27; // the tag takes the other 5
+/** Nodes the slots can name: 134 million, past what the node arrays and slots fit in 4 GiB. */
+const MAX_NODES: u32 = (1 << NODE_BITS) - 1;
 
 export function treeInit(): void {
   cap = 1 << 14;
@@ -38,6 +46,9 @@ export function treeInit(): void {
 
 // A new node's every field, so the raw arrays never show old bytes.
 function newNode(parent: u32, frame: u32): u32 {
+  if (count >= MAX_NODES) {
+    throw new Error("out of memory: more than " + MAX_NODES.toString() + " call-tree nodes (distinct stack prefixes)");
+  }
   const node = count++;
   store<u32>(parents + (<usize>node << 2), parent);
   store<u32>(frames + (<usize>node << 2), frame);
@@ -54,29 +65,34 @@ export function treeReserve(n: u32): void {
   if (n > cap) growNodes(n);
 }
 
+// The slots are full past 3/4.
 // @ts-ignore: decorator
-@inline function slotOf(key: u64): u32 {
-  return mix64(key) & mask;
+@inline function slotsFull(nodes: u32): bool {
+  return <u64>nodes << 2 > (<u64>mask + 1) * 3;
 }
 
 /** The child of `parent` for `frame`, created when missing. */
 export function childOf(parent: u32, frame: u32): u32 {
-  const key = (<u64>parent << 32) | <u64>frame;
-  let i = slotOf(key);
+  const h = mix64((<u64>parent << 32) | <u64>frame);
+  const tag = h >>> NODE_BITS; // the top bits; the slot index takes the low ones
+  let i = h & mask;
   while (true) {
     const v = load<u32>(slots + (<usize>i << 2));
     if (v == 0) break;
-    const n = <usize>(v - 1) << 2;
-    if (load<u32>(frames + n) == frame && load<u32>(parents + n) == parent) return v - 1;
+    if (v >>> NODE_BITS == tag) {
+      const node = (v & MAX_NODES) - 1;
+      const n = <usize>node << 2;
+      if (load<u32>(frames + n) == frame && load<u32>(parents + n) == parent) return node;
+    }
     i = (i + 1) & mask;
   }
-  if (count >= cap || (count + 1) << 1 > mask + 1) {
+  if (count >= cap || slotsFull(count + 1)) {
     if (count >= cap) growNodes(cap << 1);
-    if ((count + 1) << 1 > mask + 1) growSlots();
+    if (slotsFull(count + 1)) growSlots();
     return childOf(parent, frame);
   }
   const node = newNode(parent, frame);
-  store<u32>(slots + (<usize>i << 2), node + 1);
+  store<u32>(slots + (<usize>i << 2), (tag << NODE_BITS) | (node + 1));
   return node;
 }
 
@@ -131,10 +147,10 @@ function growSlots(): void {
   mask = (mask << 1) | 1;
   slots = allocBytes((<usize>mask + 1) << 2);
   for (let node: u32 = 1; node < count; node++) {
-    const key = (<u64>load<u32>(parents + (<usize>node << 2)) << 32) | <u64>load<u32>(frames + (<usize>node << 2));
-    let i = slotOf(key);
+    const h = mix64((<u64>load<u32>(parents + (<usize>node << 2)) << 32) | <u64>load<u32>(frames + (<usize>node << 2)));
+    let i = h & mask;
     while (load<u32>(slots + (<usize>i << 2)) != 0) i = (i + 1) & mask;
-    store<u32>(slots + (<usize>i << 2), node + 1);
+    store<u32>(slots + (<usize>i << 2), ((h >>> NODE_BITS) << NODE_BITS) | (node + 1));
   }
 }
 
