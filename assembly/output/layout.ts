@@ -10,13 +10,12 @@
 
 import { unitsPerCount, unitsToF64, countScale } from "../tables/counts";
 import { allocBytes, freeBytes } from "../util/memory";
-import { frameTable } from "../tables/session";
 import { recordOrder } from "../tables/record-log";
 import { sortIds, reverseIds } from "../util/sort";
-import { compareBytes } from "../util/hash";
 import { stacksBegin, stackId, stackFirst, stackSecond } from "./stacks";
 import {
   sweepStacks, sweptCount, sweptParents, sweptFrames, sweptSelfs, sweptTotals, sweptBaseSelfs, sweptBaseTotals, GAP_FRAME,
+  siblingOrder, sweptMerged,
 } from "./sweep";
 
 // How this layout reads the stacks.
@@ -85,9 +84,10 @@ export function layoutBegin(reverse: bool, two: bool, order: bool): bool {
  */
 export function layoutKeep(min: f64): u32 {
   const minUnits = min * <f64>unitsPerCount;
-  sweepStacks(stacks, minUnits, reversed, twoCounts, inputOrder);
+  const merge = !inputOrder && exactSums;
+  sweepStacks(stacks, minUnits, reversed, twoCounts, inputOrder, merge);
   const kept = keep(minUnits);
-  if (!inputOrder && exactSums) {
+  if (merge) {
     gatherAllPruned(kept);
     return kept;
   }
@@ -180,27 +180,16 @@ function gatherPruned(from: u32, to: u32, w: u32): u32 {
 
 const NONE: u32 = 0xffffffff;
 
-// flamegraph.pl orders frames by sorting whole folded lines, so siblings go
-// in the byte order of their names each followed by what follows it in its
-// first line: a blank when some stack ends at the frame, else ';'.
+// Siblings in flamegraph.pl's order (output/sweep.ts, siblingOrder).
 function compareSiblings(a: u32, b: u32): i32 {
-  const fa = load<u32>(sweptFrames + (<usize>a << 2)), fb = load<u32>(sweptFrames + (<usize>b << 2));
-  const pa = frameTable.ptr(fa), la = frameTable.len(fa);
-  const pb = frameTable.ptr(fb), lb = frameTable.len(fb);
-  const n = min(la, lb);
-  const d = compareBytes(pa, n, pb, n);
-  if (d != 0) return d;
-  const ta = la > n ? <i32>load<u8>(pa + n) : terminator(a);
-  const tb = lb > n ? <i32>load<u8>(pb + n) : terminator(b);
-  if (ta != tb) return ta - tb;
-  return la != lb ? <i32>la - <i32>lb : <i32>a - <i32>b; // the shorter key is a prefix of the longer
+  const d = siblingOrder(load<u32>(sweptFrames + (<usize>a << 2)), endsAt(a), load<u32>(sweptFrames + (<usize>b << 2)), endsAt(b));
+  return d != 0 ? d : <i32>a - <i32>b;
 }
 
 // Some stack ends at the node when it has a count (in either column).
-function terminator(node: u32): i32 {
-  const ends = load<i64>(sweptSelfs + (<usize>node << 3)) != 0
+function endsAt(node: u32): bool {
+  return load<i64>(sweptSelfs + (<usize>node << 3)) != 0
     || (sweptBaseSelfs != 0 && load<i64>(sweptBaseSelfs + (<usize>node << 3)) != 0);
-  return ends ? 0x20 : 0x3b;
 }
 
 // Numbers the frames at least `min` wide and lists the children of each.
@@ -221,7 +210,7 @@ function keep(min: f64): u32 {
   let kept: u32 = 1;
   for (let i: u32 = 1; i < n; i++) {
     if (load<u32>(keptIndex + (<usize>load<u32>(parents + (<usize>i << 2)) << 2)) == 0) continue;
-    if (<f64>load<i64>(totals + (<usize>i << 3)) >= min && load<u32>(sweptFrames + (<usize>i << 2)) != GAP_FRAME) {
+    if (<f64>load<i64>(totals + (<usize>i << 3)) >= min && load<u32>(sweptFrames + (<usize>i << 2)) != GAP_FRAME && load<u8>(sweptMerged + <usize>i) == 0) {
       store<u32>(keptIndex + (<usize>i << 2), ++kept);
     }
   }

@@ -10,8 +10,11 @@
 // samples: a GAP_FRAME child, never drawn, that keeps its place in time
 // among the leaf's children.
 
-import { growBytes, growRaw, freeBytes, allocRaw } from "../util/memory";
+import { growBytes, growRaw, freeBytes, allocRaw, allocBytes } from "../util/memory";
 import { NO_FRAME } from "../tables/call-tree";
+import { frameTable } from "../tables/session";
+import { compareBytes } from "../util/hash";
+import { sortIds } from "../util/sort";
 import { stacksOrder, stacksEnd, stackFirst, stackSecond, stackPath, path } from "./stacks";
 
 /** A flame chart's run of a frame's own samples: a child that is never drawn (see GAP_FRAME in src/render/placement.ts). */
@@ -29,9 +32,11 @@ const TOTAL: usize = 8;
 const SELF: usize = 16;
 const BASE_TOTAL: usize = 24;
 const BASE_SELF: usize = 32;
+const MERGED: u32 = 0x80000000; // a record's depth field: a run of merged pruned children (mergePruned)
 
 let open: usize = 0; // one item per depth of the path being swept (0: the root)
 let openCap: u32 = 0;
+let openPruned: usize = 0; // u32 per depth: prunedCount when the frame opened
 // Closed frames, children before parents (post-order): kept frames, and the
 // pruned children of kept frames (a pruned frame's own descendants are dropped).
 let records: usize = 0;
@@ -45,11 +50,13 @@ function openFrame(depth: u32, frame: u32): void {
   if (depth >= openCap) {
     const n = max<u32>(64, depth << 1);
     open = growBytes(open, <usize>openCap * ITEM, <usize>n * ITEM);
+    openPruned = growBytes(openPruned, <usize>openCap << 2, <usize>n << 2);
     openCap = n;
   }
   const o = openAt(depth);
   store<u32>(o + FRAME, frame);
   store<u32>(o + DEPTH, recordCount);
+  store<u32>(openPruned + (<usize>depth << 2), prunedCount);
   memory.fill(o + TOTAL, 0, ITEM - TOTAL);
 }
 
@@ -57,27 +64,161 @@ function openFrame(depth: u32, frame: u32): void {
 @inline function addTo(p: usize, v: i64): void { store<i64>(p, load<i64>(p) + v); }
 
 // Closes the frame open at `depth`: its totals go to its parent, and it is
-// recorded; when narrower than `min` (units), without its descendants.
+// recorded; when narrower than `min` (units), without its descendants. When
+// merging pruned frames, a pruned frame is not recorded but set aside with
+// its parent's other pruned children, which become records when the parent
+// closes (mergePruned).
 function closeFrame(depth: u32, min: f64): void {
   const o = openAt(depth);
   const total = load<i64>(o + TOTAL);
-  if (<f64>total < min) recordCount = load<u32>(o + DEPTH);
+  if (<f64>total < min) {
+    recordCount = load<u32>(o + DEPTH);
+    if (mergingPruned && depth > 0) {
+      prunedCount = load<u32>(openPruned + (<usize>depth << 2)); // its own pruned children go with it
+      setAside(o);
+      addToParent(o, depth);
+      return;
+    }
+  } else if (mergingPruned) {
+    mergePruned(depth);
+  }
+  const r = newRecord();
+  memory.copy(r, o, ITEM);
+  store<u32>(r + DEPTH, depth);
+  addToParent(o, depth);
+}
+
+// A record at the end of `records`, to be written.
+function newRecord(): usize {
   if (recordCount == recordCap) {
     const n = max<u32>(1024, recordCap << 1);
-    // Raw: a record is read only once written, and a profile of millions of pruned frames
-    // would otherwise make the whole doubled capacity resident.
+    // Raw: a record is read only once written.
     records = growRaw(records, <usize>n * ITEM);
     recordCap = n;
   }
-  const r = records + <usize>recordCount * ITEM;
-  recordCount++;
-  memory.copy(r, o, ITEM);
-  store<u32>(r + DEPTH, depth);
+  return records + <usize>(recordCount++) * ITEM;
+}
+
+// The totals of the frame closing at `depth` (item `o`) go to its parent.
+function addToParent(o: usize, depth: u32): void {
+  const total = load<i64>(o + TOTAL);
   if (depth > 0) {
     const parent = openAt(depth - 1);
     addTo(parent + TOTAL, total);
     addTo(parent + BASE_TOTAL, load<i64>(o + BASE_TOTAL));
   }
+}
+
+// Merging pruned frames (when the layout's sums are exact: output/layout.ts,
+// gatherAllPruned): a pruned child is never drawn, only its width moves the
+// siblings after it, so the pruned children between two kept siblings (in
+// drawing order) may be one child carrying their summed totals. Merged as
+// each kept frame closes, they cost one item each only while their parent is
+// open, not a record each: a profile of millions of distinct leaves under a
+// few drawn frames keeps a few records.
+let mergingPruned = false;
+let pruned: usize = 0; // items set aside: the pruned children of the open frames, by depth
+let prunedCount: u32 = 0;
+let prunedCap: u32 = 0;
+let kids: usize = 0; // scratch: u32 record index per kept child of the frame closing
+let gapTotals: usize = 0; // scratch: per gap between them, i64 total and base total
+let gapReps: usize = 0; // scratch: per gap, u32 item + 1 of its first pruned child (0: none)
+let kidsCap: u32 = 0;
+
+// Sets a pruned frame's item aside among its parent's pruned children.
+function setAside(o: usize): void {
+  if (prunedCount == prunedCap) {
+    const n = max<u32>(1024, prunedCap << 1);
+    pruned = growRaw(pruned, <usize>n * ITEM);
+    prunedCap = n;
+  }
+  memory.copy(pruned + <usize>(prunedCount++) * ITEM, o, ITEM);
+}
+
+// A frame ends a stack when it has an own count in either column (flamegraph.pl's
+// sorted lines put a blank after its name, else ';').
+// @ts-ignore: decorator
+@inline function endsAt(item: usize): bool {
+  return load<i64>(item + SELF) != 0 || (twoCounts && load<i64>(item + BASE_SELF) != 0);
+}
+
+/**
+ * flamegraph.pl's order of sibling frames fa and fb (it sorts whole folded
+ * lines): the bytes of their names, each followed by what follows it in its
+ * first line, a blank when a stack ends there (`endsA`), else ';'. 0 only
+ * for the same name and ending.
+ */
+export function siblingOrder(fa: u32, endsA: bool, fb: u32, endsB: bool): i32 {
+  const pa = frameTable.ptr(fa), la = frameTable.len(fa);
+  const pb = frameTable.ptr(fb), lb = frameTable.len(fb);
+  const n = min(la, lb);
+  const d = compareBytes(pa, n, pb, n);
+  if (d != 0) return d;
+  const ta = la > n ? <i32>load<u8>(pa + n) : endsA ? 0x20 : 0x3b;
+  const tb = lb > n ? <i32>load<u8>(pb + n) : endsB ? 0x20 : 0x3b;
+  if (ta != tb) return ta - tb;
+  return <i32>la - <i32>lb; // the shorter key is a prefix of the longer
+}
+
+// @ts-ignore: decorator
+@inline function recordAt(i: u32): usize { return records + <usize>i * ITEM; }
+
+function itemOrder(a: usize, b: usize): i32 {
+  return siblingOrder(load<u32>(a + FRAME), endsAt(a), load<u32>(b + FRAME), endsAt(b));
+}
+
+function recordOrder(a: u32, b: u32): i32 { return itemOrder(recordAt(a), recordAt(b)); }
+
+// The kept frame at `depth` closes: its pruned children (set aside since it
+// opened) become one record per run between its kept children (its records
+// at depth + 1 since it opened), in the first one's name: its place among
+// them is the run's.
+function mergePruned(depth: u32): void {
+  const from = load<u32>(openPruned + (<usize>depth << 2));
+  if (prunedCount == from) return;
+  let nk: u32 = 0;
+  for (let i = load<u32>(openAt(depth) + DEPTH); i < recordCount; i++) {
+    if (load<u32>(recordAt(i) + DEPTH) == depth + 1) nk++;
+  }
+  if (nk + 1 > kidsCap) {
+    freeBytes(kids);
+    freeBytes(gapTotals);
+    freeBytes(gapReps);
+    kidsCap = max<u32>(nk + 1, kidsCap << 1);
+    kids = allocBytes(<usize>kidsCap << 2);
+    gapTotals = allocBytes(<usize>kidsCap << 4);
+    gapReps = allocBytes(<usize>kidsCap << 2);
+  }
+  let k: u32 = 0;
+  for (let i = load<u32>(openAt(depth) + DEPTH); i < recordCount; i++) {
+    if (load<u32>(recordAt(i) + DEPTH) == depth + 1) store<u32>(kids + (<usize>(k++) << 2), i);
+  }
+  sortIds(kids, nk, recordOrder);
+  memory.fill(gapTotals, 0, <usize>(nk + 1) << 4);
+  memory.fill(gapReps, 0, <usize>(nk + 1) << 2);
+  for (let c = from; c < prunedCount; c++) {
+    const item = pruned + <usize>c * ITEM;
+    let lo: u32 = 0, hi = nk; // the gap: how many kept siblings sort before it
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (itemOrder(recordAt(load<u32>(kids + (<usize>mid << 2))), item) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const g = gapTotals + (<usize>lo << 4);
+    addTo(g, load<i64>(item + TOTAL));
+    addTo(g + 8, load<i64>(item + BASE_TOTAL));
+    if (load<u32>(gapReps + (<usize>lo << 2)) == 0) store<u32>(gapReps + (<usize>lo << 2), c + 1);
+  }
+  for (let gap: u32 = 0; gap <= nk; gap++) {
+    const rep = load<u32>(gapReps + (<usize>gap << 2));
+    if (rep == 0) continue;
+    const r = newRecord();
+    memory.copy(r, pruned + <usize>(rep - 1) * ITEM, ITEM);
+    store<u32>(r + DEPTH, (depth + 1) | MERGED);
+    store<i64>(r + TOTAL, load<i64>(gapTotals + (<usize>gap << 4)));
+    store<i64>(r + BASE_TOTAL, load<i64>(gapTotals + (<usize>gap << 4) + 8));
+  }
+  prunedCount = from;
 }
 
 // The reduced tree, parents before children (node 0 is the root).
@@ -88,17 +229,22 @@ export let sweptSelfs: usize = 0; // i64 per node (units): own count of the widt
 export let sweptTotals: usize = 0; // i64 per node (units): total of the width column (negative counts as zero)
 export let sweptBaseSelfs: usize = 0; // i64 per node (units): two-count input's first column
 export let sweptBaseTotals: usize = 0;
+/** u8 per node: 1 for a run of merged pruned children (mergePruned), never drawn even when its sum is wide enough. */
+export let sweptMerged: usize = 0;
 
 /**
  * Sweeps the `n` stacks begun by stacksBegin() into the reduced tree of the
  * frames at least `min` wide (in units, as a double) and their children; `reverse` reads stacks leaf
  * first, `two` takes widths from the second count, `inputOrder` sweeps the
- * record log as it is (a flame chart). Returns the tree's node count.
+ * record log as it is (a flame chart); `merge` merges the pruned children
+ * between two kept siblings into one (mergePruned). Returns the tree's node count.
  */
-export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrder: bool): u32 {
+export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrder: bool, merge: bool): u32 {
   twoCounts = two;
+  mergingPruned = merge && !inputOrder;
   const order = stacksOrder(reverse);
   recordCount = 0;
+  prunedCount = 0;
   openFrame(0, NO_FRAME);
   let depth: u32 = 0; // of the deepest open frame
   for (let i: u32 = 0; i < n; i++) {
@@ -147,6 +293,7 @@ function toTree(): void {
   freeBytes(sweptTotals);
   freeBytes(sweptBaseSelfs);
   freeBytes(sweptBaseTotals);
+  freeBytes(sweptMerged);
   // Raw: every element is written below.
   sweptParents = allocRaw(<usize>r << 2);
   sweptFrames = allocRaw(<usize>r << 2);
@@ -154,10 +301,12 @@ function toTree(): void {
   sweptTotals = allocRaw(<usize>r << 3);
   sweptBaseSelfs = twoCounts ? allocRaw(<usize>r << 3) : 0;
   sweptBaseTotals = twoCounts ? allocRaw(<usize>r << 3) : 0;
+  sweptMerged = allocRaw(<usize>r);
   // The open items are reused: their frame field holds the latest node at each depth.
   for (let j: u32 = 0; j < r; j++) {
     const rec = records + <usize>(r - 1 - j) * ITEM;
-    const d = load<u32>(rec + DEPTH);
+    const d = load<u32>(rec + DEPTH) & ~MERGED;
+    store<u8>(sweptMerged + <usize>j, <u8>(load<u32>(rec + DEPTH) >>> 31));
     store<u32>(openAt(d) + FRAME, j);
     store<u32>(sweptParents + (<usize>j << 2), d > 0 ? load<u32>(openAt(d - 1) + FRAME) : 0);
     store<u32>(sweptFrames + (<usize>j << 2), load<u32>(rec + FRAME));

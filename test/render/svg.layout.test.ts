@@ -79,4 +79,32 @@ describe('layout in the core and in the JavaScript oracle', () => {
     const result = await collapse(Buffer.from('a;b 1\n'), { format: 'folded' });
     expect(() => result.layoutViews(() => 0, { flameChart: true })).toThrow(/keepOrder/);
   });
+
+  // With exact sums the sweep merges the pruned siblings between two drawn ones into one
+  // undrawn child as it goes: a run's sum may be wide enough to draw while none of its
+  // frames is, and which run a frame joins depends on the ending after its name (a blank
+  // when a stack ends there, else ';'), for the drawn frame and for the pruned one.
+  it('merges runs of pruned siblings as the oracle places them one by one', async () => {
+    for (const bEnds of [false, true]) {
+      for (const qEnds of [false, true]) {
+        const lines = ['r;b;x 1000', 'r;m;y 1000', 'r;q! 1000'];
+        if (bEnds) lines.push('r;b 5');
+        lines.push(qEnds ? 'r;q 1' : 'r;q;w 1');
+        for (const name of ['a', 'b!', 'b x', 'b.x', 'c', 'q"', 'z']) {
+          for (let i = 0; i < 12; i++) lines.push(`r;${name}${i === 0 ? '' : i} 1`);
+        }
+        lines.push('r;b!;deep;er 1', 'r;m;y;small 1'); // a pruned frame's own children go with it
+        const folded = lines.map((l) => `${l}\n`).join('');
+        for (const reverse of [false, true]) {
+          const options: LayoutOptions = { minWidth: { value: 1, percent: false }, plotWidth: 1180 };
+          const result = await collapse(Buffer.from(folded), { format: 'folded' });
+          const core = plain(layoutViews((m) => result.layoutViews(m, { reverse }), options));
+          const tree = { ...result.tree(), twoCounts: false };
+          const oracle = plain(layoutViews(oracleViews(reverse ? reverseTree(tree) : tree), options));
+          expect(core).toEqual(oracle);
+          expect((core as { count: number }).count).toBeLessThan(12);
+        }
+      }
+    }
+  });
 });
