@@ -141,4 +141,20 @@ describe('folded output from the call tree', () => {
       { numRuns: 300 },
     );
   });
+
+  // The sort takes ids already in order in one pass, and runs in order whole: one id out of place
+  // (first, last, or in the middle of a long list) must still move.
+  it('is sorted when the input is in order but for one line', async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `f${String(i).padStart(2, '0')}`);
+    for (const at of [0, 17, 39]) {
+      const order = names.filter((_, i) => i !== at);
+      for (const place of [0, 20, order.length]) {
+        const lines = [...order.slice(0, place), names[at]!, ...order.slice(place)];
+        const text = lines.map((n, i) => `a;${n} ${i + 1}\n`).join('');
+        const want = [...lines].sort().map((n) => `a;${n} ${lines.indexOf(n) + 1}\n`).join('');
+        expect((await collapse(Buffer.from(text), { format: 'folded', stackTableBytes: 0 })).text()).toBe(want);
+        expect((await collapse(Buffer.from(text), { format: 'folded' })).text()).toBe(want);
+      }
+    }
+  });
 });
