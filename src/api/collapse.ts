@@ -63,9 +63,9 @@ export interface CollapseOptions extends FormatOptions, StackFilterOptions {
   maxMemoryMiB?: number;
   /**
    * Bytes of stacks (frame sequences with their counts) the stack table remembers (default
-   * 64 MiB). Stacks past it fold straight into the call tree: slower per record, but a profile
-   * of millions of distinct stacks then costs tree nodes (shared prefixes) instead of whole
-   * sequences. Per thread.
+   * 16 MiB). Once they are spent the table learns no more: every later stack folds straight
+   * into the call tree, slower per record, but a profile of millions of distinct stacks then
+   * costs tree nodes (shared prefixes) instead of whole sequences. Per thread.
    */
   stackTableBytes?: number;
   /**
