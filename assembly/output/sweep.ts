@@ -37,11 +37,13 @@ const MERGED: u32 = 0x80000000; // a record's depth field: a run of merged prune
 let open: usize = 0; // one item per depth of the path being swept (0: the root)
 let openCap: u32 = 0;
 let openPruned: usize = 0; // u32 per depth: prunedCount when the frame opened
+let lastKid: usize = 0; // u32 per depth: 1 + the record of the frame's last kept child (0: none yet), when merging
 // Closed frames, children before parents (post-order): kept frames, and the
 // pruned children of kept frames (a pruned frame's own descendants are dropped).
 let records: usize = 0;
 let recordCount: u32 = 0;
 let recordCap: u32 = 0;
+let prevKid: usize = 0; // u32 per record of a kept frame, when merging: 1 + the record of the kept sibling before it (0: none)
 
 // @ts-ignore: decorator
 @inline function openAt(depth: u32): usize { return open + <usize>depth * ITEM; }
@@ -51,12 +53,14 @@ function openFrame(depth: u32, frame: u32): void {
     const n = max<u32>(64, depth << 1);
     open = growBytes(open, <usize>openCap * ITEM, <usize>n * ITEM);
     openPruned = growBytes(openPruned, <usize>openCap << 2, <usize>n << 2);
+    lastKid = growBytes(lastKid, <usize>openCap << 2, <usize>n << 2);
     openCap = n;
   }
   const o = openAt(depth);
   store<u32>(o + FRAME, frame);
   store<u32>(o + DEPTH, recordCount);
   store<u32>(openPruned + (<usize>depth << 2), prunedCount);
+  store<u32>(lastKid + (<usize>depth << 2), 0);
   memory.fill(o + TOTAL, 0, ITEM - TOTAL);
 }
 
@@ -82,9 +86,15 @@ function closeFrame(depth: u32, min: f64): void {
   } else if (mergingPruned) {
     mergePruned(depth);
   }
+  const index = recordCount;
   const r = newRecord();
   memory.copy(r, o, ITEM);
   store<u32>(r + DEPTH, depth);
+  if (mergingPruned && depth > 0) { // a kept child of its parent (a pruned one returned above): linked to the one before
+    const at = lastKid + (<usize>(depth - 1) << 2);
+    store<u32>(prevKid + (<usize>index << 2), load<u32>(at));
+    store<u32>(at, index + 1);
+  }
   addToParent(o, depth);
 }
 
@@ -94,6 +104,7 @@ function newRecord(): usize {
     const n = max<u32>(1024, recordCap << 1);
     // Raw: a record is read only once written.
     records = growRaw(records, <usize>n * ITEM);
+    prevKid = growRaw(prevKid, <usize>n << 2);
     recordCap = n;
   }
   return records + <usize>(recordCount++) * ITEM;
@@ -170,16 +181,13 @@ function itemOrder(a: usize, b: usize): i32 {
 function recordOrder(a: u32, b: u32): i32 { return itemOrder(recordAt(a), recordAt(b)); }
 
 // The kept frame at `depth` closes: its pruned children (set aside since it
-// opened) become one record per run between its kept children (its records
-// at depth + 1 since it opened), in the first one's name: its place among
-// them is the run's.
+// opened) become one record per run between its kept children (linked from
+// lastKid), in the first one's name: its place among them is the run's.
 function mergePruned(depth: u32): void {
   const from = load<u32>(openPruned + (<usize>depth << 2));
   if (prunedCount == from) return;
   let nk: u32 = 0;
-  for (let i = load<u32>(openAt(depth) + DEPTH); i < recordCount; i++) {
-    if (load<u32>(recordAt(i) + DEPTH) == depth + 1) nk++;
-  }
+  for (let k = load<u32>(lastKid + (<usize>depth << 2)); k != 0; k = load<u32>(prevKid + (<usize>(k - 1) << 2))) nk++;
   if (nk + 1 > kidsCap) {
     freeBytes(kids);
     freeBytes(gapTotals);
@@ -189,9 +197,9 @@ function mergePruned(depth: u32): void {
     gapTotals = allocBytes(<usize>kidsCap << 4);
     gapReps = allocBytes(<usize>kidsCap << 2);
   }
-  let k: u32 = 0;
-  for (let i = load<u32>(openAt(depth) + DEPTH); i < recordCount; i++) {
-    if (load<u32>(recordAt(i) + DEPTH) == depth + 1) store<u32>(kids + (<usize>(k++) << 2), i);
+  let i: u32 = 0;
+  for (let k = load<u32>(lastKid + (<usize>depth << 2)); k != 0; k = load<u32>(prevKid + (<usize>(k - 1) << 2))) {
+    store<u32>(kids + (<usize>(i++) << 2), k - 1);
   }
   sortIds(kids, nk, recordOrder);
   memory.fill(gapTotals, 0, <usize>(nk + 1) << 4);
