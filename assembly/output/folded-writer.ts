@@ -14,7 +14,7 @@ import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { writeUnits } from "../tables/counts";
 import { sortIds } from "../util/sort";
 import { compareBytes } from "../util/hash";
-import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount } from "../tables/call-tree";
+import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, treeSlotsRelease } from "../tables/call-tree";
 import { frameTable, hasSecondCount, flushStacks } from "../tables/session";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "../tables/stack-table";
 
@@ -67,6 +67,7 @@ export function foldedBegin(): u32 {
     sortIds(order, orderLen, compareEntries);
   } else {
     flushStacks();
+    treeSlotsRelease(); // read only from here: the walk's arrays can take their memory
     orderLen = stackCount();
     treeWalkBegin();
   }

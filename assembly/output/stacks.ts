@@ -12,7 +12,7 @@
 
 import { allocBytes, allocRaw, growBytes, freeBytes } from "../util/memory";
 import { sortIds, reverseIds } from "../util/sort";
-import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf } from "../tables/call-tree";
+import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf, treeSlotsRelease } from "../tables/call-tree";
 import { flushStacks, setFirstColumnSums } from "../tables/session";
 import { unitsToF64, unitsPerCount } from "../tables/counts";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue, setStackEntryCount } from "../tables/stack-table";
@@ -55,6 +55,7 @@ export function stacksBegin(inputOrder: bool): u32 {
     count = stackEntryCount();
   } else {
     flushStacks();
+    treeSlotsRelease(); // read only from here: the order and depths below can take their memory
     from = FROM_TREE;
     count = stackCount();
     ends = allocBytes(<usize>count << 2);

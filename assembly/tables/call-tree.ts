@@ -71,8 +71,18 @@ export function treeReserve(n: u32): void {
   return <u64>nodes << 2 > (<u64>mask + 1) * 3;
 }
 
+/**
+ * Frees the slots while the tree is only read (its readers' own arrays can
+ * reuse the memory); the next childOf() makes them again.
+ */
+export function treeSlotsRelease(): void {
+  freeBytes(slots);
+  slots = 0;
+}
+
 /** The child of `parent` for `frame`, created when missing. */
 export function childOf(parent: u32, frame: u32): u32 {
+  if (slots == 0) placeAll();
   const h = mix64((<u64>parent << 32) | <u64>frame);
   const tag = h >>> NODE_BITS; // the top bits; the slot index takes the low ones
   let i = h & mask;
@@ -145,6 +155,11 @@ function growNodes(newCap: u32): void {
 function growSlots(): void {
   freeBytes(slots);
   mask = (mask << 1) | 1;
+  placeAll();
+}
+
+// Makes the slots (mask + 1 of them) and places every node.
+function placeAll(): void {
   slots = allocBytes((<usize>mask + 1) << 2);
   for (let node: u32 = 1; node < count; node++) {
     const h = mix64((<u64>load<u32>(parents + (<usize>node << 2)) << 32) | <u64>load<u32>(frames + (<usize>node << 2)));

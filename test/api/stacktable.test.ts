@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { collapse, renderSvg, type CollapseOptions } from '../../src/index.js';
-import type { CoreSession } from '../../src/core.js';
+import { CoreSession } from '../../src/core.js';
 import { layoutViews } from '../../src/render/placement.js';
 import { collapseColumns } from '../../src/api/diff.js';
 import { oracleViews } from '../support/layout-oracle.js';
@@ -156,5 +156,31 @@ describe('folded output from the call tree', () => {
         expect((await collapse(Buffer.from(text), { format: 'folded' })).text()).toBe(want);
       }
     }
+  });
+});
+
+// Reading the call tree frees its hash slots (the readers' arrays reuse the memory); input
+// folded into the same session afterwards makes them again, with every node placed.
+describe('input after the call tree was read', () => {
+  it('folds into the same nodes as input read at once', () => {
+    const part = (k: number) => Array.from({ length: 3000 }, (_, i) => `main;m${(i * 7 + k) % 13};f${i % 211};leaf${(i + k) % 5} ${i % 4 + 1}\n`).join('');
+    const whole = new CoreSession();
+    whole.setOption('stackTableBytes', 0);
+    const piecewise = new CoreSession();
+    piecewise.setOption('stackTableBytes', 0);
+    const reads: string[] = [];
+    for (const k of [0, 1, 2]) {
+      for (const s of [whole, piecewise]) {
+        s.beginInput('folded');
+        s.write(Buffer.from(part(k)));
+        s.endInput();
+      }
+      reads.push(Buffer.concat([...piecewise.folded()]).toString()); // releases the slots
+      piecewise.layoutViews(() => 0, false, false, false); // so does a layout
+    }
+    const want = Buffer.concat([...whole.folded()]).toString();
+    expect(reads[2]).toBe(want);
+    expect(piecewise.totals().nodes).toBe(whole.totals().nodes);
+    expect(reads[0]!.length).toBeLessThan(want.length);
   });
 });
