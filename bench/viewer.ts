@@ -105,7 +105,8 @@ async function timeOf(page: Page, name: Phase): Promise<number> {
 /** The centre of the widest frame one level above the root (flamegraph.pl's and flamefold's markup alike). */
 async function secondLevelFrame(page: Page): Promise<{ x: number; y: number; name: string }> {
   return page.evaluate(() => {
-    const rects = Array.from(document.querySelectorAll('#frames > g rect, #frames > a rect, #frames g > rect')).map((r) => ({
+    // flamegraph.pl's frames are <g><title/><rect/>…</g>; flamefold's are rects, their tooltip in fg:t.
+    const rects = Array.from(document.querySelectorAll('#frames rect')).map((r) => ({
       r,
       y: Number(r.getAttribute('y')),
       w: Number(r.getAttribute('width')),
@@ -117,7 +118,7 @@ async function secondLevelFrame(page: Page): Promise<{ x: number; y: number; nam
     const widest = level.reduce((a, b) => (b.w > a.w ? b : a));
     widest.r.scrollIntoView({ block: 'center', inline: 'center' }); // a tall graph's root is below the window
     const box = widest.r.getBoundingClientRect();
-    const title = widest.r.closest('g')?.querySelector('title')?.textContent ?? '';
+    const title = widest.r.getAttributeNS('urn:x-flamefold:frame', 't') ?? widest.r.closest('g')?.querySelector('title')?.textContent ?? '';
     return { x: box.x + box.width / 2, y: box.y + box.height / 2, name: title };
   });
 }
@@ -183,6 +184,13 @@ function subjects(options: Options, dir: string): Subject[] {
   ];
 }
 
+/** Frames in an SVG: the tooltips in flamefold's frame data, or flamegraph.pl's <title> elements. */
+function framesIn(svg: string): number {
+  const data = /<metadata id="frame-data">([^<]*)<\/metadata>/.exec(svg);
+  if (data) return (JSON.parse(data[1]!) as { tooltip: string[] }).tooltip.length;
+  return svg.match(/<title>/g)?.length ?? 0;
+}
+
 const ms = (v: number): string => `${Math.round(v)}`;
 
 /** Runs every subject `options.runs` times (rounds interleaved, so load on the machine spreads evenly) and prints the table. */
@@ -215,19 +223,22 @@ export async function benchViewer(options: Options): Promise<boolean> {
       }
     }
     process.stderr.write('\n');
-    const head = ['SVG', 'frames', ...PHASES.map((p) => `${p} ms${TARGET[p] ? ` (≤ ${TARGET[p]})` : ''}`)];
+    const head = ['SVG', 'frames', 'size', ...PHASES.map((p) => `${p} ms${TARGET[p] ? ` (≤ ${TARGET[p]})` : ''}`)];
     const table = [head];
     for (const s of list) {
-      const frames = readFileSync(s.file, 'utf8').match(/<title>/g)?.length ?? 0;
+      const text = readFileSync(s.file, 'utf8');
+      const frames = framesIn(text);
+      const size = `${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB`;
       const runs = results.get(s)!;
       const fail = failures.get(s);
       if (fail) {
-        table.push([s.label, String(frames), `FAILED: ${fail}`]);
+        table.push([s.label, String(frames), size, `FAILED: ${fail}`]);
         continue;
       }
       table.push([
         s.label,
         frames.toLocaleString('en-US'),
+        size,
         ...PHASES.map((p) => {
           const sp = spread(runs.map((r) => r[p]));
           return `${ms(sp.median)} (${ms(sp.min)}–${ms(sp.max)})`;

@@ -13,7 +13,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
-import { xmlAttr, xmlText } from './escape.js';
+import { xmlAttr } from './escape.js';
 
 /** Attributes by function name, as the file gives them (name → value). */
 export type NameAttributes = ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -22,7 +22,7 @@ export type NameAttributes = ReadonlyMap<string, Readonly<Record<string, string>
 export interface FrameAttributes {
   /** ` name="value"` pairs of the frame's <g> ('' when none). */
   group: string;
-  /** The tooltip in place of "NAME (N samples, P%)", escaped as XML text. */
+  /** The tooltip in place of "NAME (N samples, P%)", as given (the writer escapes it). */
   title: string | undefined;
   /** The `<a …>` start tag wrapping the frame's rectangle and label, when it links somewhere. */
   link: string | undefined;
@@ -57,7 +57,7 @@ export function frameAttributes(attrs: Readonly<Record<string, string>>): FrameA
   for (const [name, value] of Object.entries(attrs)) {
     const why = refusal(name, value);
     if (why) throw new Error(why);
-    if (name === 'title') title = xmlText(value);
+    if (name === 'title') title = value; // escaped where it is written, with the other tooltips
     else if (LINK_KEYS.has(name)) href = value;
     else if (name === 'target') target = value;
     else group += ` ${name}="${xmlAttr(value)}"`;

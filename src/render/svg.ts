@@ -1,6 +1,6 @@
 // The SVG writer: a laid-out graph to SVG text, produced in chunks of about
 // 1 MiB so it can stream. The drawing follows flamegraph.pl's (same canvas,
-// paddings, pixel rounding, titles "name (N samples, P%)", element ids), so
+// paddings, pixel rounding, tooltips "name (N samples, P%)", element ids), so
 // frames land where flamegraph.pl puts them; every name and option is escaped
 // for where it goes, and the output depends on nothing but its input.
 
@@ -9,13 +9,27 @@ import type { ColorMode, FrameInfo, ResolvedSvgOptions } from './options.js';
 import { colorDiffusionMode, differentialColorMode, paletteColorMode } from './colormode.js';
 import { fixed, perlNumber, withCommas } from './numbers.js';
 import { TitleCounts } from './title-counts.js';
-import { asciiCharRefs, asciiScriptJson, cssFontFamily, scriptJson, xmlAttr, xmlComment, xmlText } from './escape.js';
+import { asciiCharRefs, asciiScriptJson, cssFontFamily, scriptJson, xmlAttr, xmlComment, xmlSafe, xmlText } from './escape.js';
 import type { FrameAttributes } from './name-attributes.js';
 import { viewerSource, type ViewerConfig } from './viewer.js';
 import { ChunkWriter } from '../output/chunk-writer.js';
 
-/** Namespace of the exact sample geometry carried by each frame (fg:x start, fg:w width, in samples). */
+/** Namespace of fg:n, the name of a frame whose tooltip --nameattr replaced (the viewer searches and labels by it). */
 export const FRAME_NS = 'urn:x-flamefold:frame';
+
+/**
+ * Id of the element whose text is what the viewer knows of each frame besides its drawing, as
+ * JSON: `{"start": [...], "width": [...], "tooltip": [...]}`, frame i's the i-th of each (frames
+ * in document order): its exact start and width in samples, and its tooltip "NAME (N samples, P%)".
+ */
+export const FRAME_DATA_ID = 'frame-data';
+
+/** The JSON of FRAME_DATA_ID. */
+export interface FrameData {
+  start: number[];
+  width: number[];
+  tooltip: string[];
+}
 
 const decoder = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
@@ -98,7 +112,7 @@ export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uin
     frames.write(out, from, Math.min(layout.count, from + FRAMES_PER_WRITE));
     yield* chunks.full.splice(0);
   }
-  out.write(footer(o, g));
+  out.write(footer(o, g, frames.data, frames.labels));
   chunks.flush();
   yield* chunks.full.splice(0);
 }
@@ -131,6 +145,10 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
     '\t#search:hover, #search.show, #ignorecase:hover, #ignorecase.show { opacity:1; }',
     '\t#unzoom { cursor:pointer; }',
     '\t#frames > *:hover { stroke:black; stroke-width:0.5; cursor:pointer; }',
+    // Said once here rather than on each of tens of thousands of rects (a renderer without CSS geometry draws square corners).
+    '\t#frames rect { rx:2px; ry:2px; }',
+    // A label passes the pointer to its frame's rect beneath it: the rect is what has the tooltip and the outline.
+    '\t#labels, #zoom text { pointer-events:none; }',
     '\t.hide { display:none; }',
     '\t.parent { opacity:0.5; }',
     // An outline on every rectangle would hide the hover outline of the group: that one is restated.
@@ -157,7 +175,18 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
   return (o.prettyXml ? [...lines.slice(0, 3), ...indent(lines.slice(3), 1)] : lines).join('\n') + '\n';
 }
 
-/** Writes frames: `<g><title>NAME (N samples, P%)</title><rect …/><text …>label</text></g>`. */
+/**
+ * Writes frames into #frames, one element each: `<rect x y width height fill/>` (a frame with
+ * --nameattr attributes: a <g> with them, and its link, around it; see dressedFrame). What else
+ * a frame has is kept for the footer, which writes it after #frames: its label where one fits
+ * (`<text x y>label</text>` in #labels, drawn over all the frames, so that the viewer can draw
+ * a search's highlight between the two), and its exact geometry in samples and its tooltip, in
+ * `data` (one JSON text, FRAME_DATA_ID); the viewer makes the <title> when the pointer reaches
+ * the frame. So a frame is one element for the browser to parse and style, not four or five
+ * (group, title, its text, rect, label), and carries no attribute the drawing does not need (a
+ * browser interns every attribute value: tens of thousands of unique strings cost more than one
+ * text). The labels are few: only frames wide enough for three characters have one.
+ */
 class FrameWriter {
   private readonly countName: string;
   private readonly total: number;
@@ -166,10 +195,13 @@ class FrameWriter {
   private readonly rows: string[];
   private readonly labelY: string[];
   private readonly heightAttr: string;
-  /** Per frame name: the display name (annotation stripped), escaped, and whether escaping changed it. */
+  /** Per frame name: the display name (annotation stripped), and it escaped as text (labels). */
   private readonly shown: (string | undefined)[];
-  private readonly escaped: (string | undefined)[];
-  private readonly plainName: (boolean | undefined)[];
+  private readonly escapedText: (string | undefined)[];
+  /** Each frame written, in order (tooltips not escaped). */
+  readonly data: FrameData = { start: [], width: [], tooltip: [] };
+  /** The labels written so far, as lines of #labels. */
+  readonly labels: string[] = [];
   /** Fills as attribute values: a mode returns few distinct colours, each escaped once. */
   private readonly fills = new Map<string, string>();
   /** Per frame name: its --nameattr attributes, or null when it has none. */
@@ -184,15 +216,14 @@ class FrameWriter {
     private readonly mode: ColorMode,
     private readonly names: string[],
   ) {
-    this.countName = xmlText(o.countName);
+    this.countName = o.countName;
     this.total = layout.scale * o.factor;
     this.glyph = o.fontSize * o.fontWidth;
     this.rows = Array.from({ length: layout.maxDepth + 1 }, (_, d) => `y="${perlNumber(g.y1(d))}" width="`);
     this.labelY = Array.from({ length: layout.maxDepth + 1 }, (_, d) => perlNumber(3 + (g.y1(d) + g.y2(d)) / 2));
     this.heightAttr = fixed(g.y2(0) - g.y1(0), 1);
     this.shown = new Array(names.length);
-    this.escaped = new Array(names.length);
-    this.plainName = new Array(names.length);
+    this.escapedText = new Array(names.length);
     this.attributes = new Array(names.length);
   }
 
@@ -215,7 +246,7 @@ class FrameWriter {
 
   /** Writes frames [from, to) of the layout. */
   write(out: TextSink, from: number, to: number): void {
-    const { layout, o, g, mode, names, info, countName, total, glyph, rows, labelY, heightAttr, shown, escaped, plainName } = this;
+    const { layout, o, g, mode, names, info, countName, total, glyph, rows, labelY, heightAttr, shown, escapedText, data, labels } = this;
     const { xpad } = o;
     const titleCounts = (this.titleCounts ??= new TitleCounts(layout, o.factor));
     const base = layout.base;
@@ -255,39 +286,43 @@ class FrameWriter {
         display = shown[f] ??= stripAnnotation(name);
         const pct = titleCounts.percent(i, value, total);
         const note = mode.note?.(info);
-        title = `${(escaped[f] ??= xmlText(display))} (${withCommas(samplesText)} ${countName}, ${pct}%${note ? `; ${xmlText(note)}` : ''})`;
+        title = `${display} (${withCommas(samplesText)} ${countName}, ${pct}%${note ? `; ${note}` : ''})`;
       }
 
       let label = '';
       const fit = Math.trunc((x2 - x1) / glyph);
       if (fit >= 3) {
         const cut = fitLabel(display, fit);
-        // A cut label needs escaping only when its name did.
-        const plain = isRoot || (plainName[f] ??= escaped[f] === display);
-        label = `<text x="${fixed(x1 + 3, 2)}" y="${labelY[depth]}">${cut === display && !isRoot ? escaped[f]! : plain ? cut : xmlText(cut)}</text>`;
+        const shownText = cut === display && !isRoot ? (escapedText[f] ??= xmlText(display)) : xmlText(cut);
+        label = `<text x="${fixed(x1 + 3, 2)}" y="${labelY[depth]}">${shownText}</text>`;
       }
       const attrs = this.attributesOf(f, name);
-      const rect = `<rect x="${x1s}" ${rows[depth]}${widthAttr}" height="${heightAttr}" fill="${fill}" rx="2" ry="2" fg:x="${start}" fg:w="${layout.value[i]!}"`;
-      if (!attrs && !o.prettyXml) {
-        text += `<g><title>${title}</title>${rect}/>${label}</g>\n`;
+      // A label keeps the attributes (class, style) its frame's <g> has, as when it was inside it.
+      if (label) labels.push(attrs && attrs.group ? `<g${attrs.group}>${label}</g>` : label);
+      const rect = `<rect x="${x1s}" ${rows[depth]}${widthAttr}" height="${heightAttr}" fill="${fill}"`;
+      data.start.push(start);
+      data.width.push(layout.value[i]!);
+      if (!attrs) {
+        data.tooltip.push(xmlSafe(title));
+        text += o.prettyXml ? `        ${rect}/>\n` : `${rect}/>\n`;
       } else {
+        data.tooltip.push(xmlSafe(attrs.title ?? title));
         // A title from --nameattr hides the frame's name from the viewer (search, labels): fg:n keeps it.
-        const named = attrs?.title !== undefined ? `${rect} fg:n="${isRoot ? '' : xmlAttr(display)}"/>` : `${rect}/>`;
-        text += dressedFrame(o.prettyXml, attrs, attrs?.title ?? title, named, label);
+        const named = attrs.title !== undefined ? `${rect} fg:n="${isRoot ? '' : xmlAttr(display)}"/>` : `${rect}/>`;
+        text += dressedFrame(o.prettyXml, attrs, named);
       }
     }
     out.write(text);
   }
 }
 
-/** A frame with --nameattr attributes (a link, a replaced title) or written --pretty-xml. */
-function dressedFrame(pretty: boolean, attrs: FrameAttributes | null, title: string, rect: string, text: string): string {
-  const open = `<g${attrs?.group ?? ''}>`;
-  const link = attrs?.link;
-  if (!pretty) return `${open}<title>${title}</title>${link ?? ''}${rect}${text}${link ? '</a>' : ''}</g>\n`;
-  const inner = [rect, ...(text ? [text] : [])];
-  const body = link ? [link, ...inner.map((l) => `    ${l}`), '</a>'] : inner;
-  return [open, `    <title>${title}</title>`, ...body.map((l) => `    ${l}`), '</g>'].map((l) => `        ${l}\n`).join('');
+/** A frame with --nameattr attributes: a <g> with them around the rect, and its link (if any). */
+function dressedFrame(pretty: boolean, attrs: FrameAttributes, rect: string): string {
+  const open = `<g${attrs.group}>`;
+  const link = attrs.link;
+  if (!pretty) return `${open}${link ?? ''}${rect}${link ? '</a>' : ''}</g>\n`;
+  const body = link ? [link, `    ${rect}`, '</a>'] : [rect];
+  return [open, ...body.map((l) => `    ${l}`), '</g>'].map((l) => `        ${l}\n`).join('');
 }
 
 /** flamegraph.pl's label: the first `fit` characters, the last two replaced by ".." when cut. */
@@ -299,9 +334,11 @@ function fitLabel(name: string, fit: number): string {
   return chars.slice(0, fit - 2).join('') + '..';
 }
 
-function footer(o: ResolvedSvgOptions, g: Geometry): string {
+/** After the frames: their labels (#labels), their data (FRAME_DATA_ID), and the viewer. */
+function footer(o: ResolvedSvgOptions, g: Geometry, frames: FrameData, labels: string[]): string {
   const config: ViewerConfig = {
     ns: FRAME_NS,
+    frameData: FRAME_DATA_ID,
     nameType: o.nameType,
     countName: o.countName,
     fontSize: o.fontSize,
@@ -313,9 +350,13 @@ function footer(o: ResolvedSvgOptions, g: Geometry): string {
     searchColor: o.searchColor,
   };
   // Outside UTF-8 (--encoding) the script's data is ASCII too: character references mean nothing in a script.
-  const source = viewerSource(config, o.encoding?.ascii ? asciiScriptJson : scriptJson);
+  const json = o.encoding?.ascii ? asciiScriptJson : scriptJson;
+  const source = viewerSource(config, json);
   const script = `<script type="text/ecmascript"><![CDATA[\n${source}\n]]></script>`;
-  return o.prettyXml ? `    </g>\n    ${script}\n</svg>\n` : `</g>\n${script}\n</svg>\n`;
+  // Plain text for any renderer (no script that some would try to run): JSON with no `<` or `&` in it needs no escaping.
+  const data = `<metadata id="${FRAME_DATA_ID}">${json(frames)}</metadata>`;
+  if (!o.prettyXml) return `</g>\n<g id="labels">\n${labels.map((l) => `${l}\n`).join('')}</g>\n${data}\n${script}\n</svg>\n`;
+  return `    </g>\n    <g id="labels">\n${labels.map((l) => `        ${l}\n`).join('')}    </g>\n    ${data}\n    ${script}\n</svg>\n`;
 }
 
 /** What flamegraph.pl draws for input without samples: a canvas with a message. */

@@ -10,6 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { openBrowser, type TestBrowser } from '../support/browser.js';
 import { CORPUS } from '../support/corpus.js';
 import { runCli, tempDir } from '../support/helpers.js';
+import { svgFrames } from '../support/svgframes.js';
 
 const tmp = tempDir();
 let context: BrowserContext;
@@ -55,46 +56,74 @@ interface FrameState {
 }
 
 /**
- * Every frame as the page shows it now. While zoomed, #frames is hidden (its
- * clip is empty) and the frames in view are drawn as copies in #zoom: a
- * frame's state is then its copy's (matched by start and row), and a frame
- * without a copy is hidden.
+ * Every frame as the page shows it now. Frame i is the i-th child of #frames
+ * (a rect, or a <g> around it), its tooltip and exact start and width in
+ * samples the i-th of the frame data, its label the one on its rect in
+ * #labels; a search over the whole graph shows as #highlight, a path outlining
+ * each matching frame's rect (starting at its x and y). While zoomed, #frames
+ * is hidden (its clip is empty) and the frames in view are drawn as copies in
+ * #zoom (each says which frame it is in data-frame): a frame's state is then
+ * its copy's, and a frame without a copy is hidden.
  */
 async function frameStates(page: Page): Promise<FrameState[]> {
   return page.evaluate(() => {
-    const ns = 'urn:x-flamefold:frame';
     const frames = document.getElementById('frames')!;
     const zoomed = document.getElementById('zoom') !== null;
     if (zoomed !== (getComputedStyle(frames).clipPath === 'inset(50%)')) throw new Error('#frames shown while zoomed, or hidden while not');
-    const key = (rect: Element): string => `${rect.getAttributeNS(ns, 'x')}/${rect.getAttribute('y')}`;
-    const copies = new Map<string, Element>();
-    for (const g of Array.from(document.querySelectorAll('#zoom > g'))) copies.set(key(g.querySelector('rect')!), g);
+    const data = JSON.parse(document.getElementById('frame-data')!.textContent!) as { start: number[]; width: number[]; tooltip: string[] };
+    const originals = Array.from(frames.children);
+    if (originals.length !== data.tooltip.length) throw new Error('as many frames as frame data');
+    const rectIn = (e: Element): Element => (e.localName === 'rect' ? e : e.querySelector('rect')!);
+    const copies = new Map<number, Element>();
+    for (const c of Array.from(document.querySelectorAll('#zoom > [data-frame]'))) copies.set(Number(c.getAttribute('data-frame')), c);
     if (!zoomed && copies.size > 0) throw new Error('copies drawn while #frames is shown');
-    const originals = Array.from(document.querySelectorAll('#frames > g'));
-    if (zoomed && originals.filter((g) => copies.has(key(g.querySelector('rect')!))).length !== copies.size) throw new Error('a copy of no frame');
-    return originals.map((original) => {
-      const copy = zoomed ? copies.get(key(original.querySelector('rect')!)) : original;
-      const g = copy ?? original;
-      const rect = g.querySelector('rect')!;
-      const title = original.querySelector('title')!.textContent!;
+    if (zoomed && document.querySelectorAll('#zoom > rect, #zoom > g').length !== copies.size) throw new Error('a copy of no frame');
+    // The highlight: the x and y each outline starts at, and the width it outlines.
+    const highlight = document.getElementById('highlight');
+    const lit = new Map<string, number>();
+    for (const m of (highlight?.getAttribute('d') ?? '').matchAll(/M([^ ]+) ([^hm]+)(?:m([^ ]+) 0)?h([^va]+)/g)) {
+      lit.set(`${m[1]} ${m[2]}`, Number(m[4]) + 2 * Number(m[3] ?? 0));
+    }
+    if (highlight && zoomed !== (getComputedStyle(highlight).display === 'none')) throw new Error('the highlight shown while zoomed, or hidden while not');
+    const labels = Array.from(document.querySelectorAll('#labels text'));
+    return originals.map((original, i) => {
+      const copy = zoomed ? copies.get(i) : original;
+      const item = copy ?? original;
+      const rect = rectIn(item);
+      const [x, y, width, height] = ['x', 'y', 'width', 'height'].map((a) => rect.getAttribute(a)!);
+      let fill = rect.getAttribute('fill')!;
+      const outline = zoomed ? undefined : lit.get(`${x} ${y}`);
+      if (outline !== undefined) {
+        if (Math.abs(outline - Number(width)) > 1e-9) throw new Error(`the highlight of ${x} ${y} is ${outline} wide, its frame ${width}`);
+        fill = highlight!.getAttribute('fill')!;
+      }
+      let label: string;
+      if (zoomed) {
+        const text = item.localName === 'rect' ? item.nextElementSibling : item.querySelector('text');
+        label = text && text.localName === 'text' ? text.textContent! : '';
+      } else {
+        const on = labels.filter((t) => t.getAttribute('x') === (Number(x) + 3).toFixed(2) && Math.abs(Number(t.getAttribute('y')) - (Number(y) + Number(height) / 2 + 3)) < 0.01);
+        if (on.length > 1) throw new Error('two labels on one frame');
+        label = on[0]?.textContent ?? '';
+      }
       return {
-        name: title.replace(/ \([\d,]+ samples, [^)]*\)$/, ''),
-        x: Number(rect.getAttribute('x')),
-        width: Number(rect.getAttribute('width')),
-        fill: rect.getAttribute('fill')!,
-        hidden: !copy || getComputedStyle(g).display === 'none',
-        parent: g.classList.contains('parent'),
-        start: Number(rect.getAttributeNS(ns, 'x')),
-        samples: Number(rect.getAttributeNS(ns, 'w')),
-        y: Number(rect.getAttribute('y')),
-        label: g.querySelector('text')?.textContent ?? '',
+        name: data.tooltip[i]!.replace(/ \([\d,]+ samples, [^)]*\)$/, ''),
+        x: Number(x),
+        width: Number(width),
+        fill,
+        hidden: !copy || getComputedStyle(item).display === 'none',
+        parent: item.classList.contains('parent'),
+        start: data.start[i]!,
+        samples: data.width[i]!,
+        y: Number(y),
+        label,
       };
     });
   });
 }
 
-/** The frames the page shows: the copies in #zoom while zoomed, else #frames. */
-const shown = async (page: Page): Promise<string> => ((await page.evaluate(() => document.getElementById('zoom') !== null)) ? '#zoom > g' : '#frames > g');
+/** The layer the page shows: #zoom while zoomed, else #frames. */
+const shown = async (page: Page): Promise<string> => ((await page.evaluate(() => document.getElementById('zoom') !== null)) ? '#zoom' : '#frames');
 
 interface Opened {
   page: Page;
@@ -123,16 +152,13 @@ async function open(url: string): Promise<Opened> {
 
 /** The frame drawn for `name` (the first of that name shown), in the layer shown: while zoomed, a copy (copies have no title until hovered). */
 async function frameGroup(page: Page, name: string) {
-  const title = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(`);
-  if ((await shown(page)) === '#frames > g') return page.locator('#frames > g', { has: page.locator('title', { hasText: title }) }).first();
-  const at = await page.evaluate((prefix) => {
-    const ns = 'urn:x-flamefold:frame';
-    const key = (g: Element): string => `${g.querySelector('rect')!.getAttributeNS(ns, 'x')}/${g.querySelector('rect')!.getAttribute('y')}`;
-    const named = new Set(Array.from(document.querySelectorAll('#frames > g')).filter((g) => g.querySelector('title')!.textContent!.startsWith(prefix)).map(key));
-    return Array.from(document.querySelectorAll('#zoom > g')).findIndex((c) => named.has(key(c)));
+  const i = await page.evaluate((prefix) => {
+    const tooltips = (JSON.parse(document.getElementById('frame-data')!.textContent!) as { tooltip: string[] }).tooltip;
+    const zoomed = document.getElementById('zoom') !== null;
+    return tooltips.findIndex((t, k) => t.startsWith(prefix) && (!zoomed || document.querySelector(`#zoom > [data-frame="${k}"]`) !== null));
   }, `${name} (`);
-  if (at < 0) throw new Error(`${name} is not in the zoomed view`);
-  return page.locator('#zoom > g').nth(at);
+  if (i < 0) throw new Error(`${name} is not in the view`);
+  return (await shown(page)) === '#frames' ? page.locator('#frames > *').nth(i) : page.locator(`#zoom > [data-frame="${i}"]`);
 }
 
 /** The share of `view` covered by matching frames, from their exact sample spans. */
@@ -320,6 +346,50 @@ describe('the SVG viewer in headless Chromium', () => {
     await page.close();
   });
 
+  it("the browser's own tooltip: a frame's <title> is made when the pointer first reaches it, none before", async () => {
+    const { page, errors } = await open(draw('example', folded));
+    expect(await page.locator('#frames title').count()).toBe(0);
+    const frame = await frameGroup(page, 'genunix`lookuppnvp');
+    await frame.hover();
+    const tooltip = await page.evaluate(() => (JSON.parse(document.getElementById('frame-data')!.textContent!) as { tooltip: string[] }).tooltip);
+    const title = await frame.locator('title').textContent();
+    expect(title).toMatch(/^genunix`lookuppnvp \([\d,]+ samples, \d+\.\d\d%\)$/);
+    expect(tooltip).toContain(title);
+    expect(await page.locator('#frames title').count()).toBe(1);
+    await frame.hover({ position: { x: 2, y: 2 } }); // once made, it stays
+    expect(await page.locator('#frames title').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('as an image (no script), the frames are drawn in their colours, rounded, and the labels over them', async () => {
+    const svgUrl = draw('image', folded);
+    const page = await context.newPage();
+    // An HTML page of the server's origin, so the canvas may read the image back.
+    const html = '<!DOCTYPE html><body style="margin:0"><img id="graph" src="image.svg"></body>';
+    await page.route(`${base}/image.html`, (route) => route.fulfill({ contentType: 'text/html', body: html }));
+    await page.goto(`${base}/image.html`);
+    const svg = await (await fetch(svgUrl)).text();
+    const root = svgFrames(svg).find((f) => f.name === 'all')!;
+    const pixels = await page.evaluate(async ({ x, y, width }) => {
+      const img = document.getElementById('graph') as HTMLImageElement;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+      const g = canvas.getContext('2d')!;
+      g.drawImage(img, 0, 0);
+      const at = (px: number, py: number): string => `rgb(${Array.from(g.getImageData(px, py, 1, 1).data.slice(0, 3)).join(',')})`;
+      // The root's fill at its right half (no label there); its corner, rounded off; its label "all", dark.
+      let dark = 0;
+      for (let px = Math.round(x + 3); px < x + 25; px++) for (let py = Math.round(y + 2); py < y + 13; py++) if (g.getImageData(px, py, 1, 1).data[1]! < 80) dark++;
+      return { fill: at(Math.round(x + width * 0.75), Math.round(y + 7)), corner: at(Math.floor(x), Math.floor(y)), dark };
+    }, root);
+    expect(pixels.fill).toBe(root.fill);
+    expect(pixels.corner).not.toBe(root.fill);
+    expect(pixels.dark).toBeGreaterThan(5);
+    await page.close();
+  });
+
   it('--nameattr titles and links, --search-color, --pretty-xml and --encoding keep the viewer working', async () => {
     const attrs = join(tmp.dir, 'attrs.txt');
     writeFileSync(attrs, 'dressed\ttitle=Dressed up: see the docs\thref=https://example.invalid/docs\tclass=doc\n');
@@ -330,7 +400,7 @@ describe('the SVG viewer in headless Chromium', () => {
     await page.locator('#frames > g.doc rect').hover();
     expect(await page.locator('#details').textContent()).toBe('Function: Dressed up: see the docs');
     await (await frameGroup(page, 'outer')).click();
-    expect(await shown(page)).toBe('#zoom > g');
+    expect(await shown(page)).toBe('#zoom');
     const label = (): Promise<string | null> => page.locator('#zoom > g.doc text').textContent();
     expect(await label()).toBe('dressed');
     answer('^dressed$');
@@ -344,8 +414,10 @@ describe('the SVG viewer in headless Chromium', () => {
     expect(await page.locator('#zoom > g.doc title').textContent()).toBe('Dressed up: see the docs'); // the browser's own tooltip
     // Back to the whole graph, the frame as written shows the match it was not shown while zoomed.
     await page.keyboard.press('Escape');
-    expect(await shown(page)).toBe('#frames > g');
-    expect(await page.locator('#frames > g.doc rect').getAttribute('fill')).toBe('#203040');
+    expect(await shown(page)).toBe('#frames');
+    const dressed = (await frameStates(page)).find((f) => f.name === 'Dressed up: see the docs')!;
+    expect(dressed.fill).toBe('#203040');
+    expect(await page.locator('#highlight').getAttribute('fill')).toBe('#203040');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -374,7 +446,7 @@ describe('the SVG viewer in headless Chromium', () => {
     expect(errors).toEqual([]);
     expect(await page.locator('#title').textContent()).toBe('<script>window.__pwned=6</script>');
     // The names are there as text (the title's count name is hostile too, so match by prefix).
-    const titles = await page.evaluate(() => Array.from(document.querySelectorAll('#frames title')).map((t) => t.textContent!));
+    const titles = await page.evaluate(() => (JSON.parse(document.getElementById('frame-data')!.textContent!) as { tooltip: string[] }).tooltip);
     for (const n of names) expect(titles.some((t) => t.startsWith(`${n} (`))).toBe(true);
     expect(frames.length).toBe(names.length + 2);
     await page.close();

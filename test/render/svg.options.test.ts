@@ -45,14 +45,34 @@ function parse(svg: string): { root: Element; encoding: string | undefined } {
   return { root: top.children[0]!, encoding };
 }
 
-/** The frame groups (children of <g id="frames">). */
-function frameGroups(svg: string): Element[] {
-  const frames = parse(svg).root.children.find((e) => e.name === 'g' && e.attrs.id === 'frames')!;
-  return frames.children;
+const find = (e: Element, name: string): Element | undefined => e.children.find((c) => c.name === name);
+
+/** A frame: its element (a child of <g id="frames">), its rect, its tooltip, and its label's element in #labels (or the <g> around it). */
+interface Frame {
+  el: Element;
+  rect: Element;
+  title: string;
+  label: Element | undefined;
 }
 
-const find = (e: Element, name: string): Element | undefined => e.children.find((c) => c.name === name);
-const titleOf = (g: Element): string => find(g, 'title')!.text;
+/** The frames of one of our SVGs: frame i is the i-th child of #frames and the i-th of the frame data; a label is the one on its rect. */
+function frameList(svg: string): Frame[] {
+  const children = parse(svg).root.children;
+  const group = (id: string): Element => children.find((e) => e.name === 'g' && e.attrs.id === id)!;
+  const data = JSON.parse(children.find((e) => e.name === 'metadata' && e.attrs.id === 'frame-data')!.text) as { tooltip: string[] };
+  const textOf = (l: Element): Element => (l.name === 'text' ? l : find(l, 'text')!);
+  const labels = group('labels').children;
+  const frames = group('frames').children;
+  expect(frames.length).toBe(data.tooltip.length);
+  return frames.map((el, i) => {
+    const rect = el.name === 'rect' ? el : (find(el, 'rect') ?? find(find(el, 'a')!, 'rect')!);
+    const [x, y, h] = [Number(rect.attrs.x), Number(rect.attrs.y), Number(rect.attrs.height)];
+    const on = labels.filter((l) => textOf(l).attrs.x === (x + 3).toFixed(2) && Math.abs(Number(textOf(l).attrs.y) - (y + h / 2 + 3)) < 0.01);
+    expect(on.length).toBeLessThan(2);
+    return { el, rect, title: data.tooltip[i]!, label: on[0] };
+  });
+}
+const titles = (svg: string): string[] => frameList(svg).map((f) => f.title);
 
 describe("inferno's rust and python palettes", () => {
   const hue = (palette: 'rust' | 'python', name: string): string => {
@@ -167,8 +187,10 @@ describe('--pretty-xml (inferno)', () => {
     const pretty = await renderSvg(input, { ...options, prettyXml: true });
     const flat = (s: string): string => s.split('\n').map((l) => l.trimStart()).join('');
     expect(flat(pretty)).toBe(flat(compact));
-    expect(pretty).toContain('\n        <g class="x">\n            <title>a (3 samples, 75.00%)</title>\n            <a xlink:href="https://example.org/a" target="_top">\n                <rect ');
-    expect(pretty).toContain('\n    <g id="frames">\n        <g>\n            <title>all (4 samples, 100%)</title>\n');
+    expect(pretty).toContain('\n        <g class="x">\n            <a xlink:href="https://example.org/a" target="_top">\n                <rect ');
+    expect(pretty).toContain('\n    <g id="frames">\n        <rect x="10.0" ');
+    expect(pretty).toContain('\n    <g id="labels">\n        <text ');
+    expect(pretty).toContain('\n        <g class="x"><text ');
     for (const line of pretty.split('\n')) expect(line.length, line.slice(0, 80)).toBeLessThan(400);
     parse(pretty);
     // (the built CLI's script text differs from this test's transpiled copy: compare without it)
@@ -187,17 +209,19 @@ describe('--encoding (flamegraph.pl): the XML declaration, and how names are rea
     const { root, encoding } = parse(svg);
     expect(encoding).toBe('ISO-8859-1');
     expect(root.children.find((e) => e.attrs.id === 'title')!.text).toBe('Tést ☃');
-    expect(frameGroups(svg).map(titleOf)).toContain('café (3 samples, 75.00%)');
-    expect(frameGroups(svg).map(titleOf)).toContain('crème (3 samples, 75.00%)');
+    expect(titles(svg)).toContain('café (3 samples, 75.00%)');
+    expect(titles(svg)).toContain('crème (3 samples, 75.00%)');
+    expect(svg).toContain('"crème (3 samples, 75.00%)"'.replace('è', '\\u00e8')); // in the frame data, a JSON escape
     expect(svg).toContain('"nameType":"Fonction \\u2603:"'); // in the script, a JSON escape
     // Without --encoding the same bytes are not UTF-8: shown as U+FFFD, as before.
-    expect(frameGroups(await renderSvg(latin1)).map(titleOf)).toContain('caf\ufffd (3 samples, 75.00%)');
+    expect(titles(await renderSvg(latin1))).toContain('caf\ufffd (3 samples, 75.00%)');
   });
 
   it('UTF-8 is declared and written as it is; an unknown or non-ASCII encoding is a usage error', async () => {
     const utf8 = await renderSvg('main;café 1\n', { encoding: 'UTF-8' });
     expect(utf8.startsWith('<?xml version="1.0" encoding="UTF-8" standalone="no"?>')).toBe(true);
-    expect(utf8).toContain('<title>café (1 samples, 100.00%)</title>');
+    expect(utf8).toContain('"café (1 samples, 100.00%)"'); // as it is, in the frame data
+    expect(titles(utf8)).toContain('café (1 samples, 100.00%)');
     await expect(renderSvg('a 1\n', { encoding: 'klingon' })).rejects.toThrow(/unknown encoding/);
     await expect(renderSvg('a 1\n', { encoding: 'UTF-16LE' })).rejects.toThrow(/ASCII/);
     await expect(renderSvg('a 1\n', { encoding: 'latin1" standalone="yes' })).rejects.toThrow(UsageError);
@@ -229,22 +253,26 @@ describe('--nameattr (flamegraph.pl): attributes for the frames of particular fu
   it('writes title, link and <g> attributes, escaped, keeping the name for the viewer', async () => {
     const input = 'main;tcp_sendmsg;read_[k] 3\nmain;other 1\n';
     const svg = await renderSvg(input, { nameAttributes: parseNameAttributes(FILE, 'attrs.txt') });
-    const groups = frameGroups(svg);
-    const tcp = groups.find((g) => titleOf(g) === 'TCP send <net/ipv4/tcp.c> & more')!;
-    expect(tcp.attrs).toEqual({ class: 'net' });
-    const link = find(tcp, 'a')!;
+    const frames = frameList(svg);
+    const tcp = frames.find((f) => f.title === 'TCP send <net/ipv4/tcp.c> & more')!;
+    expect(tcp.el.attrs).toEqual({ class: 'net' });
+    const link = find(tcp.el, 'a')!;
     expect(link.attrs).toEqual({ 'xlink:href': 'https://example.org/tcp?a=1&b="2"', target: '_top' });
     expect(find(link, 'rect')!.attrs['fg:n']).toBe('tcp_sendmsg');
-    expect(find(link, 'text')!.text).toBe('tcp_sendmsg');
+    // Its label (in #labels) keeps the frame's <g> attributes, as when it was inside the <g>.
+    expect(tcp.label!.attrs).toEqual({ class: 'net' });
+    expect(find(tcp.label!, 'text')!.text).toBe('tcp_sendmsg');
     // The raw name (annotation and all) is what is matched; the tooltip keeps the display name.
-    const read = groups.find((g) => titleOf(g).startsWith('read ('))!;
-    expect(read.attrs).toEqual({ class: 'kernel', style: 'opacity:0.5', 'data-src': 'fs/read_write.c' });
-    expect(groups.find((g) => titleOf(g).startsWith('main ('))!.attrs).toEqual({ class: 'second' });
-    expect(groups.find((g) => titleOf(g).startsWith('other ('))!.attrs).toEqual({});
+    const read = frames.find((f) => f.title.startsWith('read ('))!;
+    expect(read.el.attrs).toEqual({ class: 'kernel', style: 'opacity:0.5', 'data-src': 'fs/read_write.c' });
+    expect(read.label!.attrs).toEqual(read.el.attrs);
+    expect(frames.find((f) => f.title.startsWith('main ('))!.el.attrs).toEqual({ class: 'second' });
+    const other = frames.find((f) => f.title.startsWith('other ('))!;
+    expect([other.el.name, other.el.attrs]).toEqual(['rect', other.rect.attrs]);
     // Frames without attributes are written as without --nameattr.
-    const plain = await renderSvg(input);
-    const line = (s: string, name: string): string => s.split('\n').find((l) => l.includes(`<title>${name} (`))!;
-    expect(line(svg, 'other')).toBe(line(plain, 'other'));
+    const plainOther = frameList(await renderSvg(input)).find((f) => f.title.startsWith('other ('))!;
+    expect(other.rect.attrs).toEqual(plainOther.rect.attrs);
+    expect(other.label).toEqual(plainOther.label);
   });
 
   it('refuses what would run script or break the viewer, naming the file and line', () => {
@@ -281,7 +309,8 @@ describe('--nameattr (flamegraph.pl): attributes for the frames of particular fu
     writeFileSync(attrs, 'b\ttitle=Bee\thref=https://example.org/b\n');
     const r = runCli(['svg', '--nameattr', attrs], 'a;b 1\n');
     expect(r.status).toBe(0);
-    expect(r.stdout.toString()).toContain('<title>Bee</title><a xlink:href="https://example.org/b" target="_top"><rect ');
+    expect(r.stdout.toString()).toContain('<g><a xlink:href="https://example.org/b" target="_top"><rect ');
+    expect(titles(r.stdout.toString())).toEqual(['all (1 samples, 100%)', 'a (1 samples, 100.00%)', 'Bee']);
     writeFileSync(attrs, 'b\tonclick=alert(1)\n');
     const refused = runCli(['svg', '--nameattr', attrs], 'a;b 1\n');
     expect(refused.status).toBe(1);
@@ -307,6 +336,12 @@ describe('--nameattr (flamegraph.pl): attributes for the frames of particular fu
         };
         walk(root);
         expect(scripts).toHaveLength(1);
+        // The frame data reads back: the function's frame's replaced tooltip, as XML may carry it.
+        const safe = title.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => String.fromCharCode(0x2400 + c.charCodeAt(0)));
+        const tooltips = titles(svg);
+        expect(tooltips).toHaveLength(3);
+        // (a name the folded reader reads otherwise keeps its own tooltip; lone surrogates become U+FFFD)
+        if (!/[\ud800-\udfff\ufffe\uffff]/.test(title) && !tooltips[2]!.endsWith(' (3 samples, 100.00%)')) expect(tooltips[2]).toBe(safe);
         if (encoding && encoding !== 'UTF-8') expect(/^[\x00-\x7f]*$/.test(svg)).toBe(true);
       }),
       { numRuns: 150 },

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError, renderSvg, randomNamehash, namehash, type RenderOptions } from '../../src/index.js';
 import { fixed, withCommas } from '../../src/render/numbers.js';
 import { perlSrandRand } from '../../src/render/palette.js';
-import { svgFrames, type SvgFrame } from '../support/svgframes.js';
+import { svgFrames, svgLabels, type SvgFrame } from '../support/svgframes.js';
 
 const hasPerl = spawnSync('perl', ['-e', '1']).status === 0;
 
@@ -19,8 +19,8 @@ function perl(script: string, input: string): string[] {
 const frames = async (folded: string, options: RenderOptions = {}): Promise<SvgFrame[]> =>
   svgFrames(await renderSvg(folded, options), options.countName);
 const named = (fs: SvgFrame[], name: string): SvgFrame[] => fs.filter((f) => f.name === name);
-const fgx = (svg: string, name: string): number[] =>
-  [...svg.matchAll(/<title>([^<]*?) \([^<]*<\/title><rect [^>]*fg:x="([^"]+)"/g)].filter((m) => m[1] === name).map((m) => Number(m[2]));
+/** The exact starts in samples of the frames named `name`. */
+const fgx = (svg: string, name: string): number[] => named(svgFrames(svg), name).map((f) => f.start);
 
 describe('numbers as flamegraph.pl prints them', () => {
   it('%.Nf rounds exact ties to even, like C', () => {
@@ -112,7 +112,7 @@ describe('layout from the call tree', () => {
     const fs = await frames('a;b 0.25\na;c 0.5\na 0.125\n');
     expect(named(fs, 'all')[0]!.samples).toBe(1); // %.0f of 0.875
     const svg = await renderSvg('a;b 0.25\na;c 0.5\na 0.125\n');
-    expect(svg).toContain('fg:x="0" fg:w="0.875"');
+    expect(named(svgFrames(svg), 'all').map((f) => [f.start, f.samplesWidth])).toEqual([[0, 0.875]]);
     expect(fgx(svg, 'c')).toEqual([0.375]);
   });
 
@@ -157,7 +157,7 @@ describe('options', () => {
     const svg = await renderSvg('a 1\n', { title: 'T', subtitle: 'S', countName: 'bytes', nameType: 'Frame:' });
     expect(svg).toContain('id="title" x="600.00" y="24">T</text>');
     expect(svg).toContain('id="subtitle" x="600.00" y="48">S</text>');
-    expect(svg).toContain('<title>a (1 bytes, 100.00%)</title>');
+    expect(svgFrames(svg, 'bytes').map((f) => f.title)).toEqual(['all (1 bytes, 100%)', 'a (1 bytes, 100.00%)']);
     expect(svg).toContain('"nameType":"Frame:"');
   });
 
@@ -228,7 +228,10 @@ describe('output', () => {
 
   it('labels: as many characters as fit, ".." when cut, annotations stripped', async () => {
     const svg = await renderSvg('a_function_with_a_long_name_[k] 1\nb 20\n');
-    const label = /<title>a_function_with_a_long_name \([^<]*<\/title><rect[^>]*\/><text[^>]*>([^<]*)<\/text>/.exec(svg)![1]!;
+    const frame = named(svgFrames(svg), 'a_function_with_a_long_name')[0]!;
+    const labels = svgLabels(svg).filter((l) => l.x === Number((frame.x + 3).toFixed(2)) && l.y > frame.y && l.y < frame.y + 16);
+    expect(labels).toHaveLength(1);
+    const label = labels[0]!.text;
     // 1/21 of 1180 px is 56.2 px: int(56.2 / (12 * 0.59)) = 7 characters, the last two "..".
     expect(label).toBe('a_fun..');
   });

@@ -134,7 +134,8 @@ describe('every option that reaches the SVG is escaped for its context', () => {
   it('the viewer config carries count name and name type exactly (as JSON, not pasted into code)', async () => {
     const svg = await renderSvg('a;b 3\n', { countName: "it's \\ \"x\"", nameType: 'Name: \'"\\' });
     const script = parseXml(svg).scripts[0]!;
-    const json = /\}\)\((\{[\s\S]*\})\);\s*$/.exec(script)![1]!;
+    // The script calls the viewer with its config, then its parts: (function…)({config}, {\nframeIndex: …});
+    const json = /\}\)\((\{[^\n]*\}), \{\nframeIndex: /.exec(script)![1]!;
     const config = JSON.parse(json) as { countName: string; nameType: string };
     expect(config.countName).toBe("it's \\ \"x\"");
     expect(config.nameType).toBe('Name: \'"\\');

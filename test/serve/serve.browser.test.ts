@@ -64,13 +64,15 @@ async function drag(page: Page, from: number, to: number): Promise<void> {
 async function graphFrames(page: Page, query: RegExp): Promise<{ name: string; samples: number; fill: string }[]> {
   let frame: Frame | undefined;
   await expect.poll(() => (frame = page.frames().find((f) => query.test(f.url()))) !== undefined, { timeout: 60_000 }).toBe(true);
-  await frame!.waitForSelector('#frames g', { timeout: 60_000 });
-  return frame!.$$eval('#frames g', (gs) =>
-    gs.map((g) => {
-      const m = /^(.*) \(([\d,]+) samples?/.exec(g.querySelector('title')!.textContent!)!;
-      return { name: m[1]!, samples: Number(m[2]!.replaceAll(',', '')), fill: g.querySelector('rect')!.getAttribute('fill')! };
-    }),
-  );
+  await frame!.waitForSelector('#frame-data', { state: 'attached', timeout: 60_000 });
+  // Frame i is the i-th rect of #frames, its tooltip the i-th of the frame data (src/render/svg.ts, FrameData).
+  return frame!.evaluate(() => {
+    const tooltips = (JSON.parse(document.getElementById('frame-data')!.textContent!) as { tooltip: string[] }).tooltip;
+    return Array.from(document.querySelectorAll('#frames rect'), (rect, i) => {
+      const m = /^(.*) \(([\d,]+) samples?/.exec(tooltips[i]!)!;
+      return { name: m[1]!, samples: Number(m[2]!.replaceAll(',', '')), fill: rect.getAttribute('fill')! };
+    });
+  });
 }
 
 describe('flamefold serve in a browser', () => {
