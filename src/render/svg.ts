@@ -195,10 +195,11 @@ class FrameWriter {
   private readonly rows: string[];
   private readonly labelY: string[];
   private readonly heightAttr: string;
-  /** Per frame name: the display name (annotation stripped), and it escaped as text (labels). */
+  /** Per frame name: the display name (annotation stripped), it as XML may carry it (tooltips), and escaped as text (labels). */
   private readonly shown: (string | undefined)[];
+  private readonly safeShown: (string | undefined)[];
   private readonly escapedText: (string | undefined)[];
-  /** Each frame written, in order (tooltips not escaped). */
+  /** Each frame written, in order (tooltips with what XML forbids replaced, else not escaped: the footer writes them as JSON). */
   readonly data: FrameData = { start: [], width: [], tooltip: [] };
   /** The labels written so far, as lines of #labels. */
   readonly labels: string[] = [];
@@ -216,7 +217,7 @@ class FrameWriter {
     private readonly mode: ColorMode,
     private readonly names: string[],
   ) {
-    this.countName = o.countName;
+    this.countName = xmlSafe(o.countName);
     this.total = layout.scale * o.factor;
     this.glyph = o.fontSize * o.fontWidth;
     this.rows = Array.from({ length: layout.maxDepth + 1 }, (_, d) => `y="${perlNumber(g.y1(d))}" width="`);
@@ -224,6 +225,7 @@ class FrameWriter {
     this.heightAttr = fixed(g.y2(0) - g.y1(0), 1);
     this.shown = new Array(names.length);
     this.escapedText = new Array(names.length);
+    this.safeShown = new Array(names.length);
     this.attributes = new Array(names.length);
   }
 
@@ -246,7 +248,7 @@ class FrameWriter {
 
   /** Writes frames [from, to) of the layout. */
   write(out: TextSink, from: number, to: number): void {
-    const { layout, o, g, mode, names, info, countName, total, glyph, rows, labelY, heightAttr, shown, escapedText, data, labels } = this;
+    const { layout, o, g, mode, names, info, countName, total, glyph, rows, labelY, heightAttr, shown, safeShown, escapedText, data, labels } = this;
     const { xpad } = o;
     const titleCounts = (this.titleCounts ??= new TitleCounts(layout, o.factor));
     const base = layout.base;
@@ -286,7 +288,7 @@ class FrameWriter {
         display = shown[f] ??= stripAnnotation(name);
         const pct = titleCounts.percent(i, value, total);
         const note = mode.note?.(info);
-        title = `${display} (${withCommas(samplesText)} ${countName}, ${pct}%${note ? `; ${note}` : ''})`;
+        title = `${(safeShown[f] ??= xmlSafe(display))} (${withCommas(samplesText)} ${countName}, ${pct}%${note ? `; ${xmlSafe(note)}` : ''})`;
       }
 
       let label = '';
@@ -303,10 +305,10 @@ class FrameWriter {
       data.start.push(start);
       data.width.push(layout.value[i]!);
       if (!attrs) {
-        data.tooltip.push(xmlSafe(title));
+        data.tooltip.push(title);
         text += o.prettyXml ? `        ${rect}/>\n` : `${rect}/>\n`;
       } else {
-        data.tooltip.push(xmlSafe(attrs.title ?? title));
+        data.tooltip.push(attrs.title !== undefined ? xmlSafe(attrs.title) : title);
         // A title from --nameattr hides the frame's name from the viewer (search, labels): fg:n keeps it.
         const named = attrs.title !== undefined ? `${rect} fg:n="${isRoot ? '' : xmlAttr(display)}"/>` : `${rect}/>`;
         text += dressedFrame(o.prettyXml, attrs, named);

@@ -11,7 +11,7 @@
 // when the browser is idle after the first paint (or at the first click or
 // search before that): loading runs none of it.
 
-import type { ViewerConfig } from './viewer.js';
+import type { ViewerConfig } from './viewer-config.js';
 
 /** The frames of #frames, in drawing order, with what the viewer needs of each. */
 export interface FrameIndex {

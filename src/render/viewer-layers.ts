@@ -20,7 +20,7 @@
 // repaint each; one path is one element to paint. While zoomed, the copies in
 // view are recoloured instead (few, and made anew at each zoom).
 
-import type { ViewerConfig } from './viewer.js';
+import type { ViewerConfig } from './viewer-config.js';
 import type { FrameIndex } from './viewer-index.js';
 
 export interface FrameLayers {

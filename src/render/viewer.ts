@@ -17,28 +17,12 @@
 // and its text besides. A frame whose tooltip was replaced (--nameattr title)
 // carries its name in `fg:n`.
 
+import type { ViewerConfig } from './viewer-config.js';
 import { frameIndex } from './viewer-index.js';
 import { frameLayers } from './viewer-layers.js';
 import { frameSearch } from './viewer-search.js';
 
-/** What the viewer needs to know about the drawing. */
-export interface ViewerConfig {
-  /** Namespace of the fg:n attribute. */
-  ns: string;
-  /** Id of the element holding the frames' geometry in samples and tooltips (JSON: svg.ts, FrameData). */
-  frameData: string;
-  nameType: string;
-  countName: string;
-  fontSize: number;
-  fontWidth: number;
-  xpad: number;
-  /** Width of the plot area in pixels. */
-  plotWidth: number;
-  /** depth = (rect y - yBase) / yStep. */
-  yBase: number;
-  yStep: number;
-  searchColor: string;
-}
+export type { ViewerConfig };
 
 /** The parts the viewer is made of, passed in as functions so that their sources embed beside its own. */
 export interface ViewerParts {
