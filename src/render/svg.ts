@@ -24,12 +24,6 @@ export const FRAME_NS = 'urn:x-flamefold:frame';
  */
 export const FRAME_DATA_ID = 'frame-data';
 
-/** The JSON of FRAME_DATA_ID. */
-export interface FrameData {
-  start: number[];
-  width: number[];
-  tooltip: string[];
-}
 
 const decoder = new TextDecoder('utf-8');
 const encoder = new TextEncoder();
@@ -112,7 +106,13 @@ export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uin
     frames.write(out, from, Math.min(layout.count, from + FRAMES_PER_WRITE));
     yield* chunks.full.splice(0);
   }
-  out.write(footer(o, g, frames.data, frames.labels));
+  // After the frames, their labels and data: the tooltips' JSON was encoded as it was written, and goes out as it is (ASCII when --encoding is).
+  const [beforeTooltips, afterTooltips] = footer(o, g, layout, frames.labels);
+  out.write(beforeTooltips);
+  chunks.flush();
+  yield* chunks.full.splice(0);
+  yield* frames.tooltips;
+  out.write(afterTooltips);
   chunks.flush();
   yield* chunks.full.splice(0);
 }
@@ -195,12 +195,20 @@ class FrameWriter {
   private readonly rows: string[];
   private readonly labelY: string[];
   private readonly heightAttr: string;
-  /** Per frame name: the display name (annotation stripped), it as XML may carry it (tooltips), and escaped as text (labels). */
+  /** Per frame name: the display name (annotation stripped), it inside a JSON string (tooltips), and escaped as text (labels). */
   private readonly shown: (string | undefined)[];
-  private readonly safeShown: (string | undefined)[];
+  private readonly jsonShown: (string | undefined)[];
   private readonly escapedText: (string | undefined)[];
-  /** Each frame written, in order (tooltips with what XML forbids replaced, else not escaped: the footer writes them as JSON). */
-  readonly data: FrameData = { start: [], width: [], tooltip: [] };
+  /**
+   * The tooltips of the frames written, in order: the JSON list's items, UTF-8 encoded, one
+   * piece per write(). A tooltip is written as a JSON string as it is made: a name's escaped
+   * form is made once per name, and the figures around it need no escaping (a JSON.stringify
+   * of them all and a scan of its text cost a fifth of the writing, and tens of thousands of
+   * strings kept to the end cost the garbage collector more than the writing).
+   */
+  readonly tooltips: Uint8Array[] = [];
+  /** Text inside a JSON string, as the viewer's data is written (scriptJson), with what XML forbids replaced. */
+  private readonly jsonText: (s: string) => string;
   /** The labels written so far, as lines of #labels. */
   readonly labels: string[] = [];
   /** Fills as attribute values: a mode returns few distinct colours, each escaped once. */
@@ -217,7 +225,9 @@ class FrameWriter {
     private readonly mode: ColorMode,
     private readonly names: string[],
   ) {
-    this.countName = xmlSafe(o.countName);
+    const json = o.encoding?.ascii ? asciiScriptJson : scriptJson;
+    this.jsonText = (s) => json(xmlSafe(s)).slice(1, -1);
+    this.countName = this.jsonText(o.countName);
     this.total = layout.scale * o.factor;
     this.glyph = o.fontSize * o.fontWidth;
     this.rows = Array.from({ length: layout.maxDepth + 1 }, (_, d) => `y="${perlNumber(g.y1(d))}" width="`);
@@ -225,7 +235,7 @@ class FrameWriter {
     this.heightAttr = fixed(g.y2(0) - g.y1(0), 1);
     this.shown = new Array(names.length);
     this.escapedText = new Array(names.length);
-    this.safeShown = new Array(names.length);
+    this.jsonShown = new Array(names.length);
     this.attributes = new Array(names.length);
   }
 
@@ -248,11 +258,13 @@ class FrameWriter {
 
   /** Writes frames [from, to) of the layout. */
   write(out: TextSink, from: number, to: number): void {
-    const { layout, o, g, mode, names, info, countName, total, glyph, rows, labelY, heightAttr, shown, safeShown, escapedText, data, labels } = this;
+    const { layout, o, g, mode, names, info, countName, total, glyph, rows, labelY, heightAttr, shown, jsonShown, escapedText, labels, jsonText } = this;
     const { xpad } = o;
     const titleCounts = (this.titleCounts ??= new TitleCounts(layout, o.factor));
     const base = layout.base;
     let text = '';
+    // Items after the first are preceded by a comma.
+    let tips = from === 0 ? '' : ',';
     for (let i = from; i < to; i++) {
       const f = layout.frame[i]!;
       const depth = layout.depth[i]!;
@@ -282,13 +294,13 @@ class FrameWriter {
       let title: string;
       let display: string;
       if (isRoot) {
-        title = `all (${withCommas(samplesText)} ${countName}, 100%)`;
+        title = `"all (${withCommas(samplesText)} ${countName}, 100%)"`;
         display = 'all';
       } else {
         display = shown[f] ??= stripAnnotation(name);
         const pct = titleCounts.percent(i, value, total);
         const note = mode.note?.(info);
-        title = `${(safeShown[f] ??= xmlSafe(display))} (${withCommas(samplesText)} ${countName}, ${pct}%${note ? `; ${xmlSafe(note)}` : ''})`;
+        title = `"${(jsonShown[f] ??= jsonText(display))} (${withCommas(samplesText)} ${countName}, ${pct}%${note ? `; ${jsonText(note)}` : ''})"`;
       }
 
       let label = '';
@@ -302,19 +314,19 @@ class FrameWriter {
       // A label keeps the attributes (class, style) its frame's <g> has, as when it was inside it.
       if (label) labels.push(attrs && attrs.group ? `<g${attrs.group}>${label}</g>` : label);
       const rect = `<rect x="${x1s}" ${rows[depth]}${widthAttr}" height="${heightAttr}" fill="${fill}"`;
-      data.start.push(start);
-      data.width.push(layout.value[i]!);
       if (!attrs) {
-        data.tooltip.push(title);
+        tips += i === from ? title : `,${title}`;
         text += o.prettyXml ? `        ${rect}/>\n` : `${rect}/>\n`;
       } else {
-        data.tooltip.push(attrs.title !== undefined ? xmlSafe(attrs.title) : title);
+        const tip = attrs.title !== undefined ? `"${jsonText(attrs.title)}"` : title;
+        tips += i === from ? tip : `,${tip}`;
         // A title from --nameattr hides the frame's name from the viewer (search, labels): fg:n keeps it.
         const named = attrs.title !== undefined ? `${rect} fg:n="${isRoot ? '' : xmlAttr(display)}"/>` : `${rect}/>`;
         text += dressedFrame(o.prettyXml, attrs, named);
       }
     }
     out.write(text);
+    this.tooltips.push(encoder.encode(tips));
   }
 }
 
@@ -336,8 +348,8 @@ function fitLabel(name: string, fit: number): string {
   return chars.slice(0, fit - 2).join('') + '..';
 }
 
-/** After the frames: their labels (#labels), their data (FRAME_DATA_ID), and the viewer. */
-function footer(o: ResolvedSvgOptions, g: Geometry, frames: FrameData, labels: string[]): string {
+/** After the frames: their labels (#labels), their data (FRAME_DATA_ID) around where its tooltips go, and the viewer. */
+function footer(o: ResolvedSvgOptions, g: Geometry, layout: Layout, labels: string[]): [string, string] {
   const config: ViewerConfig = {
     ns: FRAME_NS,
     frameData: FRAME_DATA_ID,
@@ -356,9 +368,15 @@ function footer(o: ResolvedSvgOptions, g: Geometry, frames: FrameData, labels: s
   const source = viewerSource(config, json);
   const script = `<script type="text/ecmascript"><![CDATA[\n${source}\n]]></script>`;
   // Plain text for any renderer (no script that some would try to run): JSON with no `<` or `&` in it needs no escaping.
-  const data = `<metadata id="${FRAME_DATA_ID}">${json(frames)}</metadata>`;
-  if (!o.prettyXml) return `</g>\n<g id="labels">\n${labels.map((l) => `${l}\n`).join('')}</g>\n${data}\n${script}\n</svg>\n`;
-  return `    </g>\n    <g id="labels">\n${labels.map((l) => `        ${l}\n`).join('')}    </g>\n    ${data}\n    ${script}\n</svg>\n`;
+  // Frame i is the layout's i-th: its start and width are the layout's (finite: they join as JSON writes numbers).
+  const n = layout.count;
+  const data = `<metadata id="${FRAME_DATA_ID}">{"start":[${layout.start.subarray(0, n).join(',')}],"width":[${layout.value.subarray(0, n).join(',')}],"tooltip":[`;
+  const end = ']}</metadata>';
+  const pad = o.prettyXml ? '    ' : '';
+  return [
+    `${pad}</g>\n${pad}<g id="labels">\n${labels.map((l) => `${pad}${pad}${l}\n`).join('')}${pad}</g>\n${pad}${data}`,
+    `${end}\n${pad}${script}\n</svg>\n`,
+  ];
 }
 
 /** What flamegraph.pl draws for input without samples: a canvas with a message. */
