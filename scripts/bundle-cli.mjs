@@ -38,8 +38,8 @@ const bundle = join(dist, 'flamefold-bundle.cjs');
 const launcher = join(dist, 'flamefold.cjs');
 const cacheFile = `${bundle}.v8cache`;
 
-// Modules whose functions' source text is output (under dist/).
-const SOURCE_TEXT_MODULES = ['render/viewer.js'];
+// Modules whose functions' source text is output (under dist/): the viewer and its parts (viewer.ts).
+const SOURCE_TEXT_MODULES = ['render/viewer.js', 'render/viewer-index.js', 'render/viewer-layers.js', 'render/viewer-search.js'];
 
 /** The module's source, then each exported function's toString() pinned to the text tsc wrote. */
 async function withSourceText(path) {
