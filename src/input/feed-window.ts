@@ -9,7 +9,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { CoreSession } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
 import { guardedAsync } from './guard.js';
-import { firstEventOf, planRanges, RANGES_PER_THREAD } from '../parallel/plan.js';
+import { firstEventOf, planThreadRanges } from '../parallel/plan.js';
 import type { InputNotes } from '../core.js';
 import { snapshotEnd, snapshotIndex, stateAt, type SnapshotIndex } from '../window/snapshot-index.js';
 import { resolveWindow, type ResolvedWindow } from '../window/resolve.js';
@@ -42,9 +42,9 @@ export async function indexFile(
   name: string,
   onProgress?: (bytes: number) => void,
 ): Promise<{ index: SnapshotIndex; notes: InputNotes }> {
-  const ranges = await planRanges(fh, size, format, jobs * RANGES_PER_THREAD);
   const { feedRangesInParallel } = await import('../parallel/pool.js'); // worker threads load only when used
-  const { notes, snapshots } = await guardedAsync(name, () => feedRangesInParallel(into, path, fh, ranges, format, jobs, onProgress));
+  const plan = async () => ({ ranges: await planThreadRanges(fh, size, format, jobs) });
+  const { notes, snapshots } = await guardedAsync(name, () => feedRangesInParallel(into, path, fh, format, jobs, plan, onProgress));
   return { index: snapshotIndex(snapshots, size), notes };
 }
 
@@ -65,11 +65,13 @@ export async function feedSnapshots(
     return;
   }
   const from = index.snapshots[window.first]!.offset;
-  const ranges = await planRanges(fh, snapshotEnd(index, window.last), format, jobs * RANGES_PER_THREAD, from);
-  const states = ranges.map(([start]) => stateAt(index, start));
   session.setWindow(window.core);
+  const plan = async () => {
+    const ranges = await planThreadRanges(fh, snapshotEnd(index, window.last), format, jobs, from);
+    return { ranges, states: ranges.map(([start]) => stateAt(index, start)) };
+  };
   const { feedRangesInParallel } = await import('../parallel/pool.js');
-  await guardedAsync(name, () => feedRangesInParallel(session, path, fh, ranges, format, jobs, undefined, states));
+  await guardedAsync(name, () => feedRangesInParallel(session, path, fh, format, jobs, plan));
 }
 
 // The index of a file, read with the session's options but no window, into a session of its own.

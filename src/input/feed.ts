@@ -9,7 +9,7 @@ import { open, stat } from 'node:fs/promises';
 import { CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, formatNamed, type InputFormat, type ParsedFormat } from '../formats/registry.js';
-import { PARALLEL_MIN_BYTES, RANGES_PER_THREAD, defaultJobs, planRanges } from '../parallel/plan.js';
+import { PARALLEL_MIN_BYTES, defaultJobs, planThreadRanges } from '../parallel/plan.js';
 import { readRange } from '../parallel/read-range.js';
 import { guarded, guardedAsync } from './guard.js';
 import { snapshotIndex, type SnapshotIndex } from '../window/snapshot-index.js';
@@ -300,14 +300,15 @@ async function feedFile(
     if (feed.window && indexed?.bytes === size) return fedWindow(await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window, indexed));
     if (feed.jobs > 1 && size >= feed.splitMinBytes && (feed.splitAsked || !formatNamed(fmt).distinctStacks)) {
       if (feed.window) return fedWindow(await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window));
-      const ranges = await planRanges(fh, size, fmt, feed.jobs * RANGES_PER_THREAD);
-      if (ranges.length > 1) {
+      const { feedRangesInParallel } = await import('../parallel/pool.js');
+      const plan = async () => {
+        const ranges = await planThreadRanges(fh!, size, fmt, feed.jobs);
         // Every range must fold the event the whole file would (a format may fold only its first).
-        await pickFirstEvent(session, fh, size, fmt, name);
-        const { feedRangesInParallel } = await import('../parallel/pool.js');
-        const { notes, snapshots } = await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, ranges, fmt, feed.jobs, feed.onProgress));
-        return { name, format: fmt, bytes: size, gzip: false, notes, snapshots: snapshotIndex(snapshots, size) };
-      }
+        await pickFirstEvent(session, fh!, size, fmt, name);
+        return { ranges };
+      };
+      const { notes, snapshots } = await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, fmt, feed.jobs, plan, feed.onProgress));
+      return { name, format: fmt, bytes: size, gzip: false, notes, snapshots: snapshotIndex(snapshots, size) };
     }
     const samplesBefore = session.samples();
     guarded(name, () => {

@@ -10,28 +10,53 @@ import { formatNamed, type ParsedFormat } from '../formats/registry.js';
 
 /** Below this size a file is parsed on one thread: starting workers would cost more than it saves. */
 export const PARALLEL_MIN_BYTES = 48 << 20;
-/**
- * Ranges per thread. With one range each, a worker that starts late (a new
- * isolate takes tens of milliseconds) leaves this thread idle at the end;
- * smaller ranges taken as threads become free even that out.
- */
-export const RANGES_PER_THREAD = 4;
+/** The smallest range a file is cut into for threads (a few milliseconds of parsing), unless it is small. */
+export const MIN_RANGE_BYTES = 4 << 20;
 /** How much is read at a time while looking for a boundary. */
 const WINDOW = 1 << 20;
 
 export const defaultJobs = (): number => availableParallelism();
 
 /**
- * `count` byte ranges of the file up to `size`, cut at record boundaries near
- * equal shares; fewer when boundaries are rare. `from`: where the first starts
- * (a record boundary: a window's first snapshot).
+ * Where to cut a file for `threads` threads (guided scheduling): each range
+ * takes 1/(2 × threads) of what is left, down to MIN_RANGE_BYTES (or a
+ * quarter of a thread's share, for a small file), so ranges shrink toward the end of the file. Threads take the next free range as
+ * they finish one, and the last range taken is small: no thread waits long
+ * for another at the end (equal shares left one idle for up to a whole share).
  */
-export async function planRanges(fh: FileHandle, size: number, format: ParsedFormat, count: number, from = 0): Promise<[number, number][]> {
+export function guidedShares(from: number, size: number, threads: number): number[] {
+  const ends: number[] = [];
+  const least = Math.max(1, Math.min(MIN_RANGE_BYTES, Math.floor((size - from) / (4 * threads))));
+  for (let at = from; ; ) {
+    const step = Math.max(least, Math.floor((size - at) / (2 * threads)));
+    if (size - at - step < least) return ends; // the rest is the last range
+    at += step;
+    ends.push(at);
+  }
+}
+
+/** The byte ranges a file is read in by `threads` threads: cut at record boundaries near guidedShares(). */
+export function planThreadRanges(fh: FileHandle, size: number, format: ParsedFormat, threads: number, from = 0): Promise<[number, number][]> {
+  return cutRanges(fh, size, format, guidedShares(from, size, threads), from);
+}
+
+/** `count` byte ranges of the file up to `size`, cut at record boundaries near equal shares. */
+export function planRanges(fh: FileHandle, size: number, format: ParsedFormat, count: number, from = 0): Promise<[number, number][]> {
+  const ends = Array.from({ length: count - 1 }, (_, k) => from + Math.floor(((size - from) * (k + 1)) / count));
+  return cutRanges(fh, size, format, ends, from);
+}
+
+/**
+ * Byte ranges of the file up to `size`, cut at the first record boundary at
+ * or after each of `targets` (ascending); fewer when boundaries are rare.
+ * `from`: where the first starts (a record boundary: a window's first snapshot).
+ */
+async function cutRanges(fh: FileHandle, size: number, format: ParsedFormat, targets: readonly number[], from: number): Promise<[number, number][]> {
   const rule = formatNamed(format).boundary;
   const cuts: number[] = [from];
   const window = Buffer.alloc(WINDOW);
-  for (let k = 1; k < count; k++) {
-    let at = from + Math.floor(((size - from) * k) / count);
+  for (const target of targets) {
+    let at = target;
     if (at <= cuts[cuts.length - 1]!) continue; // a long record ran past this share: no sliver of a range
     let cut = -1;
     // Scan forward window by window (overlapping by a line) until a boundary turns up.

@@ -8,8 +8,9 @@ import { CoreError, coreModule, type CoreEvent, type CoreSession, type InputNote
 import type { ParsedFormat } from '../formats/registry.js';
 import { notesInFile, type RangeNotes } from './range-notes.js';
 import { readRanges } from './read-range.js';
-import type { WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
+import type { WorkerBoot, WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
 import { workerExecArgv, workerScript } from './worker-script.js';
+import { mark } from './trace.js';
 
 /** Size of the buffer a worker hands its pieces over in (and of the pieces): small, as three copies are alive. */
 const EXCHANGE_BYTES = 1 << 18;
@@ -17,6 +18,8 @@ const WORKER_SCRIPT = workerScript('parallel/worker');
 
 /** A worker parsing ranges; `merge` pulls its stacks into the session, piece by piece. */
 interface RangeWorker {
+  /** Hands the worker its task: it has booted meanwhile (a new isolate takes tens of milliseconds). */
+  start(task: RangeTask): void;
   /** Resolves when no range is left, with its pmcstat events (section headers are not stacks) and its ranges' notes. */
   parsed: Promise<{ events: CoreEvent[]; matchedSections: number; ranges: RangeNotes[] }>;
   merge(session: CoreSession): Promise<void>;
@@ -25,12 +28,18 @@ interface RangeWorker {
 
 type RangeTask = Omit<WorkerTask, 'module' | 'exchange'>;
 
-function startWorker(ranges: RangeTask, onProgress?: (bytes: number) => void): RangeWorker {
+/** What a parallel read of a file needs: its ranges, and the snapshot each starts in (a --window), if any. */
+export interface RangePlan {
+  ranges: [number, number][];
+  states?: SnapshotState[] | undefined;
+}
+
+function spawnWorker(onProgress?: (bytes: number) => void): RangeWorker {
   const exchange = new SharedArrayBuffer(EXCHANGE_BYTES);
-  const task: WorkerTask = { ...ranges, module: coreModule(), exchange };
+  const boot: WorkerBoot = { module: coreModule(), exchange };
   // A small young generation: the worker's JavaScript makes little garbage, and RSS counts.
   const worker = new Worker(WORKER_SCRIPT, {
-    workerData: task,
+    workerData: boot,
     execArgv: workerExecArgv(),
     resourceLimits: { maxYoungGenerationSizeMb: 2 },
   });
@@ -62,6 +71,7 @@ function startWorker(ranges: RangeTask, onProgress?: (bytes: number) => void): R
   const parsedOrFailed = Promise.race([parsed, failed]);
   parsedOrFailed.catch(() => {}); // not awaited when this thread fails first (and stops the worker)
   return {
+    start: (task) => worker.postMessage(task satisfies WorkerRequest),
     parsed: parsedOrFailed,
     worker,
     async merge(session) {
@@ -71,36 +81,43 @@ function startWorker(ranges: RangeTask, onProgress?: (bytes: number) => void): R
 }
 
 /**
- * Parses the ranges with `jobs` threads: this one and workers, each taking
- * the next range as it becomes free; then merges the workers' stacks.
- * Returns the file's notes and its ranges' snapshots. `states`: the snapshot
- * each range starts in (a --window on a part of the file).
+ * Parses a file's ranges with `jobs` threads: this one and workers, each
+ * taking the next range as it becomes free; then merges the workers' stacks.
+ * The workers are started first and boot while `plan` cuts the file (and
+ * picks what every range must know, such as the event to fold: the session's
+ * options are read once it resolves). Returns the file's notes and its
+ * ranges' snapshots.
  */
 export async function feedRangesInParallel(
   session: CoreSession,
   path: string,
   fh: FileHandle,
-  ranges: [number, number][],
   format: ParsedFormat,
   jobs: number,
+  plan: () => Promise<RangePlan>,
   onProgress?: (bytes: number) => void,
-  states?: SnapshotState[],
 ): Promise<{ notes: InputNotes; snapshots: RangeSnapshots[] }> {
-  const options = session.optionsSnapshot();
-  const report = onProgress !== undefined;
-  // Each thread starts with a range of its own (this one: the first), then takes the next free one.
-  const threads = Math.min(jobs, ranges.length);
-  const next = new Int32Array(new SharedArrayBuffer(4));
-  next[0] = threads;
-  const workers = Array.from({ length: threads - 1 }, (_, k) =>
-    startWorker({ path, ranges, states, first: k + 1, next: next.buffer as SharedArrayBuffer, format, options, report }, onProgress),
-  );
+  mark('pool start');
+  const workers = Array.from({ length: jobs - 1 }, () => spawnWorker(onProgress));
   try {
+    const { ranges, states } = await plan();
+    // Each thread starts with a range of its own (this one: the first), then takes the next free one.
+    const threads = Math.min(jobs, ranges.length);
+    for (const w of workers.splice(threads - 1)) void w.worker.terminate();
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    next[0] = threads;
+    const options = session.optionsSnapshot();
+    const report = onProgress !== undefined;
+    workers.forEach((w, k) => w.start({ path, ranges, states, first: k + 1, next: next.buffer as SharedArrayBuffer, format, options, report }));
+    mark('workers started');
     const read = await readRanges(session, fh, ranges, 0, next, format, onProgress, states);
+    mark(`main parsed`);
     // Merged one after another, each worker freed as soon as its stacks are in.
     for (const w of workers) {
       const { events, matchedSections, ranges: notes } = await w.parsed;
+      mark(`worker parsed seen`);
       await w.merge(session);
+      mark(`merged`);
       session.mergeEvents(events, matchedSections);
       read.push(...notes);
       void w.worker.terminate();

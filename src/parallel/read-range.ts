@@ -8,6 +8,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { CHUNK_SIZE, CoreError, type CoreSession, type SnapshotState } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
 import type { RangeNotes } from './range-notes.js';
+import { mark } from './trace.js';
 
 /** How much is read at a time while counting lines. */
 const WINDOW = 1 << 20;
@@ -72,6 +73,7 @@ export async function readRanges(
   const read: RangeNotes[] = [];
   for (let i = first; i < ranges.length; i = Atomics.add(next, 0, 1)) {
     const [start, end] = ranges[i]!;
+    mark(`range ${i} ${start}-${end}`);
     try {
       const linesBefore = session.lines();
       const samplesBefore = session.samples();

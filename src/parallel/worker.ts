@@ -1,6 +1,7 @@
-// A parallel-collapse worker: parses byte ranges of a file in its own wasm
-// instance (taking the next range not yet taken by any thread, until none is
-// left), then, when the main thread asks, hands over its stacks piece by
+// A parallel-collapse worker: instantiates its own wasm instance as soon as
+// it starts (while the main thread plans the ranges), then, given its task,
+// parses byte ranges of the file (taking the next range not yet taken by any
+// thread, until none is left), then, when the main thread asks, hands over its stacks piece by
 // piece (see assembly/output/exchange.ts), so no side ever holds them all twice.
 // Pieces pass through one shared buffer, so the hand-over allocates nothing.
 
@@ -10,6 +11,8 @@ import { adoptCoreModule, CoreSession, type CoreEvent, type SessionOptions, type
 import type { ParsedFormat } from '../formats/registry.js';
 import type { RangeNotes } from './range-notes.js';
 import { readRanges } from './read-range.js';
+import { mark } from './trace.js';
+mark('worker script start');
 
 export interface WorkerTask {
   path: string;
@@ -25,6 +28,10 @@ export interface WorkerTask {
   options: SessionOptions;
   /** Post `{ progress: bytes }` messages while parsing. */
   report: boolean;
+}
+
+/** What a worker starts with (its workerData), before its task is known. */
+export interface WorkerBoot {
   /** The core, compiled once by the main thread. */
   module: WebAssembly.Module;
   /** Where pieces are handed over; a larger piece goes as a message of its own. */
@@ -39,14 +46,14 @@ export type WorkerReply =
   | { done: true }
   | { error: string }; // a line number in it counts from the start of the file
 
-/** Main → worker: send the next piece of stacks. */
-export type WorkerRequest = 'next';
+/** Main → worker: first its task, then requests for the next piece of stacks. */
+export type WorkerRequest = WorkerTask | 'next';
 
 // Progress goes out in steps of this many bytes, not per chunk.
 const PROGRESS_STEP = 16 << 20;
 
-async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Promise<{ session: CoreSession; ranges: RangeNotes[] }> {
-  const session = new CoreSession();
+async function parse(session: CoreSession, task: WorkerTask, post: (reply: WorkerReply) => void): Promise<RangeNotes[]> {
+  mark('worker parse begin');
   session.applyOptions(task.options);
   const fh = await open(task.path, 'r');
   try {
@@ -61,8 +68,9 @@ async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Prom
         }
       : undefined;
     const ranges = await readRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, onProgress, task.states);
+    mark(`worker parsed`);
     if (pending > 0) post({ progress: pending });
-    return { session, ranges };
+    return ranges;
   } finally {
     await fh.close();
   }
@@ -70,32 +78,39 @@ async function parse(task: WorkerTask, post: (reply: WorkerReply) => void): Prom
 
 if (parentPort && workerData) {
   const port = parentPort;
-  const task = workerData as WorkerTask;
+  const boot = workerData as WorkerBoot;
   const post = (reply: WorkerReply, transfer?: ArrayBuffer[]): void => port.postMessage(reply, transfer);
-  adoptCoreModule(task.module);
-  const exchange = new Uint8Array(task.exchange);
-  parse(task, post).then(
-    ({ session, ranges }) => {
-      const pieces = session.exportPieces(exchange.length);
-      // The main thread asks for the next piece only once it has merged this one.
-      port.on('message', (_: WorkerRequest) => {
-        try {
-          const r = pieces.next();
-          if (r.done) {
-            post({ done: true });
-          } else if (r.value.length <= exchange.length) {
-            exchange.set(r.value);
-            post({ piece: r.value.length });
-          } else {
-            const copy = r.value.slice();
-            post({ piece: copy }, [copy.buffer]);
-          }
-        } catch (err) {
-          post({ error: (err as Error).message });
-        }
-      });
-      post({ parsed: true, events: session.events(), matchedSections: session.matchedSections(), ranges });
-    },
-    (err: Error) => post({ error: err.message }),
-  );
+  adoptCoreModule(boot.module);
+  const exchange = new Uint8Array(boot.exchange);
+  // Instantiated while the main thread plans the ranges; the task comes first, then requests for pieces.
+  const session = new CoreSession();
+  mark('worker instantiated');
+  let pieces: Generator<Uint8Array> | undefined;
+  port.on('message', (request: WorkerRequest) => {
+    if (request !== 'next') {
+      parse(session, request, post).then(
+        (ranges) => {
+          pieces = session.exportPieces(exchange.length);
+          post({ parsed: true, events: session.events(), matchedSections: session.matchedSections(), ranges });
+        },
+        (err: Error) => post({ error: err.message }),
+      );
+      return;
+    }
+    // The main thread asks for the next piece only once it has merged this one.
+    try {
+      const r = pieces!.next();
+      if (r.done) {
+        post({ done: true });
+      } else if (r.value.length <= exchange.length) {
+        exchange.set(r.value);
+        post({ piece: r.value.length });
+      } else {
+        const copy = r.value.slice();
+        post({ piece: copy }, [copy.buffer]);
+      }
+    } catch (err) {
+      post({ error: (err as Error).message });
+    }
+  });
 }

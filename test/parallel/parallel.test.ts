@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { collapse, InputError, type CollapseOptions } from '../../src/index.js';
-import { planRanges } from '../../src/parallel/plan.js';
+import { guidedShares, MIN_RANGE_BYTES, planRanges, planThreadRanges } from '../../src/parallel/plan.js';
 import { CoreSession } from '../../src/core.js';
 import type { ParsedFormat } from '../../src/formats/registry.js';
 import { generate, runCli, runCliCountingWorkers, tempDir } from '../support/helpers.js';
@@ -165,6 +165,36 @@ describe('workers under an unusual main script', () => {
 });
 
 describe('planning ranges', () => {
+  it('for threads, shrink toward the end of the file (guided), so the last range taken is small', () => {
+    const size = 1 << 30;
+    const ends = [0, ...guidedShares(0, size, 2), size];
+    const sizes = ends.slice(1).map((end, i) => end - ends[i]!);
+    expect(sizes[0]).toBe(size / 4); // a quarter: half of a thread's share
+    for (let i = 1; i < sizes.length - 1; i++) expect(sizes[i]).toBeLessThanOrEqual(sizes[i - 1]!);
+    expect(sizes.at(-1)).toBeLessThan(2 * MIN_RANGE_BYTES);
+    expect(sizes.length).toBeLessThan(24);
+    // A small file (tests cut them with splitMinBytes 0) still gets a few ranges per thread.
+    expect(guidedShares(0, 6_000_000, 3).length).toBeGreaterThanOrEqual(6);
+    const from = 1000;
+    expect(guidedShares(from, from + 12 * MIN_RANGE_BYTES, 2)[0]).toBe(from + 3 * MIN_RANGE_BYTES);
+  });
+
+  it('for threads, cut at record boundaries from the first to the last byte', async () => {
+    const file = join(tmp.dir, 'guided.txt');
+    writeFileSync(file, '              a`g+0x2\n                1\n\n'.repeat(200_000));
+    const fh = await open(file, 'r');
+    const size = (await fh.stat()).size;
+    const ranges = await planThreadRanges(fh, size, 'dtrace', 2);
+    await fh.close();
+    expect(ranges.length).toBeGreaterThan(4);
+    expect(ranges[0]![0]).toBe(0);
+    expect(ranges.at(-1)![1]).toBe(size);
+    for (let i = 1; i < ranges.length; i++) {
+      expect(ranges[i]![0]).toBe(ranges[i - 1]![1]);
+      expect(ranges[i]![0] % 41).toBe(40); // at the blank line that ends a record: DTrace's boundary
+    }
+  });
+
   it('a record longer than several shares costs only the cuts inside it (no slivers, no early stop)', async () => {
     const file = join(tmp.dir, 'long-record.txt');
     const frame = '              a`f+0x1\n';

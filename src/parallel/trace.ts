@@ -1,0 +1,14 @@
+// FLAMEFOLD_TRACE=1: a timeline of a parallel read on stderr, one line per
+// step and thread (`TRACE <ms since the epoch> t<thread> <step> rss=<MiB>`),
+// to see where the time of a parallel collapse goes: worker start, planning,
+// each range, idle threads at the end, the merge. Off, it costs a test per step.
+
+import { threadId } from 'node:worker_threads';
+
+const on = process.env.FLAMEFOLD_TRACE === '1';
+
+export function mark(step: string): void {
+  if (!on) return;
+  const rss = (process.memoryUsage.rss() / (1 << 20)).toFixed(1);
+  process.stderr.write(`TRACE ${(performance.timeOrigin + performance.now()).toFixed(1)} t${threadId} ${step} rss=${rss}\n`);
+}
