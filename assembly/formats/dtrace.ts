@@ -303,7 +303,7 @@ export class DtraceFormat extends Format {
   constructor() {
     super();
     cache = new LineCache();
-    records = new RecordTable();
+    records = new RecordTable(cache);
   }
   name(): string { return "dtrace"; }
   optionNames(): string { return "includeOffset"; }

@@ -60,7 +60,7 @@ const SNAPSHOT_SECONDS: f64 = 0.02;
 
 function perfInit(): void {
   cache = new LineCache();
-  records = new RecordTable();
+  records = new RecordTable(cache);
   rootNamesInit();
   keyCap = 512;
   keyBuf = allocBytes(keyCap);

@@ -20,7 +20,10 @@ import { bytesEqual } from "../util/hash";
 
 // An entry: u32 key length, u32 successor (an entry address, 0 if none),
 // u32 frame-id count, u32 the frame id (count 1) or where its ids start in
-// `ids`, u32 the length of the key's first part, u32 spare; then the key.
+// `ids`, u32 the length of the key's first part, u32 its number (entries are
+// numbered from 0 as they are made: `byNumber` gives the address back, so a
+// table of many references, the record table, can keep 16-bit numbers
+// instead of 32-bit addresses); then the key.
 const HEAD: usize = 24;
 const BLOCK: usize = 256 << 10;
 
@@ -36,12 +39,16 @@ export class LineCache extends HashSlots {
   ids: usize = 0; // u32: the frame ids of entries with several
   idsLen: u32 = 0;
   idsCap: u32 = 0;
+  byNumber: usize = 0; // u32 per entry number: its address
+  numberCap: u32 = 0;
 
   constructor() {
     super();
     this.blockUsed = BLOCK;
     this.idsCap = 256;
     this.ids = allocRaw(<usize>this.idsCap << 2);
+    this.numberCap = 1024;
+    this.byNumber = allocRaw(<usize>this.numberCap << 2);
   }
 
   /** The entry of the line [p, p+len) + [p2, p2+len2) whose hash is `h`, or 0. */
@@ -86,9 +93,24 @@ export class LineCache extends HashSlots {
     }
     memory.copy(e + HEAD, p, len);
     memory.copy(e + HEAD + len, p2, len2);
+    const number = this.count; // addSlot counts the entry
+    if (number == this.numberCap) {
+      this.byNumber = moveRaw(this.byNumber, <usize>number << 2, <usize>number << 3);
+      this.numberCap <<= 1;
+    }
+    store<u32>(this.byNumber + (<usize>number << 2), <u32>e);
+    store<u32>(e, number, 20);
     this.addSlot(h, e);
     return e;
   }
+
+  /** The number of entry `e` (from 0, in the order entries were made). */
+  // @ts-ignore: decorator
+  @inline numberOf(e: usize): u32 { return load<u32>(e, 20); }
+
+  /** The entry numbered `n`. */
+  // @ts-ignore: decorator
+  @inline entryNumbered(n: u32): usize { return <usize>load<u32>(this.byNumber + (<usize>n << 2)); }
 
   // @ts-ignore: decorator
   @inline idCount(e: usize): u32 {

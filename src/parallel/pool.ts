@@ -120,7 +120,7 @@ export async function feedRangesInParallel(
       mark(`merged`);
       session.mergeEvents(events, matchedSections);
       read.push(...notes);
-      void w.worker.terminate();
+      await w.worker.terminate(); // its memory goes before the next worker's merge, or the output, adds to this thread's
     }
     return { notes: notesInFile(read, session.notesKept()), snapshots: read.map((r) => r.snapshots) };
   } finally {

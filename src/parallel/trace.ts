@@ -9,6 +9,6 @@ const on = process.env.FLAMEFOLD_TRACE === '1';
 
 export function mark(step: string): void {
   if (!on) return;
-  const rss = (process.memoryUsage.rss() / (1 << 20)).toFixed(1);
+  const rss = `${(process.memoryUsage.rss() / (1 << 20)).toFixed(1)} max=${(process.resourceUsage().maxRSS / 1024).toFixed(1)}`;
   process.stderr.write(`TRACE ${(performance.timeOrigin + performance.now()).toFixed(1)} t${threadId} ${step} rss=${rss}\n`);
 }

@@ -110,6 +110,15 @@ describe('DTrace: records seen before', () => {
     expectSameAsLineByLine('dtrace', record + record.trimEnd());
   });
 
+  it('records naming line-cache entries numbered past 16 bits (kept as addresses, not numbers)', () => {
+    // 70,000 distinct frame lines: the records of the last ones cannot keep 16-bit entry numbers.
+    const records = Array.from({ length: 70_000 }, (_, i) => dtrace([`m\`f${i}+0x1`, i % 2 ? 'unix`root+0x3' : `m\`g${i >> 4}+0x2`], i % 5 + 1));
+    const snapshot = records.join('');
+    const input = snapshot + snapshot.replace('m`f69999+0x1', 'm`f69998+0x1') + snapshot;
+    const want = fold('dtrace', input, MODES.off, [input.length]);
+    for (const sizes of [[input.length], [4093]]) expect({ sizes, ...fold('dtrace', input, MODES.on, sizes) }).toEqual({ sizes, ...want });
+  });
+
   it('corpus captures', () => {
     for (const name of ['example-dtrace-stacks', 'java', 'handmade-stackcollapse-quirks', 'flamegraph-bug', 'rust-names']) {
       const input = readFileSync(join(CORPUS, 'dtrace', `${name}.txt`));
