@@ -15,11 +15,12 @@ const WINDOW = 1 << 20;
 
 /**
  * Size of the reads of a file. Every thread holds two of them and the core's
- * input window: at 256 KiB rather than 1 MiB, a parallel read of W1 (1 GB
- * DTrace, 2 threads) peaks 4.5 MB lower, at the same CPU time within noise
- * (1 GB on one thread: 1.84 s vs 1.80 s user+sys, medians of 5, loaded host).
+ * input window: at 512 KiB rather than 1 MiB, a parallel read of W1 (1 GB
+ * DTrace, 2 threads) peaks about 3 MB lower at the same CPU time (1 GB perf
+ * capture, one thread, medians of 5 on a loaded host: 1.43 s vs 1.45 s
+ * user+sys; 256 KiB cost 1.54 s: each read has a fixed cost).
  */
-export const READ_BYTES = 256 << 10;
+export const READ_BYTES = 512 << 10;
 
 /** Two read buffers of READ_BYTES, for readRange. */
 export type ReadBuffers = readonly [Buffer, Buffer];
