@@ -4,40 +4,24 @@
 // `caller->callee` inlines split, ';' made ':'.
 
 import { lastIndexOf, indexOf } from "../util/scan";
-import { allocBytes, freeBytes } from "../util/memory";
+import { NameScratch } from "../util/name-scratch";
 import { demangleRustLegacy } from "./demangle";
 import { frameTable, leafFrame, replaceLeafFrame } from "../tables/session";
 
 // Scratch space for naming one frame line: demangled text, one part, its ids.
-let scratch: usize = 0;
-let scratchCap: usize = 0;
-/** Where nameFrame() writes the ids of the frames it named. */
-export let namedIds: usize = 0;
-let bounds: usize = 0; // (start, end) offsets of each part, u32 pairs
-let idsCap: u32 = 0;
-
-function ensureScratch(len: usize): void {
-  const need = (len << 1) + 64;
-  if (need <= scratchCap) return;
-  freeBytes(scratch);
-  freeBytes(namedIds);
-  freeBytes(bounds);
-  scratchCap = need;
-  scratch = allocBytes(need);
-  idsCap = <u32>(len >> 1) + 4; // at most one part per "->" (2 bytes each) plus one
-  namedIds = allocBytes(<usize>idsCap << 2);
-  bounds = allocBytes(<usize>idsCap << 3);
-}
+const room = new NameScratch();
+/** Where nameFrame() writes the ids of the frames it named (valid until the next call). */
+export function namedIds(): usize { return room.ids; }
 
 /**
  * Names the frame text [p, p+len) (offset already cut unless includeOffset):
  * trims a C++ argument list, demangles Rust, splits `caller->callee` inline
- * frames. Writes the frame ids to `namedIds` in push order (callee first, since
+ * frames. Writes the frame ids to `namedIds()` in push order (callee first, since
  * records are read leaf first) and returns how many.
  */
 export function nameFrame(p: usize, len: usize, includeOffset: bool): u32 {
-  ensureScratch(len);
-  const out = scratch + len + 32; // the demangled text lives here; parts are built at `scratch`
+  room.ensure(len, 64);
+  const out = room.bytes + len + 32; // the demangled text lives here; parts are built at `room.bytes`
   let n = len;
   // C++: s/(::.*)[(<].*/$1/ cuts at the last '(' or '<' after the first "::".
   const scope = findScope(p, n);
@@ -96,8 +80,8 @@ function splitInlines(src: usize, n: usize): u32 {
   while (true) {
     const arrow = findArrow(src, q, end);
     const partEnd = arrow >= 0 ? <usize>arrow : end;
-    store<u32>(bounds + (<usize>count << 3), <u32>(partStart - src));
-    store<u32>(bounds + (<usize>count << 3) + 4, <u32>(partEnd - src));
+    store<u32>(room.bounds + (<usize>count << 3), <u32>(partStart - src));
+    store<u32>(room.bounds + (<usize>count << 3) + 4, <u32>(partEnd - src));
     if (partEnd > partStart) lastNonEmpty = <i32>count;
     count++;
     if (arrow < 0) break;
@@ -107,9 +91,9 @@ function splitInlines(src: usize, n: usize): u32 {
   const parts = <u32>(lastNonEmpty + 1);
   // Push order is the reverse of call order: the callee is nearer the leaf.
   for (let i: u32 = 0; i < parts; i++) {
-    const s = src + load<u32>(bounds + (<usize>i << 3));
-    const e = src + load<u32>(bounds + (<usize>i << 3) + 4);
-    store<u32>(namedIds + (<usize>(parts - 1 - i) << 2), namePart(s, e, i > 0));
+    const s = src + load<u32>(room.bounds + (<usize>i << 3));
+    const e = src + load<u32>(room.bounds + (<usize>i << 3) + 4);
+    store<u32>(room.ids + (<usize>(parts - 1 - i) << 2), namePart(s, e, i > 0));
   }
   return parts;
 }
@@ -129,7 +113,7 @@ function findArrow(src: usize, q: usize, end: usize): isize {
 // such as ``Lzma`...``); inlined callees get the `_[i]` annotation.
 function namePart(s: usize, e: usize, inlined: bool): u32 {
   if (e - s >= 2 && load<u8>(s) == 0x4c && indexOf(s, e, 0x2f) >= 0 && indexOf(s, e, 0x60) < 0) s++;
-  let o = scratch;
+  let o = room.bytes;
   for (let q = s; q < e; q++) {
     const b = load<u8>(q);
     store<u8>(o++, b == 0x3b ? 0x3a : b);
@@ -138,7 +122,7 @@ function namePart(s: usize, e: usize, inlined: bool): u32 {
     store<u32>(o, 0x5d695b5f); // "_[i]"
     o += 4;
   }
-  return frameTable.intern(scratch, o - scratch);
+  return frameTable.intern(room.bytes, o - room.bytes);
 }
 
 // stackcollapse.pl's $includeoffset keeps offsets but cuts the leaf's; unlike
@@ -149,8 +133,8 @@ export function trimLeafOffset(): void {
   const len = frameTable.len(leaf);
   const plus = lastIndexOf(p, p + len, 0x2b);
   if (plus < 0) return;
-  ensureScratch(len);
+  room.ensure(len, 64);
   const n = <usize>plus - p;
-  memory.copy(scratch, p, n);
-  replaceLeafFrame(frameTable.intern(scratch, n));
+  memory.copy(room.bytes, p, n);
+  replaceLeafFrame(frameTable.intern(room.bytes, n));
 }

@@ -285,7 +285,7 @@ function frameLine(p: usize, end: usize): void {
     e = cache.find(p, len, 0, 0, h);
     if (e == 0) {
       const n = nameFrame(p, len, includeOffset);
-      e = cache.add(p, len, 0, 0, h, namedIds, n);
+      e = cache.add(p, len, 0, 0, h, namedIds(), n);
     }
     cache.follows(prevLine, e);
   }

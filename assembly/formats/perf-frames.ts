@@ -4,9 +4,13 @@
 // frames: `[unknown]` after its DSO, Rust demangled, `a->b` inlines split,
 // argument lists cut, kernel and JIT marks, Java's `L` dropped.
 
-import { isBlank, isDigit, skipDigits } from "../util/scan";
-import { allocBytes, growBytes, freeBytes } from "../util/memory";
+import { isBlank, isDigit, skipBlanks, skipDigits } from "../util/scan";
+import { allocBytes, growBytes } from "../util/memory";
+import { NameScratch } from "../util/name-scratch";
 import { frameTable } from "../tables/session";
+import { LineCache } from "../tables/line-cache";
+import { bytesEqual } from "../util/hash";
+import { wordEnd } from "./perf-event";
 import { demangleRustLegacy } from "./demangle";
 import { internFrameName } from "./frame-names";
 
@@ -27,12 +31,9 @@ const UNKNOWN = "[unknown]";
 export let unknownBytes: usize = 0;
 
 // Scratch for naming a frame line: the demangled symbol, one piece, piece bounds, the ids.
-let scratch: usize = 0;
-let scratchCap: usize = 0;
-/** Where nameFrame() writes the frame ids. */
-export let namedIds: usize = 0;
-let bounds: usize = 0;
-let idsCap: u32 = 0;
+const room = new NameScratch();
+/** Where nameFrame() writes the ids of the frames it named (valid until the next call). */
+export function namedIds(): usize { return room.ids; }
 
 // Java processes fold `Ljava/lang/Thread;` as `java/lang/Thread:` (rule 9.9), so the same frame
 // line names differently under a COMM that starts with "java". Lines are cached with the other
@@ -41,24 +42,11 @@ let javaIds: usize = 0;
 let javaCap: u32 = 0;
 
 export function frameNamesInit(): void {
-  ensureScratch(256);
+  room.ensure(256, 128);
   javaCap = 1024;
   javaIds = allocBytes(<usize>javaCap << 2);
   unknownBytes = allocBytes(9);
   for (let i = 0; i < 9; i++) store<u8>(unknownBytes + i, <u8>UNKNOWN.charCodeAt(i));
-}
-
-function ensureScratch(len: usize): void {
-  const need = (len << 1) + 128;
-  if (need <= scratchCap) return;
-  freeBytes(scratch);
-  freeBytes(namedIds);
-  freeBytes(bounds);
-  scratchCap = need;
-  scratch = allocBytes(need);
-  idsCap = <u32>(len >> 1) + 4; // at most one piece per "->" (2 bytes each) plus one
-  namedIds = allocBytes(<usize>idsCap << 2);
-  bounds = allocBytes(<usize>idsCap << 3);
 }
 
 /**
@@ -152,14 +140,14 @@ function startsWith(p: usize, e: usize, s: string): bool {
 
 /**
  * Names a frame line from its SYM [sym, se) (rules 9.1 and 9.2 applied) and
- * DSO [ds, de) (rules 9.3 to 9.10): writes its frame ids to `namedIds` in push
+ * DSO [ds, de) (rules 9.3 to 9.10): writes its frame ids to `namedIds()` in push
  * order (leaf first) and returns how many (0: a SYM that names no frame).
  */
 export function nameFrame(sym: usize, se: usize, ds: usize, de: usize, pc: usize, pcEnd: usize): u32 {
   if (endsWith(ds, de, " (deleted)")) de -= 10; // rule 8
-  ensureScratch((se - sym) + (de - ds) + (pcEnd - pc) + 64);
+  room.ensure((se - sym) + (de - ds) + (pcEnd - pc) + 64, 128);
   if (se > sym && load<u8>(sym) == 0x28) return 0; // rule 9.3
-  const demangled = scratch + (scratchCap >> 1);
+  const demangled = room.bytes + (room.cap >> 1);
   const m = demangleRustLegacy(sym, se - sym, demangled); // rule 9.4
   if (m >= 0) {
     sym = demangled;
@@ -175,16 +163,16 @@ export function nameFrame(sym: usize, se: usize, ds: usize, de: usize, pc: usize
     while (q + 1 < se && !(load<u16>(q) == 0x3e2d && !(q >= sym + 8 && load<u64>(q - 8) == 0x726f74617265706f))) q++;
     const arrow = q + 1 < se;
     const pe = arrow ? q : se;
-    store<u32>(bounds + (<usize>pieces << 3), <u32>(s - sym));
-    store<u32>(bounds + (<usize>pieces << 3) + 4, <u32>(pe - sym));
+    store<u32>(room.bounds + (<usize>pieces << 3), <u32>(s - sym));
+    store<u32>(room.bounds + (<usize>pieces << 3) + 4, <u32>(pe - sym));
     pieces++;
     if (!arrow) break;
     s = q = pe + 2;
   }
   for (let i: u32 = 0; i < pieces; i++) {
-    const a = sym + load<u32>(bounds + (<usize>i << 3));
-    const b = sym + load<u32>(bounds + (<usize>i << 3) + 4);
-    store<u32>(namedIds + (<usize>(pieces - 1 - i) << 2), namePiece(a, b, i > 0, ds, de, pc, pcEnd, kernel, jit));
+    const a = sym + load<u32>(room.bounds + (<usize>i << 3));
+    const b = sym + load<u32>(room.bounds + (<usize>i << 3) + 4);
+    store<u32>(room.ids + (<usize>(pieces - 1 - i) << 2), namePiece(a, b, i > 0, ds, de, pc, pcEnd, kernel, jit));
   }
   return pieces;
 }
@@ -213,7 +201,7 @@ function hexRunStart(p: usize, e: usize): usize {
 
 /** One piece of a frame line (rules 9.6 to 9.10), interned. */
 function namePiece(a: usize, b: usize, inlined: bool, ds: usize, de: usize, pc: usize, pcEnd: usize, kernel: bool, jit: bool): u32 {
-  const out = scratch;
+  const out = room.bytes;
   let o = out;
   if (b - a == 9 && memory.compare(a, unknownBytes, 9) == 0) { // rule 9.6: `[unknown]` is named after its DSO
     store<u8>(o++, 0x5b);
@@ -318,4 +306,30 @@ function isJitDso(p: usize, e: usize): bool {
   if (!endsWith(p, e, ".so")) return false;
   for (let q = p; q + 8 <= e; q++) if (startsWith(q, e, "/jitted-")) return true;
   return false;
+}
+
+// Rule 8's shape, for the text after an event word: `PC SYM (DSO)`.
+export function isFrameLine(p: usize, end: usize): bool {
+  const sym = skipBlanks(wordEnd(p, end), end);
+  return sym < end && dsoGroup(sym, end) >= 0;
+}
+
+/**
+ * Whether the frame line whose SYM starts at `sym` has the key of `cache`'s
+ * entry `e` (its cut SYM, then ` (DSO)`): it reads as the key's first part, an offset
+ * or nothing, then the second part. That is the key the line would get, so no
+ * parsing is needed: the DSO group matched from the right of the same suffix
+ * is the same group, and cutting the offset (rule 9.2) leaves the first part;
+ * without an offset, the first part must be a SYM that rule 9.2 and the
+ * trimming leave alone (non-empty, no trailing blank, no offset of its own).
+ */
+export function readsAs(cache: LineCache, e: usize, sym: usize, end: usize): bool {
+  const k = cache.keyAt(e);
+  const l1 = cache.keySplit(e);
+  const l2 = cache.keyLength(e) - l1;
+  if (end - sym < l1 + l2 || !bytesEqual(sym, k, l1) || !bytesEqual(end - l2, k + l1, l2)) return false;
+  const m = sym + l1;
+  const me = end - l2;
+  if (m == me) return l1 > 0 && !isBlank(load<u8>(k + l1 - 1)) && cutOffset(k, k + l1) == k + l1;
+  return me - m >= 4 && cutOffset(m, me) == m;
 }

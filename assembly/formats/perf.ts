@@ -12,9 +12,9 @@
 // cache maps its SYM without the offset and its DSO (not its PC, which
 // differs per process for the same instruction) to the frame ids they give.
 
-import { isBlank, skipBlanks, skipDigits, findNewline } from "../util/scan";
+import { isBlank, skipBlanks, skipDigits, findNewline, trimEndSpace } from "../util/scan";
 import { digitsInteger, wholeUnits } from "../tables/counts";
-import { hashBytes, bytesEqual, mix64 } from "../util/hash";
+import { hashBytes, mix64 } from "../util/hash";
 import { allocBytes, freeBytes } from "../util/memory";
 import { LineCache } from "../tables/line-cache";
 import { RecordTable, wholeRecords } from "../tables/record-table";
@@ -27,7 +27,7 @@ import { malformedLine } from "../tables/notes";
 import { Format, eachRecordOrLine } from "./format";
 import { wordEnd, tidWord, isCpuWord, timeWord, rootFrame, rootNamesInit, forgetRootName } from "./perf-event";
 import {
-  frameNamesInit, frameNamingOptions, dsoGroup, nextBlank, cutOffset, nameFrame, javaTwin, namedIds, unknownBytes,
+  frameNamesInit, frameNamingOptions, dsoGroup, nextBlank, cutOffset, nameFrame, javaTwin, namedIds, unknownBytes, isFrameLine, readsAs,
 } from "./perf-frames";
 
 // Options: the root name (rule 10), annotations (rule 9.10), addresses of unknown frames (rule 9.6).
@@ -73,14 +73,9 @@ function beginPerf(): void {
   forgetRootName();
 }
 
-// @ts-ignore: decorator
-@inline function isSpace(c: u32): bool {
-  return c == 0x20 || c == 0x09 || c == 0x0d;
-}
-
 /** One line of `perf script` output, without its newline. */
 function perfLine(start: usize, end: usize): void {
-  end = trimSpace(start, end); // rule 1: trailing blanks, tabs and \r go
+  end = trimEndSpace(start, end); // rule 1: trailing blanks, tabs and \r go
   if (end == start) { // rule 2: an empty line ends the record
     if (inRecord) endRecord();
     return;
@@ -159,14 +154,14 @@ function sameBlock(r: usize, p: usize, end: usize): usize {
   for (let i: u32 = 0; i < lines; i++) {
     const nl = findNewline(p, end);
     if (nl == end) return 0;
-    const le = trimSpace(p, nl);
+    const le = trimEndSpace(p, nl);
     if (le == p || load<u8>(p) == 0x23) return 0; // the end of the block, or a `#` line (rule 1)
     const sym = skipBlanks(nextBlank(skipBlanks(p, le), le), le);
-    if (!readsAs(records.lineRef(r, i), sym, le)) return 0;
+    if (!readsAs(cache, records.lineRef(r, i), sym, le)) return 0;
     p = nl + 1;
   }
   const nl = findNewline(p, end);
-  return nl < end && trimSpace(p, nl) == p ? nl + 1 : 0;
+  return nl < end && trimEndSpace(p, nl) == p ? nl + 1 : 0;
 }
 
 /** Reads a block not seen before line by line and remembers it; `p` when it is not whole in [p, end). */
@@ -176,7 +171,7 @@ function learnBlock(p: usize, end: usize, h: u32, tag: u32): usize {
   while (true) { // where it ends, and that it has frame lines only
     const nl = findNewline(q, end);
     if (nl == end) return p;
-    const le = trimSpace(q, nl);
+    const le = trimEndSpace(q, nl);
     if (le == q) break;
     if (load<u8>(q) == 0x23) return p;
     lines++;
@@ -200,13 +195,6 @@ function learnBlock(p: usize, end: usize, h: u32, tag: u32): usize {
   const e = endRecord();
   if (remember && lines > 0) records.add(h, lines, tag, e, lineRefs);
   return findNewline(p, end) + 1;
-}
-
-// Where a line [p, end) ends without trailing blanks, tabs and \r (rule 1).
-// @ts-ignore: decorator
-@inline function trimSpace(p: usize, end: usize): usize {
-  while (end > p && isSpace(load<u8>(end - 1))) end--;
-  return end;
 }
 
 /**
@@ -283,12 +271,6 @@ function eventLine(start: usize, end: usize): void {
   }
 }
 
-// Rule 8's shape, for the text after an event word: `PC SYM (DSO)`.
-function isFrameLine(p: usize, end: usize): bool {
-  const sym = skipBlanks(wordEnd(p, end), end);
-  return sym < end && dsoGroup(sym, end) >= 0;
-}
-
 /**
  * A frame line inside a record (rule 8): its frames pushed, or reported when
  * it is not one. It is named from its SYM without the offset and its DSO
@@ -301,7 +283,7 @@ function frameLine(p: usize, end: usize): void {
   const sym = skipBlanks(pcEnd, end);
   if (!withAddrs) { // most lines are the one that followed the previous line last time: check it without parsing
     const guess = cache.successor(prevLine);
-    if (guess != 0 && readsAs(guess, sym, end)) {
+    if (guess != 0 && readsAs(cache, guess, sym, end)) {
       pushFrames(guess);
       return;
     }
@@ -357,31 +339,11 @@ function frameLine(p: usize, end: usize): void {
     e = cache.find(k1, l1, k2, l2, h);
     if (e == 0) {
       const n = nameFrame(name, nameEnd, group + 1, end - 1, pc, pcEnd);
-      e = cache.add(k1, l1, k2, l2, h, namedIds, n);
+      e = cache.add(k1, l1, k2, l2, h, namedIds(), n);
     }
     cache.follows(prevLine, e);
   }
   pushFrames(e);
-}
-
-/**
- * Whether the frame line whose SYM starts at `sym` has the key of entry `e`
- * (its cut SYM, then ` (DSO)`): it reads as the key's first part, an offset
- * or nothing, then the second part. That is the key the line would get, so no
- * parsing is needed: the DSO group matched from the right of the same suffix
- * is the same group, and cutting the offset (rule 9.2) leaves the first part;
- * without an offset, the first part must be a SYM that rule 9.2 and the
- * trimming leave alone (non-empty, no trailing blank, no offset of its own).
- */
-function readsAs(e: usize, sym: usize, end: usize): bool {
-  const k = cache.keyAt(e);
-  const l1 = cache.keySplit(e);
-  const l2 = cache.keyLength(e) - l1;
-  if (end - sym < l1 + l2 || !bytesEqual(sym, k, l1) || !bytesEqual(end - l2, k + l1, l2)) return false;
-  const m = sym + l1;
-  const me = end - l2;
-  if (m == me) return l1 > 0 && !isBlank(load<u8>(k + l1 - 1)) && cutOffset(k, k + l1) == k + l1;
-  return me - m >= 4 && cutOffset(m, me) == m;
 }
 
 /** Pushes the frames of a frame line's entry, the Java twins in a Java process (rule 9.9). */

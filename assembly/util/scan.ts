@@ -55,6 +55,17 @@ export function indexOf(p: usize, end: usize, c: u8): isize {
   return -1;
 }
 
+/** Where [p, end) ends without trailing blanks, tabs and \r. */
+// @ts-ignore: decorator
+@inline export function trimEndSpace(p: usize, end: usize): usize {
+  while (end > p) {
+    const c = load<u8>(end - 1);
+    if (c != 0x20 && c != 0x09 && c != 0x0d) break;
+    end--;
+  }
+  return end;
+}
+
 /** End of the line without its '\r', for CRLF input. */
 // @ts-ignore: decorator
 @inline export function trimCR(p: usize, end: usize): usize {
