@@ -31,7 +31,7 @@ let nextInputOffset: f64 = 0;
 export function init(): void {
   sessionInit();
   eventsInit();
-  windowCap = (512 << 10) + (1 << 16); // a file's 512 KiB reads plus a carried line (larger writes grow it): per thread
+  windowCap = (512 << 10) + (1 << 16); // a thread's 512 KiB reads (src/parallel/read-range.ts) plus a carried line; larger writes grow it
   window = allocBytes(windowCap);
 }
 

@@ -5,7 +5,7 @@
 // wasm memory.
 
 import type { FileHandle } from 'node:fs/promises';
-import { CoreError, type CoreSession, type SnapshotState } from '../core.js';
+import { CHUNK_SIZE, CoreError, type CoreSession, type SnapshotState } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
 import type { RangeNotes } from './range-notes.js';
 import { mark } from './trace.js';
@@ -14,17 +14,17 @@ import { mark } from './trace.js';
 const WINDOW = 1 << 20;
 
 /**
- * Size of the reads of a file. Every thread holds two of them and the core's
- * input window: at 512 KiB rather than 1 MiB, a parallel read of W1 (1 GB
- * DTrace, 2 threads) peaks about 3 MB lower at the same CPU time (1 GB perf
- * capture, one thread, medians of 5 on a loaded host: 1.43 s vs 1.45 s
- * user+sys; 256 KiB cost 1.54 s: each read has a fixed cost).
+ * Size of the reads of a file by the threads of a parallel read. Each holds
+ * two of them and the core's input window: at 512 KiB rather than 1 MiB, W1
+ * (1 GB DTrace, 2 threads) peaks about 3 MB lower. One thread reads 1 MiB
+ * (CHUNK_SIZE): each read has a fixed cost (256 KiB reads cost a 1 GB perf
+ * capture 0.1 s more CPU than 1 MiB; 512 KiB was within noise).
  */
-export const READ_BYTES = 512 << 10;
+export const THREAD_READ_BYTES = 512 << 10;
 
-/** Two read buffers of READ_BYTES, for readRange. */
+/** Two read buffers for readRange, of `size` bytes each. */
 export type ReadBuffers = readonly [Buffer, Buffer];
-export const readBuffers = (): ReadBuffers => [Buffer.allocUnsafe(READ_BYTES), Buffer.allocUnsafe(READ_BYTES)];
+export const readBuffers = (size = CHUNK_SIZE): ReadBuffers => [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
 
 /**
  * Reads [start, end) of an open file into the session (already begun). Two
@@ -39,7 +39,8 @@ export async function readRange(
   onProgress?: (bytes: number) => void,
   buffers: ReadBuffers = readBuffers(),
 ): Promise<void> {
-  const readInto = (i: 0 | 1, pos: number) => fh.read(buffers[i], 0, Math.min(READ_BYTES, end - pos), pos);
+  const size = buffers[0].length;
+  const readInto = (i: 0 | 1, pos: number) => fh.read(buffers[i], 0, Math.min(size, end - pos), pos);
   let i: 0 | 1 = 0;
   let pos = start;
   let pending = pos < end ? readInto(i, pos) : undefined;
@@ -78,7 +79,7 @@ export async function readRanges(
   onProgress?: (bytes: number) => void,
   states?: readonly SnapshotState[],
 ): Promise<RangeNotes[]> {
-  const buffers = readBuffers(); // one pair for all the ranges: garbage would count in RSS
+  const buffers = readBuffers(THREAD_READ_BYTES); // one pair for all the ranges: garbage would count in RSS
   const read: RangeNotes[] = [];
   for (let i = first; i < ranges.length; i = Atomics.add(next, 0, 1)) {
     const [start, end] = ranges[i]!;
