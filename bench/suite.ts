@@ -137,26 +137,31 @@ export function benchRows(size: string, out: string, which: 'all' | 'svg'): Row[
   });
   const w1gz = ensureGzip(w1);
   const perf = ensure(d.perf);
-  const perfSvg = join(out, 'reference-perf.svg');
-  const svgOfPerf = memo((build: Build) => outputOf(build, ['svg', '-q', perf.expected, '-o', perfSvg], perfSvg));
+  const procstat = ensure(d.procstat);
+  // capture → SVG must draw what `flamefold svg` draws for the generator's folded output, with the same build.
+  const captureToSvg = (c: Capture, name: string): Row => {
+    const reference = join(out, `reference-${name}.svg`);
+    return {
+      task: 'capture → SVG, one command',
+      input: c,
+      args: (o) => ['-q', c.file, '-o', o],
+      expected: memo((build: Build) => outputOf(build, ['svg', '-q', c.expected, '-o', reference], reference)),
+      checked: 'svg of its --expect',
+      reference: wc(c),
+    };
+  };
   return [
     collapse('collapse, 1 thread', w1, 1),
     collapse('collapse, 2 threads', w1, 2),
     collapse('collapse, 1 thread', w1gz, 1, { label: 'gzip -dc', cmd: 'gzip', args: ['-dc', w1gz.file] }),
     collapse('collapse, 2 threads', ensure(d.pmcstat), 2),
-    collapse('collapse, 2 threads', ensure(d.procstat), 2),
+    collapse('collapse, 2 threads', procstat, 2),
     collapse('collapse, 1 thread', perf, 1),
     collapse('collapse, 2 threads', perf, 2),
     sorted(hc1),
     sorted(hc2),
-    {
-      task: 'capture → SVG, one command',
-      input: perf,
-      args: (o) => ['-q', perf.file, '-o', o],
-      expected: svgOfPerf,
-      checked: 'svg of its --expect',
-      reference: wc(perf),
-    },
+    captureToSvg(perf, 'perf'),
+    captureToSvg(procstat, 'procstat'),
     ...svgRows,
   ];
 }
