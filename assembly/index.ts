@@ -31,7 +31,7 @@ let nextInputOffset: f64 = 0;
 export function init(): void {
   sessionInit();
   eventsInit();
-  windowCap = (512 << 10) + (1 << 16); // a thread's 512 KiB reads (src/parallel/read-range.ts) plus a carried line; larger writes grow it
+  windowCap = (1 << 20) + (1 << 16); // the caller's 1 MiB reads plus a carried line
   window = allocBytes(windowCap);
 }
 

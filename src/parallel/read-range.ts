@@ -13,18 +13,9 @@ import { mark } from './trace.js';
 /** How much is read at a time while counting lines. */
 const WINDOW = 1 << 20;
 
-/**
- * Size of the reads of a file by the threads of a parallel read. Each holds
- * two of them and the core's input window: at 512 KiB rather than 1 MiB, W1
- * (1 GB DTrace, 2 threads) peaks about 3 MB lower. One thread reads 1 MiB
- * (CHUNK_SIZE): each read has a fixed cost (256 KiB reads cost a 1 GB perf
- * capture 0.1 s more CPU than 1 MiB; 512 KiB was within noise).
- */
-export const THREAD_READ_BYTES = 512 << 10;
-
-/** Two read buffers for readRange, of `size` bytes each. */
+/** Two read buffers of CHUNK_SIZE, for readRange. */
 export type ReadBuffers = readonly [Buffer, Buffer];
-export const readBuffers = (size = CHUNK_SIZE): ReadBuffers => [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
+export const readBuffers = (): ReadBuffers => [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)];
 
 /**
  * Reads [start, end) of an open file into the session (already begun). Two
@@ -39,8 +30,7 @@ export async function readRange(
   onProgress?: (bytes: number) => void,
   buffers: ReadBuffers = readBuffers(),
 ): Promise<void> {
-  const size = buffers[0].length;
-  const readInto = (i: 0 | 1, pos: number) => fh.read(buffers[i], 0, Math.min(size, end - pos), pos);
+  const readInto = (i: 0 | 1, pos: number) => fh.read(buffers[i], 0, Math.min(CHUNK_SIZE, end - pos), pos);
   let i: 0 | 1 = 0;
   let pos = start;
   let pending = pos < end ? readInto(i, pos) : undefined;
@@ -79,7 +69,7 @@ export async function readRanges(
   onProgress?: (bytes: number) => void,
   states?: readonly SnapshotState[],
 ): Promise<RangeNotes[]> {
-  const buffers = readBuffers(THREAD_READ_BYTES); // one pair for all the ranges: garbage would count in RSS
+  const buffers = readBuffers(); // one pair for all the ranges: garbage would count in RSS
   const read: RangeNotes[] = [];
   for (let i = first; i < ranges.length; i = Atomics.add(next, 0, 1)) {
     const [start, end] = ranges[i]!;
