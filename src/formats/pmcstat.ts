@@ -1,7 +1,7 @@
 // FreeBSD `pmcstat -R log -G out` callgraphs; the parser is assembly/formats/pmcstat.ts.
 
 import type { Format } from './format.js';
-import { firstLine } from './lines.js';
+import { firstLineStartingWith } from './lines.js';
 
 export const pmcstat = {
   name: 'pmcstat',
@@ -10,7 +10,7 @@ export const pmcstat = {
   // (`07.86%  [854]      __mtx_lock_sleep @ /boot/kernel/kernel`) for an excerpt without one.
   detect: (lines) => lines.some((line) => /^@ .* \[\d+ samples\]$/.test(line) || /^ *\d+\.\d+% {2}\[\d+\] +\S/.test(line)),
   // A section header: cutting there keeps each range's event filter and open call path self-contained.
-  boundary: (bytes, atLineStart) => firstLine(bytes, atLineStart, (line) => line.startsWith('@ ')),
+  boundary: (bytes, atLineStart) => firstLineStartingWith(bytes, atLineStart, '@ '),
   malformed: 'not a section header, a call-graph node under its caller, or blank',
   options: [{ key: 'kernelMarks', flag: 'kernel-marks', help: 'add _[k] to frames of kernel images (under /boot/)' }],
 } as const satisfies Format;

@@ -12,8 +12,13 @@ import { formatNamed, type ParsedFormat } from '../formats/registry.js';
 export const PARALLEL_MIN_BYTES = 48 << 20;
 /** The smallest range a file is cut into for threads (a few milliseconds of parsing), unless it is small. */
 export const MIN_RANGE_BYTES = 4 << 20;
-/** How much is read at a time while looking for a boundary: one is usually a few lines on; the buffer stays in RSS until a GC. */
+/** How much is read first while looking for a boundary: one is usually a few lines on; the buffer stays in RSS until a GC. */
 const WINDOW = 64 << 10;
+/**
+ * The most read at a time: each read that finds no boundary doubles the next, so a format whose
+ * boundaries are far apart (a pmcstat section is tens of MB) costs a few reads, not hundreds.
+ */
+const MAX_WINDOW = 4 << 20;
 
 export const defaultJobs = (): number => availableParallelism();
 
@@ -54,20 +59,21 @@ export function planRanges(fh: FileHandle, size: number, format: ParsedFormat, c
 async function cutRanges(fh: FileHandle, size: number, format: ParsedFormat, targets: readonly number[], from: number): Promise<[number, number][]> {
   const rule = formatNamed(format).boundary;
   const cuts: number[] = [from];
-  const window = Buffer.alloc(WINDOW);
+  let window = Buffer.alloc(WINDOW);
   for (const target of targets) {
     let at = target;
     if (at <= cuts[cuts.length - 1]!) continue; // a long record ran past this share: no sliver of a range
     let cut = -1;
     // Scan forward window by window (overlapping by a line) until a boundary turns up.
-    while (cut < 0 && at < size) {
-      const { bytesRead } = await fh.read(window, 0, WINDOW, at - 1 >= 0 ? at - 1 : 0);
+    for (let length = WINDOW; cut < 0 && at < size; length = Math.min(2 * length, MAX_WINDOW)) {
+      if (window.length < length) window = Buffer.allocUnsafe(length);
+      const { bytesRead } = await fh.read(window, 0, length, at - 1 >= 0 ? at - 1 : 0);
       const start = at > 0 ? 1 : 0; // the byte before `at` says whether `at` starts a line
       const atLineStart = at === 0 || window[0] === 10;
       const found = rule(window.subarray(start, bytesRead), atLineStart);
       if (found >= 0) cut = at + found;
-      else if (bytesRead < WINDOW) break;
-      else at += WINDOW - 4096;
+      else if (bytesRead < length) break;
+      else at += length - 4096;
     }
     if (cut < 0 || cut >= size) break; // no boundary left
     cuts.push(cut);
