@@ -3,9 +3,10 @@
 import type { Writable } from 'node:stream';
 import { writeChunksTo, type OutputSink } from '../output/stream-sink.js';
 import { unitsText } from '../counts.js';
-import { CoreSession, type CoreEvent, type CoreTotals, type LayoutViews, type TreeArrays } from '../core.js';
-import { InputError, UsageError } from '../errors.js';
+import { CoreSession, type CoreTotals, type LayoutViews, type TreeArrays } from '../core.js';
+import { UsageError } from '../errors.js';
 import { eventLabel } from '../formats/event-names.js';
+import { missingEventError, skippedEventsWarning } from './event-checks.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
 import { formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
@@ -371,46 +372,11 @@ export async function collapse(
   }
   const result = new CollapseResult(session, fed, warnings);
   warnUnusedFormatOptions(options, fed, warn);
-  if (event && !options.eventsOnly) checkEventFound(result, session, event);
+  if (event && !options.eventsOnly && session.matchedSections() === 0) {
+    const present = result.events().map((e) => `${e.label} (${e.samplesText} samples)`);
+    throw missingEventError(result.inputs.map((i) => i.name).join(', '), event, present);
+  }
   missing.forEach(warn);
   if (!filter) return result;
   return new CollapseResult(filterSession(session, filter, warn), fed, warnings, session.totals());
-}
-
-// An --event that selects no section is a mistake worth stopping for: say which events there are.
-// The input is what lacks it (exit 1), as it is only known once the input is read.
-function checkEventFound(result: CollapseResult, session: CoreSession, event: Uint8Array): void {
-  if (session.matchedSections() > 0) return;
-  const inputs = result.inputs.map((i) => i.name).join(', ');
-  const present = result.events().map((e) => `${e.label} (${e.samplesText} samples)`);
-  if (present.length === 0) {
-    throw new InputError(inputs, `no section of event '${eventLabel(event)}' in the input: it names no events`);
-  }
-  throw new InputError(inputs, `no section of event '${eventLabel(event)}' in the input; events present: ${present.join(', ')}`);
-}
-
-const plural = (n: bigint, word: string): string => `${n} ${word}${n === 1n ? '' : 's'}`;
-
-/**
- * For a format that folds only the first event of an input unless one is
- * asked for: a warning naming the events of the input just fed that were left
- * out (several events are never summed, nor dropped silently). `before`: the
- * session's events before that input.
- */
-export function skippedEventsWarning(session: CoreSession, name: string, before: readonly CoreEvent[]): string | undefined {
-  const picked = session.pickedEvent();
-  if (!picked) return undefined;
-  const earlier = new Map(before.map((e) => [eventLabel(e.name), e.samples]));
-  const seen = session
-    .events()
-    .map((e) => ({ label: eventLabel(e.name), samples: e.samples - (earlier.get(eventLabel(e.name)) ?? 0n) }))
-    .filter((e) => e.samples > 0n);
-  const first = eventLabel(picked);
-  const others = seen.filter((e) => e.label !== first);
-  if (others.length === 0) return undefined;
-  const folded = seen.find((e) => e.label === first)?.samples ?? 0n;
-  return (
-    `${name}: several events; folded only the first, '${first}' (${plural(folded, 'sample')}), not ` +
-    `${others.map((e) => `'${e.label}' (${plural(e.samples, 'sample')})`).join(', ')}: --event NAME selects one`
-  );
 }

@@ -7,11 +7,11 @@
 // inputs stream through wasm memory once and nothing is held per line in JS.
 
 import { COUNT_COLUMN, CoreSession } from '../core.js';
-import { applyFormatOptions, CollapseResult, skippedEventsWarning, warnUnusedFormatOptions, type ReadCounts } from './collapse.js';
+import { applyFormatOptions, CollapseResult, warnUnusedFormatOptions, type ReadCounts } from './collapse.js';
+import { missingEventError, skippedEventsWarning } from './event-checks.js';
 import { filterSession, refold, stackFilter, type StackFilterOptions } from './stack-filter.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
-import { InputError } from '../errors.js';
 import { eventLabel } from '../formats/event-names.js';
 import type { FormatOptions, InputFormat } from '../formats/registry.js';
 import { parseSnapshotMarker, parseWindow } from '../window/spec.js';
@@ -92,12 +92,7 @@ export function eventColumn(input: CollapseInput, index: number, format: InputFo
       const present = [...events(session)]
         .filter(([label, samples]) => samples > (seen.get(label) ?? 0n))
         .map(([label, samples]) => `${label} (${samples - (seen.get(label) ?? 0n)} samples)`);
-      // Known only once the input is read, and the input is what lacks it (exit 1).
-      throw new InputError(
-        inputName(input, index),
-        `no section of ${role === undefined ? '' : `${role} `}event '${eventLabel(event)}' in the input; ` +
-          (present.length > 0 ? `events present: ${present.join(', ')}` : 'it names no events'),
-      );
+      throw missingEventError(inputName(input, index), event, present, role);
     },
   };
 }
