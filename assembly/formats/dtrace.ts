@@ -130,7 +130,7 @@ function wholeRecord(p: usize, end: usize): usize {
   }
   if (nl == end || !isBlank(load<u8>(p))) return p; // cut by the buffer's end; unindented
   const tag = <u32>includeOffset;
-  const h = records.keyHash(hashBytes(p, nl - p) ^ tag);
+  const h = records.keyHash(hashBytes(p, nl - p), tag);
   for (let r = records.first(h); r != 0; r = records.next()) {
     if (records.tagOf(r) == tag && sameRecord(r, p, end)) {
       countLines(records.lineCount(r) + 1);

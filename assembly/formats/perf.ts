@@ -14,7 +14,7 @@
 
 import { isBlank, skipBlanks, skipDigits, findNewline, trimEndSpace } from "../util/scan";
 import { digitsInteger, wholeUnits } from "../tables/counts";
-import { hashBytes, mix64 } from "../util/hash";
+import { hashBytes } from "../util/hash";
 import { allocBytes, freeBytes } from "../util/memory";
 import { LineCache } from "../tables/line-cache";
 import { RecordTable, wholeRecords } from "../tables/record-table";
@@ -132,7 +132,7 @@ function wholeBlock(p: usize, end: usize): usize {
   const nl = findNewline(p, end);
   if (nl == end) return p;
   const tag = (root << 1) | <u32>java;
-  const h = records.keyHash(hashBytes(p, nl - p) ^ mix64(<u64>tag));
+  const h = records.keyHash(hashBytes(p, nl - p), tag);
   for (let r = records.first(h); r != 0; r = records.next()) {
     if (records.tagOf(r) == tag) {
       const q = sameBlock(r, p, end);

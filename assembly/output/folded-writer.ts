@@ -14,7 +14,7 @@ import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { writeUnits } from "../tables/counts";
 import { sortIds } from "../util/sort";
 import { compareBytes } from "../util/hash";
-import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, treeSlotsRelease } from "../tables/call-tree";
+import { nodeCount, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, treeSlotsRelease, indexChildren } from "../tables/call-tree";
 import { frameTable, hasSecondCount, flushStacks } from "../tables/session";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "../tables/stack-table";
 
@@ -149,19 +149,7 @@ function treeWalkBegin(): void {
   freeBytes(kids);
   kidsFrom = allocBytes((<usize>n + 1) << 2);
   kids = allocBytes(<usize>n << 2);
-  for (let i: u32 = 1; i < n; i++) {
-    const c = kidsFrom + (<usize>nodeParent(i) << 2);
-    store<u32>(c, load<u32>(c) + 1);
-  }
-  for (let p: u32 = 1; p <= n; p++) { // counts to the end of each node's children
-    store<u32>(kidsFrom + (<usize>p << 2), load<u32>(kidsFrom + (<usize>p << 2)) + load<u32>(kidsFrom + (<usize>(p - 1) << 2)));
-  }
-  for (let i = n; i-- > 1;) { // placed from the back, each end moves to its start
-    const c = kidsFrom + (<usize>nodeParent(i) << 2);
-    const at = load<u32>(c) - 1;
-    store<u32>(c, at);
-    store<u32>(kids + (<usize>at << 2), i);
-  }
+  indexChildren(kidsFrom, kids);
   itemsLen = 0;
   openLen = 0;
   prefixLen = 0;

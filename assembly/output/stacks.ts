@@ -12,7 +12,7 @@
 
 import { allocBytes, allocRaw, growBytes, freeBytes } from "../util/memory";
 import { sortIds, reverseIds } from "../util/sort";
-import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf, treeSlotsRelease } from "../tables/call-tree";
+import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf, treeSlotsRelease, indexChildren } from "../tables/call-tree";
 import { flushStacks, setFirstColumnSums } from "../tables/session";
 import { unitsToF64, unitsPerCount } from "../tables/counts";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue, setStackEntryCount } from "../tables/stack-table";
@@ -231,19 +231,7 @@ function treeOrder(order: usize): void {
   const children = allocRaw(<usize>n << 2); // raw: each is written before it is read
   const todo = allocRaw(<usize>n << 2); // nodes still to visit: the children of one path at a time, rarely all n
   store<u32>(todo, 0); // the root
-  for (let i: u32 = 1; i < n; i++) {
-    const c = first + (<usize>nodeParent(i) << 2);
-    store<u32>(c, load<u32>(c) + 1);
-  }
-  for (let p: u32 = 1; p <= n; p++) { // counts to the end of each node's children
-    store<u32>(first + (<usize>p << 2), load<u32>(first + (<usize>p << 2)) + load<u32>(first + (<usize>(p - 1) << 2)));
-  }
-  for (let i = n; i-- > 1;) { // placed from the back, each end moves to its start
-    const c = first + (<usize>nodeParent(i) << 2);
-    const at = load<u32>(c) - 1;
-    store<u32>(c, at);
-    store<u32>(children + (<usize>at << 2), i);
-  }
+  indexChildren(first, children);
   let k: u32 = 0;
   let top: u32 = 1; // todo holds the root
   while (top > 0) {

@@ -182,6 +182,29 @@ function placeAll(): void {
 // @ts-ignore: decorator
 @inline export function nodeSelf2(n: u32): i64 { return selfs2 == 0 ? 0 : load<i64>(selfs2 + (<usize>n << 3)); }
 
+/**
+ * Indexes every node's children, for the readers that walk the tree from the root: node p's
+ * children are children[first[p] .. first[p + 1]), in node order. `first` holds nodeCount() + 1
+ * u32s, zeroed; `children` nodeCount() u32s (raw is fine: each is written). A counting sort by
+ * parent, O(nodes).
+ */
+export function indexChildren(first: usize, children: usize): void {
+  const n = count;
+  for (let i: u32 = 1; i < n; i++) {
+    const c = first + (<usize>nodeParent(i) << 2);
+    store<u32>(c, load<u32>(c) + 1);
+  }
+  for (let p: u32 = 1; p <= n; p++) { // counts to the end of each node's children
+    store<u32>(first + (<usize>p << 2), load<u32>(first + (<usize>p << 2)) + load<u32>(first + (<usize>(p - 1) << 2)));
+  }
+  for (let i = n; i-- > 1;) { // placed from the back, each end moves to its start
+    const c = first + (<usize>nodeParent(i) << 2);
+    const at = load<u32>(c) - 1;
+    store<u32>(c, at);
+    store<u32>(children + (<usize>at << 2), i);
+  }
+}
+
 export function parentsPtr(): usize { return parents; }
 export function framesPtr(): usize { return frames; }
 export function selfsPtr(): usize { return selfs; }

@@ -21,6 +21,7 @@
 // past its budget the table stops learning.
 
 import { HashSlots } from "../util/hash-slots";
+import { mix64 } from "../util/hash";
 import { allocRaw } from "../util/memory";
 import { LineCache } from "./line-cache";
 
@@ -58,9 +59,13 @@ export class RecordTable extends HashSlots {
     this.cache = cache;
   }
 
-  /** The hash a record is kept under: the format's (constant under the test hook). */
+  /**
+   * The hash a record is kept under: its first line's hash `line` mixed with the format's
+   * `tag` (what else the record's stack depends on), one way for every format; constant
+   * under the test hook.
+   */
   // @ts-ignore: decorator
-  @inline keyHash(h: u32): u32 { return collideRecords ? 1 : h; }
+  @inline keyHash(line: u32, tag: u32): u32 { return collideRecords ? 1 : line ^ mix64(<u64>tag); }
 
   /** The first entry whose hash is `h` (0 if none); next() gives the others. */
   first(h: u32): usize {
