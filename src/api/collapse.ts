@@ -5,7 +5,7 @@ import { writeChunksTo, type OutputSink } from '../output/stream-sink.js';
 import { unitsText } from '../counts.js';
 import { CoreSession, type CoreTotals, type LayoutViews, type TreeArrays } from '../core.js';
 import { UsageError } from '../errors.js';
-import { eventLabel } from '../formats/event-names.js';
+import { eventLabel, eventNameBytes } from '../formats/event-names.js';
 import { missingEventError, skippedEventsWarning } from './event-checks.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
@@ -333,7 +333,7 @@ export async function collapse(
   if (options.eventsOnly) session.setOption('eventsOnly', 1);
   if (options.keepOrder) session.setOption('recordOrder', 1);
   if (options.oneEvent) session.setOption('oneEvent', 1);
-  const event = typeof options.event === 'string' ? new TextEncoder().encode(options.event) : options.event;
+  const event = eventNameBytes(options.event);
   if (event) session.setEvent(event);
   const fed: FedInput[] = [];
   const missing: string[] = [];

@@ -3,7 +3,7 @@
 // by total (the function is anywhere on the stack, counted once per sample even
 // when it recurses). Shares, not counts, so profiles of different lengths compare.
 
-import { collapseColumns, eventColumn, eventNameBytes, type ColumnsOptions, type DiffWindows, type OneEventOptions } from './diff.js';
+import { collapseColumns, eventColumn, type ColumnsOptions, type DiffWindows, type OneEventOptions } from './diff.js';
 import type { CollapseInput } from '../input/feed.js';
 import type { InputFormat } from '../formats/registry.js';
 import type { CoreSession } from '../core.js';
@@ -103,10 +103,9 @@ export function compareSums(base: ColumnSums, next: ColumnSums, name: (frame: nu
 /** Compares two profiles of any capture format. */
 export async function compare(base: CollapseInput, next: CollapseInput, options: CompareOptions & DiffWindows = {}): Promise<CompareResult> {
   const format = options.format ?? 'auto';
-  const event = eventNameBytes(options.event);
   const { session, inputs } = await collapseColumns(
-    { ...eventColumn(base, 0, format, event), window: options.beforeWindow },
-    { ...eventColumn(next, 1, format, event), window: options.afterWindow },
+    { ...eventColumn(base, 0, format, options.event), window: options.beforeWindow },
+    { ...eventColumn(next, 1, format, options.event), window: options.afterWindow },
     options,
   );
   const totals = session.totals();

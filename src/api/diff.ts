@@ -12,7 +12,7 @@ import { missingEventError, skippedEventsWarning } from './event-checks.js';
 import { filterSession, refold, stackFilter, type StackFilterOptions } from './stack-filter.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
 import { noteWarnings } from '../input/notes.js';
-import { eventLabel } from '../formats/event-names.js';
+import { eventLabel, eventNameBytes } from '../formats/event-names.js';
 import type { FormatOptions, InputFormat } from '../formats/registry.js';
 import { parseSnapshotMarker, parseWindow } from '../window/spec.js';
 import type { SnapshotIndex } from '../window/snapshot-index.js';
@@ -67,15 +67,12 @@ export interface ColumnInput {
   snapshotIndexes?: ReadonlyMap<string, SnapshotIndex> | undefined;
 }
 
-/** An event name as the core reads it: its bytes. */
-export const eventNameBytes = (name: string | Uint8Array | undefined): Uint8Array | undefined =>
-  name === undefined ? undefined : typeof name === 'string' ? new TextEncoder().encode(name) : name;
-
 /**
  * A column fed with only the records of `event` (pmcstat sections, perf records), checked to
  * have matched some: `role` names the column's event in that error ("the cycles").
  */
-export function eventColumn(input: CollapseInput, index: number, format: InputFormat, event: Uint8Array | undefined, role?: string): ColumnInput {
+export function eventColumn(input: CollapseInput, index: number, format: InputFormat, name: string | Uint8Array | undefined, role?: string): ColumnInput {
+  const event = eventNameBytes(name);
   let before = 0;
   let seen = new Map<string, bigint>(); // events of earlier inputs (the same capture may be read twice)
   const events = (session: CoreSession): Map<string, bigint> => new Map(session.events().map((e) => [eventLabel(e.name), e.samples]));
@@ -168,10 +165,9 @@ export interface DiffWindows {
  */
 export async function diff(before: CollapseInput, after: CollapseInput, options: DiffOptions & DiffWindows = {}): Promise<CollapseResult> {
   const format = options.format ?? 'auto';
-  const event = eventNameBytes(options.event);
   const folded = await collapseColumns(
-    { ...eventColumn(before, 0, format, event), window: options.beforeWindow },
-    { ...eventColumn(after, 1, format, event), window: options.afterWindow },
+    { ...eventColumn(before, 0, format, options.event), window: options.beforeWindow },
+    { ...eventColumn(after, 1, format, options.event), window: options.afterWindow },
     options,
   );
   let session = folded.session;

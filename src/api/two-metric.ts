@@ -6,7 +6,7 @@
 // graphs, so widths come from the cycles as in every two-count graph.
 
 import { CollapseResult } from './collapse.js';
-import { collapseColumns, eventColumn, eventNameBytes, type ColumnsOptions } from './diff.js';
+import { collapseColumns, eventColumn, type ColumnsOptions } from './diff.js';
 import type { CollapseInput } from '../input/feed.js';
 import type { InputFormat } from '../formats/registry.js';
 
@@ -28,8 +28,8 @@ export interface TwoMetricOptions extends ColumnsOptions {
  */
 export async function collapseTwoMetrics(cycles: CollapseInput, other: CollapseInput, options: TwoMetricOptions = {}): Promise<CollapseResult> {
   const format = options.format ?? 'auto';
-  const first = eventColumn(other, 0, format, eventNameBytes(options.otherEvent), 'the second metric');
-  const second = eventColumn(cycles, 1, format, eventNameBytes(options.cyclesEvent), 'the cycles');
+  const first = eventColumn(other, 0, format, options.otherEvent, 'the second metric');
+  const second = eventColumn(cycles, 1, format, options.cyclesEvent, 'the cycles');
   const folded = await collapseColumns(first, second, options);
   return new CollapseResult(folded.session, folded.inputs, folded.warnings, folded.read);
 }

@@ -13,6 +13,10 @@ export function eventLabel(name: Uint8Array): string {
   return out;
 }
 
+/** An event name as the API takes it (a string is UTF-8), as the core reads it: its bytes. */
+export const eventNameBytes = (name: string | Uint8Array | undefined): Uint8Array | undefined =>
+  name === undefined ? undefined : typeof name === 'string' ? new TextEncoder().encode(name) : name;
+
 /** The bytes an `--event` value names: `\xHH` is one byte, everything else is UTF-8. */
 export function eventBytes(text: string): Uint8Array {
   const parts: number[] = [];
