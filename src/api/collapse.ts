@@ -295,6 +295,11 @@ export function applyFormatOptions(session: CoreSession, options: FormatOptions)
   for (const { key } of formatOptions()) if (options[key]) session.setFormatOption(key, 1);
 }
 
+/** `--max-memory`: the cap on the session's tables, in whole MiB (none when absent or 0). */
+export function applyMemoryLimit(session: CoreSession, mib: number | undefined): void {
+  if (mib) session.setOption('memoryLimitMiB', Math.ceil(mib));
+}
+
 /** A second '-' would read a redirected file again (counting it twice) or an exhausted pipe: a usage error. */
 export function checkStdinOnce(inputs: readonly CollapseInput[]): void {
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError("standard input ('-') can be read only once");
@@ -327,7 +332,7 @@ export async function collapse(
   const marker = options.snapshotMarker === undefined ? undefined : parseSnapshotMarker(options.snapshotMarker);
   const session = new CoreSession();
   session.setSnapshotMarker(marker);
-  if (options.maxMemoryMiB) session.setOption('memoryLimitMiB', Math.ceil(options.maxMemoryMiB));
+  applyMemoryLimit(session, options.maxMemoryMiB);
   if (options.stackTableBytes !== undefined) session.setOption('stackTableBytes', Math.min(2 ** 31 - 1, Math.max(0, Math.floor(options.stackTableBytes))));
   applyFormatOptions(session, options);
   if (options.eventsOnly) session.setOption('eventsOnly', 1);

@@ -7,7 +7,7 @@
 // inputs stream through wasm memory once and nothing is held per line in JS.
 
 import { COUNT_COLUMN, CoreSession } from '../core.js';
-import { applyFormatOptions, CollapseResult, warnUnusedFormatOptions, type ReadCounts } from './collapse.js';
+import { applyFormatOptions, applyMemoryLimit, CollapseResult, warnUnusedFormatOptions, type ReadCounts } from './collapse.js';
 import { missingEventError, skippedEventsWarning } from './event-checks.js';
 import { filterSession, refold, stackFilter, type StackFilterOptions } from './stack-filter.js';
 import { feedInput, feedOptions, inputName, type CollapseInput, type FedInput } from '../input/feed.js';
@@ -25,6 +25,8 @@ export interface ColumnsOptions extends FormatOptions, StackFilterOptions {
   jobs?: number;
   /** Files smaller than this are parsed on one thread (default $FLAMEFOLD_SPLIT_MIN_BYTES, else 48 MiB; folded stacks: any size). */
   splitMinBytes?: number;
+  /** Cap on the tables of both columns together, as in collapse() (`--max-memory`). */
+  maxMemoryMiB?: number | undefined;
   /** Fold only this part of both inputs in time (`--window`, see CollapseOptions.window); a column's own overrides it. */
   window?: string | undefined;
   /** Where DTrace snapshots start (`--snapshot-marker`, see CollapseOptions.snapshotMarker), in both inputs. */
@@ -118,6 +120,7 @@ export async function collapseColumns(
   const feed = feedOptions({ jobs: options.jobs, splitMinBytes: options.splitMinBytes, snapshotIndexes: options.snapshotIndexes });
   const session = new CoreSession();
   session.setSnapshotMarker(marker);
+  applyMemoryLimit(session, options.maxMemoryMiB);
   applyFormatOptions(session, options);
   // Each column holds one event: its side's own (setup), else the input's first, never a sum of several.
   session.setOption('oneEvent', 1);

@@ -9,7 +9,7 @@ import { OutputError, UsageError, systemErrorText } from '../errors.js';
 import { checkSvgOptions, parsePalette } from '../render/options.js';
 import { formatBytes, formatDuration, startProgress } from './progress.js';
 import { maxMemoryHelp, numberOption, parseCommandArgs, parseJobs } from './common.js';
-import { captureOptionArgs, captureOptions, readOptionsHelp } from './collapse.js';
+import { captureOptionArgs, captureOptions, readOptionsHelp } from './capture-options.js';
 import { FORMATS } from '../formats/registry.js';
 
 export const help = `Usage: flamefold batch [options] --out-dir DIR CAPTURE...

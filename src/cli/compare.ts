@@ -5,12 +5,8 @@
 import { compare, type CompareResult, type FunctionChange } from '../api/compare.js';
 import { UsageError } from '../errors.js';
 import { withCommas } from '../render/numbers.js';
-import {
-  inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseJobs, parseStackFilter, stackFilterHelp, stackFilterOption, warn,
-  sideEventHelp, sideEventOption, sideWindowsHelp, sideWindowsOption, twoSides,
-} from './common.js';
-import { FORMATS } from '../formats/registry.js';
-import { eventBytes } from '../formats/event-names.js';
+import { parseCommandArgs, warn, twoSides } from './common.js';
+import { twoProfileOptionArgs, twoProfileOptions, twoProfileOptionsHelp } from './capture-options.js';
 
 export const help = `Usage: flamefold compare [options] BASE NEW
 
@@ -27,11 +23,7 @@ Options:
                        (default 2%)
       --top N          functions listed per table (default 10)
       --json           print the full result as JSON instead of tables
-  -f, --format FMT     input format of both: auto (default), or one of
-                       ${FORMATS.join(', ')}
-      --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
-${stackFilterHelp(23)}${sideEventHelp(23)}${sideWindowsHelp(23, 'BASE', 'NEW')}  -j, --jobs N         threads for large files (default: the number of cores)
-  -h, --help           show this help
+${twoProfileOptionsHelp(23, 'BASE', 'NEW')}  -h, --help           show this help
 
 Exit status: 0 no regression, 1 a regression (or bad input), 2 usage error.
 `;
@@ -98,12 +90,7 @@ export async function run(argv: string[]): Promise<number> {
     threshold: { type: 'string', short: 't', default: '2%' },
     top: { type: 'string', default: '10' },
     json: { type: 'boolean', default: false },
-    ...inputFormatOption,
-    includeoffset: { type: 'boolean', default: false },
-    ...stackFilterOption,
-    ...sideEventOption,
-    ...sideWindowsOption,
-    ...jobsOption,
+    ...twoProfileOptionArgs,
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) {
@@ -115,15 +102,10 @@ export async function run(argv: string[]): Promise<number> {
   const top = Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top needs a whole number, not '${values.top}'`);
   const result = await compare(base, next, {
-    format: parseFormat(values.format),
+    ...twoProfileOptions(values),
     threshold,
-    includeOffset: values.includeoffset,
-    ...parseStackFilter(values),
     beforeWindow,
     afterWindow,
-    ...(typeof values['snapshot-marker'] === 'string' && { snapshotMarker: values['snapshot-marker'] }),
-    ...(values.event !== undefined && { event: eventBytes(values.event) }),
-    jobs: parseJobs(values.jobs),
     onWarning: warn,
   });
   const names: [string, string] = [base === '-' ? '<stdin>' : base, next === '-' ? '<stdin>' : next];

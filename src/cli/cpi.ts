@@ -9,12 +9,8 @@ import { flameGraph } from '../render/render.js';
 import { checkSvgOptions } from '../render/options.js';
 import { parseRange, parseRatioMetric, ratioMode } from '../render/ratio-colors.js';
 import { argOptions, readOptionFiles, renderOptions, svgOptionsHelp } from './svg.js';
-import { FORMATS } from '../formats/registry.js';
-import {
-  formatOptionArgs, formatOptionsHelp, inputFormatOption, jobsOption, parseCommandArgs, parseFormat, parseFormatOptions, outputFor, parseJobs, parseStackFilter,
-  stackFilterHelp, warn, windowOption,
-} from './common.js';
-import { windowHelp } from '../window/spec.js';
+import { parseCommandArgs, outputFor, warn, windowOption } from './common.js';
+import { twoMetricOptionArgs, twoMetricOptions, twoMetricOptionsHelp } from './capture-options.js';
 
 export const help = `Usage: flamefold cpi [options] --cycles EVENT --instructions EVENT CAPTURE
        flamefold cpi [options] --cycles EVENT --stalls EVENT CAPTURE
@@ -43,24 +39,19 @@ Options:
       --cpi-range LO,HI     fixed ends of the colour scale (default: the lowest
                             and highest ratios drawn)
   -o, --output FILE         write to FILE (atomically) instead of stdout
-  -f, --format FMT          auto (default), ${FORMATS.join(', ')}
-${formatOptionsHelp(28)}${stackFilterHelp(28)}${windowHelp(28)}  -j, --jobs N              threads for large files (default: the number of cores)
-  -h, --help                show this help
+${twoMetricOptionsHelp(28)}  -h, --help                show this help
 ${svgOptionsHelp}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     ...argOptions,
-    ...inputFormatOption,
-    ...formatOptionArgs(),
+    ...twoMetricOptionArgs,
     cycles: { type: 'string' },
     instructions: { type: 'string' },
     stalls: { type: 'string' },
     metric: { type: 'string' },
     'cpi-range': { type: 'string' },
     ...windowOption,
-    'snapshot-marker': { type: 'string' },
-    ...jobsOption,
   });
   if (values.help) {
     process.stdout.write(help);
@@ -97,14 +88,10 @@ export async function run(argv: string[]): Promise<number> {
   await readOptionFiles(values, options);
 
   const result = await collapseTwoMetrics(cyclesInput, otherInput, {
-    format: parseFormat(values.format),
+    ...twoMetricOptions(values),
     ...(values.cycles !== undefined && { cyclesEvent: eventBytes(values.cycles) }),
     ...(otherEvent !== undefined && { otherEvent: eventBytes(otherEvent) }),
-    ...parseFormatOptions(values),
-    ...parseStackFilter(values),
     ...(values.window !== undefined && { window: values.window }), // the same part of both metrics
-    ...(values['snapshot-marker'] !== undefined && { snapshotMarker: values['snapshot-marker'] }),
-    jobs: parseJobs(values.jobs),
     onWarning: warn,
   });
   const graph = await flameGraph(result, options);

@@ -3,12 +3,8 @@
 
 import { diff } from '../api/diff.js';
 import { UsageError } from '../errors.js';
-import {
-  inputFormatOption, jobsOption, parseCommandArgs, parseFormat, outputFor, parseJobs, parseStackFilter, stackFilterHelp, stackFilterOption, warn,
-  sideEventHelp, sideEventOption, sideWindowsHelp, sideWindowsOption, twoSides,
-} from './common.js';
-import { FORMATS } from '../formats/registry.js';
-import { eventBytes } from '../formats/event-names.js';
+import { parseCommandArgs, outputFor, warn, twoSides } from './common.js';
+import { twoProfileOptionArgs, twoProfileOptions, twoProfileOptionsHelp } from './capture-options.js';
 
 export const help = `Usage: flamefold diff [options] BEFORE AFTER
        flamefold diff --window A --window B [options] CAPTURE
@@ -25,11 +21,7 @@ Options:
                        count truncated, as difffolded.pl -n does)
   -s, --strip-hex      replace hex numbers (0x1a2b) in frame names by "0x..."
                        so stacks differing only in addresses merge
-  -f, --format FMT     input format of both: auto (default), or one of
-                       ${FORMATS.join(', ')}
-      --includeoffset  DTrace: keep +0x offsets on every frame but the leaf
-${stackFilterHelp(23)}${sideEventHelp(23)}${sideWindowsHelp(23, 'BEFORE', 'AFTER')}  -j, --jobs N         threads for large files (default: the number of cores)
-  -o, --output FILE    write to FILE (atomically) instead of stdout
+${twoProfileOptionsHelp(23, 'BEFORE', 'AFTER')}  -o, --output FILE    write to FILE (atomically) instead of stdout
   -h, --help           show this help
 
 Swap the inputs and use "flamefold svg --negate" for the graph whose widths
@@ -40,12 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     normalize: { type: 'boolean', short: 'n', default: false },
     'strip-hex': { type: 'boolean', short: 's', default: false },
-    ...inputFormatOption,
-    includeoffset: { type: 'boolean', default: false },
-    ...stackFilterOption,
-    ...sideEventOption,
-    ...sideWindowsOption,
-    ...jobsOption,
+    ...twoProfileOptionArgs,
     output: { type: 'string', short: 'o' },
     help: { type: 'boolean', short: 'h', default: false },
   });
@@ -56,16 +43,11 @@ export async function run(argv: string[]): Promise<number> {
   const { sides: [before, after], beforeWindow, afterWindow } = twoSides(positionals, values.window, 'diff', ['BEFORE', 'AFTER']);
   const output = await outputFor(values.output); // a bad -o fails before any input is read
   const result = await diff(before, after, {
-    format: parseFormat(values.format),
+    ...twoProfileOptions(values),
     normalize: values.normalize,
     stripHex: values['strip-hex'],
-    includeOffset: values.includeoffset,
-    ...parseStackFilter(values),
     beforeWindow,
     afterWindow,
-    ...(typeof values['snapshot-marker'] === 'string' && { snapshotMarker: values['snapshot-marker'] }),
-    ...(values.event !== undefined && { event: eventBytes(values.event) }),
-    jobs: parseJobs(values.jobs),
     onWarning: warn,
   });
   await output.write((sink) => result.writeFolded(sink));

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { UsageError } from '../errors.js';
 import { serveHandler, type ServedCapture } from '../serve/server.js';
-import { captureOptionArgs, captureOptions, captureOptionsHelp } from './collapse.js';
+import { captureOptionArgs, captureOptions, captureOptionsHelp } from './capture-options.js';
 import { collapseWithProgress } from './progress.js';
 import { parseCommandArgs } from './common.js';
 

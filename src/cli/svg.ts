@@ -11,7 +11,7 @@ import { readPaletteMap, writePaletteMap } from '../render/palettemap.js';
 import { readNameAttributes } from '../render/name-attributes.js';
 import { differentialMode, parseDiffMode, parsePercent } from '../render/differential-colors.js';
 import { collapseWithProgress } from './progress.js';
-import { captureOptionArgs, captureOptions, captureOptionsHelp } from './collapse.js';
+import { captureOptionArgs, captureOptions, captureOptionsHelp } from './capture-options.js';
 import { inputsOf, numberOption, parseCommandArgs, parseStackFilter, stackFilterOption, warn, outputFor } from './common.js';
 
 export const svgOptionsHelp = `Graph options (flamegraph.pl's):

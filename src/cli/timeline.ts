@@ -5,7 +5,7 @@
 import { UsageError } from '../errors.js';
 import { timelineGrid } from '../timeline/cells.js';
 import { timelineSvg } from '../timeline/svg.js';
-import { captureOptionArgs, captureOptions, captureOptionsHelp } from './collapse.js';
+import { captureOptionArgs, captureOptions, captureOptionsHelp } from './capture-options.js';
 import { collapseWithProgress } from './progress.js';
 import { numberOption, outputFor, parseCommandArgs } from './common.js';
 

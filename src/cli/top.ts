@@ -2,7 +2,7 @@
 
 import { formatTop, topFunctions, type TopBy } from '../export/top.js';
 import { UsageError } from '../errors.js';
-import { captureOptionArgs, captureOptions, captureOptionsHelp } from './collapse.js';
+import { captureOptionArgs, captureOptions, captureOptionsHelp } from './capture-options.js';
 import { collapseWithProgress } from './progress.js';
 import { inputsOf, outputFor, parseCommandArgs } from './common.js';
 

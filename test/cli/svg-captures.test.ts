@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse } from '../../src/index.js';
-import { captureOptions } from '../../src/cli/collapse.js';
+import { captureOptions } from '../../src/cli/capture-options.js';
 import { CORPUS } from '../support/corpus.js';
 import { generate, runCli, tempDir } from '../support/helpers.js';
 import { svgFrames } from '../support/svgframes.js';
