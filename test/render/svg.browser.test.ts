@@ -5,38 +5,23 @@
 // an image (no script). SVGs come from the built CLI, as users get them. The
 // page's state is read by test/support/viewer-page.ts.
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
-import { openBrowser, type TestBrowser } from '../support/browser.js';
 import { CORPUS } from '../support/corpus.js';
-import { runCli, tempDir } from '../support/helpers.js';
+import { tempDir } from '../support/helpers.js';
+import { openSvgBrowser, type SvgBrowser } from '../support/svg-browser.js';
 import { svgFrames } from '../support/svgframes.js';
-import { expectedMatched, frameGroup, frameStates, openPage, shown, type FrameState, type Opened } from '../support/viewer-page.js';
+import { expectedMatched, frameGroup, frameStates, shown, stateUrl, type FrameState, type Opened } from '../support/viewer-page.js';
 
 const tmp = tempDir();
+let browser: SvgBrowser | undefined;
 let context: BrowserContext;
-let browser: TestBrowser | undefined;
 let base = '';
 
-function draw(name: string, input: string | Buffer, args: string[] = []): string {
-  const src = join(tmp.dir, `${name}.folded`);
-  writeFileSync(src, input);
-  const r = runCli(['svg', src, '-o', join(tmp.dir, `${name}.svg`), ...args]);
-  if (r.status !== 0) throw new Error(r.stderr.toString());
-  return `${base}/${name}.svg`;
-}
-
 beforeAll(async () => {
-  browser = await openBrowser((req, res) => {
-    const file = join(tmp.dir, new URL(req.url ?? '/', 'http://x').pathname.replace(/[^\w.-]/g, ''));
-    if (!existsSync(file)) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'image/svg+xml' }).end(readFileSync(file));
-  }, { width: 1280, height: 900 });
+  browser = await openSvgBrowser();
   ({ context, base } = browser);
 }, 60_000);
 
@@ -45,7 +30,8 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-const open = (url: string): Promise<Opened> => openPage(context, url);
+const draw = (name: string, input: string | Buffer, args: string[] = []): string => browser!.draw(name, input, args);
+const open = (url: string): Promise<Opened> => browser!.open(url);
 
 describe('the SVG viewer in headless Chromium', () => {
   const folded = readFileSync(join(CORPUS, 'dtrace', 'example-dtrace-stacks.expected.folded'));
@@ -71,11 +57,11 @@ describe('the SVG viewer in headless Chromium', () => {
     expect(child.width).toBeCloseTo((child.samples / target.samples) * 1180, 0);
     expect(zoomed.find((f) => f.name === 'unix`0xfffffffffb8001d6')!.hidden).toBe(true);
     expect(await page.locator('#unzoom').getAttribute('class')).not.toContain('hide');
-    expect(new URL(page.url()).searchParams.get('x')).toBe(String(target.start));
+    expect((await stateUrl(page)).searchParams.get('x')).toBe(String(target.start));
 
     await page.locator('#unzoom').click();
     expect(await frameStates(page)).toEqual(before);
-    expect(new URL(page.url()).search).toBe('');
+    expect((await stateUrl(page)).search).toBe('');
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -88,7 +74,7 @@ describe('the SVG viewer in headless Chromium', () => {
     for (const f of frames) expect(f.fill === 'rgb(230,0,230)', f.name).toBe(/lookup/.test(f.name));
     const root = frames.find((f) => f.name === 'all')!;
     expect(await page.locator('#matched').textContent()).toBe(expectedMatched(frames, /lookup/, root));
-    expect(new URL(page.url()).searchParams.get('s')).toBe('lookup');
+    expect((await stateUrl(page)).searchParams.get('s')).toBe('lookup');
     // Zooming keeps the search: Matched % becomes the zoomed frame's, and the Reset Zoom the whole graph's again.
     await (await frameGroup(page, 'genunix`vn_openat')).click();
     const zoomed = await frameStates(page);
@@ -123,11 +109,11 @@ describe('the SVG viewer in headless Chromium', () => {
     expect(want).not.toBe('Matched: 0.0%');
     expect(await page.locator('#matched').textContent()).toBe(want);
     expect(frames.filter((f) => f.fill === 'rgb(230,0,230)').every((f) => /ufs_/i.test(f.name))).toBe(true);
-    const url = new URL(page.url());
+    const url = await stateUrl(page);
     expect([url.searchParams.get('s'), url.searchParams.get('i'), url.searchParams.get('x')]).toEqual(['UFS_', '1', String(target.start)]);
 
     // A fresh page at that URL is in the same state.
-    const again = await open(page.url());
+    const again = await open(url.href);
     const restored = await frameStates(again.page);
     expect(restored.map((f) => [f.x, f.width, f.fill, f.hidden])).toEqual(frames.map((f) => [f.x, f.width, f.fill, f.hidden]));
     expect(await again.page.locator('#matched').textContent()).toBe(want);
@@ -158,7 +144,7 @@ describe('the SVG viewer in headless Chromium', () => {
     await (await frameGroup(page, child.name)).click();
     const deeper = (await frameStates(page)).find((f) => f.start === child.start && f.y === child.y)!;
     expect([deeper.x, deeper.width, deeper.hidden]).toEqual([10, 1180, false]);
-    expect(new URL(page.url()).searchParams.get('x')).toBe(String(child.start));
+    expect((await stateUrl(page)).searchParams.get('x')).toBe(String(child.start));
     await (await frameGroup(page, 'genunix`lookuppnvp')).click();
     expect((await frameStates(page)).map((f) => [f.x, f.width, f.hidden, f.label])).toEqual(zoomed.map((f) => [f.x, f.width, f.hidden, f.label]));
 

@@ -84,6 +84,15 @@ export async function frameStates(page: Page): Promise<FrameState[]> {
   });
 }
 
+/**
+ * The page's URL once the viewer has written its state there: it does so after the paint that
+ * follows a click or a search (in a timer its frame callback sets), so this waits for a frame and
+ * then for a timer set after the viewer's.
+ */
+export async function stateUrl(page: Page): Promise<URL> {
+  return new URL(await page.evaluate(() => new Promise<string>((resolve) => requestAnimationFrame(() => setTimeout(() => resolve(location.href), 0)))));
+}
+
 /** The layer the page shows: #zoom while zoomed, else #frames. */
 export const shown = async (page: Page): Promise<string> => ((await page.evaluate(() => document.getElementById('zoom') !== null)) ? '#zoom' : '#frames');
 
