@@ -147,12 +147,12 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
     '\t#frames > *:hover { stroke:black; stroke-width:0.5; cursor:pointer; }',
     // A click on a frame zooms: it starts no text selection, which Chromium would otherwise work out
     // from the click point over every frame before the click (20 ms on 25,000 frames). The details
-    // line and the rest of the text stay selectable. (The viewer restates each #frames rule for #zoom.)
+    // line and the rest of the text stay selectable. (The viewer restates each #frames rule for its copies.)
     '\t#frames { user-select:none; -webkit-user-select:none; }',
     // Said once here rather than on each of tens of thousands of rects (a renderer without CSS geometry draws square corners).
     '\t#frames rect { rx:2px; ry:2px; }',
     // A label passes the pointer to its frame's rect beneath it: the rect is what has the tooltip and the outline.
-    '\t#labels, #zoom text { pointer-events:none; }',
+    '\t#labels, .copies text { pointer-events:none; }',
     '\t.hide { display:none; }',
     '\t.parent { opacity:0.5; }',
     // An outline on every rectangle would hide the hover outline of the group: that one is restated.

@@ -9,9 +9,11 @@
 // the frames in view (rect and label, inside the <g> and link of a frame
 // that has them; the tooltip is made when the pointer reaches a copy) into
 // #zoom, and hides #frames by changing its clip to nothing: one property of
-// one element, which neither restyles nor repaints its frames, and which the
-// pointer respects too. Work and paint follow the frames in view, not all of
-// them.
+// one element, which restyles none of its frames, and which the pointer
+// respects too. (Chromium still records each hidden frame when it paints.)
+// The copies for the frame under the pointer are made while the browser is
+// idle, a few dozen at a time, so that its click only has to show them:
+// making 1,700 elements took about half of a zoom's time.
 //
 // A search over the whole graph leaves the frames as written alone: it draws
 // one path (#highlight, between the frames and their labels) in the search
@@ -32,6 +34,10 @@ export interface FrameLayers {
   frameOfCopy: Map<Element, number>;
   /** Shows frame `target` full width, its ancestors above (or below) it and the frames inside it scaled alike. */
   zoom(target: number): void;
+  /** Starts building, while the browser is idle, what zoom(target) shows (for the frame under the pointer). */
+  buildAhead(target: number): void;
+  /** The path data of the highlight of the frames `matching` marks (what a search over the whole graph draws). */
+  highlightPath(matching: Uint8Array): string;
   /** Shows the whole graph again. */
   unzoom(): void;
   /** Colours the frames shown by `matching`, touching only those whose colour changes. */
@@ -55,12 +61,13 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
   };
   showFrames(true);
 
-  // The copies in #zoom look like the frames: every rule for #frames (hover outline, corners, --stroke-color) applies to #zoom too.
+  // The copies look like the frames: every rule for #frames (hover outline, corners, --stroke-color) applies to each
+  // layer of copies (class "copies": the one shown is #zoom, one built ahead is hidden), whether shown or not.
   for (const sheet of Array.from(doc.styleSheets)) {
     try {
       for (const rule of Array.from(sheet.cssRules)) {
         if (rule instanceof CSSStyleRule && /#frames\b/.test(rule.selectorText)) {
-          sheet.insertRule(rule.cssText.replace(/#frames\b/g, '#zoom'), sheet.cssRules.length);
+          sheet.insertRule(rule.cssText.replace(/#frames\b/g, '.copies'), sheet.cssRules.length);
         }
       }
     } catch {
@@ -68,18 +75,17 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     }
   }
 
-  let zoomLayer: SVGGElement | null = null;
-  /** While zoomed: the copied rect of each frame in view, and which of them show a match. */
-  const copies = new Map<number, SVGRectElement>();
-  const litCopies = new Set<number>();
-
-  /** Outlines the frames that match in one path. */
-  const drawHighlight = (): void => {
-    const { matching } = layers;
+  /** The path data outlining the frames `matching` marks. */
+  const highlightPath = (matching: Uint8Array): string => {
     const { outlines, count } = index;
     const parts: string[] = [];
     for (let i = 0; i < count; i++) if (matching[i]) parts.push(outlines[i]!);
-    if (parts.length === 0) {
+    return parts.join('');
+  };
+  /** Outlines the frames that match in one path. */
+  const drawHighlight = (): void => {
+    const d = highlightPath(layers.matching);
+    if (d === '') {
       highlight?.remove();
       highlight = null;
       return;
@@ -91,11 +97,65 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
       highlight.setAttribute('pointer-events', 'none');
       framesGroup.after(highlight);
     }
-    highlight.setAttribute('d', parts.join(''));
+    highlight.setAttribute('d', d);
+  };
+
+  /**
+   * A zoom's layer (#zoom): the copies of the frames in view, built frame by frame (`next` is the
+   * first of `frames` not copied yet), with the copied rect of each and which of them show a match.
+   */
+  interface ZoomBuild {
+    target: number;
+    layer: SVGGElement;
+    /** The target's depth: a frame in view above it (or below, inverted) is an ancestor, drawn full width and faded. */
+    depth: number;
+    /** Per frame in view, in drawing order: its index, and its x and width in pixels. */
+    frames: number[];
+    xs: number[];
+    widths: number[];
+    next: number;
+    copies: Map<number, SVGRectElement>;
+    lit: Set<number>;
+    frameOf: Map<Element, number>;
+  }
+  /** The layer shown while zoomed; a layer being built ahead for the frame under the pointer. */
+  let shownBuild: ZoomBuild | null = null;
+  let ahead: ZoomBuild | null = null;
+  let aheadCallback = 0;
+
+  /** Which frames a zoom on `target` shows, where, and how wide (no element is touched). */
+  const startBuild = (target: number): ZoomBuild => {
+    const { count, x0, w0, depth } = index;
+    const lo = x0[target]!;
+    const hi = lo + w0[target]!;
+    const eps = w0[target]! * 1e-9;
+    const ratio = cfg.plotWidth / w0[target]!;
+    const d = depth[target]!;
+    const frames: number[] = [];
+    const xs: number[] = [];
+    const widths: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const x = x0[i]!;
+      const w = w0[i]!;
+      if (depth[i]! < d) {
+        if (x <= lo + eps && x + w >= hi - eps) {
+          frames.push(i);
+          xs.push(cfg.xpad);
+          widths.push(cfg.plotWidth);
+        }
+      } else if (i === target || (x >= lo - eps && x + w <= hi + eps && x < hi - eps)) {
+        frames.push(i);
+        xs.push(cfg.xpad + (x - lo) * ratio);
+        widths.push(w * ratio);
+      }
+    }
+    const layer = doc.createElementNS(SVG_NS, 'g');
+    layer.classList.add('copies');
+    return { target, layer, depth: d, frames, xs, widths, next: 0, copies: new Map(), lit: new Set(), frameOf: new Map() };
   };
 
   /** Appends to `layer` a copy of frame i drawn at x, `width` pixels wide, its label fitted to it. */
-  const copyFrame = (layer: Element, i: number, x: number, width: number, parent: boolean): void => {
+  const copyFrame = (b: ZoomBuild, layer: Element, i: number, x: number, width: number, parent: boolean): void => {
     const item = index.items[i]!;
     const original = index.rects[i]!;
     const rect = original.cloneNode(false) as SVGRectElement;
@@ -111,7 +171,7 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     rect.setAttribute('width', width.toFixed(2));
     if (layers.matching[i] === 1) {
       rect.setAttribute('fill', cfg.searchColor);
-      litCopies.add(i);
+      b.lit.add(i);
     }
     const label = index.labelFor(i, width);
     if (label !== '') {
@@ -125,16 +185,60 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     if (parent) top.classList.add('parent');
     // Which frame a copy shows, for whoever reads the page (the viewer keeps its own map).
     top.setAttribute('data-frame', String(i));
-    copies.set(i, rect);
-    layers.frameOfCopy.set(top, i);
+    b.copies.set(i, rect);
+    b.frameOf.set(top, i);
+  };
+
+  /** Copies frames of `b` into its layer until done, or until `more()` says stop. */
+  const buildSome = (b: ZoomBuild, more: () => boolean): void => {
+    const { frames, xs, widths, layer } = b;
+    while (b.next < frames.length) {
+      const k = b.next++;
+      const i = frames[k]!;
+      copyFrame(b, layer, i, xs[k]!, widths[k]!, index.depth[i]! < b.depth);
+      if ((b.next & 63) === 0 && !more()) return;
+    }
+  };
+
+  /** Stops building ahead, and takes a layer built ahead out of the page. */
+  const cancelAhead = (): void => {
+    if (aheadCallback) cancelIdleCallback(aheadCallback);
+    aheadCallback = 0;
+    ahead?.layer.remove();
+    ahead = null;
+  };
+  /**
+   * Builds the layer of a zoom on `target` (the frame under the pointer) while the browser is idle,
+   * stopping whenever something else is due, and once built, puts it in the page hidden, so that
+   * the browser styles and lays it out then: the click only has to show it. (Without idle
+   * callbacks, or clip-path, a zoom builds its layer when clicked.)
+   */
+  const buildAhead = (target: number): void => {
+    if (ahead?.target === target || shownBuild?.target === target || typeof requestIdleCallback !== 'function' || !clips) return;
+    cancelAhead();
+    const b = startBuild(target);
+    ahead = b;
+    const step = (deadline: IdleDeadline): void => {
+      aheadCallback = 0;
+      buildSome(b, () => deadline.timeRemaining() > 2);
+      if (b.next < b.frames.length) {
+        aheadCallback = requestIdleCallback(step);
+        return;
+      }
+      b.layer.style.clipPath = 'inset(50%)';
+      place(b.layer);
+    };
+    aheadCallback = requestIdleCallback(step);
+  };
+  /** Where a layer of copies goes: over the frames, their highlight and their labels. */
+  const place = (layer: Element): void => {
+    (labels ?? highlight ?? framesGroup).after(layer);
   };
 
   const dropZoomLayer = (): void => {
-    zoomLayer?.remove();
-    zoomLayer = null;
-    copies.clear();
-    litCopies.clear();
-    layers.frameOfCopy.clear();
+    shownBuild?.layer.remove();
+    shownBuild = null;
+    layers.frameOfCopy = new Map();
   };
 
   const layers: FrameLayers = {
@@ -144,28 +248,21 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     zoom(target: number): void {
       dropZoomLayer();
       layers.zoomed = target;
-      const { count, x0, w0, depth } = index;
-      if (layers.matching.length !== count) layers.matching = new Uint8Array(count);
-      const lo = x0[target]!;
-      const hi = lo + w0[target]!;
-      const eps = w0[target]! * 1e-9;
-      const ratio = cfg.plotWidth / w0[target]!;
-      const d = depth[target]!;
-      const layer = doc.createElementNS(SVG_NS, 'g');
-      layer.id = 'zoom';
-      for (let i = 0; i < count; i++) {
-        const x = x0[i]!;
-        const w = w0[i]!;
-        if (depth[i]! < d) {
-          if (x <= lo + eps && x + w >= hi - eps) copyFrame(layer, i, cfg.xpad, cfg.plotWidth, true);
-        } else if (i === target || (x >= lo - eps && x + w <= hi + eps && x < hi - eps)) {
-          copyFrame(layer, i, cfg.xpad + (x - lo) * ratio, w * ratio, false);
-        }
-      }
-      (labels ?? highlight ?? framesGroup).after(layer);
+      if (layers.matching.length !== index.count) layers.matching = new Uint8Array(index.count);
+      const b = ahead?.target === target ? ahead : startBuild(target);
+      if (b === ahead) ahead = null; // taken: cancelAhead leaves it in the page
+      cancelAhead();
+      buildSome(b, () => true);
+      shownBuild = b;
+      layers.frameOfCopy = b.frameOf;
+      layers.recolour(); // a layer built ahead shows the search as it was then
+      b.layer.id = 'zoom';
+      if (b.layer.parentNode) b.layer.style.clipPath = '';
+      else place(b.layer);
       showFrames(false);
-      zoomLayer = layer;
     },
+    buildAhead,
+    highlightPath,
     unzoom(): void {
       layers.zoomed = -1;
       dropZoomLayer();
@@ -175,12 +272,13 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     recolour(): void {
       const { matching } = layers;
       const { fills } = index;
-      if (layers.zoomed >= 0) {
+      if (shownBuild) {
+        const { copies, lit } = shownBuild;
         for (const [i, rect] of copies) {
-          if ((matching[i] === 1) !== litCopies.has(i)) {
+          if ((matching[i] === 1) !== lit.has(i)) {
             rect.setAttribute('fill', matching[i] ? cfg.searchColor : fills[i]!);
-            if (matching[i]) litCopies.add(i);
-            else litCopies.delete(i);
+            if (matching[i]) lit.add(i);
+            else lit.delete(i);
           }
         }
         return;

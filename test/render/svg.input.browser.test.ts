@@ -1,13 +1,16 @@
 // What the viewer spares the browser while answering a click or a search, in
 // headless Chromium: a click on a frame starts no text selection (Chromium would
-// work one out over every frame first) while the page's text stays selectable,
-// and the URL is written after the answer is painted, not before.
+// work one out over every frame first) while the page's text stays selectable;
+// the URL is written after the answer is painted, not before; and the zoom of
+// the frame the pointer rests on is built ahead, hidden, and only shown by the
+// click, the same as a zoom built at the click.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS } from '../support/corpus.js';
 import { openSvgBrowser, type SvgBrowser } from '../support/svg-browser.js';
+import type { Page } from 'playwright-core';
 import { frameGroup, frameStates, stateUrl } from '../support/viewer-page.js';
 
 let browser: SvgBrowser | undefined;
@@ -19,6 +22,22 @@ afterAll(async () => {
 });
 
 const folded = readFileSync(join(CORPUS, 'dtrace', 'example-dtrace-stacks.expected.folded'));
+
+/** The frames each layer of copies in the page shows (data-frame), and whether it is hidden: #zoom's and those built ahead. */
+const copyLayers = (page: Page): Promise<{ id: string; hidden: boolean; frames: number[] }[]> =>
+  page.evaluate(() =>
+    Array.from(document.querySelectorAll('g.copies')).map((g) => ({
+      id: g.id,
+      hidden: getComputedStyle(g).clipPath === 'inset(50%)',
+      frames: Array.from(g.querySelectorAll(':scope > [data-frame]')).map((c) => Number(c.getAttribute('data-frame'))),
+    })),
+  );
+/** Waits until a layer of copies for frame `i` is built ahead and in the page. */
+const builtAhead = (page: Page, i: number): Promise<unknown> =>
+  page.waitForFunction((k) => Array.from(document.querySelectorAll('g.copies:not(#zoom)')).some((g) => g.querySelector(`:scope > [data-frame="${k}"]`)), i);
+/** Frame i of the page's frames as written, by the first tooltip starting with `name (`. */
+const frameIndexOf = (page: Page, name: string): Promise<number> =>
+  page.evaluate((prefix) => (JSON.parse(document.getElementById('frame-data')!.textContent!) as { tooltip: string[] }).tooltip.findIndex((t) => t.startsWith(prefix)), `${name} (`);
 
 describe('the SVG viewer answers a click or a search without extra work', () => {
   it('a click on a frame, as written or a zoomed copy, selects no text; a drag over the title still does', async () => {
@@ -56,6 +75,67 @@ describe('the SVG viewer answers a click or a search without extra work', () => 
     answer('lookup');
     await page.locator('#search').click();
     expect((await stateUrl(page)).searchParams.get('s')).toBe('lookup');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('the zoom of the frame the pointer rests on is built ahead, hidden; its click shows what a zoom built at the click does, a search since included', async () => {
+    const url = browser!.draw('example', folded);
+    // At the click: the click is dispatched in the page, with no pointer over any frame before.
+    const cold = await browser!.open(url);
+    cold.answer('lookup');
+    await cold.page.locator('#search').click();
+    await (await frameGroup(cold.page, 'genunix`lookuppnvp')).dispatchEvent('click');
+    const want = await frameStates(cold.page);
+    expect(await copyLayers(cold.page)).toEqual([expect.objectContaining({ id: 'zoom', hidden: false })]);
+
+    const { page, errors, answer } = await browser!.open(url);
+    const before = await frameStates(page);
+    const target = await frameIndexOf(page, 'genunix`lookuppnvp');
+    const frame = await frameGroup(page, 'genunix`lookuppnvp');
+    await frame.hover();
+    await builtAhead(page, target);
+    const [ahead] = await copyLayers(page);
+    expect(ahead).toMatchObject({ id: '', hidden: true });
+    expect(ahead!.frames).toEqual(want.flatMap((f, i) => (f.hidden ? [] : [i])));
+    // Hidden, it changes nothing shown, and the pointer still reaches the frame as written.
+    expect(await frameStates(page)).toEqual(before);
+    const box = (await frame.boundingBox())!;
+    expect(await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.closest('g.copies') ?? null, [box.x + box.width / 2, box.y + box.height / 2])).toBeNull();
+
+    answer('lookup'); // a search after the layer was built: the click shows it in the search's colours
+    await page.keyboard.press('Control+f');
+    await frame.click();
+    expect(await frameStates(page)).toEqual(want);
+    expect(await copyLayers(page)).toEqual([{ id: 'zoom', hidden: false, frames: ahead!.frames }]);
+    expect([...errors, ...cold.errors]).toEqual([]);
+    await cold.page.close();
+    await page.close();
+  });
+
+  it('resting on another frame drops the layer built for the first; zoomed, one is built for a frame in view, and its click zooms further', async () => {
+    const { page, errors } = await browser!.open(browser!.draw('example', folded));
+    const first = await frameIndexOf(page, 'genunix`lookuppnvp');
+    const second = await frameIndexOf(page, 'genunix`vn_openat');
+    await (await frameGroup(page, 'genunix`lookuppnvp')).hover();
+    await builtAhead(page, first);
+    const firstLayer = (await copyLayers(page))[0]!.frames;
+    await (await frameGroup(page, 'genunix`vn_openat')).hover();
+    await builtAhead(page, second);
+    const layers = await copyLayers(page);
+    expect(layers.length).toBe(1);
+    expect(layers[0]!.frames).toContain(second);
+    expect(layers[0]!.frames).not.toEqual(firstLayer);
+    // Zoomed into vn_openat, a layer is built ahead for a frame in view; a click on it zooms further.
+    await (await frameGroup(page, 'genunix`vn_openat')).click();
+    const inside = await frameGroup(page, 'genunix`lookuppnvp');
+    await inside.hover();
+    await builtAhead(page, first);
+    expect((await copyLayers(page)).map((l) => [l.id, l.hidden]).sort()).toEqual([['', true], ['zoom', false]]);
+    await inside.click();
+    const deeper = await frameStates(page);
+    expect(deeper[first]).toMatchObject({ x: 10, width: 1180, hidden: false });
+    expect((await copyLayers(page)).map((l) => [l.id, l.hidden])).toEqual([['zoom', false]]);
     expect(errors).toEqual([]);
     await page.close();
   });
