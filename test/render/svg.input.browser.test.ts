@@ -139,4 +139,19 @@ describe('the SVG viewer answers a click or a search without extra work', () => 
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('what the viewer runs ahead while the browser is idle after loading shows nothing', async () => {
+    const { page, errors } = await browser!.open(browser!.draw('example', folded));
+    const before = await frameStates(page);
+    // The index is made in one idle period and the search's arithmetic run in the next: wait for a few.
+    await page.evaluate(() => new Promise<void>((resolve) => {
+      let left = 4;
+      const next = (): void => void (--left === 0 ? resolve() : requestIdleCallback(next));
+      requestIdleCallback(next);
+    }));
+    expect(await frameStates(page)).toEqual(before);
+    expect(await page.evaluate(() => [document.getElementById('highlight'), document.getElementById('matched')!.getAttribute('class'), location.search])).toEqual([null, 'hide', '']);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
