@@ -19,7 +19,9 @@
 // job (the frame zoomed, Matched shown), so a broken viewer fails instead of
 // being fast. Inputs: W2's SVG (flamefold's, and the baseline build's when one
 // is given) and, for scale, a flamegraph.pl SVG from the corpus beside
-// flamefold's SVG of the same folded input.
+// flamefold's SVG of the same folded input. After the timed rounds, one traced
+// run of each says where the main thread's time goes in each step
+// (bench/viewer-trace.ts).
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,7 @@ import { openBrowser, type TestBrowser } from '../test/support/browser.js';
 import { datasets, ensure } from './data.js';
 import { printTable, spread } from './measure.js';
 import { parseOptionsOrExit, type Build, type Options } from './suite.js';
+import { PARTS, StepTracer } from './viewer-trace.js';
 
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 const VERTX = join(CORPUS, 'flamegraph', 'perf-vertx-inverted');
@@ -127,8 +130,8 @@ async function secondLevelFrame(page: Page): Promise<{ x: number; y: number; nam
 const settle = (page: Page): Promise<void> =>
   page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
 
-/** One run: a fresh page through load, zoom, reset and search, each checked. */
-async function runOnce(browser: TestBrowser, url: string, term: string): Promise<Timings> {
+/** One run: a fresh page through load, zoom, reset and search, each checked (and each traced, given a tracer). */
+async function runOnce(browser: TestBrowser, url: string, term: string, tracer?: StepTracer): Promise<Timings> {
   const page = await browser.context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -142,19 +145,26 @@ async function runOnce(browser: TestBrowser, url: string, term: string): Promise
     const target = await secondLevelFrame(page);
     await page.mouse.move(target.x, target.y); // the hover (tooltip, outline) is not part of the click
     await settle(page);
+    await tracer?.begin(page);
     await page.mouse.click(target.x, target.y);
     const zoom = await timeOf(page, 'zoom');
+    await tracer?.end('zoom', 'click');
     if ((await page.locator('#unzoom').getAttribute('class'))?.includes('hide')) throw new Error(`a click on ${target.name} did not zoom`);
     await settle(page);
 
     await page.mouse.move(5, 5);
+    if (tracer) await settle(page); // the pointer leaving the frame repaints too: not the reset's work
+    await tracer?.begin(page);
     await page.locator('#unzoom').click();
     const reset = await timeOf(page, 'reset');
+    await tracer?.end('reset', 'click');
     await settle(page);
 
     await page.evaluate((t) => ((window as unknown as { __viewerBench: { answer: string } }).__viewerBench.answer = t), term);
+    await tracer?.begin(page);
     await page.keyboard.press('Control+f');
     const search = await timeOf(page, 'search');
+    await tracer?.end('search', 'keydown');
     const matched = (await page.locator('#matched').textContent()) ?? '';
     if (!/^Matched: [\d.]+%$/.test(matched.trim())) throw new Error(`a search for ${term} showed '${matched}', not Matched %`);
     if (errors.length > 0) throw new Error(`the page threw: ${errors[0]}`);
@@ -249,6 +259,17 @@ export async function benchViewer(options: Options): Promise<boolean> {
     printTable(table);
     console.log('median (min–max) ms from the event to the next paint; load from navigation start to the first paint after the load event; targets (issue 12) are for W2');
     for (const [s, message] of failures) console.log(`FAILED ${s.label}: ${message}`);
+
+    // One traced run of each: where the main thread's time goes.
+    const parts = [['SVG', 'step', 'CPU ms', ...PARTS, 'other']];
+    for (const s of list) {
+      if (failures.has(s)) continue;
+      const tracer = new StepTracer();
+      await runOnce(browser, browser.base + urlOf.get(s)!, s.term, tracer);
+      for (const [step, b] of tracer.steps) parts.push([s.label, step, b.total.toFixed(1), ...PARTS.map((p) => b[p].toFixed(1)), b.other.toFixed(1)]);
+    }
+    console.log('\n# where the renderer main thread\'s time goes, one traced run each (thread CPU ms, from the first input event to the end of the task that paints next)');
+    printTable(parts);
     return failures.size === 0;
   } finally {
     await browser?.close();
