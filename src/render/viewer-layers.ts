@@ -47,13 +47,15 @@ export interface FrameLayers {
 export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: FrameIndex): FrameLayers {
   const doc = framesGroup.ownerDocument;
   const SVG_NS = 'http://www.w3.org/2000/svg';
-  // The clip is there from the start, so that hiding the frames changes its value, not the page's structure.
-  // A browser without clip-path on SVG hides them with display instead (slower, as it restyles every frame).
+  // The clip is there from the start, so that hiding the frames changes its value, not the page's structure;
+  // shown, it is the frames' own box (and their outlines): the pointer anywhere else, over a button say, is
+  // then not tested against each frame. A browser without clip-path on SVG hides them with display instead
+  // (slower, as it restyles every frame).
   const clips = typeof CSS !== 'undefined' && CSS.supports('clip-path', 'inset(50%)');
   const labels = doc.getElementById('labels') as SVGGElement | null;
   let highlight: SVGPathElement | null = null;
   const showFrames = (show: boolean): void => {
-    if (clips) framesGroup.style.clipPath = show ? 'inset(-100000px)' : 'inset(50%)';
+    if (clips) framesGroup.style.clipPath = show ? 'inset(-2px)' : 'inset(50%)';
     else framesGroup.style.display = show ? '' : 'none';
     // The labels and the highlight are few elements: hiding them restyles little.
     if (labels) labels.style.display = show ? '' : 'none';
@@ -257,7 +259,7 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
       layers.frameOfCopy = b.frameOf;
       layers.recolour(); // a layer built ahead shows the search as it was then
       b.layer.id = 'zoom';
-      if (b.layer.parentNode) b.layer.style.clipPath = '';
+      if (b.layer.parentNode) b.layer.style.clipPath = 'inset(-2px)'; // a new value, as for #frames
       else place(b.layer);
       showFrames(false);
     },

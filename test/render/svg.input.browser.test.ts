@@ -154,4 +154,27 @@ describe('the SVG viewer answers a click or a search without extra work', () => 
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it("the frames as written are clipped to their own box only: each answers the pointer to its corners", async () => {
+    const { page, errors } = await browser!.open(browser!.draw('example', folded));
+    // The frames at the box's edges: the widest (the root, at the bottom), the highest, the leftmost and the rightmost.
+    const missed = await page.evaluate(() => {
+      const rects = Array.from(document.querySelectorAll('#frames > rect')).map((r) => ({ r, b: r.getBoundingClientRect() }));
+      const edges = [
+        rects.reduce((a, c) => (c.b.width > a.b.width ? c : a)),
+        rects.reduce((a, c) => (c.b.top < a.b.top ? c : a)),
+        rects.reduce((a, c) => (c.b.left < a.b.left ? c : a)),
+        rects.reduce((a, c) => (c.b.right > a.b.right ? c : a)),
+      ];
+      const inset = 0.75; // inside the rounded corner's square, on a frame at least 1.5 px wide
+      return edges.flatMap(({ r, b }) =>
+        [[b.left + inset, b.top + b.height / 2], [b.right - inset, b.top + b.height / 2], [b.left + b.width / 2, b.top + inset], [b.left + b.width / 2, b.bottom - inset]]
+          .filter(([x, y]) => document.elementFromPoint(x!, y!) !== r)
+          .map(([x, y]) => `${r.getAttribute('x')},${r.getAttribute('y')} at ${x},${y}`),
+      );
+    });
+    expect(missed).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
