@@ -17,6 +17,8 @@ export const paletteColorMode: ColorModeFactory = ({ layout, options, names }) =
   const cache = new Map<number, string>();
   const waker = palette === 'chain' ? chainWakers(layout, names) : undefined;
   return {
+    // --random draws in frame order, and a chain's waker is coloured apart.
+    fillByName: colorSource !== 'random' && !waker,
     fill(f) {
       const grey = separatorColor(f.name);
       if (grey) return grey;

@@ -6,27 +6,40 @@ const POW10 = [1, 10, 100, 1000];
 
 /** `sprintf("%.<digits>f", x)`: like toFixed, but an exact tie rounds to even as C does (0.125 → "0.12"). */
 export function fixed(x: number, digits: number): string {
-  // Fast path (most calls: pixel positions, percentages): the scaled value is far enough
-  // from a tie that rounding the (slightly inexact) product gives the correctly rounded digits.
-  const a = x < 0 ? -x : x;
-  if (digits <= 3 && a < 1e12) {
-    const scaled = a * POW10[digits]!;
-    const floor = Math.floor(scaled);
-    const frac = scaled - floor;
-    if (frac < 0.499999 || frac > 0.500001) {
-      const k = frac < 0.5 ? floor : floor + 1;
-      let str: string;
-      if (digits === 0) str = String(k);
-      else {
-        const p = POW10[digits]!;
-        const int = Math.floor(k / p);
-        const rest = String(k - int * p);
-        str = `${int}.${rest.length === digits ? rest : '0'.repeat(digits - rest.length) + rest}`;
-      }
-      return x < 0 ? `-${str}` : str;
-    }
+  const k = fixedUnits(x < 0 ? -x : x, digits);
+  if (k < 0) return slowFixed(x, digits);
+  let str: string;
+  if (digits === 0) str = String(k);
+  else {
+    const p = POW10[digits]!;
+    const int = Math.floor(k / p);
+    const rest = String(k - int * p);
+    str = `${int}.${rest.length === digits ? rest : '0'.repeat(digits - rest.length) + rest}`;
   }
-  return slowFixed(x, digits);
+  return x < 0 ? `-${str}` : str;
+}
+
+/**
+ * The digits fixed(a, digits) prints for 0 <= a, as one integer (a × 10^digits rounded), or -1
+ * when only slowFixed() can tell: most calls (pixel positions, percentages) are far enough from
+ * a tie that rounding the (slightly inexact) product gives the correctly rounded digits.
+ */
+function fixedUnits(a: number, digits: number): number {
+  if (digits > 3 || !(a < 1e12)) return -1;
+  const scaled = a * POW10[digits]!;
+  const floor = Math.floor(scaled);
+  const frac = scaled - floor;
+  if (frac < 0.499999) return floor;
+  return frac > 0.500001 ? floor + 1 : -1;
+}
+
+/** Number(fixed(x, digits)), with no string made on the usual path. */
+export function fixedValue(x: number, digits: number): number {
+  const k = fixedUnits(x < 0 ? -x : x, digits);
+  if (k < 0) return Number(slowFixed(x, digits));
+  // k / 10^digits is the double that the text k × 10^-digits reads as (one correctly rounded division).
+  const v = k / POW10[digits]!;
+  return x < 0 ? -v : v;
 }
 
 function slowFixed(x: number, digits: number): string {
@@ -54,6 +67,14 @@ function isExactTie(x: number, digits: number): boolean {
 export function perlNumber(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
   return String(Number(x.toPrecision(15)));
+}
+
+/** withCommas(String(n)) for an integer 0 <= n < 2^53, without the string in between. */
+export function integerWithCommas(n: number): string {
+  if (n < 1000) return String(n);
+  const high = Math.floor(n / 1000);
+  const low = n - high * 1000;
+  return `${integerWithCommas(high)},${low < 10 ? '00' : low < 100 ? '0' : ''}${low}`;
 }
 
 /** Thousands separators on an integer string: "1234567" → "1,234,567". */

@@ -143,6 +143,8 @@ export interface FrameInfo {
 export interface ColorMode {
   /** The fill of a frame: any CSS colour (it is XML-escaped when written). */
   fill(frame: FrameInfo): string;
+  /** Whether fill() depends on nothing but the frame's name (FrameInfo.frame): then it is asked once per name. */
+  fillByName?: boolean;
   /**
    * Extra tooltip text, written after "N samples, P%" and a "; " inside the
    * parentheses (flamegraph.pl's differential "+1.23%"). Avoid parentheses.

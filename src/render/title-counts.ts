@@ -10,15 +10,26 @@
 // never exceeds the whole, so P never exceeds 100.
 
 import { pow10n, roundedCountText, sharePercent } from '../counts.js';
-import { fixed } from './numbers.js';
+import { fixed, integerWithCommas, withCommas } from './numbers.js';
 import type { Layout } from './placement.js';
 
 /** Units below this are exact doubles. */
 const EXACT_DOUBLE = 2n ** 53n;
+/** sharePercent's bound: 100 × a count below it is still an exact double. */
+const SMALL_SHARE = 90071992547409;
 
 export class TitleCounts {
   /** What 100% is, exactly, when it is known exactly (the sum of the counts, or a whole --total). */
   private readonly whole: bigint | undefined;
+
+  /**
+   * Whole counts whose whole is an exact double (most profiles): the exact counts are read as
+   * doubles from their two 32-bit halves, with no bigint per frame, and are exact while they
+   * stay below 2^53 (`wholeNumber`, else NaN: then the bigint path).
+   */
+  private readonly wholeNumber: number;
+  private readonly low: Uint32Array | undefined;
+  private readonly high: Int32Array | undefined;
 
   constructor(
     private readonly layout: Layout,
@@ -28,6 +39,30 @@ export class TitleCounts {
     if (!exact || factor !== 1) this.whole = undefined;
     else if (layout.scale === layout.samples) this.whole = exact.samples;
     else this.whole = Number.isSafeInteger(layout.scale) ? BigInt(layout.scale) * pow10n(exact.scale) : undefined;
+    const w = this.whole;
+    this.wholeNumber = exact && exact.scale === 0 && w !== undefined && w > 0n && w <= EXACT_DOUBLE ? Number(w) : NaN;
+    if (exact && this.wholeNumber === this.wholeNumber) {
+      const v = exact.value;
+      this.low = new Uint32Array(v.buffer, v.byteOffset, 2 * v.length);
+      this.high = new Int32Array(v.buffer, v.byteOffset, 2 * v.length);
+    }
+  }
+
+  // Frame i's exact count as a double when it is one exactly, else NaN.
+  private exactNumber(i: number): number {
+    const high = this.high![2 * i + 1]!;
+    // Between -2^53 and 2^53: the high half within ±2^21.
+    return high >= -0x200000 && high < 0x200000 ? high * 4294967296 + this.low![2 * i]! : NaN;
+  }
+
+  /** samples() with thousands separators. */
+  samplesWithCommas(i: number, isRoot: boolean, value: number): string {
+    // A whole count (most are) is written from the number, with no text read back.
+    let n = NaN;
+    if (this.whole === undefined || !this.layout.exact) n = value * this.factor; // what samples() rounds
+    else if (this.low) n = isRoot ? this.wholeNumber : this.exactNumber(i);
+    if (Number.isSafeInteger(n) && n >= 0) return integerWithCommas(n);
+    return withCommas(this.samples(i, isRoot, value));
   }
 
   /** The count (N) of frame `i`: `value` is its width in samples (the root's is the whole). */
@@ -42,6 +77,11 @@ export class TitleCounts {
 
   /** The share (P) of frame `i`, in percent to two places, of `total` (the whole times --factor). */
   percent(i: number, value: number, total: number): string {
+    if (this.low) {
+      const n = this.exactNumber(i);
+      // sharePercent's double path, without a bigint.
+      if (n <= SMALL_SHARE && n >= -SMALL_SHARE) return fixed((100 * n) / this.wholeNumber, 2);
+    }
     const exact = this.layout.exact;
     if (this.whole === undefined || !exact) return fixed((100 * value * this.factor) / total, 2);
     return sharePercent(exact.value[i]!, this.whole, exact.scale, (p) => fixed(p, 2));
