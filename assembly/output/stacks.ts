@@ -11,9 +11,10 @@
 // each other (or input order for the log); stackPath() gives a path.
 
 import { allocBytes, allocRaw, growBytes, freeBytes } from "../util/memory";
-import { sortIds, reverseIds } from "../util/sort";
+import { sortIds, reverseIds, isSorted } from "../util/sort";
+import { compareBytes } from "../util/hash";
 import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf, treeSlotsRelease, indexChildren } from "../tables/call-tree";
-import { flushStacks, setFirstColumnSums } from "../tables/session";
+import { flushStacks, setFirstColumnSums, frameTable } from "../tables/session";
 import { unitsToF64, unitsPerCount } from "../tables/counts";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue, setStackEntryCount } from "../tables/stack-table";
 import { logCount, logRef, logFirst, logSecond, NODE_REF } from "../tables/record-log";
@@ -184,7 +185,8 @@ export function stacksOrder(reverse: bool): usize {
   }
   for (let i: u32 = 0; i < count; i++) store<u32>(order + (<usize>i << 2), stackId(i));
   reversed = reverse;
-  if (from == FROM_TABLE) sortIds(order, count, compareEntryPaths);
+  // Entries in their frames' name order need no sort: a sorted folded file's stacks come so.
+  if (from == FROM_TABLE && !isSorted(order, count, compareEntryNames)) sortIds(order, count, compareEntryPaths);
   else if (from == FROM_TREE) sortIds(order, count, compareNodesLeafFirst);
   return order;
 }
@@ -208,6 +210,33 @@ function compareEntryPaths(a: u32, b: u32): i32 {
     if (fa != fb) return fa < fb ? -1 : 1;
   }
   return <i32>la - <i32>lb;
+}
+
+// Orders entries by their frames in drawing order, frames by name (as siblings are drawn,
+// output/sweep.ts siblingOrder, each name followed by ';'): any order of frames groups equal
+// paths together, as compareEntryPaths' order of ids does. A line that ends where another
+// goes on with a name its own extends by a byte below ';' ("a 1", "a.b;c 1" sort so in
+// text) is out of this order: the stacks are then sorted by compareEntryPaths.
+function compareEntryNames(a: u32, b: u32): i32 {
+  const pa = stackEntrySeq(a), la = stackEntryLen(a), wa = stackEntryWide(a);
+  const pb = stackEntrySeq(b), lb = stackEntryLen(b), wb = stackEntryWide(b);
+  const n = min(la, lb);
+  for (let i: u32 = 0; i < n; i++) {
+    const fa = entryFrame(pa, wa, la, i);
+    const fb = entryFrame(pb, wb, lb, i);
+    if (fa != fb) return nameOrder(fa, fb);
+  }
+  return <i32>la - <i32>lb;
+}
+
+// Two different frames by their names, each followed by ';' (names hold no ';').
+function nameOrder(fa: u32, fb: u32): i32 {
+  const pa = frameTable.ptr(fa), la = frameTable.len(fa);
+  const pb = frameTable.ptr(fb), lb = frameTable.len(fb);
+  const n = min(la, lb);
+  const d = compareBytes(pa, n, pb, n);
+  if (d != 0) return d;
+  return la < lb ? 0x3b - <i32>load<u8>(pb + n) : <i32>load<u8>(pa + n) - 0x3b;
 }
 
 // Orders end nodes by their frame ids leaf first: walking up both at once.

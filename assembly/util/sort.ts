@@ -22,9 +22,7 @@ export function sortIds(a: usize, n: u32, compare: Compare): void {
   }
   // Ids often come in order already (a sorted folded file's stacks, the children of a
   // node made in name order): n - 1 comparisons then, and no buffer.
-  let inOrder: u32 = 1;
-  while (inOrder < n && compare(load<u32>(a + (<usize>(inOrder - 1) << 2)), load<u32>(a + (<usize>inOrder << 2))) <= 0) inOrder++;
-  if (inOrder == n) return;
+  if (isSorted(a, n, compare)) return;
   let src = a;
   let dst = allocBytes(<usize>n << 2);
   const tmp = dst;
@@ -51,6 +49,14 @@ export function sortIds(a: usize, n: u32, compare: Compare): void {
   }
   if (src != a) memory.copy(a, src, <usize>n << 2);
   freeBytes(tmp);
+}
+
+/** Whether the `n` ids at `a` are in order already: n - 1 comparisons at most. */
+export function isSorted(a: usize, n: u32, compare: Compare): bool {
+  for (let i: u32 = 1; i < n; i++) {
+    if (compare(load<u32>(a + (<usize>(i - 1) << 2)), load<u32>(a + (<usize>i << 2))) > 0) return false;
+  }
+  return true;
 }
 
 /** Reverses the `n` ids at `a` in place. */
