@@ -212,6 +212,19 @@ function compareEntryPaths(a: u32, b: u32): i32 {
   return <i32>la - <i32>lb;
 }
 
+/** Whether the stacks are the stack table's entries: then stacksSharedFrames() can compare two. */
+export function stacksInTable(): bool { return from == FROM_TABLE; }
+
+/** How many first frames (in the drawing order stacksOrder() was given) entries a and b share. */
+export function stacksSharedFrames(a: u32, b: u32): u32 {
+  const pa = stackEntrySeq(a), la = stackEntryLen(a), wa = stackEntryWide(a);
+  const pb = stackEntrySeq(b), lb = stackEntryLen(b), wb = stackEntryWide(b);
+  const n = min(la, lb);
+  let i: u32 = 0;
+  while (i < n && entryFrame(pa, wa, la, i) == entryFrame(pb, wb, lb, i)) i++;
+  return i;
+}
+
 // Orders entries by their frames in drawing order, frames by name (as siblings are drawn,
 // output/sweep.ts siblingOrder, each name followed by ';'): any order of frames groups equal
 // paths together, as compareEntryPaths' order of ids does. A line that ends where another

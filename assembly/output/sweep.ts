@@ -15,7 +15,8 @@ import { NO_FRAME } from "../tables/call-tree";
 import { frameTable } from "../tables/session";
 import { compareBytes } from "../util/hash";
 import { sortIds } from "../util/sort";
-import { stacksOrder, stacksEnd, stackFirst, stackSecond, stackPath, path } from "./stacks";
+import { stacksOrder, stacksEnd, stackFirst, stackSecond, stackPath, path, stacksInTable } from "./stacks";
+import { groupsBegin, groupEnd, groupTotal, groupBaseTotal, groupsEnd } from "./groups";
 
 /** A flame chart's run of a frame's own samples: a child that is never drawn (see GAP_FRAME in src/render/placement.ts). */
 export const GAP_FRAME: u32 = 0xfffffffe;
@@ -251,6 +252,9 @@ export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrd
   twoCounts = two;
   mergingPruned = merge && !inputOrder;
   const order = stacksOrder(reverse);
+  // A frame too narrow to draw is known as it opens, and the stacks under it are skipped (output/groups.ts).
+  const measured = !inputOrder && stacksInTable();
+  if (measured) groupsBegin(order, n, two);
   recordCount = 0;
   prunedCount = 0;
   openFrame(0, NO_FRAME);
@@ -267,9 +271,15 @@ export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrd
     let shared: u32 = 0;
     while (shared < depth && shared < len && load<u32>(openAt(shared + 1) + FRAME) == load<u32>(path + (<usize>shared << 2))) shared++;
     while (depth > shared) closeFrame(depth--, min);
+    let skipTo: u32 = 0;
     while (depth < len) {
       openFrame(depth + 1, load<u32>(path + (<usize>depth << 2)));
       depth++;
+      if (measured && (skipTo = narrowGroup(i, depth, depth == len, first, two ? second : first, min)) != 0) break;
+    }
+    if (skipTo != 0) {
+      i = skipTo - 1;
+      continue;
     }
     let o = openAt(depth);
     if (inputOrder) {
@@ -285,10 +295,29 @@ export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrd
   }
   while (depth > 0) closeFrame(depth--, min);
   closeFrame(0, min);
+  if (measured) groupsEnd();
   freeBytes(order);
   stacksEnd();
   toTree();
   return sweptCount;
+}
+
+// The frame just opened at `depth` by stack i (`ends`: the stack ends there, with counts
+// `first` and `v` in the width column), when the stacks under it (i and the run after it)
+// total less than `min`: it gets all their counts at once, as it would have one by one, and
+// the run's end is returned, for the sweep to go on from; else 0.
+function narrowGroup(i: u32, depth: u32, ends: bool, first: i64, v: i64, min: f64): u32 {
+  const end = groupEnd(i, depth);
+  const total = groupTotal(i, end);
+  if (<f64>total >= min) return 0;
+  const o = openAt(depth);
+  store<i64>(o + TOTAL, total);
+  store<i64>(o + BASE_TOTAL, groupBaseTotal(i, end));
+  if (ends) { // stack i ends here (the run's only one: a path is one stack, and sorts first among those under it)
+    store<i64>(o + SELF, v);
+    store<i64>(o + BASE_SELF, first);
+  }
+  return end;
 }
 
 // Records in reverse order are parents before children, the root first; a
