@@ -5,7 +5,10 @@
 
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { collapse } from '../../src/index.js';
 import { CORPUS } from '../support/corpus.js';
 import { foldInPieces } from '../support/helpers.js';
@@ -182,5 +185,60 @@ describe('folded rules', () => {
     const r = await fold('');
     expect(r.text()).toBe('');
     expect(r.warnings).toEqual(['<buffer 1>: no stacks found']);
+  });
+});
+
+// A line takes the frames it shares with the line before from that line (assembly/formats/folded.ts
+// collectStack: the first differing byte, backed off to its frame's start), and finds its other
+// frames' ends sixteen bytes at a time: names that differ in one byte inside, at the end, or past
+// sixteen bytes, lines that are a prefix of the one before or equal to it, empty frames, CRLF, two
+// counts, in sorted or any order, in any pieces, on one thread or two.
+describe('folded lines sharing their first frames with the line before', () => {
+  const names = ['a', 'ab', 'a b', '', 'b', 'abcdefghijklmnopq', 'abcdefghijklmnopr', 'abcdefghXjklmnopq', 'x'.repeat(40)];
+  const line = fc.record({
+    frames: fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 7 }),
+    count: fc.integer({ min: 0, max: 99 }),
+    second: fc.integer({ min: 0, max: 99 }),
+    crlf: fc.boolean(),
+  });
+  const input = fc.record({
+    lines: fc.array(line, { minLength: 1, maxLength: 30 }).chain((ls) => fc.shuffledSubarray([...ls, ...ls], { minLength: 1 })),
+    sorted: fc.boolean(),
+    two: fc.boolean(),
+    pieces: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 4 }),
+  });
+  const text = (i: { lines: { frames: string[]; count: number; second: number; crlf: boolean }[]; sorted: boolean; two: boolean }): string => {
+    const ls = i.lines.map((l) => `${l.frames.join(';')} ${l.count}${i.two ? ` ${l.second}` : ''}${l.crlf ? '\r' : ''}\n`);
+    return (i.sorted ? ls.sort() : ls).join('');
+  };
+
+  it('fold as the reference reads them, whole and in pieces (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(input, async (i) => {
+        const t = text(i);
+        const want = referenceFold([t]);
+        expect((await fold(t)).text()).toBe(want);
+        expect(foldInPieces('folded', Buffer.from(t, 'latin1'), i.pieces)).toBe(want);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('fold the same on two threads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flamefold-prefix-'));
+    try {
+      await fc.assert(
+        fc.asyncProperty(input, async (i) => {
+          const file = join(dir, 'in.folded');
+          writeFileSync(file, text(i), 'latin1');
+          const one = await collapse(file, { format: 'folded' });
+          const two = await collapse(file, { format: 'folded', jobs: 2, splitMinBytes: 0 });
+          expect(two.text()).toBe(one.text());
+        }),
+        { numRuns: 20 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
