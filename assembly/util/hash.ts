@@ -50,7 +50,10 @@ export function bytesEqual(a: usize, b: usize, len: usize): bool {
 /** memcmp: negative, zero or positive, comparing bytes as unsigned. */
 export function compareBytes(a: usize, alen: usize, b: usize, blen: usize): i32 {
   const n = min(alen, blen);
-  for (let i: usize = 0; i < n; i++) {
+  let i: usize = 0;
+  // Equal words first (names sharing a long prefix: "libc.so.1`..."), then the bytes of the first that differs.
+  while (i + 8 <= n && load<u64>(a + i) == load<u64>(b + i)) i += 8;
+  for (; i < n; i++) {
     const x = <i32>load<u8>(a + i);
     const y = <i32>load<u8>(b + i);
     if (x != y) return x - y;
