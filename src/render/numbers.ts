@@ -69,13 +69,18 @@ export function perlNumber(x: number): string {
   return String(Number(x.toPrecision(15)));
 }
 
-/** withCommas(String(n)) for an integer 0 <= n < 2^53, without the string in between. */
+/** withCommas(String(n)) for an integer 0 <= n < 2^53, from strings of up to three digits made once (no number is converted). */
 export function integerWithCommas(n: number): string {
-  if (n < 1000) return String(n);
+  if (!padded) {
+    plain = Array.from({ length: 1000 }, (_, i) => String(i));
+    padded = plain.map((s) => s.padStart(3, '0'));
+  }
+  if (n < 1000) return plain![n]!;
   const high = Math.floor(n / 1000);
-  const low = n - high * 1000;
-  return `${integerWithCommas(high)},${low < 10 ? '00' : low < 100 ? '0' : ''}${low}`;
+  return `${integerWithCommas(high)},${padded[n - high * 1000]!}`;
 }
+let plain: string[] | undefined;
+let padded: string[] | undefined;
 
 /** Thousands separators on an integer string: "1234567" → "1,234,567". */
 export function withCommas(digits: string): string {
