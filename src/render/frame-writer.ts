@@ -1,10 +1,10 @@
 // The SVG's frames (src/render/svg.ts writes the rest of the document): one
-// `<rect>` each in #frames, written as bytes into the output's buffers; their
-// labels, kept for #labels; their tooltips, kept as the JSON list of the
-// frame data. A graph draws tens of thousands of frames, so what is the same
-// for many (a name escaped for each place it goes, a colour, a row's y) is
-// made once as bytes, and figures are written as digits: no string is made
-// per frame on the usual path.
+// `<rect>` each in #frames; their labels, kept for #labels; their tooltips,
+// kept as the JSON list of the frame data. A graph draws tens of thousands of
+// frames in one pass, most of it before V8 has optimised the loop, so each step
+// per frame counts: what is the same for many (a name escaped for each place it
+// goes, a colour, a row's y) is made once, figures are formatted without text
+// read back, and a batch of frames becomes one string, encoded once.
 
 import { ROOT_FRAME, type Layout } from './placement.js';
 import type { ColorMode, FrameInfo, ResolvedSvgOptions } from './options.js';
@@ -32,7 +32,7 @@ const JSON_PLAIN = /^[^\x00-\x1f"\\<>&\u007f-\uffff]*$/;
 
 /**
  * Writes frames into #frames, one element each: `<rect x y width height fill/>` (a frame with
- * --nameattr attributes: a <g> with them, and its link, around it; see dressedFrame). What else
+ * --nameattr attributes: a <g> with them, and its link, around it; see dressed()). What else
  * a frame has is kept for the footer, which writes it after #frames: its label where one fits
  * (`<text x y>label</text>` in #labels, drawn over all the frames, so that the viewer can draw
  * a search's highlight between the two), and its tooltip, in `tooltips` (the items of a JSON
@@ -65,7 +65,7 @@ export class FrameWriter {
   private readonly jsonText: (s: string) => string;
   /** Fills as attribute values: a mode returns few distinct colours, each escaped once. */
   private readonly fills = new Map<string, string>();
-  /** Per frame name: its fill attribute, when the colour mode's fill depends only on the name . */
+  /** Per frame name: its fill attribute, when the colour mode's fill depends only on the name. */
   private readonly fillByName: (string | undefined)[] | undefined;
   /** Per frame name: its --nameattr attributes, or null when it has none. */
   private readonly attributes: (FrameAttributes | null | undefined)[];
