@@ -2,7 +2,7 @@
 // boundary is a number (pointer, length, count, code). One instance holds one
 // collapse session; src/core.ts is the only caller.
 
-import { allocBytes, growBytes, setMemoryLimit } from "./util/memory";
+import { allocBytes, growBytes, freeBytes, setMemoryLimit } from "./util/memory";
 import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samplesTotal, samples2Total, records, hasSecondCount } from "./tables/session";
 import { countScale } from "./tables/counts";
 import { columnSums } from "./tables/session";
@@ -11,7 +11,8 @@ import { eventsInit, setEventFilter, setEventsOnly, setOneEvent, matchedSections
 import { setRecordOrder } from "./tables/record-log";
 import { unflushedEntries, setStackBudget } from "./tables/stack-table";
 import { setWholeRecords } from "./tables/record-table";
-import { nodeCount, stackCount, parentsPtr, framesPtr, selfsPtr, selfs2Ptr } from "./tables/call-tree";
+import { nodeCount, stackCount, treeColumn } from "./tables/call-tree";
+import { setBlockLog } from "./tables/blocks";
 import { foldedBegin, foldedNext, outBuf } from "./output/folded-writer";
 import { Format } from "./formats/format";
 import { formatOf } from "./formats/registry";
@@ -45,7 +46,7 @@ export function formatFoldsOneEvent(code: i32): bool { return formatOf(code).fol
 
 /** Options of the session, whatever the format: setOption() takes their index in this list. */
 export function sessionOptionNames(): string {
-  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event recordOrder firstEvent oneEvent wholeRecords";
+  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event recordOrder firstEvent oneEvent wholeRecords tableBlockLog";
 }
 
 export function setOption(option: i32, value: i32): void {
@@ -58,6 +59,10 @@ export function setOption(option: i32, value: i32): void {
   else if (option == 6) setEventFilter(value, true); // the same as event, for the input's first event found by the caller
   else if (option == 7) setOneEvent(value != 0); // every format folds one event (tables/events.ts, oneEvent)
   else if (option == 8) setWholeRecords(value); // tests: records seen before read whole (1, the default), never (0), or all hashed alike (2)
+  else if (option == 9) { // tests, before any input: 2^value elements per block of the tables (tables/blocks.ts; 0: the default)
+    setBlockLog(value);
+    sessionInit(); // the tables again, in blocks of that size
+  }
   else throw new Error("unknown session option " + option.toString());
 }
 
@@ -190,12 +195,17 @@ export {
   layoutListPtr, layoutListLength,
 } from "./output/layout";
 
-// The call tree: parallel arrays indexed by node id (parent < child).
-export function treeParents(): usize { flushStacks(); return parentsPtr(); }
-export function treeFrames(): usize { return framesPtr(); }
-/** Own counts by node, i64 units (statCountScale()). */
-export function treeSelf(): usize { return selfsPtr(); }
-export function treeSelf2(): usize { return selfs2Ptr(); }
-/** Frame names: u32 address and u32 length per frame id. */
-export function framePtrs(): usize { return frameTable.ptrs; }
-export function frameLengths(): usize { return frameTable.lengths; }
+// The call tree, one column at a time by node id (parent < child): a new
+// array for the caller to copy out, then free with treeColumnFree().
+// Columns: 0 parents, 1 frames (u32 each); 2 own counts, 3 second counts (i64 units, statCountScale()).
+export function treeColumnPtr(column: i32): usize {
+  if (column == 0) flushStacks();
+  return treeColumn(column);
+}
+export function treeColumnFree(p: usize): void { freeBytes(p); }
+/**
+ * Frame names by id, in blocks of 2^frameBlockLog() ids: frameBlocks() is a
+ * u32 address per block; a block holds a u32 address and u32 length per id.
+ */
+export function frameBlocks(): usize { return frameTable.names.table; }
+export function frameBlockLog(): u32 { return frameTable.names.log; }

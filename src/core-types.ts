@@ -10,7 +10,7 @@ export const COUNT_COLUMN = { mixed: 0, before: 1, after: 2 } as const;
 export const CHUNK_SIZE = 1 << 20;
 
 /** Options of the session, whatever the format (their codes come from the core's sessionOptionNames()). */
-export type SessionOptionName = 'memoryLimitMiB' | 'stackTableBytes' | 'countColumn' | 'eventsOnly' | 'recordOrder' | 'oneEvent' | 'wholeRecords';
+export type SessionOptionName = 'memoryLimitMiB' | 'stackTableBytes' | 'countColumn' | 'eventsOnly' | 'recordOrder' | 'oneEvent' | 'wholeRecords' | 'tableBlockLog';
 
 /** The options of a session, as plain data (it crosses to worker threads). */
 export interface SessionOptions {
@@ -121,12 +121,10 @@ export interface CoreExports {
   exportPiece(): number;
   importBuffer(size: number): number;
   importPiece(len: number): void;
-  treeParents(): number;
-  treeFrames(): number;
-  treeSelf(): number;
-  treeSelf2(): number;
-  framePtrs(): number;
-  frameLengths(): number;
+  treeColumnPtr(column: number): number;
+  treeColumnFree(ptr: number): void;
+  frameBlocks(): number;
+  frameBlockLog(): number;
   frameSums(): void;
   frameSumsPtr(): number;
   frameSumsCount(): number;

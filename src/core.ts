@@ -363,23 +363,32 @@ export class CoreSession {
   names(): (frame: number) => Uint8Array {
     const c = this.core;
     const buf = c.memory.buffer;
-    const frames = c.statFrames();
-    const ptrs = new Uint32Array(buf, c.framePtrs(), frames);
-    const lengths = new Uint32Array(buf, c.frameLengths(), frames);
-    return (f) => new Uint8Array(buf, ptrs[f]!, lengths[f]!);
+    // Each id's address and length sit in blocks of 2^log ids (assembly/tables/blocks.ts), found through a table of block addresses.
+    const words = new Uint32Array(buf);
+    const blocks = c.frameBlocks() >>> 2;
+    const log = c.frameBlockLog();
+    const low = (1 << log) - 1;
+    return (f) => {
+      const at = (words[blocks + (f >>> log)]! >>> 2) + ((f & low) << 1);
+      return new Uint8Array(buf, words[at]!, words[at + 1]!);
+    };
   }
 
   tree(): TreeArrays {
     const c = this.core;
-    const parentsPtr = c.treeParents(); // first: moves the stack table's counts into the tree (memory may grow)
-    const buf = c.memory.buffer;
-    const n = c.statNodes();
-    const parent = new Uint32Array(buf, parentsPtr, n).slice();
-    const frame = new Uint32Array(buf, c.treeFrames(), n).slice();
+    // Each column is copied out of the tree's blocks into a new array, read, then freed.
+    const column = <T>(k: number, read: (buf: ArrayBuffer, ptr: number) => T): T => {
+      const ptr = c.treeColumnPtr(k); // column 0 first: it moves the stack table's counts into the tree (memory may grow)
+      const value = read(c.memory.buffer, ptr);
+      c.treeColumnFree(ptr);
+      return value;
+    };
+    const parent = column(0, (buf, ptr) => new Uint32Array(buf, ptr, c.statNodes()).slice());
+    const n = parent.length;
+    const frame = column(1, (buf, ptr) => new Uint32Array(buf, ptr, n).slice());
     const scale = c.statCountScale();
-    const self = numbersOf(new BigInt64Array(buf, c.treeSelf(), n), scale);
-    const self2Ptr = c.treeSelf2();
-    const self2 = self2Ptr === 0 ? new Float64Array(n) : numbersOf(new BigInt64Array(buf, self2Ptr, n), scale);
+    const self = column(2, (buf, ptr) => numbersOf(new BigInt64Array(buf, ptr, n), scale));
+    const self2 = column(3, (buf, ptr) => numbersOf(new BigInt64Array(buf, ptr, n), scale));
     const name = this.names();
     const names = Array.from({ length: c.statFrames() }, (_, i) => name(i).slice());
     return { parent, frame, self, self2, names };

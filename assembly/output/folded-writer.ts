@@ -14,8 +14,8 @@ import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { writeUnits } from "../tables/counts";
 import { sortIds } from "../util/sort";
 import { compareBytes } from "../util/hash";
-import { nodeCount, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, treeSlotsRelease, indexChildren } from "../tables/call-tree";
-import { frameTable, hasSecondCount, flushStacks } from "../tables/session";
+import { nodeCount, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, indexChildren } from "../tables/call-tree";
+import { frameTable, hasSecondCount, flushStacks, releaseSlots } from "../tables/session";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "../tables/stack-table";
 
 let order: usize = 0; // u32: the table's entries, sorted
@@ -67,7 +67,7 @@ export function foldedBegin(): u32 {
     sortIds(order, orderLen, compareEntries);
   } else {
     flushStacks();
-    treeSlotsRelease(); // read only from here: the walk's arrays can take their memory
+    releaseSlots(); // read only from here: the walk's arrays can take their memory
     orderLen = stackCount();
     treeWalkBegin();
   }

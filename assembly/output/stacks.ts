@@ -13,8 +13,8 @@
 import { allocBytes, allocRaw, growBytes, freeBytes } from "../util/memory";
 import { sortIds, reverseIds, isSorted } from "../util/sort";
 import { compareBytes } from "../util/hash";
-import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf, treeSlotsRelease, indexChildren } from "../tables/call-tree";
-import { flushStacks, setFirstColumnSums, frameTable } from "../tables/session";
+import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf, indexChildren } from "../tables/call-tree";
+import { flushStacks, setFirstColumnSums, frameTable, releaseSlots } from "../tables/session";
 import { unitsToF64, unitsPerCount } from "../tables/counts";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue, setStackEntryCount } from "../tables/stack-table";
 import { logCount, logRef, logFirst, logSecond, NODE_REF } from "../tables/record-log";
@@ -24,7 +24,11 @@ const FROM_TREE: i32 = 1;
 const FROM_LOG: i32 = 2;
 let from = FROM_TABLE;
 let count: u32 = 0;
-let ends: usize = 0; // from the tree: u32 per stack, its end node, in node order
+// From the tree, stack i is the i-th node where some stack ends, in node
+// order, found by scanning on from the last one asked for (readers ask in
+// order; no array of millions of ids is kept for them).
+let nextId: u32 = 0; // the stack after the last asked for
+let nextNode: u32 = 0; // where to scan for it
 
 /** The frame ids of the last stackPath(), u32 each. */
 export let path: usize = 0;
@@ -43,8 +47,8 @@ let pathNodesLen: u32 = 0; // 0: nothing to reuse
  * call tree. Returns how many stacks there are.
  */
 export function stacksBegin(inputOrder: bool): u32 {
-  freeBytes(ends);
-  ends = 0;
+  nextId = 0;
+  nextNode = 0;
   freeBytes(depths);
   depths = 0;
   pathNodesLen = 0;
@@ -56,21 +60,30 @@ export function stacksBegin(inputOrder: bool): u32 {
     count = stackEntryCount();
   } else {
     flushStacks();
-    treeSlotsRelease(); // read only from here: the order and depths below can take their memory
+    releaseSlots(); // read only from here: the order and depths below can take their memory
     from = FROM_TREE;
     count = stackCount();
-    ends = allocBytes(<usize>count << 2);
-    let k: u32 = 0;
-    for (let node: u32 = 0, n = nodeCount(); node < n; node++) {
-      if (nodeIsEnd(node)) store<u32>(ends + (<usize>(k++) << 2), node);
-    }
   }
   return count;
 }
 
 /** The id of the i-th stack (in the structure's own order), for 0 <= i < stacksBegin(). */
 export function stackId(i: u32): u32 {
-  return from == FROM_TREE ? load<u32>(ends + (<usize>i << 2)) : i;
+  if (from != FROM_TREE) return i;
+  if (i < nextId) { // another pass: scan from the first node again
+    nextId = 0;
+    nextNode = 0;
+  }
+  let node = nextNode;
+  while (true) {
+    while (!nodeIsEnd(node)) node++;
+    if (nextId == i) break;
+    nextId++;
+    node++;
+  }
+  nextId = i + 1;
+  nextNode = node + 1;
+  return node;
 }
 
 export function stackFirst(id: u32): i64 {

@@ -1,17 +1,23 @@
 // Interning of byte strings: each distinct string is stored once and gets a
-// dense u32 id. Open addressing with linear probing; a slot holds the hash and
-// the id (8 bytes), and a lookup reads the bytes' place only when the hash
-// matches, so the table can be kept up to 3/4 full: a probe past a few
-// occupied slots stays in one cache line. (Slots are most of its memory with
-// millions of short names: 16 to 32 bytes a name at most half full, 11 to 21
-// at 3/4.) The bytes live in blocks that never move.
+// dense u32 id. Open addressing with linear probing; a slot (4 bytes) holds
+// the id and, above it, TAG_BITS of the hash, and a lookup reads the bytes'
+// place only when the tag matches, so the table can be kept up to 3/4 full: a
+// probe past a few occupied slots stays in one cache line. (Slots are much of
+// its memory with millions of short names: 5.3 bytes a name at 3/4, 8 to 16
+// with 8-byte slots of the whole hash and id.) The bytes live in blocks that never move, and so do each id's
+// address and length (tables/blocks.ts): arrays grown by doubling would leave
+// their old copies behind as dead memory.
 
-import { allocBytes, allocRaw, moveRaw } from "../util/memory";
+import { allocBytes, allocRaw, freeBytes } from "../util/memory";
 import { hashBytes, bytesEqual } from "../util/hash";
+import { BlockArray, blockLog } from "./blocks";
 
 const BLOCK_MIN: usize = 4 << 10;
 const BLOCK_MAX: usize = 1 << 20;
-const SLOT: usize = 8; // hash u32, id + 1 u32 (0: empty)
+const SLOT: usize = 4; // u32: tag << ID_BITS | id + 1 (0: empty)
+const ID_BITS: u32 = 27; // the tag takes the other 5
+/** Ids the slots can name: 134 million distinct strings. */
+const MAX_IDS: u32 = (1 << ID_BITS) - 1;
 
 // How many ids `nslots` slots take before they double: 3/4 of them.
 // @ts-ignore: decorator
@@ -24,8 +30,8 @@ export class ByteTable {
   blockSize: usize = 0;
   /** Bytes stored in all blocks. */
   arenaUsed: usize = 0;
-  ptrs: usize = 0; // u32 address per id (raw: written as ids are made)
-  lengths: usize = 0; // u32 per id (raw)
+  /** Per id: u32 address, u32 length of its bytes. */
+  names: BlockArray;
   count: u32 = 0;
   idCap: u32 = 0;
   slots: usize = 0;
@@ -36,20 +42,22 @@ export class ByteTable {
     this.mask = nslots - 1;
     this.slots = allocBytes(<usize>nslots * SLOT);
     this.idCap = idsFor(nslots);
-    this.ptrs = allocRaw(<usize>this.idCap << 2);
-    this.lengths = allocRaw(<usize>this.idCap << 2);
+    this.names = new BlockArray(8, blockLog());
   }
 
   /** Id of the bytes, or -1. `h` is hashBytes(p, len). */
   find(p: usize, len: usize, h: u32): i32 {
+    if (this.slots == 0) this.placeAll();
     const mask = this.mask;
+    const tag = h >>> ID_BITS;
     let i = h & mask;
     while (true) {
-      const s = load<u64>(this.slots + <usize>i * SLOT);
+      const s = load<u32>(this.slots + <usize>i * SLOT);
       if (s == 0) return -1;
-      if (<u32>s == h) {
-        const id = <u32>(s >> 32) - 1;
-        if (this.len(id) == <u32>len && bytesEqual(this.ptr(id), p, len)) return <i32>id;
+      if (s >>> ID_BITS == tag) {
+        const id = (s & MAX_IDS) - 1;
+        const name = this.names.at(id);
+        if (load<u32>(name, 4) == <u32>len && bytesEqual(<usize>load<u32>(name), p, len)) return <i32>id;
       }
       i = (i + 1) & mask;
     }
@@ -57,7 +65,9 @@ export class ByteTable {
 
   /** Adds bytes known to be absent; returns the new id. */
   add(p: usize, len: usize, h: u32): u32 {
+    if (this.slots == 0) this.placeAll();
     if (this.count >= this.idCap) this.grow();
+    if (this.count >= MAX_IDS) throw new Error("out of memory: more than " + MAX_IDS.toString() + " distinct names");
     if (this.blockUsed + len > this.blockSize) {
       this.blockSize = min(BLOCK_MAX, max(BLOCK_MIN, this.blockSize << 1));
       this.block = allocRaw(max(this.blockSize, len));
@@ -68,8 +78,7 @@ export class ByteTable {
     this.blockUsed += len;
     this.arenaUsed += len;
     const id = this.count++;
-    store<u32>(this.ptrs + (<usize>id << 2), <u32>at);
-    store<u32>(this.lengths + (<usize>id << 2), <u32>len);
+    store<u64>(this.names.room(id), (<u64>len << 32) | <u64>at);
     this.place(h, id);
     return id;
   }
@@ -80,36 +89,43 @@ export class ByteTable {
     return found >= 0 ? <u32>found : this.add(p, len, h);
   }
 
-  ptr(id: u32): usize {
-    return <usize>load<u32>(this.ptrs + (<usize>id << 2));
+  // @ts-ignore: decorator
+  @inline ptr(id: u32): usize {
+    return <usize>load<u32>(this.names.at(id));
   }
 
-  len(id: u32): u32 {
-    return load<u32>(this.lengths + (<usize>id << 2));
+  // @ts-ignore: decorator
+  @inline len(id: u32): u32 {
+    return load<u32>(this.names.at(id), 4);
+  }
+
+  /**
+   * Frees the slots while the table is only read (names are looked up by id
+   * only: readers' arrays can reuse the memory); the next find() makes them again.
+   */
+  releaseSlots(): void {
+    freeBytes(this.slots);
+    this.slots = 0;
+  }
+
+  // Makes the slots (mask + 1 of them) and places every id, its hash computed again.
+  private placeAll(): void {
+    this.slots = allocBytes((<usize>this.mask + 1) * SLOT);
+    for (let id: u32 = 0; id < this.count; id++) this.place(hashBytes(this.ptr(id), this.len(id)), id);
   }
 
   private place(h: u32, id: u32): void {
     const mask = this.mask;
     let i = h & mask;
-    while (load<u64>(this.slots + <usize>i * SLOT) != 0) i = (i + 1) & mask;
-    store<u64>(this.slots + <usize>i * SLOT, (<u64>(id + 1) << 32) | <u64>h);
+    while (load<u32>(this.slots + <usize>i * SLOT) != 0) i = (i + 1) & mask;
+    store<u32>(this.slots + <usize>i * SLOT, ((h >>> ID_BITS) << ID_BITS) | (id + 1));
   }
 
-  // Doubles the slot table (kept at most 3/4 full) and the id arrays.
+  // Doubles the slot table (kept at most 3/4 full); the slots keep only a tag of each hash, so every name is hashed again.
   private grow(): void {
-    const oldSlots = this.slots;
-    const oldN = <usize>this.mask + 1;
-    const n = oldN << 1;
-    this.slots = allocBytes(n * SLOT);
-    this.mask = <u32>n - 1;
-    for (let i: usize = 0; i < oldN; i++) {
-      const s = load<u64>(oldSlots + i * SLOT);
-      if (s != 0) this.place(<u32>s, <u32>(s >> 32) - 1);
-    }
-    heap.free(oldSlots);
-    const cap = idsFor(<u32>n);
-    this.ptrs = moveRaw(this.ptrs, <usize>this.count << 2, <usize>cap << 2);
-    this.lengths = moveRaw(this.lengths, <usize>this.count << 2, <usize>cap << 2);
-    this.idCap = cap;
+    freeBytes(this.slots);
+    this.mask = (this.mask << 1) | 1;
+    this.idCap = idsFor(this.mask + 1);
+    this.placeAll();
   }
 }

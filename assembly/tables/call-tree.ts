@@ -3,66 +3,65 @@
 // count(s); totals are derived by the readers (folded writer, layout).
 // Node 0 is the root. A child is always created after its parent, so
 // parent id < child id: readers can compute depths and totals in one pass.
+//
+// Nodes live in fixed-size blocks that never move (tables/blocks.ts): arrays
+// grown by doubling left their old copies behind as dead memory (wasm memory
+// never shrinks), about half the peak of a high-cardinality profile. A node
+// is one 16-byte record, its key and count in one cache line: a probe that
+// finds the node reads one line, not one per array.
 
-import { allocBytes, allocRaw, moveRaw, freeBytes, roomLeft } from "../util/memory";
+import { allocBytes, freeBytes } from "../util/memory";
 import { mix64 } from "../util/hash";
-import { scaleArray } from "./counts";
+import { BlockArray } from "./blocks";
 
 export const ROOT: u32 = 0;
 export const NO_FRAME: u32 = 0xffffffff;
 
-// The node arrays are raw (every element is written when its node is made), so
-// capacity reserved ahead (treeReserve) costs no memory until it is used.
-let parents: usize = 0; // u32 per node
-let frames: usize = 0; // u32 per node
-let selfs: usize = 0; // i64 per node (units, tables/counts.ts)
-let selfs2: usize = 0; // i64 per node: the second count of two-column input
-let ends: usize = 0; // u8 per node: 1 when some stack ended here (even with a zero count)
+// A node: u32 parent (bit 31: some stack ended here, even with a zero count),
+// u32 frame, i64 self count (units, tables/counts.ts).
+const NODE: u32 = 16;
+const END: u32 = 0x80000000;
+let nodes: BlockArray = changetype<BlockArray>(0);
+let selfs2: BlockArray | null = null; // i64 per node: the second count of two-column input, once some node has one
 let count: u32 = 0;
-let cap: u32 = 0;
 let stacks: u32 = 0; // nodes where some stack ended: the distinct stacks
 // u32 per slot: the node + 1 in the low NODE_BITS, and above them TAG_BITS of
-// the key's hash, so a probe reads the key (parent, frame) from the node
-// arrays, a cache miss each, only for a slot whose tag matches: a new node
-// (every line of a high-cardinality profile makes one) costs one miss. With
-// few false matches the slots can be kept up to 3/4 full.
+// the key's hash, so a probe reads a node's key, a cache miss, only for a
+// slot whose tag matches: a new node (every line of a high-cardinality
+// profile makes one) costs one miss. With few false matches the slots can be
+// kept up to 3/4 full.
 let slots: usize = 0;
 let mask: u32 = 0; // slots - 1
 const NODE_BITS: u32 = 27; // the tag takes the other 5
-/** Nodes the slots can name: 134 million, past what the node arrays and slots fit in 4 GiB. */
+/** Nodes the slots can name: 134 million, past what the nodes and slots fit in 4 GiB. */
 const MAX_NODES: u32 = (1 << NODE_BITS) - 1;
 
-export function treeInit(): void {
-  cap = 1 << 14;
-  parents = allocRaw(<usize>cap << 2);
-  frames = allocRaw(<usize>cap << 2);
-  selfs = allocRaw(<usize>cap << 3);
-  ends = allocRaw(<usize>cap);
+/** An empty tree (the root only); `blockLog`: log2 of the nodes a block holds (tests make it small). */
+export function treeInit(blockLog: u32): void {
+  nodes = new BlockArray(NODE, blockLog);
+  selfs2 = null;
   mask = (1 << 15) - 1;
+  freeBytes(slots);
   slots = allocBytes((<usize>mask + 1) << 2);
   count = 0;
+  stacks = 0;
   newNode(0, NO_FRAME); // the root
 }
 
-// A new node's every field, so the raw arrays never show old bytes.
+// @ts-ignore: decorator
+@inline function nodeAt(n: u32): usize { return nodes.at(n); }
+
+// A new node's every field, so blocks never show old bytes.
 function newNode(parent: u32, frame: u32): u32 {
   if (count >= MAX_NODES) {
     throw new Error("out of memory: more than " + MAX_NODES.toString() + " call-tree nodes (distinct stack prefixes)");
   }
   const node = count++;
-  store<u32>(parents + (<usize>node << 2), parent);
-  store<u32>(frames + (<usize>node << 2), frame);
-  store<i64>(selfs + (<usize>node << 3), 0);
-  store<u8>(ends + <usize>node, 0);
-  if (selfs2 != 0) store<i64>(selfs2 + (<usize>node << 3), 0);
+  const p = nodes.room(node);
+  store<u64>(p, (<u64>frame << 32) | <u64>parent);
+  store<i64>(p, 0, 8);
+  if (selfs2 != null) store<i64>(selfs2!.room(node), 0);
   return node;
-}
-
-/** Makes room for `n` nodes in all, ahead of a bulk of insertions (no memory is used until they are made). */
-export function treeReserve(n: u32): void {
-  // Only a hint: never more than the memory limit leaves room for (the arrays take 17 bytes a node).
-  n = <u32>min<usize>(n, <usize>cap + roomLeft() / 34);
-  if (n > cap) growNodes(n);
 }
 
 // The slots are full past 3/4.
@@ -83,7 +82,8 @@ export function treeSlotsRelease(): void {
 /** The child of `parent` for `frame`, created when missing. */
 export function childOf(parent: u32, frame: u32): u32 {
   if (slots == 0) placeAll();
-  const h = mix64((<u64>parent << 32) | <u64>frame);
+  const key = (<u64>frame << 32) | <u64>parent;
+  const h = mix64(key);
   const tag = h >>> NODE_BITS; // the top bits; the slot index takes the low ones
   let i = h & mask;
   while (true) {
@@ -91,14 +91,12 @@ export function childOf(parent: u32, frame: u32): u32 {
     if (v == 0) break;
     if (v >>> NODE_BITS == tag) {
       const node = (v & MAX_NODES) - 1;
-      const n = <usize>node << 2;
-      if (load<u32>(frames + n) == frame && load<u32>(parents + n) == parent) return node;
+      if ((load<u64>(nodeAt(node)) & ~<u64>END) == key) return node;
     }
     i = (i + 1) & mask;
   }
-  if (count >= cap || slotsFull(count + 1)) {
-    if (count >= cap) growNodes(cap << 1);
-    if (slotsFull(count + 1)) growSlots();
+  if (slotsFull(count + 1)) {
+    growSlots();
     return childOf(parent, frame);
   }
   const node = newNode(parent, frame);
@@ -106,50 +104,50 @@ export function childOf(parent: u32, frame: u32): u32 {
   return node;
 }
 
-export function addSelf(node: u32, n: i64): void {
-  const p = selfs + (<usize>node << 3);
-  store<i64>(p, load<i64>(p) + n);
-  const e = ends + <usize>node;
-  if (load<u8>(e) == 0) {
-    store<u8>(e, 1);
+// A stack ends at the node: it is counted once among the distinct stacks.
+function markEnd(node: u32): void {
+  const p = nodeAt(node);
+  const v = load<u32>(p);
+  if ((v & END) == 0) {
+    store<u32>(p, v | END);
     stacks++;
   }
+}
+
+export function addSelf(node: u32, n: i64): void {
+  const p = nodeAt(node) + 8;
+  store<i64>(p, load<i64>(p) + n);
+  markEnd(node);
 }
 
 export function stackCount(): u32 { return stacks; }
 
 export function addSelf2(node: u32, n: i64): void {
-  if (selfs2 == 0) { // only two-count input needs it
-    selfs2 = allocRaw(<usize>cap << 3);
-    memory.fill(selfs2, 0, <usize>count << 3);
+  if (selfs2 == null) { // only two-count input needs it
+    const made = new BlockArray(8, nodes.log);
+    for (let i: u32 = 0; i < count; i++) store<i64>(made.room(i), 0);
+    selfs2 = made;
   }
-  const p = selfs2 + (<usize>node << 3);
+  const p = selfs2!.at(node);
   store<i64>(p, load<i64>(p) + n);
-  const e = ends + <usize>node;
-  if (load<u8>(e) == 0) { // a stack only the second profile has (diff's AFTER)
-    store<u8>(e, 1);
-    stacks++;
-  }
+  markEnd(node); // a stack only the second profile may have (diff's AFTER)
 }
 
 /** Sets a node's own (first) count. */
 export function setSelf(node: u32, n: i64): void {
-  store<i64>(selfs + (<usize>node << 3), n);
+  store<i64>(nodeAt(node) + 8, n);
 }
 
 /** Multiplies every count by `factor` (the scale of the counts grew: tables/counts.ts). */
 export function rescaleTree(factor: i64): void {
-  scaleArray(selfs, <usize>count, factor);
-  if (selfs2 != 0) scaleArray(selfs2, <usize>count, factor);
-}
-
-function growNodes(newCap: u32): void {
-  parents = moveRaw(parents, <usize>count << 2, <usize>newCap << 2);
-  frames = moveRaw(frames, <usize>count << 2, <usize>newCap << 2);
-  selfs = moveRaw(selfs, <usize>count << 3, <usize>newCap << 3);
-  ends = moveRaw(ends, <usize>count, <usize>newCap);
-  if (selfs2 != 0) selfs2 = moveRaw(selfs2, <usize>count << 3, <usize>newCap << 3);
-  cap = newCap;
+  for (let i: u32 = 0; i < count; i++) {
+    const p = nodeAt(i) + 8;
+    store<i64>(p, load<i64>(p) * factor);
+    if (selfs2 != null) {
+      const q = selfs2!.at(i);
+      store<i64>(q, load<i64>(q) * factor);
+    }
+  }
 }
 
 function growSlots(): void {
@@ -162,7 +160,7 @@ function growSlots(): void {
 function placeAll(): void {
   slots = allocBytes((<usize>mask + 1) << 2);
   for (let node: u32 = 1; node < count; node++) {
-    const h = mix64((<u64>load<u32>(parents + (<usize>node << 2)) << 32) | <u64>load<u32>(frames + (<usize>node << 2)));
+    const h = mix64(load<u64>(nodeAt(node)) & ~<u64>END);
     let i = h & mask;
     while (load<u32>(slots + (<usize>i << 2)) != 0) i = (i + 1) & mask;
     store<u32>(slots + (<usize>i << 2), ((h >>> NODE_BITS) << NODE_BITS) | (node + 1));
@@ -172,15 +170,15 @@ function placeAll(): void {
 // @ts-ignore: decorator
 @inline export function nodeCount(): u32 { return count; }
 // @ts-ignore: decorator
-@inline export function nodeParent(n: u32): u32 { return load<u32>(parents + (<usize>n << 2)); }
+@inline export function nodeParent(n: u32): u32 { return load<u32>(nodeAt(n)) & ~END; }
 // @ts-ignore: decorator
-@inline export function nodeFrame(n: u32): u32 { return load<u32>(frames + (<usize>n << 2)); }
+@inline export function nodeFrame(n: u32): u32 { return load<u32>(nodeAt(n), 4); }
 // @ts-ignore: decorator
-@inline export function nodeSelf(n: u32): i64 { return load<i64>(selfs + (<usize>n << 3)); }
+@inline export function nodeSelf(n: u32): i64 { return load<i64>(nodeAt(n), 8); }
 // @ts-ignore: decorator
-@inline export function nodeIsEnd(n: u32): bool { return load<u8>(ends + <usize>n) != 0; }
+@inline export function nodeIsEnd(n: u32): bool { return (load<u32>(nodeAt(n)) & END) != 0; }
 // @ts-ignore: decorator
-@inline export function nodeSelf2(n: u32): i64 { return selfs2 == 0 ? 0 : load<i64>(selfs2 + (<usize>n << 3)); }
+@inline export function nodeSelf2(n: u32): i64 { return selfs2 == null ? 0 : load<i64>(selfs2!.at(n)); }
 
 /**
  * Indexes every node's children, for the readers that walk the tree from the root: node p's
@@ -205,8 +203,20 @@ export function indexChildren(first: usize, children: usize): void {
   }
 }
 
-export function parentsPtr(): usize { return parents; }
-export function framesPtr(): usize { return frames; }
-export function selfsPtr(): usize { return selfs; }
-/** 0 until some node got a second count. */
-export function selfs2Ptr(): usize { return selfs2; }
+// What tree() reads, one column at a time (src/core.ts): the nodes' parents, frames, first and second counts.
+export const COLUMN_PARENT: i32 = 0;
+export const COLUMN_FRAME: i32 = 1;
+export const COLUMN_SELF: i32 = 2;
+export const COLUMN_SELF2: i32 = 3;
+
+/** A column of every node as one new array (u32, or i64 for counts), for the caller to free. */
+export function treeColumn(column: i32): usize {
+  const wide = column >= COLUMN_SELF;
+  const out = allocBytes(<usize>count << (wide ? 3 : 2));
+  for (let i: u32 = 0; i < count; i++) {
+    if (column == COLUMN_PARENT) store<u32>(out + (<usize>i << 2), nodeParent(i));
+    else if (column == COLUMN_FRAME) store<u32>(out + (<usize>i << 2), nodeFrame(i));
+    else store<i64>(out + (<usize>i << 3), column == COLUMN_SELF ? nodeSelf(i) : nodeSelf2(i));
+  }
+  return out;
+}

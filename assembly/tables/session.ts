@@ -4,10 +4,11 @@
 
 import { ByteTable } from "./byte-table";
 import { allocBytes, growBytes } from "../util/memory";
-import { ROOT, childOf, addSelf, addSelf2, treeInit, treeReserve, nodeCount, stackCount, rescaleTree } from "./call-tree";
+import { ROOT, childOf, addSelf, addSelf2, treeInit, stackCount, rescaleTree, treeSlotsRelease } from "./call-tree";
+import { blockLog } from "./blocks";
 import {
   stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
-  setStackEntryNode, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, unflushedFrames, NO_NODE,
+  setStackEntryNode, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, NO_NODE,
   stackEntryIdAt, rescaleStackTable, stackTableClosed, closeStackTable,
 } from "./stack-table";
 import { recordOrder, logRecord, NODE_REF, rescaleLog } from "./record-log";
@@ -139,7 +140,7 @@ export function sessionInit(): void {
   frameTable = new ByteTable(12);
   stackCap = 256;
   stackBuf = allocBytes(<usize>stackCap << 2);
-  treeInit();
+  treeInit(blockLog());
   stackCacheInit();
 }
 
@@ -245,7 +246,6 @@ function logInColumn(ref: u32, n: i64): void {
 /** Moves the stack table's counts into the call tree; every reader of the tree calls this first. */
 export function flushStacks(): void {
   if (!stacksPending) return;
-  treeReserve(nodeCount() + unflushedFrames()); // the tree grows once, not by doubling
   const n = stackEntryCount();
   for (let e: u32 = 0; e < n; e++) {
     let node = stackEntryNode(e);
@@ -260,6 +260,16 @@ export function flushStacks(): void {
     if (c2 != 0) addSelf2(node, c2);
   }
   stacksFlushed();
+}
+
+/**
+ * Frees the hash slots of the call tree and the frame table while they are
+ * only read (names and nodes are then found by id alone): the readers' own
+ * arrays reuse that memory. Input read afterwards makes them again.
+ */
+export function releaseSlots(): void {
+  treeSlotsRelease();
+  frameTable.releaseSlots();
 }
 
 /** Folds the collected (leaf-first) frames with both counts of a two-count folded line. */

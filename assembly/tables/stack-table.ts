@@ -212,13 +212,6 @@ export function rescaleStackTable(factor: i64): void {
   scaleArray(counts2, <usize>counts2Cap, factor);
 }
 
-/** Frames of the entries not yet in the tree: at most that many nodes will be made for them. */
-export function unflushedFrames(): u32 {
-  let n: u32 = 0;
-  for (let e: u32 = 0; e < count; e++) if (stackEntryNode(e) == NO_NODE) n += stackEntryLen(e);
-  return n;
-}
-
 /** Entries whose stack is not yet in the tree. */
 export function unflushedEntries(): u32 {
   let n: u32 = 0;
