@@ -9,7 +9,7 @@ import { blockLog } from "./blocks";
 import {
   stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
   setStackEntryNode, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, NO_NODE,
-  stackEntryIdAt, rescaleStackTable, stackTableClosed, closeStackTable,
+  stackEntryIdAt, rescaleStackTable, stackTableClosed, closeStackTable, dropStackTable,
 } from "./stack-table";
 import { recordOrder, logRecord, NODE_REF, rescaleLog } from "./record-log";
 import { checkedAdd, checkedMul, setMerging } from "./counts";
@@ -185,9 +185,15 @@ function walkEntry(e: u32): u32 {
   return node;
 }
 
+// Some format kept a stack-table entry's address (foldLeafFirstEntry), or the
+// record log names entries: the entries must outlive the table's closing.
+let entriesHeld = false;
+
 // The stack table's entry for the collected frames, made if new; 0 once the
 // table's budget is spent: the table is then closed, and every stack from
-// then on goes to the tree (its entries' counts join the tree when it is read).
+// then on goes to the tree. Its entries' stacks and counts join the tree then,
+// and their memory is freed, unless they are held (entriesHeld): then their
+// counts join the tree when it is read.
 function collectedEntry(): usize {
   if (stackTableClosed) return 0;
   const h = mix64(stackHash ^ <u64>stackLen);
@@ -195,7 +201,13 @@ function collectedEntry(): usize {
   const e = stackFind(stackBuf, stackLen, wide, h);
   if (e != 0) return e;
   const made = stackRemember(stackBuf, stackLen, wide, h);
-  if (made == 0) closeStackTable();
+  if (made == 0) {
+    closeStackTable();
+    if (!entriesHeld && !recordOrder) {
+      flushStacks();
+      dropStackTable();
+    }
+  }
   return made;
 }
 
@@ -205,7 +217,7 @@ function collectedEntry(): usize {
  * only walked for stacks beyond the table's budget.
  */
 export function foldLeafFirst(n: i64): void {
-  foldLeafFirstEntry(n);
+  foldCollected(n);
 }
 
 /**
@@ -214,6 +226,12 @@ export function foldLeafFirst(n: i64): void {
  * (procstat's rows) counts it with foldEntry() without collecting its frames.
  */
 export function foldLeafFirstEntry(n: i64): usize {
+  entriesHeld = true;
+  return foldCollected(n);
+}
+
+// foldLeafFirst(), returning the entry the stack went to (0: none).
+function foldCollected(n: i64): usize {
   if (!recordInWindow()) { stackClear(); return 0; } // outside the --window asked for
   const e = collectedEntry();
   if (e != 0) foldEntry(e, n);

@@ -40,6 +40,8 @@ let nodesCap: u32 = 0;
 const BLOCK: usize = 1 << 20;
 let block: usize = 0; // the block being filled
 let blockUsed: usize = 0;
+let blockList: usize = 0; // u32 per block made: its address (dropStackTable frees them)
+let blockCount: u32 = 0;
 let bytesUsed: usize = 0; // bytes of entries in all blocks, for the budget
 /** Counts were added since the last flush. */
 export let stacksPending = false;
@@ -56,6 +58,8 @@ export function stackCacheInit(): void {
   entries = allocRaw(<usize>cap << 2);
   block = 0;
   blockUsed = BLOCK;
+  blockList = 0;
+  blockCount = 0;
   count = 0;
   bytesUsed = 0;
 }
@@ -123,6 +127,8 @@ export function stackRemember(p: usize, n: u32, wide: bool, h: u32): usize {
   if (at + bytes > BLOCK) {
     block = allocRaw(max(BLOCK, bytes));
     at = 0;
+    blockList = growBytes(blockList, <usize>blockCount << 2, (<usize>blockCount + 1) << 2);
+    store<u32>(blockList + (<usize>(blockCount++) << 2), <u32>block);
   }
   const e = block + at;
   blockUsed = at + bytes;
@@ -234,6 +240,31 @@ export function closeStackTable(): void {
   slots = 0;
   mask = 0;
   stackTableClosed = true;
+}
+
+/**
+ * Frees a closed table's entries, once their stacks and counts are in the
+ * tree (session.ts, flushStacks) and nobody holds their addresses or ids: the
+ * table is then empty, and stays closed.
+ */
+export function dropStackTable(): void {
+  for (let b: u32 = 0; b < blockCount; b++) freeBytes(<usize>load<u32>(blockList + (<usize>b << 2)));
+  freeBytes(blockList);
+  freeBytes(entries);
+  freeBytes(counts2);
+  freeBytes(nodes);
+  blockList = 0;
+  blockCount = 0;
+  entries = 0;
+  counts2 = 0;
+  counts2Cap = 0;
+  nodes = 0;
+  nodesCap = 0;
+  cap = 0;
+  count = 0;
+  bytesUsed = 0;
+  block = 0;
+  blockUsed = BLOCK;
 }
 
 function place(h: u32, e: usize): void {

@@ -68,13 +68,15 @@ describe('stacks whose frame ids need more than 16 bits', () => {
 // Past its budget the table is closed: it finds and learns no more stacks, and
 // every record folds straight into the call tree, except those a format counts
 // into an entry it kept (DTrace and perf records read whole, procstat's rows);
-// a profile then has stacks in both.
+// a profile then has stacks in both. When no format kept an entry (folded
+// input), the entries are moved into the tree as the table closes, and freed.
 describe('stacks past the stack table\'s budget', () => {
   const cases: [string, () => string, CollapseOptions][] = [
     ['dtrace', () => generate('gen-dtrace.mjs', tmp.dir, 'budget-d', ['--bytes', '3M', '--seed', '41', '--stacks', '3000', '--snapshots', '5']).input, { format: 'dtrace' }],
     ['pmcstat', () => generate('gen-pmcstat.mjs', tmp.dir, 'budget-p', ['--sections', '6', '--stacks', '2000', '--seed', '42']).input, { format: 'pmcstat' }],
     // procstat counts a row seen before into the entry it cached, also after the table is closed
     ['procstat', () => generate('gen-procstat.mjs', tmp.dir, 'budget-s', ['--bytes', '2M', '--seed', '46']).input, { format: 'procstat' }],
+    ['folded', () => generate('gen-dtrace.mjs', tmp.dir, 'budget-o', ['--bytes', '2M', '--seed', '47', '--stacks', '3000']).expected, { format: 'folded' }],
     ['folded, two counts', () => {
       const { expected } = generate('gen-dtrace.mjs', tmp.dir, 'budget-f', ['--bytes', '2M', '--seed', '43', '--stacks', '3000']);
       const file = join(tmp.dir, 'budget-f.folded');
