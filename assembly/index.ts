@@ -205,7 +205,8 @@ export function treeColumnPtr(column: i32): usize {
 export function treeColumnFree(p: usize): void { freeBytes(p); }
 /**
  * Frame names by id, in blocks of 2^frameBlockLog() ids: frameBlocks() is a
- * u32 address per block; a block holds a u32 address and u32 length per id.
+ * u32 address per block; a block holds a u32 address per id, where its
+ * length is (a byte below 255, else 255 and a u32) and then its bytes.
  */
 export function frameBlocks(): usize { return frameTable.names.table; }
 export function frameBlockLog(): u32 { return frameTable.names.log; }

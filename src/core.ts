@@ -363,14 +363,18 @@ export class CoreSession {
   names(): (frame: number) => Uint8Array {
     const c = this.core;
     const buf = c.memory.buffer;
-    // Each id's address and length sit in blocks of 2^log ids (assembly/tables/blocks.ts), found through a table of block addresses.
+    // Each id's address sits in blocks of 2^log ids (assembly/tables/blocks.ts), found through a table of block addresses;
+    // at the address, the name's length (a byte below 255, else 255 and a u32), then its bytes.
     const words = new Uint32Array(buf);
+    const bytes = new Uint8Array(buf);
+    const view = new DataView(buf);
     const blocks = c.frameBlocks() >>> 2;
     const log = c.frameBlockLog();
     const low = (1 << log) - 1;
     return (f) => {
-      const at = (words[blocks + (f >>> log)]! >>> 2) + ((f & low) << 1);
-      return new Uint8Array(buf, words[at]!, words[at + 1]!);
+      const at = words[(words[blocks + (f >>> log)]! >>> 2) + (f & low)]!;
+      const n = bytes[at]!;
+      return n < 255 ? new Uint8Array(buf, at + 1, n) : new Uint8Array(buf, at + 5, view.getUint32(at + 1, true));
     };
   }
 

@@ -14,6 +14,7 @@ import { BlockArray, blockLog } from "./blocks";
 
 const BLOCK_MIN: usize = 4 << 10;
 const BLOCK_MAX: usize = 1 << 20;
+const LONG: u32 = 255; // a length byte saying that a u32 length follows
 const SLOT: usize = 4; // u32: tag << ID_BITS | id + 1 (0: empty)
 const ID_BITS: u32 = 27; // the tag takes the other 5
 /** Ids the slots can name: 134 million distinct strings. */
@@ -30,7 +31,7 @@ export class ByteTable {
   blockSize: usize = 0;
   /** Bytes stored in all blocks. */
   arenaUsed: usize = 0;
-  /** Per id: u32 address, u32 length of its bytes. */
+  /** Per id: the u32 address of its length and bytes. */
   names: BlockArray;
   count: u32 = 0;
   idCap: u32 = 0;
@@ -42,7 +43,7 @@ export class ByteTable {
     this.mask = nslots - 1;
     this.slots = allocBytes(<usize>nslots * SLOT);
     this.idCap = idsFor(nslots);
-    this.names = new BlockArray(8, blockLog());
+    this.names = new BlockArray(4, blockLog());
   }
 
   /** Id of the bytes, or -1. `h` is hashBytes(p, len). */
@@ -56,8 +57,7 @@ export class ByteTable {
       if (s == 0) return -1;
       if (s >>> ID_BITS == tag) {
         const id = (s & MAX_IDS) - 1;
-        const name = this.names.at(id);
-        if (load<u32>(name, 4) == <u32>len && bytesEqual(<usize>load<u32>(name), p, len)) return <i32>id;
+        if (this.len(id) == <u32>len && bytesEqual(this.ptr(id), p, len)) return <i32>id;
       }
       i = (i + 1) & mask;
     }
@@ -68,17 +68,23 @@ export class ByteTable {
     if (this.slots == 0) this.placeAll();
     if (this.count >= this.idCap) this.grow();
     if (this.count >= MAX_IDS) throw new Error("out of memory: more than " + MAX_IDS.toString() + " distinct names");
-    if (this.blockUsed + len > this.blockSize) {
+    const head: usize = len < LONG ? 1 : 5;
+    if (this.blockUsed + head + len > this.blockSize) {
       this.blockSize = min(BLOCK_MAX, max(BLOCK_MIN, this.blockSize << 1));
-      this.block = allocRaw(max(this.blockSize, len));
+      this.block = allocRaw(max(this.blockSize, head + len));
       this.blockUsed = 0;
     }
     const at = this.block + this.blockUsed;
-    memory.copy(at, p, len);
-    this.blockUsed += len;
+    if (head == 1) store<u8>(at, <u8>len);
+    else {
+      store<u8>(at, <u8>LONG);
+      store<u32>(at + 1, <u32>len);
+    }
+    memory.copy(at + head, p, len);
+    this.blockUsed += head + len;
     this.arenaUsed += len;
     const id = this.count++;
-    store<u64>(this.names.room(id), (<u64>len << 32) | <u64>at);
+    store<u32>(this.names.room(id), <u32>at);
     this.place(h, id);
     return id;
   }
@@ -89,14 +95,18 @@ export class ByteTable {
     return found >= 0 ? <u32>found : this.add(p, len, h);
   }
 
+  /** The address of the bytes of `id`. */
   // @ts-ignore: decorator
   @inline ptr(id: u32): usize {
-    return <usize>load<u32>(this.names.at(id));
+    const at = <usize>load<u32>(this.names.at(id));
+    return load<u8>(at) < LONG ? at + 1 : at + 5;
   }
 
   // @ts-ignore: decorator
   @inline len(id: u32): u32 {
-    return load<u32>(this.names.at(id), 4);
+    const at = <usize>load<u32>(this.names.at(id));
+    const n = <u32>load<u8>(at);
+    return n < LONG ? n : load<u32>(at + 1);
   }
 
   /**

@@ -9,9 +9,12 @@ import { renderSvg } from '../../src/index.js';
 import { CollapseResult } from '../../src/api/collapse.js';
 import { CoreSession } from '../../src/core.js';
 
-/** High-cardinality folded lines: distinct leaves under shared prefixes, a fraction (the scale grows midway), a negative count. */
+/**
+ * High-cardinality folded lines: distinct leaves under shared prefixes, a fraction (the scale grows
+ * midway), a negative count, names of 254 to 256 bytes (a name's length takes one byte below 255).
+ */
 function oneCount(): string {
-  const lines: string[] = [];
+  const lines: string[] = [254, 255, 256, 1000].map((n) => `main;${'x'.repeat(n - 1)}${n % 10};${'y'.repeat(n)} 1`);
   for (let i = 0; i < 3000; i++) lines.push(`main;mod${i % 7};fn${(i * 13) % 101};leaf_${i} ${(i % 5) + 1}`);
   lines.push('main;mod1;fn3 2.5', 'main;mod2 -3', 'main;mod0;fn0;leaf_0 4');
   for (let i = 0; i < 500; i++) lines.push(`main;mod${i % 3};fn${i % 11} ${i % 4}`);
@@ -64,6 +67,10 @@ describe('tables in small blocks', () => {
       for (const stackTableBytes of [0, 2000, undefined]) {
         const want = await readings(() => fold(session(undefined, stackTableBytes), text));
         expect(want.tree.parent.length).toBeGreaterThan(2000);
+        // Names read back whole, whatever their length (JS reads them from the core's blocks itself).
+        const names = new Set(want.tree.names.map((n) => Buffer.from(n).toString()));
+        for (const line of text.split('\n', 4)) for (const frame of line.replace(/( -?[\d.]+)+$/, '').split(';')) expect(names).toContain(frame);
+        if (name === 'one count') expect(want.folded).toContain(text.split('\n', 4).join('\n')); // the long names, in order
         for (const blockLog of [1, 3]) {
           const got = await readings(() => fold(session(blockLog, stackTableBytes), text));
           expect({ blockLog, stackTableBytes, ...got, totals: { ...got.totals, nodes: 0 } })
