@@ -12,6 +12,7 @@
 
 import { growBytes, growRaw, freeBytes, allocRaw, allocBytes } from "../util/memory";
 import { NO_FRAME } from "../tables/call-tree";
+import { BlockArray, blockLog } from "../tables/blocks";
 import { frameTable } from "../tables/session";
 import { compareBytes } from "../util/hash";
 import { sortIds } from "../util/sort";
@@ -129,9 +130,15 @@ function addToParent(o: usize, depth: u32): void {
 // open, not a record each: a profile of millions of distinct leaves under a
 // few drawn frames keeps a few records.
 let mergingPruned = false;
-let pruned: usize = 0; // items set aside: the pruned children of the open frames, by depth
+// Items set aside: the pruned children of the open frames, by depth; a
+// million leaves under one frame are a million items until it closes, so
+// they are kept short (one count: frame, depth, total and own count, the
+// first PRUNED_ONE bytes of an item; the base columns are the same) in
+// blocks that never move.
+let pruned: BlockArray | null = null;
 let prunedCount: u32 = 0;
-let prunedCap: u32 = 0;
+const PRUNED_ONE: u32 = 24;
+const PRUNED_LOG: u32 = 14;
 let kids: usize = 0; // scratch: u32 record index per kept child of the frame closing
 let gapTotals: usize = 0; // scratch: per gap between them, i64 total and base total
 let gapReps: usize = 0; // scratch: per gap, u32 item + 1 of its first pruned child (0: none)
@@ -139,12 +146,14 @@ let kidsCap: u32 = 0;
 
 // Sets a pruned frame's item aside among its parent's pruned children.
 function setAside(o: usize): void {
-  if (prunedCount == prunedCap) {
-    const n = max<u32>(1024, prunedCap << 1);
-    pruned = growRaw(pruned, <usize>n * ITEM);
-    prunedCap = n;
-  }
-  memory.copy(pruned + <usize>(prunedCount++) * ITEM, o, ITEM);
+  const p = pruned!;
+  memory.copy(p.room(prunedCount++), o, p.size);
+}
+
+// The total of the base column of a set-aside item.
+// @ts-ignore: decorator
+@inline function prunedBaseTotal(item: usize): i64 {
+  return load<i64>(item + (twoCounts ? BASE_TOTAL : TOTAL));
 }
 
 // A frame ends a stack when it has an own count in either column (flamegraph.pl's
@@ -206,7 +215,7 @@ function mergePruned(depth: u32): void {
   memory.fill(gapTotals, 0, <usize>(nk + 1) << 4);
   memory.fill(gapReps, 0, <usize>(nk + 1) << 2);
   for (let c = from; c < prunedCount; c++) {
-    const item = pruned + <usize>c * ITEM;
+    const item = pruned!.at(c);
     let lo: u32 = 0, hi = nk; // the gap: how many kept siblings sort before it
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
@@ -215,14 +224,16 @@ function mergePruned(depth: u32): void {
     }
     const g = gapTotals + (<usize>lo << 4);
     addTo(g, load<i64>(item + TOTAL));
-    addTo(g + 8, load<i64>(item + BASE_TOTAL));
+    addTo(g + 8, prunedBaseTotal(item));
     if (load<u32>(gapReps + (<usize>lo << 2)) == 0) store<u32>(gapReps + (<usize>lo << 2), c + 1);
   }
   for (let gap: u32 = 0; gap <= nk; gap++) {
     const rep = load<u32>(gapReps + (<usize>gap << 2));
     if (rep == 0) continue;
     const r = newRecord();
-    memory.copy(r, pruned + <usize>(rep - 1) * ITEM, ITEM);
+    const item = pruned!.at(rep - 1);
+    memory.copy(r, item, pruned!.size);
+    store<i64>(r + BASE_SELF, load<i64>(item + (twoCounts ? BASE_SELF : SELF)));
     store<u32>(r + DEPTH, (depth + 1) | MERGED);
     store<i64>(r + TOTAL, load<i64>(gapTotals + (<usize>gap << 4)));
     store<i64>(r + BASE_TOTAL, load<i64>(gapTotals + (<usize>gap << 4) + 8));
@@ -257,6 +268,11 @@ export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrd
   if (measured) groupsBegin(order, n, two);
   recordCount = 0;
   prunedCount = 0;
+  const itemSize = two ? <u32>ITEM : PRUNED_ONE;
+  if (pruned == null || pruned!.size != itemSize) { // blocks are kept from one sweep to the next of the same kind
+    if (pruned != null) pruned!.free();
+    pruned = new BlockArray(itemSize, blockLog() < PRUNED_LOG ? blockLog() : PRUNED_LOG); // tests make blocks small (tableBlockLog)
+  }
   openFrame(0, NO_FRAME);
   let depth: u32 = 0; // of the deepest open frame
   for (let i: u32 = 0; i < n; i++) {

@@ -21,19 +21,19 @@ export class BlockArray {
   tableCap: u32 = 0;
   blocks: u32 = 0;
   log: u32;
-  sizeLog: u32;
+  size: u32;
 
-  /** Elements of `size` bytes (a power of two), 2^log a block. */
+  /** Elements of `size` bytes, 2^log a block. */
   constructor(size: u32, log: u32) {
     this.log = log;
-    this.sizeLog = ctz<u32>(size);
+    this.size = size;
   }
 
   /** The address of element `i` (its block exists). */
   // @ts-ignore: decorator
   @inline at(i: u32): usize {
     const block = <usize>load<u32>(this.table + (<usize>(i >>> this.log) << 2));
-    return block + (<usize>(i & ((1 << this.log) - 1)) << this.sizeLog);
+    return block + <usize>(i & ((1 << this.log) - 1)) * <usize>this.size;
   }
 
   /** The address of element `i`, making its block if it has none (elements are made in order). Raw: write it. */
@@ -45,14 +45,11 @@ export class BlockArray {
         this.table = growBytes(this.table, <usize>this.tableCap << 2, <usize>cap << 2);
         this.tableCap = cap;
       }
-      store<u32>(this.table + (<usize>b << 2), <u32>allocRaw(<usize>1 << (this.log + this.sizeLog)));
+      store<u32>(this.table + (<usize>b << 2), <u32>allocRaw((<usize>1 << this.log) * <usize>this.size));
       this.blocks = b + 1;
     }
     return this.at(i);
   }
-
-  /** Bytes of the blocks. */
-  bytes(): usize { return <usize>this.blocks << (this.log + this.sizeLog); }
 
   free(): void {
     for (let b: u32 = 0; b < this.blocks; b++) freeBytes(<usize>load<u32>(this.table + (<usize>b << 2)));
