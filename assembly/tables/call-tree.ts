@@ -10,7 +10,7 @@
 // is one 16-byte record, its key and count in one cache line: a probe that
 // finds the node reads one line, not one per array.
 
-import { allocBytes, freeBytes } from "../util/memory";
+import { allocBytes, freeBytes, growRaw } from "../util/memory";
 import { mix64 } from "../util/hash";
 import { BlockArray } from "./blocks";
 
@@ -25,6 +25,18 @@ let nodes: BlockArray = changetype<BlockArray>(0);
 let selfs2: BlockArray | null = null; // i64 per node: the second count of two-column input, once some node has one
 let count: u32 = 0;
 let stacks: u32 = 0; // nodes where some stack ended: the distinct stacks
+// u32 per frame id: the first node made with that frame (NO_NODE: none yet).
+// That node is found through it, never through the slots: a frame seen for
+// the first time (every leaf of a profile of distinct leaves) makes a node
+// without a probe of the slots, and a frame found under one parent only (most
+// functions) is found without one. Frames below frameKnown have an entry.
+// One array (not blocks: when the tree is read it is freed, and its one
+// hole takes a reader's array of as many ids).
+let frameNode: usize = 0;
+let frameKnown: u32 = 0;
+let frameNodeCap: u32 = 0;
+const NO_NODE: u32 = 0xffffffff;
+let slotted: u32 = 0; // nodes in the slots: those not found through frameNode
 // u32 per slot: the node + 1 in the low NODE_BITS, and above them TAG_BITS of
 // the key's hash, so a probe reads a node's key, a cache miss, only for a
 // slot whose tag matches: a new node (every line of a high-cardinality
@@ -39,6 +51,11 @@ const MAX_NODES: u32 = (1 << NODE_BITS) - 1;
 /** An empty tree (the root only); `blockLog`: log2 of the nodes a block holds (tests make it small). */
 export function treeInit(blockLog: u32): void {
   nodes = new BlockArray(NODE, blockLog);
+  freeBytes(frameNode);
+  frameNode = 0;
+  frameNodeCap = 0;
+  frameKnown = 0;
+  slotted = 0;
   selfs2 = null;
   mask = (1 << 15) - 1;
   freeBytes(slots);
@@ -71,17 +88,53 @@ function newNode(parent: u32, frame: u32): u32 {
 }
 
 /**
- * Frees the slots while the tree is only read (its readers' own arrays can
- * reuse the memory); the next childOf() makes them again.
+ * Frees the slots and frameNode while the tree is only read (its readers' own
+ * arrays can reuse the memory); the next childOf() makes them again.
  */
 export function treeSlotsRelease(): void {
   freeBytes(slots);
   slots = 0;
+  freeBytes(frameNode);
+  frameNode = 0;
+  frameNodeCap = 0;
+  frameKnown = 0;
+}
+
+// The frameNode entry of `frame`, made (NO_NODE) with those below it if missing.
+function frameNodeAt(frame: u32): usize {
+  if (frame >= frameKnown) {
+    if (frame >= frameNodeCap) {
+      const cap = max<u32>(frame + 1, max<u32>(1024, frameNodeCap << 1));
+      frameNode = growRaw(frameNode, <usize>cap << 2);
+      frameNodeCap = cap;
+    }
+    memory.fill(frameNode + (<usize>frameKnown << 2), 0xff, <usize>(frame + 1 - frameKnown) << 2); // NO_NODE
+    frameKnown = frame + 1;
+  }
+  return frameNode + (<usize>frame << 2);
+}
+
+// frameNode and the slots again, after treeSlotsRelease(): the first node
+// made with a frame is the one with the lowest id.
+function reindex(): void {
+  for (let node: u32 = 1; node < count; node++) {
+    const at = frameNodeAt(nodeFrame(node));
+    if (load<u32>(at) == NO_NODE) store<u32>(at, node);
+  }
+  placeAll();
 }
 
 /** The child of `parent` for `frame`, created when missing. */
 export function childOf(parent: u32, frame: u32): u32 {
-  if (slots == 0) placeAll();
+  if (slots == 0) reindex();
+  const at = frameNodeAt(frame);
+  const first = load<u32>(at);
+  if (first == NO_NODE) { // no node has this frame: the new one is found through frameNode
+    const node = newNode(parent, frame);
+    store<u32>(at, node);
+    return node;
+  }
+  if (nodeParent(first) == parent) return first;
   const key = (<u64>frame << 32) | <u64>parent;
   const h = mix64(key);
   const tag = h >>> NODE_BITS; // the top bits; the slot index takes the low ones
@@ -95,12 +148,13 @@ export function childOf(parent: u32, frame: u32): u32 {
     }
     i = (i + 1) & mask;
   }
-  if (slotsFull(count + 1)) {
+  if (slotsFull(slotted + 1)) {
     growSlots();
     return childOf(parent, frame);
   }
   const node = newNode(parent, frame);
   store<u32>(slots + (<usize>i << 2), (tag << NODE_BITS) | (node + 1));
+  slotted++;
   return node;
 }
 
@@ -156,11 +210,13 @@ function growSlots(): void {
   placeAll();
 }
 
-// Makes the slots (mask + 1 of them) and places every node.
+// Makes the slots (mask + 1 of them) and places every node not found through frameNode.
 function placeAll(): void {
   slots = allocBytes((<usize>mask + 1) << 2);
   for (let node: u32 = 1; node < count; node++) {
-    const h = mix64(load<u64>(nodeAt(node)) & ~<u64>END);
+    const key = load<u64>(nodeAt(node)) & ~<u64>END;
+    if (load<u32>(frameNode + (<usize>(key >>> 32) << 2)) == node) continue;
+    const h = mix64(key);
     let i = h & mask;
     while (load<u32>(slots + (<usize>i << 2)) != 0) i = (i + 1) & mask;
     store<u32>(slots + (<usize>i << 2), ((h >>> NODE_BITS) << NODE_BITS) | (node + 1));
