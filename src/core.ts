@@ -363,13 +363,10 @@ export class CoreSession {
   names(): (frame: number) => Uint8Array {
     const c = this.core;
     const buf = c.memory.buffer;
-    // Each id's address sits in blocks of 2^log ids (assembly/tables/blocks.ts), found through a table of block addresses;
+    // An id's address sits in blocks of 2^log ids (assembly/tables/blocks.ts), found through a table of block addresses;
     // at the address, the name's length (a byte below 255, else 255 and a u32), then its bytes.
-    const words = new Uint32Array(buf);
-    const bytes = new Uint8Array(buf);
-    const view = new DataView(buf);
-    const blocks = c.frameBlocks() >>> 2;
-    const log = c.frameBlockLog();
+    const [words, bytes, view] = [new Uint32Array(buf), new Uint8Array(buf), new DataView(buf)];
+    const [blocks, log] = [c.frameBlocks() >>> 2, c.frameBlockLog()];
     const low = (1 << log) - 1;
     return (f) => {
       const at = words[(words[blocks + (f >>> log)]! >>> 2) + (f & low)]!;
@@ -380,22 +377,18 @@ export class CoreSession {
 
   tree(): TreeArrays {
     const c = this.core;
-    // Each column is copied out of the tree's blocks into a new array, read, then freed.
+    // A column of every node copied out of the tree's blocks, then freed. Column 0 first: it moves the stack table's counts into the tree.
     const column = <T>(k: number, read: (buf: ArrayBuffer, ptr: number) => T): T => {
-      const ptr = c.treeColumnPtr(k); // column 0 first: it moves the stack table's counts into the tree (memory may grow)
+      const ptr = c.treeColumnPtr(k);
       const value = read(c.memory.buffer, ptr);
       c.treeColumnFree(ptr);
       return value;
     };
     const parent = column(0, (buf, ptr) => new Uint32Array(buf, ptr, c.statNodes()).slice());
-    const n = parent.length;
-    const frame = column(1, (buf, ptr) => new Uint32Array(buf, ptr, n).slice());
-    const scale = c.statCountScale();
-    const self = column(2, (buf, ptr) => numbersOf(new BigInt64Array(buf, ptr, n), scale));
-    const self2 = column(3, (buf, ptr) => numbersOf(new BigInt64Array(buf, ptr, n), scale));
+    const frame = column(1, (buf, ptr) => new Uint32Array(buf, ptr, parent.length).slice());
+    const counts = (k: number) => column(k, (buf, ptr) => numbersOf(new BigInt64Array(buf, ptr, parent.length), c.statCountScale()));
     const name = this.names();
-    const names = Array.from({ length: c.statFrames() }, (_, i) => name(i).slice());
-    return { parent, frame, self, self2, names };
+    return { parent, frame, self: counts(2), self2: counts(3), names: Array.from({ length: c.statFrames() }, (_, i) => name(i).slice()) };
   }
 
   // Copies bytes to where the core asked for them. The pointer comes first: asking may grow memory, detaching older views.
