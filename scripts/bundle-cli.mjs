@@ -1,6 +1,7 @@
-// Builds the `flamefold` command from the ES modules tsc wrote to dist/
-// (entry dist/cli/main.js), for a quick start: every invocation pays it, and
-// it is most of a small capture's run.
+// Builds the `flamefold` command and the worker threads' scripts from the ES
+// modules tsc wrote to dist/ (entry dist/cli/main.js), for a quick start:
+// every invocation (and every worker) pays it, and it is most of a small
+// capture's run.
 //
 // - dist/flamefold-bundle.cjs: the CLI as one CommonJS file (esbuild). Node
 //   loads an ES module graph file by file, through its ES module loader (which
@@ -11,11 +12,12 @@
 //   the bundle from V8's code cache (scripts/cli-launcher.cjs).
 // - dist/flamefold-bundle.cjs.v8cache: that cache, written by a small run of
 //   the command as it exits, so that it holds what such a run compiles.
-// The API (dist/index.js with its .d.ts) and the worker threads' scripts stay
-// tsc's files.
+// - dist/flamefold-NAME.cjs: each worker thread's script as one file, which
+//   the CLI and the API both start (src/parallel/worker-script.ts).
+// The API (dist/index.js with its .d.ts) stays tsc's files.
 //
 // What bundling changes, and how it is kept the same:
-// - import.meta.url (CommonJS has none) is the bundle's own URL. The bundle
+// - import.meta.url (CommonJS has none) is the bundle's own URL. Every bundle
 //   sits in dist/ as package-root.js does, so PACKAGE_ROOT (package.json,
 //   build/*.wasm, dist/ for workers) stays the same.
 // - Function source text: the SVG embeds the viewer's function as text, and a
@@ -41,6 +43,14 @@ const cacheFile = `${bundle}.v8cache`;
 // Modules whose functions' source text is output (under dist/): the viewer and its parts (viewer.ts).
 const SOURCE_TEXT_MODULES = ['render/viewer.js', 'render/viewer-index.js', 'render/viewer-layers.js', 'render/viewer-search.js'];
 
+// The worker threads' scripts: bundle name (src/parallel/worker-script.ts's WorkerName) -> its module under dist/.
+const WORKERS = {
+  'parallel-worker': 'parallel/worker.js',
+  'gunzip-worker': 'input/gunzip-worker.js',
+  'pipe-worker': 'input/pipe-worker.js',
+  'batch-worker': 'batch/worker.js',
+};
+
 /** The module's source, then each exported function's toString() pinned to the text tsc wrote. */
 async function withSourceText(path) {
   const exports = await import(pathToFileURL(path).href);
@@ -59,27 +69,44 @@ const keepSourceText = {
   },
 };
 
-await build({
-  entryPoints: [join(dist, 'cli', 'main.js')],
-  outfile: bundle,
+// What every bundle is built with: CommonJS for Node, the package's dependencies left to node_modules.
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
   packages: 'external',
   define: { 'import.meta.url': 'importMetaUrl' },
+  sourcemap: 'linked',
+  charset: 'ascii', // the launcher reads the bundle as latin1, exact for ASCII
+  logLevel: 'warning',
+  plugins: [keepSourceText], // a batch worker draws SVGs too
+};
+const importMetaUrl = "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+
+await build({
+  ...common,
+  entryPoints: [join(dist, 'cli', 'main.js')],
+  outfile: bundle,
   banner: {
     js: [
       "'use strict';",
-      "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;",
+      importMetaUrl,
       '// Dynamic imports of node: modules become this (scripts/bundle-cli.mjs): loaded when first used, as written.',
       'const importBuiltin = (id) => Promise.resolve().then(() => { const m = require(id); return { ...m, default: m }; });',
     ].join('\n'),
   },
-  sourcemap: 'linked',
-  charset: 'ascii', // the launcher reads the bundle as latin1, exact for ASCII
-  logLevel: 'warning',
-  plugins: [keepSourceText],
+});
+
+// The worker threads' scripts, one bundle each (dist/flamefold-NAME.cjs, src/parallel/worker-script.ts): a worker
+// is a new isolate that loads its modules anew, and about 20 files of tsc's took it 80-100 ms and a few MB.
+// Node runs them as CommonJS files, so their import() stays as written.
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(Object.entries(WORKERS).map(([name, module]) => [`flamefold-${name}`, join(dist, module)])),
+  outdir: dist,
+  outExtension: { '.js': '.cjs' },
+  banner: { js: ["'use strict';", importMetaUrl].join('\n') },
 });
 
 // The bundle runs inside the launcher's function: its #! line becomes a comment (line numbers stay).

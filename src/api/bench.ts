@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { collapse } from './collapse.js';
 import { CHUNK_SIZE, CoreSession } from '../core.js';
 import type { InputFormat } from '../formats/registry.js';
-import { workerScript } from '../parallel/worker-script.js';
+import { builtScript } from '../parallel/worker-script.js';
 
 export const STAGES = ['read', 'fold', 'end to end'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -90,7 +90,7 @@ export async function measureStage(task: StageTask): Promise<Omit<StageRun, 'pea
   }
 }
 
-const CHILD_SCRIPT = fileURLToPath(workerScript('api/bench-child'));
+const CHILD_SCRIPT = fileURLToPath(builtScript('api/bench-child'));
 
 /** A stage that failed: the child's error message (it names the file). */
 export class StageError extends Error {

@@ -43,7 +43,7 @@ export interface BatchOptions {
   onWarning?: (message: string) => void;
 }
 
-const WORKER_SCRIPT = workerScript('batch/worker');
+const WORKER_SCRIPT = workerScript('batch-worker');
 
 /** Converts one file in a fresh worker thread; never rejects (failures are items). */
 function convertInWorker(task: BatchTask, bytes: number, options: BatchOptions): Promise<BatchItem> {

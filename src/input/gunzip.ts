@@ -7,7 +7,7 @@ import { workerScript } from '../parallel/worker-script.js';
 import { newRing, ringChunks } from './pipe.js';
 import type { RingTask } from './pipe-ring.js';
 
-const GUNZIP_SCRIPT = workerScript('input/gunzip-worker');
+const GUNZIP_SCRIPT = workerScript('gunzip-worker');
 
 /** Main → the gunzip thread. */
 export interface GunzipTask extends RingTask {

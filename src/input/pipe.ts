@@ -11,7 +11,7 @@ import { workerExecArgv, workerScript } from '../parallel/worker-script.js';
 import { END, FAILED, type RingTask } from './pipe-ring.js';
 
 const SLOTS = 4;
-const READER_SCRIPT = workerScript('input/pipe-worker');
+const READER_SCRIPT = workerScript('pipe-worker');
 
 /** A ring of SLOTS slots of CHUNK_SIZE bytes for a thread to fill, its other fields given. */
 export function newRing<T extends object>(fields: T): T & RingTask {

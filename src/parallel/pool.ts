@@ -14,7 +14,7 @@ import { mark } from './trace.js';
 
 /** Size of the buffer a worker hands its pieces over in (and of the pieces): small, as three copies are alive. */
 const EXCHANGE_BYTES = 1 << 18;
-const WORKER_SCRIPT = workerScript('parallel/worker');
+const WORKER_SCRIPT = workerScript('parallel-worker');
 
 /** A worker parsing ranges; `merge` pulls its stacks into the session, piece by piece. */
 interface RangeWorker {

@@ -1,15 +1,17 @@
 // The `flamefold` command ships as one CommonJS file, dist/flamefold.cjs
 // (scripts/bundle-cli.mjs), built from the modules tsc writes to dist/. It
 // must draw exactly what those modules draw (the SVG embeds the viewer's
-// source text, which a bundler reprints), and run from its own file with only
-// the package's package.json and build/ beside it.
+// source text, which a bundler reprints), and run from its own file (and its
+// worker threads from theirs) with only the package's package.json and build/
+// beside it.
 
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, ROOT, runCli, tempDir } from '../support/helpers.js';
+import { CLI, ROOT, runCli, tempDir, workerLog } from '../support/helpers.js';
 
 const tmp = tempDir();
 afterAll(tmp.cleanup);
@@ -52,6 +54,27 @@ describe('the bundled command', () => {
     expect(svg.stderr.toString()).toBe('');
     expect(svg.stdout.toString()).toBe(runCli(['svg', '-f', 'folded'], folded).stdout.toString());
   });
+
+  it('starts its worker threads from their own bundles: a file cut across threads, and a gzip file', () => {
+    const { dist, run } = packageCopy('worker-files');
+    const capture = join(ROOT, 'examples', 'dtrace-kernel.txt');
+    const gz = join(dist, 'capture.txt.gz');
+    writeFileSync(gz, gzipSync(readFileSync(capture)));
+    const expected = runCli(['collapse', capture]).stdout.toString();
+    expect(expected.length).toBeGreaterThan(1000);
+    const log = workerLog({ FLAMEFOLD_SPLIT_MIN_BYTES: '0' });
+    try {
+      for (const args of [['-j', '3', capture], [gz]]) {
+        const r = run(['collapse', ...args], undefined, log.env as Record<string, string>);
+        expect(r.stderr.toString()).toBe('');
+        expect(r.stdout.toString()).toBe(expected);
+      }
+      const started = log.started().map((script) => script.slice(script.lastIndexOf('/') + 1));
+      expect(started).toEqual(['flamefold-parallel-worker.cjs', 'flamefold-parallel-worker.cjs', 'flamefold-gunzip-worker.cjs']);
+    } finally {
+      log.cleanup();
+    }
+  });
 });
 
 /** A copy of the package's files the command needs, in a directory of its own, and a way to run it there. */
@@ -60,7 +83,8 @@ function packageCopy(name: string): { dist: string; run: (args: string[], input?
   const dist = join(pkg, 'dist');
   mkdirSync(dist, { recursive: true });
   mkdirSync(join(pkg, 'build'));
-  for (const file of ['flamefold.cjs', 'flamefold-bundle.cjs']) copyFileSync(join(ROOT, 'dist', file), join(dist, file));
+  const files = ['flamefold.cjs', 'flamefold-bundle.cjs', ...['parallel', 'gunzip', 'pipe', 'batch'].map((w) => `flamefold-${w}-worker.cjs`)];
+  for (const file of files) copyFileSync(join(ROOT, 'dist', file), join(dist, file));
   copyFileSync(join(ROOT, 'build', 'flamefold.wasm'), join(pkg, 'build', 'flamefold.wasm'));
   copyFileSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
   const run = (args: string[], input?: string, env: Record<string, string> = {}): SpawnSyncReturns<Buffer> =>

@@ -166,7 +166,7 @@ describe('stdin', () => {
       const plain = pipe(`cat '${input}'`, 'collapse', log.env);
       expect(plain.status).toBe(0);
       expect(plain.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
-      expect(log.started().filter((script) => script.endsWith('/input/pipe-worker.js'))).toHaveLength(1);
+      expect(log.started().filter((script) => script.endsWith('/flamefold-pipe-worker.cjs'))).toHaveLength(1);
     } finally {
       log.cleanup();
     }

@@ -46,7 +46,7 @@ describe('EPIPE: the reader of stdout goes away', () => {
         expect(r.status).toBe(0);
       }
       // Each run really parsed with a worker thread (whose stdout pipe is what broke).
-      expect(workers.started().filter((script) => script.endsWith('/parallel/worker.js')).length).toBe(5);
+      expect(workers.started().filter((script) => script.endsWith('/flamefold-parallel-worker.cjs')).length).toBe(5);
     } finally {
       workers.cleanup();
     }

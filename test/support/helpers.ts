@@ -40,7 +40,7 @@ export function runCliCountingWorkers(args: string[], env: Record<string, string
   const log = workerLog(env);
   try {
     const r = spawnSync(process.execPath, [CLI, ...args], { env: log.env, maxBuffer: 1 << 30 });
-    return { ...r, workers: log.started().filter((script) => script.endsWith('/parallel/worker.js')).length };
+    return { ...r, workers: log.started().filter((script) => script.endsWith('/flamefold-parallel-worker.cjs')).length };
   } finally {
     log.cleanup();
   }
