@@ -1,6 +1,6 @@
 // Reading a byte range of a file into a session: the whole of a file on one
 // thread, or the ranges a parallel collapse hands each thread (this one and
-// the workers alike). Bytes pass through two JavaScript buffers, so the next
+// the workers alike). Bytes pass through one JavaScript buffer, so the next
 // chunk is read while the core parses this one, and are then copied into
 // wasm memory.
 
@@ -13,14 +13,15 @@ import { mark } from './trace.js';
 /** How much is read at a time while counting lines. */
 const WINDOW = 1 << 20;
 
-/** Two read buffers of CHUNK_SIZE, for readRange. */
-export type ReadBuffers = readonly [Buffer, Buffer];
-export const readBuffers = (): ReadBuffers => [Buffer.allocUnsafe(CHUNK_SIZE), Buffer.allocUnsafe(CHUNK_SIZE)];
+/** The read buffer of readRange: one of CHUNK_SIZE. */
+export const readBuffer = (): Buffer => Buffer.allocUnsafe(CHUNK_SIZE);
 
 /**
- * Reads [start, end) of an open file into the session (already begun). Two
- * buffers alternate: the next chunk is read (on libuv's threads) while the
- * core parses this one, so reading costs a memory copy instead of a wait.
+ * Reads [start, end) of an open file into the session (already begun). The
+ * next chunk is read (on libuv's threads) while the core parses this one, so
+ * reading costs a memory copy instead of a wait; one buffer does, as each
+ * chunk is copied into wasm memory before the core parses it there (a second
+ * buffer was 1 MiB more per thread for nothing).
  */
 export async function readRange(
   session: CoreSession,
@@ -28,26 +29,24 @@ export async function readRange(
   start: number,
   end: number,
   onProgress?: (bytes: number) => void,
-  buffers: ReadBuffers = readBuffers(),
+  buffer: Buffer = readBuffer(),
 ): Promise<void> {
-  const readInto = (i: 0 | 1, pos: number) => fh.read(buffers[i], 0, Math.min(CHUNK_SIZE, end - pos), pos);
-  let i: 0 | 1 = 0;
+  const readAt = (pos: number) => fh.read(buffer, 0, Math.min(CHUNK_SIZE, end - pos), pos);
   let pos = start;
-  let pending = pos < end ? readInto(i, pos) : undefined;
+  let pending = pos < end ? readAt(pos) : undefined;
   while (pending) {
     const { bytesRead } = await pending;
     if (bytesRead === 0) break;
     pos += bytesRead;
-    const next = (i ^ 1) as 0 | 1;
-    pending = pos < end ? readInto(next, pos) : undefined;
+    session.inputView(bytesRead).set(buffer.subarray(0, bytesRead));
+    pending = pos < end ? readAt(pos) : undefined;
     try {
-      session.write(buffers[i].subarray(0, bytesRead));
+      session.commit(bytesRead);
     } catch (err) {
       await pending; // the file is closed next: let the read in flight finish first
       throw err;
     }
     onProgress?.(bytesRead);
-    i = next;
   }
 }
 
@@ -69,7 +68,7 @@ export async function readRanges(
   onProgress?: (bytes: number) => void,
   states?: readonly SnapshotState[],
 ): Promise<RangeNotes[]> {
-  const buffers = readBuffers(); // one pair for all the ranges: garbage would count in RSS
+  const buffer = readBuffer(); // one for all the ranges: garbage would count in RSS
   const read: RangeNotes[] = [];
   for (let i = first; i < ranges.length; i = Atomics.add(next, 0, 1)) {
     const [start, end] = ranges[i]!;
@@ -80,7 +79,7 @@ export async function readRanges(
       session.setInputOffset(start);
       session.beginInput(format);
       if (states) session.setSnapshotState(states[i]!);
-      await readRange(session, fh, start, end, onProgress, buffers);
+      await readRange(session, fh, start, end, onProgress, buffer);
       session.endInput();
       read.push({ range: i, lines: session.lines() - linesBefore, notes: session.takeNotes(), snapshots: session.snapshots(start, samplesBefore) });
     } catch (err) {
