@@ -170,7 +170,7 @@ export function statStacks(): u32 {
 // Events (pmcstat PMCs): the filter's name goes in at eventBuffer(); the events seen come back out.
 export {
   eventBuffer, eventCount, eventNamePtr, eventNameLen, eventSamples, eventSections, eventAdd, eventMatchedAdd,
-  eventFilterPicked, eventFilterPtr, eventFilterLen,
+  eventFilterPicked, eventFilterPtr, eventFilterLen, eventFirstOffset, eventsInFileOrder,
 } from "./tables/events";
 export function eventMatchedSections(): u32 { return matchedSections; }
 

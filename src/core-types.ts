@@ -102,7 +102,9 @@ export interface CoreExports {
   eventSamples(i: number): bigint;
   eventSections(i: number): number;
   eventMatchedSections(): number;
-  eventAdd(len: number, samples: bigint, sections: number): void;
+  eventFirstOffset(i: number): number;
+  eventsInFileOrder(from: number): void;
+  eventAdd(len: number, samples: bigint, sections: number, first: number): void;
   eventMatchedAdd(n: number): void;
   eventFilterPicked(): number;
   eventFilterPtr(): number;
@@ -186,6 +188,8 @@ export interface CoreEvent {
   samples: bigint;
   /** How many sections it had (system-mode PMCs print one per CPU). */
   sections: number;
+  /** The offset in its input where it was first seen (a file's, in a range of it): orders a file's events read by threads. */
+  first: number;
 }
 
 /** Frame id of the root node (it has no name of its own). */

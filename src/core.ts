@@ -159,6 +159,7 @@ export class CoreSession {
       name: new Uint8Array(c.memory.buffer, c.eventNamePtr(i), c.eventNameLen(i)).slice(),
       samples: c.eventSamples(i),
       sections: c.eventSections(i),
+      first: c.eventFirstOffset(i),
     }));
   }
 
@@ -172,9 +173,14 @@ export class CoreSession {
     const c = this.core;
     for (const e of events) {
       this.copyIn(c.eventBuffer(e.name.length), e.name);
-      c.eventAdd(e.name.length, e.samples, e.sections);
+      c.eventAdd(e.name.length, e.samples, e.sections, e.first);
     }
     c.eventMatchedAdd(matchedSections);
+  }
+
+  /** Lists the events from index `from` on (a file's, merged from threads that read it in ranges) in the order the file shows them first. */
+  eventsInFileOrder(from: number): void {
+    this.core.eventsInFileOrder(from);
   }
 
   /**

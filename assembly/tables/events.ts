@@ -9,15 +9,22 @@
 // (perf: summing cycles and instructions would be meaningless), which then
 // becomes the filter, marked as picked: the caller warns about the events it
 // left out, and forgets the pick when the next input starts.
+//
+// Events are listed in the order they first appear. Each keeps the input
+// offset where it was first seen, so that when a file was read in ranges by
+// several sessions (worker threads), the file's events, merged in whatever
+// order the threads finished, can be put back in file order (eventsInFileOrder).
 
 import { ByteTable } from "./byte-table";
 import { bytesEqual } from "../util/hash";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { checkedAdd, setMerging } from "./counts";
+import { inputOffsetAt } from "./snapshots";
 
 let names: ByteTable = changetype<ByteTable>(0); // interned by first appearance
 let samplesBuf: usize = 0; // i64 per event: samples its headers announced (whole counts, checked)
 let sectionsBuf: usize = 0; // u32 per event: how many sections (or records) it had
+let firstsBuf: usize = 0; // f64 per event: the input offset where it was first seen
 let cap: u32 = 0;
 /** Sections or records the filter selected so far. */
 export let matchedSections: u32 = 0;
@@ -43,6 +50,7 @@ export function eventsInit(): void {
   cap = 32;
   samplesBuf = allocBytes(<usize>cap << 3);
   sectionsBuf = allocBytes(<usize>cap << 2);
+  firstsBuf = allocBytes(<usize>cap << 3);
 }
 
 export function setEventsOnly(on: bool): void { eventsOnly = on; }
@@ -127,35 +135,94 @@ export function eventFilterLen(): usize { return filterOn ? filterLen : 0; }
 // The event counted last: a capture's records mostly follow one another's (perf: one per record).
 let lastEvent: i32 = -1;
 
-/** Counts a section (or record) of the event named by `len` bytes at `name`, announcing `samples`. */
-export function countEvent(name: usize, len: usize, samples: i64, sections: u32): void {
+/** The id of the event named by `len` bytes at `name`, made (first seen at `first`) if new. */
+function eventId(name: usize, len: usize, first: f64): u32 {
   let e = <u32>lastEvent;
-  if (lastEvent < 0 || names.len(e) != <u32>len || !bytesEqual(names.ptr(e), name, len)) {
-    e = names.intern(name, len);
-    lastEvent = <i32>e;
-  }
+  if (lastEvent >= 0 && names.len(e) == <u32>len && bytesEqual(names.ptr(e), name, len)) return e;
+  const known = names.count;
+  e = names.intern(name, len);
+  lastEvent = <i32>e;
   if (e >= cap) {
     samplesBuf = growBytes(samplesBuf, <usize>cap << 3, <usize>cap << 4);
     sectionsBuf = growBytes(sectionsBuf, <usize>cap << 2, <usize>cap << 3);
+    firstsBuf = growBytes(firstsBuf, <usize>cap << 3, <usize>cap << 4);
     cap <<= 1;
   }
+  if (names.count > known) store<f64>(firstsBuf + (<usize>e << 3), first);
+  return e;
+}
+
+function addToEvent(e: u32, samples: i64, sections: u32): void {
   const sp = samplesBuf + (<usize>e << 3);
   store<i64>(sp, checkedAdd(load<i64>(sp), samples));
   const cp = sectionsBuf + (<usize>e << 2);
   store<u32>(cp, load<u32>(cp) + sections);
 }
 
+/** Counts a section (or record) of the event named by `len` bytes at `name` (in the buffer being parsed), announcing `samples`. */
+export function countEvent(name: usize, len: usize, samples: i64, sections: u32): void {
+  addToEvent(eventId(name, len, inputOffsetAt(name)), samples, sections);
+}
+
 /** Counts one section or record folded under the filter. */
 export function countMatched(): void { matchedSections++; }
 
 /**
- * Adds to the event whose name is the first `len` bytes at eventBuffer(): how
- * another session (a worker that parsed part of the file) merges its events in.
+ * Adds to the event whose name is the first `len` bytes at eventBuffer(),
+ * first seen at `first`: how another session (a worker that parsed part of
+ * the file) merges its events in.
  */
-export function eventAdd(len: usize, samples: i64, sections: u32): void {
+export function eventAdd(len: usize, samples: i64, sections: u32, first: f64): void {
   setMerging(true);
-  countEvent(inPtr, len, samples, sections);
+  const e = eventId(inPtr, len, first);
+  addToEvent(e, samples, sections);
+  const fp = firstsBuf + (<usize>e << 3);
+  if (first < load<f64>(fp)) store<f64>(fp, first);
   setMerging(false);
+}
+
+/**
+ * Puts the events from index `from` on (those first seen in the file just
+ * read in ranges, merged from several sessions) in the order they first
+ * appear in it, as one session reading it from its start lists them. The
+ * events before `from` (earlier inputs') keep their places.
+ */
+export function eventsInFileOrder(from: u32): void {
+  const n = names.count;
+  if (n - from < 2) return;
+  // Few events (a capture's counters): an insertion sort of their ids, stable for equal offsets.
+  const order = allocBytes(<usize>n << 2);
+  for (let i: u32 = 0; i < n; i++) {
+    let j = i;
+    const first = load<f64>(firstsBuf + (<usize>i << 3));
+    while (j > from && load<f64>(firstsBuf + (<usize>load<u32>(order + (<usize>(j - 1) << 2)) << 3)) > first) {
+      store<u32>(order + (<usize>j << 2), load<u32>(order + (<usize>(j - 1) << 2)));
+      j--;
+    }
+    store<u32>(order + (<usize>j << 2), i);
+  }
+  // The ids are the names' order in the table: intern the names anew in the new order (the old
+  // table, a few hundred bytes once per file read by threads, is left behind).
+  const old = names;
+  const samples = samplesBuf;
+  const sections = sectionsBuf;
+  const firsts = firstsBuf;
+  names = new ByteTable(6);
+  samplesBuf = allocBytes(<usize>cap << 3);
+  sectionsBuf = allocBytes(<usize>cap << 2);
+  firstsBuf = allocBytes(<usize>cap << 3);
+  for (let i: u32 = 0; i < n; i++) {
+    const e = load<u32>(order + (<usize>i << 2));
+    const id = names.intern(old.ptr(e), old.len(e));
+    store<i64>(samplesBuf + (<usize>id << 3), load<i64>(samples + (<usize>e << 3)));
+    store<u32>(sectionsBuf + (<usize>id << 2), load<u32>(sections + (<usize>e << 2)));
+    store<f64>(firstsBuf + (<usize>id << 3), load<f64>(firsts + (<usize>e << 3)));
+  }
+  lastEvent = -1;
+  freeBytes(order);
+  freeBytes(samples);
+  freeBytes(sections);
+  freeBytes(firsts);
 }
 
 /** Adds sections folded under the filter by another session. */
@@ -166,3 +233,4 @@ export function eventNamePtr(i: u32): usize { return names.ptr(i); }
 export function eventNameLen(i: u32): u32 { return names.len(i); }
 export function eventSamples(i: u32): i64 { return load<i64>(samplesBuf + (<usize>i << 3)); }
 export function eventSections(i: u32): u32 { return load<u32>(sectionsBuf + (<usize>i << 2)); }
+export function eventFirstOffset(i: u32): f64 { return load<f64>(firstsBuf + (<usize>i << 3)); }

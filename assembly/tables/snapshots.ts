@@ -61,6 +61,9 @@ export function setBuffer(start: usize, offset: f64): void {
   bufOffset = offset;
 }
 
+/** Where the byte at `p` of the buffer being parsed is in the input (a file's offset, in a range of it). */
+export function inputOffsetAt(p: usize): f64 { return bufOffset + <f64>(p - bufStart); }
+
 /** A range read from the middle of an input starts in this snapshot (its index, key and time). */
 export function setSnapshotState(index: f64, key: f64, time: f64): void {
   curIndex = index;
@@ -98,7 +101,7 @@ export function snapshotAt(lineStart: usize, time: f64, key: f64): void {
     cap = next;
   }
   const at = table + (<usize>markerCount * FIELDS << 3);
-  store<f64>(at, bufOffset + <f64>(lineStart - bufStart));
+  store<f64>(at, inputOffsetAt(lineStart));
   store<f64>(at, time, 8);
   store<f64>(at, key, 16);
   store<f64>(at, unitsToF64(samplesTotal()), 24); // a heat map's figure: a double, exact below 2^53

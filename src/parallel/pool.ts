@@ -98,6 +98,7 @@ export async function feedRangesInParallel(
   onProgress?: (bytes: number) => void,
 ): Promise<{ notes: InputNotes; snapshots: RangeSnapshots[] }> {
   mark('pool start');
+  const eventsBefore = session.events().length; // the file's new events are put in file order once merged
   const workers = Array.from({ length: jobs - 1 }, () => spawnWorker(onProgress));
   try {
     const { ranges, states } = await plan();
@@ -122,6 +123,7 @@ export async function feedRangesInParallel(
       read.push(...notes);
       await w.worker.terminate(); // its memory goes before the next worker's merge, or the output, adds to this thread's
     }
+    session.eventsInFileOrder(eventsBefore);
     return { notes: notesInFile(read, session.notesKept()), snapshots: read.map((r) => r.snapshots) };
   } finally {
     for (const w of workers) void w.worker.terminate();

@@ -103,8 +103,9 @@ describe('pmcstat events', () => {
     whole.write(text);
     whole.endInput();
     const [a, b] = [new CoreSession(), new CoreSession()];
-    for (const [s, part] of [[a, text.subarray(0, cut)], [b, text.subarray(cut)]] as const) {
+    for (const [s, part, start] of [[a, text.subarray(0, cut), 0], [b, text.subarray(cut), cut]] as const) {
       s.setEvent(Buffer.from('CLOCK.HARD'));
+      s.setInputOffset(start); // as a range of the file: where each event was first seen is the file's offset
       s.beginInput('pmcstat');
       s.write(part);
       s.endInput();
