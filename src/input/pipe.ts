@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { CHUNK_SIZE } from '../core.js';
-import { workerExecArgv, workerScript } from '../parallel/worker-script.js';
+import { LEAN_WORKER_LIMITS, workerExecArgv, workerScript } from '../parallel/worker-script.js';
 import { END, FAILED, type RingTask } from './pipe-ring.js';
 
 const SLOTS = 4;
@@ -52,7 +52,7 @@ export async function* pipeChunks(path: string): AsyncGenerator<Uint8Array> {
  */
 export async function* ringChunks(script: URL, task: RingTask): AsyncGenerator<Uint8Array> {
   const state = new Int32Array(task.states);
-  const reader = new Worker(script, { workerData: task, execArgv: workerExecArgv(), resourceLimits: { maxYoungGenerationSizeMb: 2 } });
+  const reader = new Worker(script, { workerData: task, execArgv: workerExecArgv(), resourceLimits: LEAN_WORKER_LIMITS });
   let message: string | undefined;
   let failure: Error | undefined;
   // This listener also keeps the event loop alive while the slots are awaited (Atomics.waitAsync does not).

@@ -9,7 +9,7 @@ import type { ParsedFormat } from '../formats/registry.js';
 import { notesInFile, type RangeNotes } from './range-notes.js';
 import { readRanges } from './read-range.js';
 import type { WorkerBoot, WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
-import { workerExecArgv, workerScript } from './worker-script.js';
+import { LEAN_WORKER_LIMITS, workerExecArgv, workerScript } from './worker-script.js';
 import { mark } from './trace.js';
 
 /** Size of the buffer a worker hands its pieces over in (and of the pieces): small, as three copies are alive. */
@@ -37,12 +37,7 @@ export interface RangePlan {
 function spawnWorker(onProgress?: (bytes: number) => void): RangeWorker {
   const exchange = new SharedArrayBuffer(EXCHANGE_BYTES);
   const boot: WorkerBoot = { module: coreModule(), exchange };
-  // A small young generation: the worker's JavaScript makes little garbage, and RSS counts.
-  const worker = new Worker(WORKER_SCRIPT, {
-    workerData: boot,
-    execArgv: workerExecArgv(),
-    resourceLimits: { maxYoungGenerationSizeMb: 2 },
-  });
+  const worker = new Worker(WORKER_SCRIPT, { workerData: boot, execArgv: workerExecArgv(), resourceLimits: LEAN_WORKER_LIMITS });
   let onPiece: ((piece: Uint8Array | null) => void) | undefined;
   let fail: (err: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => {
