@@ -6,6 +6,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { CoreError, coreModule, type CoreEvent, type CoreSession, type InputNotes, type RangeSnapshots, type SnapshotState } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
+import { defaultJobs } from './plan.js';
 import { notesInFile, type RangeNotes } from './range-notes.js';
 import { readRanges } from './read-range.js';
 import type { WorkerBoot, WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
@@ -104,9 +105,11 @@ export async function feedRangesInParallel(
     next[0] = threads;
     const options = session.optionsSnapshot();
     const report = onProgress !== undefined;
-    workers.forEach((w, k) => w.start({ path, ranges, states, first: k + 1, next: next.buffer as SharedArrayBuffer, format, options, report }));
+    // A core left over reads ahead for each thread; with every core parsing, chunks are read straight into wasm memory.
+    const readAhead = threads < defaultJobs();
+    workers.forEach((w, k) => w.start({ path, ranges, states, first: k + 1, next: next.buffer as SharedArrayBuffer, format, options, report, readAhead }));
     mark('workers started');
-    const read = await readRanges(session, fh, ranges, 0, next, format, onProgress, states);
+    const read = await readRanges(session, fh, ranges, 0, next, format, readAhead, onProgress, states);
     mark(`main parsed`);
     // Merged one after another, each worker freed as soon as its stacks are in.
     for (const w of workers) {

@@ -1,8 +1,9 @@
 // Reading a byte range of a file into a session: the whole of a file on one
 // thread, or the ranges a parallel collapse hands each thread (this one and
-// the workers alike). Bytes pass through one JavaScript buffer, so the next
-// chunk is read while the core parses this one, and are then copied into
-// wasm memory.
+// the workers alike). With a core spare, bytes pass through one JavaScript
+// buffer, so the next chunk is read while the core parses this one, and are
+// then copied into wasm memory; when every core parses, they are read
+// straight into wasm memory.
 
 import type { FileHandle } from 'node:fs/promises';
 import { CHUNK_SIZE, CoreError, type CoreSession, type SnapshotState } from '../core.js';
@@ -17,11 +18,14 @@ const WINDOW = 1 << 20;
 export const readBuffer = (): Buffer => Buffer.allocUnsafe(CHUNK_SIZE);
 
 /**
- * Reads [start, end) of an open file into the session (already begun). The
- * next chunk is read (on libuv's threads) while the core parses this one, so
- * reading costs a memory copy instead of a wait; one buffer does, as each
- * chunk is copied into wasm memory before the core parses it there (a second
- * buffer was 1 MiB more per thread for nothing).
+ * Reads [start, end) of an open file into the session (already begun).
+ * Through `buffer`, reading ahead: the next chunk is read (on libuv's
+ * threads) while the core parses this one, so reading costs a memory copy
+ * instead of a wait; one buffer does, as each chunk is copied into wasm memory
+ * before the core parses it there (a second buffer was 1 MiB more per thread
+ * for nothing). Without one (null), each chunk is read straight into wasm
+ * memory, then parsed: for threads that keep every core parsing, where a
+ * read ahead has no core of its own and only adds the copy.
  */
 export async function readRange(
   session: CoreSession,
@@ -29,8 +33,20 @@ export async function readRange(
   start: number,
   end: number,
   onProgress?: (bytes: number) => void,
-  buffer: Buffer = readBuffer(),
+  buffer: Buffer | null = readBuffer(),
 ): Promise<void> {
+  if (buffer === null) {
+    for (let pos = start; pos < end; ) {
+      const n = Math.min(CHUNK_SIZE, end - pos);
+      // The view stays valid while the read is in flight: nothing calls this thread's core meanwhile.
+      const { bytesRead } = await fh.read(session.inputView(n), 0, n, pos);
+      if (bytesRead === 0) break;
+      session.commit(bytesRead);
+      pos += bytesRead;
+      onProgress?.(bytesRead);
+    }
+    return;
+  }
   const readAt = (pos: number) => fh.read(buffer, 0, Math.min(CHUNK_SIZE, end - pos), pos);
   let pos = start;
   let pending = pos < end ? readAt(pos) : undefined;
@@ -57,6 +73,7 @@ export async function readRange(
  * file; so are notes, once every range's line count is known (notesInFile).
  * `states`: the snapshot each range starts in, when a --window needs the
  * file's numbering (src/window/); else each range numbers its own markers.
+ * `readAhead`: a core is spare to read the next chunk while this thread parses (readRange).
  */
 export async function readRanges(
   session: CoreSession,
@@ -65,10 +82,11 @@ export async function readRanges(
   first: number,
   next: Int32Array,
   format: ParsedFormat,
+  readAhead: boolean,
   onProgress?: (bytes: number) => void,
   states?: readonly SnapshotState[],
 ): Promise<RangeNotes[]> {
-  const buffer = readBuffer(); // one for all the ranges: garbage would count in RSS
+  const buffer = readAhead ? readBuffer() : null; // one for all the ranges: garbage would count in RSS
   const read: RangeNotes[] = [];
   for (let i = first; i < ranges.length; i = Atomics.add(next, 0, 1)) {
     const [start, end] = ranges[i]!;

@@ -28,6 +28,8 @@ export interface WorkerTask {
   options: SessionOptions;
   /** Post `{ progress: bytes }` messages while parsing. */
   report: boolean;
+  /** A core is spare to read ahead (readRange). */
+  readAhead: boolean;
 }
 
 /** What a worker starts with (its workerData), before its task is known. */
@@ -67,7 +69,7 @@ async function parse(session: CoreSession, task: WorkerTask, post: (reply: Worke
           }
         }
       : undefined;
-    const ranges = await readRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, onProgress, task.states);
+    const ranges = await readRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, task.readAhead, onProgress, task.states);
     mark(`worker parsed`);
     if (pending > 0) post({ progress: pending });
     return ranges;
