@@ -13,7 +13,7 @@
 import { allocBytes, allocRaw, growBytes, freeBytes } from "../util/memory";
 import { sortIds, reverseIds, isSorted } from "../util/sort";
 import { compareBytes } from "../util/hash";
-import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf, indexChildren } from "../tables/call-tree";
+import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, nodeAddress, nodeRecordParent, nodeRecordFrame, nodeRecordSelf, stackCount, setSelf, indexChildren } from "../tables/call-tree";
 import { flushStacks, setFirstColumnSums, frameTable, releaseSlots } from "../tables/session";
 import { unitsToF64, unitsPerCount } from "../tables/counts";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue, setStackEntryCount } from "../tables/stack-table";
@@ -40,6 +40,19 @@ let pathCap: u32 = 0;
 let depths: usize = 0; // u32 per node, while the tree is read in that order; else 0
 let pathNodes: usize = 0; // u32 per depth: the nodes of the last path read that way
 let pathNodesLen: u32 = 0; // 0: nothing to reuse
+// In that order the end nodes' records lie far apart (children are made long
+// after their parent and siblings, interleaved with other subtrees): read one
+// at a time, each is a cache miss the sweep waits for. So what the sweep asks
+// of them is gathered a window of stacks ahead, in a tight loop whose loads
+// do not depend on each other and overlap.
+const WINDOW: u32 = 256;
+const GATHERED: usize = 32; // per stack: i64 first and second count, u32 depth, parent and frame of its end node, and its address
+let ordered: usize = 0; // the order stacksOrder() gave while the tree is read depth first; else 0
+let orderedLen: u32 = 0;
+let cursor: u32 = 0; // the position in `ordered` of the last stack asked for
+let windowStart: u32 = 0;
+let windowEnd: u32 = 0; // positions windowStart .. windowEnd are gathered
+let gathered: usize = 0; // WINDOW entries of GATHERED bytes
 
 /**
  * Chooses where the stacks are read from: the record log when `inputOrder`
@@ -49,9 +62,7 @@ let pathNodesLen: u32 = 0; // 0: nothing to reuse
 export function stacksBegin(inputOrder: bool): u32 {
   nextId = 0;
   nextNode = 0;
-  freeBytes(depths);
-  depths = 0;
-  pathNodesLen = 0;
+  stacksEnd();
   if (inputOrder) {
     from = FROM_LOG;
     count = logCount();
@@ -88,12 +99,45 @@ export function stackId(i: u32): u32 {
 
 export function stackFirst(id: u32): i64 {
   if (from == FROM_LOG) return logFirst(id);
-  return from == FROM_TREE ? nodeSelf(id) : stackEntryCountValue(id, false);
+  if (from == FROM_TABLE) return stackEntryCountValue(id, false);
+  const g = gatheredFor(id);
+  return g != 0 ? load<i64>(g) : nodeSelf(id);
 }
 
 export function stackSecond(id: u32): i64 {
   if (from == FROM_LOG) return logSecond(id);
-  return from == FROM_TREE ? nodeSelf2(id) : stackEntryCountValue(id, true);
+  if (from == FROM_TABLE) return stackEntryCountValue(id, true);
+  const g = gatheredFor(id);
+  return g != 0 ? load<i64>(g, 8) : nodeSelf2(id);
+}
+
+// The gathered entry of end node `id` when it is the stack at the cursor or
+// the next one in `ordered` (a sweep asks in that order), else 0: read the node.
+function gatheredFor(id: u32): usize {
+  if (ordered == 0 || orderedLen == 0) return 0;
+  if (load<u32>(ordered + (<usize>cursor << 2)) != id) {
+    if (cursor + 1 >= orderedLen || load<u32>(ordered + (<usize>(cursor + 1) << 2)) != id) return 0;
+    cursor++;
+  }
+  if (cursor >= windowEnd) gatherWindow(cursor);
+  return gathered + <usize>(cursor - windowStart) * GATHERED;
+}
+
+// Gathers the stacks from position `start` of `ordered`, WINDOW of them or to the end.
+// Each loop is short, so the processor has many of its misses in flight at once.
+function gatherWindow(start: u32): void {
+  windowStart = start;
+  windowEnd = min<u32>(orderedLen, start + WINDOW);
+  const at = ordered + (<usize>start << 2), end = gathered + <usize>(windowEnd - start) * GATHERED;
+  for (let o = at, g = gathered; g < end; o += 4, g += GATHERED) store<u32>(g, nodeAddress(load<u32>(o)), 28);
+  for (let g = gathered; g < end; g += GATHERED) {
+    const p = <usize>load<u32>(g, 28);
+    store<i64>(g, nodeRecordSelf(p));
+    store<u32>(g, nodeRecordParent(p), 20);
+    store<u32>(g, nodeRecordFrame(p), 24);
+  }
+  for (let o = at, g = gathered; g < end; o += 4, g += GATHERED) store<u32>(g, load<u32>(depths + (<usize>load<u32>(o) << 2)), 16);
+  for (let o = at, g = gathered; g < end; o += 4, g += GATHERED) store<i64>(g, nodeSelf2(load<u32>(o)), 8);
 }
 
 /**
@@ -138,7 +182,7 @@ function pathRoom(n: u32): void {
 /** Writes a stack's frame ids at `path`, root first (leaf first when `reverse`); returns how many. */
 export function stackPath(id: u32, reverse: bool): u32 {
   const ref = refOf(id);
-  if (depths != 0 && !reverse) return treePathAfterLast(ref & ~NODE_REF);
+  if (depths != 0 && !reverse) return treePathAfterLast(ref & ~NODE_REF, gatheredFor(id));
   pathNodesLen = 0; // `path` is rewritten here
   if ((ref & NODE_REF) == 0) {
     const seq = stackEntrySeq(ref), wide = stackEntryWide(ref), len = stackEntryLen(ref);
@@ -161,14 +205,25 @@ export function stacksEnd(): void {
   freeBytes(depths);
   depths = 0;
   pathNodesLen = 0;
+  ordered = 0; // the caller frees it
+  freeBytes(gathered);
+  gathered = 0;
 }
 
-// stackPath() of an end node read in depth-first order: only its frames below the last path's.
-function treePathAfterLast(node: u32): u32 {
-  const d = load<u32>(depths + (<usize>node << 2));
+// stackPath() of an end node read in depth-first order: only its frames below
+// the last path's. `g`: its gathered entry (0: none, read the node).
+function treePathAfterLast(node: u32, g: usize): u32 {
+  const d = g != 0 ? load<u32>(g, 16) : load<u32>(depths + (<usize>node << 2));
   pathRoom(d);
   let x = node;
-  for (let i = d; i > 0;) {
+  let i = d;
+  if (g != 0 && i > 0) { // the end node itself: never on the last path (depth first, a node comes before its descendants)
+    i--;
+    store<u32>(pathAt(i), load<u32>(g, 24));
+    store<u32>(pathNodes + (<usize>i << 2), x);
+    x = load<u32>(g, 20);
+  }
+  while (i > 0) {
     i--;
     if (i < pathNodesLen && load<u32>(pathNodes + (<usize>i << 2)) == x) break; // it and its ancestors are there
     store<u32>(pathAt(i), nodeFrame(x));
@@ -194,6 +249,12 @@ export function stacksOrder(reverse: bool): usize {
     depths = allocBytes(<usize>n << 2);
     for (let i: u32 = 1; i < n; i++) store<u32>(depths + (<usize>i << 2), load<u32>(depths + (<usize>nodeParent(i) << 2)) + 1);
     pathNodesLen = 0;
+    ordered = order;
+    orderedLen = count;
+    cursor = 0;
+    windowStart = 0;
+    windowEnd = 0;
+    gathered = allocRaw(<usize>WINDOW * GATHERED);
     return order;
   }
   for (let i: u32 = 0; i < count; i++) store<u32>(order + (<usize>i << 2), stackId(i));
@@ -287,11 +348,20 @@ function treeOrder(order: usize): void {
   const todo = allocRaw(<usize>n << 2); // nodes still to visit: the children of one path at a time, rarely all n
   store<u32>(todo, 0); // the root
   indexChildren(first, children);
+  // A bit per node: whether a stack ends there. Read in node order, the records
+  // stream in; asked in depth-first order, each would be a cache miss.
+  const ends = allocBytes(<usize>((n + 31) >>> 5) << 2);
+  for (let i: u32 = 0; i < n; i++) {
+    if (nodeIsEnd(i)) {
+      const w = ends + (<usize>(i >>> 5) << 2);
+      store<u32>(w, load<u32>(w) | (1 << (i & 31)));
+    }
+  }
   let k: u32 = 0;
   let top: u32 = 1; // todo holds the root
   while (top > 0) {
     const x = load<u32>(todo + (<usize>(--top) << 2));
-    if (nodeIsEnd(x)) store<u32>(order + (<usize>(k++) << 2), x);
+    if ((load<u32>(ends + (<usize>(x >>> 5) << 2)) & (1 << (x & 31))) != 0) store<u32>(order + (<usize>(k++) << 2), x);
     for (let c = load<u32>(first + (<usize>x << 2)), e = load<u32>(first + (<usize>(x + 1) << 2)); c < e; c++) {
       store<u32>(todo + (<usize>(top++) << 2), load<u32>(children + (<usize>c << 2)));
     }
@@ -299,4 +369,5 @@ function treeOrder(order: usize): void {
   freeBytes(first);
   freeBytes(children);
   freeBytes(todo);
+  freeBytes(ends);
 }

@@ -226,11 +226,20 @@ function placeAll(): void {
 // @ts-ignore: decorator
 @inline export function nodeCount(): u32 { return count; }
 // @ts-ignore: decorator
-@inline export function nodeParent(n: u32): u32 { return load<u32>(nodeAt(n)) & ~END; }
+@inline export function nodeParent(n: u32): u32 { return nodeRecordParent(nodeAt(n)); }
 // @ts-ignore: decorator
-@inline export function nodeFrame(n: u32): u32 { return load<u32>(nodeAt(n), 4); }
+@inline export function nodeFrame(n: u32): u32 { return nodeRecordFrame(nodeAt(n)); }
 // @ts-ignore: decorator
-@inline export function nodeSelf(n: u32): i64 { return load<i64>(nodeAt(n), 8); }
+@inline export function nodeSelf(n: u32): i64 { return nodeRecordSelf(nodeAt(n)); }
+/** Where node `n`'s record is (it never moves), for a reader that gathers the fields of many apart from finding them. */
+// @ts-ignore: decorator
+@inline export function nodeAddress(n: u32): usize { return nodeAt(n); }
+// @ts-ignore: decorator
+@inline export function nodeRecordParent(p: usize): u32 { return load<u32>(p) & ~END; }
+// @ts-ignore: decorator
+@inline export function nodeRecordFrame(p: usize): u32 { return load<u32>(p, 4); }
+// @ts-ignore: decorator
+@inline export function nodeRecordSelf(p: usize): i64 { return load<i64>(p, 8); }
 // @ts-ignore: decorator
 @inline export function nodeIsEnd(n: u32): bool { return (load<u32>(nodeAt(n)) & END) != 0; }
 // @ts-ignore: decorator
