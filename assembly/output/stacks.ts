@@ -13,7 +13,7 @@
 import { allocBytes, allocRaw, growBytes, freeBytes } from "../util/memory";
 import { sortIds, reverseIds, isSorted } from "../util/sort";
 import { compareBytes } from "../util/hash";
-import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, nodeAddress, nodeRecordParent, nodeRecordFrame, nodeRecordSelf, stackCount, setSelf, indexChildren } from "../tables/call-tree";
+import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, nodeAddress, nodeRecordParent, nodeRecordFrame, nodeRecordSelf, hasSelf2, stackCount, setSelf, indexChildren } from "../tables/call-tree";
 import { flushStacks, setFirstColumnSums, frameTable, releaseSlots } from "../tables/session";
 import { unitsToF64, unitsPerCount } from "../tables/counts";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue, setStackEntryCount } from "../tables/stack-table";
@@ -137,7 +137,8 @@ function gatherWindow(start: u32): void {
     store<u32>(g, nodeRecordFrame(p), 24);
   }
   for (let o = at, g = gathered; g < end; o += 4, g += GATHERED) store<u32>(g, load<u32>(depths + (<usize>load<u32>(o) << 2)), 16);
-  for (let o = at, g = gathered; g < end; o += 4, g += GATHERED) store<i64>(g, nodeSelf2(load<u32>(o)), 8);
+  const two = hasSelf2();
+  for (let o = at, g = gathered; g < end; o += 4, g += GATHERED) store<i64>(g, two ? nodeSelf2(load<u32>(o)) : 0, 8);
 }
 
 /**
@@ -347,16 +348,11 @@ function treeOrder(order: usize): void {
   const children = allocRaw(<usize>n << 2); // raw: each is written before it is read
   const todo = allocRaw(<usize>n << 2); // nodes still to visit: the children of one path at a time, rarely all n
   store<u32>(todo, 0); // the root
-  indexChildren(first, children);
-  // A bit per node: whether a stack ends there. Read in node order, the records
-  // stream in; asked in depth-first order, each would be a cache miss.
+  // A bit per node: whether a stack ends there, taken in node order as the
+  // records stream in; asked in depth-first order, each would be a cache miss.
   const ends = allocBytes(<usize>((n + 31) >>> 5) << 2);
-  for (let i: u32 = 0; i < n; i++) {
-    if (nodeIsEnd(i)) {
-      const w = ends + (<usize>(i >>> 5) << 2);
-      store<u32>(w, load<u32>(w) | (1 << (i & 31)));
-    }
-  }
+  indexChildren(first, children, ends);
+  if (nodeIsEnd(0)) store<u32>(ends, load<u32>(ends) | 1); // the root (indexChildren reads its children's records only)
   let k: u32 = 0;
   let top: u32 = 1; // todo holds the root
   while (top > 0) {

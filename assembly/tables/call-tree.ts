@@ -242,6 +242,9 @@ function placeAll(): void {
 @inline export function nodeRecordSelf(p: usize): i64 { return load<i64>(p, 8); }
 // @ts-ignore: decorator
 @inline export function nodeIsEnd(n: u32): bool { return (load<u32>(nodeAt(n)) & END) != 0; }
+/** Whether some node has a second count (else every nodeSelf2() is 0). */
+// @ts-ignore: decorator
+@inline export function hasSelf2(): bool { return selfs2 != null; }
 // @ts-ignore: decorator
 @inline export function nodeSelf2(n: u32): i64 { return selfs2 == null ? 0 : load<i64>(selfs2!.at(n)); }
 
@@ -249,13 +252,19 @@ function placeAll(): void {
  * Indexes every node's children, for the readers that walk the tree from the root: node p's
  * children are children[first[p] .. first[p + 1]), in node order. `first` holds nodeCount() + 1
  * u32s, zeroed; `children` nodeCount() u32s (raw is fine: each is written). A counting sort by
- * parent, O(nodes).
+ * parent, O(nodes). `ends` (0: none): a zeroed bit per node (u32 words), set where a stack
+ * ends, taken as the records stream by in node order (the root's is left to the caller).
  */
-export function indexChildren(first: usize, children: usize): void {
+export function indexChildren(first: usize, children: usize, ends: usize = 0): void {
   const n = count;
   for (let i: u32 = 1; i < n; i++) {
-    const c = first + (<usize>nodeParent(i) << 2);
+    const v = load<u32>(nodeAt(i));
+    const c = first + (<usize>(v & ~END) << 2);
     store<u32>(c, load<u32>(c) + 1);
+    if (ends != 0 && (v & END) != 0) {
+      const w = ends + (<usize>(i >>> 5) << 2);
+      store<u32>(w, load<u32>(w) | (1 << (i & 31)));
+    }
   }
   for (let p: u32 = 1; p <= n; p++) { // counts to the end of each node's children
     store<u32>(first + (<usize>p << 2), load<u32>(first + (<usize>p << 2)) + load<u32>(first + (<usize>(p - 1) << 2)));
