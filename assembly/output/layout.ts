@@ -12,10 +12,10 @@ import { unitsPerCount, unitsToF64, countScale } from "../tables/counts";
 import { allocBytes, freeBytes } from "../util/memory";
 import { recordOrder } from "../tables/record-log";
 import { sortIds, reverseIds } from "../util/sort";
-import { stacksBegin, stackId, stackFirst, stackSecond } from "./stacks";
+import { stacksBegin, stackId, stackFirst, stackSecond, siblingOrder } from "./stacks";
 import {
   sweepStacks, sweptCount, sweptParents, sweptFrames, sweptSelfs, sweptTotals, sweptBaseSelfs, sweptBaseTotals, GAP_FRAME,
-  siblingOrder, sweptMerged,
+  sweptMerged,
 } from "./sweep";
 
 // How this layout reads the stacks.
@@ -180,7 +180,7 @@ function gatherPruned(from: u32, to: u32, w: u32): u32 {
 
 const NONE: u32 = 0xffffffff;
 
-// Siblings in flamegraph.pl's order (output/sweep.ts, siblingOrder).
+// Siblings in flamegraph.pl's order (output/stacks.ts, siblingOrder).
 function compareSiblings(a: u32, b: u32): i32 {
   const d = siblingOrder(load<u32>(sweptFrames + (<usize>a << 2)), endsAt(a), load<u32>(sweptFrames + (<usize>b << 2)), endsAt(b));
   return d != 0 ? d : <i32>a - <i32>b;

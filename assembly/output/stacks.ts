@@ -278,15 +278,12 @@ let reversed = false; // how compareEntryPaths reads the entries
 // name (compareEntryNames); an entry that is the start of the other sorts first.
 // @ts-ignore: decorator
 @inline function compareEntries(a: u32, b: u32, byName: bool): i32 {
-  const pa = stackEntrySeq(a), la = stackEntryLen(a), wa = stackEntryWide(a);
-  const pb = stackEntrySeq(b), lb = stackEntryLen(b), wb = stackEntryWide(b);
-  const n = min(la, lb);
-  for (let i: u32 = 0; i < n; i++) {
-    const fa = entryFrame(pa, wa, la, i);
-    const fb = entryFrame(pb, wb, lb, i);
-    if (fa != fb) return byName ? nameOrder(fa, fb) : fa < fb ? -1 : 1;
-  }
-  return <i32>la - <i32>lb;
+  const i = stacksSharedFrames(a, b);
+  const la = stackEntryLen(a), lb = stackEntryLen(b);
+  if (i == la || i == lb) return <i32>la - <i32>lb;
+  const fa = entryFrame(stackEntrySeq(a), stackEntryWide(a), la, i);
+  const fb = entryFrame(stackEntrySeq(b), stackEntryWide(b), lb, i);
+  return byName ? siblingOrder(fa, false, fb, false) : fa < fb ? -1 : 1;
 }
 
 // Orders entries by their frame ids in drawing order.
@@ -308,7 +305,7 @@ export function stacksSharedFrames(a: u32, b: u32): u32 {
 }
 
 // Orders entries by their frames in drawing order, frames by name (as siblings are drawn,
-// output/sweep.ts siblingOrder, each name followed by ';'): any order of frames groups equal
+// siblingOrder below, each name followed by ';'): any order of frames groups equal
 // paths together, as compareEntryPaths' order of ids does. A line that ends where another
 // goes on with a name its own extends by a byte below ';' ("a 1", "a.b;c 1" sort so in
 // text) is out of this order: the stacks are then sorted by compareEntryPaths.
@@ -316,14 +313,22 @@ function compareEntryNames(a: u32, b: u32): i32 {
   return compareEntries(a, b, true);
 }
 
-// Two different frames by their names, each followed by ';' (names hold no ';').
-function nameOrder(fa: u32, fb: u32): i32 {
+/**
+ * flamegraph.pl's order of sibling frames fa and fb (it sorts whole folded
+ * lines): the bytes of their names, each followed by what follows it in its
+ * first line, a blank when a stack ends there (`endsA`), else ';'. 0 only
+ * for the same name and ending.
+ */
+export function siblingOrder(fa: u32, endsA: bool, fb: u32, endsB: bool): i32 {
   const pa = frameTable.ptr(fa), la = frameTable.len(fa);
   const pb = frameTable.ptr(fb), lb = frameTable.len(fb);
   const n = min(la, lb);
   const d = compareBytes(pa, n, pb, n);
   if (d != 0) return d;
-  return la < lb ? 0x3b - <i32>load<u8>(pb + n) : <i32>load<u8>(pa + n) - 0x3b;
+  const ta = la > n ? <i32>load<u8>(pa + n) : endsA ? 0x20 : 0x3b;
+  const tb = lb > n ? <i32>load<u8>(pb + n) : endsB ? 0x20 : 0x3b;
+  if (ta != tb) return ta - tb;
+  return <i32>la - <i32>lb; // the shorter key is a prefix of the longer
 }
 
 // Orders end nodes by their frame ids leaf first: walking up both at once.

@@ -13,10 +13,8 @@
 import { growBytes, growRaw, freeBytes, allocRaw, allocBytes } from "../util/memory";
 import { NO_FRAME } from "../tables/call-tree";
 import { BlockArray, blockLog } from "../tables/blocks";
-import { frameTable } from "../tables/session";
-import { compareBytes } from "../util/hash";
 import { sortIds } from "../util/sort";
-import { stacksOrder, stacksEnd, stackFirst, stackSecond, stackPath, path, stacksInTable } from "./stacks";
+import { stacksOrder, stacksEnd, stackFirst, stackSecond, stackPath, path, stacksInTable, siblingOrder } from "./stacks";
 import { groupsBegin, groupEnd, groupTotal, groupBaseTotal, groupsEnd } from "./groups";
 
 /** A flame chart's run of a frame's own samples: a child that is never drawn (see GAP_FRAME in src/render/placement.ts). */
@@ -161,24 +159,6 @@ function setAside(o: usize): void {
 // @ts-ignore: decorator
 @inline function endsAt(item: usize): bool {
   return load<i64>(item + SELF) != 0 || (twoCounts && load<i64>(item + BASE_SELF) != 0);
-}
-
-/**
- * flamegraph.pl's order of sibling frames fa and fb (it sorts whole folded
- * lines): the bytes of their names, each followed by what follows it in its
- * first line, a blank when a stack ends there (`endsA`), else ';'. 0 only
- * for the same name and ending.
- */
-export function siblingOrder(fa: u32, endsA: bool, fb: u32, endsB: bool): i32 {
-  const pa = frameTable.ptr(fa), la = frameTable.len(fa);
-  const pb = frameTable.ptr(fb), lb = frameTable.len(fb);
-  const n = min(la, lb);
-  const d = compareBytes(pa, n, pb, n);
-  if (d != 0) return d;
-  const ta = la > n ? <i32>load<u8>(pa + n) : endsA ? 0x20 : 0x3b;
-  const tb = lb > n ? <i32>load<u8>(pb + n) : endsB ? 0x20 : 0x3b;
-  if (ta != tb) return ta - tb;
-  return <i32>la - <i32>lb; // the shorter key is a prefix of the longer
 }
 
 // @ts-ignore: decorator

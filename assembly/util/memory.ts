@@ -24,12 +24,6 @@ function checkRoom(size: usize): void {
   }
 }
 
-/** Bytes that could still be allocated within the limit (an estimate: the allocator may need a little more). */
-export function roomLeft(): usize {
-  const pages = limitPages - memory.size();
-  return pages > 2 ? (<usize>(pages - 2)) << 16 : 0;
-}
-
 /**
  * A buffer whose bytes are undefined, for arrays whose every element is
  * written before it is read: capacity never written costs no resident memory.
