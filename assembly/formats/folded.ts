@@ -5,6 +5,8 @@
 // twice for two counts), so a blank leaf frame keeps its blank. Unlike it,
 // `#` comment lines are skipped (Austin writes `# key: value` headers) and a
 // negative count is accepted (DTrace `sum()` aggregations fold to them).
+// A one-count line among two-count ones counts in both columns (session.ts
+// becomeTwoCount), as flamegraph.pl draws it: as wide as its count, unchanged.
 
 import { isBlank, isDigit, trimCR } from "../util/scan";
 import { frameTable, ignoreLine, inputLine, stackPush, foldLeafFirst, foldLeafFirstTwo } from "../tables/session";

@@ -16,7 +16,7 @@
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import {
   frameTable, lineNo, ignoredLines, droppedRecords, records, hasSecondCount,
-  addTotals, stackPush, stackClear, foldBoth, columnSums,
+  addTotals, stackPush, stackClear, foldBoth, columnSums, becomeTwoCount, oneCountInBoth,
 } from "../tables/session";
 import { countScale, rescale, pow10, checkedMul, setMerging } from "../tables/counts";
 import { stackEntryCount, stackEntryPending, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, takeStackCount } from "../tables/stack-table";
@@ -134,6 +134,7 @@ export function exportPiece(): usize { return piece; }
 
 // Import: their frame ids → ours, filled as FRAME records arrive.
 let factor: i64 = 1; // their units → ours
+let firstInBoth = false; // the stream is a one-count session's, merged into a two-count one: its counts go to both columns
 let frameMap: usize = 0;
 let mapLen: u32 = 0;
 let mapCap: u32 = 0;
@@ -159,8 +160,11 @@ export function importPiece(len: usize): void {
       const sums = new StaticArray<i64>(4);
       for (let i = 0; i < 4; i++) sums[i] = checkedMul(load<i64>(o + (<usize>i << 3), 48), factor, "the sum of the counts is too large");
       setMerging(false);
-      addTotals(load<f64>(o, 8), load<f64>(o, 16), load<f64>(o, 24), sums[0], sums[1], sums[2], sums[3], load<f64>(o, 32),
-        load<u32>(o, 4) != 0);
+      // One-count and two-count sessions merge as their records would in one (session.ts becomeTwoCount).
+      if (load<u32>(o, 4) != 0) becomeTwoCount();
+      firstInBoth = oneCountInBoth() && load<u32>(o, 4) == 0;
+      if (firstInBoth) { sums[2] = sums[0]; sums[3] = sums[1]; }
+      addTotals(load<f64>(o, 8), load<f64>(o, 16), load<f64>(o, 24), sums[0], sums[1], sums[2], sums[3], load<f64>(o, 32));
       mapLen = 0; // a new stream
       o += TOTALS_SIZE;
     } else if (kind == FRAME) {
@@ -179,7 +183,8 @@ export function importPiece(len: usize): void {
       for (let i: u32 = 0; i < n; i++) {
         stackPush(load<u32>(frameMap + (<usize>load<u32>(o + 24 + (<usize>i << 2)) << 2)));
       }
-      foldBoth(load<i64>(o, 8) * factor, load<i64>(o, 16) * factor); // within the sums checked above
+      const c1 = load<i64>(o, 8) * factor; // within the sums checked above
+      foldBoth(c1, firstInBoth ? c1 : load<i64>(o, 16) * factor);
       o += 24 + (<usize>n << 2);
     } else {
       throw new Error("corrupt stack exchange piece");

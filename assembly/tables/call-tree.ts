@@ -177,14 +177,27 @@ export function addSelf(node: u32, n: i64): void {
 export function stackCount(): u32 { return stacks; }
 
 export function addSelf2(node: u32, n: i64): void {
+  const p = nodeSecond(node);
+  store<i64>(p, load<i64>(p) + n);
+  markEnd(node); // a stack only the second profile may have (diff's AFTER)
+}
+
+/** Sets every node's second count to its first (the session became two-count: session.ts). */
+export function copyTreeFirstToSecond(): void {
+  for (let i: u32 = 0; i < count; i++) {
+    const v = load<i64>(nodeAt(i) + 8);
+    if (v != 0) store<i64>(nodeSecond(i), v);
+  }
+}
+
+// Where a node's second count is, making the column when it is the first.
+function nodeSecond(node: u32): usize {
   if (selfs2 == null) { // only two-count input needs it
     const made = new BlockArray(8, nodes.log);
     for (let i: u32 = 0; i < count; i++) store<i64>(made.room(i), 0);
     selfs2 = made;
   }
-  const p = selfs2!.at(node);
-  store<i64>(p, load<i64>(p) + n);
-  markEnd(node); // a stack only the second profile may have (diff's AFTER)
+  return selfs2!.at(node);
 }
 
 /** Sets a node's own (first) count. */

@@ -42,12 +42,25 @@ export function logRecord(ref: u32, c1: i64, c2: i64): void {
   const p = counts + (<usize>i << 3);
   store<i64>(p, load<i64>(p) + c1);
   if (c2 != 0) {
-    if (i >= counts2Cap) { // only two-count input needs the column (growBytes zeroes the new part)
-      counts2 = growBytes(counts2, <usize>counts2Cap << 3, <usize>cap << 3);
-      counts2Cap = cap;
-    }
-    const q = counts2 + (<usize>i << 3);
+    const q = secondAt(i);
     store<i64>(q, load<i64>(q) + c2);
+  }
+}
+
+// Where item i's second count is: only two-count input needs the column (growBytes zeroes the new part).
+function secondAt(i: u32): usize {
+  if (i >= counts2Cap) {
+    counts2 = growBytes(counts2, <usize>counts2Cap << 3, <usize>cap << 3);
+    counts2Cap = cap;
+  }
+  return counts2 + (<usize>i << 3);
+}
+
+/** Sets every item's second count to its first (the session became two-count: session.ts). */
+export function copyLogFirstToSecond(): void {
+  for (let i: u32 = 0; i < count; i++) {
+    const v = logFirst(i);
+    if (v != 0) store<i64>(secondAt(i), v);
   }
 }
 

@@ -4,14 +4,14 @@
 
 import { ByteTable } from "./byte-table";
 import { allocBytes, growBytes } from "../util/memory";
-import { ROOT, childOf, addSelf, addSelf2, treeInit, stackCount, rescaleTree, treeSlotsRelease } from "./call-tree";
+import { ROOT, childOf, addSelf, addSelf2, treeInit, stackCount, rescaleTree, treeSlotsRelease, copyTreeFirstToSecond } from "./call-tree";
 import { blockLog } from "./blocks";
 import {
   stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
   setStackEntryNode, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, NO_NODE,
-  stackEntryIdAt, rescaleStackTable, stackTableClosed, closeStackTable, dropStackTable,
+  stackEntryIdAt, rescaleStackTable, stackTableClosed, closeStackTable, dropStackTable, copyStackFirstToSecond,
 } from "./stack-table";
-import { recordOrder, logRecord, NODE_REF, rescaleLog } from "./record-log";
+import { recordOrder, logRecord, NODE_REF, rescaleLog, copyLogFirstToSecond } from "./record-log";
 import { checkedAdd, checkedMul, setMerging } from "./counts";
 import { mix64 } from "../util/hash";
 import { recordInWindow } from "./snapshots";
@@ -55,6 +55,29 @@ export function setCountColumn(column: i32): void {
   if (column != COLUMN_MIXED) hasSecondCount = true; // both columns are printed, even when one is empty
 }
 
+// Ordinary input that mixes one-count and two-count records is read as
+// flamegraph.pl draws it: a one-count record is as wide as its count and
+// unchanged, i.e. the same count in both columns. So once a two-count record
+// arrives, the counts already stored are copied into the second column and
+// later one-count records go to both.
+let bothColumns = false;
+
+/** The session holds two-count records from now on (a record, or another session's, had two counts). */
+export function becomeTwoCount(): void {
+  if (hasSecondCount) return;
+  hasSecondCount = true;
+  if (countColumn != COLUMN_MIXED) return;
+  bothColumns = true;
+  positive2 = positive1; // the second column held nothing until now
+  negative2 = negative1;
+  copyStackFirstToSecond();
+  copyTreeFirstToSecond();
+  copyLogFirstToSecond();
+}
+
+/** Whether a one-count record of this session counts in both columns (see becomeTwoCount). */
+export function oneCountInBoth(): bool { return bothColumns; }
+
 /** Lines counted so far in the current input: the 1-based number of the line being read, once counted. */
 export function inputLine(): f64 { return lineNo - inputLineBase; }
 
@@ -95,6 +118,10 @@ function addCount(node: u32, n: i64): void {
   total(n, second);
   if (second) addSelf2(node, n);
   else addSelf(node, n);
+  if (bothColumns) {
+    total(n, true);
+    addSelf2(node, n);
+  }
 }
 
 /**
@@ -251,6 +278,10 @@ export function foldEntry(e: usize, n: i64): void {
   const second = countColumn == COLUMN_AFTER;
   total(n, second);
   stackAdd(e, n, second);
+  if (bothColumns) {
+    total(n, true);
+    stackAdd(e, n, true);
+  }
   if (recordOrder) logInColumn(stackEntryIdAt(e), n);
   records += 1;
 }
@@ -258,7 +289,7 @@ export function foldEntry(e: usize, n: i64): void {
 // Logs a one-count record in input order (flame charts), in the column the session routes it to.
 function logInColumn(ref: u32, n: i64): void {
   if (countColumn == COLUMN_AFTER) logRecord(ref, 0, n);
-  else logRecord(ref, n, 0);
+  else logRecord(ref, n, bothColumns ? n : 0);
 }
 
 /** Moves the stack table's counts into the call tree; every reader of the tree calls this first. */
@@ -296,11 +327,11 @@ export function foldLeafFirstTwo(n: i64, n2: i64): void {
     throw new Error("line " + (<i64>inputLine()).toString() + " two counts on the line: diff and compare take one-count profiles");
   }
   if (!recordInWindow()) { stackClear(); return; } // outside the --window asked for
+  becomeTwoCount();
   total(n, false);
   total(n2, true);
   const ref = foldBoth(n, n2);
   if (recordOrder) logRecord(ref, n, n2);
-  hasSecondCount = true;
   records += 1;
 }
 
@@ -318,7 +349,7 @@ export function replaceLeafFrame(frame: u32): void {
  * Adds another session's totals (parallel collapse merges its workers'
  * sessions into one); its column sums are in this session's units.
  */
-export function addTotals(lines: f64, ignored: f64, dropped: f64, p1: i64, n1: i64, p2: i64, n2: i64, recs: f64, second: bool): void {
+export function addTotals(lines: f64, ignored: f64, dropped: f64, p1: i64, n1: i64, p2: i64, n2: i64, recs: f64): void {
   lineNo += lines;
   ignoredLines += ignored;
   droppedRecords += dropped;
@@ -327,7 +358,6 @@ export function addTotals(lines: f64, ignored: f64, dropped: f64, p1: i64, n1: i
   positive2 = mergedSum(positive2, p2);
   negative2 = mergedSum(negative2, n2);
   records += recs;
-  if (second) hasSecondCount = true;
 }
 
 /**

@@ -218,6 +218,15 @@ export function rescaleStackTable(factor: i64): void {
   scaleArray(counts2, <usize>counts2Cap, factor);
 }
 
+/** Sets every entry's second count to its first (the session became two-count: session.ts). */
+export function copyStackFirstToSecond(): void {
+  for (let e: u32 = 0; e < count; e++) {
+    const a = entryAt(e);
+    const v = load<i64>(a, 8);
+    if (v != 0) stackAdd(a, v, true); // the second is 0: nothing went there before
+  }
+}
+
 /** Entries whose stack is not yet in the tree. */
 export function unflushedEntries(): u32 {
   let n: u32 = 0;
