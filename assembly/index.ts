@@ -184,7 +184,7 @@ export { frameSums, frameSumsPtr, frameSumsCount } from "./output/frame-sums";
 export { exportBegin, exportNext, exportPiece, importBuffer, importPiece } from "./output/exchange";
 
 // Folded output
-export function foldedLines(): u32 { return foldedBegin(); }
+export function foldedLines(inputOrder: bool): u32 { return foldedBegin(inputOrder); }
 export { foldedNext };
 export function foldedBuffer(): usize { return outBuf; }
 

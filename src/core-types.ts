@@ -115,7 +115,7 @@ export interface CoreExports {
   noteValue(kind: number, i: number): number;
   notesKept(): number;
   notesClear(): void;
-  foldedLines(): number;
+  foldedLines(inputOrder: number): number;
   foldedNext(): number;
   foldedBuffer(): number;
   exportBegin(size: number): void;

@@ -283,11 +283,14 @@ export class CoreSession {
   /**
    * Folded text as views of wasm memory, without copies: each is valid only
    * until the generator resumes, so a consumer must be done with it by then
-   * (e.g. await its write before asking for the next).
+   * (e.g. await its write before asking for the next). Sorted; or, when
+   * `inputOrder`, one line per logged record in input order (a session with
+   * setOption('recordOrder', 1)).
    */
-  *foldedViews(): Generator<Uint8Array> {
+  *foldedViews(inputOrder = false): Generator<Uint8Array> {
     const c = this.core;
-    c.foldedLines();
+    if (inputOrder && this.options.values.recordOrder !== 1) throw new Error('records in input order need recordOrder set before any input');
+    c.foldedLines(inputOrder ? 1 : 0);
     yield* this.pieces(() => c.foldedNext(), () => c.foldedBuffer());
   }
 

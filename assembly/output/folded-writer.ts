@@ -9,6 +9,9 @@
 // are a depth-first walk of it: all lines through a node share its text, so
 // only each node's children need ordering (see treeItems), never the
 // millions of stacks of a high-cardinality profile against each other.
+//
+// A flame chart's records can also be written in input order, one line per
+// item of the record log (a stack filter folds them again in that order).
 
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { writeUnits } from "../tables/counts";
@@ -17,11 +20,13 @@ import { compareBytes } from "../util/hash";
 import { nodeCount, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, indexChildren } from "../tables/call-tree";
 import { frameTable, hasSecondCount, flushStacks, releaseSlots } from "../tables/session";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "../tables/stack-table";
+import { stacksBegin, stackPath, path, stackFirst, stackSecond, stacksEnd } from "./stacks";
 
 let order: usize = 0; // u32: the table's entries, sorted
 let orderLen: u32 = 0;
 let cursor: u32 = 0;
 let fromTable = false; // lines come from stack-table entries, not tree nodes
+let fromLog = false; // lines come from the record log, in input order
 export let outBuf: usize = 0;
 let outCap: usize = 0;
 
@@ -55,12 +60,18 @@ function compareEntries(a: u32, b: u32): i32 {
   return la < lb ? -1 : 1; // one is a prefix of the other: the shorter sorts first
 }
 
-/** Prepares the folded lines; returns how many there are. */
-export function foldedBegin(): u32 {
+/**
+ * Prepares the folded lines, sorted, or in input order (the record log's items:
+ * the caller checks that records were logged); returns how many there are.
+ */
+export function foldedBegin(inputOrder: bool): u32 {
   freeBytes(order);
   order = 0;
-  fromTable = stackCount() == 0; // no stack lives only in the tree
-  if (fromTable) {
+  fromLog = inputOrder;
+  fromTable = !inputOrder && stackCount() == 0; // no stack lives only in the tree
+  if (fromLog) {
+    orderLen = stacksBegin(true);
+  } else if (fromTable) {
     orderLen = stackEntryCount();
     order = allocBytes(<usize>orderLen << 2);
     for (let e: u32 = 0; e < orderLen; e++) store<u32>(order + (<usize>e << 2), e);
@@ -88,6 +99,7 @@ function entryLineBytes(e: u32): usize {
 
 /** Writes the next lines into `outBuf`, up to its size; returns the bytes written (0: done). */
 export function foldedNext(): u32 {
+  if (fromLog) return logNext();
   if (!fromTable) return treeNext();
   let o = outBuf;
   const limit = outBuf + outCap;
@@ -102,6 +114,32 @@ export function foldedNext(): u32 {
     o = writeEntryLine(o, e);
     cursor++;
   }
+  return <u32>(o - outBuf);
+}
+
+// The record log's items in input order, each its stack's path (stacks.ts) and counts.
+function logNext(): u32 {
+  let o = outBuf;
+  const limit = outBuf + outCap;
+  while (cursor < orderLen) {
+    const n = stackPath(cursor, false);
+    let need: usize = 80; // two counts, separators, newline
+    for (let i: u32 = 0; i < n; i++) need += <usize>frameTable.len(load<u32>(path + (<usize>i << 2))) + 1;
+    if (o + need > limit) {
+      if (o > outBuf) break; // flush what we have first
+      growOut(need);
+      return logNext();
+    }
+    for (let i: u32 = 0; i < n; i++) {
+      const f = load<u32>(path + (<usize>i << 2));
+      if (i > 0) store<u8>(o++, 0x3b);
+      memory.copy(o, frameTable.ptr(f), frameTable.len(f));
+      o += frameTable.len(f);
+    }
+    o = writeCounts(o, stackFirst(cursor), stackSecond(cursor));
+    cursor++;
+  }
+  if (cursor == orderLen) stacksEnd();
   return <u32>(o - outBuf);
 }
 

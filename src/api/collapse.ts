@@ -325,9 +325,6 @@ export async function collapse(
   const inputs = Array.isArray(input) ? (input as readonly CollapseInput[]) : [input as CollapseInput];
   checkStdinOnce(inputs);
   const filter = options.eventsOnly ? undefined : stackFilter(options); // a bad expression stops us before any input is read
-  if (filter && options.keepOrder) {
-    throw new UsageError('the stack filters (--base, --skip-after, --grep, --exclude) do not apply to a flame chart: its stacks keep their input order');
-  }
   const window = options.window === undefined ? undefined : parseWindow(options.window);
   const marker = options.snapshotMarker === undefined ? undefined : parseSnapshotMarker(options.snapshotMarker);
   const session = new CoreSession();

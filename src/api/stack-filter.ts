@@ -110,24 +110,32 @@ export interface Refolded {
  * on the way: the session's folded output is read back as folded input, so
  * stacks that become equal merge, counts stay exact, and one count column or
  * two pass through alike. The new session keeps `from`'s memory options and
- * its events (pmcstat PMCs).
+ * its events (pmcstat PMCs). A session that logged its records in input order
+ * (a flame chart's) is read and refolded in that order, and logs them too.
  */
 export function refold(from: CoreSession, transform: StackTransform): Refolded {
   const to = new CoreSession();
   const { values } = from.optionsSnapshot();
   if (values.memoryLimitMiB !== undefined) to.setOption('memoryLimitMiB', values.memoryLimitMiB);
   if (values.stackTableBytes !== undefined) to.setOption('stackTableBytes', values.stackTableBytes);
+  const inputOrder = values.recordOrder === 1;
+  if (inputOrder) to.setOption('recordOrder', 1);
   // Each line ends in one count, or two for a two-count session ("stack before after").
   const counts = from.hasTwoCounts() ? 2 : 1;
   let lostToComments = 0;
   to.beginInput('folded');
-  for (const view of from.foldedViews()) {
+  for (const view of from.foldedViews(inputOrder)) {
     // Views hold whole lines; latin1 maps bytes 1:1, so names in any encoding survive.
     const text = Buffer.from(view.buffer, view.byteOffset, view.length).toString('latin1');
     // Lines the transform keeps as they are are copied as runs of bytes; the others are
-    // written after them (the order of folded input does not matter: stacks merge).
+    // written after them (the order of sorted folded input does not matter: stacks merge),
+    // or, in input order, before the next run.
     let run = 0;
     let changed = '';
+    const writeChanged = (): void => {
+      if (changed !== '') to.write(Buffer.from(changed, 'latin1'));
+      changed = '';
+    };
     for (let start = 0; start < text.length; ) {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
@@ -137,14 +145,18 @@ export function refold(from: CoreSession, transform: StackTransform): Refolded {
       const kept = transform(stack);
       if (kept !== undefined && kept.charCodeAt(0) === 0x23) lostToComments++; // '#'
       if (kept !== stack) {
-        if (start > run) to.write(view.subarray(run, start));
+        if (start > run) {
+          if (inputOrder) writeChanged();
+          to.write(view.subarray(run, start));
+        }
         if (kept !== undefined) changed += kept + text.slice(cut, end) + '\n';
         run = end + 1;
       }
       start = end + 1;
     }
+    if (inputOrder) writeChanged();
     if (text.length > run) to.write(view.subarray(run, text.length));
-    if (changed !== '') to.write(Buffer.from(changed, 'latin1'));
+    writeChanged();
   }
   to.endInput();
   to.mergeEvents(from.events(), from.matchedSections());

@@ -204,9 +204,6 @@ async function render(argv: string[], usage: string, label: string): Promise<num
   const options = renderOptions(values);
   checkSvgOptions(options); // option and output mistakes stop us before any input is read
   const stackFilter = parseStackFilter(values);
-  if (values.flamechart && Object.values(stackFilter).some((f) => f !== undefined)) {
-    throw new UsageError('--base, --skip-after, --grep and --exclude do not apply to --flamechart (its stacks keep their input order)');
-  }
   const output = await outputFor(values.output);
   await readOptionFiles(values, options);
   if (values.cp) {

@@ -138,8 +138,42 @@ describe('--grep and --exclude: a regular expression on the folded stack text, a
     expect(Buffer.concat([...kept.chunks()]).includes(Buffer.concat([Buffer.from('caf'), Buffer.from([0xe9, 0x3b])]))).toBe(true);
   });
 
-  it('a flame chart keeps its input order, so it takes no filter', async () => {
-    await expect(collapse(folded(TOKIO), { format: 'folded', keepOrder: true, grep: 'x' })).rejects.toThrow(/do not apply to a flame chart/);
+  // A flame chart's records are refolded in input order: the chart equals the chart of the
+  // records filtered by hand first. Records of one stack apart (a, b, a) stay apart; those
+  // the filter brings together (a dropped b between them, or two stacks cut to one) merge.
+  it('a flame chart is filtered in input order', async () => {
+    const records = ['main;a;x 1', 'main;b 2', 'main;a;x 3', 'rt;a;y 4', 'main;c;a;y 5', 'main;a;x 6', 'main;d 7'];
+    const chart = async (text: string, options: Parameters<typeof collapse>[1] = {}): Promise<string> =>
+      renderSvg(await collapse(folded(text), { format: 'folded', keepOrder: true, ...options }), { flameChart: true, minWidth: 0 });
+    const lines = (kept: string[]): string => kept.join('\n') + '\n';
+    // --exclude '^main;b$': a;x 1 and a;x 3 become neighbours and merge.
+    expect(await chart(lines(records), { exclude: '^main;b$' })).toBe(await chart(lines(records.filter((r) => r !== 'main;b 2'))));
+    // --base a: main;b and main;d go; main;a;x, rt;a;y and main;c;a;y are cut at a.
+    const based = ['a;x 1', 'a;x 3', 'a;y 4', 'a;y 5', 'a;x 6'];
+    expect(await chart(lines(records), { base: 'a' })).toBe(await chart(lines(based)));
+    // Records whose stacks live in the call tree (no stack-table budget) are read in order too.
+    expect(await chart(lines(records), { base: 'a', stackTableBytes: 0 })).toBe(await chart(lines(based)));
+    // --skip-after c cuts one record and keeps the others whole, in their places.
+    const skipped = records.map((r) => (r === 'main;c;a;y 5' ? 'c;a;y 5' : r));
+    expect(await chart(lines(records), { skipAfter: 'c' })).toBe(await chart(lines(skipped)));
+    const svg = await chart(lines(records), { base: 'a' });
+    // Neighbours of one name merge at each depth: one a; x, y, x below it.
+    const at = (name: string): number[][] => svgFrames(svg).filter((f) => f.name === name).map((f) => [f.start, f.samplesWidth]);
+    expect([at('a'), at('x'), at('y')]).toEqual([[[0, 19]], [[0, 4], [13, 6]], [[4, 9]]]);
+  });
+
+  it('on the CLI: svg --flamechart --grep draws the chart of the matching records', () => {
+    const records: string[] = [];
+    for (let i = 0; i < 300; i++) records.push(`main;${['read', 'write', 'poll'][(i * 7) % 3]};f${i % 4} ${1 + (i % 5)}`);
+    const all = join(tmp.dir, 'chart.folded');
+    const kept = join(tmp.dir, 'chart-kept.folded');
+    writeFileSync(all, records.join('\n') + '\n');
+    writeFileSync(kept, records.filter((r) => /read|write/.test(r)).join('\n') + '\n');
+    const filtered = runCli(['svg', '--flamechart', '--grep', 'read|write', all]);
+    expect(filtered.status, filtered.stderr.toString()).toBe(0);
+    const reference = runCli(['svg', '--flamechart', kept]);
+    expect(filtered.stdout.toString()).toBe(reference.stdout.toString());
+    expect(svgFrames(filtered.stdout.toString()).some((f) => f.name === 'poll')).toBe(false);
   });
 
   it('a bad expression or an empty frame name is a usage error before any input is read', async () => {
@@ -227,9 +261,9 @@ describe('one path for every command that reads stacks', () => {
     const bad = runCli(['collapse', '--grep', '(', input]);
     expect(bad.status).toBe(2);
     expect(bad.stderr.toString()).toContain('--grep: not a regular expression');
-    const chart = runCli(['svg', '--flamechart', '--grep', 'x', input]);
-    expect(chart.status).toBe(2);
-    expect(chart.stderr.toString()).toContain('--flamechart');
+    const chart = runCli(['svg', '--flamechart', '--grep', ';io$', input]);
+    expect(chart.status, chart.stderr.toString()).toBe(0);
+    expect(svgFrames(chart.stdout.toString()).map((f) => f.name)).toEqual(['all', 'main', 'rt::block_on', 'tokio::run', 'task_b', 'io']);
     // top and the exports fold through the same options
     const top = JSON.parse(runCli(['top', '--json', '--base', 'task_a', input]).stdout.toString()) as { samples: number };
     expect(top.samples).toBe(9);
