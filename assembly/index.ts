@@ -195,6 +195,11 @@ export {
   layoutListPtr, layoutListLength,
 } from "./output/layout";
 
+// The SVG's frames as text (src/render/frame-writer.ts fills the block and reads the pieces): output/frame-text.ts.
+export {
+  frameTextBegin, frameTextSetup, frameTextOthers, frameTextStrings, frameTextEnd, frameTextOut, frameTextLength, frameRects, frameTooltips,
+} from "./output/frame-text";
+
 // The call tree, one column at a time by node id (parent < child): a new
 // array for the caller to copy out, then free with treeColumnFree().
 // Columns: 0 parents, 1 frames (u32 each); 2 own counts, 3 second counts (i64 units, statCountScale()).

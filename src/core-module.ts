@@ -32,18 +32,18 @@ export class CoreError extends Error {
 }
 
 /**
- * A new instance of the core, initialised (its own memory and tables).
- * `markerLine` answers the core's question whether the line of `len` bytes at
- * `ptr` matches --snapshot-marker (1) or not (0).
+ * A new instance of the core, initialised (its own memory and, unless `session` is false, a
+ * collapse session's tables). `markerLine` answers the core's question whether the line of
+ * `len` bytes at `ptr` matches --snapshot-marker (1) or not (0).
  */
-export function instantiateCore(markerLine: (ptr: number, len: number) => number): CoreExports {
+export function instantiateCore(markerLine: (ptr: number, len: number) => number, session = true): CoreExports {
   let core: CoreExports | undefined;
   // AssemblyScript's abort(message, file, line, column): the message names the input's line when it is bad input.
   const abort = (message: number): never => {
     throw new CoreError((core && message !== 0 && stringAt(core, message)) || 'failure in the core');
   };
   core = new WebAssembly.Instance(wasmModule(), { env: { abort, markerLine } }).exports as unknown as CoreExports;
-  core.init();
+  if (session) core.init(); // a collapse session's tables (an instance that only writes needs none)
   return core;
 }
 

@@ -145,6 +145,15 @@ export interface CoreExports {
   layoutOffsetsPtr(): number;
   layoutListPtr(): number;
   layoutListLength(): number;
+  frameTextBegin(frames: number, depths: number, names: number): number;
+  frameTextSetup(xpad: number, perSample: number, scale: number, glyph: number, kind: number, factor: number, total: number, whole: number): number;
+  frameTextOthers(): number;
+  frameTextStrings(strings: number, bytes: number, byName: number, dressed: number, open: number, close: number, heightFill: number, countName: number): number;
+  frameTextEnd(): void;
+  frameTextOut(): number;
+  frameTextLength(): number;
+  frameRects(from: number): number;
+  frameTooltips(from: number): number;
 }
 
 /**
@@ -260,4 +269,45 @@ export interface TreeArrays {
   self2: Float64Array;
   /** Frame names as raw bytes, by frame id. */
   names: Uint8Array[];
+}
+
+/**
+ * The columns of an SVG's frames in the core (assembly/output/frame-text.ts frameTextBegin):
+ * views of its memory, valid until CoreFrameText.strings().
+ */
+export interface FrameTextColumns {
+  /** Per frame, from the layout. */
+  start: Float64Array;
+  value: Float64Array;
+  /** Per frame, made by setup(): the rect's edges in pixels. */
+  x1: Float64Array;
+  x2: Float64Array;
+  /** Per frame, the exact count when the figures are FIGURES_EXACT's. */
+  exact: BigInt64Array;
+  depth: Uint32Array;
+  frame: Uint32Array;
+  /** Per frame, string ids: its fill (unless by name), what opens and closes its rect (--nameattr), its whole tooltip (else NO_TIP). */
+  fill: Uint32Array;
+  open: Uint32Array;
+  close: Uint32Array;
+  tip: Uint32Array;
+  /** Per name id, and the root after them: its first frame (made by setup()), its fill and its name as JSON text (string ids). */
+  first: Uint32Array;
+  nameFill: Uint32Array;
+  nameJson: Uint32Array;
+  /** Per depth: the string id of the rect's text from y to width's value. */
+  row: Uint32Array;
+}
+
+/** How the frames' rects are written (CoreFrameText.strings). */
+export interface FrameTextStyle {
+  /** Fills by name (FrameTextColumns.nameFill) rather than by frame (fill). */
+  fillsByName: boolean;
+  /** Rects opened and closed by frame (open, close: --nameattr) rather than all by `open` and `close`. */
+  dressed: boolean;
+  open: number;
+  close: number;
+  /** The string ids of what every rect has between its width and fill, and every tooltip between count and share. */
+  heightFill: number;
+  countName: number;
 }

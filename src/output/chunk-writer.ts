@@ -22,6 +22,16 @@ export class ChunkWriter {
     this.pos += this.buf.write(s, this.pos, 'utf8');
     if (this.pos >= CHUNK) this.flush();
   }
+  /** Bytes already encoded (UTF-8), copied in: they may be a view that changes after the call. */
+  writeBytes(b: Uint8Array): void {
+    if (this.pos + b.length > this.buf.length) {
+      this.flush();
+      if (b.length > this.buf.length) this.buf = Buffer.allocUnsafe(b.length);
+    }
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    if (this.pos >= CHUNK) this.flush();
+  }
   flush(): void {
     if (this.pos === 0) return;
     this.full.push(this.buf.subarray(0, this.pos));

@@ -1,18 +1,21 @@
 // The SVG's frames (src/render/svg.ts writes the rest of the document): one
 // `<rect>` each in #frames; their labels, kept for #labels; their tooltips,
-// kept as the JSON list of the frame data. A graph draws tens of thousands of
-// frames in one pass, most of it before V8 has optimised the loop, so each step
-// per frame counts: what is the same for many (a name escaped for each place it
-// goes, a colour, a row's y) is made once, figures are formatted without text
-// read back, and a batch of frames becomes one string, encoded once.
+// the items of the frame data's JSON list. A graph draws tens of thousands of
+// frames, and JavaScript runs a loop over them mostly before V8 has optimised
+// it, so the core (assembly/output/frame-text.ts) does what is done per frame:
+// it places each frame, formats its figures and copies the text around them.
+// Here the strings made once for many frames are made (a name escaped for each
+// place it goes, a fill, a row's y), and the few labels, and the tooltips the
+// core does not write (the root's when its count is odd, one with a mode's
+// note, one from --nameattr, one with counts the core does not print).
 
 import { ROOT_FRAME, type Layout } from './placement.js';
 import type { ColorMode, FrameInfo, ResolvedSvgOptions } from './options.js';
-import { fixed, fixedValue, perlNumber } from './numbers.js';
-import { TitleCounts } from './title-counts.js';
+import { fixed, perlNumber } from './numbers.js';
+import { FIGURES, TitleCounts } from './title-counts.js';
 import { asciiCharRefs, asciiScriptJson, scriptJson, xmlAttr, xmlSafe, xmlText } from './escape.js';
 import type { FrameAttributes } from './name-attributes.js';
-import { ChunkWriter } from '../output/chunk-writer.js';
+import { CoreFrameText, type FrameTextColumns } from '../core.js';
 
 /** Where frames go on the page: the parts of svg.ts's geometry a frame needs. */
 export interface FrameGeometry {
@@ -30,47 +33,86 @@ export function stripAnnotation(name: string): string {
 // eslint-disable-next-line no-control-regex
 const JSON_PLAIN = /^[^\x00-\x1f"\\<>&\u007f-\uffff]*$/;
 
+/** A tooltip the core writes from the frame's name, count and share (frame-text.ts NO_TIP). */
+const NO_TIP = 0xffffffff;
+/** A name's first frame when no frame has it (frame-text.ts frameTextSetup). */
+const NO_FIRST = 0xffffffff;
+
+/** What goes around a rect with --nameattr attributes, and its tooltip if they give one (else NO_TIP): string ids. */
+interface Dressing {
+  open: number;
+  close: number;
+  tip: number;
+}
+
+/** Strings by id, for the core: each once, in the order given. */
+class Strings {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
+  /** A new id for `s` (one frame's text: seldom the same as another's). */
+  add(s: string): number {
+    return this.list.push(s) - 1;
+  }
+  /** The id of `s`, the same each time it is given. */
+  id(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) this.ids.set(s, (id = this.add(s)));
+    return id;
+  }
+  /** The strings as UTF-8, one after another, and where each starts (and the last ends). */
+  encode(): { bytes: Uint8Array; offsets: Uint32Array } {
+    const { list } = this;
+    const offsets = new Uint32Array(list.length + 1);
+    // One encoding of them all: when it is ASCII (as names mostly are: a byte per UTF-16 unit, none
+    // more), each string's bytes are its characters. Else each is encoded alone (one string's lone
+    // surrogate must not pair with the next one's).
+    const joined = list.join('');
+    const all = Buffer.from(joined, 'utf8');
+    let at = 0;
+    if (all.length === joined.length) {
+      for (let k = 0; k < list.length; k++) offsets[k + 1] = at += list[k]!.length;
+      return { bytes: all, offsets };
+    }
+    const bytes = Buffer.allocUnsafe(3 * joined.length);
+    for (let k = 0; k < list.length; k++) {
+      at += bytes.write(list[k]!, at, 'utf8');
+      offsets[k + 1] = at;
+    }
+    return { bytes: bytes.subarray(0, at), offsets };
+  }
+}
+
 /**
- * Writes frames into #frames, one element each: `<rect x y width height fill/>` (a frame with
- * --nameattr attributes: a <g> with them, and its link, around it; see dressed()). What else
- * a frame has is kept for the footer, which writes it after #frames: its label where one fits
- * (`<text x y>label</text>` in #labels, drawn over all the frames, so that the viewer can draw
- * a search's highlight between the two), and its tooltip, in `tooltips` (the items of a JSON
- * list); the viewer makes the <title> when the pointer reaches the frame. So a frame is one
- * element for the browser to parse and style, not four or five (group, title, its text, rect,
- * label), and carries no attribute the drawing does not need (a browser interns every
- * attribute value: tens of thousands of unique strings cost more than one text). The labels
- * are few: only frames wide enough for three characters have one.
+ * Prepares the frames of #frames, one element each: `<rect x y width height fill/>` (a frame with
+ * --nameattr attributes: a <g> with them, and its link, around it; see dressing()). What else
+ * a frame has goes after #frames: its label where one fits (`<text x y>label</text>` in
+ * #labels, drawn over all the frames, so that the viewer can draw a search's highlight between
+ * the two), and its tooltip, an item of the frame data's JSON list; the viewer makes the
+ * <title> when the pointer reaches the frame. So a frame is one element for the browser to
+ * parse and style, not four or five (group, title, its text, rect, label), and carries no
+ * attribute the drawing does not need (a browser interns every attribute value: tens of
+ * thousands of unique strings cost more than one text). The labels are few: only frames wide
+ * enough for three characters have one.
  */
 export class FrameWriter {
-  /** The tooltips of the frames written, in order: the JSON list's items, UTF-8 (flush, then take `full`). */
-  readonly tooltips = new ChunkWriter();
-  /** The labels written so far, as lines of #labels. */
+  /** The labels, as lines of #labels. */
   readonly labels: string[] = [];
   private readonly ascii: boolean;
-  /** Between a tooltip's count and its percentage. */
-  private readonly countName: string;
   private readonly total: number;
   private readonly glyph: number;
-  /** Per depth: the rect's y attribute between x's and width's values, and the label's baseline. */
-  private readonly rows: string[];
-  private readonly labelY: string[];
-  /** Between the width's value and the fill's. */
-  private readonly heightFill: string;
-  /** Per frame name: the display name (annotation stripped), it inside a JSON string (tooltips), and escaped as text (labels). */
-  private readonly shown: (string | undefined)[];
-  private readonly jsonShown: (string | undefined)[];
-  private readonly escapedText: (string | undefined)[];
   /** Text inside a JSON string, as the viewer's data is written (scriptJson), with what XML forbids replaced. */
   private readonly jsonText: (s: string) => string;
-  /** Fills as attribute values: a mode returns few distinct colours, each escaped once. */
-  private readonly fills = new Map<string, string>();
-  /** Per frame name: its fill attribute, when the colour mode's fill depends only on the name. */
-  private readonly fillByName: (string | undefined)[] | undefined;
+  private readonly strings = new Strings();
+  /** Per frame name: the display name (annotation stripped), and it escaped as text (labels). */
+  private readonly shown: (string | undefined)[];
+  private readonly escapedText: (string | undefined)[];
   /** Per frame name: its --nameattr attributes, or null when it has none. */
   private readonly attributes: (FrameAttributes | null | undefined)[];
+  /** Per frame name with attributes: the string ids of what opens and closes its rect, and of its tooltip if they give one. */
+  private readonly dressings: (Dressing | undefined)[];
   private readonly titleCounts: TitleCounts;
   private readonly info: FrameInfo = { index: 0, frame: 0, name: '', isRoot: false, depth: 0, samples: 0, self: 0, baseSamples: NaN, baseSelf: NaN };
+  private readonly core: CoreFrameText;
 
   constructor(
     private readonly layout: Layout,
@@ -83,18 +125,30 @@ export class FrameWriter {
     this.ascii = o.encoding?.ascii ?? false;
     const json = this.ascii ? asciiScriptJson : scriptJson;
     this.jsonText = (s) => (JSON_PLAIN.test(s) ? s : json(xmlSafe(s)).slice(1, -1));
-    this.countName = ` ${this.jsonText(o.countName)}, `;
     this.total = layout.scale * o.factor;
     this.glyph = o.fontSize * o.fontWidth;
-    this.rows = Array.from({ length: layout.maxDepth + 1 }, (_, d) => `" y="${perlNumber(g.y1(d))}" width="`);
-    this.labelY = Array.from({ length: layout.maxDepth + 1 }, (_, d) => perlNumber(3 + (g.y1(d) + g.y2(d)) / 2));
-    this.heightFill = `" height="${fixed(g.y2(0) - g.y1(0), 1)}" fill="`;
     this.shown = new Array(names.length);
     this.escapedText = new Array(names.length);
-    this.jsonShown = new Array(names.length);
     this.attributes = new Array(names.length);
-    this.fillByName = mode.fillByName ? new Array(names.length) : undefined;
+    this.dressings = new Array(names.length);
     this.titleCounts = new TitleCounts(layout, o.factor);
+    this.core = new CoreFrameText(layout.count, layout.maxDepth + 1, names.length);
+    this.prepare();
+  }
+
+  /** The rects of #frames, as UTF-8 pieces (each valid until the next is asked for). */
+  rects(): Generator<Uint8Array> {
+    return this.core.rects();
+  }
+
+  /** The tooltips, the items of a JSON list, as UTF-8 pieces (each valid until the next is asked for). */
+  tooltips(): Generator<Uint8Array> {
+    return this.core.tooltips();
+  }
+
+  /** Frees what the core holds of the frames. */
+  end(): void {
+    this.core.end();
   }
 
   /** Markup as written: character references for what is outside ASCII under --encoding. */
@@ -103,98 +157,156 @@ export class FrameWriter {
   }
 
   /** A frame's --nameattr attributes (the root's name is ""). */
-  private attributesOf(f: number, name: string): FrameAttributes | null {
+  private attributesOf(f: number): FrameAttributes | null {
     const map = this.o.nameAttributes;
     if (!map) return null;
     if (f === ROOT_FRAME) return map.get('') ?? null;
-    return (this.attributes[f] ??= map.get(name) ?? null);
+    return (this.attributes[f] ??= map.get(this.names[f]!) ?? null);
   }
 
-  private fillAttr(fill: string): string {
-    let a = this.fills.get(fill);
-    if (a === undefined) {
-      a = this.markup(xmlAttr(fill));
-      if (this.fills.size < 65536) this.fills.set(fill, a);
+  /** Gives the core the frames and every string it writes; makes the labels and the tooltips it does not write. */
+  private prepare(): void {
+    const { layout, o, g, mode, names, strings, core } = this;
+    const n = layout.count;
+    const c = core.columns();
+    c.start.set(layout.start.subarray(0, n));
+    c.value.set(layout.value.subarray(0, n));
+    c.depth.set(layout.depth.subarray(0, n));
+    c.frame.set(layout.frame.subarray(0, n));
+    const figures = this.titleCounts.figures();
+    if (figures.kind === FIGURES.exact) c.exact.set(layout.exact!.value.subarray(0, n));
+    for (let d = 0; d <= layout.maxDepth; d++) c.row[d] = strings.id(`" y="${perlNumber(g.y1(d))}" width="`);
+    // Fills by name when the mode says they are, each asked for at the name's first frame (after the
+    // root's), as frames are drawn; else frame by frame, with the notes and --nameattr's dressing.
+    const fillsByName = !!mode.fillByName && !mode.note && !o.nameAttributes;
+    if (!fillsByName) this.frameByFrame(c);
+    else if (n > 0) c.fill[0] = this.fillOf(0); // the root (a --total far above the counts may leave no frame at all)
+    const { labels, others } = core.setup(
+      { xpad: o.xpad, perSample: g.perSample, scale: layout.scale, glyph: this.glyph },
+      { kind: figures.kind, factor: o.factor, total: this.total, whole: figures.whole },
+    );
+    if (fillsByName) {
+      for (let f = 0; f < names.length; f++) if (c.first[f] !== NO_FIRST) c.nameFill[f] = this.fillOf(c.first[f]!);
     }
-    return a;
-  }
-
-  /** Writes frames [from, to) of the layout to `out`. */
-  write(out: ChunkWriter, from: number, to: number): void {
-    const { layout, o, g, mode, names, info, shown, escapedText, labels, rows, heightFill } = this;
-    const xpad = o.xpad;
-    const base = layout.base;
-    const byName = this.fillByName;
-    const rectStart = o.prettyXml ? '        <rect x="' : '<rect x="';
-    // A batch's frames as one string, and its tooltips as another: few calls (each costs while the
-    // code is not yet optimised, as it is for most of one graph), one UTF-8 encoding each.
-    let text = '';
-    let tips = from === 0 ? '' : ',';
-    for (let i = from; i < to; i++) {
+    for (let f = 0; f < names.length; f++) c.nameJson[f] = strings.id(this.jsonText(this.display(f)));
+    c.nameJson[names.length] = strings.id('all');
+    for (const i of labels) this.label(i, c.x1[i]!, c.x2[i]!);
+    for (const i of others) {
       const f = layout.frame[i]!;
-      const depth = layout.depth[i]!;
       const isRoot = f === ROOT_FRAME;
-      const start = layout.start[i]!;
-      // flamegraph.pl draws the root across the whole width, --total included.
-      const value = isRoot ? layout.scale : layout.value[i]!;
-      const x1 = xpad + start * g.perSample;
-      const x2 = xpad + (start + value) * g.perSample;
-
-      const name = isRoot ? '' : names[f]!;
-      info.index = i;
-      info.frame = f;
-      info.name = name;
-      info.isRoot = isRoot;
-      info.depth = depth;
-      info.samples = layout.value[i]!;
-      info.self = layout.self[i]!;
-      info.baseSamples = base ? base.value[i]! : NaN;
-      info.baseSelf = base ? base.self[i]! : NaN;
-      const fill = byName && !isRoot ? (byName[f] ??= this.fillAttr(mode.fill(info))) : this.fillAttr(mode.fill(info));
-      const display = isRoot ? 'all' : (shown[f] ??= stripAnnotation(name));
-
-      const fit = Math.trunc((x2 - x1) / this.glyph);
-      let label = '';
-      if (fit >= 3) {
-        const cut = fitLabel(display, fit);
-        const shownText = cut === display && !isRoot ? (escapedText[f] ??= xmlText(display)) : xmlText(cut);
-        label = `<text x="${fixed(x1 + 3, 2)}" y="${this.labelY[depth]}">${shownText}</text>`;
-      }
-      const attrs = this.attributesOf(f, name);
-      // A label keeps the attributes (class, style) its frame's <g> has, as when it was inside it.
-      if (label) labels.push(attrs && attrs.group ? `<g${attrs.group}>${label}</g>` : label);
-
-      const tip = attrs?.title !== undefined ? `"${this.jsonText(attrs.title)}"` : this.title(i, f, isRoot, display, value);
-      tips += i === from ? tip : `,${tip}`;
-      // x and width as flamegraph.pl rounds them, the width from the rounded edges.
-      const x1s = fixed(x1, 1);
-      const rect = `${x1s}${rows[depth]}${fixed(fixedValue(x2, 1) - fixedValue(x1, 1), 1)}${heightFill}${fill}`;
-      text += attrs ? this.dressed(attrs, isRoot ? '' : display, rect) : `${rectStart}${rect}"/>\n`;
+      c.tip[i] = strings.add(this.title(i, isRoot, this.display(f), isRoot ? layout.scale : layout.value[i]!, undefined));
     }
-    out.write(text);
-    this.tooltips.write(tips);
+    const style = {
+      fillsByName,
+      dressed: !!o.nameAttributes,
+      open: strings.id(o.prettyXml ? '        <rect x="' : '<rect x="'),
+      close: strings.id('"/>\n'),
+      heightFill: strings.id(`" height="${fixed(g.y2(0) - g.y1(0), 1)}" fill="`),
+      // Between a tooltip's count and its percentage.
+      countName: strings.id(` ${this.jsonText(o.countName)}, `),
+    };
+    const { bytes, offsets } = strings.encode();
+    core.strings(bytes, offsets, style);
+  }
+
+  // The fills, notes and --nameattr dressing of every frame, in drawing order (a mode may colour
+  // frames in turn, or note each), when they are not all by name.
+  private frameByFrame(c: FrameTextColumns): void {
+    const { layout, mode, strings } = this;
+    const byName: (number | undefined)[] | undefined = mode.fillByName ? new Array(this.names.length) : undefined;
+    const plainOpen = strings.id(this.o.prettyXml ? '        <rect x="' : '<rect x="');
+    const plainClose = strings.id('"/>\n');
+    for (let i = 0; i < layout.count; i++) {
+      const f = layout.frame[i]!;
+      const isRoot = f === ROOT_FRAME;
+      c.fill[i] = byName && !isRoot ? (byName[f] ??= this.fillOf(i)) : this.fillOf(i);
+      const dressing = this.dressed(i);
+      if (this.o.nameAttributes) {
+        c.open[i] = dressing ? dressing.open : plainOpen;
+        c.close[i] = dressing ? dressing.close : plainClose;
+      }
+      if (dressing && dressing.tip !== NO_TIP) c.tip[i] = dressing.tip;
+      else if (mode.note && !isRoot) {
+        // A frame noted has its tooltip written here; the others go to the core as any other.
+        const note = mode.note(this.infoOf(i));
+        if (note) c.tip[i] = strings.add(this.title(i, false, this.display(f), layout.value[i]!, note));
+      }
+    }
+  }
+
+  /** What a colour mode sees of frame `i`. */
+  private infoOf(i: number): FrameInfo {
+    const { layout, info } = this;
+    const f = layout.frame[i]!;
+    info.index = i;
+    info.frame = f;
+    info.isRoot = f === ROOT_FRAME;
+    info.name = info.isRoot ? '' : this.names[f]!;
+    info.depth = layout.depth[i]!;
+    info.samples = layout.value[i]!;
+    info.self = layout.self[i]!;
+    info.baseSamples = layout.base ? layout.base.value[i]! : NaN;
+    info.baseSelf = layout.base ? layout.base.self[i]! : NaN;
+    return info;
+  }
+
+  // The fill of frame `i` as an attribute value (a mode returns few distinct colours: each is escaped once), as a string id.
+  private fillOf(i: number): number {
+    return this.strings.id(this.markup(xmlAttr(this.mode.fill(this.infoOf(i)))));
+  }
+
+  /** The display name of a frame: the root's "all", or its name with its annotation stripped. */
+  private display(f: number): string {
+    return f === ROOT_FRAME ? 'all' : (this.shown[f] ??= stripAnnotation(this.names[f]!));
+  }
+
+  // The label of frame `i`, which is wide enough for three characters at least.
+  private label(i: number, x1: number, x2: number): void {
+    const { layout, g } = this;
+    const f = layout.frame[i]!;
+    const isRoot = f === ROOT_FRAME;
+    const display = this.display(f);
+    const cut = fitLabel(display, Math.trunc((x2 - x1) / this.glyph));
+    const shownText = cut === display && !isRoot ? (this.escapedText[f] ??= xmlText(display)) : xmlText(cut);
+    const depth = layout.depth[i]!;
+    const label = `<text x="${fixed(x1 + 3, 2)}" y="${perlNumber(3 + (g.y1(depth) + g.y2(depth)) / 2)}">${shownText}</text>`;
+    const attrs = this.attributesOf(f);
+    // A label keeps the attributes (class, style) its frame's <g> has, as when it was inside it.
+    this.labels.push(attrs && attrs.group ? `<g${attrs.group}>${label}</g>` : label);
+  }
+
+  // What goes around the rect of frame `i` with --nameattr attributes, or undefined when it has none.
+  private dressed(i: number): Dressing | undefined {
+    const f = this.layout.frame[i]!;
+    const attrs = this.attributesOf(f);
+    if (!attrs) return undefined;
+    return f === ROOT_FRAME ? this.dressing(attrs, '') : (this.dressings[f] ??= this.dressing(attrs, this.display(f)));
   }
 
   // The tooltip "NAME (N samples, P%)" (flamegraph.pl's, plus a mode's note), as a JSON string.
-  private title(i: number, f: number, isRoot: boolean, display: string, value: number): string {
+  private title(i: number, isRoot: boolean, display: string, value: number, note: string | undefined): string {
     const counts = this.titleCounts;
-    if (isRoot) return `"all (${counts.samplesWithCommas(i, true, value)}${this.countName}100%)"`;
-    const note = this.mode.note?.(this.info);
-    const json = (this.jsonShown[f] ??= this.jsonText(display));
+    const countName = ` ${this.jsonText(this.o.countName)}, `;
+    if (isRoot) return `"all (${counts.samplesWithCommas(i, true, value)}${countName}100%)"`;
     const pct = counts.percent(i, value, this.total);
-    return `"${json} (${counts.samplesWithCommas(i, false, value)}${this.countName}${pct}%${note ? `; ${this.jsonText(note)}` : ''})"`;
+    return `"${this.jsonText(display)} (${counts.samplesWithCommas(i, false, value)}${countName}${pct}%${note ? `; ${this.jsonText(note)}` : ''})"`;
   }
 
-  // A frame with --nameattr attributes: a <g> with them around the rect (`rect`: its attributes
-  // from x to fill's value), and its link (if any). A title from --nameattr hides the frame's
-  // name from the viewer (search, labels): fg:n keeps it.
-  private dressed(attrs: FrameAttributes, display: string, rect: string): string {
+  // What goes around the rect of a frame with --nameattr attributes: a <g> with them, and its
+  // link (if any); and its tooltip, when they give one. A title from --nameattr hides the
+  // frame's name from the viewer (search, labels): fg:n keeps it (`display`).
+  private dressing(attrs: FrameAttributes, display: string): Dressing {
+    const { strings } = this;
     const link = attrs.link;
-    const element = `<rect x="${rect}"${attrs.title !== undefined ? ` fg:n="${xmlAttr(display)}"` : ''}/>`;
-    if (!this.o.prettyXml) return this.markup(`<g${attrs.group}>${link ?? ''}${element}${link ? '</a>' : ''}</g>\n`);
+    const fgn = attrs.title !== undefined ? ` fg:n="${xmlAttr(display)}"` : '';
+    const tip = attrs.title !== undefined ? strings.id(`"${this.jsonText(attrs.title)}"`) : NO_TIP;
+    if (!this.o.prettyXml) {
+      return { open: strings.id(this.markup(`<g${attrs.group}>${link ?? ''}<rect x="`)), close: strings.id(this.markup(`"${fgn}/>${link ? '</a>' : ''}</g>\n`)), tip };
+    }
     // One element a line, each level four spaces in from #frames' eight.
-    const body = link ? `            ${link}\n                ${element}\n            </a>\n` : `            ${element}\n`;
-    return this.markup(`        <g${attrs.group}>\n${body}        </g>\n`);
+    const open = link ? `        <g${attrs.group}>\n            ${link}\n                <rect x="` : `        <g${attrs.group}>\n            <rect x="`;
+    const close = link ? `"${fgn}/>\n            </a>\n        </g>\n` : `"${fgn}/>\n        </g>\n`;
+    return { open: strings.id(this.markup(open)), close: strings.id(this.markup(close)), tip };
   }
 }
 

@@ -70,9 +70,6 @@ function geometry(layout: Layout, o: ResolvedSvgOptions, legendHeight = 0): Geom
   };
 }
 
-// Frames are written this many at a time: the output's full buffers go out between them.
-const FRAMES_PER_WRITE = 1024;
-
 /** The SVG of a laid-out graph, as UTF-8 chunks of about 1 MiB. */
 export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uint8Array> {
   const ascii = o.encoding?.ascii ?? false;
@@ -89,18 +86,22 @@ export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uin
   // --encoding other than UTF-8: everything outside ASCII becomes a character reference (the frames write theirs so).
   const markup = (s: string): void => chunks.write(ascii ? asciiCharRefs(s) : s);
   markup(header(o, g, mode));
-  const frames = new FrameWriter(layout, o, g, mode, names);
-  for (let from = 0; from < layout.count; from += FRAMES_PER_WRITE) {
-    frames.write(chunks, from, Math.min(layout.count, from + FRAMES_PER_WRITE));
-    yield* chunks.full.splice(0);
-  }
-  // After the frames, their labels and data: the tooltips' JSON was encoded as it was written, and goes out as it is (ASCII when --encoding is).
   const pad = o.prettyXml ? '    ' : '';
-  markup(`${pad}</g>\n${pad}<g id="labels">\n${frames.labels.map((l) => `${pad}${pad}${l}\n`).join('')}${pad}</g>\n${pad}${frameDataStart(layout)}`);
-  chunks.flush();
-  yield* chunks.full.splice(0);
-  frames.tooltips.flush();
-  yield* frames.tooltips.full;
+  const frames = new FrameWriter(layout, o, g, mode, names);
+  try {
+    for (const piece of frames.rects()) {
+      chunks.writeBytes(piece);
+      yield* chunks.full.splice(0);
+    }
+    // After the frames, their labels and data (the tooltips come already in the output's encoding).
+    markup(`${pad}</g>\n${pad}<g id="labels">\n${frames.labels.map((l) => `${pad}${pad}${l}\n`).join('')}${pad}</g>\n${pad}${frameDataStart(layout)}`);
+    for (const piece of frames.tooltips()) {
+      chunks.writeBytes(piece);
+      yield* chunks.full.splice(0);
+    }
+  } finally {
+    frames.end();
+  }
   markup(`]}</metadata>\n${pad}${viewerScript(o, g)}\n</svg>\n`);
   chunks.flush();
   yield* chunks.full.splice(0);

@@ -13,6 +13,9 @@ import { pow10n, roundedCountText, sharePercent } from '../counts.js';
 import { fixed, integerWithCommas, withCommas } from './numbers.js';
 import type { Layout } from './placement.js';
 
+/** How the core may work out the figures of the usual titles: TitleCounts.figures(). */
+export const FIGURES = { none: 0, ofWidth: 1, exact: 2 } as const;
+
 /** Units below this are exact doubles. */
 const EXACT_DOUBLE = 2n ** 53n;
 /** sharePercent's bound: 100 × a count below it is still an exact double. */
@@ -55,14 +58,32 @@ export class TitleCounts {
     return high >= -0x200000 && high < 0x200000 ? high * 4294967296 + this.low![2 * i]! : NaN;
   }
 
-  /** samples() with thousands separators. */
-  samplesWithCommas(i: number, isRoot: boolean, value: number): string {
-    // A whole count (most are) is written from the number, with no text read back.
+  /**
+   * How the core may work out the figures of the usual titles (assembly/output/frame-text.ts
+   * FIGURES_*), as wholeCount() and share() do: ofWidth, the count is the width times
+   * --factor and the share that of the total; exact, the count is the exact count and the
+   * share that of the exact whole (`whole`); none, only this class can tell.
+   */
+  figures(): { kind: number; whole: number } {
+    if (this.whole === undefined || !this.layout.exact) return { kind: FIGURES.ofWidth, whole: NaN };
+    return this.low ? { kind: FIGURES.exact, whole: this.wholeNumber } : { kind: FIGURES.none, whole: NaN };
+  }
+
+  /**
+   * The count (N) of frame `i` as a whole number, when it is one below 2^53 (most are: then it
+   * is written from the number, with no text read back), else NaN (then samples() tells).
+   */
+  wholeCount(i: number, isRoot: boolean, value: number): number {
     let n = NaN;
     if (this.whole === undefined || !this.layout.exact) n = value * this.factor; // what samples() rounds
     else if (this.low) n = isRoot ? this.wholeNumber : this.exactNumber(i);
-    if (Number.isSafeInteger(n) && n >= 0) return integerWithCommas(n);
-    return withCommas(this.samples(i, isRoot, value));
+    return Number.isSafeInteger(n) && n >= 0 ? n : NaN;
+  }
+
+  /** samples() with thousands separators. */
+  samplesWithCommas(i: number, isRoot: boolean, value: number): string {
+    const n = this.wholeCount(i, isRoot, value);
+    return n === n ? integerWithCommas(n) : withCommas(this.samples(i, isRoot, value));
   }
 
   /** The count (N) of frame `i`: `value` is its width in samples (the root's is the whole). */
@@ -75,15 +96,25 @@ export class TitleCounts {
     return roundedCountText(units, exact.scale);
   }
 
-  /** The share (P) of frame `i`, in percent to two places, of `total` (the whole times --factor). */
-  percent(i: number, value: number, total: number): string {
+  /**
+   * The share (P) of frame `i` before it is printed to two places, when it is a double of
+   * whole counts (the usual case), else NaN (then only percent() tells).
+   */
+  share(i: number, value: number, total: number): number {
     if (this.low) {
       const n = this.exactNumber(i);
       // sharePercent's double path, without a bigint.
-      if (n <= SMALL_SHARE && n >= -SMALL_SHARE) return fixed((100 * n) / this.wholeNumber, 2);
+      if (n <= SMALL_SHARE && n >= -SMALL_SHARE) return (100 * n) / this.wholeNumber;
     }
+    return this.whole === undefined || !this.layout.exact ? (100 * value * this.factor) / total : NaN;
+  }
+
+  /** The share (P) of frame `i`, in percent to two places, of `total` (the whole times --factor). */
+  percent(i: number, value: number, total: number): string {
+    const p = this.share(i, value, total);
+    if (p === p) return fixed(p, 2);
     const exact = this.layout.exact;
-    if (this.whole === undefined || !exact) return fixed((100 * value * this.factor) / total, 2);
-    return sharePercent(exact.value[i]!, this.whole, exact.scale, (p) => fixed(p, 2));
+    if (this.whole === undefined || !exact) return fixed(p, 2); // NaN: printed as such
+    return sharePercent(exact.value[i]!, this.whole, exact.scale, (q) => fixed(q, 2));
   }
 }
