@@ -26,7 +26,7 @@ const PRINTABLE_SHARE: f64 = 1e15;
 const EXACT_DOUBLE: i64 = 1 << 53;
 const SMALL_SHARE: f64 = 90071992547409;
 
-/** How the tooltips' figures are had (src/render/title-counts.ts TitleCounts.kind). */
+/** How the tooltips' figures are had (src/render/title-counts.ts FIGURES, TitleCounts.figures()). */
 const FIGURES_NONE = 0; // JavaScript writes every tooltip
 const FIGURES_OF_WIDTH = 1; // the count is the width times --factor, the share that over the total
 const FIGURES_EXACT = 2; // the count is the exact whole count, the share that over the exact whole

@@ -93,12 +93,17 @@ export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uin
       chunks.writeBytes(piece);
       yield* chunks.full.splice(0);
     }
-    // After the frames, their labels and data (the tooltips come already in the output's encoding).
+    // After the frames, their labels and data (the tooltips come already in the output's encoding),
+    // each part ending a chunk, so that a stream takes the frames before the data is written.
     markup(`${pad}</g>\n${pad}<g id="labels">\n${frames.labels.map((l) => `${pad}${pad}${l}\n`).join('')}${pad}</g>\n${pad}${frameDataStart(layout)}`);
+    chunks.flush();
+    yield* chunks.full.splice(0);
     for (const piece of frames.tooltips()) {
       chunks.writeBytes(piece);
       yield* chunks.full.splice(0);
     }
+    chunks.flush();
+    yield* chunks.full.splice(0);
   } finally {
     frames.end();
   }
