@@ -1,14 +1,14 @@
 // The only file that touches the WebAssembly core's exports (with
-// core-module.ts, which loads it): a session feeds input bytes straight into
-// its memory and reads results back out. Everything crossing the boundary is
-// a number; strings cross only for output and errors.
+// core-module.ts, which loads it, and core-frame-text.ts, the instance that
+// writes an SVG's frames): a session feeds input bytes straight into its
+// memory and reads results back out. Everything crossing the boundary is a
+// number; strings cross only for output and errors.
 
 import { adoptCoreModule, codeOf, CoreError, coreModule, formatList, instantiateCore, tablesOf, type CoreTables } from './core-module.js';
 import {
   CHUNK_SIZE, WINDOW_KINDS,
   type CoreEvent, type CoreExports, type CoreTotals, type CoreWindow, type InputNotes, type LayoutViews, type RangeSnapshots,
   type SessionOptionName, type SessionOptions, type SnapshotState, type TreeArrays, type ExactViews,
-  type FrameTextColumns, type FrameTextStyle,
 } from './core-types.js';
 import { numbersOf, unitsToNumber } from './counts.js';
 
@@ -409,82 +409,5 @@ export class CoreSession {
   // The pieces a writer of the core hands out one at a time: `next` fills its buffer (at `ptr`) and says how many bytes, 0 when done.
   private *pieces(next: () => number, ptr: () => number): Generator<Uint8Array> {
     for (let n = next(); n !== 0; n = next()) yield new Uint8Array(this.core.memory.buffer, ptr(), n);
-  }
-}
-
-/** An instance of the core that writes an SVG's rects and tooltips (assembly/output/frame-text.ts). */
-export class CoreFrameText {
-  private readonly core = instantiateCore(() => 0, false);
-  private readonly at: number;
-
-  constructor(
-    private readonly frames: number,
-    private readonly depths: number,
-    private readonly names: number,
-  ) {
-    this.at = this.core.frameTextBegin(frames, depths, names);
-  }
-
-  /** Views of the columns (made again after a call that may have grown memory). */
-  columns(): FrameTextColumns {
-    const buf = this.core.memory.buffer;
-    const n = this.frames, slots = this.names + 1;
-    let at = this.at;
-    const take = <T>(make: (buf: ArrayBuffer, at: number, length: number) => T, length: number, size: number): T => {
-      const view = make(buf, at, length);
-      at += length * size;
-      return view;
-    };
-    const f64 = (b: ArrayBuffer, p: number, k: number) => new Float64Array(b, p, k);
-    const u32 = (b: ArrayBuffer, p: number, k: number) => new Uint32Array(b, p, k);
-    const [start, value, x1, x2] = [take(f64, n, 8), take(f64, n, 8), take(f64, n, 8), take(f64, n, 8)];
-    at += 2 * n * 8; // the counts and shares, the core's own
-    const exact = take((b, p, k) => new BigInt64Array(b, p, k), n, 8);
-    const [depth, frame, fill, open, close, tip] = [take(u32, n, 4), take(u32, n, 4), take(u32, n, 4), take(u32, n, 4), take(u32, n, 4), take(u32, n, 4)];
-    at += 2 * n * 4; // the lists setup() makes
-    const [first, nameFill, nameJson] = [take(u32, slots, 4), take(u32, slots, 4), take(u32, slots, 4)];
-    return { start, value, x1, x2, exact, depth, frame, fill, open, close, tip, first, nameFill, nameJson, row: take(u32, this.depths, 4) };
-  }
-
-  /**
-   * Works out the frames' edges and the tooltips' figures (`figures`: how, see
-   * title-counts.ts); returns the frames wide enough for a label, and those whose tooltip
-   * JavaScript writes (views, valid until strings()).
-   */
-  setup(g: { xpad: number; perSample: number; scale: number; glyph: number }, figures: { kind: number; factor: number; total: number; whole: number }): { labels: Uint32Array; others: Uint32Array } {
-    const c = this.core;
-    const labels = c.frameTextSetup(g.xpad, g.perSample, g.scale, g.glyph, figures.kind, figures.factor, figures.total, figures.whole);
-    const buf = c.memory.buffer;
-    const lists = this.at + this.frames * (7 * 8 + 6 * 4);
-    return { labels: new Uint32Array(buf, lists, labels), others: new Uint32Array(buf, lists + this.frames * 4, c.frameTextOthers()) };
-  }
-
-  /** Gives the strings (UTF-8, one after another; `offsets`: where each starts, and the last ends) and how rects are written. */
-  strings(bytes: Uint8Array, offsets: Uint32Array, style: FrameTextStyle): void {
-    const c = this.core;
-    const at = c.frameTextStrings(offsets.length - 1, bytes.length, style.fillsByName ? 1 : 0, style.dressed ? 1 : 0, style.open, style.close, style.heightFill, style.countName);
-    const buf = c.memory.buffer;
-    new Uint32Array(buf, at, offsets.length).set(offsets);
-    new Uint8Array(buf, at + offsets.byteLength, bytes.length).set(bytes);
-  }
-
-  rects(): Generator<Uint8Array> {
-    return this.pieces((from) => this.core.frameRects(from));
-  }
-
-  tooltips(): Generator<Uint8Array> {
-    return this.pieces((from) => this.core.frameTooltips(from));
-  }
-
-  /** Frees the core's copy of the frames. */
-  end(): void {
-    this.core.frameTextEnd();
-  }
-
-  private *pieces(write: (from: number) => number): Generator<Uint8Array> {
-    for (let i = 0; i < this.frames; ) {
-      i = write(i);
-      yield new Uint8Array(this.core.memory.buffer, this.core.frameTextOut(), this.core.frameTextLength());
-    }
   }
 }

@@ -15,7 +15,8 @@ import { fixed, perlNumber } from './numbers.js';
 import { FIGURES, TitleCounts } from './title-counts.js';
 import { asciiCharRefs, asciiScriptJson, scriptJson, xmlAttr, xmlSafe, xmlText } from './escape.js';
 import type { FrameAttributes } from './name-attributes.js';
-import { CoreFrameText, type FrameTextColumns } from '../core.js';
+import { CoreFrameText } from '../core-frame-text.js';
+import type { FrameTextColumns } from '../core.js';
 
 /** Where frames go on the page: the parts of svg.ts's geometry a frame needs. */
 export interface FrameGeometry {
