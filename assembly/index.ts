@@ -3,7 +3,7 @@
 // collapse session; src/core.ts is the only caller.
 
 import { allocBytes, growBytes, freeBytes, setMemoryLimit } from "./util/memory";
-import { sessionInit, stackClear, flushStacks, frameTable, lineNo, ignoredLines, droppedRecords, samplesTotal, samples2Total, records, hasSecondCount } from "./tables/session";
+import { sessionInit, stackClear, flushStacks, foldBatched, frameTable, lineNo, ignoredLines, droppedRecords, samplesTotal, samples2Total, records, hasSecondCount } from "./tables/session";
 import { countScale } from "./tables/counts";
 import { columnSums } from "./tables/session";
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn, setLineUnterminated } from "./tables/session";
@@ -13,6 +13,8 @@ import { unflushedEntries, setStackBudget } from "./tables/stack-table";
 import { setWholeRecords } from "./tables/record-table";
 import { nodeCount, stackCount, treeColumn } from "./tables/call-tree";
 import { setBlockLog } from "./tables/blocks";
+import { setTreeBatch } from "./tables/tree-batch";
+import { setSlotHashBits } from "./tables/slot-batch";
 import { foldedBegin, foldedNext, outBuf } from "./output/folded-writer";
 import { Format } from "./formats/format";
 import { formatOf } from "./formats/registry";
@@ -46,7 +48,7 @@ export function formatFoldsOneEvent(code: i32): bool { return formatOf(code).fol
 
 /** Options of the session, whatever the format: setOption() takes their index in this list. */
 export function sessionOptionNames(): string {
-  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event recordOrder firstEvent oneEvent wholeRecords tableBlockLog";
+  return "memoryLimitMiB stackTableBytes countColumn eventsOnly event recordOrder firstEvent oneEvent wholeRecords tableBlockLog treeBatch slotHashBits";
 }
 
 export function setOption(option: i32, value: i32): void {
@@ -63,6 +65,8 @@ export function setOption(option: i32, value: i32): void {
     setBlockLog(value);
     sessionInit(); // the tables again, in blocks of that size
   }
+  else if (option == 10) setTreeBatch(value); // tests: stacks walked into the tree a batch at a time (tables/tree-batch.ts; 1: one at a time, 0: the default)
+  else if (option == 11) setSlotHashBits(value); // tests: the tables' slot hashes cut to this many bits, so keys collide (tables/slot-batch.ts; 0: whole)
   else throw new Error("unknown session option " + option.toString());
 }
 
@@ -113,6 +117,7 @@ export function parse(len: usize): void {
     throw new Error("line " + (<i64>inputLine() + 1).toString() + " a line longer than 64 MiB: not a text capture of this format");
   }
   memory.copy(window, rest, carry);
+  foldBatched(); // no batched stack outlives the call (tables/tree-batch.ts)
 }
 
 /** End of the current input: its unterminated last line, then what the format leaves pending. */
@@ -128,6 +133,7 @@ export function endInput(): void {
   }
   carry = 0;
   format.end();
+  foldBatched();
 }
 
 /** diff -n: the first column scaled to the second's total (difffolded.pl's int(c1 * total2 / total1)). */

@@ -10,7 +10,8 @@ export const COUNT_COLUMN = { mixed: 0, before: 1, after: 2 } as const;
 export const CHUNK_SIZE = 1 << 20;
 
 /** Options of the session, whatever the format (their codes come from the core's sessionOptionNames()). */
-export type SessionOptionName = 'memoryLimitMiB' | 'stackTableBytes' | 'countColumn' | 'eventsOnly' | 'recordOrder' | 'oneEvent' | 'wholeRecords' | 'tableBlockLog';
+export type SessionOptionName = 'memoryLimitMiB' | 'stackTableBytes' | 'countColumn' | 'eventsOnly' | 'recordOrder' | 'oneEvent' | 'wholeRecords' | 'tableBlockLog'
+  | 'treeBatch' | 'slotHashBits';
 
 /** The options of a session, as plain data (it crosses to worker threads). */
 export interface SessionOptions {

@@ -11,12 +11,13 @@
 import { allocBytes, allocRaw, freeBytes } from "../util/memory";
 import { hashBytes, bytesEqual } from "../util/hash";
 import { BlockArray, blockLog } from "./blocks";
+import { SLOT_ID_BITS, slotWord, queueSlot, placeQueued, slotHashMask } from "./slot-batch";
 
 const BLOCK_MIN: usize = 4 << 10;
 const BLOCK_MAX: usize = 1 << 20;
 const LONG: u32 = 255; // a length byte saying that a u32 length follows
 const SLOT: usize = 4; // u32: tag << ID_BITS | id + 1 (0: empty)
-const ID_BITS: u32 = 27; // the tag takes the other 5
+const ID_BITS: u32 = SLOT_ID_BITS; // the tag takes the other 5
 /** Ids the slots can name: 134 million distinct strings. */
 const MAX_IDS: u32 = (1 << ID_BITS) - 1;
 
@@ -46,7 +47,7 @@ export class ByteTable {
     this.names = new BlockArray(4, blockLog());
   }
 
-  /** Id of the bytes, or -1. `h` is hashBytes(p, len). */
+  /** Id of the bytes, or -1. `h` is hashBytes(p, len) & slotHashMask. */
   find(p: usize, len: usize, h: u32): i32 {
     if (this.slots == 0) this.placeAll();
     const mask = this.mask;
@@ -61,6 +62,16 @@ export class ByteTable {
       }
       i = (i + 1) & mask;
     }
+  }
+
+  /**
+   * The address of the slot where find() of these bytes starts (0 while the
+   * slots are freed). A caller about to look up many names can read these
+   * slots first, in a short loop of their own: the reads are independent, so
+   * their cache misses overlap, and each find() then reads its slot from cache.
+   */
+  slotOf(p: usize, len: usize): usize {
+    return this.slots == 0 ? 0 : this.slots + <usize>(hashBytes(p, len) & slotHashMask & this.mask) * SLOT;
   }
 
   /** Adds bytes known to be absent; returns the new id. */
@@ -90,7 +101,7 @@ export class ByteTable {
   }
 
   intern(p: usize, len: usize): u32 {
-    const h = hashBytes(p, len);
+    const h = hashBytes(p, len) & slotHashMask;
     const found = this.find(p, len, h);
     return found >= 0 ? <u32>found : this.add(p, len, h);
   }
@@ -121,14 +132,15 @@ export class ByteTable {
   // Makes the slots (mask + 1 of them) and places every id, its hash computed again.
   private placeAll(): void {
     this.slots = allocBytes((<usize>this.mask + 1) * SLOT);
-    for (let id: u32 = 0; id < this.count; id++) this.place(hashBytes(this.ptr(id), this.len(id)), id);
+    for (let id: u32 = 0; id < this.count; id++) queueSlot(this.slots, this.mask, hashBytes(this.ptr(id), this.len(id)) & slotHashMask, id);
+    placeQueued(this.slots, this.mask);
   }
 
   private place(h: u32, id: u32): void {
     const mask = this.mask;
     let i = h & mask;
     while (load<u32>(this.slots + <usize>i * SLOT) != 0) i = (i + 1) & mask;
-    store<u32>(this.slots + <usize>i * SLOT, ((h >>> ID_BITS) << ID_BITS) | (id + 1));
+    store<u32>(this.slots + <usize>i * SLOT, slotWord(h, id));
   }
 
   // Doubles the slot table (kept at most 3/4 full); the slots keep only a tag of each hash, so every name is hashed again.

@@ -13,6 +13,7 @@
 import { allocBytes, freeBytes, growRaw } from "../util/memory";
 import { mix64 } from "../util/hash";
 import { BlockArray } from "./blocks";
+import { SLOT_ID_BITS, slotWord, queueSlot, placeQueued, slotHashMask } from "./slot-batch";
 
 export const ROOT: u32 = 0;
 export const NO_FRAME: u32 = 0xffffffff;
@@ -35,7 +36,7 @@ let stacks: u32 = 0; // nodes where some stack ended: the distinct stacks
 let frameNode: usize = 0;
 let frameKnown: u32 = 0;
 let frameNodeCap: u32 = 0;
-const NO_NODE: u32 = 0xffffffff;
+export const NO_NODE: u32 = 0xffffffff;
 let slotted: u32 = 0; // nodes in the slots: those not found through frameNode
 // u32 per slot: the node + 1 in the low NODE_BITS, and above them TAG_BITS of
 // the key's hash, so a probe reads a node's key, a cache miss, only for a
@@ -44,7 +45,7 @@ let slotted: u32 = 0; // nodes in the slots: those not found through frameNode
 // kept up to 3/4 full.
 let slots: usize = 0;
 let mask: u32 = 0; // slots - 1
-const NODE_BITS: u32 = 27; // the tag takes the other 5
+const NODE_BITS: u32 = SLOT_ID_BITS; // the tag takes the other 5
 /** Nodes the slots can name: 134 million, past what the nodes and slots fit in 4 GiB. */
 const MAX_NODES: u32 = (1 << NODE_BITS) - 1;
 
@@ -124,6 +125,30 @@ function reindex(): void {
   placeAll();
 }
 
+// The hash a node's key (frame << 32 | parent) is placed by.
+// @ts-ignore: decorator
+@inline function keyHash(key: u64): u32 { return mix64(key) & slotHashMask; }
+
+// Probes the slots for the node keyed (parent, frame) = `key`, hash `h`:
+// the node found, or NO_NODE with `probeEnd` the empty slot where it goes.
+let probeEnd: u32 = 0;
+// @ts-ignore: decorator
+@inline function probe(key: u64, h: u32): u32 {
+  const tag = h >>> NODE_BITS; // the top bits; the slot index takes the low ones
+  let i = h & mask;
+  while (true) {
+    const v = load<u32>(slots + (<usize>i << 2));
+    if (v == 0) break;
+    if (v >>> NODE_BITS == tag) {
+      const node = (v & MAX_NODES) - 1;
+      if ((load<u64>(nodeAt(node)) & ~<u64>END) == key) return node;
+    }
+    i = (i + 1) & mask;
+  }
+  probeEnd = i;
+  return NO_NODE;
+}
+
 /** The child of `parent` for `frame`, created when missing. */
 export function childOf(parent: u32, frame: u32): u32 {
   if (slots == 0) reindex();
@@ -136,26 +161,44 @@ export function childOf(parent: u32, frame: u32): u32 {
   }
   if (nodeParent(first) == parent) return first;
   const key = (<u64>frame << 32) | <u64>parent;
-  const h = mix64(key);
-  const tag = h >>> NODE_BITS; // the top bits; the slot index takes the low ones
-  let i = h & mask;
-  while (true) {
-    const v = load<u32>(slots + (<usize>i << 2));
-    if (v == 0) break;
-    if (v >>> NODE_BITS == tag) {
-      const node = (v & MAX_NODES) - 1;
-      if ((load<u64>(nodeAt(node)) & ~<u64>END) == key) return node;
-    }
-    i = (i + 1) & mask;
-  }
+  const h = keyHash(key);
+  const found = probe(key, h);
+  if (found != NO_NODE) return found;
   if (slotsFull(slotted + 1)) {
     growSlots();
     return childOf(parent, frame);
   }
   const node = newNode(parent, frame);
-  store<u32>(slots + (<usize>i << 2), (tag << NODE_BITS) | (node + 1));
+  store<u32>(slots + (<usize>probeEnd << 2), slotWord(h, node));
   slotted++;
   return node;
+}
+
+/** Makes the slots again if a reader freed them (treeSlotsRelease), before findChild() or touchChild(). */
+export function treeFindReady(): void {
+  if (slots == 0) reindex();
+}
+
+/** The child of `parent` for `frame`, or NO_NODE: childOf() without creating it (treeFindReady() first). */
+export function findChild(parent: u32, frame: u32): u32 {
+  if (frame >= frameKnown) return NO_NODE;
+  const first = load<u32>(frameNode + (<usize>frame << 2));
+  if (first == NO_NODE) return NO_NODE; // no node has this frame
+  if (nodeParent(first) == parent) return first;
+  const key = (<u64>frame << 32) | <u64>parent;
+  return probe(key, keyHash(key));
+}
+
+/**
+ * Reads the first two places findChild(parent, frame) reads (frameNode's
+ * entry and the key's first slot) and returns them combined, for the caller
+ * to keep: touched for many keys in a row, their cache misses overlap, and
+ * findChild() then finds them in cache (tables/tree-batch.ts).
+ */
+export function touchChild(parent: u32, frame: u32): u32 {
+  const key = (<u64>frame << 32) | <u64>parent;
+  const slot = load<u32>(slots + (<usize>(keyHash(key) & mask) << 2));
+  return frame < frameKnown ? slot ^ load<u32>(frameNode + (<usize>frame << 2)) : slot;
 }
 
 // A stack ends at the node: it is counted once among the distinct stacks.
@@ -229,11 +272,9 @@ function placeAll(): void {
   for (let node: u32 = 1; node < count; node++) {
     const key = load<u64>(nodeAt(node)) & ~<u64>END;
     if (load<u32>(frameNode + (<usize>(key >>> 32) << 2)) == node) continue;
-    const h = mix64(key);
-    let i = h & mask;
-    while (load<u32>(slots + (<usize>i << 2)) != 0) i = (i + 1) & mask;
-    store<u32>(slots + (<usize>i << 2), ((h >>> NODE_BITS) << NODE_BITS) | (node + 1));
+    queueSlot(slots, mask, keyHash(key), node);
   }
+  placeQueued(slots, mask);
 }
 
 // @ts-ignore: decorator

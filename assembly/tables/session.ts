@@ -15,6 +15,7 @@ import { recordOrder, logRecord, NODE_REF, rescaleLog, copyLogFirstToSecond } fr
 import { checkedAdd, checkedMul, setMerging } from "./counts";
 import { mix64 } from "../util/hash";
 import { recordInWindow } from "./snapshots";
+import { batchStack, walkBatch, addCountTo, COUNT_FIRST, COUNT_SECOND, COUNT_BOTH } from "./tree-batch";
 
 export let frameTable: ByteTable = changetype<ByteTable>(0);
 
@@ -65,6 +66,7 @@ let bothColumns = false;
 /** The session holds two-count records from now on (a record, or another session's, had two counts). */
 export function becomeTwoCount(): void {
   if (hasSecondCount) return;
+  walkBatch(); // the batched stacks' counts are copied too
   hasSecondCount = true;
   if (countColumn != COLUMN_MIXED) return;
   bothColumns = true;
@@ -112,16 +114,13 @@ export function columnSums(i: i32): i64 {
   else negative1 = checkedAdd(negative1, n);
 }
 
-// A record's count, into the column the session routes it to.
-function addCount(node: u32, n: i64): void {
-  const second = countColumn == COLUMN_AFTER;
-  total(n, second);
-  if (second) addSelf2(node, n);
-  else addSelf(node, n);
-  if (bothColumns) {
-    total(n, true);
-    addSelf2(node, n);
-  }
+// The columns a record's count goes to now (tables/tree-batch.ts COUNT_*), and into their totals, checked.
+function countColumns(): u8 {
+  return countColumn == COLUMN_AFTER ? COUNT_SECOND : bothColumns ? COUNT_BOTH : COUNT_FIRST;
+}
+function totalIn(columns: u8, n: i64): void {
+  if (columns != COUNT_SECOND) total(n, false);
+  if (columns != COUNT_FIRST) total(n, true);
 }
 
 /**
@@ -130,6 +129,7 @@ function addCount(node: u32, n: i64): void {
  * scale), then every stored count is multiplied.
  */
 export function rescaleSession(factor: i64, k: i32): void {
+  walkBatch(); // its counts are in the old units
   const what = "a count with " + k.toString() + " decimals makes the sum of the counts too large";
   positive1 = checkedMul(positive1, factor, what, k);
   negative1 = checkedMul(negative1, factor, what, k);
@@ -191,14 +191,19 @@ export function stackPush(frame: u32): void {
   stackOr |= frame;
 }
 
+/** Walks the stacks batched for the tree (tables/tree-batch.ts): at the end of every call that feeds input. */
+export function foldBatched(): void { walkBatch(); }
+
 export function stackClear(): void {
   stackLen = 0;
   stackHash = 0;
   stackOr = 0;
 }
 
-// Walks the collected (leaf-first) frames into the tree, creating nodes as needed.
+// Walks the collected (leaf-first) frames into the tree, creating nodes as
+// needed, after the stacks batched before them (nodes are made in input order).
 function walkCollected(): u32 {
+  walkBatch();
   let node = ROOT;
   for (let i = <i32>stackLen - 1; i >= 0; i--) node = childOf(node, load<u32>(stackBuf + (<usize>i << 2)));
   return node;
@@ -263,9 +268,15 @@ function foldCollected(n: i64): usize {
   const e = collectedEntry();
   if (e != 0) foldEntry(e, n);
   else {
-    const node = walkCollected();
-    addCount(node, n);
-    if (recordOrder) logInColumn(node | NODE_REF, n);
+    const columns = countColumns();
+    totalIn(columns, n);
+    if (recordOrder) { // the log names the node now
+      const node = walkCollected();
+      addCountTo(node, n, columns);
+      logInColumn(node | NODE_REF, n);
+    } else {
+      batchStack(stackBuf, stackLen, n, columns); // tables/tree-batch.ts
+    }
     records += 1;
   }
   stackClear();
@@ -294,6 +305,7 @@ function logInColumn(ref: u32, n: i64): void {
 
 /** Moves the stack table's counts into the call tree; every reader of the tree calls this first. */
 export function flushStacks(): void {
+  walkBatch();
   if (!stacksPending) return;
   const n = stackEntryCount();
   for (let e: u32 = 0; e < n; e++) {
