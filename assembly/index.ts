@@ -14,7 +14,7 @@ import { setWholeRecords } from "./tables/record-table";
 import { nodeCount, stackCount, treeColumn } from "./tables/call-tree";
 import { setBlockLog } from "./tables/blocks";
 import { setTreeBatch } from "./tables/tree-batch";
-import { setSlotHashBits } from "./tables/slot-batch";
+import { setSlotHashBits, setBatchAlways } from "./tables/slot-batch";
 import { foldedBegin, foldedNext, outBuf } from "./output/folded-writer";
 import { Format } from "./formats/format";
 import { formatOf } from "./formats/registry";
@@ -65,7 +65,10 @@ export function setOption(option: i32, value: i32): void {
     setBlockLog(value);
     sessionInit(); // the tables again, in blocks of that size
   }
-  else if (option == 10) setTreeBatch(value); // tests: stacks walked into the tree a batch at a time (tables/tree-batch.ts; 1: one at a time, 0: the default)
+  else if (option == 10) { // tests: stacks walked into the tree `value` at a time (tables/tree-batch.ts; 1: one at a time, 0: the default), names touched ahead even in small tables (2 and up)
+    setTreeBatch(value);
+    setBatchAlways(value >= 2);
+  }
   else if (option == 11) setSlotHashBits(value); // tests: the tables' slot hashes cut to this many bits, so keys collide (tables/slot-batch.ts; 0: whole)
   else throw new Error("unknown session option " + option.toString());
 }

@@ -11,7 +11,7 @@
 import { allocBytes, allocRaw, freeBytes } from "../util/memory";
 import { hashBytes, bytesEqual } from "../util/hash";
 import { BlockArray, blockLog } from "./blocks";
-import { SLOT_ID_BITS, slotWord, queueSlot, placeQueued, slotHashMask } from "./slot-batch";
+import { SLOT_ID_BITS, slotWord, queueSlot, placeQueued, slotHashMask, batchAlways } from "./slot-batch";
 
 const BLOCK_MIN: usize = 4 << 10;
 const BLOCK_MAX: usize = 1 << 20;
@@ -20,6 +20,7 @@ const SLOT: usize = 4; // u32: tag << ID_BITS | id + 1 (0: empty)
 const ID_BITS: u32 = SLOT_ID_BITS; // the tag takes the other 5
 /** Ids the slots can name: 134 million distinct strings. */
 const MAX_IDS: u32 = (1 << ID_BITS) - 1;
+const CACHED_SLOTS: usize = (1 << 20) / SLOT;
 
 // How many ids `nslots` slots take before they double: 3/4 of them.
 // @ts-ignore: decorator
@@ -63,6 +64,12 @@ export class ByteTable {
       i = (i + 1) & mask;
     }
   }
+
+  /**
+   * Whether reading slots ahead (slotOf) pays: the slots outgrew the cache
+   * (1 MiB), so a lookup of a name not seen lately misses it (tests: always).
+   */
+  touchPays(): bool { return batchAlways || <usize>this.mask + 1 > CACHED_SLOTS; }
 
   /**
    * The address of the slot where find() of these bytes starts (0 while the

@@ -27,6 +27,10 @@ let sink: u32 = 0; // where the reads go, so they are kept
 export let slotHashMask: u32 = 0xffffffff;
 export function setSlotHashBits(bits: u32): void { slotHashMask = bits == 0 || bits >= 32 ? 0xffffffff : (1 << bits) - 1; }
 
+/** Tests: lookups are batched even where it would not pay (small tables), so that path runs on small input. */
+export let batchAlways = false;
+export function setBatchAlways(on: bool): void { batchAlways = on; }
+
 /** A slot's word for the key of hash `h` and id `id`. */
 // @ts-ignore: decorator
 @inline export function slotWord(h: u32, id: u32): u32 {

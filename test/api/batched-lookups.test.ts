@@ -2,7 +2,8 @@
 // table's budget are walked into the call tree a batch at a time
 // (assembly/tables/tree-batch.ts), both tables' slots are placed a batch at a
 // time when made again (tables/slot-batch.ts), and folded lines are read a
-// window at a time, their names' slots touched first (formats/folded.ts).
+// window at a time, their names' slots touched first (formats/folded.ts),
+// once the frame table outgrows the cache (the test knob treeBatch >= 2: always).
 // None of it may show: the tree (every node id), the names and every reading
 // must be what one stack at a time gives, whatever the batch, the chunks the
 // input comes in and the collisions in the tables' slots.
@@ -144,7 +145,9 @@ describe('batched lookups', () => {
     const text = [long(1) + ' 1', lines(6, 400).trimEnd(), long(2) + ' 2', long(1) + ' 4', 'a;b 5'].join('\n');
     const want = readings(() => fold(text + '\n', {}));
     expect(want.folded).toContain(`${long(1)} 5\n`);
-    expect(readings(() => fold(text, {}, pieceSizes(7, text.length)))).toEqual(want);
-    expect(readings(() => fold(text, {}, [4095, 1, 4096, 8191]))).toEqual(want);
+    for (const treeBatch of [1, 2]) { // names touched never, always (the default: once the frame table outgrows the cache)
+      expect(readings(() => fold(text, { treeBatch }, pieceSizes(7, text.length)))).toEqual(want);
+      expect(readings(() => fold(text, { treeBatch }, [4095, 1, 4096, 8191]))).toEqual(want);
+    }
   });
 });
