@@ -190,15 +190,16 @@ export function findChild(parent: u32, frame: u32): u32 {
 }
 
 /**
- * Reads the first two places findChild(parent, frame) reads (frameNode's
- * entry and the key's first slot) and returns them combined, for the caller
- * to keep: touched for many keys in a row, their cache misses overlap, and
- * findChild() then finds them in cache (tables/tree-batch.ts).
+ * Writes at `out` the addresses (u32) of the first two places
+ * findChild(parent, frame) reads: the key's first slot, and frameNode's entry
+ * (or the slot again). Read for many keys in a loop of loads alone, their
+ * cache misses overlap, and findChild() then finds them in cache (tables/tree-batch.ts).
  */
-export function touchChild(parent: u32, frame: u32): u32 {
+export function childReads(parent: u32, frame: u32, out: usize): void {
   const key = (<u64>frame << 32) | <u64>parent;
-  const slot = load<u32>(slots + (<usize>(keyHash(key) & mask) << 2));
-  return frame < frameKnown ? slot ^ load<u32>(frameNode + (<usize>frame << 2)) : slot;
+  const slot = slots + (<usize>(keyHash(key) & mask) << 2);
+  store<u32>(out, <u32>slot);
+  store<u32>(out, <u32>(frame < frameKnown ? frameNode + (<usize>frame << 2) : slot), 4);
 }
 
 // A stack ends at the node: it is counted once among the distinct stacks.

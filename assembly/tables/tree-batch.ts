@@ -13,7 +13,7 @@
 // of each parse), and the session walks it before anything else reaches the
 // tree (foldBoth, a rescale, a flush).
 
-import { ROOT, NO_NODE, childOf, addSelf, addSelf2, findChild, touchChild, treeFindReady } from "./call-tree";
+import { ROOT, NO_NODE, childOf, addSelf, addSelf2, findChild, childReads, treeFindReady } from "./call-tree";
 import { allocRaw, growBytes } from "../util/memory";
 
 /** Stacks a batch holds: enough misses in flight to fill the memory pipeline. */
@@ -34,6 +34,7 @@ let counts: usize = 0;
 let columns: usize = 0; // u8 per stack: COUNT_*
 let nodes: usize = 0;
 let levels: usize = 0;
+let reads: usize = 0; // two u32 addresses per stack: what its next lookup reads first (childReads)
 let pending: u32 = 0;
 /** Where the touched loads go, so they are kept. */
 let sink: u32 = 0;
@@ -58,6 +59,7 @@ export function batchStack(stack: usize, len: u32, n: i64, column: u8): void {
     columns = allocRaw(<usize>BATCH_DEFAULT);
     nodes = allocRaw(<usize>BATCH_DEFAULT << 2);
     levels = allocRaw(<usize>BATCH_DEFAULT << 2);
+    reads = allocRaw(<usize>BATCH_DEFAULT << 3);
   }
   if (framesUsed + len > framesCap) {
     const cap = max<u32>(framesUsed + len, max<u32>(1024, framesCap << 1));
@@ -94,11 +96,16 @@ export function walkBatch(): void {
   }
   // Level by level, the nodes that exist: stacks whose lookup missed drop out.
   for (let level: u32 = 0, walking = true; walking; level++) {
+    // The addresses first, then a loop of loads alone: a load among the hashing would wait behind it.
+    let m: usize = 0;
     for (let k: usize = 0; k < n; k++) {
       if (load<u32>(levels + (k << 2)) == level && level < load<u32>(lens + (k << 2))) {
-        sink ^= touchChild(load<u32>(nodes + (k << 2)), frameAt(k, level));
+        childReads(load<u32>(nodes + (k << 2)), frameAt(k, level), reads + (m++ << 3));
       }
     }
+    let read: u32 = 0;
+    for (let i: usize = 0; i < m << 1; i++) read ^= load<u32>(<usize>load<u32>(reads + (i << 2)));
+    sink ^= read;
     walking = false;
     for (let k: usize = 0; k < n; k++) {
       if (load<u32>(levels + (k << 2)) == level && level < load<u32>(lens + (k << 2))) {
