@@ -185,25 +185,47 @@ let touchSlots: usize = 0; // u32 per name: its slot's address
 let touchSink: u32 = 0;
 function touchNames(p: usize, end: usize): void {
   if (touchSlots == 0) touchSlots = allocBytes(<usize>TOUCH_MAX << 2);
-  let n: u32 = 0;
-  let f = p;
-  let blank: usize = 0;
-  for (let q = p; q < end; q++) {
+  touchCount = 0;
+  touchFrom = p;
+  touchBlank = 0;
+  // The bytes that end names (';', '\n') or may end the last one (a blank), sixteen at a time.
+  const semicolons = i8x16.splat(0x3b), newlines = i8x16.splat(0x0a), spaces = i8x16.splat(0x20), tabs = i8x16.splat(0x09);
+  let q = p;
+  for (; q + 16 <= end; q += 16) {
+    const v = v128.load(q);
+    const hits = v128.or(v128.or(i8x16.eq(v, semicolons), i8x16.eq(v, newlines)), v128.or(i8x16.eq(v, spaces), i8x16.eq(v, tabs)));
+    for (let m = i8x16.bitmask(hits); m != 0; m &= m - 1) touchAt(q + <usize>ctz<u32>(m));
+  }
+  for (; q < end; q++) {
     const c = load<u8>(q);
-    let nameEnd: usize = 0;
-    if (c == 0x3b) nameEnd = q;
-    else if (c == 0x20 || c == 0x09) blank = q;
-    else if (c == 0x0a) nameEnd = blank > f ? blank : f;
-    if (nameEnd == 0) continue;
-    if (nameEnd > f && n < TOUCH_MAX) store<u32>(touchSlots + (<usize>(n++) << 2), <u32>frameTable.slotOf(f, nameEnd - f));
-    f = q + 1;
+    if (c == 0x3b || c == 0x0a || c == 0x20 || c == 0x09) touchAt(q);
   }
   let sink: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
+  for (let i: u32 = 0; i < touchCount; i++) {
     const at = <usize>load<u32>(touchSlots + (<usize>i << 2));
     if (at != 0) sink ^= load<u32>(at);
   }
   touchSink ^= sink;
+}
+
+// touchNames() at a byte that ends a name or may: the name's slot is listed.
+let touchCount: u32 = 0;
+let touchFrom: usize = 0; // where the name being scanned starts
+let touchBlank: usize = 0; // the last blank seen
+// @ts-ignore: decorator
+@inline function touchAt(q: usize): void {
+  const c = load<u8>(q);
+  let nameEnd: usize;
+  if (c == 0x3b) nameEnd = q;
+  else if (c == 0x0a) nameEnd = touchBlank > touchFrom ? touchBlank : touchFrom; // the last frame ends before the count
+  else {
+    touchBlank = q;
+    return;
+  }
+  if (nameEnd > touchFrom && touchCount < TOUCH_MAX) {
+    store<u32>(touchSlots + (<usize>(touchCount++) << 2), <u32>frameTable.slotOf(touchFrom, nameEnd - touchFrom));
+  }
+  touchFrom = q + 1;
 }
 
 /** The folded format (formats/format.ts). */
