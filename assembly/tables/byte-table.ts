@@ -1,6 +1,6 @@
 // Interning of byte strings: each distinct string is stored once and gets a
 // dense u32 id. Open addressing with linear probing; a slot (4 bytes) holds
-// the id and, above it, TAG_BITS of the hash, and a lookup reads the bytes'
+// the id and, above it, some top bits of the hash (a tag, idBitsFor), and a lookup reads the bytes'
 // place only when the tag matches, so the table can be kept up to 3/4 full: a
 // probe past a few occupied slots stays in one cache line. (Slots are much of
 // its memory with millions of short names: 5.3 bytes a name at 3/4, 8 to 16
@@ -16,15 +16,21 @@ import { SLOT_ID_BITS, slotWord, queueSlot, placeQueued, slotHashMask, batchAlwa
 const BLOCK_MIN: usize = 4 << 10;
 const BLOCK_MAX: usize = 1 << 20;
 const LONG: u32 = 255; // a length byte saying that a u32 length follows
-const SLOT: usize = 4; // u32: tag << ID_BITS | id + 1 (0: empty)
-const ID_BITS: u32 = SLOT_ID_BITS; // the tag takes the other 5
+const SLOT: usize = 4; // u32: tag << idBits | id + 1 (0: empty)
 /** Ids the slots can name: 134 million distinct strings. */
-const MAX_IDS: u32 = (1 << ID_BITS) - 1;
+const MAX_IDS: u32 = (1 << SLOT_ID_BITS) - 1;
 const CACHED_SLOTS: usize = (1 << 20) / SLOT;
 
 // How many ids `nslots` slots take before they double: 3/4 of them.
 // @ts-ignore: decorator
 @inline function idsFor(nslots: u32): u32 { return nslots - (nslots >> 2); }
+
+// The bits a slot gives id + 1 while ids stay below `idCap`: the tag takes
+// the rest, from 5 bits (134 million ids) to 20 (a new table), so a probe
+// past other names' slots rarely matches a tag and reads a name (a miss).
+// The slots are placed anew as they double, so the split can change then.
+// @ts-ignore: decorator
+@inline function idBitsFor(idCap: u32): u32 { return min<u32>(SLOT_ID_BITS, 32 - clz<u32>(idCap)); }
 
 @unmanaged
 export class ByteTable {
@@ -39,26 +45,30 @@ export class ByteTable {
   idCap: u32 = 0;
   slots: usize = 0;
   mask: u32 = 0;
+  idBits: u32 = 0;
 
   constructor(slotsLog2: u32) {
     const nslots: u32 = 1 << slotsLog2;
     this.mask = nslots - 1;
     this.slots = allocBytes(<usize>nslots * SLOT);
-    this.idCap = idsFor(nslots);
     this.names = new BlockArray(4, blockLog());
+    this.idCap = idsFor(nslots);
+    this.idBits = idBitsFor(idsFor(nslots));
   }
 
   /** Id of the bytes, or -1. `h` is hashBytes(p, len) & slotHashMask. */
   find(p: usize, len: usize, h: u32): i32 {
     if (this.slots == 0) this.placeAll();
     const mask = this.mask;
-    const tag = h >>> ID_BITS;
+    const idBits = this.idBits;
+    const tag = h >>> idBits;
+    const idMask = (<u32>1 << idBits) - 1;
     let i = h & mask;
     while (true) {
       const s = load<u32>(this.slots + <usize>i * SLOT);
       if (s == 0) return -1;
-      if (s >>> ID_BITS == tag) {
-        const id = (s & MAX_IDS) - 1;
+      if (s >>> idBits == tag) {
+        const id = (s & idMask) - 1;
         if (this.len(id) == <u32>len && bytesEqual(this.ptr(id), p, len)) return <i32>id;
       }
       i = (i + 1) & mask;
@@ -139,15 +149,15 @@ export class ByteTable {
   // Makes the slots (mask + 1 of them) and places every id, its hash computed again.
   private placeAll(): void {
     this.slots = allocBytes((<usize>this.mask + 1) * SLOT);
-    for (let id: u32 = 0; id < this.count; id++) queueSlot(this.slots, this.mask, hashBytes(this.ptr(id), this.len(id)) & slotHashMask, id);
-    placeQueued(this.slots, this.mask);
+    for (let id: u32 = 0; id < this.count; id++) queueSlot(this.slots, this.mask, this.idBits, hashBytes(this.ptr(id), this.len(id)) & slotHashMask, id);
+    placeQueued(this.slots, this.mask, this.idBits);
   }
 
   private place(h: u32, id: u32): void {
     const mask = this.mask;
     let i = h & mask;
     while (load<u32>(this.slots + <usize>i * SLOT) != 0) i = (i + 1) & mask;
-    store<u32>(this.slots + <usize>i * SLOT, slotWord(h, id));
+    store<u32>(this.slots + <usize>i * SLOT, slotWord(h, id, this.idBits));
   }
 
   // Doubles the slot table (kept at most 3/4 full); the slots keep only a tag of each hash, so every name is hashed again.
@@ -155,6 +165,7 @@ export class ByteTable {
     freeBytes(this.slots);
     this.mask = (this.mask << 1) | 1;
     this.idCap = idsFor(this.mask + 1);
+    this.idBits = idBitsFor(this.idCap);
     this.placeAll();
   }
 }

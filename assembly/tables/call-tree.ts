@@ -169,7 +169,7 @@ export function childOf(parent: u32, frame: u32): u32 {
     return childOf(parent, frame);
   }
   const node = newNode(parent, frame);
-  store<u32>(slots + (<usize>probeEnd << 2), slotWord(h, node));
+  store<u32>(slots + (<usize>probeEnd << 2), slotWord(h, node, NODE_BITS));
   slotted++;
   return node;
 }
@@ -273,9 +273,9 @@ function placeAll(): void {
   for (let node: u32 = 1; node < count; node++) {
     const key = load<u64>(nodeAt(node)) & ~<u64>END;
     if (load<u32>(frameNode + (<usize>(key >>> 32) << 2)) == node) continue;
-    queueSlot(slots, mask, keyHash(key), node);
+    queueSlot(slots, mask, NODE_BITS, keyHash(key), node);
   }
-  placeQueued(slots, mask);
+  placeQueued(slots, mask, NODE_BITS);
 }
 
 // @ts-ignore: decorator

@@ -10,7 +10,7 @@
 
 import { allocRaw } from "../util/memory";
 
-/** Bits of a slot that hold id + 1; the hash's top bits take the rest. */
+/** Bits of a slot that hold id + 1 (at most: a table may take fewer); the hash's top bits take the rest. */
 export const SLOT_ID_BITS: u32 = 27;
 /** Keys a batch holds: it fills the memory pipeline many times over. */
 export const SLOT_BATCH: u32 = 256;
@@ -31,25 +31,25 @@ export function setSlotHashBits(bits: u32): void { slotHashMask = bits == 0 || b
 export let batchAlways = false;
 export function setBatchAlways(on: bool): void { batchAlways = on; }
 
-/** A slot's word for the key of hash `h` and id `id`. */
+/** A slot's word for the key of hash `h` and id `id`, id + 1 in the low `idBits` bits. */
 // @ts-ignore: decorator
-@inline export function slotWord(h: u32, id: u32): u32 {
-  return ((h >>> SLOT_ID_BITS) << SLOT_ID_BITS) | (id + 1);
+@inline export function slotWord(h: u32, id: u32, idBits: u32): u32 {
+  return ((h >>> idBits) << idBits) | (id + 1);
 }
 
-/** Queues a key for placing into `slots` (mask `mask`); a full batch is placed. placeQueued() places the rest. */
-export function queueSlot(slots: usize, mask: u32, h: u32, id: u32): void {
+/** Queues a key for placing into `slots` (mask `mask`, `idBits` of id); a full batch is placed. placeQueued() places the rest. */
+export function queueSlot(slots: usize, mask: u32, idBits: u32, h: u32, id: u32): void {
   if (hashes == 0) {
     hashes = allocRaw(<usize>SLOT_BATCH << 2);
     ids = allocRaw(<usize>SLOT_BATCH << 2);
   }
   store<u32>(hashes + (<usize>pending << 2), h);
   store<u32>(ids + (<usize>pending << 2), id);
-  if (++pending == SLOT_BATCH) placeQueued(slots, mask);
+  if (++pending == SLOT_BATCH) placeQueued(slots, mask, idBits);
 }
 
 /** Places the queued keys, in the order they were queued. */
-export function placeQueued(slots: usize, mask: u32): void {
+export function placeQueued(slots: usize, mask: u32, idBits: u32): void {
   const n = pending;
   pending = 0;
   let read: u32 = 0;
@@ -59,6 +59,6 @@ export function placeQueued(slots: usize, mask: u32): void {
     const h = load<u32>(hashes + (<usize>i << 2));
     let j = h & mask;
     while (load<u32>(slots + (<usize>j << 2)) != 0) j = (j + 1) & mask;
-    store<u32>(slots + (<usize>j << 2), slotWord(h, load<u32>(ids + (<usize>i << 2))));
+    store<u32>(slots + (<usize>j << 2), slotWord(h, load<u32>(ids + (<usize>i << 2)), idBits));
   }
 }
