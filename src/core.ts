@@ -397,8 +397,9 @@ export class CoreSession {
     const parent = column(0, (buf, ptr) => new Uint32Array(buf, ptr, c.statNodes()).slice());
     const frame = column(1, (buf, ptr) => new Uint32Array(buf, ptr, parent.length).slice());
     const counts = (k: number) => column(k, (buf, ptr) => numbersOf(new BigInt64Array(buf, ptr, parent.length), c.statCountScale()));
-    const name = this.names();
-    return { parent, frame, self: counts(2), self2: counts(3), names: Array.from({ length: c.statFrames() }, (_, i) => name(i).slice()) };
+    const [self, self2] = [counts(2), counts(3)];
+    const name = this.names(); // after the columns: making one may grow memory, detaching the views names() holds
+    return { parent, frame, self, self2, names: Array.from({ length: c.statFrames() }, (_, i) => name(i).slice()) };
   }
 
   // Copies bytes to where the core asked for them. The pointer comes first: asking may grow memory, detaching older views.
