@@ -38,14 +38,21 @@ let frameKnown: u32 = 0;
 let frameNodeCap: u32 = 0;
 export const NO_NODE: u32 = 0xffffffff;
 let slotted: u32 = 0; // nodes in the slots: those not found through frameNode
-// u32 per slot: the node + 1 in the low NODE_BITS, and above them TAG_BITS of
+// u32 per slot: the node + 1 in the low nodeBits, and above them the top bits of
 // the key's hash, so a probe reads a node's key, a cache miss, only for a
 // slot whose tag matches: a new node (every line of a high-cardinality
 // profile makes one) costs one miss. With few false matches the slots can be
 // kept up to 3/4 full.
 let slots: usize = 0;
 let mask: u32 = 0; // slots - 1
-const NODE_BITS: u32 = SLOT_ID_BITS; // the tag takes the other 5
+const NODE_BITS: u32 = SLOT_ID_BITS; // at most; the tag takes the other bits
+// The bits the slots give node + 1 now: twice the nodes there are (at least
+// 16), so the tag takes the rest (9 bits at 5 M nodes, 5 at the limit) and a
+// probe past other keys' slots rarely matches one and reads its node (a
+// miss). When the nodes outgrow them, the slots are placed anew (placeAll).
+let nodeBits: u32 = 16;
+// @ts-ignore: decorator
+@inline function nodeBitsFor(n: u32): u32 { return min<u32>(NODE_BITS, max<u32>(16, 33 - clz<u32>(n))); }
 /** Nodes the slots can name: 134 million, past what the nodes and slots fit in 4 GiB. */
 const MAX_NODES: u32 = (1 << NODE_BITS) - 1;
 
@@ -61,6 +68,7 @@ export function treeInit(blockLog: u32): void {
   mask = (1 << 15) - 1;
   freeBytes(slots);
   slots = allocBytes((<usize>mask + 1) << 2);
+  nodeBits = nodeBitsFor(1);
   count = 0;
   stacks = 0;
   newNode(0, NO_FRAME); // the root
@@ -134,13 +142,14 @@ function reindex(): void {
 let probeEnd: u32 = 0;
 // @ts-ignore: decorator
 @inline function probe(key: u64, h: u32): u32 {
-  const tag = h >>> NODE_BITS; // the top bits; the slot index takes the low ones
+  const tag = h >>> nodeBits; // the top bits; the slot index takes the low ones
+  const nodeMask = (<u32>1 << nodeBits) - 1;
   let i = h & mask;
   while (true) {
     const v = load<u32>(slots + (<usize>i << 2));
     if (v == 0) break;
-    if (v >>> NODE_BITS == tag) {
-      const node = (v & MAX_NODES) - 1;
+    if (v >>> nodeBits == tag) {
+      const node = (v & nodeMask) - 1;
       if ((load<u64>(nodeAt(node)) & ~<u64>END) == key) return node;
     }
     i = (i + 1) & mask;
@@ -168,8 +177,13 @@ export function childOf(parent: u32, frame: u32): u32 {
     growSlots();
     return childOf(parent, frame);
   }
+  if (count + 1 >= <u32>1 << nodeBits && nodeBits < NODE_BITS) { // the new node's id + 1 needs another bit
+    freeBytes(slots);
+    placeAll();
+    return childOf(parent, frame);
+  }
   const node = newNode(parent, frame);
-  store<u32>(slots + (<usize>probeEnd << 2), slotWord(h, node, NODE_BITS));
+  store<u32>(slots + (<usize>probeEnd << 2), slotWord(h, node, nodeBits));
   slotted++;
   return node;
 }
@@ -270,12 +284,13 @@ function growSlots(): void {
 // Makes the slots (mask + 1 of them) and places every node not found through frameNode.
 function placeAll(): void {
   slots = allocBytes((<usize>mask + 1) << 2);
+  nodeBits = nodeBitsFor(count + 1);
   for (let node: u32 = 1; node < count; node++) {
     const key = load<u64>(nodeAt(node)) & ~<u64>END;
     if (load<u32>(frameNode + (<usize>(key >>> 32) << 2)) == node) continue;
-    queueSlot(slots, mask, NODE_BITS, keyHash(key), node);
+    queueSlot(slots, mask, nodeBits, keyHash(key), node);
   }
-  placeQueued(slots, mask, NODE_BITS);
+  placeQueued(slots, mask, nodeBits);
 }
 
 // @ts-ignore: decorator

@@ -140,6 +140,25 @@ describe('batched lookups', () => {
     }
   });
 
+  it('find every node again once the nodes outgrow the bits their slots first gave them', () => {
+    // 70,000 nodes of new frames (found without the slots), more than the 2^16 node ids a new
+    // tree's slots hold, then 12,000 distinct (parent, frame) keys found through the slots (each
+    // frame under many parents), then each of the first 3,000 again.
+    const lines: string[] = [];
+    const want = new Map<string, number>();
+    for (let i = 0; i < 85000; i++) {
+      const stack = i < 70000 ? `m;u${i}` : `m;p${i % 1000};c${Math.floor((i - 70000) / 1000) % 12}`;
+      lines.push(`${stack} ${(i % 3) + 1}`);
+      want.set(stack, (want.get(stack) ?? 0) + (i % 3) + 1);
+    }
+    const expected = [...want.keys()].sort().map((stack) => `${stack} ${want.get(stack)}\n`).join('');
+    for (const options of [{ stackTableBytes: 0 }, { stackTableBytes: 0, treeBatch: 1 }, {}] as Options[]) {
+      const text = lines.join('\n') + '\n';
+      expect(Buffer.concat([...fold(text, options).folded()]).toString()).toBe(expected);
+      expect(fold(text, options).tree().parent.length).toBe(1 + 1 + 70000 + 1000 + 12000); // no key made twice
+    }
+  });
+
   it('read folded lines across windows: lines longer than a window, pieces of any size, no newline at the end', () => {
     const long = (i: number) => `main;${'w'.repeat(3000 + i)};${'x'.repeat(5000)}_${i};leaf${i}`;
     const text = [long(1) + ' 1', lines(6, 400).trimEnd(), long(2) + ' 2', long(1) + ' 4', 'a;b 5'].join('\n');
