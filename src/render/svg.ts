@@ -45,6 +45,9 @@ interface Geometry {
   /** Where a colour mode's legend goes (its space is below the title and subtitle). */
   legendTop: number;
   plotWidth: number;
+  /** The band of the canvas every frame is drawn in, between the title (subtitle, legend) and the details line. */
+  plotTop: number;
+  plotBottom: number;
   perSample: number;
   y1: (depth: number) => number;
   y2: (depth: number) => number;
@@ -64,6 +67,8 @@ function geometry(layout: Layout, o: ResolvedSvgOptions, legendHeight = 0): Geom
     height,
     legendTop: ypad1 + subtitlePad,
     plotWidth,
+    plotTop: top,
+    plotBottom: height - ypad2,
     perSample: layout.scale > 0 ? plotWidth / layout.scale : 0,
     y1: o.inverted ? (d) => top + d * fh : (d) => height - ypad2 - (d + 1) * fh + o.framePad,
     y2: o.inverted ? (d) => top + (d + 1) * fh - o.framePad : (d) => height - ypad2 - d * fh,
@@ -139,11 +144,16 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
     '\t#search, #ignorecase { opacity:0.1; cursor:pointer; }',
     '\t#search:hover, #search.show, #ignorecase:hover, #ignorecase.show { opacity:1; }',
     '\t#unzoom { cursor:pointer; }',
-    '\t#frames > *:hover { stroke:black; stroke-width:0.5; cursor:pointer; }',
+    // (Once the viewer has moved the frames into a layer of their own, it outlines the one under the pointer itself.)
+    '\t:root > #frames > *:hover { stroke:black; stroke-width:0.5; cursor:pointer; }',
     // A click on a frame zooms: it starts no text selection, which Chromium would otherwise work out
     // from the click point over every frame before the click (20 ms on 25,000 frames). The details
     // line and the rest of the text stay selectable. (The viewer restates each #frames rule for its copies.)
     '\t#frames { user-select:none; -webkit-user-select:none; }',
+    // While the page runs script, the frames are not drawn until the viewer has started (at most 2 s: longer
+    // when a policy blocks the script): it moves them into a layer of their own first (viewer-layers.ts).
+    '\t@media (scripting: enabled) { :root > #frames { animation:fg-hold 2s; } }',
+    '\t@keyframes fg-hold { from, to { display:none; } }',
     // Said once here rather than on each of tens of thousands of rects (a renderer without CSS geometry draws square corners).
     '\t#frames rect { rx:2px; ry:2px; }',
     // A label passes the pointer to its frame's rect beneath it: the rect is what has the tooltip and the outline.
@@ -151,7 +161,7 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
     '\t.hide { display:none; }',
     '\t.parent { opacity:0.5; }',
     // An outline on every rectangle would hide the hover outline of the group: that one is restated.
-    ...(o.strokeColor ? [`\t#frames rect { stroke:${o.strokeColor}; stroke-width:1; }`, '\t#frames > *:hover rect { stroke:black; stroke-width:0.5; }'] : []),
+    ...(o.strokeColor ? [`\t#frames rect { stroke:${o.strokeColor}; stroke-width:1; }`, '\t:root > #frames > *:hover rect { stroke:black; stroke-width:0.5; }'] : []),
     ...(o.uiColor ? [`\t#title, #details, #unzoom, #search, #ignorecase, #matched { fill:${o.uiColor}; }`] : []),
     '</style>',
     `<rect x="0.0" y="0" width="${fixed(w, 1)}" height="${fixed(h, 1)}" fill="url(#background)"/>`,
@@ -198,6 +208,8 @@ function viewerScript(o: ResolvedSvgOptions, g: Geometry): string {
     plotWidth: g.plotWidth,
     yBase: g.y1(0),
     yStep: o.inverted ? o.frameHeight : -o.frameHeight,
+    plotTop: g.plotTop,
+    plotBottom: g.plotBottom,
     searchColor: o.searchColor,
   };
   // Outside UTF-8 (--encoding) the script's data is ASCII too: character references mean nothing in a script.

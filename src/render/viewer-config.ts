@@ -17,5 +17,8 @@ export interface ViewerConfig {
   /** depth = (rect y - yBase) / yStep. */
   yBase: number;
   yStep: number;
+  /** The band of the canvas (y from, to) every frame is drawn in. */
+  plotTop: number;
+  plotBottom: number;
   searchColor: string;
 }

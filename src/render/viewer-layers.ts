@@ -42,6 +42,8 @@ export interface FrameLayers {
   unzoom(): void;
   /** Colours the frames shown by `matching`, touching only those whose colour changes. */
   recolour(): void;
+  /** Outlines `item` (a child of #frames) while the pointer is on it, or no frame (null). */
+  hover(item: Element | null): void;
 }
 
 export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: FrameIndex): FrameLayers {
@@ -53,15 +55,103 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
   // (slower, as it restyles every frame).
   const clips = typeof CSS !== 'undefined' && CSS.supports('clip-path', 'inset(50%)');
   const labels = doc.getElementById('labels') as SVGGElement | null;
+  /** The frames' band of the canvas, a little wider for their outlines: [x, y, width, height]. */
+  const band = ((): number[] => {
+    const root = doc.documentElement as Element as SVGSVGElement;
+    const width = root.viewBox?.baseVal?.width || cfg.plotWidth + 2 * cfg.xpad;
+    return [0, cfg.plotTop - 2, width, cfg.plotBottom - cfg.plotTop + 4];
+  })();
+  /** The cover that hides the frames while zoomed, when they were moved into a layer of their own; else null. */
+  const cover = ownLayer();
+  /** What is drawn just under the highlight and the labels: #frames, or the element holding their layer. */
+  const drawn = cover ? (framesGroup.ownerSVGElement!.parentNode as Element) : framesGroup;
   let highlight: SVGPathElement | null = null;
   const showFrames = (show: boolean): void => {
-    if (clips) framesGroup.style.clipPath = show ? 'inset(-2px)' : 'inset(50%)';
+    if (cover) cover.style.display = show ? 'none' : '';
+    else if (clips) framesGroup.style.clipPath = show ? 'inset(-2px)' : 'inset(50%)';
     else framesGroup.style.display = show ? '' : 'none';
     // The labels and the highlight are few elements: hiding them restyles little.
     if (labels) labels.style.display = show ? '' : 'none';
     if (highlight) highlight.style.display = show ? '' : 'none';
   };
   showFrames(true);
+
+  /**
+   * The outline of the frame under the pointer, when the frames have a layer of their own: drawn
+   * over them (as the stylesheet outlines a frame not moved, or a zoom's copy), since a change of
+   * a frame's own style would have the browser paint their layer, every frame of it, again.
+   */
+  let outline: SVGRectElement | null = null;
+  const hover = (item: Element | null): void => {
+    if (!cover) return;
+    const rect = item && item.parentNode === framesGroup ? (item.localName === 'rect' ? item : item.querySelector('rect')) : null;
+    if (!rect) {
+      if (outline) outline.style.display = 'none';
+      return;
+    }
+    if (!outline) {
+      outline = doc.createElementNS(SVG_NS, 'rect');
+      outline.setAttribute('fill', 'none');
+      outline.setAttribute('stroke', 'black');
+      outline.setAttribute('stroke-width', '0.5');
+      outline.setAttribute('pointer-events', 'none');
+      outline.setAttribute('rx', '2');
+      outline.setAttribute('ry', '2');
+      if (labels) labels.before(outline);
+      else drawn.after(outline);
+    }
+    for (const k of ['x', 'y', 'width', 'height']) outline.setAttribute(k, rect.getAttribute(k) ?? '0');
+    outline.style.display = '';
+  };
+
+  /**
+   * Moves the frames into a layer of their own (an <svg> over their band of the canvas, in a
+   * <foreignObject>, composited), and returns a cover for them: their band, filled as the
+   * background, over them (and under the zoom's copies) while zoomed. Otherwise the page is drawn
+   * as one layer: anything that changes on it (a search's highlight, Matched %, a button, a zoom's
+   * copies) has the browser paint every frame again (it replays each frame's recorded drawing,
+   * 25,000 of them: 7 ms) and hand them all to the compositor (5 ms more). In their own layer,
+   * untouched by a search or a zoom, they are neither. (Hidden by a change to their layer's clip or
+   * opacity, they would be drawn anew or composited anew.) This is done only while the stylesheet
+   * holds the frames undrawn (svg.ts: while the page has script, until the viewer starts): moving
+   * frames already drawn would have the browser style and lay out each again, which costs more
+   * than it saves. Then #frames stays where it is, and the result is null.
+   */
+  function ownLayer(): SVGElement | null {
+    const root = doc.documentElement;
+    const background = doc.getElementById('background');
+    if (!clips || framesGroup.parentNode !== root || !background || getComputedStyle(framesGroup).display !== 'none') return null;
+    const [x, y, width, height] = band as [number, number, number, number];
+    const box = [['x', x], ['y', y], ['width', width], ['height', height]] as const;
+    const wrapper = doc.createElementNS(SVG_NS, 'foreignObject');
+    for (const [k, v] of box) wrapper.setAttribute(k, String(v));
+    const inner = doc.createElementNS(SVG_NS, 'svg');
+    inner.setAttribute('viewBox', `${x} ${y} ${width} ${height}`);
+    inner.setAttribute('width', String(width));
+    inner.setAttribute('height', String(height));
+    inner.style.cssText = 'display:block; overflow:visible; will-change:transform';
+    // The pointer passes through the layer's box to what is beneath it; the frames take it.
+    wrapper.style.pointerEvents = 'none';
+    framesGroup.style.pointerEvents = 'auto';
+    framesGroup.style.cursor = 'pointer'; // (the stylesheet sets it on the frame under the pointer, with its outline)
+    // Its own clip saves hit tests here too (the layer spans the plot's width); hiding them does not change it.
+    framesGroup.style.clipPath = 'inset(-2px)';
+    framesGroup.before(wrapper);
+    wrapper.appendChild(inner).appendChild(framesGroup);
+    // The background's gradient spans the canvas: the cover's spans it too, so each pixel it covers looks the same.
+    const gradient = background.cloneNode(true) as Element;
+    gradient.id = 'frames-cover-fill';
+    gradient.setAttribute('gradientUnits', 'userSpaceOnUse');
+    gradient.setAttribute('y1', '0');
+    gradient.setAttribute('y2', String((root as Element as SVGSVGElement).viewBox?.baseVal?.height || 0));
+    background.after(gradient);
+    const rect = doc.createElementNS(SVG_NS, 'rect');
+    rect.id = 'frames-cover';
+    for (const [k, v] of box) rect.setAttribute(k, String(v));
+    rect.setAttribute('fill', 'url(#frames-cover-fill)');
+    wrapper.after(rect);
+    return rect;
+  }
 
   // The copies look like the frames: every rule for #frames (hover outline, corners, --stroke-color) applies to each
   // layer of copies (class "copies": the one shown is #zoom, one built ahead is hidden), whether shown or not.
@@ -97,7 +187,7 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
       highlight.id = 'highlight';
       highlight.setAttribute('fill', cfg.searchColor);
       highlight.setAttribute('pointer-events', 'none');
-      framesGroup.after(highlight);
+      drawn.after(highlight);
     }
     highlight.setAttribute('d', d);
   };
@@ -234,7 +324,7 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
   };
   /** Where a layer of copies goes: over the frames, their highlight and their labels. */
   const place = (layer: Element): void => {
-    (labels ?? highlight ?? framesGroup).after(layer);
+    (labels ?? highlight ?? drawn).after(layer);
   };
 
   const dropZoomLayer = (): void => {
@@ -265,6 +355,7 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     },
     buildAhead,
     highlightPath,
+    hover,
     unzoom(): void {
       layers.zoomed = -1;
       dropZoomLayer();

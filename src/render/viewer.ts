@@ -192,13 +192,16 @@ export function flamegraphViewer(cfg: ViewerConfig, parts: ViewerParts): void {
   doc.addEventListener('mouseover', (e) => {
     const title = titleOf(e.target);
     if (title === null) return;
+    layers.hover(frameElement(e.target)?.item ?? null);
     details.textContent = cfg.nameType + ' ' + title;
     // What a click on this frame would show is made while the pointer rests on it.
     const f = frameAt(e.target);
     if (f !== undefined && f !== index.root && f !== layers.zoomed) layers.buildAhead(f);
   });
   doc.addEventListener('mouseout', (e) => {
-    if (frameElement(e.target)) details.textContent = ' ';
+    if (!frameElement(e.target)) return;
+    details.textContent = ' ';
+    layers.hover(null);
   });
   doc.addEventListener('keydown', (e) => {
     if (e.key === 'F3' || (e.ctrlKey && (e.key === 'f' || e.key === 'F'))) {

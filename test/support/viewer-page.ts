@@ -31,7 +31,18 @@ export async function frameStates(page: Page): Promise<FrameState[]> {
   return page.evaluate(() => {
     const frames = document.getElementById('frames')!;
     const zoomed = document.getElementById('zoom') !== null;
-    if (zoomed !== (getComputedStyle(frames).clipPath === 'inset(50%)')) throw new Error('#frames shown while zoomed, or hidden while not');
+    // #frames is hidden by its clip or, when the viewer moved them into a layer of their own (an <svg> of theirs), by
+    // a cover over their band (#frames-cover), which the pointer reaches instead of them.
+    const cover = document.getElementById('frames-cover');
+    const hiddenFrames = cover ? getComputedStyle(cover).display !== 'none' : getComputedStyle(frames).clipPath === 'inset(50%)';
+    if (zoomed !== hiddenFrames) throw new Error('#frames shown while zoomed, or hidden while not');
+    if (cover && zoomed) {
+      for (const f of Array.from(frames.children)) {
+        const box = f.getBoundingClientRect();
+        const top = document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+        if (top && top.closest('#frames')) throw new Error('the pointer reaches #frames while zoomed');
+      }
+    }
     const data = JSON.parse(document.getElementById('frame-data')!.textContent!) as { start: number[]; width: number[]; tooltip: string[] };
     const originals = Array.from(frames.children);
     if (originals.length !== data.tooltip.length) throw new Error('as many frames as frame data');
