@@ -41,7 +41,7 @@ const launcher = join(dist, 'flamefold.cjs');
 const cacheFile = `${bundle}.v8cache`;
 
 // Modules whose functions' source text is output (under dist/): the viewer and its parts (viewer.ts).
-const SOURCE_TEXT_MODULES = ['render/viewer.js', 'render/viewer-index.js', 'render/viewer-layers.js', 'render/viewer-search.js'];
+const SOURCE_TEXT_MODULES = ['render/viewer.js', 'render/viewer-index.js', 'render/viewer-layers.js', 'render/viewer-search.js', 'render/viewer-frame-layer.js'];
 
 // The worker threads' scripts: bundle name (src/parallel/worker-script.ts's WorkerName) -> its module under dist/.
 const WORKERS = {

@@ -112,7 +112,7 @@ export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uin
   } finally {
     frames.end();
   }
-  markup(`]}</metadata>\n${pad}${viewerScript(o, g)}\n</svg>\n`);
+  markup(`]}</metadata>\n</svg>\n`);
   chunks.flush();
   yield* chunks.full.splice(0);
 }
@@ -150,10 +150,6 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
     // from the click point over every frame before the click (20 ms on 25,000 frames). The details
     // line and the rest of the text stay selectable. (The viewer restates each #frames rule for its copies.)
     '\t#frames { user-select:none; -webkit-user-select:none; }',
-    // While the page runs script, the frames are not drawn until the viewer has started (at most 2 s: longer
-    // when a policy blocks the script): it moves them into a layer of their own first (viewer-layers.ts).
-    '\t@media (scripting: enabled) { :root > #frames { animation:fg-hold 2s; } }',
-    '\t@keyframes fg-hold { from, to { display:none; } }',
     // Said once here rather than on each of tens of thousands of rects (a renderer without CSS geometry draws square corners).
     '\t#frames rect { rx:2px; ry:2px; }',
     // A label passes the pointer to its frame's rect beneath it: the rect is what has the tooltip and the outline.
@@ -178,6 +174,8 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
     `<text id="search" x="${fixed(w - o.xpad - 100, 2)}" y="${perlNumber(o.fontSize * 2)}">Search</text>`,
     `<text id="ignorecase" x="${fixed(w - o.xpad - 16, 2)}" y="${perlNumber(o.fontSize * 2)}">ic</text>`,
     `<text id="matched" x="${fixed(w - o.xpad - 100, 2)}" y="${bottom}" class="hide"> </text>`,
+    // Before the frames: the viewer moves them into a layer of their own as they are read (viewer-frame-layer.ts).
+    viewerScript(o, g),
     '<g id="frames">',
   );
   // The declaration, doctype and <svg> start tag stay at the margin; the rest is inside <svg>.

@@ -55,16 +55,10 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
   // (slower, as it restyles every frame).
   const clips = typeof CSS !== 'undefined' && CSS.supports('clip-path', 'inset(50%)');
   const labels = doc.getElementById('labels') as SVGGElement | null;
-  /** The frames' band of the canvas, a little wider for their outlines: [x, y, width, height]. */
-  const band = ((): number[] => {
-    const root = doc.documentElement as Element as SVGSVGElement;
-    const width = root.viewBox?.baseVal?.width || cfg.plotWidth + 2 * cfg.xpad;
-    return [0, cfg.plotTop - 2, width, cfg.plotBottom - cfg.plotTop + 4];
-  })();
-  /** The cover that hides the frames while zoomed, when they were moved into a layer of their own; else null. */
-  const cover = ownLayer();
+  /** The cover that hides the frames while zoomed, when they are in a layer of their own (viewer-frame-layer.ts); else null. */
+  const cover = coverFor(doc.getElementById('frames-layer'));
   /** What is drawn just under the highlight and the labels: #frames, or the element holding their layer. */
-  const drawn = cover ? (framesGroup.ownerSVGElement!.parentNode as Element) : framesGroup;
+  const drawn = cover ? (cover.previousElementSibling as Element) : framesGroup;
   let highlight: SVGPathElement | null = null;
   const showFrames = (show: boolean): void => {
     if (cover) cover.style.display = show ? 'none' : '';
@@ -105,49 +99,28 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
   };
 
   /**
-   * Moves the frames into a layer of their own (an <svg> over their band of the canvas, in a
-   * <foreignObject>, composited), and returns a cover for them: their band, filled as the
-   * background, over them (and under the zoom's copies) while zoomed. Otherwise the page is drawn
-   * as one layer: anything that changes on it (a search's highlight, Matched %, a button, a zoom's
-   * copies) has the browser paint every frame again (it replays each frame's recorded drawing,
-   * 25,000 of them: 7 ms) and hand them all to the compositor (5 ms more). In their own layer,
-   * untouched by a search or a zoom, they are neither. (Hidden by a change to their layer's clip or
-   * opacity, they would be drawn anew or composited anew.) This is done only while the stylesheet
-   * holds the frames undrawn (svg.ts: while the page has script, until the viewer starts): moving
-   * frames already drawn would have the browser style and lay out each again, which costs more
-   * than it saves. Then #frames stays where it is, and the result is null.
+   * A cover for the frames in their own layer (`layer`, the <svg> in a <foreignObject> they were
+   * moved into): their band, filled as the background, over them (and under the zoom's copies),
+   * shown while zoomed, so that the frames' layer stays as drawn (hidden by a change to its clip
+   * or opacity, it would be drawn anew or composited anew). Null when they stayed in the page.
    */
-  function ownLayer(): SVGElement | null {
-    const root = doc.documentElement;
+  function coverFor(layer: Element | null): SVGElement | null {
+    const wrapper = layer?.parentNode as Element | null;
+    const root = doc.documentElement as Element as SVGSVGElement;
     const background = doc.getElementById('background');
-    if (!clips || framesGroup.parentNode !== root || !background || getComputedStyle(framesGroup).display !== 'none') return null;
-    const [x, y, width, height] = band as [number, number, number, number];
-    const box = [['x', x], ['y', y], ['width', width], ['height', height]] as const;
-    const wrapper = doc.createElementNS(SVG_NS, 'foreignObject');
-    for (const [k, v] of box) wrapper.setAttribute(k, String(v));
-    const inner = doc.createElementNS(SVG_NS, 'svg');
-    inner.setAttribute('viewBox', `${x} ${y} ${width} ${height}`);
-    inner.setAttribute('width', String(width));
-    inner.setAttribute('height', String(height));
-    inner.style.cssText = 'display:block; overflow:visible; will-change:transform';
-    // The pointer passes through the layer's box to what is beneath it; the frames take it.
-    wrapper.style.pointerEvents = 'none';
-    framesGroup.style.pointerEvents = 'auto';
-    framesGroup.style.cursor = 'pointer'; // (the stylesheet sets it on the frame under the pointer, with its outline)
-    // Its own clip saves hit tests here too (the layer spans the plot's width); hiding them does not change it.
-    framesGroup.style.clipPath = 'inset(-2px)';
-    framesGroup.before(wrapper);
-    wrapper.appendChild(inner).appendChild(framesGroup);
+    if (!wrapper || framesGroup.parentNode !== layer || !background) return null;
+    // Hit tests skip every frame when the pointer is outside their own box (the layer spans the plot's width).
+    if (clips) framesGroup.style.clipPath = 'inset(-2px)';
     // The background's gradient spans the canvas: the cover's spans it too, so each pixel it covers looks the same.
     const gradient = background.cloneNode(true) as Element;
     gradient.id = 'frames-cover-fill';
     gradient.setAttribute('gradientUnits', 'userSpaceOnUse');
     gradient.setAttribute('y1', '0');
-    gradient.setAttribute('y2', String((root as Element as SVGSVGElement).viewBox?.baseVal?.height || 0));
+    gradient.setAttribute('y2', String(root.viewBox.baseVal.height));
     background.after(gradient);
     const rect = doc.createElementNS(SVG_NS, 'rect');
     rect.id = 'frames-cover';
-    for (const [k, v] of box) rect.setAttribute(k, String(v));
+    for (const k of ['x', 'y', 'width', 'height']) rect.setAttribute(k, wrapper.getAttribute(k) ?? '0');
     rect.setAttribute('fill', 'url(#frames-cover-fill)');
     wrapper.after(rect);
     return rect;

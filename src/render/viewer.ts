@@ -21,6 +21,7 @@ import type { ViewerConfig } from './viewer-config.js';
 import { frameIndex } from './viewer-index.js';
 import { frameLayers } from './viewer-layers.js';
 import { frameSearch } from './viewer-search.js';
+import { ownFrameLayer } from './viewer-frame-layer.js';
 
 export type { ViewerConfig };
 
@@ -29,10 +30,18 @@ export interface ViewerParts {
   frameIndex: typeof frameIndex;
   frameLayers: typeof frameLayers;
   frameSearch: typeof frameSearch;
+  ownFrameLayer: typeof ownFrameLayer;
 }
 
 export function flamegraphViewer(cfg: ViewerConfig, parts: ViewerParts): void {
   const doc = document;
+  if (doc.readyState === 'loading') {
+    // The script comes before the frames (svg.ts): their layer takes them as they are read, and the rest starts
+    // once the whole document is.
+    parts.ownFrameLayer(cfg);
+    doc.addEventListener('DOMContentLoaded', () => flamegraphViewer(cfg, parts), { once: true });
+    return;
+  }
   const byId = (id: string): Element | null => doc.getElementById(id);
   const framesGroup = byId('frames') as SVGGElement | null;
   const details = byId('details');
@@ -249,6 +258,6 @@ export function flamegraphViewer(cfg: ViewerConfig, parts: ViewerParts): void {
 /** The viewer as script text, called with its config and its parts. */
 export function viewerSource(config: ViewerConfig, json: (v: unknown) => string): string {
   // Named here, not by each function's .name, which a bundler may rename.
-  const parts = Object.entries({ frameIndex, frameLayers, frameSearch } satisfies ViewerParts).map(([k, f]) => `${k}: ${f.toString()}`).join(',\n');
+  const parts = Object.entries({ frameIndex, frameLayers, frameSearch, ownFrameLayer } satisfies ViewerParts).map(([k, f]) => `${k}: ${f.toString()}`).join(',\n');
   return `(${flamegraphViewer.toString()})(${json(config)}, {\n${parts}\n});`;
 }
