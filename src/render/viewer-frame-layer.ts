@@ -51,5 +51,9 @@ export function ownFrameLayer(cfg: ViewerConfig): void {
     if (adopt()) observer.disconnect();
   });
   observer.observe(root, { childList: true });
-  doc.addEventListener('DOMContentLoaded', () => observer.disconnect(), { once: true });
+  wrapper.style.contentVisibility = 'hidden';
+  doc.addEventListener('DOMContentLoaded', () => {
+    observer.disconnect();
+    wrapper.style.contentVisibility = '';
+  }, { once: true });
 }
