@@ -42,6 +42,8 @@ export function ownFrameLayer(cfg: ViewerConfig): void {
     if (!frames || frames.parentNode !== root) return false;
     frames.style.pointerEvents = 'auto';
     frames.style.cursor = 'pointer'; // (the stylesheet sets it on the frame under the pointer, with its outline)
+    // Their own box: hit tests over the band between frames (the layer spans the plot's width) skip every frame.
+    frames.style.clipPath = 'inset(-2px)';
     frames.before(wrapper);
     layer.appendChild(frames); // the parser goes on adding frames to it there
     return true;

@@ -5,12 +5,14 @@
 // embeds this function's source beside its own: it may use nothing from
 // outside its body but its arguments).
 //
-// The frames as written are never moved or resized. A zoom draws copies of
+// The frames as written are never changed or resized. A zoom draws copies of
 // the frames in view (rect and label, inside the <g> and link of a frame
 // that has them; the tooltip is made when the pointer reaches a copy) into
-// #zoom, and hides #frames by changing its clip to nothing: one property of
-// one element, which restyles none of its frames, and which the pointer
-// respects too. (Chromium still records each hidden frame when it paints.)
+// #zoom, and hides #frames: in their layer of their own (viewer-frame-layer.ts),
+// under a cover filled as the background, which takes the pointer too, so that
+// their layer is neither painted nor composited again; left in the page (no
+// layer), by changing their clip to nothing: one property of one element,
+// which restyles none of its frames, and which the pointer respects too.
 // The copies for the frame under the pointer are made while the browser is
 // idle, a few dozen at a time, so that its click only has to show them:
 // making 1,700 elements took about half of a zoom's time.
@@ -56,9 +58,10 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
   const clips = typeof CSS !== 'undefined' && CSS.supports('clip-path', 'inset(50%)');
   const labels = doc.getElementById('labels') as SVGGElement | null;
   /** The cover that hides the frames while zoomed, when they are in a layer of their own (viewer-frame-layer.ts); else null. */
-  const cover = coverFor(doc.getElementById('frames-layer'));
+  const frameLayer = doc.getElementById('frames-layer');
+  const cover = coverFor(frameLayer);
   /** What is drawn just under the highlight and the labels: #frames, or the element holding their layer. */
-  const drawn = cover ? (cover.previousElementSibling as Element) : framesGroup;
+  const drawn = cover ? (frameLayer!.parentNode as Element) : framesGroup;
   let highlight: SVGPathElement | null = null;
   const showFrames = (show: boolean): void => {
     if (cover) cover.style.display = show ? 'none' : '';
@@ -85,6 +88,7 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     }
     if (!outline) {
       outline = doc.createElementNS(SVG_NS, 'rect');
+      outline.id = 'frame-outline';
       outline.setAttribute('fill', 'none');
       outline.setAttribute('stroke', 'black');
       outline.setAttribute('stroke-width', '0.5');
@@ -109,8 +113,6 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     const root = doc.documentElement as Element as SVGSVGElement;
     const background = doc.getElementById('background');
     if (!wrapper || framesGroup.parentNode !== layer || !background) return null;
-    // Hit tests skip every frame when the pointer is outside their own box (the layer spans the plot's width).
-    if (clips) framesGroup.style.clipPath = 'inset(-2px)';
     // The background's gradient spans the canvas: the cover's spans it too, so each pixel it covers looks the same.
     const gradient = background.cloneNode(true) as Element;
     gradient.id = 'frames-cover-fill';

@@ -5,6 +5,8 @@
 // and of its parts (`viewerSource()`), called with a JSON config; they are
 // self-contained and never build markup from strings, so frame names cannot
 // turn into script. The parts, each a function given what it needs:
+// - viewer-frame-layer.ts: the frames' layer of their own, which takes them as
+//   the document is read (the script comes before them);
 // - viewer-index.ts: the frames, indexed once when the browser is idle;
 // - viewer-layers.ts: the frames shown (as written, or zoomed copies) and the search's colours on them;
 // - viewer-search.ts: which frames match, and Matched %.

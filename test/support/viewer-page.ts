@@ -23,7 +23,8 @@ export interface FrameState {
  * samples the i-th of the frame data, its label the one on its rect in
  * #labels; a search over the whole graph shows as #highlight, a path outlining
  * each matching frame's rect (starting at its x and y). While zoomed, #frames
- * is hidden (its clip is empty) and the frames in view are drawn as copies in
+ * is hidden (under #frames-cover when in its own layer, else by an empty clip)
+ * and the frames in view are drawn as copies in
  * #zoom (each says which frame it is in data-frame): a frame's state is then
  * its copy's, and a frame without a copy is hidden.
  */
