@@ -1,19 +1,22 @@
 // Where a viewer step's time goes (bench/viewer.ts): one more, untimed run of
-// each SVG is traced through the DevTools protocol, and each step (a click, a
-// key) is broken down into the renderer main thread's CPU time (trace thread
-// time, which a busy machine inflates less than wall time) from the step's
-// first input event to the end of the task of the first paint after it: Chromium's text
+// each SVG is traced through the DevTools protocol, and each step (the load, a
+// click, a key) is broken down into the renderer main thread's CPU time (trace
+// thread time, which a busy machine inflates less than wall time) from the
+// step's first task (the page's first, or the first input event's) to the
+// end of the task of the first paint after it (after the load event, for the
+// load): the document's parsing (with the script it runs then), Chromium's text
 // selection on mousedown, script, style, layout, pre-paint, paint, layerize and
 // hit tests, and the rest of the tasks in that window.
 
 import type { CDPSession, Page } from 'playwright-core';
 
-export const PARTS = ['selection', 'script', 'style', 'layout', 'prepaint', 'paint', 'layerize', 'hit tests'] as const;
+export const PARTS = ['parse', 'selection', 'script', 'style', 'layout', 'prepaint', 'paint', 'layerize', 'hit tests'] as const;
 type Part = (typeof PARTS)[number];
 export type Breakdown = Record<Part | 'other' | 'total', number>;
 
 /** The trace event each part is the outermost events of. */
 const EVENT_OF: Record<Part, string> = {
+  parse: 'DocumentLoader::CommitData',
   selection: 'SelectionController::handleMousePressEvent',
   script: 'FunctionCall',
   style: 'UpdateLayoutTree',
@@ -23,7 +26,7 @@ const EVENT_OF: Record<Part, string> = {
   layerize: 'Layerize',
   'hit tests': 'HitTest',
 };
-const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'input'];
+const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'input', 'loading'];
 /** A task of the thread's event loop, as devtools.timeline names it. */
 const TASK = 'RunTask';
 const INPUT = 'WebFrameWidgetImpl::HandleInputEvent';
@@ -53,7 +56,11 @@ export class StepTracer {
     await session.send('Tracing.start', { categories: CATEGORIES.join(','), transferMode: 'ReportEvents' });
   }
 
-  /** Ends the trace; `trigger` is the DOM event that does the step's work ('click', 'keydown'). */
+  /**
+   * Ends the trace; `trigger` is the DOM event that does the step's work ('click', 'keydown'), or
+   * 'load' for the page's loading (begun before the navigation): from its first task to the paint
+   * after its load event.
+   */
   async end(step: string, trigger: string): Promise<void> {
     const session = this.session!;
     const complete = new Promise<void>((resolve) => session.once('Tracing.tracingComplete', () => resolve()));
@@ -79,12 +86,16 @@ function outermost(events: TraceEvent[], name: string, from: number, to: number)
 }
 
 function breakdown(all: TraceEvent[], trigger: string): Breakdown {
-  const dispatch = all.find((e) => e.name === 'EventDispatch' && e.args?.data?.type === trigger);
+  // (The window's load event is the last: an SVG document's root element has one before it.)
+  const dispatch = all.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === trigger).at(trigger === 'load' ? -1 : 0);
   if (!dispatch) throw new Error(`no ${trigger} event in the trace`);
   // The renderer main thread: the one that dispatched the event.
   const events = all.filter((e) => e.pid === dispatch.pid && e.tid === dispatch.tid && e.ph === 'X').sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
-  const from = Math.min(dispatch.ts, ...events.filter((e) => e.name === INPUT).map((e) => e.ts));
-  const paint = events.find((e) => e.name === 'Paint' && e.ts > dispatch.ts);
+  // A load starts with the thread's first task in the trace (begun before the navigation).
+  const starts = trigger === 'load' ? events.slice(0, 1) : events.filter((e) => e.name === INPUT);
+  const from = Math.min(dispatch.ts, ...starts.map((e) => e.ts));
+  // A load whose last paint came before its load event has nothing to paint after it: it ends with that event.
+  const paint = events.find((e) => e.name === 'Paint' && e.ts > dispatch.ts) ?? (trigger === 'load' ? dispatch : undefined);
   if (!paint) throw new Error(`no paint after the ${trigger} event in the trace`);
   // To the end of the task that painted: it layerizes and commits after the paint.
   const tasks = outermost(events, TASK, -Infinity, Infinity);

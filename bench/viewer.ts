@@ -20,8 +20,8 @@
 // being fast. Inputs: W2's SVG (flamefold's, and the baseline build's when one
 // is given) and, for scale, a flamegraph.pl SVG from the corpus beside
 // flamefold's SVG of the same folded input. After the timed rounds, one traced
-// run of each says where the main thread's time goes in each step
-// (bench/viewer-trace.ts).
+// run of each says where the main thread's time goes in each step, the load
+// included (bench/viewer-trace.ts).
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,8 +137,10 @@ async function runOnce(browser: TestBrowser, url: string, term: string, tracer?:
   page.on('pageerror', (e) => errors.push(String(e)));
   try {
     await page.addInitScript(timingProbe);
+    await tracer?.begin(page);
     await page.goto(url, { waitUntil: 'load', timeout: 120_000 });
     const load = await timeOf(page, 'load');
+    await tracer?.end('load', 'load');
     const firstPaint = await timeOf(page, 'first paint');
     await settle(page);
 
@@ -268,7 +270,7 @@ export async function benchViewer(options: Options): Promise<boolean> {
       await runOnce(browser, browser.base + urlOf.get(s)!, s.term, tracer);
       for (const [step, b] of tracer.steps) parts.push([s.label, step, b.total.toFixed(1), ...PARTS.map((p) => b[p].toFixed(1)), b.other.toFixed(1)]);
     }
-    console.log('\n# where the renderer main thread\'s time goes, one traced run each (thread CPU ms, from the first input event to the end of the task that paints next)');
+    console.log('\n# where the renderer main thread\'s time goes, one traced run each (thread CPU ms, from the first input event, or the page\'s first task, to the end of the task that paints next)');
     printTable(parts);
     return failures.size === 0;
   } finally {
