@@ -7,19 +7,13 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CORPUS } from '../support/corpus.js';
-import { openSvgBrowser, type SvgBrowser } from '../support/svg-browser.js';
+import { useSvgBrowser } from '../support/svg-browser.js';
 import type { Page } from 'playwright-core';
 import { frameGroup, frameStates, stateUrl } from '../support/viewer-page.js';
 
-let browser: SvgBrowser | undefined;
-beforeAll(async () => {
-  browser = await openSvgBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useSvgBrowser();
 
 const folded = readFileSync(join(CORPUS, 'dtrace', 'example-dtrace-stacks.expected.folded'));
 
@@ -41,7 +35,7 @@ const frameIndexOf = (page: Page, name: string): Promise<number> =>
 
 describe('the SVG viewer answers a click or a search without extra work', () => {
   it('a click on a frame, as written or a zoomed copy, selects no text; a drag over the title still does', async () => {
-    const { page, errors } = await browser!.open(browser!.draw('example', folded));
+    const { page, errors } = await browser().open(browser().draw('example', folded));
     const selection = (): Promise<{ type: string; text: string }> =>
       page.evaluate(() => ({ type: getSelection()?.type ?? 'None', text: getSelection()?.toString() ?? '' }));
     await (await frameGroup(page, 'genunix`lookuppnvp')).click();
@@ -60,7 +54,7 @@ describe('the SVG viewer answers a click or a search without extra work', () => 
   });
 
   it('the URL is written after the paint that shows a zoom or a search, and then holds the state', async () => {
-    const { page, errors, answer } = await browser!.open(browser!.draw('example', folded));
+    const { page, errors, answer } = await browser().open(browser().draw('example', folded));
     const frame = await frameGroup(page, 'genunix`lookuppnvp');
     const i = Number(await frame.evaluate((el) => Array.from(el.parentNode!.children).indexOf(el)));
     const start = (await frameStates(page))[i]!.start;
@@ -80,16 +74,16 @@ describe('the SVG viewer answers a click or a search without extra work', () => 
   });
 
   it('the zoom of the frame the pointer rests on is built ahead, hidden; its click shows what a zoom built at the click does, a search since included', async () => {
-    const url = browser!.draw('example', folded);
+    const url = browser().draw('example', folded);
     // At the click: the click is dispatched in the page, with no pointer over any frame before.
-    const cold = await browser!.open(url);
+    const cold = await browser().open(url);
     cold.answer('lookup');
     await cold.page.locator('#search').click();
     await (await frameGroup(cold.page, 'genunix`lookuppnvp')).dispatchEvent('click');
     const want = await frameStates(cold.page);
     expect(await copyLayers(cold.page)).toEqual([expect.objectContaining({ id: 'zoom', hidden: false })]);
 
-    const { page, errors, answer } = await browser!.open(url);
+    const { page, errors, answer } = await browser().open(url);
     const before = await frameStates(page);
     const target = await frameIndexOf(page, 'genunix`lookuppnvp');
     const frame = await frameGroup(page, 'genunix`lookuppnvp');
@@ -114,7 +108,7 @@ describe('the SVG viewer answers a click or a search without extra work', () => 
   });
 
   it('resting on another frame drops the layer built for the first; zoomed, one is built for a frame in view, and its click zooms further', async () => {
-    const { page, errors } = await browser!.open(browser!.draw('example', folded));
+    const { page, errors } = await browser().open(browser().draw('example', folded));
     const first = await frameIndexOf(page, 'genunix`lookuppnvp');
     const second = await frameIndexOf(page, 'genunix`vn_openat');
     await (await frameGroup(page, 'genunix`lookuppnvp')).hover();
@@ -141,7 +135,7 @@ describe('the SVG viewer answers a click or a search without extra work', () => 
   });
 
   it('what the viewer runs ahead while the browser is idle after loading shows nothing', async () => {
-    const { page, errors } = await browser!.open(browser!.draw('example', folded));
+    const { page, errors } = await browser().open(browser().draw('example', folded));
     const before = await frameStates(page);
     // The index is made in one idle period and the search's arithmetic run in the next: wait for a few.
     await page.evaluate(() => new Promise<void>((resolve) => {
@@ -156,7 +150,7 @@ describe('the SVG viewer answers a click or a search without extra work', () => 
   });
 
   it("the frames as written are clipped to their own box only: each answers the pointer to its corners", async () => {
-    const { page, errors } = await browser!.open(browser!.draw('example', folded));
+    const { page, errors } = await browser().open(browser().draw('example', folded));
     // The frames at the box's edges: the widest (the root, at the bottom), the highest, the leftmost and the rightmost.
     const missed = await page.evaluate(() => {
       const rects = Array.from(document.querySelectorAll('#frames > rect')).map((r) => ({ r, b: r.getBoundingClientRect() }));

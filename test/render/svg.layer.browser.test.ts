@@ -8,19 +8,13 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CORPUS } from '../support/corpus.js';
-import { openSvgBrowser, type SvgBrowser } from '../support/svg-browser.js';
+import { useSvgBrowser } from '../support/svg-browser.js';
 import { frameGroup, frameStates, openPage } from '../support/viewer-page.js';
 
-let browser: SvgBrowser | undefined;
-beforeAll(async () => {
-  browser = await openSvgBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useSvgBrowser();
 
 const folded = readFileSync(join(CORPUS, 'dtrace', 'example-dtrace-stacks.expected.folded'));
 
@@ -33,7 +27,7 @@ function largeFolded(): string {
 
 /** The largest difference of any colour channel of two PNG screenshots of the same size, and how many channels differ. */
 async function pixelDifference(a: Buffer, b: Buffer): Promise<{ max: number; differing: number }> {
-  const page = await browser!.context.newPage(); // an HTML page, with canvases
+  const page = await browser().context.newPage(); // an HTML page, with canvases
   const difference = await page.evaluate(async ([x, y]) => {
     const pixels = async (png: string): Promise<Uint8ClampedArray> => {
       const img = new Image();
@@ -72,8 +66,8 @@ const settle = (page: Page): Promise<void> =>
 
 describe("the frames' layer of their own", () => {
   it('takes #frames as the SVG is read, before any frame is drawn, and is drawn once the whole document is read', async () => {
-    const url = browser!.draw('large', largeFolded());
-    const page = await browser!.context.newPage();
+    const url = browser().draw('large', largeFolded());
+    const page = await browser().context.newPage();
     // Before each rendering while the page loads: where #frames is, how many frames it has, and whether its layer is drawn.
     await page.addInitScript(() => {
       const seen: string[] = [];
@@ -106,7 +100,7 @@ describe("the frames' layer of their own", () => {
 
   /** A screenshot of `url` with its script blocked by a policy (the frames left as written), once drawn. */
   async function blockedShot(url: string): Promise<Buffer> {
-    const blocked = await browser!.context.newPage();
+    const blocked = await browser().context.newPage();
     await blocked.route(url, async (route) => {
       const response = await route.fetch();
       await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': "script-src 'none'" } });
@@ -123,12 +117,12 @@ describe("the frames' layer of their own", () => {
     // A differential graph's legend and a subtitle take room above the frames' band; icicles start below them.
     const differential = folded.toString().replace(/ (\d+)$/gm, (_, n: string) => ` ${n} ${Math.ceil(Number(n) * 1.5)}`);
     const drawings = [
-      browser!.draw('example', folded),
-      browser!.draw('icicle', folded, ['--inverted', '--subtitle', 'a subtitle']),
-      browser!.draw('differential', differential, ['--subtitle', 'a subtitle']),
+      browser().draw('example', folded),
+      browser().draw('icicle', folded, ['--inverted', '--subtitle', 'a subtitle']),
+      browser().draw('differential', differential, ['--subtitle', 'a subtitle']),
     ];
     for (const url of drawings) {
-      const { page, errors } = await browser!.open(url);
+      const { page, errors } = await browser().open(url);
       await page.waitForLoadState('load');
       await settle(page);
       expect(await framesParent(page)).toBe('frames-layer');
@@ -141,7 +135,7 @@ describe("the frames' layer of their own", () => {
   }, 60_000);
 
   it('looks the same again after a zoom and a reset', async () => {
-    const { page, errors } = await browser!.open(browser!.draw('example', folded));
+    const { page, errors } = await browser().open(browser().draw('example', folded));
     await page.waitForLoadState('load');
     await settle(page);
     const before = await page.screenshot();
@@ -158,7 +152,7 @@ describe("the frames' layer of their own", () => {
   });
 
   it('outlines the frame under the pointer over the frame, and a copy by the stylesheet', async () => {
-    const { page, errors } = await browser!.open(browser!.draw('example', folded));
+    const { page, errors } = await browser().open(browser().draw('example', folded));
     const outline = (): Promise<Record<string, string | null> | null> =>
       page.evaluate(() => {
         const o = document.getElementById('frame-outline');
@@ -184,7 +178,7 @@ describe("the frames' layer of their own", () => {
   });
 
   it('is left as it is by a search, a zoom and a reset: the frames are never changed, nor moved', async () => {
-    const { page, errors, answer } = await openPage(browser!.context, browser!.draw('example', folded));
+    const { page, errors, answer } = await openPage(browser().context, browser().draw('example', folded));
     await page.waitForLoadState('load');
     await page.evaluate(() => {
       const changes: string[] = [];

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { openBrowser } from './browser.js';
 import { runCli, tempDir } from './helpers.js';
 import { openPage, type Opened } from './viewer-page.js';
@@ -47,5 +48,20 @@ export async function openSvgBrowser(): Promise<SvgBrowser> {
       await browser.close();
       tmp.cleanup();
     },
+  };
+}
+
+/** Opens the browser before a test file's tests and closes it after them: call at the top of the file; the getter gives it. */
+export function useSvgBrowser(): () => SvgBrowser {
+  let browser: SvgBrowser | undefined;
+  beforeAll(async () => {
+    browser = await openSvgBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (!browser) throw new Error('the browser is not open: useSvgBrowser() opens it before the tests');
+    return browser;
   };
 }
