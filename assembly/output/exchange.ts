@@ -161,8 +161,9 @@ export function importPiece(len: usize): void {
       for (let i = 0; i < 4; i++) sums[i] = checkedMul(load<i64>(o + (<usize>i << 3), 48), factor, "the sum of the counts is too large");
       setMerging(false);
       // One-count and two-count sessions merge as their records would in one (session.ts becomeTwoCount).
-      if (load<u32>(o, 4) != 0) becomeTwoCount();
-      firstInBoth = oneCountInBoth() && load<u32>(o, 4) == 0;
+      const theirsTwo = load<u32>(o, 4) != 0;
+      if (theirsTwo) becomeTwoCount();
+      firstInBoth = !theirsTwo && oneCountInBoth();
       if (firstInBoth) { sums[2] = sums[0]; sums[3] = sums[1]; }
       addTotals(load<f64>(o, 8), load<f64>(o, 16), load<f64>(o, 24), sums[0], sums[1], sums[2], sums[3], load<f64>(o, 32));
       mapLen = 0; // a new stream

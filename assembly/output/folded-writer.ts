@@ -99,48 +99,42 @@ function entryLineBytes(e: u32): usize {
 
 /** Writes the next lines into `outBuf`, up to its size; returns the bytes written (0: done). */
 export function foldedNext(): u32 {
-  if (fromLog) return logNext();
-  if (!fromTable) return treeNext();
+  if (!fromTable && !fromLog) return treeNext();
   let o = outBuf;
   const limit = outBuf + outCap;
   while (cursor < orderLen) {
-    const e = load<u32>(order + (<usize>cursor << 2));
-    const need = entryLineBytes(e);
+    // The next sorted table entry, or the log's next item: its stack, `frames` long, read into `path`.
+    const e = fromLog ? 0 : load<u32>(order + (<usize>cursor << 2));
+    const frames = fromLog ? stackPath(cursor, false) : 0;
+    const need = fromLog ? pathLineBytes(frames) : entryLineBytes(e);
     if (o + need > limit) {
       if (o > outBuf) break; // flush what we have first
       growOut(need);
       return foldedNext();
     }
-    o = writeEntryLine(o, e);
+    o = fromLog ? writeLogLine(o, cursor, frames) : writeEntryLine(o, e);
     cursor++;
   }
+  if (fromLog && cursor == orderLen) stacksEnd();
   return <u32>(o - outBuf);
 }
 
-// The record log's items in input order, each its stack's path (stacks.ts) and counts.
-function logNext(): u32 {
-  let o = outBuf;
-  const limit = outBuf + outCap;
-  while (cursor < orderLen) {
-    const n = stackPath(cursor, false);
-    let need: usize = 80; // two counts, separators, newline
-    for (let i: u32 = 0; i < n; i++) need += <usize>frameTable.len(load<u32>(path + (<usize>i << 2))) + 1;
-    if (o + need > limit) {
-      if (o > outBuf) break; // flush what we have first
-      growOut(need);
-      return logNext();
-    }
-    for (let i: u32 = 0; i < n; i++) {
-      const f = load<u32>(path + (<usize>i << 2));
-      if (i > 0) store<u8>(o++, 0x3b);
-      memory.copy(o, frameTable.ptr(f), frameTable.len(f));
-      o += frameTable.len(f);
-    }
-    o = writeCounts(o, stackFirst(cursor), stackSecond(cursor));
-    cursor++;
+// The bytes of a line of the `n` frames at stacks.ts `path`.
+function pathLineBytes(n: u32): usize {
+  let len: usize = 80; // two counts, separators, newline
+  for (let i: u32 = 0; i < n; i++) len += <usize>frameTable.len(load<u32>(path + (<usize>i << 2))) + 1;
+  return len;
+}
+
+// Log item i's line: its stack, the `n` frames at `path`, and its counts.
+function writeLogLine(o: usize, i: u32, n: u32): usize {
+  for (let k: u32 = 0; k < n; k++) {
+    const f = load<u32>(path + (<usize>k << 2));
+    if (k > 0) store<u8>(o++, 0x3b);
+    memory.copy(o, frameTable.ptr(f), frameTable.len(f));
+    o += frameTable.len(f);
   }
-  if (cursor == orderLen) stacksEnd();
-  return <u32>(o - outBuf);
+  return writeCounts(o, stackFirst(i), stackSecond(i));
 }
 
 function growOut(need: usize): void {

@@ -115,10 +115,12 @@ export function columnSums(i: i32): i64 {
 }
 
 // The columns a record's count goes to now (tables/tree-batch.ts COUNT_*), and into their totals, checked.
-function countColumns(): u8 {
+// @ts-ignore: decorator
+@inline function countColumns(): u8 {
   return countColumn == COLUMN_AFTER ? COUNT_SECOND : bothColumns ? COUNT_BOTH : COUNT_FIRST;
 }
-function totalIn(columns: u8, n: i64): void {
+// @ts-ignore: decorator
+@inline function totalIn(columns: u8, n: i64): void {
   if (columns != COUNT_SECOND) total(n, false);
   if (columns != COUNT_FIRST) total(n, true);
 }
@@ -273,7 +275,7 @@ function foldCollected(n: i64): usize {
     if (recordOrder) { // the log names the node now
       const node = walkCollected();
       addCountTo(node, n, columns);
-      logInColumn(node | NODE_REF, n);
+      logInColumns(node | NODE_REF, n, columns);
     } else {
       batchStack(stackBuf, stackLen, n, columns); // tables/tree-batch.ts
     }
@@ -286,21 +288,17 @@ function foldCollected(n: i64): usize {
 /** Counts `n` more samples of the stack of a stack-table entry. */
 export function foldEntry(e: usize, n: i64): void {
   if (!recordInWindow()) return; // outside the --window asked for
-  const second = countColumn == COLUMN_AFTER;
-  total(n, second);
-  stackAdd(e, n, second);
-  if (bothColumns) {
-    total(n, true);
-    stackAdd(e, n, true);
-  }
-  if (recordOrder) logInColumn(stackEntryIdAt(e), n);
+  const columns = countColumns();
+  totalIn(columns, n);
+  if (columns != COUNT_SECOND) stackAdd(e, n, false);
+  if (columns != COUNT_FIRST) stackAdd(e, n, true);
+  if (recordOrder) logInColumns(stackEntryIdAt(e), n, columns);
   records += 1;
 }
 
-// Logs a one-count record in input order (flame charts), in the column the session routes it to.
-function logInColumn(ref: u32, n: i64): void {
-  if (countColumn == COLUMN_AFTER) logRecord(ref, 0, n);
-  else logRecord(ref, n, bothColumns ? n : 0);
+// Logs a one-count record in input order (flame charts), in its columns (COUNT_*).
+function logInColumns(ref: u32, n: i64, columns: u8): void {
+  logRecord(ref, columns != COUNT_SECOND ? n : 0, columns != COUNT_FIRST ? n : 0);
 }
 
 /** Moves the stack table's counts into the call tree; every reader of the tree calls this first. */
