@@ -1,6 +1,6 @@
 // Timing one command as a user runs it (a fresh process: wall time with Node's
-// start-up, peak RSS from /usr/bin/time), hashing what it wrote, and the
-// statistics of several runs.
+// start-up, CPU time and peak RSS from /usr/bin/time), hashing what it wrote,
+// and the statistics of several runs.
 
 import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -15,17 +15,20 @@ export interface Command {
 
 export interface Timed {
   ms: number;
+  /** User plus system CPU time of the process and its threads: steadier than wall time on a shared host. */
+  cpuMs: number;
   peakRssMB: number;
 }
 
-/** Runs the command under /usr/bin/time (its stdout discarded): wall time taken here, peak RSS (%M, KiB) from time. */
+/** Runs the command under /usr/bin/time (its stdout discarded): wall time taken here; CPU (%U + %S, s) and peak RSS (%M, KiB) from time. */
 export function timed({ cmd, args }: Command): Timed {
   const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   const lines = r.stderr.trim().split('\n');
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}): ${lines.slice(0, -1).join('\n')}`);
-  return { ms, peakRssMB: (Number(lines.at(-1)) * 1024) / MB };
+  const [user, system, rssKiB] = lines.at(-1)!.split(' ').map(Number) as [number, number, number];
+  return { ms, cpuMs: (user + system) * 1000, peakRssMB: (rssKiB * 1024) / MB };
 }
 
 /** The sha256 of a file, read in 1 MiB pieces (outputs can be large). */

@@ -233,8 +233,8 @@ export function runRows(options: Options, out: string, which: 'all' | 'svg'): bo
     return measureRow(row, options, out);
   });
   const baseline = options.builds[1];
-  const head = ['task', 'input', 'size', 'median (min–max)', 'MB/s', 'peak RSS', 'reference', 'ref median', 'ratio'];
-  if (baseline) head.push('baseline', 'vs baseline');
+  const head = ['task', 'input', 'size', 'median (min–max)', 'MB/s', 'CPU', 'peak RSS', 'reference', 'ref median', 'ratio'];
+  if (baseline) head.push('baseline', 'vs baseline', 'CPU vs baseline');
   head.push('output');
   const table = [head];
   let allRight = true;
@@ -242,24 +242,27 @@ export function runRows(options: Options, out: string, which: 'all' | 'svg'): bo
     const ours = builds.get('this')!;
     const ref = spread(reference.map((t) => t.ms));
     const cells = [row.task, row.input.label, `${(row.input.bytes / MB).toFixed(row.input.bytes < 100 * MB ? 1 : 0)} MB`];
+    const wall = spread(ours.runs.map((t) => t.ms));
+    const cpu = spread(ours.runs.map((t) => t.cpuMs));
     if (ours.wrong > 0) {
       allRight = false;
-      cells.push(`FAILED: ${ours.wrong} wrong output(s)`, '', '', row.reference.label, seconds(ref.median), '');
+      cells.push(`FAILED: ${ours.wrong} wrong output(s)`, '', '', '', row.reference.label, seconds(ref.median), '');
     } else {
-      const s = spread(ours.runs.map((t) => t.ms));
       const rss = Math.max(...ours.runs.map((t) => t.peakRssMB));
-      cells.push(medianAndSpread(s), (row.input.bytes / MB / (s.median / 1000)).toFixed(0), `${rss.toFixed(0)} MB`);
-      cells.push(row.reference.label, seconds(ref.median), `${(s.median / ref.median).toFixed(1)}x`);
+      cells.push(medianAndSpread(wall), (row.input.bytes / MB / (wall.median / 1000)).toFixed(0), seconds(cpu.median), `${rss.toFixed(0)} MB`);
+      cells.push(row.reference.label, seconds(ref.median), `${(wall.median / ref.median).toFixed(1)}x`);
     }
     if (baseline) {
       const theirs = builds.get(baseline.name)!;
       if (theirs.firstOutput.startsWith('failed: ')) {
-        cells.push('cannot run it', ''); // e.g. a format the older build does not read: said below, not our failure
+        cells.push('cannot run it', '', ''); // e.g. a format the older build does not read: said below, not our failure
       } else if (theirs.wrong > 0) {
-        cells.push(`WRONG: ${theirs.wrong} runs`, '');
+        cells.push(`WRONG: ${theirs.wrong} runs`, '', '');
       } else {
-        const b = spread(theirs.runs.map((t) => t.ms));
-        cells.push(medianAndSpread(b), ours.wrong > 0 ? '' : `${(spread(ours.runs.map((t) => t.ms)).median / b.median).toFixed(2)}`);
+        const theirWall = spread(theirs.runs.map((t) => t.ms));
+        const theirCpu = spread(theirs.runs.map((t) => t.cpuMs));
+        const ratio = (a: number, b: number) => (ours.wrong > 0 ? '' : (a / b).toFixed(2));
+        cells.push(medianAndSpread(theirWall), ratio(wall.median, theirWall.median), ratio(cpu.median, theirCpu.median));
       }
     }
     const differs = baseline && builds.get(baseline.name)!.firstOutput !== ours.firstOutput ? ', ≠ baseline' : '';
@@ -270,7 +273,8 @@ export function runRows(options: Options, out: string, which: 'all' | 'svg'): bo
   printTable(table);
   console.log(
     `median (min–max) of the runs; MB/s at the median; peak RSS the highest of the runs; ratio = median / the reference's median; ` +
-      `MB = 10^6 bytes${baseline ? `; vs baseline = median / ${baseline.cli}'s median` : ''}; output: every run's sha256 against ` +
+      `CPU = median user + system time; MB = 10^6 bytes` +
+      `${baseline ? `; vs baseline = median / ${baseline.cli}'s median, CPU vs baseline the same for CPU time` : ''}; output: every run's sha256 against ` +
       `the generator's --expect, the same build's SVG of W2, or its first run`,
   );
   for (const { row, builds } of results) {
