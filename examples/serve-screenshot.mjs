@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { withChromiumPage } from './chromium.mjs';
 
 const out = process.argv[2] ?? 'serve-timeline.png';
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,33 +28,24 @@ const url = await new Promise((resolve) => {
     if (m) resolve(m[1]);
   });
 });
-const profile = mkdtempSync(join(tmpdir(), 'flamefold-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 1160 },
-});
 try {
-  const page = await context.newPage();
-  await page.goto(url);
-  const drag = async (from, to) => {
-    const p = await page.locator(`.timeline rect[data-s="${from}"]`).boundingBox();
-    const q = await page.locator(`.timeline rect[data-s="${to}"]`).boundingBox();
-    await page.mouse.move(p.x + p.width / 2, p.y + p.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(q.x + q.width / 2, q.y + q.height / 2, { steps: 5 });
-    await page.mouse.up();
-  };
-  await drag(20, 39);
-  await drag(70, 89);
-  const frame = await (await page.waitForSelector('#graph')).contentFrame();
-  await frame.waitForSelector('#frames g', { timeout: 60_000 });
-  await page.screenshot({ path: out });
+  await withChromiumPage({ width: 1280, height: 1160 }, async (page) => {
+    await page.goto(url);
+    const drag = async (from, to) => {
+      const p = await page.locator(`.timeline rect[data-s="${from}"]`).boundingBox();
+      const q = await page.locator(`.timeline rect[data-s="${to}"]`).boundingBox();
+      await page.mouse.move(p.x + p.width / 2, p.y + p.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(q.x + q.width / 2, q.y + q.height / 2, { steps: 5 });
+      await page.mouse.up();
+    };
+    await drag(20, 39);
+    await drag(70, 89);
+    const frame = await (await page.waitForSelector('#graph')).contentFrame();
+    await frame.waitForSelector('#frames rect', { timeout: 60_000 });
+    await page.screenshot({ path: out });
+  });
 } finally {
-  await context.close();
   server.kill();
-  rmSync(profile, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 }

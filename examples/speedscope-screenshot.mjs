@@ -4,12 +4,11 @@
 // PNG, for the README's picture:
 //   cd /tmp/bench && flamefold collapse --to speedscope w2.folded -o /tmp/w2.json
 //   node examples/speedscope-screenshot.mjs /tmp/w2.json examples/speedscope-w2.png [left-heavy]
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { withChromiumPage } from './chromium.mjs';
 
 const [jsonPath, pngPath, view = 'left-heavy'] = process.argv.slice(2);
 if (!jsonPath || !pngPath) {
@@ -26,23 +25,14 @@ const server = createServer((req, res) => {
 });
 await new Promise((done) => server.listen(0, '127.0.0.1', done));
 const base = `http://127.0.0.1:${server.address().port}`;
-const profile = mkdtempSync(join(tmpdir(), 'flamefold-chromium-'));
-const context = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  viewport: { width: 1280, height: 720 },
-});
 try {
-  const page = await context.newPage();
-  const imported = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('import:'), timeout: 120_000 });
-  await page.goto(`${base}/index.html#profileURL=${encodeURIComponent(`${base}/profile.json`)}&view=${view}`);
-  await imported;
-  await page.waitForTimeout(2000); // the first frames after the import
-  await page.screenshot({ path: pngPath });
+  await withChromiumPage({ width: 1280, height: 720 }, async (page) => {
+    const imported = page.waitForEvent('console', { predicate: (m) => m.text().startsWith('import:'), timeout: 120_000 });
+    await page.goto(`${base}/index.html#profileURL=${encodeURIComponent(`${base}/profile.json`)}&view=${view}`);
+    await imported;
+    await page.waitForTimeout(2000); // the first frames after the import
+    await page.screenshot({ path: pngPath });
+  });
 } finally {
-  await context.close();
   server.close();
-  rmSync(profile, { recursive: true, force: true });
 }
