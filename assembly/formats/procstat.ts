@@ -24,7 +24,8 @@
 
 import { isBlank, isDigit, skipBlanks, lastIndexOf, skipDigits } from "../util/scan";
 import { digitsInteger, wholeUnits, unitsPerCount } from "../tables/counts";
-import { hashBytes } from "../util/hash";
+import { hashBytes, bytesEqual } from "../util/hash";
+import { slotHashMask } from "../tables/slot-batch";
 import { ByteTable } from "../tables/byte-table";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, ignoreLine, lineUnterminated, stackPush, foldLeafFirstEntry, foldEntry } from "../tables/session";
@@ -202,35 +203,73 @@ function fieldEnd(p: usize, end: usize, w: i32): usize {
 //
 // A thread usually sleeps where it slept in the last snapshot, so most rows
 // repeat a KSTACK text seen before: one hash and one compare find its entry.
+// And a sampling loop prints the threads in the same order every time, so a
+// row's text is usually the one that followed the previous row's text last
+// time: checking that guess is one compare, without hashing the text (about
+// 150 bytes, a long dependent chain of multiplies: the bulk of a row's cost).
 
 /** Raw text → the stack-table entry it folded to. Bounded: past its budget it stops learning. */
 @unmanaged
 class EntryCache {
   table: ByteTable;
   entries: usize; // u32 per text: its stack-table entry
+  successors: usize; // u32 per text: id + 1 of the text that followed it last time (0: none yet)
   cap: u32;
+  last: i32 = -1; // id of the text of the row before (-1: not in the table)
+  // The text lookup() last missed, for remember(): its hash, and the text before it.
+  missHash: u32 = 0;
+  missLast: i32 = -1;
 
   constructor() {
     this.table = new ByteTable(12);
     this.cap = 1 << 11;
     this.entries = allocBytes(<usize>this.cap << 2);
+    this.successors = allocBytes(<usize>this.cap << 2);
   }
 
-  /** The entry remembered for [p, p+len), or 0. */
-  find(p: usize, len: usize, h: u32): usize {
+  /** The entry remembered for [p, p+len), or 0 (then remember() may follow). */
+  lookup(p: usize, len: usize): usize {
+    const last = this.last;
+    if (last >= 0) {
+      const guess = load<u32>(this.successors + (<usize>last << 2));
+      if (guess != 0 && this.table.len(guess - 1) == <u32>len && bytesEqual(this.table.ptr(guess - 1), p, len)) {
+        this.last = <i32>guess - 1;
+        return <usize>load<u32>(this.entries + (<usize>(guess - 1) << 2));
+      }
+    }
+    const h = hashBytes(p, len) & slotHashMask;
     const e = this.table.find(p, len, h);
-    return e < 0 ? 0 : <usize>load<u32>(this.entries + (<usize>e << 2));
+    if (e < 0) {
+      this.missHash = h;
+      this.missLast = last;
+      this.last = -1; // unless remember() adds it
+      return 0;
+    }
+    this.follows(last, e);
+    return <usize>load<u32>(this.entries + (<usize>e << 2));
   }
 
-  /** Remembers the entry of a text (0, a stack past the table's budget, is not remembered). */
-  remember(p: usize, len: usize, h: u32, entry: usize): void {
+  /**
+   * Remembers the entry of the text lookup() just missed (0, a stack past
+   * the table's budget, is not remembered).
+   */
+  remember(p: usize, len: usize, entry: usize): void {
     if (entry == 0 || this.table.arenaUsed + len > CACHE_BUDGET) return;
-    const e = this.table.add(p, len, h);
+    const e = this.table.add(p, len, this.missHash);
     if (e >= this.cap) {
       this.entries = growBytes(this.entries, <usize>this.cap << 2, <usize>this.cap << 3);
+      this.successors = growBytes(this.successors, <usize>this.cap << 2, <usize>this.cap << 3);
       this.cap <<= 1;
     }
     store<u32>(this.entries + (<usize>e << 2), <u32>entry);
+    store<u32>(this.successors + (<usize>e << 2), 0);
+    this.follows(this.missLast, <i32>e);
+  }
+
+  // Text `e` came after text `last` (-1: a text not in the table): the guess for the row after `last` next time.
+  private follows(last: i32, e: i32): void {
+    if (last >= 0) store<u32>(this.successors + (<usize>last << 2), <u32>e + 1);
+    this.last = e;
   }
 }
 
@@ -243,11 +282,10 @@ let rowCacheWidth: i32 = -1;
 function foldStack(p: usize, end: usize, n: i64): void {
   if (changetype<usize>(stackCache) == 0) stackCache = new EntryCache();
   const len = end - p;
-  const h = hashBytes(p, len);
-  const found = stackCache.find(p, len, h);
+  const found = stackCache.lookup(p, len);
   if (found != 0) { foldEntry(found, n); return; }
   collectFrames(p, end);
-  stackCache.remember(p, len, h, foldLeafFirstEntry(n));
+  stackCache.remember(p, len, foldLeafFirstEntry(n));
 }
 
 /** Counts one sample of a whole row (COMM, TDNAME, KSTACK) for --by-thread: COMM;TDNAME above the stack. */
@@ -258,13 +296,12 @@ function foldThreadRow(comm: usize, commEnd: usize, tdname: usize, tdnameEnd: us
     rowCacheWidth = w;
   }
   const len = end - comm;
-  const h = hashBytes(comm, len);
-  const found = rowCache.find(comm, len, h);
+  const found = rowCache.lookup(comm, len);
   if (found != 0) { foldEntry(found, unitsPerCount); return; }
   collectFrames(kstack, end);
   stackPush(nameField(tdname, tdnameEnd));
   stackPush(nameField(comm, commEnd));
-  rowCache.remember(comm, len, h, foldLeafFirstEntry(unitsPerCount));
+  rowCache.remember(comm, len, foldLeafFirstEntry(unitsPerCount));
 }
 
 /** Collects the frames of KSTACK [p, end) (leaf first, blank separated, as the stack is collected). */

@@ -132,6 +132,50 @@ describe('generated captures (gen-procstat.mjs --expect / --expect-by-thread)', 
   });
 });
 
+describe("a row's text guessed from the row before (the order of the last snapshot)", () => {
+  // Each snapshot lists threads 1, 2, 3. After thread 1's stack, the cache
+  // guesses thread 2's stack of the snapshot before: in snapshot 2 thread 2
+  // sleeps elsewhere, in a stack of the same length (one letter differs), and
+  // in snapshot 3 it is back; thread 3 changes too. A guess taken on its
+  // length alone, or kept after a miss, counts the wrong stack.
+  const row = (tid: number, comm: string, stack: string): string =>
+    `    1 ${String(tid).padStart(6)} ${comm.padEnd(19)} ${'-'.padEnd(19)} ${stack}`;
+  const header = '  PID    TID COMM                TDNAME              KSTACK                       ';
+  const snapshot = (second: string, third: string): string[] => [
+    header,
+    row(100001, 'a', 'mi_switch+0x1 sleepq_wait+0x2 fork_exit+0x3 '),
+    row(100002, 'b', `mi_switch+0x1 ${second}+0x2 fork_exit+0x3 `),
+    row(100003, 'c', `mi_switch+0x1 ${third} `),
+  ];
+  const text = [...snapshot('zio_wait', 'btext'), ...snapshot('zio_waix', 'btext'), ...snapshot('zio_wait', 'kern_select'), ''].join('\n');
+
+  it('counts each row as its own text says', async () => {
+    expect(await fold(Buffer.from(text))).toBe(
+      [
+        'btext;mi_switch 2',
+        'fork_exit;sleepq_wait;mi_switch 3',
+        'fork_exit;zio_wait;mi_switch 2',
+        'fork_exit;zio_waix;mi_switch 1',
+        'kern_select;mi_switch 1',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('--by-thread too (the whole row after TID is the text)', async () => {
+    expect(await fold(Buffer.from(text), true)).toBe(
+      [
+        'a;-;fork_exit;sleepq_wait;mi_switch 3',
+        'b;-;fork_exit;zio_wait;mi_switch 2',
+        'b;-;fork_exit;zio_waix;mi_switch 1',
+        'c;-;btext;mi_switch 2',
+        'c;-;kern_select;mi_switch 1',
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('chunk invariance', () => {
   const cap = generate('chunks', ['--bytes', '3M', '--width', '16', '--seed', '11']);
 
