@@ -31,5 +31,10 @@ export function builtScript(module: string): URL {
  */
 export const LEAN_WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 256 } as const;
 
-/** Node's flags for workers: the process's, but not those that only apply to a main script given as text. */
-export const workerExecArgv = (): string[] => process.execArgv.filter((a) => !a.startsWith('--input-type'));
+/**
+ * Node's flags for workers: the process's, but not those that only apply to a
+ * main script given as text, nor V8's profiling flags (`--perf-prof`,
+ * `--perf-basic-prof`): they are process-wide, so workers profile anyway, and
+ * Node refuses them in a worker's execArgv.
+ */
+export const workerExecArgv = (): string[] => process.execArgv.filter((a) => !a.startsWith('--input-type') && !a.startsWith('--perf-'));
