@@ -301,11 +301,10 @@ async function feedFile(
     if (feed.jobs > 1 && size >= feed.splitMinBytes && (feed.splitAsked || !formatNamed(fmt).distinctStacks)) {
       if (feed.window) return fedWindow(await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window));
       const { feedRangesInParallel } = await import('../parallel/pool.js');
-      const plan = async () => {
-        const ranges = await planThreadRanges(fh!, size, fmt, feed.jobs);
-        // Every range must fold the event the whole file would (a format may fold only its first).
+      const plan = async (onCut: (cut: number) => void) => {
+        // Every range must fold the event the whole file would (a format may fold only its first): known before any is read.
         await pickFirstEvent(session, fh!, size, fmt, name);
-        return { ranges };
+        return { ranges: await planThreadRanges(fh!, size, fmt, feed.jobs, 0, onCut) };
       };
       const { notes, snapshots } = await guardedAsync(name, () => feedRangesInParallel(session, path, fh!, fmt, feed.jobs, plan, feed.onProgress));
       return { name, format: fmt, bytes: size, gzip: false, notes, snapshots: snapshotIndex(snapshots, size) };

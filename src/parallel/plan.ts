@@ -40,9 +40,19 @@ export function guidedShares(from: number, size: number, threads: number): numbe
   }
 }
 
-/** The byte ranges a file is read in by `threads` threads: cut at record boundaries near guidedShares(). */
-export function planThreadRanges(fh: FileHandle, size: number, format: ParsedFormat, threads: number, from = 0): Promise<[number, number][]> {
-  return cutRanges(fh, size, format, guidedShares(from, size, threads), from);
+/**
+ * The byte ranges a file is read in by `threads` threads: cut at record boundaries near guidedShares().
+ * `onCut`: told each cut (a range's end but the last's) as soon as it is found, before the next is looked for.
+ */
+export function planThreadRanges(
+  fh: FileHandle,
+  size: number,
+  format: ParsedFormat,
+  threads: number,
+  from = 0,
+  onCut?: (cut: number) => void,
+): Promise<[number, number][]> {
+  return cutRanges(fh, size, format, guidedShares(from, size, threads), from, onCut);
 }
 
 /** `count` byte ranges of the file up to `size`, cut at record boundaries near equal shares. */
@@ -56,7 +66,14 @@ export function planRanges(fh: FileHandle, size: number, format: ParsedFormat, c
  * or after each of `targets` (ascending); fewer when boundaries are rare.
  * `from`: where the first starts (a record boundary: a window's first snapshot).
  */
-async function cutRanges(fh: FileHandle, size: number, format: ParsedFormat, targets: readonly number[], from: number): Promise<[number, number][]> {
+async function cutRanges(
+  fh: FileHandle,
+  size: number,
+  format: ParsedFormat,
+  targets: readonly number[],
+  from: number,
+  onCut?: (cut: number) => void,
+): Promise<[number, number][]> {
   const rule = formatNamed(format).boundary;
   const cuts: number[] = [from];
   let window = Buffer.alloc(WINDOW);
@@ -77,6 +94,7 @@ async function cutRanges(fh: FileHandle, size: number, format: ParsedFormat, tar
     }
     if (cut < 0 || cut >= size) break; // no boundary left
     cuts.push(cut);
+    onCut?.(cut);
   }
   cuts.push(size);
   const ranges: [number, number][] = [];

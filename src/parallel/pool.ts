@@ -4,7 +4,7 @@
 
 import type { FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { CoreError, coreModule, type CoreEvent, type CoreSession, type InputNotes, type RangeSnapshots, type SnapshotState } from '../core.js';
+import { CoreError, coreModule, type CoreEvent, type CoreSession, type InputNotes, type RangeSnapshots, type SessionOptions, type SnapshotState } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
 import { defaultJobs } from './plan.js';
 import { notesInFile, type RangeNotes } from './range-notes.js';
@@ -21,6 +21,8 @@ const WORKER_SCRIPT = workerScript('parallel-worker');
 interface RangeWorker {
   /** Hands the worker its task: it has booted meanwhile (a new isolate takes tens of milliseconds). */
   start(task: RangeTask): void;
+  /** Hands a worker started with a partial list of ranges the whole list. */
+  allRanges(ranges: [number, number][]): void;
   /** Resolves when no range is left, with its pmcstat events (section headers are not stacks) and its ranges' notes. */
   parsed: Promise<{ events: CoreEvent[]; matchedSections: number; ranges: RangeNotes[] }>;
   merge(session: CoreSession): Promise<void>;
@@ -68,6 +70,7 @@ function spawnWorker(onProgress?: (bytes: number) => void): RangeWorker {
   parsedOrFailed.catch(() => {}); // not awaited when this thread fails first (and stops the worker)
   return {
     start: (task) => worker.postMessage(task satisfies WorkerRequest),
+    allRanges: (ranges) => worker.postMessage({ allRanges: ranges } satisfies WorkerRequest),
     parsed: parsedOrFailed,
     worker,
     async merge(session) {
@@ -80,9 +83,13 @@ function spawnWorker(onProgress?: (bytes: number) => void): RangeWorker {
  * Parses a file's ranges with `jobs` threads: this one and workers, each
  * taking the next range as it becomes free; then merges the workers' stacks.
  * The workers are started first and boot while `plan` cuts the file (and
- * picks what every range must know, such as the event to fold: the session's
- * options are read once it resolves). Returns the file's notes and its
- * ranges' snapshots.
+ * picks what every range must know, such as the event to fold, before it
+ * tells a cut: the session's options are read then). A plan that tells each
+ * cut as it finds it (`onCut`) has each thread start on its first range as
+ * soon as that range is known, the rest of the list following when the plan
+ * is done: cutting a file whose boundaries are far apart (pmcstat's sections,
+ * tens of MB) reads a good part of it, and no thread parsed meanwhile.
+ * Returns the file's notes and its ranges' snapshots.
  */
 export async function feedRangesInParallel(
   session: CoreSession,
@@ -90,26 +97,59 @@ export async function feedRangesInParallel(
   fh: FileHandle,
   format: ParsedFormat,
   jobs: number,
-  plan: () => Promise<RangePlan>,
+  plan: (onCut: (cut: number) => void) => Promise<RangePlan>,
   onProgress?: (bytes: number) => void,
 ): Promise<{ notes: InputNotes; snapshots: RangeSnapshots[] }> {
   mark('pool start');
   const eventsBefore = session.events().length; // the file's new events are put in file order once merged
   const workers = Array.from({ length: jobs - 1 }, () => spawnWorker(onProgress));
   try {
-    const { ranges, states } = await plan();
-    // Each thread starts with a range of its own (this one: the first), then takes the next free one.
-    const threads = Math.min(jobs, ranges.length);
-    for (const w of workers.splice(threads - 1)) void w.worker.terminate();
+    // The ranges this thread reads from: those found so far, then all of them.
+    const ranges: [number, number][] = [];
     const next = new Int32Array(new SharedArrayBuffer(4));
-    next[0] = threads;
-    const options = session.optionsSnapshot();
     const report = onProgress !== undefined;
     // A core left over reads ahead for each thread; with every core parsing, chunks are read straight into wasm memory.
-    const readAhead = threads < defaultJobs();
-    workers.forEach((w, k) => w.start({ path, ranges, states, first: k + 1, next: next.buffer as SharedArrayBuffer, format, options, report, readAhead }));
-    mark('workers started');
-    const read = await readRanges(session, fh, ranges, 0, next, format, readAhead, onProgress, states);
+    const readAhead = jobs < defaultJobs();
+    let options: SessionOptions | undefined;
+    let states: SnapshotState[] | undefined;
+    let started = 0; // workers given their task
+    const task = (k: number, list: [number, number][], partial: boolean): RangeTask =>
+      ({ path, ranges: list, states, first: k + 1, next: next.buffer as SharedArrayBuffer, format, options: options!, report, readAhead, partial });
+    let firstKnown = (): void => {};
+    const first = new Promise<void>((resolve) => (firstKnown = resolve));
+    const planned = plan((cut) => {
+      ranges.push([ranges.length === 0 ? 0 : ranges[ranges.length - 1]![1], cut]);
+      if (ranges.length === 1) {
+        // Read before this thread's first read: no core call may run while a read into wasm memory is in flight.
+        options = session.optionsSnapshot();
+        firstKnown();
+      } else if (started < workers.length) {
+        workers[started]!.start(task(started, ranges.slice(), true));
+        started++;
+      }
+    });
+    planned.catch(() => {}); // awaited through `rest`
+    await Promise.race([first, planned]);
+    options ??= session.optionsSnapshot();
+    const rest = (async () => {
+      const full = await planned;
+      const told = ranges.length;
+      if (full.ranges.slice(0, told).some(([a, b], i) => a !== ranges[i]![0] || b !== ranges[i]![1]) || (told > 0 && full.states)) {
+        throw new Error("internal: a plan's ranges differ from the cuts it told");
+      }
+      ranges.splice(0, told, ...full.ranges);
+      states = full.states;
+      // Each thread starts with a range of its own (this one: the first), then takes the next free one.
+      const threads = Math.min(jobs, ranges.length);
+      for (const w of workers.splice(threads - 1)) void w.worker.terminate(); // none started: each had a range
+      next[0] = threads;
+      workers.forEach((w, k) => (k < started ? w.allRanges(ranges) : w.start(task(k, ranges, false))));
+      mark('workers started');
+    })();
+    rest.catch(() => {}); // awaited below, unless this thread fails first
+    if (ranges.length === 0) await rest; // no cut told: the plan is whole
+    const read = await readRanges(session, fh, ranges, 0, next, format, readAhead, onProgress, states, rest);
+    await rest; // a plan that failed while the first range was read
     mark(`main parsed`);
     // Merged one after another, each worker freed as soon as its stacks are in.
     for (const w of workers) {

@@ -74,6 +74,9 @@ export async function readRange(
  * `states`: the snapshot each range starts in, when a --window needs the
  * file's numbering (src/window/); else each range numbers its own markers.
  * `readAhead`: a core is spare to read the next chunk while this thread parses (readRange).
+ * `rest`: settles once `ranges` holds every range and `next` counts them (the
+ * first range is read while the file is still being cut): awaited before
+ * another range is taken.
  */
 export async function readRanges(
   session: CoreSession,
@@ -85,10 +88,15 @@ export async function readRanges(
   readAhead: boolean,
   onProgress?: (bytes: number) => void,
   states?: readonly SnapshotState[],
+  rest?: Promise<unknown>,
 ): Promise<RangeNotes[]> {
   const buffer = readAhead ? readBuffer() : null; // one for all the ranges: garbage would count in RSS
   const read: RangeNotes[] = [];
-  for (let i = first; i < ranges.length; i = Atomics.add(next, 0, 1)) {
+  const take = async (): Promise<number> => {
+    await rest;
+    return Atomics.add(next, 0, 1);
+  };
+  for (let i = first; i < ranges.length; i = await take()) {
     const [start, end] = ranges[i]!;
     mark(`range ${i} ${start}-${end}`);
     try {

@@ -30,6 +30,12 @@ export interface WorkerTask {
   report: boolean;
   /** A core is spare to read ahead (readRange). */
   readAhead: boolean;
+  /**
+   * `ranges` holds only the ranges found so far (the file is still being
+   * cut): the whole list follows as an `{ allRanges }` message, awaited before
+   * the worker takes another range.
+   */
+  partial: boolean;
 }
 
 /** What a worker starts with (its workerData), before its task is known. */
@@ -48,13 +54,13 @@ export type WorkerReply =
   | { done: true }
   | { error: string }; // a line number in it counts from the start of the file
 
-/** Main → worker: first its task, then requests for the next piece of stacks. */
-export type WorkerRequest = WorkerTask | 'next';
+/** Main → worker: first its task (and the whole list of ranges, if it was partial), then requests for the next piece of stacks. */
+export type WorkerRequest = WorkerTask | { allRanges: [number, number][] } | 'next';
 
 // Progress goes out in steps of this many bytes, not per chunk.
 const PROGRESS_STEP = 16 << 20;
 
-async function parse(session: CoreSession, task: WorkerTask, post: (reply: WorkerReply) => void): Promise<RangeNotes[]> {
+async function parse(session: CoreSession, task: WorkerTask, rest: Promise<unknown> | undefined, post: (reply: WorkerReply) => void): Promise<RangeNotes[]> {
   mark('worker parse begin');
   session.applyOptions(task.options);
   const fh = await open(task.path, 'r');
@@ -69,7 +75,7 @@ async function parse(session: CoreSession, task: WorkerTask, post: (reply: Worke
           }
         }
       : undefined;
-    const ranges = await readRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, task.readAhead, onProgress, task.states);
+    const ranges = await readRanges(session, fh, task.ranges, task.first, new Int32Array(task.next), task.format, task.readAhead, onProgress, task.states, rest);
     mark(`worker parsed`);
     if (pending > 0) post({ progress: pending });
     return ranges;
@@ -88,9 +94,18 @@ if (parentPort && workerData) {
   const session = new CoreSession();
   mark('worker instantiated');
   let pieces: Generator<Uint8Array> | undefined;
+  let ranges: [number, number][] = [];
+  let allRanges = (): void => {};
   port.on('message', (request: WorkerRequest) => {
+    if (typeof request === 'object' && 'allRanges' in request) {
+      ranges.splice(0, ranges.length, ...request.allRanges); // the array readRanges reads
+      allRanges();
+      return;
+    }
     if (request !== 'next') {
-      parse(session, request, post).then(
+      ranges = request.ranges;
+      const rest = request.partial ? new Promise<void>((resolve) => (allRanges = resolve)) : undefined;
+      parse(session, request, rest, post).then(
         (ranges) => {
           pieces = session.exportPieces(exchange.length);
           post({ parsed: true, events: session.events(), matchedSections: session.matchedSections(), ranges });
