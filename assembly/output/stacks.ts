@@ -291,6 +291,9 @@ function compareEntryPaths(a: u32, b: u32): i32 {
   return compareEntries(a, b, false);
 }
 
+/** Whether the stacks are the call tree's end nodes (output/tree-sweep.ts reads the tree itself). */
+export function stacksInTree(): bool { return from == FROM_TREE; }
+
 /** Whether the stacks are the stack table's entries: then stacksSharedFrames() can compare two. */
 export function stacksInTable(): bool { return from == FROM_TABLE; }
 

@@ -14,7 +14,8 @@ import { growBytes, growRaw, freeBytes, allocRaw, allocBytes } from "../util/mem
 import { NO_FRAME } from "../tables/call-tree";
 import { BlockArray, blockLog } from "../tables/blocks";
 import { sortIds } from "../util/sort";
-import { stacksOrder, stacksEnd, stackFirst, stackSecond, stackPath, path, stacksInTable, siblingOrder } from "./stacks";
+import { stacksOrder, stacksEnd, stackFirst, stackSecond, stackPath, path, stacksInTable, stacksInTree, siblingOrder } from "./stacks";
+import { sweepTree } from "./tree-sweep";
 import { groupsBegin, groupEnd, groupTotal, groupBaseTotal, groupsEnd } from "./groups";
 
 /** A flame chart's run of a frame's own samples: a child that is never drawn (see GAP_FRAME in src/render/placement.ts). */
@@ -241,6 +242,11 @@ export let sweptMerged: usize = 0;
  */
 export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrder: bool, merge: bool): u32 {
   twoCounts = two;
+  // The call tree read root first is already the merged prefixes: summed, not swept.
+  if (!inputOrder && !reverse && stacksInTree()) {
+    stacksEnd();
+    return sweepTree(min, two, merge);
+  }
   mergingPruned = merge && !inputOrder;
   const order = stacksOrder(reverse);
   // A frame too narrow to draw is known as it opens, and the stacks under it are skipped (output/groups.ts).
@@ -320,6 +326,19 @@ function narrowGroup(i: u32, depth: u32, ends: bool, first: i64, v: i64, min: f6
 // record's parent is the last one seen at the depth above it.
 function toTree(): void {
   const r = recordCount;
+  sweptRoom(r, twoCounts);
+  // The open items are reused: their frame field holds the latest node at each depth.
+  for (let j: u32 = 0; j < r; j++) {
+    const rec = records + <usize>(r - 1 - j) * ITEM;
+    const d = load<u32>(rec + DEPTH) & ~MERGED;
+    store<u32>(openAt(d) + FRAME, j);
+    setSwept(j, d > 0 ? load<u32>(openAt(d - 1) + FRAME) : 0, load<u32>(rec + FRAME), load<i64>(rec + SELF), load<i64>(rec + TOTAL),
+      load<i64>(rec + BASE_SELF), load<i64>(rec + BASE_TOTAL), (load<u32>(rec + DEPTH) & MERGED) != 0);
+  }
+}
+
+/** Makes the reduced tree's arrays for `r` nodes (base columns when `two`), each node to be set by setSwept(). */
+export function sweptRoom(r: u32, two: bool): void {
   freeBytes(sweptParents);
   freeBytes(sweptFrames);
   freeBytes(sweptSelfs);
@@ -327,28 +346,26 @@ function toTree(): void {
   freeBytes(sweptBaseSelfs);
   freeBytes(sweptBaseTotals);
   freeBytes(sweptMerged);
-  // Raw: every element is written below.
+  // Raw: every element is written by setSwept().
   sweptParents = allocRaw(<usize>r << 2);
   sweptFrames = allocRaw(<usize>r << 2);
   sweptSelfs = allocRaw(<usize>r << 3);
   sweptTotals = allocRaw(<usize>r << 3);
-  sweptBaseSelfs = twoCounts ? allocRaw(<usize>r << 3) : 0;
-  sweptBaseTotals = twoCounts ? allocRaw(<usize>r << 3) : 0;
+  sweptBaseSelfs = two ? allocRaw(<usize>r << 3) : 0;
+  sweptBaseTotals = two ? allocRaw(<usize>r << 3) : 0;
   sweptMerged = allocRaw(<usize>r);
-  // The open items are reused: their frame field holds the latest node at each depth.
-  for (let j: u32 = 0; j < r; j++) {
-    const rec = records + <usize>(r - 1 - j) * ITEM;
-    const d = load<u32>(rec + DEPTH) & ~MERGED;
-    store<u8>(sweptMerged + <usize>j, <u8>(load<u32>(rec + DEPTH) >>> 31));
-    store<u32>(openAt(d) + FRAME, j);
-    store<u32>(sweptParents + (<usize>j << 2), d > 0 ? load<u32>(openAt(d - 1) + FRAME) : 0);
-    store<u32>(sweptFrames + (<usize>j << 2), load<u32>(rec + FRAME));
-    store<i64>(sweptSelfs + (<usize>j << 3), load<i64>(rec + SELF));
-    store<i64>(sweptTotals + (<usize>j << 3), load<i64>(rec + TOTAL));
-    if (twoCounts) {
-      store<i64>(sweptBaseSelfs + (<usize>j << 3), load<i64>(rec + BASE_SELF));
-      store<i64>(sweptBaseTotals + (<usize>j << 3), load<i64>(rec + BASE_TOTAL));
-    }
-  }
   sweptCount = r;
+}
+
+/** Node `j` of the reduced tree: its parent node, frame, counts (units) and whether it is a run of merged pruned children. */
+export function setSwept(j: u32, parent: u32, frame: u32, self: i64, total: i64, baseSelf: i64, baseTotal: i64, merged: bool): void {
+  store<u32>(sweptParents + (<usize>j << 2), parent);
+  store<u32>(sweptFrames + (<usize>j << 2), frame);
+  store<i64>(sweptSelfs + (<usize>j << 3), self);
+  store<i64>(sweptTotals + (<usize>j << 3), total);
+  if (sweptBaseSelfs != 0) {
+    store<i64>(sweptBaseSelfs + (<usize>j << 3), baseSelf);
+    store<i64>(sweptBaseTotals + (<usize>j << 3), baseTotal);
+  }
+  store<u8>(sweptMerged + <usize>j, merged ? 1 : 0);
 }
