@@ -20,7 +20,7 @@ import { compareBytes } from "../util/hash";
 import { nodeCount, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, indexChildren } from "../tables/call-tree";
 import { frameTable, hasSecondCount, flushStacks, releaseSlots } from "../tables/session";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "../tables/stack-table";
-import { stacksBegin, stackPath, path, stackFirst, stackSecond, stacksEnd } from "./stacks";
+import { stacksBegin, stackPath, path, stackFirst, stackSecond } from "./stacks";
 
 let order: usize = 0; // u32: the table's entries, sorted
 let orderLen: u32 = 0;
@@ -115,7 +115,6 @@ export function foldedNext(): u32 {
     o = fromLog ? writeLogLine(o, cursor, frames) : writeEntryLine(o, e);
     cursor++;
   }
-  if (fromLog && cursor == orderLen) stacksEnd();
   return <u32>(o - outBuf);
 }
 

@@ -8,12 +8,14 @@
 // - the record log (flame charts): the records in input order; ids are log
 //   items, each naming a table entry or a tree node.
 // stacksOrder() gives the ids in the order a sweep needs: equal paths next to
-// each other (or input order for the log); stackPath() gives a path.
+// each other (or input order for the log); stackPath() gives a path. The
+// call tree read root first needs no sweep: its nodes are the merged paths
+// (output/tree-sweep.ts sums them).
 
-import { allocBytes, allocRaw, growBytes, freeBytes } from "../util/memory";
+import { allocBytes, growBytes } from "../util/memory";
 import { sortIds, reverseIds, isSorted } from "../util/sort";
 import { compareBytes } from "../util/hash";
-import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, nodeAddress, nodeRecordParent, nodeRecordFrame, nodeRecordSelf, hasSelf2, stackCount, setSelf, indexChildren } from "../tables/call-tree";
+import { nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf } from "../tables/call-tree";
 import { flushStacks, setFirstColumnSums, frameTable, releaseSlots } from "../tables/session";
 import { unitsToF64, unitsPerCount } from "../tables/counts";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue, setStackEntryCount } from "../tables/stack-table";
@@ -34,26 +36,6 @@ let nextNode: u32 = 0; // where to scan for it
 export let path: usize = 0;
 let pathCap: u32 = 0;
 
-// Reading the tree root first in depth-first order (a sweep), consecutive
-// stacks share their first frames: a path is read up from its end node only
-// to the first node the last path had at that depth.
-let depths: usize = 0; // u32 per node, while the tree is read in that order; else 0
-let pathNodes: usize = 0; // u32 per depth: the nodes of the last path read that way
-let pathNodesLen: u32 = 0; // 0: nothing to reuse
-// In that order the end nodes' records lie far apart (children are made long
-// after their parent and siblings, interleaved with other subtrees): read one
-// at a time, each is a cache miss the sweep waits for. So what the sweep asks
-// of them is gathered a window of stacks ahead, in a tight loop whose loads
-// do not depend on each other and overlap.
-const WINDOW: u32 = 256;
-const GATHERED: usize = 32; // per stack: i64 first and second count, u32 depth, parent and frame of its end node, and its address
-let ordered: usize = 0; // the order stacksOrder() gave while the tree is read depth first; else 0
-let orderedLen: u32 = 0;
-let cursor: u32 = 0; // the position in `ordered` of the last stack asked for
-let windowStart: u32 = 0;
-let windowEnd: u32 = 0; // positions windowStart .. windowEnd are gathered
-let gathered: usize = 0; // WINDOW entries of GATHERED bytes
-
 /**
  * Chooses where the stacks are read from: the record log when `inputOrder`
  * (the caller checks that records were logged), else the stack table or the
@@ -62,7 +44,6 @@ let gathered: usize = 0; // WINDOW entries of GATHERED bytes
 export function stacksBegin(inputOrder: bool): u32 {
   nextId = 0;
   nextNode = 0;
-  stacksEnd();
   if (inputOrder) {
     from = FROM_LOG;
     count = logCount();
@@ -71,7 +52,7 @@ export function stacksBegin(inputOrder: bool): u32 {
     count = stackEntryCount();
   } else {
     flushStacks();
-    releaseSlots(); // read only from here: the order and depths below can take their memory
+    releaseSlots(); // read only from here: the readers' arrays can take their memory
     from = FROM_TREE;
     count = stackCount();
   }
@@ -100,45 +81,13 @@ export function stackId(i: u32): u32 {
 export function stackFirst(id: u32): i64 {
   if (from == FROM_LOG) return logFirst(id);
   if (from == FROM_TABLE) return stackEntryCountValue(id, false);
-  const g = gatheredFor(id);
-  return g != 0 ? load<i64>(g) : nodeSelf(id);
+  return nodeSelf(id);
 }
 
 export function stackSecond(id: u32): i64 {
   if (from == FROM_LOG) return logSecond(id);
   if (from == FROM_TABLE) return stackEntryCountValue(id, true);
-  const g = gatheredFor(id);
-  return g != 0 ? load<i64>(g, 8) : nodeSelf2(id);
-}
-
-// The gathered entry of end node `id` when it is the stack at the cursor or
-// the next one in `ordered` (a sweep asks in that order), else 0: read the node.
-function gatheredFor(id: u32): usize {
-  if (ordered == 0 || orderedLen == 0) return 0;
-  if (load<u32>(ordered + (<usize>cursor << 2)) != id) {
-    if (cursor + 1 >= orderedLen || load<u32>(ordered + (<usize>(cursor + 1) << 2)) != id) return 0;
-    cursor++;
-  }
-  if (cursor >= windowEnd) gatherWindow(cursor);
-  return gathered + <usize>(cursor - windowStart) * GATHERED;
-}
-
-// Gathers the stacks from position `start` of `ordered`, WINDOW of them or to the end.
-// Each loop is short, so the processor has many of its misses in flight at once.
-function gatherWindow(start: u32): void {
-  windowStart = start;
-  windowEnd = min<u32>(orderedLen, start + WINDOW);
-  const at = ordered + (<usize>start << 2), end = gathered + <usize>(windowEnd - start) * GATHERED;
-  for (let o = at, g = gathered; g < end; o += 4, g += GATHERED) store<u32>(g, nodeAddress(load<u32>(o)), 28);
-  for (let g = gathered; g < end; g += GATHERED) {
-    const p = <usize>load<u32>(g, 28);
-    store<i64>(g, nodeRecordSelf(p));
-    store<u32>(g, nodeRecordParent(p), 20);
-    store<u32>(g, nodeRecordFrame(p), 24);
-  }
-  for (let o = at, g = gathered; g < end; o += 4, g += GATHERED) store<u32>(g, load<u32>(depths + (<usize>load<u32>(o) << 2)), 16);
-  const two = hasSelf2();
-  for (let o = at, g = gathered; g < end; o += 4, g += GATHERED) store<i64>(g, two ? nodeSelf2(load<u32>(o)) : 0, 8);
+  return nodeSelf2(id);
 }
 
 /**
@@ -173,7 +122,6 @@ function pathRoom(n: u32): void {
   if (n <= pathCap) return;
   const cap = max<u32>(n, max<u32>(64, pathCap << 1));
   path = growBytes(path, <usize>pathCap << 2, <usize>cap << 2);
-  pathNodes = growBytes(pathNodes, <usize>pathCap << 2, <usize>cap << 2);
   pathCap = cap;
 }
 
@@ -183,8 +131,6 @@ function pathRoom(n: u32): void {
 /** Writes a stack's frame ids at `path`, root first (leaf first when `reverse`); returns how many. */
 export function stackPath(id: u32, reverse: bool): u32 {
   const ref = refOf(id);
-  if (depths != 0 && !reverse) return treePathAfterLast(ref & ~NODE_REF, gatheredFor(id));
-  pathNodesLen = 0; // `path` is rewritten here
   if ((ref & NODE_REF) == 0) {
     const seq = stackEntrySeq(ref), wide = stackEntryWide(ref), len = stackEntryLen(ref);
     pathRoom(len);
@@ -201,63 +147,16 @@ export function stackPath(id: u32, reverse: bool): u32 {
   return len;
 }
 
-/** Frees what a reading in stacksOrder() needed (call when done with the order). */
-export function stacksEnd(): void {
-  freeBytes(depths);
-  depths = 0;
-  pathNodesLen = 0;
-  ordered = 0; // the caller frees it
-  freeBytes(gathered);
-  gathered = 0;
-}
-
-// stackPath() of an end node read in depth-first order: only its frames below
-// the last path's. `g`: its gathered entry (0: none, read the node).
-function treePathAfterLast(node: u32, g: usize): u32 {
-  const d = g != 0 ? load<u32>(g, 16) : load<u32>(depths + (<usize>node << 2));
-  pathRoom(d);
-  let x = node;
-  let i = d;
-  if (g != 0 && i > 0) { // the end node itself: never on the last path (depth first, a node comes before its descendants)
-    i--;
-    store<u32>(pathAt(i), load<u32>(g, 24));
-    store<u32>(pathNodes + (<usize>i << 2), x);
-    x = load<u32>(g, 20);
-  }
-  while (i > 0) {
-    i--;
-    if (i < pathNodesLen && load<u32>(pathNodes + (<usize>i << 2)) == x) break; // it and its ancestors are there
-    store<u32>(pathAt(i), nodeFrame(x));
-    store<u32>(pathNodes + (<usize>i << 2), x);
-    x = nodeParent(x);
-  }
-  pathNodesLen = d;
-  return d;
-}
-
 /**
  * The stack ids in the order a sweep reads them (a new buffer of u32, for the
  * caller to free): stacks with equal first frames (root first, or leaf first
  * when `reverse`) next to each other, or the log's input order. Any such
- * order does: siblings are put in name order later, by the layout.
+ * order does: siblings are put in name order later, by the layout. Not for
+ * the call tree root first (tree-sweep.ts reads it).
  */
 export function stacksOrder(reverse: bool): usize {
+  if (from == FROM_TREE && !reverse) throw new Error("stacksOrder: the call tree is read root first by tree-sweep.ts");
   const order = allocBytes(<usize>count << 2);
-  if (from == FROM_TREE && !reverse) {
-    treeOrder(order);
-    // Depths (parents come before children), so each path is read only below the last one.
-    const n = nodeCount();
-    depths = allocBytes(<usize>n << 2);
-    for (let i: u32 = 1; i < n; i++) store<u32>(depths + (<usize>i << 2), load<u32>(depths + (<usize>nodeParent(i) << 2)) + 1);
-    pathNodesLen = 0;
-    ordered = order;
-    orderedLen = count;
-    cursor = 0;
-    windowStart = 0;
-    windowEnd = 0;
-    gathered = allocRaw(<usize>WINDOW * GATHERED);
-    return order;
-  }
   for (let i: u32 = 0; i < count; i++) store<u32>(order + (<usize>i << 2), stackId(i));
   reversed = reverse;
   // Entries in their frames' name order need no sort: a sorted folded file's stacks come so.
@@ -344,33 +243,4 @@ function compareNodesLeafFirst(a: u32, b: u32): i32 {
     y = nodeParent(y);
   }
   return x == y ? 0 : x == 0 ? -1 : 1; // the one that reached the root first is shorter
-}
-
-// Root first, the tree is already grouped by prefix: its end nodes in
-// depth-first order need no sort. The children of each node are gathered
-// from the parent links (node ids are ordered parent before child).
-function treeOrder(order: usize): void {
-  const n = nodeCount();
-  const first = allocBytes((<usize>n + 1) << 2); // node p's children: children[first[p] .. first[p + 1])
-  const children = allocRaw(<usize>n << 2); // raw: each is written before it is read
-  const todo = allocRaw(<usize>n << 2); // nodes still to visit: the children of one path at a time, rarely all n
-  store<u32>(todo, 0); // the root
-  // A bit per node: whether a stack ends there, taken in node order as the
-  // records stream in; asked in depth-first order, each would be a cache miss.
-  const ends = allocBytes(<usize>((n + 31) >>> 5) << 2);
-  indexChildren(first, children, ends);
-  if (nodeIsEnd(0)) store<u32>(ends, load<u32>(ends) | 1); // the root (indexChildren reads its children's records only)
-  let k: u32 = 0;
-  let top: u32 = 1; // todo holds the root
-  while (top > 0) {
-    const x = load<u32>(todo + (<usize>(--top) << 2));
-    if ((load<u32>(ends + (<usize>(x >>> 5) << 2)) & (1 << (x & 31))) != 0) store<u32>(order + (<usize>(k++) << 2), x);
-    for (let c = load<u32>(first + (<usize>x << 2)), e = load<u32>(first + (<usize>(x + 1) << 2)); c < e; c++) {
-      store<u32>(todo + (<usize>(top++) << 2), load<u32>(children + (<usize>c << 2)));
-    }
-  }
-  freeBytes(first);
-  freeBytes(children);
-  freeBytes(todo);
-  freeBytes(ends);
 }

@@ -324,19 +324,13 @@ function placeAll(): void {
  * Indexes every node's children, for the readers that walk the tree from the root: node p's
  * children are children[first[p] .. first[p + 1]), in node order. `first` holds nodeCount() + 1
  * u32s, zeroed; `children` nodeCount() u32s (raw is fine: each is written). A counting sort by
- * parent, O(nodes). `ends` (0: none): a zeroed bit per node (u32 words), set where a stack
- * ends, taken as the records stream by in node order (the root's is left to the caller).
+ * parent, O(nodes).
  */
-export function indexChildren(first: usize, children: usize, ends: usize = 0): void {
+export function indexChildren(first: usize, children: usize): void {
   const n = count;
   for (let i: u32 = 1; i < n; i++) {
-    const v = load<u32>(nodeAt(i));
-    const c = first + (<usize>(v & ~END) << 2);
+    const c = first + (<usize>nodeParent(i) << 2);
     store<u32>(c, load<u32>(c) + 1);
-    if (ends != 0 && (v & END) != 0) {
-      const w = ends + (<usize>(i >>> 5) << 2);
-      store<u32>(w, load<u32>(w) | (1 << (i & 31)));
-    }
   }
   for (let p: u32 = 1; p <= n; p++) { // counts to the end of each node's children
     store<u32>(first + (<usize>p << 2), load<u32>(first + (<usize>p << 2)) + load<u32>(first + (<usize>(p - 1) << 2)));
