@@ -38,12 +38,6 @@ let maxDelta: i64 = 0; // units
 let exactSums = true;
 const EXACT_LIMIT: i64 = 9007199254740992; // 2^53
 
-// Scratch for gatherPruned(): the kept children of one frame, and per gap between them its pruned children's sum.
-let keptKids: usize = 0;
-let gapSums: usize = 0;
-let gapReps: usize = 0;
-let scratchCap: u32 = 0;
-
 /**
  * Starts a layout of the stacks, leaf first when `reverse`, widths from the
  * second count when `two`, in input order when `order` (a flame chart):
@@ -84,13 +78,10 @@ export function layoutBegin(reverse: bool, two: bool, order: bool): bool {
  */
 export function layoutKeep(min: f64): u32 {
   const minUnits = min * <f64>unitsPerCount;
-  const merge = !inputOrder && exactSums;
-  sweepStacks(stacks, minUnits, reversed, twoCounts, inputOrder, merge);
+  // With exact sums the sweep merges the pruned children between two kept siblings (in
+  // drawing order) into one, named by one of them: sorting the children places it there.
+  sweepStacks(stacks, minUnits, reversed, twoCounts, inputOrder, !inputOrder && exactSums);
   const kept = keep(minUnits);
-  if (merge) {
-    gatherAllPruned(kept);
-    return kept;
-  }
   for (let k: u32 = 0; k < kept; k++) {
     const from = load<u32>(offsets + (<usize>k << 2));
     const n = load<u32>(offsets + (<usize>(k + 1) << 2)) - from;
@@ -100,85 +91,6 @@ export function layoutKeep(min: f64): u32 {
   }
   return kept;
 }
-
-
-/**
- * The children lists in drawing order when sums are exact (exactSums): a
- * pruned child is never drawn, only its width moves the siblings after it,
- * so the pruned children between two kept siblings become one of them
- * carrying their summed total. Only the kept children are sorted; each pruned
- * one is placed among them by a binary search. A profile of millions of
- * distinct leaves under a few drawn frames is then not sorted at all.
- * Lists shrink in place, so the offsets are rewritten as it goes.
- */
-function gatherAllPruned(kept: u32): void {
-  let w: u32 = 0;
-  let from: u32 = 0;
-  for (let k: u32 = 0; k < kept; k++) {
-    const to = load<u32>(offsets + (<usize>(k + 1) << 2));
-    store<u32>(offsets + (<usize>k << 2), w);
-    w = gatherPruned(from, to, w);
-    from = to;
-  }
-  store<u32>(offsets + (<usize>kept << 2), w);
-  listLength = w;
-}
-
-// @ts-ignore: decorator
-@inline function listAt(i: u32): usize { return list + (<usize>i << 2); }
-
-// The children list[from, to) of one frame, written from list[w] on (w <= from): the kept ones
-// sorted, each run of pruned ones between them as one child. Returns where the next list starts.
-function gatherPruned(from: u32, to: u32, w: u32): u32 {
-  let nk: u32 = 0;
-  for (let i = from; i < to; i++) {
-    if (load<u32>(keptIndex + (<usize>load<u32>(listAt(i)) << 2)) != 0) nk++;
-  }
-  if (nk + 1 > scratchCap) {
-    freeBytes(keptKids);
-    freeBytes(gapSums);
-    freeBytes(gapReps);
-    scratchCap = max<u32>(nk + 1, scratchCap << 1);
-    keptKids = allocBytes(<usize>scratchCap << 2);
-    gapSums = allocBytes(<usize>scratchCap << 3);
-    gapReps = allocBytes(<usize>scratchCap << 2);
-  }
-  let j: u32 = 0;
-  for (let i = from; i < to; i++) {
-    const c = load<u32>(listAt(i));
-    if (load<u32>(keptIndex + (<usize>c << 2)) != 0) store<u32>(keptKids + (<usize>(j++) << 2), c);
-  }
-  sortIds(keptKids, nk, compareSiblings);
-  for (let g: u32 = 0; g <= nk; g++) {
-    store<i64>(gapSums + (<usize>g << 3), 0);
-    store<u32>(gapReps + (<usize>g << 2), NONE);
-  }
-  for (let i = from; i < to; i++) {
-    const c = load<u32>(listAt(i));
-    if (load<u32>(keptIndex + (<usize>c << 2)) != 0) continue;
-    // The gap: how many kept siblings sort before it.
-    let lo: u32 = 0, hi = nk;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (compareSiblings(load<u32>(keptKids + (<usize>mid << 2)), c) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    const s = gapSums + (<usize>lo << 3);
-    store<i64>(s, load<i64>(s) + load<i64>(sweptTotals + (<usize>c << 3)));
-    if (load<u32>(gapReps + (<usize>lo << 2)) == NONE) store<u32>(gapReps + (<usize>lo << 2), c);
-  }
-  for (let g: u32 = 0; g <= nk; g++) {
-    const r = load<u32>(gapReps + (<usize>g << 2));
-    if (r != NONE) {
-      store<i64>(sweptTotals + (<usize>r << 3), load<i64>(gapSums + (<usize>g << 3))); // it stands for the whole run
-      store<u32>(listAt(w++), r);
-    }
-    if (g < nk) store<u32>(listAt(w++), load<u32>(keptKids + (<usize>g << 2)));
-  }
-  return w;
-}
-
-const NONE: u32 = 0xffffffff;
 
 // Siblings in flamegraph.pl's order (output/stacks.ts, siblingOrder).
 function compareSiblings(a: u32, b: u32): i32 {

@@ -1,6 +1,7 @@
 // A flame graph's frames in one sweep over the stacks (output/stacks.ts:
-// from the stack table, the call tree or, for a flame chart, the record
-// log): in an order where equal prefixes are adjacent, the sweep gives every
+// from the stack table, the call tree read leaf first or, for a flame chart,
+// the record log; the call tree read root first is summed by
+// output/tree-sweep.ts into the same reduced tree): in an order where equal prefixes are adjacent, the sweep gives every
 // prefix its total and keeps only the frames wide enough to draw and their
 // direct children. A profile of a million frames comes down to a tree of the
 // few thousand drawn and their siblings.
@@ -14,7 +15,7 @@ import { growBytes, growRaw, freeBytes, allocRaw, allocBytes } from "../util/mem
 import { NO_FRAME } from "../tables/call-tree";
 import { BlockArray, blockLog } from "../tables/blocks";
 import { sortIds } from "../util/sort";
-import { stacksOrder, stacksEnd, stackFirst, stackSecond, stackPath, path, stacksInTable, stacksInTree, siblingOrder } from "./stacks";
+import { stacksOrder, stackFirst, stackSecond, stackPath, path, stacksInTable, stacksInTree, siblingOrder } from "./stacks";
 import { sweepTree } from "./tree-sweep";
 import { groupsBegin, groupEnd, groupTotal, groupBaseTotal, groupsEnd } from "./groups";
 
@@ -121,10 +122,12 @@ function addToParent(o: usize, depth: u32): void {
   }
 }
 
-// Merging pruned frames (when the layout's sums are exact: output/layout.ts,
-// gatherAllPruned): a pruned child is never drawn, only its width moves the
-// siblings after it, so the pruned children between two kept siblings (in
-// drawing order) may be one child carrying their summed totals. Merged as
+// Merging pruned frames (when the layout's sums are exact: output/layout.ts
+// layoutKeep; tree-sweep.ts does the same for the call tree): a pruned child
+// is never drawn, only its width moves the siblings after it, so the pruned
+// children between two kept siblings (in drawing order) may be one child
+// carrying their summed totals, in the name of one of them: the layout's sort
+// of the children then puts it in its place. Merged as
 // each kept frame closes, they cost one item each only while their parent is
 // open, not a record each: a profile of millions of distinct leaves under a
 // few drawn frames keeps a few records.
@@ -243,10 +246,7 @@ export let sweptMerged: usize = 0;
 export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrder: bool, merge: bool): u32 {
   twoCounts = two;
   // The call tree read root first is already the merged prefixes: summed, not swept.
-  if (!inputOrder && !reverse && stacksInTree()) {
-    stacksEnd();
-    return sweepTree(min, two, merge);
-  }
+  if (!inputOrder && !reverse && stacksInTree()) return sweepTree(min, two, merge);
   mergingPruned = merge && !inputOrder;
   const order = stacksOrder(reverse);
   // A frame too narrow to draw is known as it opens, and the stacks under it are skipped (output/groups.ts).
@@ -299,7 +299,6 @@ export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrd
   closeFrame(0, min);
   if (measured) groupsEnd();
   freeBytes(order);
-  stacksEnd();
   toTree();
   return sweptCount;
 }

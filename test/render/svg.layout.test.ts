@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { collapse } from '../../src/index.js';
+import { CollapseResult } from '../../src/api/collapse.js';
+import { CoreSession } from '../../src/core.js';
 import { ROOT_FRAME, layoutViews, type Layout, type LayoutOptions } from '../../src/render/placement.js';
 import { flameChartTree, oracleViews, reverseTree } from '../support/layout-oracle.js';
 
@@ -97,9 +99,10 @@ describe('layout in the core and in the JavaScript oracle', () => {
         }
         lines.push('r;b!;deep;er 1', 'r;m;y;small 1'); // a pruned frame's own children go with it
         const folded = lines.map((l) => `${l}\n`).join('');
-        for (const reverse of [false, true]) {
+        // Stacks in the stack table (swept), or in the call tree (summed node by node, root first).
+        for (const [reverse, stackTableBytes] of [[false, undefined], [true, undefined], [false, 0], [true, 0]] as const) {
           const options: LayoutOptions = { minWidth: { value: 1, percent: false }, plotWidth: 1180 };
-          const result = await collapse(Buffer.from(folded), { format: 'folded' });
+          const result = await collapse(Buffer.from(folded), { format: 'folded', ...(stackTableBytes !== undefined && { stackTableBytes }) });
           const core = plain(layoutViews((m) => result.layoutViews(m, { reverse }), options));
           const tree = { ...result.tree(), twoCounts: false };
           const oracle = plain(layoutViews(oracleViews(reverse ? reverseTree(tree) : tree), options));
@@ -119,6 +122,52 @@ describe('layout in the core and in the JavaScript oracle', () => {
       const result = await collapse(Buffer.from(text), { format: 'folded' });
       const core = plain(layoutViews((m) => result.layoutViews(m, {}), options));
       expect(core).toEqual(plain(layoutViews(oracleViews({ ...result.tree(), twoCounts: false }), options)));
+    }
+  });
+
+  // The call tree root first is summed node by node (assembly/output/tree-sweep.ts): many
+  // distinct leaves under few drawn frames, pruned runs between drawn siblings (names that
+  // extend one another, stacks ending at a drawn frame), stacks ending inside the tree, a
+  // negative count (drawn as zero), fractions (runs not merged: sums are not exact), two-count
+  // lines (a stack ending where only the first column counts), nodes in blocks of 4 (every boundary falls somewhere), and every key colliding in
+  // the slots: the same graph as the oracle's and as the stack table's sweep.
+  it('reads a call tree of many distinct leaves as the oracle and the stack table do', async () => {
+    const manyLeaves = (two: boolean, fraction: boolean): string => {
+      const lines: string[] = [];
+      const counts = (i: number) => `${(i % 5) + 1}${two ? ` ${(i * 7) % 4}` : ''}`;
+      for (let i = 0; i < 4000; i++) lines.push(`main;mod${i % 4};fn${(i * 13) % 7};leaf_${i} ${counts(i)}`);
+      for (let i = 0; i < 300; i++) lines.push(`main;mod1;fn${i % 3}x;deep;er_${i} ${counts(i)}`);
+      lines.push(`main;mod2 ${two ? '900 1200' : '1200'}`, `main;mod2;fn3 ${two ? '2000 0' : '2000'}`, `main;mod3;fn1 -5${two ? ' 3' : ''}`);
+      // fn9 sorts before its drawn sibling fn9! when a stack ends at it (a blank after its name,
+      // in either column: here only the first has a count), else after it (';'), with fn9#
+      // (made first: the run's name if fn9 joined its run).
+      lines.push(`main;mod0;fn9! ${two ? '1000 2000' : '2000'}`, `main;mod0;fn9# ${counts(1)}`, `main;mod0;fn9 ${two ? '7 0' : '7'}`, `main;mod0;fn9;z ${counts(1)}`);
+      if (fraction) lines.push(`main;mod0;fn2 0.5${two ? ' 1.25' : ''}`);
+      return lines.join('\n') + '\n';
+    };
+    for (const two of [false, true]) {
+      for (const fraction of [false, true]) {
+        const text = manyLeaves(two, fraction);
+        const layouts = (options: LayoutOptions, session: Record<string, number>) => {
+          const s = new CoreSession();
+          for (const [name, value] of Object.entries(session)) s.setOption(name as 'stackTableBytes', value);
+          s.beginInput('folded');
+          s.write(Buffer.from(text));
+          s.endInput();
+          const result = new CollapseResult(s, [], []);
+          const graph = plain(layoutViews((m) => result.layoutViews(m, {}), options));
+          return { graph, tree: result.tree() };
+        };
+        for (const minWidth of [{ value: 0.1, percent: false }, { value: 3, percent: false }, { value: 0, percent: false }, { value: 2, percent: true }]) {
+          const options: LayoutOptions = { minWidth, plotWidth: 1180 };
+          const table = layouts(options, {});
+          const oracle = plain(layoutViews(oracleViews({ ...table.tree, twoCounts: two }), options));
+          expect(table.graph).toEqual(oracle);
+          for (const session of [{ stackTableBytes: 0 }, { stackTableBytes: 3000 }, { stackTableBytes: 0, tableBlockLog: 2, slotHashBits: 1 }]) {
+            expect({ two, fraction, minWidth, session, graph: layouts(options, session).graph }).toEqual({ two, fraction, minWidth, session, graph: oracle });
+          }
+        }
+      }
     }
   });
 });
