@@ -34,6 +34,30 @@ let keptNodes: usize = 0; // u32 per kept node, in node order: its index in the 
 let keptLen: u32 = 0;
 let kidStart: usize = 0; // u32 per kept node + 1: its kept children are kids[kidStart[k] .. kidStart[k + 1])
 let kids: usize = 0; // u32 node ids, each list in drawing order
+let minUnits: f64 = 0; // the narrowest frame kept
+let prunedLen: u32 = 0; // pruned children of kept nodes
+let gapTotals: usize = 0; // merging: i64 total and base total per gap between kept siblings
+let gapReps: usize = 0; // merging: u32 per gap, its first pruned child + 1 (0: none)
+let written: u32 = 0; // nodes of the reduced tree written
+
+// V8 never moves a wasm call already running to better code: a loop over
+// millions of nodes in one call runs to its end in Liftoff, the baseline
+// compiler. So each pass is a loop of calls over runs of RUN nodes, and the
+// calls after the first few run optimised (TurboFan) code.
+const RUN: u32 = 1 << 12;
+
+function inRuns(n: u32, pass: (lo: u32, hi: u32) => void): void {
+  for (let lo: u32 = 0; lo < n; lo += RUN) pass(lo, min<u32>(n, lo + RUN));
+}
+
+// From the last run to the first (each pass goes from its run's last node to its first).
+function inRunsBack(n: u32, pass: (lo: u32, hi: u32) => void): void {
+  for (let hi = n; hi > 0;) {
+    const lo = hi > RUN ? hi - RUN : 0;
+    pass(lo, hi);
+    hi = lo;
+  }
+}
 
 // @ts-ignore: decorator
 @inline function bit(a: usize, x: u32): bool { return (load<u32>(a + (<usize>(x >>> 5) << 2)) & (1 << (x & 31))) != 0; }
@@ -93,25 +117,27 @@ function keptOrder(a: u32, b: u32): i32 { return siblingOrder(nodeFrame(a), ends
  */
 export function sweepTree(min: f64, wide2: bool, merge: bool): u32 {
   two = wide2;
+  minUnits = min;
   const n = nodeCount();
   const words = (n + 31) >>> 5;
   parents = allocBytes(<usize>words << 2);
-  for (let x: u32 = 1; x < n; x++) setBit(parents, nodeRecordParent(nodeAddress(x)));
+  inRuns(n, markParents);
   parentRanks = ranksOf(parents, n);
   const inner = rank(parents, parentRanks, n - 1) + (bit(parents, n - 1) ? 1 : 0);
   totals = allocBytes(<usize>inner << 3);
   baseTotals = two ? allocBytes(<usize>inner << 3) : 0;
   live = allocBytes(<usize>words << 2);
   kept = allocBytes(<usize>words << 2);
-  sumTotals(n);
-  let out: u32 = 1;
+  inRunsBack(n, sumTotals);
   if (<f64>totalOf(0, false) < min) { // nothing drawn: the root alone, as the sweep records it
     sweptRoom(1, two);
     writeKept(0, 0);
+    written = 1;
   } else {
-    const pruned = keepWide(n, min);
+    keepWide(n);
     listKeptChildren();
-    out = merge ? mergePruned(n) : writePruned(n, pruned);
+    if (merge) mergePruned(n);
+    else writePruned(n);
   }
   freeBytes(parents);
   freeBytes(parentRanks);
@@ -124,12 +150,16 @@ export function sweepTree(min: f64, wide2: bool, merge: bool): u32 {
   freeBytes(kidStart);
   freeBytes(kids);
   parents = parentRanks = totals = baseTotals = live = kept = keptRanks = keptNodes = kidStart = kids = 0;
-  return out;
+  return written;
+}
+
+function markParents(lo: u32, hi: u32): void {
+  for (let x = max<u32>(lo, 1); x < hi; x++) setBit(parents, nodeRecordParent(nodeAddress(x)));
 }
 
 // Totals and live bits, from the last node to the first: a node's are complete when it is reached.
-function sumTotals(n: u32): void {
-  for (let x = n; x-- > 0;) {
+function sumTotals(lo: u32, hi: u32): void {
+  for (let x = hi; x-- > lo;) {
     const p = nodeAddress(x);
     if (nodeRecordIsEnd(p)) setBit(live, x);
     if (!bit(live, x)) continue; // no stack under it: its counts are 0
@@ -157,28 +187,30 @@ function sumTotals(n: u32): void {
   }
 }
 
-// Marks the kept nodes (the root is), lists them in node order and numbers
-// them; returns how many pruned children the kept nodes have.
-function keepWide(n: u32, min: f64): u32 {
+// Marks the kept nodes (the root is) and counts the pruned children of kept
+// nodes, then lists the kept nodes in node order, numbered.
+function keepWide(n: u32): void {
   setBit(kept, 0);
   keptLen = 1;
-  let pruned: u32 = 0;
-  for (let x: u32 = 1; x < n; x++) {
-    if (!bit(live, x)) continue;
-    if (!bit(kept, nodeRecordParent(nodeAddress(x)))) continue;
-    if (<f64>totalOf(x, false) >= min) {
-      setBit(kept, x);
-      keptLen++;
-    } else {
-      pruned++;
-    }
-  }
+  prunedLen = 0;
+  inRuns(n, keepRun);
   keptRanks = ranksOf(kept, n);
   keptNodes = allocRaw(<usize>keptLen << 2);
   for (let w: u32 = 0, k: u32 = 0; k < keptLen; w++) {
     for (let bits = load<u32>(at32(kept, w)); bits != 0; bits &= bits - 1) store<u32>(at32(keptNodes, k++), (w << 5) + ctz(bits));
   }
-  return pruned;
+}
+
+function keepRun(lo: u32, hi: u32): void {
+  for (let x = max<u32>(lo, 1); x < hi; x++) {
+    if (!bit(live, x) || !bit(kept, nodeParentOf(x))) continue;
+    if (<f64>totalOf(x, false) >= minUnits) {
+      setBit(kept, x);
+      keptLen++;
+    } else {
+      prunedLen++;
+    }
+  }
 }
 
 // Every kept node's kept children, sorted into drawing order (a counting
@@ -187,14 +219,14 @@ function listKeptChildren(): void {
   kidStart = allocBytes((<usize>keptLen + 1) << 2);
   kids = allocRaw(<usize>keptLen << 2);
   for (let k: u32 = 1; k < keptLen; k++) {
-    const c = at32(kidStart, rankOf(nodeFrameParent(load<u32>(at32(keptNodes, k)))));
+    const c = at32(kidStart, rankOf(nodeParentOf(load<u32>(at32(keptNodes, k)))));
     store<u32>(c, load<u32>(c) + 1);
   }
   // Counts to the end of each list; placed from the back, each end moves to its start.
   for (let k: u32 = 1; k <= keptLen; k++) store<u32>(at32(kidStart, k), load<u32>(at32(kidStart, k)) + load<u32>(at32(kidStart, k - 1)));
   for (let k = keptLen; k-- > 1;) {
     const x = load<u32>(at32(keptNodes, k));
-    const c = at32(kidStart, rankOf(nodeFrameParent(x)));
+    const c = at32(kidStart, rankOf(nodeParentOf(x)));
     const i = load<u32>(c) - 1;
     store<u32>(c, i);
     store<u32>(at32(kids, i), x);
@@ -206,7 +238,11 @@ function listKeptChildren(): void {
 }
 
 // @ts-ignore: decorator
-@inline function nodeFrameParent(x: u32): u32 { return nodeRecordParent(nodeAddress(x)); }
+@inline function nodeParentOf(x: u32): u32 { return nodeRecordParent(nodeAddress(x)); }
+
+// A pruned child of a kept node: live, not kept, its parent kept.
+// @ts-ignore: decorator
+@inline function prunedChild(x: u32): bool { return bit(live, x) && !bit(kept, x) && bit(kept, nodeParentOf(x)); }
 
 // Writes kept node x as node `index` of the reduced tree.
 function writeKept(x: u32, index: u32): void {
@@ -216,77 +252,78 @@ function writeKept(x: u32, index: u32): void {
     totalOf(x, false), first, two ? totalOf(x, true) : 0, false);
 }
 
-function writeAllKept(): void {
+// The reduced tree's first nodes: the kept ones, in node order (parents before children).
+function writeAllKept(children: u32): void {
+  sweptRoom(keptLen + children, two);
   for (let k: u32 = 0; k < keptLen; k++) writeKept(load<u32>(at32(keptNodes, k)), k);
-}
-
-// The reduced tree with each pruned child of a kept node: the kept nodes, then those children.
-function writePruned(n: u32, pruned: u32): u32 {
-  sweptRoom(keptLen + pruned, two);
-  writeAllKept();
-  let j = keptLen;
-  for (let x: u32 = 1; x < n; x++) {
-    if (!bit(live, x) || bit(kept, x)) continue;
-    const parent = nodeFrameParent(x);
-    if (!bit(kept, parent)) continue;
-    writeChild(j++, x, rankOf(parent), totalOf(x, false), two ? totalOf(x, true) : 0, false);
-  }
-  return j;
+  written = keptLen;
 }
 
 // A pruned child of kept node `parentIndex`: with totals of its own, or of the run it stands for.
-function writeChild(index: u32, x: u32, parentIndex: u32, total: i64, baseTotal: i64, merged: bool): void {
+function writeChild(x: u32, parentIndex: u32, total: i64, baseTotal: i64, merged: bool): void {
   const first = nodeSelf(x);
-  setSwept(index, parentIndex, nodeFrame(x), two ? nodeSelf2(x) : first, total, first, baseTotal, merged);
+  setSwept(written++, parentIndex, nodeFrame(x), two ? nodeSelf2(x) : first, total, first, baseTotal, merged);
+}
+
+// The reduced tree with each pruned child of a kept node: the kept nodes, then those children.
+function writePruned(n: u32): void {
+  writeAllKept(prunedLen);
+  inRuns(n, writePrunedRun);
+}
+
+function writePrunedRun(lo: u32, hi: u32): void {
+  for (let x = max<u32>(lo, 1); x < hi; x++) {
+    if (prunedChild(x)) writeChild(x, rankOf(nodeParentOf(x)), totalOf(x, false), two ? totalOf(x, true) : 0, false);
+  }
 }
 
 // The reduced tree with the pruned children of each kept node merged, one
 // child per run between two kept ones in drawing order (found by a binary
-// search among the kept ones), in the name of the run's first: its place
-// among the kept children is the run's. Kept node k's runs are gaps
+// search among the kept ones), in the name of the run's first: the layout's
+// sort puts it where the run goes. Kept node k's gaps are
 // kidStart[k] + k .. kidStart[k + 1] + k.
-function mergePruned(n: u32): u32 {
+function mergePruned(n: u32): void {
   const gaps = load<u32>(at32(kidStart, keptLen)) + keptLen;
-  const gapTotals = allocBytes(<usize>gaps << 4); // i64 total and base total per gap
-  const gapReps = allocBytes(<usize>gaps << 2); // u32 per gap: its first pruned child + 1 (0: none)
-  let runs: u32 = 0;
-  for (let x: u32 = 1; x < n; x++) {
-    if (!bit(live, x) || bit(kept, x)) continue;
-    const parent = nodeFrameParent(x);
-    if (!bit(kept, parent)) continue;
-    const k = rankOf(parent);
-    const from = load<u32>(at32(kidStart, k));
-    let lo: u32 = 0, hi = load<u32>(at32(kidStart, k + 1)) - from; // the gap: how many kept siblings sort before x
-    if (hi != 0) {
-      const frame = nodeFrame(x), ends = endsAt(x);
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        const kid = load<u32>(at32(kids, from + mid));
-        if (siblingOrder(nodeFrame(kid), endsAt(kid), frame, ends) < 0) lo = mid + 1;
-        else hi = mid;
-      }
-    }
-    const g = from + k + lo;
-    const t = gapTotals + (<usize>g << 4);
-    store<i64>(t, load<i64>(t) + totalOf(x, false));
-    if (two) store<i64>(t, load<i64>(t, 8) + totalOf(x, true), 8);
-    if (load<u32>(at32(gapReps, g)) == 0) {
-      store<u32>(at32(gapReps, g), x + 1);
-      runs++;
-    }
-  }
-  sweptRoom(keptLen + runs, two);
-  writeAllKept();
-  let j = keptLen;
+  gapTotals = allocBytes(<usize>gaps << 4);
+  gapReps = allocBytes(<usize>gaps << 2);
+  prunedLen = 0; // now: the runs
+  inRuns(n, mergeRun);
+  writeAllKept(prunedLen);
   for (let k: u32 = 0; k < keptLen; k++) {
     for (let g = load<u32>(at32(kidStart, k)) + k, end = load<u32>(at32(kidStart, k + 1)) + k; g <= end; g++) {
       const rep = load<u32>(at32(gapReps, g));
       if (rep == 0) continue;
       const t = gapTotals + (<usize>g << 4);
-      writeChild(j++, rep - 1, k, load<i64>(t), load<i64>(t, 8), true);
+      writeChild(rep - 1, k, load<i64>(t), load<i64>(t, 8), true);
     }
   }
   freeBytes(gapTotals);
   freeBytes(gapReps);
-  return j;
+  gapTotals = gapReps = 0;
+}
+
+function mergeRun(lo: u32, hi: u32): void {
+  for (let x = max<u32>(lo, 1); x < hi; x++) {
+    if (!prunedChild(x)) continue;
+    const k = rankOf(nodeParentOf(x));
+    const from = load<u32>(at32(kidStart, k));
+    let first: u32 = 0, last = load<u32>(at32(kidStart, k + 1)) - from; // the gap: how many kept siblings sort before x
+    if (last != 0) {
+      const frame = nodeFrame(x), ends = endsAt(x);
+      while (first < last) {
+        const mid = (first + last) >> 1;
+        const kid = load<u32>(at32(kids, from + mid));
+        if (siblingOrder(nodeFrame(kid), endsAt(kid), frame, ends) < 0) first = mid + 1;
+        else last = mid;
+      }
+    }
+    const g = from + k + first;
+    const t = gapTotals + (<usize>g << 4);
+    store<i64>(t, load<i64>(t) + totalOf(x, false));
+    if (two) store<i64>(t, load<i64>(t, 8) + totalOf(x, true), 8);
+    if (load<u32>(at32(gapReps, g)) == 0) {
+      store<u32>(at32(gapReps, g), x + 1);
+      prunedLen++;
+    }
+  }
 }

@@ -125,7 +125,8 @@ describe('layout in the core and in the JavaScript oracle', () => {
     }
   });
 
-  // The call tree root first is summed node by node (assembly/output/tree-sweep.ts): many
+  // The call tree root first is summed node by node (assembly/output/tree-sweep.ts, in runs of
+  // 4,096 nodes: this tree spans three): many
   // distinct leaves under few drawn frames, pruned runs between drawn siblings (names that
   // extend one another, stacks ending at a drawn frame), stacks ending inside the tree, a
   // negative count (drawn as zero), fractions (runs not merged: sums are not exact), two-count
@@ -135,7 +136,7 @@ describe('layout in the core and in the JavaScript oracle', () => {
     const manyLeaves = (two: boolean, fraction: boolean): string => {
       const lines: string[] = [];
       const counts = (i: number) => `${(i % 5) + 1}${two ? ` ${(i * 7) % 4}` : ''}`;
-      for (let i = 0; i < 4000; i++) lines.push(`main;mod${i % 4};fn${(i * 13) % 7};leaf_${i} ${counts(i)}`);
+      for (let i = 0; i < 9000; i++) lines.push(`main;mod${i % 4};fn${(i * 13) % 7};leaf_${i} ${counts(i)}`);
       for (let i = 0; i < 300; i++) lines.push(`main;mod1;fn${i % 3}x;deep;er_${i} ${counts(i)}`);
       lines.push(`main;mod2 ${two ? '900 1200' : '1200'}`, `main;mod2;fn3 ${two ? '2000 0' : '2000'}`, `main;mod3;fn1 -5${two ? ' 3' : ''}`);
       // fn9 sorts before its drawn sibling fn9! when a stack ends at it (a blank after its name,
