@@ -140,6 +140,7 @@ function reindex(): void {
 // Probes the slots for the node keyed (parent, frame) = `key`, hash `h`:
 // the node found, or NO_NODE with `probeEnd` the empty slot where it goes.
 let probeEnd: u32 = 0;
+let probeHash: u32 = 0; // the key's hash, at the last probe
 // @ts-ignore: decorator
 @inline function probe(key: u64, h: u32): u32 {
   const tag = h >>> nodeBits; // the top bits; the slot index takes the low ones
@@ -161,18 +162,15 @@ let probeEnd: u32 = 0;
 /** The child of `parent` for `frame`, created when missing. */
 export function childOf(parent: u32, frame: u32): u32 {
   if (slots == 0) reindex();
+  const found = findChild(parent, frame);
+  if (found != NO_NODE) return found;
   const at = frameNodeAt(frame);
-  const first = load<u32>(at);
-  if (first == NO_NODE) { // no node has this frame: the new one is found through frameNode
+  if (load<u32>(at) == NO_NODE) { // no node has this frame: the new one is found through frameNode
     const node = newNode(parent, frame);
     store<u32>(at, node);
     return node;
   }
-  if (nodeParent(first) == parent) return first;
-  const key = (<u64>frame << 32) | <u64>parent;
-  const h = keyHash(key);
-  const found = probe(key, h);
-  if (found != NO_NODE) return found;
+  // findChild() probed the slots: probeEnd is where the new node goes.
   if (slotsFull(slotted + 1)) {
     growSlots();
     return childOf(parent, frame);
@@ -183,7 +181,7 @@ export function childOf(parent: u32, frame: u32): u32 {
     return childOf(parent, frame);
   }
   const node = newNode(parent, frame);
-  store<u32>(slots + (<usize>probeEnd << 2), slotWord(h, node, nodeBits));
+  store<u32>(slots + (<usize>probeEnd << 2), slotWord(probeHash, node, nodeBits));
   slotted++;
   return node;
 }
@@ -193,14 +191,20 @@ export function treeFindReady(): void {
   if (slots == 0) reindex();
 }
 
-/** The child of `parent` for `frame`, or NO_NODE: childOf() without creating it (treeFindReady() first). */
-export function findChild(parent: u32, frame: u32): u32 {
+/**
+ * The child of `parent` for `frame`, or NO_NODE (treeFindReady() first): through
+ * frameNode when it is its frame's first node, else a probe of the slots, which
+ * leaves probeEnd and probeHash where childOf() places a new node.
+ */
+// @ts-ignore: decorator
+@inline export function findChild(parent: u32, frame: u32): u32 {
   if (frame >= frameKnown) return NO_NODE;
   const first = load<u32>(frameNode + (<usize>frame << 2));
   if (first == NO_NODE) return NO_NODE; // no node has this frame
   if (nodeParent(first) == parent) return first;
   const key = (<u64>frame << 32) | <u64>parent;
-  return probe(key, keyHash(key));
+  probeHash = keyHash(key);
+  return probe(key, probeHash);
 }
 
 /**
