@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { collapse } from '../../src/index.js';
 import { CollapseResult } from '../../src/api/collapse.js';
 import { CoreSession } from '../../src/core.js';
+import type { SessionOptionName } from '../../src/core-types.js';
 import { ROOT_FRAME, layoutViews, type Layout, type LayoutOptions } from '../../src/render/placement.js';
 import { flameChartTree, oracleViews, reverseTree } from '../support/layout-oracle.js';
 
@@ -149,9 +150,9 @@ describe('layout in the core and in the JavaScript oracle', () => {
     for (const two of [false, true]) {
       for (const fraction of [false, true]) {
         const text = manyLeaves(two, fraction);
-        const layouts = (options: LayoutOptions, session: Record<string, number>) => {
+        const layouts = (options: LayoutOptions, session: Partial<Record<SessionOptionName, number>>) => {
           const s = new CoreSession();
-          for (const [name, value] of Object.entries(session)) s.setOption(name as 'stackTableBytes', value);
+          for (const [name, value] of Object.entries(session)) s.setOption(name as SessionOptionName, value);
           s.beginInput('folded');
           s.write(Buffer.from(text));
           s.endInput();
@@ -164,7 +165,8 @@ describe('layout in the core and in the JavaScript oracle', () => {
           const table = layouts(options, {});
           const oracle = plain(layoutViews(oracleViews({ ...table.tree, twoCounts: two }), options));
           expect(table.graph).toEqual(oracle);
-          for (const session of [{ stackTableBytes: 0 }, { stackTableBytes: 3000 }, { stackTableBytes: 0, tableBlockLog: 2, slotHashBits: 1 }]) {
+          const sessions: Partial<Record<SessionOptionName, number>>[] = [{ stackTableBytes: 0 }, { stackTableBytes: 3000 }, { stackTableBytes: 0, tableBlockLog: 2, slotHashBits: 1 }];
+          for (const session of sessions) {
             expect({ two, fraction, minWidth, session, graph: layouts(options, session).graph }).toEqual({ two, fraction, minWidth, session, graph: oracle });
           }
         }
