@@ -7,8 +7,10 @@
 // sweep's: with exact sums, the pruned children between two kept siblings
 // (in drawing order) are one child carrying their summed totals.
 //
-// No order of the stacks, no paths, no pruned children held: passes over the
-// nodes in their order. Only a node with children needs its total stored (a
+// Every node is on some stack's path (a walk into the tree always ends in
+// a count: tables/session.ts), so the sweep would meet every one. No order
+// of the stacks, no paths, no pruned children held: passes over the nodes in
+// their order. Only a node with children needs its total stored (a
 // leaf's is its own count), so a profile of millions of distinct leaves costs
 // a few bits per node, where a depth-first sweep held the order, the children
 // index, the depths and every pruned child of an open frame (about 140 MB at
@@ -17,7 +19,7 @@
 import { allocBytes, allocRaw, freeBytes } from "../util/memory";
 import { sortIds } from "../util/sort";
 import {
-  nodeCount, nodeAddress, nodeRecordParent, nodeRecordFrame, nodeRecordSelf, nodeRecordIsEnd, nodeSelf2, nodeFrame, nodeSelf,
+  nodeCount, nodeAddress, nodeRecordParent, nodeRecordFrame, nodeRecordSelf, nodeSelf2, nodeFrame, nodeSelf,
 } from "../tables/call-tree";
 import { siblingOrder } from "./stacks";
 import { sweptRoom, setSwept } from "./sweep";
@@ -27,7 +29,6 @@ let parents: usize = 0; // a bit per node: it has children
 let parentRanks: usize = 0; // u32 per 32 nodes: the nodes with children before them
 let totals: usize = 0; // i64 per node with children (units): its total of the width column (negative counts as zero)
 let baseTotals: usize = 0; // i64 per node with children, two-count input: of the first column
-let live: usize = 0; // a bit per node: some stack ends at it or below it (the sweep meets only those)
 let kept: usize = 0; // a bit per node: kept (drawn if wide enough, its children listed)
 let keptRanks: usize = 0; // u32 per 32 nodes: the kept nodes before them
 let keptNodes: usize = 0; // u32 per kept node, in node order: its index in the reduced tree
@@ -77,7 +78,7 @@ function inRunsBack(n: u32, pass: (lo: u32, hi: u32) => void): void {
   return load<u32>(at32(ranks, x >>> 5)) + <u32>popcnt(load<u32>(at32(bits, x >>> 5)) & ((<u32>1 << (x & 31)) - 1));
 }
 
-// Counts the bits set in each word before it; returns how many are set.
+// A new array of the bits set in `bits` (n of them) before each of its words.
 function ranksOf(bits: usize, n: u32): usize {
   const words = (n + 31) >>> 5;
   const ranks = allocRaw(<usize>words << 2);
@@ -99,7 +100,8 @@ function ranksOf(bits: usize, n: u32): usize {
 
 // The node's total of the width column (`base`: of the first): stored for a node with
 // children, its own positive count for a leaf.
-function totalOf(x: u32, base: bool): i64 {
+// @ts-ignore: decorator
+@inline function totalOf(x: u32, base: bool): i64 {
   if (bit(parents, x)) return load<i64>(at64(base ? baseTotals : totals, rank(parents, parentRanks, x)));
   const v = base ? nodeSelf(x) : widthSelf(x);
   return v > 0 ? v : 0;
@@ -126,7 +128,6 @@ export function sweepTree(min: f64, wide2: bool, merge: bool): u32 {
   const inner = rank(parents, parentRanks, n - 1) + (bit(parents, n - 1) ? 1 : 0);
   totals = allocBytes(<usize>inner << 3);
   baseTotals = two ? allocBytes(<usize>inner << 3) : 0;
-  live = allocBytes(<usize>words << 2);
   kept = allocBytes(<usize>words << 2);
   inRunsBack(n, sumTotals);
   if (<f64>totalOf(0, false) < min) { // nothing drawn: the root alone, as the sweep records it
@@ -143,13 +144,12 @@ export function sweepTree(min: f64, wide2: bool, merge: bool): u32 {
   freeBytes(parentRanks);
   freeBytes(totals);
   freeBytes(baseTotals);
-  freeBytes(live);
   freeBytes(kept);
   freeBytes(keptRanks);
   freeBytes(keptNodes);
   freeBytes(kidStart);
   freeBytes(kids);
-  parents = parentRanks = totals = baseTotals = live = kept = keptRanks = keptNodes = kidStart = kids = 0;
+  parents = parentRanks = totals = baseTotals = kept = keptRanks = keptNodes = kidStart = kids = 0;
   return written;
 }
 
@@ -157,12 +157,10 @@ function markParents(lo: u32, hi: u32): void {
   for (let x = max<u32>(lo, 1); x < hi; x++) setBit(parents, nodeRecordParent(nodeAddress(x)));
 }
 
-// Totals and live bits, from the last node to the first: a node's are complete when it is reached.
+// Totals from the last node to the first: a node's are complete when it is reached.
 function sumTotals(lo: u32, hi: u32): void {
   for (let x = hi; x-- > lo;) {
     const p = nodeAddress(x);
-    if (nodeRecordIsEnd(p)) setBit(live, x);
-    if (!bit(live, x)) continue; // no stack under it: its counts are 0
     const first = nodeRecordSelf(p);
     let total: i64, base: i64 = 0;
     if (bit(parents, x)) { // its children's totals are in: its own count joins them
@@ -180,7 +178,6 @@ function sumTotals(lo: u32, hi: u32): void {
     }
     if (x == 0) break;
     const parent = nodeRecordParent(p);
-    setBit(live, parent);
     const r = rank(parents, parentRanks, parent);
     store<i64>(at64(totals, r), load<i64>(at64(totals, r)) + total);
     if (two) store<i64>(at64(baseTotals, r), load<i64>(at64(baseTotals, r)) + base);
@@ -203,7 +200,7 @@ function keepWide(n: u32): void {
 
 function keepRun(lo: u32, hi: u32): void {
   for (let x = max<u32>(lo, 1); x < hi; x++) {
-    if (!bit(live, x) || !bit(kept, nodeParentOf(x))) continue;
+    if (!bit(kept, nodeParentOf(x))) continue;
     if (<f64>totalOf(x, false) >= minUnits) {
       setBit(kept, x);
       keptLen++;
@@ -240,9 +237,9 @@ function listKeptChildren(): void {
 // @ts-ignore: decorator
 @inline function nodeParentOf(x: u32): u32 { return nodeRecordParent(nodeAddress(x)); }
 
-// A pruned child of a kept node: live, not kept, its parent kept.
+// A pruned child of a kept node: not kept, its parent kept.
 // @ts-ignore: decorator
-@inline function prunedChild(x: u32): bool { return bit(live, x) && !bit(kept, x) && bit(kept, nodeParentOf(x)); }
+@inline function prunedChild(x: u32): bool { return !bit(kept, x) && bit(kept, nodeParentOf(x)); }
 
 // Writes kept node x as node `index` of the reduced tree.
 function writeKept(x: u32, index: u32): void {

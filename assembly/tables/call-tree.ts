@@ -315,9 +315,7 @@ function placeAll(): void {
 // @ts-ignore: decorator
 @inline export function nodeRecordSelf(p: usize): i64 { return load<i64>(p, 8); }
 // @ts-ignore: decorator
-@inline export function nodeRecordIsEnd(p: usize): bool { return (load<u32>(p) & END) != 0; }
-// @ts-ignore: decorator
-@inline export function nodeIsEnd(n: u32): bool { return nodeRecordIsEnd(nodeAt(n)); }
+@inline export function nodeIsEnd(n: u32): bool { return (load<u32>(nodeAt(n)) & END) != 0; }
 /** Whether some node has a second count (else every nodeSelf2() is 0). */
 // @ts-ignore: decorator
 @inline export function hasSelf2(): bool { return selfs2 != null; }
