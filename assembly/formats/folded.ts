@@ -126,25 +126,12 @@ function collectStack(start: usize, len: usize): void {
     shared++;
   }
   pathLen = shared;
-  let f = shared > 0 ? <usize>load<u32>(pathEnds + (<usize>(shared - 1) << 2)) + 1 : 0;
+  const f = shared > 0 ? <usize>load<u32>(pathEnds + (<usize>(shared - 1) << 2)) + 1 : 0;
   if (f <= len) {
-    // The ';' after each frame, sixteen bytes at a time.
-    const semicolons = i8x16.splat(0x3b);
-    let q = f;
-    for (; q + 16 <= len; q += 16) {
-      for (let m = i8x16.bitmask(i8x16.eq(v128.load(start + q), semicolons)); m != 0; m &= m - 1) {
-        const e = q + <usize>ctz<u32>(m);
-        pathPush(frameTable.intern(start + f, e - f), e);
-        f = e + 1;
-      }
-    }
-    for (; q < len; q++) {
-      if (load<u8>(start + q) == 0x3b) {
-        pathPush(frameTable.intern(start + f, q - f), q);
-        f = q + 1;
-      }
-    }
-    pathPush(frameTable.intern(start + f, len - f), len);
+    frameEnds.start = start;
+    frameEnds.from = f;
+    eachMarked<FrameEnds>(frameEnds, start + f, start + len);
+    pathPush(frameTable.intern(start + frameEnds.from, len - frameEnds.from), len);
   }
   for (let i = <i32>pathLen - 1; i >= 0; i--) stackPush(load<u32>(pathFrames + (<usize>i << 2)));
   if (len > prevCap) {
@@ -155,6 +142,43 @@ function collectStack(start: usize, len: usize): void {
   memory.copy(prevBytes, start, len);
   prevLen = len;
 }
+
+// A set of bytes eachMarked() finds, and what it does at each.
+@unmanaged
+abstract class ByteSet {
+  /** 0xff in each lane of the 16 bytes `v` that is in the set. */
+  abstract marks(v: v128): v128;
+  abstract has(c: u32): bool;
+  abstract at(q: usize): void;
+}
+
+/** Calls `set.at(q)` at each byte of [p, end) in the set, in order: sixteen bytes a step, then the bytes left. */
+// @ts-ignore: decorator
+@inline function eachMarked<S extends ByteSet>(set: S, p: usize, end: usize): void {
+  let q = p;
+  for (; q + 16 <= end; q += 16) {
+    for (let m = i8x16.bitmask(set.marks(v128.load(q))); m != 0; m &= m - 1) set.at(q + <usize>ctz<u32>(m));
+  }
+  for (; q < end; q++) if (set.has(<u32>load<u8>(q))) set.at(q);
+}
+
+// The ';' ending each frame of the stack text at `start`: the frame since `from` goes on the path.
+@final @unmanaged
+class FrameEnds extends ByteSet {
+  start: usize = 0;
+  from: usize = 0;
+  // @ts-ignore: decorator
+  @inline marks(v: v128): v128 { return i8x16.eq(v, i8x16.splat(0x3b)); }
+  // @ts-ignore: decorator
+  @inline has(c: u32): bool { return c == 0x3b; }
+  // @ts-ignore: decorator
+  @inline at(q: usize): void {
+    const e = q - this.start;
+    pathPush(frameTable.intern(this.start + this.from, e - this.from), e);
+    this.from = e + 1;
+  }
+}
+const frameEnds = new FrameEnds();
 
 // Names are looked up a window of lines at a time: the frame-table slot of
 // each name of the window is read first (frameTable.touch), so that with
@@ -188,18 +212,7 @@ function touchNames(p: usize, end: usize): void {
   touchCount = 0;
   touchFrom = p;
   touchBlank = 0;
-  // The bytes that end names (';', '\n') or may end the last one (a blank), sixteen at a time.
-  const semicolons = i8x16.splat(0x3b), newlines = i8x16.splat(0x0a), spaces = i8x16.splat(0x20), tabs = i8x16.splat(0x09);
-  let q = p;
-  for (; q + 16 <= end; q += 16) {
-    const v = v128.load(q);
-    const hits = v128.or(v128.or(i8x16.eq(v, semicolons), i8x16.eq(v, newlines)), v128.or(i8x16.eq(v, spaces), i8x16.eq(v, tabs)));
-    for (let m = i8x16.bitmask(hits); m != 0; m &= m - 1) touchAt(q + <usize>ctz<u32>(m));
-  }
-  for (; q < end; q++) {
-    const c = load<u8>(q);
-    if (c == 0x3b || c == 0x0a || c == 0x20 || c == 0x09) touchAt(q);
-  }
+  eachMarked<NameEnds>(nameEnds, p, end);
   let sink: u32 = 0;
   for (let i: u32 = 0; i < touchCount; i++) {
     const at = <usize>load<u32>(touchSlots + (<usize>i << 2));
@@ -212,21 +225,32 @@ function touchNames(p: usize, end: usize): void {
 let touchCount: u32 = 0;
 let touchFrom: usize = 0; // where the name being scanned starts
 let touchBlank: usize = 0; // the last blank seen
-// @ts-ignore: decorator
-@inline function touchAt(q: usize): void {
-  const c = load<u8>(q);
-  let nameEnd: usize;
-  if (c == 0x3b) nameEnd = q;
-  else if (c == 0x0a) nameEnd = touchBlank > touchFrom ? touchBlank : touchFrom; // the last frame ends before the count
-  else {
-    touchBlank = q;
-    return;
+@final @unmanaged
+class NameEnds extends ByteSet {
+  // The bytes that end names (';', '\n') or may end the last one (a blank).
+  // @ts-ignore: decorator
+  @inline marks(v: v128): v128 {
+    return v128.or(v128.or(i8x16.eq(v, i8x16.splat(0x3b)), i8x16.eq(v, i8x16.splat(0x0a))), v128.or(i8x16.eq(v, i8x16.splat(0x20)), i8x16.eq(v, i8x16.splat(0x09))));
   }
-  if (nameEnd > touchFrom && touchCount < TOUCH_MAX) {
-    store<u32>(touchSlots + (<usize>(touchCount++) << 2), <u32>frameTable.slotOf(touchFrom, nameEnd - touchFrom));
+  // @ts-ignore: decorator
+  @inline has(c: u32): bool { return c == 0x3b || c == 0x0a || c == 0x20 || c == 0x09; }
+  // @ts-ignore: decorator
+  @inline at(q: usize): void {
+    const c = load<u8>(q);
+    let nameEnd: usize;
+    if (c == 0x3b) nameEnd = q;
+    else if (c == 0x0a) nameEnd = touchBlank > touchFrom ? touchBlank : touchFrom; // the last frame ends before the count
+    else {
+      touchBlank = q;
+      return;
+    }
+    if (nameEnd > touchFrom && touchCount < TOUCH_MAX) {
+      store<u32>(touchSlots + (<usize>(touchCount++) << 2), <u32>frameTable.slotOf(touchFrom, nameEnd - touchFrom));
+    }
+    touchFrom = q + 1;
   }
-  touchFrom = q + 1;
 }
+const nameEnds = new NameEnds();
 
 /** The folded format (formats/format.ts). */
 export class FoldedFormat extends Format {
