@@ -104,6 +104,8 @@ export class FrameWriter {
   /** Text inside a JSON string, as the viewer's data is written (scriptJson), with what XML forbids replaced. */
   private readonly jsonText: (s: string) => string;
   private readonly strings = new Strings();
+  /** The string id of each fill the mode gave (thousands of names share a few hundred colours). */
+  private readonly fillIds = new Map<string, number>();
   /** Per frame name: the display name (annotation stripped), and it escaped as text (labels). */
   private readonly shown: (string | undefined)[];
   private readonly escapedText: (string | undefined)[];
@@ -253,7 +255,10 @@ export class FrameWriter {
 
   // The fill of frame `i` as an attribute value (a mode returns few distinct colours: each is escaped once), as a string id.
   private fillOf(i: number): number {
-    return this.strings.id(this.markup(xmlAttr(this.mode.fill(this.infoOf(i)))));
+    const fill = this.mode.fill(this.infoOf(i));
+    let id = this.fillIds.get(fill);
+    if (id === undefined) this.fillIds.set(fill, (id = this.strings.id(this.markup(xmlAttr(fill)))));
+    return id;
   }
 
   /** The display name of a frame: the root's "all", or its name with its annotation stripped. */

@@ -95,7 +95,7 @@ export function layoutViews(views: (minimum: (samples: number) => number) => Lay
   const layout = emptyLayout(keptCount, v, scaleOf(options, v.samples));
   if (keptCount === 0) return layout;
   const names = layout.names as Uint8Array[];
-  const nameIds = new Map<number, number>(); // the core's frame id → name id
+  const nameIds = new Int32Array(v.nameCount).fill(-1); // the core's frame id → name id (-1: none yet)
   const base = v.base ? { value: new Float64Array(keptCount), self: new Float64Array(keptCount) } : undefined;
   if (base) layout.base = base;
   const ev = v.exact;
@@ -124,11 +124,11 @@ export function layoutViews(views: (minimum: (samples: number) => number) => Lay
     let f = ROOT_FRAME;
     if (node !== 0) {
       const id = frame[node]!;
-      const known = nameIds.get(id);
-      if (known !== undefined) f = known;
+      const known = nameIds[id]!;
+      if (known >= 0) f = known;
       else {
         f = names.length;
-        nameIds.set(id, f);
+        nameIds[id] = f;
         names.push(v.name(id).slice()); // copied: the layout outlives the views
       }
     }
