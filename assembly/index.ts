@@ -203,6 +203,12 @@ export {
   layoutSelfsPtr, layoutTotalsPtr, layoutBaseSelfsPtr, layoutBaseTotalsPtr, layoutKeptIndexPtr, layoutOffsetsPtr,
   layoutListPtr, layoutListLength,
 } from "./output/layout";
+// The frames kept, placed in drawing order: output/placement.ts.
+export {
+  placeFrames, placeFree, placeMaxDepth, placeFramesPtr, placeDepthsPtr, placeStartsPtr, placeValuesPtr, placeSelfsPtr,
+  placeBaseValuesPtr, placeBaseSelfsPtr, placeExactValuesPtr, placeExactSelfsPtr, placeExactBaseValuesPtr,
+  placeExactBaseSelfsPtr, placeNameFramesPtr,
+} from "./output/placement";
 
 // The SVG's frames as text (src/render/frame-writer.ts fills the block and reads the pieces): output/frame-text.ts.
 export {

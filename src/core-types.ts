@@ -146,6 +146,21 @@ export interface CoreExports {
   layoutOffsetsPtr(): number;
   layoutListPtr(): number;
   layoutListLength(): number;
+  placeFrames(kept: number, two: number, exact: number): number;
+  placeFree(): void;
+  placeMaxDepth(): number;
+  placeFramesPtr(): number;
+  placeDepthsPtr(): number;
+  placeStartsPtr(): number;
+  placeValuesPtr(): number;
+  placeSelfsPtr(): number;
+  placeBaseValuesPtr(): number;
+  placeBaseSelfsPtr(): number;
+  placeExactValuesPtr(): number;
+  placeExactSelfsPtr(): number;
+  placeExactBaseValuesPtr(): number;
+  placeExactBaseSelfsPtr(): number;
+  placeNameFramesPtr(): number;
   frameTextBegin(frames: number, depths: number, names: number): number;
   frameTextSetup(xpad: number, perSample: number, scale: number, glyph: number, kind: number, factor: number, total: number, whole: number): number;
   frameTextOthers(): number;
@@ -250,6 +265,34 @@ export interface LayoutViews {
   /** A frame name's bytes (a view: copy what must outlive the views). */
   name(frame: number): Uint8Array;
   nameCount: number;
+}
+
+/**
+ * The frames of a flame graph placed by the core (assembly/output/placement.ts),
+ * in drawing order (depth-first, root first): copies, each array `count` long.
+ * src/render/placement.ts makes the Layout of them.
+ */
+export interface PlacedFrames {
+  count: number;
+  /** Name id (an index into `names`), ROOT_FRAME for the root. */
+  frame: Uint32Array;
+  depth: Uint32Array;
+  /** Left edge, width and own samples, in samples (doubles). */
+  start: Float64Array;
+  value: Float64Array;
+  self: Float64Array;
+  /** Two-count input: the first column's total and own samples. */
+  base?: { value: Float64Array; self: Float64Array };
+  /** value, self (and base's) exactly, in units of 10^-scale: when the doubles are not exact. */
+  exact?: { value: BigInt64Array; self: BigInt64Array; base?: { value: BigInt64Array; self: BigInt64Array }; samples: bigint; scale: number };
+  /** Raw names of the frames drawn, by name id. */
+  names: Uint8Array[];
+  maxDepth: number;
+  /** As LayoutViews'. */
+  samples: number;
+  twoCounts: boolean;
+  negatives: number;
+  maxDelta: number;
 }
 
 /** LayoutViews' counts exactly: units of 10^-scale, by node (base: two-count input's first column). */

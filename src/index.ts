@@ -7,7 +7,7 @@ export type { CollapseInput, FedInput } from './input/feed.js';
 export type { InputFormat } from './formats/registry.js';
 export { FORMATS, detectFormat } from './formats/registry.js';
 export type { TreeArrays } from './core.js';
-export type { LayoutReading, LayoutViews } from './api/collapse.js';
+export type { LayoutReading, LayoutViews, PlacedFrames } from './api/collapse.js';
 export { InputError, OutputError, UsageError } from './errors.js';
 export { writeFileAtomic } from './output/atomic-file.js';
 export type { OutputSink } from './output/atomic-file.js';

@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import { writeChunksTo, type OutputSink } from '../output/stream-sink.js';
 import { unitsText } from '../counts.js';
-import { CoreSession, type CoreTotals, type LayoutViews, type TreeArrays } from '../core.js';
+import { CoreSession, type CoreTotals, type LayoutViews, type PlacedFrames, type TreeArrays } from '../core.js';
 import { UsageError } from '../errors.js';
 import { eventLabel, eventNameBytes } from '../formats/event-names.js';
 import { missingEventError, skippedEventsWarning } from './event-checks.js';
@@ -15,8 +15,10 @@ import { parseSnapshotMarker, parseWindow } from '../window/spec.js';
 import type { SnapshotIndex } from '../window/snapshot-index.js';
 
 // What a flame graph's layout reads from a result: the frames the core prepared.
-export type { LayoutViews } from '../core.js';
+export type { LayoutViews, PlacedFrames } from '../core.js';
 export { GAP_FRAME, ROOT_FRAME } from '../core.js';
+
+const KEEP_ORDER = 'a flame chart draws stacks in their input order: collapse with { keepOrder: true }';
 
 /** How the stacks are read for a layout. */
 export interface LayoutReading {
@@ -280,8 +282,18 @@ export class CollapseResult {
   layoutViews(minimum: (samples: number) => number, reading: LayoutReading = {}): LayoutViews {
     const flameChart = reading.flameChart ?? false;
     const views = this.session.layoutViews(minimum, reading.reverse ?? false, this.twoCounts, flameChart);
-    if (!views) throw new UsageError('a flame chart draws stacks in their input order: collapse with { keepOrder: true }');
+    if (!views) throw new UsageError(KEEP_ORDER);
     return views;
+  }
+
+  /**
+   * layoutViews()'s frames placed in drawing order by the core, with their
+   * geometry in samples (copies: what src/render/placement.ts makes a Layout of).
+   */
+  placedFrames(minimum: (samples: number) => number, reading: LayoutReading = {}): PlacedFrames {
+    const placed = this.session.placedFrames(minimum, reading.reverse ?? false, this.twoCounts, reading.flameChart ?? false);
+    if (!placed) throw new UsageError(KEEP_ORDER);
+    return placed;
   }
 
   /** The call tree as parallel arrays, for layout. */

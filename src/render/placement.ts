@@ -1,5 +1,7 @@
 // The flame graph's geometry in samples, from the frames the core prepared
-// (CollapseResult.layoutViews: totals, pruning and sibling order done in wasm).
+// and placed (CollapseResult.placedFrames: totals, pruning, sibling order and
+// placement done in wasm, assembly/output/placement.ts; its JavaScript twin,
+// over the views JS reads, is the tests' oracle: test/support/placement-oracle.ts).
 //
 // A frame is a node of the merged stacks: frames are merged by (parent, name),
 // so a frame is never split into two boxes (flamegraph.pl sorts whole folded
@@ -11,7 +13,7 @@
 // flamegraph.pl's; the counts a title prints come from the exact ones
 // (Layout.exact), so they stay exact past 2^53 and for fractions.
 
-import { GAP_FRAME, ROOT_FRAME, type LayoutViews } from '../api/collapse.js';
+import { ROOT_FRAME, type PlacedFrames } from '../api/collapse.js';
 
 export { ROOT_FRAME };
 
@@ -80,128 +82,31 @@ export function minimumSamples(options: LayoutOptions, scale: number): number {
 }
 
 /** The scale (what 100% is) for a sum of counts. */
-function scaleOf(options: LayoutOptions, samples: number): number {
+export function scaleOf(options: LayoutOptions, samples: number): number {
   return options.total !== undefined && options.total > samples ? options.total : samples;
 }
 
 /**
- * Lays out the frames the core prepared: `views` is given the minimum width
+ * Lays out the frames the core placed: `placed` is given the minimum width
  * in samples as a function of the sum of the counts.
  */
-export function layoutViews(views: (minimum: (samples: number) => number) => LayoutViews, options: LayoutOptions): Layout {
-  const v = views((samples) => minimumSamples(options, scaleOf(options, samples)));
-  const { frame, self: own, total, keptIndex, keptCount, offsets, list } = v;
-  const firstSelf = v.base ? v.base.self : v.self;
-  const layout = emptyLayout(keptCount, v, scaleOf(options, v.samples));
-  if (keptCount === 0) return layout;
-  const names = layout.names as Uint8Array[];
-  const nameIds = new Int32Array(v.nameCount).fill(-1); // the core's frame id → name id (-1: none yet)
-  const base = v.base ? { value: new Float64Array(keptCount), self: new Float64Array(keptCount) } : undefined;
-  if (base) layout.base = base;
-  const ev = v.exact;
-  const exact: ExactLayout | undefined = ev && {
-    value: new BigInt64Array(keptCount),
-    self: new BigInt64Array(keptCount),
-    ...(ev.base && { base: { value: new BigInt64Array(keptCount), self: new BigInt64Array(keptCount) } }),
-    samples: ev.samples,
-    scale: ev.scale,
-  };
-  if (exact) layout.exact = exact;
-  const exactFirstSelf = ev && (ev.base ? ev.base.self : ev.self);
-
-  // Depth-first, with a running sum of samples as flamegraph.pl's `$time` over its sorted lines:
-  // a frame starts at the sum so far, adds its own samples first, then its children's; its width
-  // is the sum at its end less the sum at its start (so fractional counts round as there).
-  const stackNode = new Uint32Array(keptCount);
-  const stackOut = new Uint32Array(keptCount);
-  const stackNext = new Uint32Array(keptCount);
-  let sp = 0;
-  let out = 0;
-  let time = 0;
-  let maxDepth = 0;
-  const enter = (node: number, depth: number): void => {
-    const selfValue = own[node]! > 0 ? own[node]! : 0;
-    let f = ROOT_FRAME;
-    if (node !== 0) {
-      const id = frame[node]!;
-      const known = nameIds[id]!;
-      if (known >= 0) f = known;
-      else {
-        f = names.length;
-        nameIds[id] = f;
-        names.push(v.name(id).slice()); // copied: the layout outlives the views
-      }
-    }
-    layout.frame[out] = f;
-    layout.depth[out] = depth;
-    layout.start[out] = time;
-    layout.self[out] = selfValue;
-    if (base) {
-      base.value[out] = v.base!.total[node]!;
-      base.self[out] = firstSelf[node]!;
-    }
-    if (exact) {
-      // A kept frame's total is its value: one stack at most ends at a node, so its own count clamps as the sweep's.
-      exact.value[out] = ev!.total[node]!;
-      exact.self[out] = ev!.self[node]! > 0n ? ev!.self[node]! : 0n;
-      if (exact.base) {
-        exact.base.value[out] = ev!.base!.total[node]!;
-        exact.base.self[out] = exactFirstSelf![node]!;
-      }
-    }
-    if (depth > maxDepth) maxDepth = depth;
-    time += selfValue;
-    stackNode[sp] = node;
-    stackOut[sp] = out++;
-    stackNext[sp++] = offsets[keptIndex[node]! - 1]!;
-  };
-  enter(0, 0);
-  while (sp > 0) {
-    const top = sp - 1;
-    const node = stackNode[top]!;
-    const next = stackNext[top]!;
-    if (next < offsets[keptIndex[node]!]!) {
-      stackNext[top] = next + 1;
-      const child = list[next]!;
-      if (keptIndex[child]) {
-        enter(child, sp);
-      } else {
-        time += total[child]!;
-        if (frame[child] === GAP_FRAME) {
-          const at = stackOut[top]!;
-          layout.self[at]! += total[child]!;
-          if (base) base.self[at]! += firstSelf[child]!;
-          if (exact) {
-            exact.self[at]! += ev!.total[child]!;
-            if (exact.base) exact.base.self[at]! += exactFirstSelf![child]!;
-          }
-        }
-      }
-    } else {
-      const i = stackOut[top]!;
-      layout.value[i] = time - layout.start[i]!;
-      sp--;
-    }
-  }
-  layout.count = out;
-  layout.maxDepth = maxDepth;
-  return layout;
-}
-
-function emptyLayout(count: number, v: LayoutViews, scale: number): Layout {
+export function placeLayout(placed: (minimum: (samples: number) => number) => PlacedFrames, options: LayoutOptions): Layout {
+  const p = placed((samples) => minimumSamples(options, scaleOf(options, samples)));
   return {
-    count: 0,
-    frame: new Uint32Array(count),
-    depth: new Uint32Array(count),
-    start: new Float64Array(count),
-    value: new Float64Array(count),
-    self: new Float64Array(count),
-    names: [],
-    samples: v.samples,
-    scale,
-    maxDepth: 0,
-    negativeStacks: v.negatives,
-    twoCounts: v.base !== undefined,
-    maxDelta: v.maxDelta,
+    count: p.count,
+    frame: p.frame,
+    depth: p.depth,
+    start: p.start,
+    value: p.value,
+    self: p.self,
+    ...(p.base && { base: p.base }),
+    ...(p.exact && { exact: p.exact }),
+    names: p.names,
+    samples: p.samples,
+    scale: scaleOf(options, p.samples),
+    maxDepth: p.maxDepth,
+    negativeStacks: p.negatives,
+    twoCounts: p.twoCounts,
+    maxDelta: p.maxDelta,
   };
 }

@@ -4,7 +4,7 @@
 import type { Writable } from 'node:stream';
 import { collapse, CollapseResult } from '../api/collapse.js';
 import type { OutputSink } from '../output/atomic-file.js';
-import { layoutViews, type Layout } from './placement.js';
+import { placeLayout, type Layout } from './placement.js';
 import { resolveSvgOptions, type ResolvedSvgOptions, type SvgOptions } from './options.js';
 import { svgChunks } from './svg.js';
 import { writeChunksTo } from '../output/stream-sink.js';
@@ -25,7 +25,7 @@ export interface RenderOptions extends SvgOptions {
  */
 export function layoutResult(result: CollapseResult, o: ResolvedSvgOptions, warn?: (message: string) => void): Layout {
   const options = { minWidth: o.minWidth, plotWidth: o.width - 2 * o.xpad, total: o.total };
-  const layout = layoutViews((minimum) => result.layoutViews(minimum, { reverse: o.reverse, flameChart: o.flameChart }), options);
+  const layout = placeLayout((minimum) => result.placedFrames(minimum, { reverse: o.reverse, flameChart: o.flameChart }), options);
   if (o.total !== undefined && o.total < layout.samples && o.total / layout.samples > 0.02) {
     warn?.(`--total ${o.total} is less than the actual total ${layout.samples}, so it is ignored`);
   }

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { collapse, renderSvg, type CollapseOptions } from '../../src/index.js';
 import { CoreSession } from '../../src/core.js';
-import { layoutViews } from '../../src/render/placement.js';
+import { layoutViews } from '../support/placement-oracle.js';
 import { collapseColumns } from '../../src/api/diff.js';
 import { oracleViews } from '../support/layout-oracle.js';
 import { generate, tempDir } from '../support/helpers.js';

@@ -2,15 +2,37 @@
 // kept) agrees with an independent one in JavaScript (test/support/layout-oracle.ts)
 // on random profiles: plain, reversed, two-count (differential) graphs and
 // flame charts, with the stacks in the stack table, in the call tree, or in both.
+// The core's placement of the frames (assembly/output/placement.ts) agrees with
+// the JavaScript one (test/support/placement-oracle.ts), exact counts included.
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { collapse } from '../../src/index.js';
+import { collapse, type LayoutReading } from '../../src/index.js';
 import { CollapseResult } from '../../src/api/collapse.js';
 import { CoreSession } from '../../src/core.js';
 import type { SessionOptionName } from '../../src/core-types.js';
-import { ROOT_FRAME, layoutViews, type Layout, type LayoutOptions } from '../../src/render/placement.js';
+import { ROOT_FRAME, placeLayout, type Layout, type LayoutOptions } from '../../src/render/placement.js';
 import { flameChartTree, oracleViews, reverseTree } from '../support/layout-oracle.js';
+import { layoutViews } from '../support/placement-oracle.js';
+
+/**
+ * The core's layout as the SVG writer takes it (placed in wasm), after checking it against the
+ * JavaScript placement of the same views, exact counts and all.
+ */
+function coreLayout(result: CollapseResult, reading: LayoutReading, options: LayoutOptions): unknown {
+  const placed = placeLayout((m) => result.placedFrames(m, reading), options);
+  const js = layoutViews((m) => result.layoutViews(m, reading), options);
+  expect(exactOf(placed)).toEqual(exactOf(js));
+  expect(plain(placed)).toEqual(plain(js));
+  return plain(placed);
+}
+
+// The exact counts of a layout (views that are not the core's have none).
+function exactOf(l: Layout): unknown {
+  const e = l.exact;
+  const upTo = (a: BigInt64Array) => Array.from(a.subarray(0, l.count), String);
+  return e && { value: upTo(e.value), self: upTo(e.self), base: e.base && { value: upTo(e.base.value), self: upTo(e.base.self) }, samples: String(e.samples), scale: e.scale };
+}
 
 const names = ['a', 'b', 'b.x', 'a2', 'main', 'c', '', 'b x', 'z'];
 
@@ -69,12 +91,12 @@ describe('layout in the core and in the JavaScript oracle', () => {
         });
         expect(result.twoCounts).toBe(s.twoCounts);
         const reading = { reverse: s.reverse, flameChart: s.flameChart };
-        const core = plain(layoutViews((m) => result.layoutViews(m, reading), options));
+        const core = coreLayout(result, reading, options);
         const tree = s.flameChart ? flameChartTree(folded, s.reverse) : { ...result.tree(), twoCounts: s.twoCounts }; // tree() builds the call tree
         const oracle = plain(layoutViews(oracleViews(!s.flameChart && s.reverse ? reverseTree(tree) : tree), options));
         expect(core).toEqual(oracle);
         // Once the call tree is built the core reads the stacks from it: the same graph.
-        expect(plain(layoutViews((m) => result.layoutViews(m, reading), options))).toEqual(oracle);
+        expect(coreLayout(result, reading, options)).toEqual(oracle);
       }),
       { numRuns: 400 },
     );
@@ -83,6 +105,7 @@ describe('layout in the core and in the JavaScript oracle', () => {
   it('a flame chart needs a result that kept its input order', async () => {
     const result = await collapse(Buffer.from('a;b 1\n'), { format: 'folded' });
     expect(() => result.layoutViews(() => 0, { flameChart: true })).toThrow(/keepOrder/);
+    expect(() => result.placedFrames(() => 0, { flameChart: true })).toThrow(/keepOrder/);
   });
 
   // With exact sums the sweep merges the pruned siblings between two drawn ones into one
@@ -104,7 +127,7 @@ describe('layout in the core and in the JavaScript oracle', () => {
         for (const [reverse, stackTableBytes] of [[false, undefined], [true, undefined], [false, 0], [true, 0]] as const) {
           const options: LayoutOptions = { minWidth: { value: 1, percent: false }, plotWidth: 1180 };
           const result = await collapse(Buffer.from(folded), { format: 'folded', ...(stackTableBytes !== undefined && { stackTableBytes }) });
-          const core = plain(layoutViews((m) => result.layoutViews(m, { reverse }), options));
+          const core = coreLayout(result, { reverse }, options);
           const tree = { ...result.tree(), twoCounts: false };
           const oracle = plain(layoutViews(oracleViews(reverse ? reverseTree(tree) : tree), options));
           expect(core).toEqual(oracle);
@@ -121,7 +144,7 @@ describe('layout in the core and in the JavaScript oracle', () => {
     const options: LayoutOptions = { minWidth: { value: 0, percent: false }, plotWidth: 1180 };
     for (const text of ['b 5\nb x;c 1\nb;d 1\n', 'a;b 1\na;b.c 2\na;b;c 3\n', 'a;b 1\na;b;c 2\na;c 3\nd 4\n']) {
       const result = await collapse(Buffer.from(text), { format: 'folded' });
-      const core = plain(layoutViews((m) => result.layoutViews(m, {}), options));
+      const core = coreLayout(result, {}, options);
       expect(core).toEqual(plain(layoutViews(oracleViews({ ...result.tree(), twoCounts: false }), options)));
     }
   });
@@ -157,7 +180,7 @@ describe('layout in the core and in the JavaScript oracle', () => {
           s.write(Buffer.from(text));
           s.endInput();
           const result = new CollapseResult(s, [], []);
-          const graph = plain(layoutViews((m) => result.layoutViews(m, {}), options));
+          const graph = coreLayout(result, {}, options);
           return { graph, tree: result.tree() };
         };
         for (const minWidth of [{ value: 0.1, percent: false }, { value: 3, percent: false }, { value: 0, percent: false }, { value: 2, percent: true }]) {
