@@ -68,8 +68,11 @@ export class ByteTable {
       const s = load<u32>(this.slots + <usize>i * SLOT);
       if (s == 0) return -1;
       if (s >>> idBits == tag) {
+        // The name's length and bytes (len() and ptr(), its address and length byte read once).
         const id = (s & idMask) - 1;
-        if (this.len(id) == <u32>len && bytesEqual(this.ptr(id), p, len)) return <i32>id;
+        const at = <usize>load<u32>(this.names.at(id));
+        const n = <u32>load<u8>(at);
+        if (n < LONG ? n == <u32>len && bytesEqual(at + 1, p, len) : load<u32>(at + 1) == <u32>len && bytesEqual(at + 5, p, len)) return <i32>id;
       }
       i = (i + 1) & mask;
     }
