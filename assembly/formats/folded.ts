@@ -14,6 +14,7 @@ import { malformedLine } from "../tables/notes";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { Format, eachLine } from "./format";
 import { decimalUnits, checkedMul, unitsPerCount } from "../tables/counts";
+import { stackEntryCount, vouchEntries } from "../tables/stack-table";
 
 // Strict mode (flamefold diff): a line without a count is an error naming it,
 // instead of an ignored line (difffolded.pl would print a bogus " 0 0" stack).
@@ -73,8 +74,29 @@ function foldedLine(start: usize, end: usize): void {
     foldLeafFirstTwo(before, after);
     return;
   }
+  const before = stackEntryCount();
   collectStack(start, stackEnd - start);
   foldLeafFirst(n);
+  if (linesInOrder) vouchEntries(before);
+}
+
+// Whether every stack so far came in flamegraph.pl's order of whole stacks
+// (output/stacks.ts compareEntryNames: frame by frame from the root, by the
+// bytes of each name followed by ';'). A sorted file's lines come so, unless a
+// stack ends at a name that a later line's name extends by a byte below ';'
+// ("a;foo 5" before "a;foo!x 1": ';' sorts after '!'). While they do, the
+// one-count stacks' table entries are vouched for in that order
+// (stack-table.ts vouchEntries), and a layout need not check it.
+let linesInOrder = true;
+
+// Whether the stack text [start, start+len), whose first `same` bytes are the
+// previous line's, comes in that order after it: the two compared as if each
+// ended with ';' (a stack before the stacks it is the start of).
+function afterPrevious(start: usize, len: usize, same: usize): bool {
+  if (prevLen == 0) return true; // the first stack (an empty one stops the vouching)
+  if (same < len && same < prevLen) return load<u8>(prevBytes + same) < load<u8>(start + same);
+  if (len >= prevLen) return len == prevLen || load<u8>(start + prevLen) >= 0x3b;
+  return load<u8>(prevBytes + len) < 0x3b;
 }
 
 // Folded files are usually sorted, so a line shares its first frames with the
@@ -95,16 +117,19 @@ function commonPrefix(a: usize, b: usize, n: usize): usize {
   return i;
 }
 
-function pathPush(frame: u32, end: usize): void {
-  if (pathLen == pathCap) {
-    const cap = max<u32>(64, pathCap << 1);
-    pathFrames = growBytes(pathFrames, <usize>pathLen << 2, <usize>cap << 2);
-    pathEnds = growBytes(pathEnds, <usize>pathLen << 2, <usize>cap << 2);
-    pathCap = cap;
-  }
+// @ts-ignore: decorator
+@inline function pathPush(frame: u32, end: usize): void {
+  if (pathLen == pathCap) pathGrow();
   store<u32>(pathFrames + (<usize>pathLen << 2), frame);
   store<u32>(pathEnds + (<usize>pathLen << 2), <u32>end);
   pathLen++;
+}
+
+function pathGrow(): void {
+  const cap = max<u32>(64, pathCap << 1);
+  pathFrames = growBytes(pathFrames, <usize>pathLen << 2, <usize>cap << 2);
+  pathEnds = growBytes(pathEnds, <usize>pathLen << 2, <usize>cap << 2);
+  pathCap = cap;
 }
 
 /**
@@ -115,10 +140,12 @@ function collectStack(start: usize, len: usize): void {
   if (len == 0) {
     pathLen = 0;
     prevLen = 0;
+    linesInOrder = false;
     return;
   }
   // Frames the previous line had, ending at the same place, with the same bytes before.
   const same = commonPrefix(start, prevBytes, min(len, prevLen));
+  if (linesInOrder) linesInOrder = afterPrevious(start, len, same);
   let shared: u32 = 0;
   while (shared < pathLen) {
     const e = <usize>load<u32>(pathEnds + (<usize>shared << 2));

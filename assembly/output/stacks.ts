@@ -18,7 +18,7 @@ import { compareBytes } from "../util/hash";
 import { nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf } from "../tables/call-tree";
 import { flushStacks, setFirstColumnSums, frameTable, releaseSlots } from "../tables/session";
 import { unitsToF64, unitsPerCount } from "../tables/counts";
-import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue, setStackEntryCount } from "../tables/stack-table";
+import { entriesVouched, stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue, setStackEntryCount } from "../tables/stack-table";
 import { logCount, logRef, logFirst, logSecond, NODE_REF } from "../tables/record-log";
 
 const FROM_TABLE: i32 = 0;
@@ -159,8 +159,9 @@ export function stacksOrder(reverse: bool): usize {
   const order = allocBytes(<usize>count << 2);
   for (let i: u32 = 0; i < count; i++) store<u32>(order + (<usize>i << 2), stackId(i));
   reversed = reverse;
-  // Entries in their frames' name order need no sort: a sorted folded file's stacks come so.
-  if (from == FROM_TABLE && !isSorted(order, count, compareEntryNames)) sortIds(order, count, compareEntryPaths);
+  // Entries in their frames' name order need no sort: a sorted folded file's stacks come so,
+  // and its reader vouches for them (root first), so that they need no check either.
+  if (from == FROM_TABLE && !(!reverse && entriesVouched()) && !isSorted(order, count, compareEntryNames)) sortIds(order, count, compareEntryPaths);
   else if (from == FROM_TREE) sortIds(order, count, compareNodesLeafFirst);
   return order;
 }

@@ -174,6 +174,24 @@ export function stackAdd(e: usize, n: i64, second: bool): void {
 export function stackEntryIdAt(e: usize): u32 { return load<u32>(e, 4); }
 
 export function stackEntryCount(): u32 { return count; }
+
+// The first `orderedEntries` entries are known to be in flamegraph.pl's order
+// of whole stacks (output/stacks.ts compareEntryNames), root first.
+let orderedEntries: u32 = 0;
+
+/**
+ * A reader that knows the stack it just folded comes, in that order, after
+ * every stack it folded before (formats/folded.ts: a sorted file) vouches for
+ * the entry it made, if any: `before` is stackEntryCount() before that stack.
+ * An entry made any other way in between (another input's, a thread's) is
+ * vouched for by no one, and the entries stay unvouched from then on.
+ */
+export function vouchEntries(before: u32): void {
+  if (orderedEntries == before) orderedEntries = count;
+}
+
+/** Whether every entry was vouched for in order: a reader of the stacks in that order then need not check it. */
+export function entriesVouched(): bool { return orderedEntries == count; }
 export function stackEntrySeq(e: u32): usize { return entryAt(e) + HEAD; }
 export function stackEntryLen(e: u32): u32 { return load<u32>(entryAt(e)) >> 1; }
 /** Whether the entry's sequence holds 32-bit frame ids (else 16-bit). */
@@ -271,6 +289,7 @@ export function dropStackTable(): void {
   nodesCap = 0;
   cap = 0;
   count = 0;
+  orderedEntries = 0;
   bytesUsed = 0;
   block = 0;
   blockUsed = BLOCK;

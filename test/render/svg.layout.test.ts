@@ -5,7 +5,9 @@
 // The core's placement of the frames (assembly/output/placement.ts) agrees with
 // the JavaScript one (test/support/placement-oracle.ts), exact counts included.
 
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { collapse, type LayoutReading } from '../../src/index.js';
 import { CollapseResult } from '../../src/api/collapse.js';
@@ -14,6 +16,10 @@ import type { SessionOptionName } from '../../src/core-types.js';
 import { ROOT_FRAME, placeLayout, type Layout, type LayoutOptions } from '../../src/render/placement.js';
 import { flameChartTree, oracleViews, reverseTree } from '../support/layout-oracle.js';
 import { layoutViews } from '../support/placement-oracle.js';
+import { tempDir } from '../support/helpers.js';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
 
 /**
  * The core's layout as the SVG writer takes it (placed in wasm), after checking it against the
@@ -142,7 +148,13 @@ describe('layout in the core and in the JavaScript oracle', () => {
   // the stacks itself, rather than sweep b twice (two boxes for one frame).
   it('sorted input is swept as it comes only when its equal paths are together', async () => {
     const options: LayoutOptions = { minWidth: { value: 0, percent: false }, plotWidth: 1180 };
-    for (const text of ['b 5\nb x;c 1\nb;d 1\n', 'a;b 1\na;b.c 2\na;b;c 3\n', 'a;b 1\na;b;c 2\na;c 3\nd 4\n']) {
+    const texts = [
+      'b 5\nb x;c 1\nb;d 1\n', 'a;b 1\na;b.c 2\na;b;c 3\n', 'a;b 1\na;b;c 2\na;c 3\nd 4\n',
+      'a;foo 5\na;foo!x 1\na;foo;y 2\n', 'a;foo!x 1\na;foo 5\na;foo;y 2\n', // sorted as text; in sibling order
+      'a;b;c 1\na;b 2\n', 'a;b 1\na;b 2\na 3\n', 'a;b 1\n;a 2\n', 'a 1\n\n b 2\n', 'x;y 1\n 7\nx;y;z 1\n', // a stack before one it starts
+      'ab 1\na 1\nab;c 1\n', 'a;b 1\na 2\na;b;c 3\n', // ... or after
+    ];
+    for (const text of texts) {
       const result = await collapse(Buffer.from(text), { format: 'folded' });
       const core = coreLayout(result, {}, options);
       expect(core).toEqual(plain(layoutViews(oracleViews({ ...result.tree(), twoCounts: false }), options)));
@@ -195,5 +207,21 @@ describe('layout in the core and in the JavaScript oracle', () => {
         }
       }
     }
+  });
+
+  // A reader vouches for the stacks it folds in order (formats/folded.ts), never for stacks
+  // another thread read: here the second thread reads "a;z" (the pool gives it the second
+  // range), which joins the table after the main thread's "c" and "d"; the second input's
+  // line, in order after the main thread's, must not vouch for it (a would be drawn twice).
+  it('stacks read by another thread are checked, not vouched for', async () => {
+    const first = join(tmp.dir, 'ranges.folded');
+    const second = join(tmp.dir, 'after.folded');
+    writeFileSync(first, 'a;x 1\na;z 1\nc 1\nd 1\n');
+    writeFileSync(second, 'e 1\n');
+    const options: LayoutOptions = { minWidth: { value: 0, percent: false }, plotWidth: 1180 };
+    const result = await collapse([first, second], { format: 'folded', jobs: 2, splitMinBytes: 0 });
+    const core = coreLayout(result, {}, options);
+    expect(core).toEqual(plain(layoutViews(oracleViews({ ...result.tree(), twoCounts: false }), options)));
+    expect((core as { count: number }).count).toBe(7); // all, a, x, z, c, d, e
   });
 });
