@@ -35,6 +35,7 @@ async function step<T>(path: string, action: () => Promise<T>): Promise<T> {
 /** A sink over an open file; writes loop until every byte is taken (a pipe may take part of a write). */
 function fileSink(fh: FileHandle, path: string): OutputSink {
   return {
+    releasesChunks: true, // each write resolves once the file has every byte
     async write(chunk) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       for (let done = 0; done < bytes.length; ) {

@@ -14,6 +14,24 @@ export class ChunkWriter {
   private buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
   private pos = 0;
   readonly full: Uint8Array[] = [];
+  // The buffers behind `full`; and those takeFull() handed out, written again once the caller is done with them.
+  private fullBuffers: Buffer<ArrayBuffer>[] = [];
+  private taken: Buffer<ArrayBuffer>[] = [];
+
+  /**
+   * `reuse`: the caller is done with the buffers takeFull() gave it by the time more text is
+   * written (it writes each out, awaited, before asking for more): their memory is then filled
+   * again, instead of new buffers' (the page faults of a fresh MiB cost about 0.6 ms).
+   */
+  constructor(private readonly reuse = false) {}
+
+  /** The full buffers, for the caller to write out (under `reuse`, before writing more text). */
+  takeFull(): Uint8Array[] {
+    if (this.reuse) this.taken.push(...this.fullBuffers);
+    this.fullBuffers = [];
+    return this.full.splice(0);
+  }
+
   write(s: string): void {
     if (this.pos + 3 * s.length > this.buf.length) {
       this.flush();
@@ -35,7 +53,8 @@ export class ChunkWriter {
   flush(): void {
     if (this.pos === 0) return;
     this.full.push(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
+    if (this.reuse) this.fullBuffers.push(this.buf);
+    this.buf = this.taken.pop() ?? Buffer.allocUnsafe(CHUNK + (64 << 10));
     this.pos = 0;
   }
 }

@@ -8,6 +8,11 @@ import type { Writable } from 'node:stream';
 /** Where output goes, one chunk at a time; each write resolves when the destination can take more. */
 export interface OutputSink {
   write(chunk: Uint8Array | string): Promise<void>;
+  /**
+   * Whether a write is done with its chunk when it resolves (a file's: written), so that the
+   * chunk's memory may be filled again; a stream's may still hold it, queued.
+   */
+  readonly releasesChunks?: boolean;
 }
 
 /** A sink over a stream; `finish` waits until the stream has taken every chunk, `release` lets go of it. */

@@ -72,7 +72,8 @@ function graphOf(layout: Layout, o: ResolvedSvgOptions): FlameGraph {
     samples: layout.samples,
     chunks: () => svgChunks(layout, o),
     async writeTo(sink) {
-      for (const chunk of svgChunks(layout, o)) await sink.write(chunk);
+      // A sink done with each chunk when its write resolves lets the next chunks reuse its memory.
+      for (const chunk of svgChunks(layout, o, sink.releasesChunks === true)) await sink.write(chunk);
     },
   };
 }

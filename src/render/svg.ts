@@ -75,8 +75,12 @@ function geometry(layout: Layout, o: ResolvedSvgOptions, legendHeight = 0): Geom
   };
 }
 
-/** The SVG of a laid-out graph, as UTF-8 chunks of about 1 MiB. */
-export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uint8Array> {
+/**
+ * The SVG of a laid-out graph, as UTF-8 chunks of about 1 MiB. `reuse`: the caller is done
+ * with each chunk when it asks for the next (it writes each out, awaited): their memory is
+ * then used again (output/chunk-writer.ts).
+ */
+export function* svgChunks(layout: Layout, o: ResolvedSvgOptions, reuse = false): Generator<Uint8Array> {
   const ascii = o.encoding?.ascii ?? false;
   if (layout.samples <= 0) {
     const empty = emptySvg(o);
@@ -87,7 +91,7 @@ export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uin
   const factory = o.colorMode ?? (o.colorDiffusion ? colorDiffusionMode : layout.twoCounts ? differentialColorMode : paletteColorMode);
   const mode = factory({ layout, options: o, names });
   const g = geometry(layout, o, mode.legend?.height);
-  const chunks = new ChunkWriter();
+  const chunks = new ChunkWriter(reuse);
   // --encoding other than UTF-8: everything outside ASCII becomes a character reference (the frames write theirs so).
   const markup = (s: string): void => chunks.write(ascii ? asciiCharRefs(s) : s);
   markup(header(o, g, mode));
@@ -96,25 +100,25 @@ export function* svgChunks(layout: Layout, o: ResolvedSvgOptions): Generator<Uin
   try {
     for (const piece of frames.rects()) {
       chunks.writeBytes(piece);
-      yield* chunks.full.splice(0);
+      yield* chunks.takeFull();
     }
     // After the frames, their labels and data (the tooltips come already in the output's encoding),
     // each part ending a chunk, so that a stream takes the frames before the data is written.
     markup(`${pad}</g>\n${pad}<g id="labels">\n${frames.labels.map((l) => `${pad}${pad}${l}\n`).join('')}${pad}</g>\n${pad}${frameDataStart(layout)}`);
     chunks.flush();
-    yield* chunks.full.splice(0);
+    yield* chunks.takeFull();
     for (const piece of frames.tooltips()) {
       chunks.writeBytes(piece);
-      yield* chunks.full.splice(0);
+      yield* chunks.takeFull();
     }
     chunks.flush();
-    yield* chunks.full.splice(0);
+    yield* chunks.takeFull();
   } finally {
     frames.end();
   }
   markup(`]}</metadata>\n</svg>\n`);
   chunks.flush();
-  yield* chunks.full.splice(0);
+  yield* chunks.takeFull();
 }
 
 function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {

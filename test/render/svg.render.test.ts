@@ -3,11 +3,17 @@
 // frames and flamegraph.pl's sibling order, pruning, options, determinism.
 
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
-import { UsageError, renderSvg, randomNamehash, namehash, type RenderOptions } from '../../src/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { UsageError, flameGraph, renderSvg, randomNamehash, namehash, writeFileAtomic, type RenderOptions } from '../../src/index.js';
 import { fixed, withCommas } from '../../src/render/numbers.js';
 import { perlSrandRand } from '../../src/render/palette.js';
 import { svgFrames, svgLabels, type SvgFrame } from '../support/svgframes.js';
+import { tempDir } from '../support/helpers.js';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
 
 const hasPerl = spawnSync('perl', ['-e', '1']).status === 0;
 
@@ -234,5 +240,21 @@ describe('output', () => {
     const label = labels[0]!.text;
     // 1/21 of 1180 px is 56.2 px: int(56.2 / (12 * 0.59)) = 7 characters, the last two "..".
     expect(label).toBe('a_fun..');
+  });
+
+  // A file takes each chunk whole before its write resolves, so the chunks after it are
+  // written into its memory again (output/chunk-writer.ts reuse): the file has every chunk's bytes.
+  it('a file written chunk by chunk has the bytes of the chunks', async () => {
+    const folded = Array.from({ length: 40000 }, (_, i) => `main;f${i};g${i % 977} ${1 + (i % 5)}\n`).join('');
+    const graph = await flameGraph(folded, { minWidth: 0 });
+    const chunks = [...graph.chunks()].map((c) => Buffer.from(c)); // copies: a caller may keep every chunk
+    expect(chunks.length).toBeGreaterThan(3);
+    const file = join(tmp.dir, 'chunks.svg');
+    await writeFileAtomic(file, (sink) => graph.writeTo(sink));
+    expect(readFileSync(file).equals(Buffer.concat(chunks))).toBe(true);
+    // A sink that may still hold a chunk when its write resolves (a stream's queue) gets chunks of their own.
+    const held: Uint8Array[] = [];
+    await graph.writeTo({ write: async (chunk) => void held.push(chunk as Uint8Array) });
+    expect(Buffer.concat(held).equals(Buffer.concat(chunks))).toBe(true);
   });
 });
