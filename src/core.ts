@@ -1,16 +1,18 @@
 // The only file that touches the WebAssembly core's exports (with
-// core-module.ts, which loads it, and core-frame-text.ts, the instance that
-// writes an SVG's frames): a session feeds input bytes straight into its
-// memory and reads results back out. Everything crossing the boundary is a
-// number; strings cross only for output and errors.
+// core-module.ts, which loads it, core-layout.ts, which reads a session's
+// flame graph layout, and core-frame-text.ts, the instance that writes an
+// SVG's frames): a session feeds input bytes straight into its memory and
+// reads results back out. Everything crossing the boundary is a number;
+// strings cross only for output and errors.
 
 import { adoptCoreModule, codeOf, CoreError, coreModule, formatList, instantiateCore, tablesOf, type CoreTables } from './core-module.js';
 import {
   CHUNK_SIZE, WINDOW_KINDS,
   type CoreEvent, type CoreExports, type CoreTotals, type CoreWindow, type InputNotes, type LayoutViews, type RangeSnapshots,
-  type SessionOptionName, type SessionOptions, type SnapshotState, type TreeArrays, type ExactViews, type PlacedFrames,
+  type SessionOptionName, type SessionOptions, type SnapshotState, type TreeArrays, type PlacedFrames,
 } from './core-types.js';
 import { numbersOf, unitsToNumber } from './counts.js';
+import { layoutViewsOf, placedFramesOf } from './core-layout.js';
 
 export { adoptCoreModule, CoreError, coreModule };
 export { CHUNK_SIZE, COUNT_COLUMN, GAP_FRAME, ROOT_FRAME } from './core-types.js';
@@ -321,88 +323,12 @@ export class CoreSession {
    * its records (setOption('recordOrder', 1) before any input).
    */
   layoutViews(minimum: (samples: number) => number, reverse: boolean, twoCounts: boolean, inputOrder: boolean): LayoutViews | undefined {
-    const c = this.core;
-    const kept = this.layoutKeep(minimum, reverse, twoCounts, inputOrder);
-    if (!kept) return undefined;
-    const { keptCount, samples, exact } = kept;
-    const n = c.layoutNodeCount();
-    const buf = c.memory.buffer; // read after the calls: memory may have grown
-    const units = (ptr: number): BigInt64Array => new BigInt64Array(buf, ptr, n);
-    const exactViews: ExactViews = {
-      self: units(c.layoutSelfsPtr()),
-      total: units(c.layoutTotalsPtr()),
-      ...(twoCounts && { base: { self: units(c.layoutBaseSelfsPtr()), total: units(c.layoutBaseTotalsPtr()) } }),
-      ...exact,
-    };
-    const numbers = (values: BigInt64Array): Float64Array => numbersOf(values, exact.scale);
-    return {
-      frame: new Uint32Array(buf, c.layoutFramesPtr(), n),
-      self: numbers(exactViews.self),
-      total: numbers(exactViews.total),
-      keptIndex: new Uint32Array(buf, c.layoutKeptIndexPtr(), n),
-      keptCount,
-      offsets: new Uint32Array(buf, c.layoutOffsetsPtr(), keptCount + 1),
-      list: new Uint32Array(buf, c.layoutListPtr(), c.layoutListLength()),
-      ...(exactViews.base && { base: { self: numbers(exactViews.base.self), total: numbers(exactViews.base.total) } }),
-      ...(!kept.exactInDoubles && { exact: exactViews }),
-      samples,
-      negatives: c.layoutNegatives(),
-      maxDelta: c.layoutMaxDelta(),
-      name: this.names(),
-      nameCount: c.statFrames(),
-    };
+    return layoutViewsOf(this.core, () => this.names(), { minimum, reverse, twoCounts, inputOrder });
   }
 
   /** layoutViews()'s frames placed by the core, in drawing order (copies). */
   placedFrames(minimum: (samples: number) => number, reverse: boolean, twoCounts: boolean, inputOrder: boolean): PlacedFrames | undefined {
-    const c = this.core;
-    const kept = this.layoutKeep(minimum, reverse, twoCounts, inputOrder);
-    if (!kept) return undefined;
-    const { keptCount: n } = kept;
-    const exactInDoubles = kept.exactInDoubles || n === 0; // and nothing drawn: no columns of counts
-    const nameCount = c.placeFrames(n, twoCounts ? 1 : 0, exactInDoubles ? 0 : 1);
-    const buf = c.memory.buffer; // read after the call: memory may have grown
-    const u32 = (ptr: number): Uint32Array => new Uint32Array(buf, ptr, n).slice();
-    const f64 = (ptr: number): Float64Array => new Float64Array(buf, ptr, n).slice();
-    const i64 = (ptr: number): BigInt64Array => new BigInt64Array(buf, ptr, n).slice();
-    const placed: PlacedFrames = {
-      count: n,
-      frame: u32(c.placeFramesPtr()),
-      depth: u32(c.placeDepthsPtr()),
-      start: f64(c.placeStartsPtr()),
-      value: f64(c.placeValuesPtr()),
-      self: f64(c.placeSelfsPtr()),
-      ...(twoCounts && n > 0 && { base: { value: f64(c.placeBaseValuesPtr()), self: f64(c.placeBaseSelfsPtr()) } }),
-      ...(!exactInDoubles && {
-        exact: {
-          value: i64(c.placeExactValuesPtr()),
-          self: i64(c.placeExactSelfsPtr()),
-          ...(twoCounts && { base: { value: i64(c.placeExactBaseValuesPtr()), self: i64(c.placeExactBaseSelfsPtr()) } }),
-          ...kept.exact,
-        },
-      }),
-      names: [],
-      maxDepth: c.placeMaxDepth(),
-      samples: kept.samples,
-      twoCounts,
-      negatives: c.layoutNegatives(),
-      maxDelta: c.layoutMaxDelta(),
-    };
-    const nameFrames = new Uint32Array(buf, c.placeNameFramesPtr(), nameCount);
-    const name = this.names();
-    for (let k = 0; k < nameCount; k++) placed.names.push(name(nameFrames[k]!).slice());
-    c.placeFree();
-    return placed;
-  }
-
-  // The layout's first steps (output/layout.ts): the sum of the counts, then the frames kept. Undefined as layoutViews().
-  private layoutKeep(minimum: (samples: number) => number, reverse: boolean, twoCounts: boolean, inputOrder: boolean) {
-    const c = this.core;
-    if (!c.layoutBegin(reverse ? 1 : 0, twoCounts ? 1 : 0, inputOrder ? 1 : 0)) return undefined;
-    const exact = { samples: c.layoutSamples(), scale: c.statCountScale() };
-    const samples = unitsToNumber(exact.samples, exact.scale);
-    const keptCount = c.layoutKeep(minimum(samples));
-    return { keptCount, samples, exact, exactInDoubles: c.statCountsExactInDoubles() !== 0 };
+    return placedFramesOf(this.core, () => this.names(), { minimum, reverse, twoCounts, inputOrder });
   }
 
   /**
