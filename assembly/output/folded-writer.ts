@@ -13,7 +13,7 @@
 // A flame chart's records can also be written in input order, one line per
 // item of the record log (a stack filter folds them again in that order).
 
-import { allocBytes, growBytes, freeBytes } from "../util/memory";
+import { allocBytes, growBytes, freeBytes, copyShort } from "../util/memory";
 import { writeUnits } from "../tables/counts";
 import { sortIds } from "../util/sort";
 import { compareBytes } from "../util/hash";
@@ -130,8 +130,9 @@ function writeLogLine(o: usize, i: u32, n: u32): usize {
   for (let k: u32 = 0; k < n; k++) {
     const f = load<u32>(path + (<usize>k << 2));
     if (k > 0) store<u8>(o++, 0x3b);
-    memory.copy(o, frameTable.ptr(f), frameTable.len(f));
-    o += frameTable.len(f);
+    const len = frameTable.len(f);
+    copyShort(o, frameTable.ptr(f), len);
+    o += len;
   }
   return writeCounts(o, stackFirst(i), stackSecond(i));
 }
@@ -148,7 +149,7 @@ function writeEntryLine(o: usize, e: u32): usize {
   for (let i = <i32>n - 1; i >= 0; i--) {
     const f = seqFrame(p, wide, <u32>i);
     const len = frameTable.len(f);
-    memory.copy(o, frameTable.ptr(f), len);
+    copyShort(o, frameTable.ptr(f), len);
     o += len;
     if (i > 0) store<u8>(o++, 0x3b);
   }
@@ -254,7 +255,7 @@ function treeNext(): u32 {
       store<u32>(f, next + 1);
       prefixRoom(prefixLen + len + 1);
       const before = prefixLen;
-      memory.copy(prefix + prefixLen, frameTable.ptr(fc), len);
+      copyShort(prefix + prefixLen, frameTable.ptr(fc), len);
       store<u8>(prefix + prefixLen + len, 0x3b);
       prefixLen += len + 1;
       openNode(c, before);
@@ -267,9 +268,9 @@ function treeNext(): u32 {
       return treeNext();
     }
     store<u32>(f, next + 1);
-    memory.copy(o, prefix, prefixLen);
+    copyShort(o, prefix, prefixLen);
     o += prefixLen;
-    memory.copy(o, frameTable.ptr(fc), len);
+    copyShort(o, frameTable.ptr(fc), len);
     o += len;
     o = writeCounts(o, nodeSelf(c), nodeSelf2(c));
   }
