@@ -66,6 +66,7 @@ export function placedFramesOf(c: CoreExports, names: Names, reading: Reading): 
   const u32 = (ptr: number): Uint32Array => new Uint32Array(buf, ptr, n).slice();
   const f64 = (ptr: number): Float64Array => new Float64Array(buf, ptr, n).slice();
   const i64 = (ptr: number): BigInt64Array => new BigInt64Array(buf, ptr, n).slice();
+  const drawnNames: Uint8Array[] = [];
   const placed: PlacedFrames = {
     count: n,
     frame: u32(c.placeFramesPtr()),
@@ -82,16 +83,16 @@ export function placedFramesOf(c: CoreExports, names: Names, reading: Reading): 
         ...kept.exact,
       },
     }),
-    names: [],
+    names: drawnNames,
     maxDepth: c.placeMaxDepth(),
     samples: kept.samples,
     twoCounts,
-    negatives: c.layoutNegatives(),
+    negativeStacks: c.layoutNegatives(),
     maxDelta: c.layoutMaxDelta(),
   };
   const nameFrames = new Uint32Array(buf, c.placeNameFramesPtr(), nameCount);
   const name = names();
-  for (let k = 0; k < nameCount; k++) placed.names.push(name(nameFrames[k]!).slice());
+  for (let k = 0; k < nameCount; k++) drawnNames.push(name(nameFrames[k]!).slice());
   c.placeFree();
   return placed;
 }

@@ -269,30 +269,53 @@ export interface LayoutViews {
 
 /**
  * The frames of a flame graph placed by the core (assembly/output/placement.ts),
- * in drawing order (depth-first, root first): copies, each array `count` long.
- * src/render/placement.ts makes the Layout of them.
+ * in drawing order (depth-first, root first): copies, arrays indexed by frame,
+ * each `count` long. src/render/placement.ts makes the Layout of them.
  */
 export interface PlacedFrames {
+  /** Frames kept. */
   count: number;
-  /** Name id (an index into `names`), ROOT_FRAME for the root. */
+  /**
+   * Name id of each frame (ROOT_FRAME for the root): an index into `names`. Ids are
+   * numbered in drawing order, so a profile of millions of names costs only those drawn.
+   */
   frame: Uint32Array;
   depth: Uint32Array;
-  /** Left edge, width and own samples, in samples (doubles). */
+  /** Left edge, in samples from the left of the graph. */
   start: Float64Array;
+  /** Width in samples: the frame's total (its own samples plus its children's). */
   value: Float64Array;
+  /** The frame's own samples. */
   self: Float64Array;
-  /** Two-count input: the first column's total and own samples. */
+  /** Two-count input: the first column's total and own samples ("before"); widths use the second column. */
   base?: { value: Float64Array; self: Float64Array };
-  /** value, self (and base's) exactly, in units of 10^-scale: when the doubles are not exact. */
-  exact?: { value: BigInt64Array; self: BigInt64Array; base?: { value: BigInt64Array; self: BigInt64Array }; samples: bigint; scale: number };
+  /**
+   * `value`, `self` and `samples` (and base's) exactly, in units of
+   * 10^-scale (src/counts.ts): what titles print. Absent when the doubles
+   * are exact (or in test oracles).
+   */
+  exact?: ExactPlaced;
   /** Raw names of the frames drawn, by name id. */
-  names: Uint8Array[];
-  maxDepth: number;
-  /** As LayoutViews'. */
+  names: readonly Uint8Array[];
+  /** Sum of all counts. */
   samples: number;
+  /** Deepest depth drawn (the root is depth 0). */
+  maxDepth: number;
+  /** Stacks whose negative count was drawn as zero. */
+  negativeStacks: number;
+  /** Whether the input carried two counts per stack. */
   twoCounts: boolean;
-  negatives: number;
+  /** Two-count input: the largest |second − first| of any stack, at least 1 (flamegraph.pl's colour scale). */
   maxDelta: number;
+}
+
+/** PlacedFrames' counts exactly, by frame: units of 10^-scale. */
+export interface ExactPlaced {
+  value: BigInt64Array;
+  self: BigInt64Array;
+  base?: { value: BigInt64Array; self: BigInt64Array };
+  samples: bigint;
+  scale: number;
 }
 
 /** LayoutViews' counts exactly: units of 10^-scale, by node (base: two-count input's first column). */

@@ -15,7 +15,7 @@ import { parseSnapshotMarker, parseWindow } from '../window/spec.js';
 import type { SnapshotIndex } from '../window/snapshot-index.js';
 
 // What a flame graph's layout reads from a result: the frames the core prepared.
-export type { LayoutViews, PlacedFrames } from '../core.js';
+export type { ExactPlaced, LayoutViews, PlacedFrames } from '../core.js';
 export { GAP_FRAME, ROOT_FRAME } from '../core.js';
 
 const KEEP_ORDER = 'a flame chart draws stacks in their input order: collapse with { keepOrder: true }';

@@ -13,7 +13,7 @@
 // flamegraph.pl's; the counts a title prints come from the exact ones
 // (Layout.exact), so they stay exact past 2^53 and for fractions.
 
-import { ROOT_FRAME, type PlacedFrames } from '../api/collapse.js';
+import { ROOT_FRAME, type ExactPlaced, type PlacedFrames } from '../api/collapse.js';
 
 export { ROOT_FRAME };
 
@@ -26,54 +26,14 @@ export interface LayoutOptions {
   total?: number;
 }
 
-/** Frames laid out in samples, in drawing order (depth-first, root first). Arrays are indexed by frame. */
-export interface Layout {
-  /** Frames kept. */
-  count: number;
-  /**
-   * Name id of each frame (ROOT_FRAME for the root): an index into `names`. Ids are
-   * numbered in drawing order, so a profile of millions of names costs only those drawn.
-   */
-  frame: Uint32Array;
-  depth: Uint32Array;
-  /** Left edge, in samples from the left of the graph. */
-  start: Float64Array;
-  /** Width in samples: the frame's total (its own samples plus its children's). */
-  value: Float64Array;
-  /** The frame's own samples. */
-  self: Float64Array;
-  /** Two-count input: the first column's total and own samples ("before"); widths use the second column. */
-  base?: { value: Float64Array; self: Float64Array };
-  /**
-   * `value`, `self` and `samples` (and base's) exactly, in units of
-   * 10^-scale (src/counts.ts): what titles print. Absent when the views came
-   * without them (doubles exact, or test oracles).
-   */
-  exact?: ExactLayout;
-  /** Raw names of the frames drawn, by name id. */
-  names: readonly Uint8Array[];
-  /** Sum of all counts. */
-  samples: number;
+/** Frames laid out in samples, in drawing order (depth-first, root first): the core's placed frames and the scale. */
+export interface Layout extends PlacedFrames {
   /** What 100% is: `samples`, or a larger --total. */
   scale: number;
-  /** Deepest depth drawn (the root is depth 0). */
-  maxDepth: number;
-  /** Stacks whose negative count was drawn as zero. */
-  negativeStacks: number;
-  /** Whether the input carried two counts per stack. */
-  twoCounts: boolean;
-  /** Two-count input: the largest |second − first| of any stack, at least 1 (flamegraph.pl's colour scale). */
-  maxDelta: number;
 }
 
 /** Layout's counts exactly, by frame: units of 10^-scale. */
-export interface ExactLayout {
-  value: BigInt64Array;
-  self: BigInt64Array;
-  base?: { value: BigInt64Array; self: BigInt64Array };
-  samples: bigint;
-  scale: number;
-}
+export type ExactLayout = ExactPlaced;
 
 /** The minimum width of a frame in samples. */
 export function minimumSamples(options: LayoutOptions, scale: number): number {
@@ -92,21 +52,5 @@ export function scaleOf(options: LayoutOptions, samples: number): number {
  */
 export function placeLayout(placed: (minimum: (samples: number) => number) => PlacedFrames, options: LayoutOptions): Layout {
   const p = placed((samples) => minimumSamples(options, scaleOf(options, samples)));
-  return {
-    count: p.count,
-    frame: p.frame,
-    depth: p.depth,
-    start: p.start,
-    value: p.value,
-    self: p.self,
-    ...(p.base && { base: p.base }),
-    ...(p.exact && { exact: p.exact }),
-    names: p.names,
-    samples: p.samples,
-    scale: scaleOf(options, p.samples),
-    maxDepth: p.maxDepth,
-    negativeStacks: p.negatives,
-    twoCounts: p.twoCounts,
-    maxDelta: p.maxDelta,
-  };
+  return { ...p, scale: scaleOf(options, p.samples) };
 }
