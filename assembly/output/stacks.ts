@@ -159,10 +159,12 @@ export function stacksOrder(reverse: bool): usize {
   const order = allocBytes(<usize>count << 2);
   for (let i: u32 = 0; i < count; i++) store<u32>(order + (<usize>i << 2), stackId(i));
   reversed = reverse;
-  // Entries in their frames' name order need no sort: a sorted folded file's stacks come so,
-  // and its reader vouches for them (root first), so that they need no check either.
-  if (from == FROM_TABLE && !(!reverse && entriesVouched()) && !isSorted(order, count, compareEntryNames)) sortIds(order, count, compareEntryPaths);
-  else if (from == FROM_TREE) sortIds(order, count, compareNodesLeafFirst);
+  if (from == FROM_TABLE) {
+    // Entries in their frames' name order need no sort: a sorted folded file's stacks come so,
+    // and its reader vouches for them (root first), so that they need no check either.
+    const vouchedInOrder = !reverse && entriesVouched();
+    if (!vouchedInOrder && !isSorted(order, count, compareEntryNames)) sortIds(order, count, compareEntryPaths);
+  } else if (from == FROM_TREE) sortIds(order, count, compareNodesLeafFirst);
   return order;
 }
 
