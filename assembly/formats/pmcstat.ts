@@ -24,6 +24,9 @@ import { eventsOnly, eventFilterOn, eventSelected, countEvent, countMatched, one
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, stackPush, foldLeafFirst } from "../tables/session";
 import { malformedLine } from "../tables/notes";
+import { ByteTable } from "../tables/byte-table";
+import { bytesEqual } from "../util/hash";
+import { wholeRecords, collideRecords } from "../tables/record-table";
 import { Format, eachLine } from "./format";
 
 /** Mark frames of images under /boot/ with `_[k]`, as the Linux collapsers mark kernel frames. */
@@ -43,6 +46,18 @@ let kernelImage = false; // the image last printed is under /boot/
 let scratch: usize = 0;
 let scratchCap: usize = 0;
 
+// The frame of a printed name, through a small direct-mapped cache in front
+// of the frame table: a capture's sections name the same few thousand
+// functions again and again, and a slot found by a multiply of the name's
+// first and last eight bytes, checked against the name's bytes, costs less
+// than hashing the whole name and probing the table. A slot: u32 frame id,
+// u32 the address of its name in the frame table (which never moves it),
+// u32 the name's length.
+const NAME_SLOTS_BITS: u32 = 12;
+const NAME_SLOT: usize = 12;
+let nameSlots: usize = 0;
+let nameSlotsTable: ByteTable = changetype<ByteTable>(0); // the frame table whose ids they hold
+
 function pmcstatInit(): void {
   pathCap = 64;
   pathFrames = allocBytes(<usize>pathCap << 2);
@@ -57,6 +72,11 @@ function beginPmcstat(): void {
   open = 0;
   kernelImage = false;
   skipping = eventFilterOn() || eventsOnly;
+  if (nameSlotsTable != frameTable) { // a new session (its frame table): the slots name others' frames
+    freeBytes(nameSlots);
+    nameSlots = allocBytes(NAME_SLOT << NAME_SLOTS_BITS);
+    nameSlotsTable = frameTable;
+  }
 }
 
 /** End of input, after its last line: every node still open closes. */
@@ -202,7 +222,7 @@ function nameStop(p: usize, end: usize): usize {
 
 function frameOf(p: usize, len: usize, semicolon: bool): u32 {
   const mark = kernelMarks && kernelImage;
-  if (!semicolon && !mark) return frameTable.intern(p, len);
+  if (!semicolon && !mark) return plainFrame(p, len);
   if (len + 4 > scratchCap) {
     scratchCap = len + 64;
     scratch = growBytes(scratch, 0, scratchCap);
@@ -217,6 +237,22 @@ function frameOf(p: usize, len: usize, semicolon: bool): u32 {
     n += 4;
   }
   return frameTable.intern(scratch, n);
+}
+
+// The frame of the name [p, p+len) as printed (no rewriting), through the name slots.
+function plainFrame(p: usize, len: usize): u32 {
+  if (!wholeRecords) return frameTable.intern(p, len); // tests: the frame table alone, the oracle
+  // The first and the last eight bytes (a shorter name is its bytes alone: what follows it varies).
+  const first = len >= 8 ? load<u64>(p) : load<u64>(p) & ((<u64>1 << (<u64>len << 3)) - 1);
+  const last = len >= 8 ? load<u64>(p + len - 8) : first;
+  const key = (first * 0x9e3779b97f4a7c15) ^ (last * 0xc2b2ae3d27d4eb4f) ^ <u64>len;
+  const slot = nameSlots + NAME_SLOT * (collideRecords ? 0 : <usize>(key >> (64 - NAME_SLOTS_BITS)));
+  if (load<u32>(slot, 8) == <u32>len && bytesEqual(<usize>load<u32>(slot, 4), p, len)) return load<u32>(slot);
+  const frame = frameTable.intern(p, len);
+  store<u32>(slot, frame);
+  store<u32>(slot, <u32>frameTable.ptr(frame), 4);
+  store<u32>(slot, <u32>len, 8);
+  return frame;
 }
 
 function openNode(level: u32, frame: u32, count: i64): void {

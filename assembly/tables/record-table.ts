@@ -33,10 +33,11 @@ let budget: usize = 32 << 20; // bytes of entries each table may hold
  * Test hooks (session option wholeRecords): 0, no format reads records whole
  * (every line goes through its line handler: the oracle); 2, every record
  * hashes alike, so each lookup meets every entry and only the line checks
- * tell them apart. 1, the default: records are read whole.
+ * tell them apart. 1, the default: records are read whole. The same modes
+ * switch pmcstat's cache of names (formats/pmcstat.ts): off, or one slot for all.
  */
 export let wholeRecords = true;
-let collideRecords = false;
+export let collideRecords = false;
 export function setWholeRecords(mode: i32): void {
   wholeRecords = mode != 0;
   collideRecords = mode == 2;

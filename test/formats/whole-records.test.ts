@@ -4,6 +4,7 @@
 // whole-record reading off (session option wholeRecords 0); the checks are
 // forced to tell every record apart by making all records hash alike
 // (wholeRecords 2). Output, totals and notes must be the same in all three.
+// pmcstat's cache of names (one slot for every name in mode 2) is checked the same way.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -195,6 +196,63 @@ describe('perf: frame blocks seen before', () => {
         const want = fold('perf', twice, MODES.off, [twice.length], setup);
         for (const mode of [MODES.on, MODES.colliding]) {
           expect({ name, option, mode, ...fold('perf', twice, mode, [4099], setup) }).toEqual({ name, option, mode, ...want });
+        }
+      }
+    }
+  });
+});
+
+describe('pmcstat: names seen before', () => {
+  // One section of `pmcstat -G` output: each node [depth, count, name], printed as pmcstat prints it.
+  const node = (depth: number, count: number, name: string): string =>
+    `${' '.repeat(depth)}100.0% ${` [${count}] `.padEnd(12)}${' '.repeat(depth)}${name}\n`;
+  const section = (nodes: [number, number, string][], event = 'CPU_CLK_UNHALTED.THREAD_P'): string =>
+    `@ ${event} [${nodes.filter(([d]) => d === 0).reduce((s, [, c]) => s + c, 0)} samples]\n\n` +
+    nodes.map(([d, c, n]) => node(d, c, n)).join('') + '\n';
+  // Names alike in their first and last eight bytes and their length, and short ones.
+  const long = (c: string) => `vm_page_alloc_${c}_contig_domain`;
+  const base: [number, number, string][] = [
+    [0, 9, long('a')], [1, 9, 'lock @ /boot/kernel/kernel'], [2, 9, 'ab'], [3, 9, long('b')],
+    [0, 5, 'x'], [1, 3, long('a')], [1, 2, 'ab @ /lib/libc.so.7'],
+  ];
+  const variants: Record<string, [number, number, string][]> = {
+    'one byte in the middle of a long name': base.map(([d, c, n]) => [d, c, n === long('b') ? long('c') : n]),
+    'one byte of a short name': base.map(([d, c, n]) => [d, c, n === 'ab' ? 'ac' : n]),
+    'a short name one byte longer': base.map(([d, c, n]) => [d, c, n === 'x' ? 'xy' : n]),
+    'a name with what follows it changed': base.map(([d, c, n]) => [d, c, n === 'ab' ? 'ab @ /boot/kernel/zfs.ko' : n]),
+    'a name with a semicolon': base.map(([d, c, n]) => [d, c, n === 'ab' ? 'a;b' : n]),
+    'a count': base.map(([d, c, n]) => [d, n === 'ab' ? c + 1 : c, n]),
+    'the indentation': base.map(([d, c, n]) => [n === 'ab @ /lib/libc.so.7' ? 2 : d, c, n]),
+    'a part of the section only': base.slice(0, 4),
+    'a name the start of the one before it': [...base, [0, 4, 'ab'], [1, 4, 'a']],
+  };
+  const options: [string, ((s: CoreSession) => void) | undefined][] = [
+    ['no options', undefined],
+    ['--kernel-marks', (s) => s.setFormatOption('kernelMarks', 1)],
+  ];
+
+  it('the sections fold as pmcstat printed them', () => {
+    const folded = fold('pmcstat', section(base), MODES.on, [4096]).folded;
+    expect(folded).toBe(`ab;x 2\n${long('a')};x 3\n${long('b')};ab;lock;${long('a')} 9\n`);
+  });
+
+  for (const [name, variant] of Object.entries(variants)) {
+    it(`a section differs by ${name}`, () => {
+      const input = [section(base), section(variant), section(base), section(variant, 'INST_RETIRED.ANY_P')].join('');
+      for (const [, setup] of options) expectSameAsLineByLine('pmcstat', input, setup);
+    });
+  }
+
+  it('corpus captures, twice', () => {
+    const dir = join(CORPUS, 'pmcstat');
+    for (const name of ['handmade-multi-pmc', 'inferno-pr214-iperf3', 'cheribsd-morello-doc-mangled-indent', 'inferno-pr214-large']) {
+      const path = join(dir, `${name}.txt`);
+      const input = existsSync(path) ? readFileSync(path) : gunzipSync(readFileSync(`${path}.gz`));
+      const twice = Buffer.concat([input, Buffer.from('\n'), input]);
+      for (const [option, setup] of options) {
+        const want = fold('pmcstat', twice, MODES.off, [twice.length], setup);
+        for (const mode of [MODES.on, MODES.colliding]) {
+          expect({ name, option, mode, ...fold('pmcstat', twice, mode, [4099], setup) }).toEqual({ name, option, mode, ...want });
         }
       }
     }
