@@ -72,11 +72,6 @@ function beginPmcstat(): void {
   open = 0;
   kernelImage = false;
   skipping = eventFilterOn() || eventsOnly;
-  if (nameSlotsTable != frameTable) { // a new session (its frame table): the slots name others' frames
-    freeBytes(nameSlots);
-    nameSlots = allocBytes(NAME_SLOT << NAME_SLOTS_BITS);
-    nameSlotsTable = frameTable;
-  }
 }
 
 /** End of input, after its last line: every node still open closes. */
@@ -242,6 +237,11 @@ function frameOf(p: usize, len: usize, semicolon: bool): u32 {
 // The frame of the name [p, p+len) as printed (no rewriting), through the name slots.
 function plainFrame(p: usize, len: usize): u32 {
   if (!wholeRecords) return frameTable.intern(p, len); // tests: the frame table alone, the oracle
+  if (nameSlotsTable != frameTable) { // the first name, or a new session's frame table: the slots named others' frames
+    freeBytes(nameSlots);
+    nameSlots = allocBytes(NAME_SLOT << NAME_SLOTS_BITS);
+    nameSlotsTable = frameTable;
+  }
   // The first and the last eight bytes (a shorter name is its bytes alone: what follows it varies).
   const first = len >= 8 ? load<u64>(p) : load<u64>(p) & ((<u64>1 << (<u64>len << 3)) - 1);
   const last = len >= 8 ? load<u64>(p + len - 8) : first;
