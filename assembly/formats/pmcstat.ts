@@ -129,9 +129,11 @@ function nodeLine(start: usize, end: usize): bool {
   // "%  [" exactly
   if (load<u32>(q) != 0x5b202025) return false;
   q += 4;
+  // the count, read as its digits are skipped (past 18 digits again, checked: the error naming the line)
   d = q;
-  q = skipDigits(q, end);
-  const count = digitsInteger(d, q);
+  let count: i64 = 0;
+  for (let c = <u32>load<u8>(q) - 0x30; q < end && c < 10; c = <u32>load<u8>(++q) - 0x30) count = count * 10 + <i64>c;
+  if (q - d > 18) count = digitsInteger(d, q);
   const digits = <i32>(q - d);
   if (digits == 0 || q == end || load<u8>(q) != 0x5d) return false; // ']'
   q++;
