@@ -14,6 +14,17 @@ const { readFileSync, writeFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
 
+// The core (WebAssembly) starts compiling first, on V8's threads, while this thread loads the bundle: the CLI
+// takes the module when it needs one (src/core-module.ts coreCompiled), and compiles it itself if this failed.
+const corePath = process.env.FLAMEFOLD_WASM ?? join(__dirname, '..', 'build', 'flamefold.wasm');
+try {
+  const compiling = WebAssembly.compile(readFileSync(corePath));
+  compiling.catch(() => {}); // a failure is the CLI's to report, when it compiles the module again
+  globalThis[Symbol.for('flamefold.core-compiling')] = { path: corePath, compiling };
+} catch {
+  // unreadable: the CLI says so when it needs the core
+}
+
 const bundle = join(__dirname, 'flamefold-bundle.cjs');
 const cacheFile = `${bundle}.v8cache`;
 

@@ -4,16 +4,41 @@
 // with it the only code that touches the core's exports.
 
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { CoreExports, NoteKind } from './core-types.js';
 import { PACKAGE_ROOT } from './package-root.js';
 
 let compiled: WebAssembly.Module | undefined;
 
+/** The core's file: FLAMEFOLD_WASM selects another build of it (e.g. one with names, for profiling). */
+const corePath = (): string => process.env.FLAMEFOLD_WASM ?? fileURLToPath(new URL('build/flamefold.wasm', PACKAGE_ROOT));
+
 function wasmModule(): WebAssembly.Module {
-  // FLAMEFOLD_WASM selects another build of the core (e.g. one with names, for profiling).
-  const path = process.env.FLAMEFOLD_WASM ?? new URL('build/flamefold.wasm', PACKAGE_ROOT);
-  compiled ??= new WebAssembly.Module(readFileSync(path));
+  compiled ??= new WebAssembly.Module(readFileSync(corePath()));
   return compiled;
+}
+
+/** What the command's launcher (scripts/cli-launcher.cjs) started compiling, and from which file. */
+interface CompilingAhead {
+  path: string;
+  compiling: Promise<WebAssembly.Module>;
+}
+const AHEAD = Symbol.for('flamefold.core-compiling');
+
+/**
+ * Takes the module the launcher began compiling as the command started (on V8's own threads, while
+ * this thread loaded the CLI), when it is this thread's core: awaited before the first session, the
+ * compile is then off this thread's path. Without one (the API, a worker), or if it failed, the
+ * module is compiled when first needed, as always.
+ */
+export async function coreCompiled(): Promise<void> {
+  const ahead = (globalThis as { [AHEAD]?: CompilingAhead })[AHEAD];
+  if (compiled || !ahead || ahead.path !== corePath()) return;
+  try {
+    compiled ??= await ahead.compiling;
+  } catch {
+    // wasmModule() compiles it again, and reports what is wrong
+  }
 }
 
 /** The compiled core, for worker threads: a module posted to a worker shares its compiled code. */

@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import { writeChunksTo, type OutputSink } from '../output/stream-sink.js';
 import { unitsText } from '../counts.js';
 import { CoreSession, type CoreTotals, type LayoutViews, type PlacedFrames, type TreeArrays } from '../core.js';
+import { coreCompiled } from '../core-module.js';
 import { UsageError } from '../errors.js';
 import { eventLabel, eventNameBytes } from '../formats/event-names.js';
 import { missingEventError, skippedEventsWarning } from './event-checks.js';
@@ -339,6 +340,7 @@ export async function collapse(
   const filter = options.eventsOnly ? undefined : stackFilter(options); // a bad expression stops us before any input is read
   const window = options.window === undefined ? undefined : parseWindow(options.window);
   const marker = options.snapshotMarker === undefined ? undefined : parseSnapshotMarker(options.snapshotMarker);
+  await coreCompiled(); // the launcher's compile of the core, when there is one
   const session = new CoreSession();
   session.setSnapshotMarker(marker);
   applyMemoryLimit(session, options.maxMemoryMiB);

@@ -146,4 +146,28 @@ describe('start-up', () => {
     // Output to stdout still makes it, with its error handling (test/output/stdout-errors.test.ts).
     expect(loadedModules(['svg', '-f', 'folded'], 'pipe')).toContain('NativeModule net');
   });
+
+  it('the core compiles on V8\'s threads as the launcher starts, and the run takes that module (no compile of its own)', () => {
+    // How the run compiled WebAssembly: on this thread (new WebAssembly.Module) or in the background (WebAssembly.compile).
+    const hook = join(tmp.dir, 'wasm-compiles.cjs');
+    const list = join(tmp.dir, 'wasm-compiles.txt');
+    writeFileSync(
+      hook,
+      `const seen = []; const { Module } = WebAssembly; const compile = WebAssembly.compile;
+WebAssembly.Module = function (bytes) { seen.push('sync'); return new Module(bytes); };
+WebAssembly.compile = (bytes) => { seen.push('async'); return compile(bytes); };
+process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, seen.join(' ')));`,
+    );
+    const input = join(tmp.dir, 'compile.folded');
+    writeFileSync(input, folded);
+    const compiles = (env: Record<string, string> = {}): string => {
+      const r = spawnSync(process.execPath, ['--require', hook, CLI, input, '-o', join(tmp.dir, 'compile.svg')], { env: { ...process.env, ...env } });
+      expect(r.stderr.toString()).toBe('');
+      expect(readFileSync(join(tmp.dir, 'compile.svg'), 'utf8')).toBe(runCli(['svg', '-f', 'folded'], folded).stdout.toString());
+      return readFileSync(list, 'utf8');
+    };
+    expect(compiles()).toBe('async');
+    // Another core named by FLAMEFOLD_WASM is the one compiled ahead, and used.
+    expect(compiles({ FLAMEFOLD_WASM: join(ROOT, 'build', 'flamefold.debug.wasm') })).toBe('async');
+  });
 });
