@@ -9,7 +9,7 @@
 // becomeTwoCount), as flamegraph.pl draws it: as wide as its count, unchanged.
 
 import { isBlank, isDigit, trimCR } from "../util/scan";
-import { frameTable, ignoreLine, inputLine, stackPush, foldLeafFirst, foldLeafFirstTwo } from "../tables/session";
+import { frameTable, ignoreLine, inputLine, stackPushReversed, foldLeafFirst, foldLeafFirstTwo } from "../tables/session";
 import { malformedLine } from "../tables/notes";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { Format, eachLine } from "./format";
@@ -160,7 +160,7 @@ function collectStack(start: usize, len: usize): void {
     eachMarked<FrameEnds>(frameEnds, start + f, start + len);
     pathPush(frameTable.intern(start + frameEnds.from, len - frameEnds.from), len);
   }
-  for (let i = <i32>pathLen - 1; i >= 0; i--) stackPush(load<u32>(pathFrames + (<usize>i << 2)));
+  stackPushReversed(pathFrames, pathLen);
   if (len > prevCap) {
     freeBytes(prevBytes);
     prevCap = max<usize>(len, prevCap << 1);

@@ -183,14 +183,47 @@ export function sessionInit(): void {
 export function dropRecord(): void { droppedRecords += 1; }
 
 export function stackPush(frame: u32): void {
-  if (stackLen == stackCap) {
-    stackBuf = growBytes(stackBuf, <usize>stackCap << 2, <usize>stackCap << 3);
-    stackCap <<= 1;
-  }
+  if (stackLen == stackCap) stackRoom(1);
   store<u32>(stackBuf + (<usize>stackLen << 2), frame);
   stackLen++;
-  stackHash = rotl<u64>((stackHash ^ <u64>frame) * 0x9e3779b97f4a7c15, 29);
+  stackHash = stackHashStep(stackHash, frame);
   stackOr |= frame;
+}
+
+// Makes room for `n` more collected frames: the capacity doubles until they fit.
+function stackRoom(n: u32): void {
+  let cap = stackCap << 1;
+  while (cap < stackLen + n) cap <<= 1;
+  stackBuf = growBytes(stackBuf, <usize>stackLen << 2, <usize>cap << 2);
+  stackCap = cap;
+}
+
+// The running hash of the collected frames, one frame further.
+// @ts-ignore: decorator
+@inline function stackHashStep(h: u64, frame: u32): u64 {
+  return rotl<u64>((h ^ <u64>frame) * 0x9e3779b97f4a7c15, 29);
+}
+
+/**
+ * stackPush() of the `n` frames (u32 each) at `frames`, from the last to the first: a path
+ * kept root first, collected leaf first in one call (a folded line's 25 frames, a million for
+ * a large file, are not 25 calls each growing and hashing on its own).
+ */
+export function stackPushReversed(frames: usize, n: u32): void {
+  if (stackLen + n > stackCap) stackRoom(n);
+  let to = stackBuf + (<usize>stackLen << 2);
+  let h = stackHash;
+  let or = stackOr;
+  for (let i = n; i > 0; i--) {
+    const frame = load<u32>(frames + (<usize>(i - 1) << 2));
+    store<u32>(to, frame);
+    to += 4;
+    h = stackHashStep(h, frame);
+    or |= frame;
+  }
+  stackLen += n;
+  stackHash = h;
+  stackOr = or;
 }
 
 /** Walks the stacks batched for the tree (tables/tree-batch.ts): at the end of every call that feeds input. */

@@ -187,6 +187,12 @@ describe('folded rules', () => {
     expect((await fold('a;;b 2\n')).text()).toBe('a;;b 2\n');
   });
 
+  it('deep stacks: lines of hundreds of frames, deeper than any before them (the collected stack grows)', async () => {
+    const deep = (n: number, leaf: string): string => [...Array.from({ length: n }, (_, i) => `f${i % 7}`), leaf].join(';');
+    const t = `${deep(200, 'a')} 1\n${deep(300, 'b')} 2\n${deep(300, 'c')} 3\n${deep(1100, 'd')} 4\n${deep(5, 'e')} 5\n${deep(40000, 'g')} 6\n`;
+    expect((await fold(t)).text()).toBe(referenceFold([t]));
+  });
+
   it('empty input: no stacks, a warning', async () => {
     const r = await fold('');
     expect(r.text()).toBe('');
