@@ -110,7 +110,11 @@ describe('internal errors', () => {
   };
 
   it('an exception flamefold did not expect: one line asking for a report, exit 70', async () => {
-    const nodeArgs = breaking('no-wasm', "WebAssembly.Module = function () { throw new TypeError('the core is missing'); };\n");
+    // Both ways the core is compiled: ahead by the launcher (whose failure the CLI leaves to its own compile), and by the CLI.
+    const nodeArgs = breaking(
+      'no-wasm',
+      "WebAssembly.compile = () => Promise.reject(new TypeError('the core is missing'));\nWebAssembly.Module = function () { throw new TypeError('the core is missing'); };\n",
+    );
     const r = await runCliAsync(['collapse', small], { nodeArgs });
     expect(r.stderr).toBe('flamefold: internal error: the core is missing — please report it\n');
     expect(r.status).toBe(70);
