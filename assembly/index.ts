@@ -2,7 +2,7 @@
 // boundary is a number (pointer, length, count, code). One instance holds one
 // collapse session; src/core.ts is the only caller.
 
-import { allocBytes, growBytes, freeBytes, setMemoryLimit } from "./util/memory";
+import { allocRaw, growBytes, freeBytes, setMemoryLimit } from "./util/memory";
 import { sessionInit, stackClear, flushStacks, foldBatched, frameTable, lineNo, ignoredLines, droppedRecords, samplesTotal, samples2Total, records, hasSecondCount } from "./tables/session";
 import { countScale } from "./tables/counts";
 import { columnSums } from "./tables/session";
@@ -35,7 +35,9 @@ export function init(): void {
   sessionInit();
   eventsInit();
   windowCap = (1 << 20) + (1 << 16); // the caller's 1 MiB reads plus a carried line
-  window = allocBytes(windowCap);
+  // Raw: input is written before it is read (past it, a scan's reads find old input anyway), and a
+  // zeroed MiB is a MiB of pages touched at start-up, whatever the input's size.
+  window = allocRaw(windowCap);
 }
 
 // The formats (by code) and their options (by index): the names, in the order that
