@@ -33,7 +33,7 @@ async function step<T>(path: string, action: () => Promise<T>): Promise<T> {
 }
 
 /** A sink over an open file; writes loop until every byte is taken (a pipe may take part of a write). */
-function fileSink(fh: FileHandle, path: string): OutputSink {
+function fileSink(fh: FileHandle, path: string, onWritten?: (bytes: number) => void): OutputSink {
   return {
     releasesChunks: true, // each write resolves once the file has every byte
     async write(chunk) {
@@ -42,6 +42,43 @@ function fileSink(fh: FileHandle, path: string): OutputSink {
         const { bytesWritten } = await step(path, () => fh.write(bytes, done, bytes.length - done));
         done += bytesWritten;
       }
+      onWritten?.(bytes.length);
+    },
+  };
+}
+
+/** Bytes written since the last fdatasync that start another (syncAhead): an SVG's chunks are 1 MiB. */
+const SYNC_AHEAD_BYTES = 512 << 10;
+
+/**
+ * The data of a large file being written goes to disk as it is written, one fdatasync at a
+ * time on libuv's threads while the output is still being made, so that the fsync before the
+ * rename waits only for the rest: W2's 3.5 MB SVG, fsync and rename 2.2-2.7 and 1.0-1.3 ms,
+ * then 0.2 and 0.2. (A small file's one write has nothing to overlap: its fsync does it all.)
+ * `settled` waits for the one in flight and reports its failure.
+ */
+function syncAhead(fh: FileHandle, path: string): { written: (bytes: number) => void; settled: () => Promise<void> } {
+  let inFlight: Promise<void> | undefined;
+  let failure: unknown;
+  let unsynced = 0;
+  return {
+    written(bytes) {
+      unsynced += bytes;
+      if (inFlight || failure !== undefined || unsynced < SYNC_AHEAD_BYTES) return;
+      unsynced = 0;
+      inFlight = fh.datasync().then(
+        () => {
+          inFlight = undefined;
+        },
+        (err: unknown) => {
+          failure = outputError(path, err);
+          inFlight = undefined;
+        },
+      );
+    },
+    async settled() {
+      await inFlight;
+      if (failure !== undefined) throw failure;
     },
   };
 }
@@ -67,7 +104,14 @@ async function replaceFile(dest: Extract<Destination, { kind: 'file' }>, produce
       }
       await step(path, () => handle.chmod(existing.mode & 0o7777)); // exactly, whatever the umask
     }
-    await produce(fileSink(handle, path));
+    const ahead = syncAhead(handle, path);
+    try {
+      await produce(fileSink(handle, path, ahead.written));
+    } catch (err) {
+      await ahead.settled().catch(() => {}); // before the file is closed; the producer's failure is the one to report
+      throw err;
+    }
+    await ahead.settled();
     await step(path, () => handle.sync());
     fh = undefined;
     await step(path, () => handle.close());
