@@ -1,7 +1,7 @@
 // Folded text: one line per distinct stack, `root;...;leaf count`, sorted
 // bytewise by stack as stackcollapse.pl sorts its keys. A depth-first walk of
 // the tree is not enough for that order ("a;b" sorts after "a.x"), so stacks
-// are sorted with comparators that never build the strings.
+// are sorted with comparators that never build the strings (stack-sort.ts).
 //
 // When every stack is still in the stack table (the common case: DTrace,
 // pmcstat), lines come straight from its frame sequences and the call tree
@@ -16,7 +16,7 @@
 import { allocBytes, growBytes, freeBytes, copyShort } from "../util/memory";
 import { writeUnits } from "../tables/counts";
 import { sortIds } from "../util/sort";
-import { compareBytes } from "../util/hash";
+import { sortEntries, compareFrames } from "./stack-sort";
 import { nodeCount, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, indexChildren } from "../tables/call-tree";
 import { frameTable, hasSecondCount, flushStacks, releaseSlots } from "../tables/session";
 import { stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue } from "../tables/stack-table";
@@ -29,36 +29,6 @@ let fromTable = false; // lines come from stack-table entries, not tree nodes
 let fromLog = false; // lines come from the record log, in input order
 export let outBuf: usize = 0;
 let outCap: usize = 0;
-
-// Orders two sibling frames fx, fy as parts of stack keys: after the name
-// comes ';' and the next frame, or the end of the key (aEnds / bEnds).
-function compareFrames(fx: u32, aEnds: bool, fy: u32, bEnds: bool): i32 {
-  const px = frameTable.ptr(fx), lx = frameTable.len(fx);
-  const py = frameTable.ptr(fy), ly = frameTable.len(fy);
-  const n = min(lx, ly);
-  const d = compareBytes(px, n, py, n);
-  if (d != 0) return d;
-  if (lx < ly) {
-    const next: i32 = aEnds ? -1 : 0x3b; // end of stack, or the ';' before the next frame
-    return next < <i32>load<u8>(py + lx) ? -1 : 1;
-  }
-  const next: i32 = bEnds ? -1 : 0x3b;
-  return next < <i32>load<u8>(px + ly) ? 1 : -1;
-}
-
-/** Bytewise order of the stacks of table entries a and b (sequences stored leaf first). */
-function compareEntries(a: u32, b: u32): i32 {
-  if (a == b) return 0;
-  const pa = stackEntrySeq(a), la = stackEntryLen(a), wa = stackEntryWide(a);
-  const pb = stackEntrySeq(b), lb = stackEntryLen(b), wb = stackEntryWide(b);
-  const n = min(la, lb);
-  for (let i: u32 = 0; i < n; i++) {
-    const fa = seqFrame(pa, wa, la - 1 - i);
-    const fb = seqFrame(pb, wb, lb - 1 - i);
-    if (fa != fb) return compareFrames(fa, i == la - 1, fb, i == lb - 1);
-  }
-  return la < lb ? -1 : 1; // one is a prefix of the other: the shorter sorts first
-}
 
 /**
  * Prepares the folded lines, sorted, or in input order (the record log's items:
@@ -75,7 +45,7 @@ export function foldedBegin(inputOrder: bool): u32 {
     orderLen = stackEntryCount();
     order = allocBytes(<usize>orderLen << 2);
     for (let e: u32 = 0; e < orderLen; e++) store<u32>(order + (<usize>e << 2), e);
-    sortIds(order, orderLen, compareEntries);
+    sortEntries(order, orderLen);
   } else {
     flushStacks();
     releaseSlots(); // read only from here: the walk's arrays can take their memory
