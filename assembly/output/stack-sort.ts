@@ -167,9 +167,9 @@ function insertionFrom(order: usize, lo: u32, hi: u32, d: u32): void {
  * so the order is the same whatever sorts them.
  */
 export function sortEntries(order: usize, n: u32): void {
-  // A sorted input's stacks: n - 1 comparisons. Far more frames than stacks (names no stack
-  // keeps any more): ranking them all would cost more time and memory than it saves.
-  if (n <= SMALL || frameTable.count > (n << 2) || isSorted(order, n, compareEntries)) {
+  // A sorted input's stacks: n - 1 comparisons. More frames than stacks: their ranks (8 bytes
+  // each) would take more memory than the 4 bytes per entry the merge sort's buffer does, twice over.
+  if (n <= SMALL || frameTable.count > n || isSorted(order, n, compareEntries)) {
     sortIds(order, n, compareEntries);
     return;
   }
