@@ -3,9 +3,9 @@
 // collapse session; src/core.ts is the only caller.
 
 import { allocRaw, growBytes, freeBytes, setMemoryLimit } from "./util/memory";
-import { sessionInit, stackClear, flushStacks, foldBatched, frameTable, lineNo, ignoredLines, droppedRecords, samplesTotal, samples2Total, records, hasSecondCount } from "./tables/session";
+import { sessionInit, stackClear, flushStacks, foldBatched, frameTable, lineNo, ignoredLines, droppedRecords, records, hasSecondCount } from "./tables/session";
 import { countScale } from "./tables/counts";
-import { columnSums } from "./tables/session";
+import { samplesTotal, samples2Total, columnSums } from "./tables/column-sums";
 import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn, setLineUnterminated } from "./tables/session";
 import { eventsInit, setEventFilter, setEventsOnly, setOneEvent, matchedSections, forgetPickedEvent } from "./tables/events";
 import { setRecordOrder } from "./tables/record-log";

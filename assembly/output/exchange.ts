@@ -16,8 +16,9 @@
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import {
   frameTable, lineNo, ignoredLines, droppedRecords, records, hasSecondCount,
-  addTotals, stackPush, stackClear, foldBoth, columnSums, becomeTwoCount, oneCountInBoth,
+  addTotals, stackPush, stackClear, foldBoth, becomeTwoCount, oneCountInBoth,
 } from "../tables/session";
+import { columnSums } from "../tables/column-sums";
 import { countScale, rescale, pow10, checkedMul, setMerging } from "../tables/counts";
 import { stackEntryCount, stackEntryPending, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, takeStackCount } from "../tables/stack-table";
 import { nodeCount, nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd } from "../tables/call-tree";

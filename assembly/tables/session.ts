@@ -1,6 +1,7 @@
 // What one collapse accumulates, shared by every format parser: the frame
 // table, the stack being read, the stack table (and past its budget the call
-// tree) it is counted into, and the totals.
+// tree) it is counted into, and the totals (the count columns' sums are in
+// column-sums.ts).
 
 import { ByteTable } from "./byte-table";
 import { allocBytes, growBytes } from "../util/memory";
@@ -12,7 +13,7 @@ import {
   stackEntryIdAt, rescaleStackTable, stackTableClosed, closeStackTable, dropStackTable, copyStackFirstToSecond,
 } from "./stack-table";
 import { recordOrder, logRecord, NODE_REF, rescaleLog, copyLogFirstToSecond } from "./record-log";
-import { checkedAdd, checkedMul, setMerging } from "./counts";
+import { samplesTotal, samples2Total, addToColumnSum, rescaleColumnSums, copyFirstColumnSums, addColumnSums } from "./column-sums";
 import { mix64 } from "../util/hash";
 import { recordInWindow } from "./snapshots";
 import { batchStack, walkBatch, addCountTo, COUNT_FIRST, COUNT_SECOND, COUNT_BOTH } from "./tree-batch";
@@ -23,13 +24,6 @@ export let frameTable: ByteTable = changetype<ByteTable>(0);
 export let lineNo: f64 = 0; // lines consumed so far (1-based number of the current line)
 export let ignoredLines: f64 = 0;
 export let droppedRecords: f64 = 0;
-// Per count column, the sums of the positive and of the negative counts (in
-// units, tables/counts.ts), each checked as a record arrives: they bound every
-// other sum of counts, so those need no check.
-let positive1: i64 = 0;
-let negative1: i64 = 0;
-let positive2: i64 = 0;
-let negative2: i64 = 0;
 export let records: f64 = 0;
 /** Set when any record carried a second count (two-column folded input). */
 export let hasSecondCount: bool = false;
@@ -70,8 +64,7 @@ export function becomeTwoCount(): void {
   hasSecondCount = true;
   if (countColumn != COLUMN_MIXED) return;
   bothColumns = true;
-  positive2 = positive1; // the second column held nothing until now
-  negative2 = negative1;
+  copyFirstColumnSums(); // the second column held nothing until now
   copyStackFirstToSecond();
   copyTreeFirstToSecond();
   copyLogFirstToSecond();
@@ -95,25 +88,6 @@ export function beginInputLines(): void {
 }
 export function setRecordTime(t: f64): void { recordTime = t; }
 
-/** The sum of the first column's counts, in units (tables/counts.ts). */
-export function samplesTotal(): i64 { return positive1 + negative1; }
-/** The sum of the second column's counts, in units. */
-export function samples2Total(): i64 { return positive2 + negative2; }
-/** The column sums, positive and negative, for another session to add (exchange). */
-export function columnSums(i: i32): i64 {
-  return i == 0 ? positive1 : i == 1 ? negative1 : i == 2 ? positive2 : negative2;
-}
-
-// A record's count `n` (units) into the totals of its column, checked.
-// @ts-ignore: decorator
-@inline function total(n: i64, second: bool): void {
-  if (second) {
-    if (n >= 0) positive2 = checkedAdd(positive2, n);
-    else negative2 = checkedAdd(negative2, n);
-  } else if (n >= 0) positive1 = checkedAdd(positive1, n);
-  else negative1 = checkedAdd(negative1, n);
-}
-
 // The columns a record's count goes to now (tables/tree-batch.ts COUNT_*), and into their totals, checked.
 // @ts-ignore: decorator
 @inline function countColumns(): u8 {
@@ -121,8 +95,8 @@ export function columnSums(i: i32): i64 {
 }
 // @ts-ignore: decorator
 @inline function totalIn(columns: u8, n: i64): void {
-  if (columns != COUNT_SECOND) total(n, false);
-  if (columns != COUNT_FIRST) total(n, true);
+  if (columns != COUNT_SECOND) addToColumnSum(n, false);
+  if (columns != COUNT_FIRST) addToColumnSum(n, true);
 }
 
 /**
@@ -133,10 +107,7 @@ export function columnSums(i: i32): i64 {
 export function rescaleSession(factor: i64, k: i32): void {
   walkBatch(); // its counts are in the old units
   const what = "a count with " + k.toString() + " decimals makes the sum of the counts too large";
-  positive1 = checkedMul(positive1, factor, what, k);
-  negative1 = checkedMul(negative1, factor, what, k);
-  positive2 = checkedMul(positive2, factor, what, k);
-  negative2 = checkedMul(negative2, factor, what, k);
+  rescaleColumnSums(factor, what, k);
   rescaleStackTable(factor);
   rescaleTree(factor);
   rescaleLog(factor);
@@ -150,12 +121,6 @@ export function normalizeFirstColumn(scale: (num: i64, den: i64) => void): void 
   const first = samplesTotal();
   if (first == samples2Total() || first == 0) return;
   scale(samples2Total(), first);
-}
-
-/** diff -n: the first column's new sums, after its counts were rescaled. */
-export function setFirstColumnSums(positive: i64, negative: i64): void {
-  positive1 = positive;
-  negative1 = negative;
 }
 
 // The frames of the record being read, in input order.
@@ -371,8 +336,8 @@ export function foldLeafFirstTwo(n: i64, n2: i64): void {
   }
   if (!recordInWindow()) { stackClear(); return; } // outside the --window asked for
   becomeTwoCount();
-  total(n, false);
-  total(n2, true);
+  addToColumnSum(n, false);
+  addToColumnSum(n2, true);
   const ref = foldBoth(n, n2);
   if (recordOrder) logRecord(ref, n, n2);
   records += 1;
@@ -396,10 +361,7 @@ export function addTotals(lines: f64, ignored: f64, dropped: f64, p1: i64, n1: i
   lineNo += lines;
   ignoredLines += ignored;
   droppedRecords += dropped;
-  positive1 = mergedSum(positive1, p1);
-  negative1 = mergedSum(negative1, n1);
-  positive2 = mergedSum(positive2, p2);
-  negative2 = mergedSum(negative2, n2);
+  addColumnSums(p1, n1, p2, n2);
   records += recs;
 }
 
@@ -423,13 +385,4 @@ export function foldBoth(c1: i64, c2: i64): u32 {
   }
   stackClear();
   return ref;
-}
-
-// Sums of parts read in parallel: each part checked its own by line; their sum
-// has no one line to name (the caller names the input).
-function mergedSum(a: i64, b: i64): i64 {
-  setMerging(true);
-  const r = checkedAdd(a, b);
-  setMerging(false);
-  return r;
 }

@@ -16,7 +16,8 @@
 // how the file was cut.
 
 import { allocBytes, growBytes } from "../util/memory";
-import { samplesTotal, recordTime } from "./session";
+import { recordTime } from "./session";
+import { samplesTotal } from "./column-sums";
 import { unitsToF64 } from "./counts";
 
 /** Numbers kept per marker: offset, time, key, samples before it. */
