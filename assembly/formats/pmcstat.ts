@@ -19,7 +19,7 @@
 // carried along for the kernel marks.
 
 import { isDigit, isBlank, skipBlanks, trimCR, skipDigits } from "../util/scan";
-import { digitsInteger, wholeUnits, checkedAdd } from "../tables/counts";
+import { digitsInteger, leadingInteger, leadingEnd, wholeUnits, checkedAdd } from "../tables/counts";
 import { eventsOnly, eventFilterOn, eventSelected, countEvent, countMatched, oneEvent } from "../tables/events";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, stackPush, foldLeafFirst } from "../tables/session";
@@ -129,11 +129,10 @@ function nodeLine(start: usize, end: usize): bool {
   // "%  [" exactly
   if (load<u32>(q) != 0x5b202025) return false;
   q += 4;
-  // the count, read as its digits are skipped (past 18 digits again, checked: the error naming the line)
+  // the count, read as its digits are skipped (past 2^63-1: the error naming the line)
   d = q;
-  let count: i64 = 0;
-  for (let c = <u32>load<u8>(q) - 0x30; q < end && c < 10; c = <u32>load<u8>(++q) - 0x30) count = count * 10 + <i64>c;
-  if (q - d > 18) count = digitsInteger(d, q);
+  const count = leadingInteger(q, end);
+  q = leadingEnd;
   const digits = <i32>(q - d);
   if (digits == 0 || q == end || load<u8>(q) != 0x5d) return false; // ']'
   q++;

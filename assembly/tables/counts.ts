@@ -137,7 +137,21 @@ export function isCountLine(p: usize, end: usize): bool {
 export function countLineUnits(p: usize, end: usize): i64 {
   const neg = load<u8>(p) == 0x2d;
   if (neg) p++;
-  // One pass over the digits (once per record on DTrace's hot path); past 18 digits, again with checks.
+  const v = leadingInteger(p, end);
+  return wholeUnits(neg ? -v : v);
+}
+
+/** Where the digits leadingInteger() read last end. */
+export let leadingEnd: usize = 0;
+
+/**
+ * The integer value of the decimal digits from `p` up to the first other byte
+ * or `end` (their end: leadingEnd), read as they are skipped: one pass, on
+ * hot paths (a DTrace record's count, a pmcstat node's); past 18 digits, again
+ * with checks (the overflow error).
+ */
+// @ts-ignore: decorator
+@inline export function leadingInteger(p: usize, end: usize): i64 {
   let v: i64 = 0;
   let q = p;
   for (; q < end; q++) {
@@ -146,7 +160,8 @@ export function countLineUnits(p: usize, end: usize): i64 {
     v = v * 10 + <i64>d;
   }
   if (q - p > 18) v = digitsInteger(p, q);
-  return wholeUnits(neg ? -v : v);
+  leadingEnd = q;
+  return v;
 }
 
 /** The value in units as a double (geometry, colour scales: never printed as a count). */
