@@ -11,6 +11,7 @@
 // tooltip written whole (the root's, one with a note or an odd count).
 
 import { allocRaw, freeBytes } from "../util/memory";
+import { u32At, f64At } from "../util/columns";
 
 /** A frame's `tip`: none given, the tooltip is written from its name, count and share. */
 const NO_TIP: u32 = 0xffffffff;
@@ -216,11 +217,6 @@ function copyString(o: usize, id: u32): usize {
   memory.copy(o, bytes + <usize>start, len);
   return o + len;
 }
-
-// @ts-ignore: decorator
-@inline function u32At(column: usize, i: u32): u32 { return load<u32>(column + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function f64At(column: usize, i: u32): f64 { return load<f64>(column + (<usize>i << 3)); }
 
 /** Makes the output at least `need` bytes when it is empty and smaller (a frame larger than a piece). */
 function roomFor(need: usize): void {

@@ -14,6 +14,7 @@
 
 import { unitsToF64 } from "../tables/counts";
 import { allocBytes, freeBytes } from "../util/memory";
+import { u32At, i64At } from "../util/columns";
 import { mix64 } from "../util/hash";
 import { GAP_FRAME, sweptFrames, sweptSelfs, sweptTotals, sweptBaseSelfs, sweptBaseTotals } from "./sweep";
 import { layoutKeptIndexPtr, layoutOffsetsPtr, layoutListPtr } from "./layout";
@@ -90,10 +91,6 @@ export function placeFrames(kept: u32, two: bool, exact: bool): u32 {
   return nameCount;
 }
 
-// @ts-ignore: decorator
-@inline function u32At(base: usize, i: u32): u32 { return load<u32>(base + (<usize>i << 2)); }
-// @ts-ignore: decorator
-@inline function i64At(base: usize, i: u32): i64 { return load<i64>(base + (<usize>i << 3)); }
 // @ts-ignore: decorator
 @inline function addF64(base: usize, i: u32, v: f64): void { const at = base + (<usize>i << 3); store<f64>(at, load<f64>(at) + v); }
 // @ts-ignore: decorator

@@ -17,6 +17,7 @@
 // 5 M nodes), and an i64 per node would still be 40 MB.
 
 import { allocBytes, allocRaw, freeBytes } from "../util/memory";
+import { at32, at64 } from "../util/columns";
 import { sortIds } from "../util/sort";
 import {
   nodeCount, nodeAddress, nodeRecordParent, nodeRecordFrame, nodeRecordSelf, nodeSelf2, nodeFrame, nodeSelf,
@@ -67,10 +68,6 @@ function inRunsBack(n: u32, pass: (lo: u32, hi: u32) => void): void {
   const w = a + (<usize>(x >>> 5) << 2);
   store<u32>(w, load<u32>(w) | (1 << (x & 31)));
 }
-// @ts-ignore: decorator
-@inline function at64(a: usize, x: u32): usize { return a + (<usize>x << 3); }
-// @ts-ignore: decorator
-@inline function at32(a: usize, x: u32): usize { return a + (<usize>x << 2); }
 
 // How many nodes before x have their bit set in `bits`, with `ranks` the counts before each word.
 // @ts-ignore: decorator
