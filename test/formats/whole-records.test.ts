@@ -49,6 +49,28 @@ function expectSameAsLineByLine(format: ParsedFormat, input: string | Uint8Array
   }
 }
 
+/** Options a format is read with: a label, and what it sets on the session. */
+type Setup = [string, ((s: CoreSession) => void) | undefined];
+
+/**
+ * Corpus captures of `format` (`NAME.txt` or `NAME.txt.gz`), each read twice over, so that the
+ * second time every record has been seen: in pieces, every mode and option set folds them as
+ * the line handler alone does.
+ */
+function expectCorpusTwiceAsLineByLine(format: ParsedFormat, names: string[], options: Setup[] = [['no options', undefined]]): void {
+  for (const name of names) {
+    const path = join(CORPUS, format, `${name}.txt`);
+    const input = existsSync(path) ? readFileSync(path) : gunzipSync(readFileSync(`${path}.gz`));
+    const twice = Buffer.concat([input, Buffer.from('\n'), input]);
+    for (const [option, setup] of options) {
+      const want = fold(format, twice, MODES.off, [twice.length], setup);
+      for (const mode of [MODES.on, MODES.colliding]) {
+        expect({ name, option, mode, ...fold(format, twice, mode, [4099], setup) }).toEqual({ name, option, mode, ...want });
+      }
+    }
+  }
+}
+
 const I = '              '; // DTrace's indentation
 
 /** A DTrace record: its frame lines (indented unless they say otherwise) and count. */
@@ -121,15 +143,7 @@ describe('DTrace: records seen before', () => {
   });
 
   it('corpus captures', () => {
-    for (const name of ['example-dtrace-stacks', 'java', 'handmade-stackcollapse-quirks', 'flamegraph-bug', 'rust-names']) {
-      const input = readFileSync(join(CORPUS, 'dtrace', `${name}.txt`));
-      // Twice over: the second time every record has been seen.
-      const twice = Buffer.concat([input, Buffer.from('\n'), input]);
-      const want = fold('dtrace', twice, MODES.off, [twice.length]);
-      for (const mode of [MODES.on, MODES.colliding]) {
-        expect({ name, mode, ...fold('dtrace', twice, mode, [4099]) }).toEqual({ name, mode, ...want });
-      }
-    }
+    expectCorpusTwiceAsLineByLine('dtrace', ['example-dtrace-stacks', 'java', 'handmade-stackcollapse-quirks', 'flamegraph-bug', 'rust-names']);
   });
 });
 
@@ -164,7 +178,7 @@ describe('perf: frame blocks seen before', () => {
     'a C++ frame': record([base[0]!, '7f3a8c029d90 std::vector<int>::push_back(int const&)+0x10 (/usr/lib/libstdc++.so.6)', base[2]!]),
   };
 
-  const options: [string, ((s: CoreSession) => void) | undefined][] = [
+  const options: Setup[] = [
     ['no options', undefined],
     ['--pid', (s) => s.setFormatOption('includePid', 1)],
     ['--tid --all', (s) => { s.setFormatOption('includeTid', 1); s.setFormatOption('allMarks', 1); }],
@@ -187,18 +201,7 @@ describe('perf: frame blocks seen before', () => {
   });
 
   it('corpus captures', () => {
-    const dir = join(CORPUS, 'perf');
-    for (const name of ['cpp-stacks-std-function', 'empty-line', 'example-perf-stacks']) {
-      const path = join(dir, `${name}.txt`);
-      const input = existsSync(path) ? readFileSync(path) : gunzipSync(readFileSync(`${path}.gz`));
-      const twice = Buffer.concat([input, Buffer.from('\n'), input]);
-      for (const [option, setup] of options) {
-        const want = fold('perf', twice, MODES.off, [twice.length], setup);
-        for (const mode of [MODES.on, MODES.colliding]) {
-          expect({ name, option, mode, ...fold('perf', twice, mode, [4099], setup) }).toEqual({ name, option, mode, ...want });
-        }
-      }
-    }
+    expectCorpusTwiceAsLineByLine('perf', ['cpp-stacks-std-function', 'empty-line', 'example-perf-stacks'], options);
   });
 });
 
@@ -226,7 +229,7 @@ describe('pmcstat: names seen before', () => {
     'a part of the section only': base.slice(0, 4),
     'a name the start of the one before it': [...base, [0, 4, 'ab'], [1, 4, 'a']],
   };
-  const options: [string, ((s: CoreSession) => void) | undefined][] = [
+  const options: Setup[] = [
     ['no options', undefined],
     ['--kernel-marks', (s) => s.setFormatOption('kernelMarks', 1)],
   ];
@@ -244,17 +247,6 @@ describe('pmcstat: names seen before', () => {
   }
 
   it('corpus captures, twice', () => {
-    const dir = join(CORPUS, 'pmcstat');
-    for (const name of ['handmade-multi-pmc', 'inferno-pr214-iperf3', 'cheribsd-morello-doc-mangled-indent', 'inferno-pr214-large']) {
-      const path = join(dir, `${name}.txt`);
-      const input = existsSync(path) ? readFileSync(path) : gunzipSync(readFileSync(`${path}.gz`));
-      const twice = Buffer.concat([input, Buffer.from('\n'), input]);
-      for (const [option, setup] of options) {
-        const want = fold('pmcstat', twice, MODES.off, [twice.length], setup);
-        for (const mode of [MODES.on, MODES.colliding]) {
-          expect({ name, option, mode, ...fold('pmcstat', twice, mode, [4099], setup) }).toEqual({ name, option, mode, ...want });
-        }
-      }
-    }
+    expectCorpusTwiceAsLineByLine('pmcstat', ['handmade-multi-pmc', 'inferno-pr214-iperf3', 'cheribsd-morello-doc-mangled-indent', 'inferno-pr214-large'], options);
   });
 });
