@@ -30,6 +30,9 @@ let windowCap: usize = 0;
 let carry: usize = 0;
 let windowOffset: f64 = 0; // where in the input the byte at `window` is (snapshot offsets)
 let nextInputOffset: f64 = 0;
+// The input begun last starts at its first byte (not a range of it) and no byte of it was parsed yet:
+// a UTF-8 byte order mark there (Windows editors write one) is skipped, as no format's text.
+let atInputStart = false;
 
 export function init(): void {
   sessionInit();
@@ -96,6 +99,7 @@ export function beginInput(code: i32): void {
   format = formatOf(code);
   carry = 0;
   windowOffset = nextInputOffset;
+  atInputStart = nextInputOffset == 0;
   nextInputOffset = 0;
   snapshotsReset();
   stackClear();
@@ -114,15 +118,36 @@ export {
 /** Parses `len` new bytes written at inputBuffer(); keeps the unfinished last line. */
 export function parse(len: usize): void {
   const end = window + carry + len;
-  setBuffer(window, windowOffset);
-  const rest = format.lines(window, end);
+  let start = window;
+  if (atInputStart) {
+    const have = end - window;
+    if (have < 3 && isMarkPrefix(window, have)) { // the rest of a mark may come with the next bytes
+      carry = have;
+      return;
+    }
+    atInputStart = false;
+    if (have >= 3 && isMarkPrefix(window, 3)) {
+      start += 3;
+      windowOffset += 3;
+    }
+  }
+  setBuffer(start, windowOffset);
+  const rest = format.lines(start, end);
   carry = end - rest;
-  windowOffset += <f64>(rest - window);
+  windowOffset += <f64>(rest - start);
   if (carry > MAX_LINE) {
     throw new Error("line " + (<i64>inputLine() + 1).toString() + " a line longer than 64 MiB: not a text capture of this format");
   }
   memory.copy(window, rest, carry);
   foldBatched(); // no batched stack outlives the call (tables/tree-batch.ts)
+}
+
+/** The `n` (at most 3) bytes at `p` begin a UTF-8 byte order mark, EF BB BF. */
+function isMarkPrefix(p: usize, n: usize): bool {
+  for (let i: usize = 0; i < n; i++) {
+    if (load<u8>(p + i) != (i == 0 ? 0xef : i == 1 ? 0xbb : 0xbf)) return false;
+  }
+  return true;
 }
 
 /** End of the current input: its unterminated last line, then what the format leaves pending. */

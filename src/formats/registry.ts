@@ -50,10 +50,12 @@ function sampleLines(head: Uint8Array, complete: boolean): string[] {
 
 /** The format of an input from its first bytes, or undefined. `complete`: the sample is the whole input. */
 export function detectFormat(head: Uint8Array, complete: boolean): ParsedFormat | undefined {
-  const sample = head.subarray(0, DETECT_BYTES);
+  // The core skips a UTF-8 byte order mark before the first line (assembly/index.ts): so does detection.
+  const text = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? head.subarray(3) : head;
+  const sample = text.subarray(0, DETECT_BYTES);
   if (sample.includes(0)) return undefined; // binary data is none of these text formats
-  const lines = sampleLines(sample, complete && sample.length === head.length);
+  const lines = sampleLines(sample, complete && sample.length === text.length);
   // An input with nothing in it folds to nothing in every format; folded is the neutral one.
-  if (complete && sample.length === head.length && lines.every((l) => l.trim() === '')) return 'folded';
+  if (complete && sample.length === text.length && lines.every((l) => l.trim() === '')) return 'folded';
   return REGISTRY.find((f) => f.detect(lines))?.name;
 }

@@ -13,9 +13,9 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The `flamefold` command as installed: the bundle npm run build makes (scripts/bundle-cli.mjs). */
 export const CLI = join(ROOT, 'dist', 'flamefold.cjs');
 
-/** Runs `flamefold ARGS` and returns its outcome (stdout as a Buffer). */
-export function runCli(args: string[], input?: string | Buffer): SpawnSyncReturns<Buffer> {
-  return spawnSync(process.execPath, [CLI, ...args], { input, maxBuffer: 1 << 30 });
+/** Runs `flamefold ARGS` (with extra environment variables) and returns its outcome (stdout as a Buffer). */
+export function runCli(args: string[], input?: string | Buffer, env?: Record<string, string>): SpawnSyncReturns<Buffer> {
+  return spawnSync(process.execPath, [CLI, ...args], { input, maxBuffer: 1 << 30, ...(env && { env: { ...process.env, ...env } }) });
 }
 
 /**
