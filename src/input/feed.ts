@@ -5,10 +5,10 @@
 // core's input buffer would leave nothing to read ahead into while it parses.
 
 import { createReadStream, fstatSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
-import { DETECT_BYTES, FORMATS, detectFormat, formatNamed, type InputFormat, type ParsedFormat } from '../formats/registry.js';
+import { DETECT_BYTES, FORMATS, detectFormat, detectionWantsMore, formatNamed, type InputFormat, type ParsedFormat } from '../formats/registry.js';
 import { PARALLEL_MIN_BYTES, defaultJobs, planThreadRanges } from '../parallel/plan.js';
 import { readRange } from '../parallel/read-range.js';
 import { guarded, guardedAsync } from './guard.js';
@@ -129,6 +129,31 @@ async function takeHead(
   return { head: join(parts), done: false };
 }
 
+/** The first bytes of a chunk stream that detection reads (detectionWantsMore); a copy when it had to read on. */
+async function takeDetectionHead(it: AsyncIterator<Uint8Array>): Promise<{ head: Uint8Array; done: boolean }> {
+  let { head, done } = await takeHead(it, DETECT_BYTES);
+  while (!done && detectionWantsMore(head)) {
+    head = head.slice(); // the source may reuse a chunk's memory once the next is asked for
+    const more = await takeHead(it, head.length);
+    head = join([head, more.head]);
+    done = more.done;
+  }
+  return { head, done };
+}
+
+/** The first bytes of a file that detection reads (detectionWantsMore); `complete`: the whole file. */
+async function readDetectionHead(fh: FileHandle): Promise<{ head: Uint8Array; complete: boolean }> {
+  let head = Buffer.alloc(DETECT_BYTES);
+  let length = (await fh.read(head, 0, head.length, 0)).bytesRead;
+  while (length === head.length && detectionWantsMore(head)) {
+    const more = Buffer.alloc(head.length * 2);
+    head.copy(more);
+    head = more;
+    length += (await fh.read(head, length, head.length - length, length)).bytesRead;
+  }
+  return { head: head.subarray(0, length), complete: length < head.length };
+}
+
 async function* copies(it: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
   for (;;) {
     const r = await it.next();
@@ -202,7 +227,7 @@ async function feedChunks(
 }
 
 async function feedFrom(session: CoreSession, source: AsyncIterator<Uint8Array>, format: InputFormat, name: string, gunzipped: boolean): Promise<FedInput> {
-  const { head, done } = await takeHead(source, DETECT_BYTES).catch((e: Error) => {
+  const { head, done } = await takeDetectionHead(source).catch((e: Error) => {
     throw gunzipped ? new InputError(name, `bad gzip data: ${e.message}`) : e;
   });
   if (!isGzip(head)) return feedText(session, source, head, done, format, name, gunzipped);
@@ -215,7 +240,7 @@ async function feedFrom(session: CoreSession, source: AsyncIterator<Uint8Array>,
   pipeline(compressed, gunzip, () => {}); // errors are surfaced by the iteration below
   try {
     const it = chunksOf(gunzip)[Symbol.asyncIterator]();
-    const text = await takeHead(it, DETECT_BYTES).catch((e: Error) => {
+    const text = await takeDetectionHead(it).catch((e: Error) => {
       throw new InputError(name, `bad gzip data: ${e.message}`);
     });
     return await feedText(session, it, text.head, text.done, format, name, true);
@@ -287,14 +312,13 @@ async function feedFile(
     throw new InputError(name, `cannot open: ${systemErrorText(err)}`);
   }
   try {
-    const head = Buffer.alloc(DETECT_BYTES);
-    const { bytesRead } = await fh.read(head, 0, DETECT_BYTES, 0);
-    const first = head.subarray(0, bytesRead);
+    const { head: first, complete } = await readDetectionHead(fh);
+    const bytesRead = first.length;
     if (isGzip(first)) {
       const { gunzipChunks } = await import('./gunzip.js'); // its thread and ring load only for gzip input
       return await feedChunks(session, gunzipChunks(fh.fd, feed.onProgress), format, name, undefined, true);
     }
-    const fmt = chooseFormat(format, first, bytesRead < DETECT_BYTES, name);
+    const fmt = chooseFormat(format, first, complete, name);
     const { size } = await fh.stat();
     const indexed = feed.snapshotIndexes?.get(path);
     if (feed.window && indexed?.bytes === size) return fedWindow(await feedFileWindow(session, path, fh, size, fmt, feed, name, feed.window, indexed));

@@ -3,9 +3,9 @@
 // that is none of them is a clear error listing the formats.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collapse, detectFormat, InputError } from '../../src/index.js';
 import { DETECT_BYTES } from '../../src/formats/registry.js';
@@ -138,5 +138,33 @@ describe('an undetectable input is a clear error that lists the formats', () => 
     expect(r.status).toBe(1);
     expect(r.stdout.length).toBe(0);
     expect(r.stderr.toString()).toMatch(/<stdin>.*cannot tell the input format.*--format.*dtrace, pmcstat, procstat, perf, folded/);
+  });
+});
+
+// A folded stack of thousands of frames (deep recursion, a JVM's) makes a first
+// line longer than DETECT_BYTES: detection reads on to its end.
+describe('a first line longer than DETECT_BYTES is detected', () => {
+  const deep = Array.from({ length: 8000 }, (_, i) => `com/example/Deep.recurse${i % 7}`).join(';');
+  const text = Buffer.from(`\n${deep} 5\nmain;leaf 2\n`);
+
+  it('from a file, a gzip file and stdin (plain and gzip), whatever the format could be', () => {
+    expect(text.indexOf(10, 1)).toBeGreaterThan(DETECT_BYTES * 2);
+    const file = join(tmp.dir, 'deep.folded');
+    writeFileSync(file, text);
+    writeFileSync(`${file}.gz`, gzipSync(text));
+    const folded = `${deep} 5\nmain;leaf 2\n`;
+    for (const [args, input] of [[[file]], [[`${file}.gz`]], [['-'], text], [['-'], gzipSync(text)]] as const) {
+      const r = runCli(['collapse', ...args], input);
+      expect(r.stderr.toString(), args.join(' ')).toBe('');
+      expect(r.stdout.toString()).toBe(folded);
+    }
+  });
+
+  it('a long line without a newline, or that is binary, is still an error', () => {
+    const file = join(tmp.dir, 'one-long-line.txt');
+    writeFileSync(file, 'x'.repeat(3 * DETECT_BYTES));
+    expect(runCli(['collapse', file]).stderr.toString()).toMatch(/cannot tell the input format from its first bytes/);
+    writeFileSync(file, Buffer.concat([Buffer.alloc(DETECT_BYTES * 2, 'x'), Buffer.from([0]), Buffer.from(' 5\n')]));
+    expect(runCli(['collapse', file]).stderr.toString()).toMatch(/cannot tell the input format from its first bytes/);
   });
 });
