@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { withCommas } from '../render/numbers.js';
 import { parseCommandArgs, warn, twoSides } from './common.js';
 import { twoProfileOptionArgs, twoProfileOptions, twoProfileOptionsHelp } from './capture-options.js';
+import { terminalText } from '../export/terminal-text.js';
 
 export const help = `Usage: flamefold compare [options] BASE NEW
 
@@ -43,7 +44,7 @@ function table(title: string, rows: FunctionChange[], metric: 'self' | 'total'):
   const key = metric === 'self' ? 'selfChange' : 'totalChange';
   const lines = [title, `  ${'change'.padStart(8)}  ${'base'.padStart(7)}  ${'new'.padStart(7)}  function`];
   for (const fn of rows) {
-    lines.push(`  ${points(fn[key]).padStart(8)}  ${pct(fn.base[metric]).padStart(7)}  ${pct(fn.new[metric]).padStart(7)}  ${fn.name}`);
+    lines.push(`  ${points(fn[key]).padStart(8)}  ${pct(fn.base[metric]).padStart(7)}  ${pct(fn.new[metric]).padStart(7)}  ${terminalText(fn.name)}`);
   }
   return lines;
 }
@@ -77,7 +78,7 @@ export function formatReport(result: CompareResult, names: [string, string], top
       const parts: string[] = [];
       if (fn.selfChange > result.threshold) parts.push(`self ${points(fn.selfChange)}`);
       if (fn.totalChange > result.threshold) parts.push(`total ${points(fn.totalChange)}`);
-      out.push(`  ${fn.name} (${parts.join(', ')})`);
+      out.push(`  ${terminalText(fn.name)} (${parts.join(', ')})`);
     }
   } else {
     out.push(`OK: no function's self or total share grew by more than ${limit} of all samples.`);

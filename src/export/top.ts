@@ -6,6 +6,7 @@
 
 import type { CollapseResult } from '../api/collapse.js';
 import { sharePercent, textToUnits, unitsText, unitsToNumber } from '../counts.js';
+import { terminalText } from './terminal-text.js';
 
 /** What a line of the report is. */
 export type TopBy = 'function' | 'module';
@@ -132,8 +133,8 @@ export interface TopTextOptions {
 
 const HEAD = ['self', 'self%', 'total', 'total%'];
 
-/** An entry's cells: self, self %, total, total %, name. */
-const cellsOf = (e: TopEntry): string[] => [e.selfText, `${e.selfPercentText}%`, e.totalText, `${e.totalPercentText}%`, e.name];
+/** An entry's cells: self, self %, total, total %, name (as a terminal may show it). */
+const cellsOf = (e: TopEntry): string[] => [e.selfText, `${e.selfPercentText}%`, e.totalText, `${e.totalPercentText}%`, terminalText(e.name)];
 
 /** One list of the report as columns of the given widths (the same for both lists, so they line up). */
 function table(title: string, entries: readonly TopEntry[], by: TopBy, widths: readonly number[]): string {
