@@ -53,7 +53,7 @@ export interface CollapseOptions extends FormatOptions, StackFilterOptions {
    * does, with a warning that names the events left out.
    */
   oneEvent?: boolean;
-  /** Threads for large files (default: the number of cores); output is the same for any value. */
+  /** Threads for large files (default: the number of cores; at most maxJobs(): 64, or the cores if more); output is the same for any value. */
   jobs?: number;
   /**
    * Files smaller than this are parsed on one thread (default $FLAMEFOLD_SPLIT_MIN_BYTES, else 48 MiB):

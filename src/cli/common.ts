@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { writeFileAtomic, writeToDestination, type OutputSink } from '../output/atomic-file.js';
 import { findDestination } from '../output/destination.js';
 import { FORMATS, formatOptions, type FormatOptions, type InputFormat } from '../formats/registry.js';
-import { defaultJobs } from '../parallel/plan.js';
+import { defaultJobs, maxJobs } from '../parallel/plan.js';
 import type { StackFilterOptions } from '../api/stack-filter.js';
 import { snapshotMarkerHelp } from '../window/spec.js';
 
@@ -124,11 +124,12 @@ export const jobsOption = {
   jobs: { type: 'string', short: 'j' },
 } as const;
 
-/** --jobs N: a positive integer; absent means the number of cores. */
+/** --jobs N: a positive integer up to maxJobs(); absent means the number of cores. */
 export function parseJobs(value: string | undefined): number {
   if (value === undefined) return defaultJobs();
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs needs a positive whole number, not '${value}'`);
+  if (n > maxJobs()) throw new UsageError(`--jobs can be at most ${maxJobs()} (threads beyond the cores only cost memory), not ${value}`);
   return n;
 }
 

@@ -9,7 +9,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, detectionWantsMore, formatNamed, type InputFormat, type ParsedFormat } from '../formats/registry.js';
-import { PARALLEL_MIN_BYTES, defaultJobs, planThreadRanges } from '../parallel/plan.js';
+import { PARALLEL_MIN_BYTES, defaultJobs, maxJobs, planThreadRanges } from '../parallel/plan.js';
 import { readRange } from '../parallel/read-range.js';
 import { guarded, guardedAsync } from './guard.js';
 import { snapshotIndex, type SnapshotIndex } from '../window/snapshot-index.js';
@@ -66,7 +66,7 @@ export function feedOptions(o: {
   return {
     ...(o.window && { window: o.window }),
     ...(o.snapshotIndexes && { snapshotIndexes: o.snapshotIndexes }),
-    jobs: o.jobs ?? defaultJobs(),
+    jobs: Math.min(o.jobs ?? defaultJobs(), maxJobs()), // the API's jobs too: see maxJobs
     splitMinBytes: asked ?? PARALLEL_MIN_BYTES,
     splitAsked: asked !== undefined,
     ...(o.onProgress && { onProgress: o.onProgress }),

@@ -23,6 +23,13 @@ const MAX_WINDOW = 4 << 20;
 export const defaultJobs = (): number => availableParallelism();
 
 /**
+ * The most threads a file is parsed on (--jobs). Parsing is CPU-bound: threads beyond the
+ * cores only add time and memory, about 14 MB each (a V8 heap, the tables), and -j 99999
+ * started that many workers until V8 died out of memory. 64 stay near 1 GB anywhere.
+ */
+export const maxJobs = (): number => Math.max(64, availableParallelism());
+
+/**
  * Where to cut a file for `threads` threads (guided scheduling): each range
  * takes 1/(2 × threads) of what is left, down to MIN_RANGE_BYTES (or a
  * quarter of a thread's share, for a small file), so ranges shrink toward the end of the file. Threads take the next free range as

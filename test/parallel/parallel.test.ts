@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { collapse, InputError, type CollapseOptions } from '../../src/index.js';
-import { guidedShares, MIN_RANGE_BYTES, planRanges, planThreadRanges } from '../../src/parallel/plan.js';
+import { guidedShares, maxJobs, MIN_RANGE_BYTES, planRanges, planThreadRanges } from '../../src/parallel/plan.js';
+import { feedOptions } from '../../src/input/feed.js';
 import { CoreSession } from '../../src/core.js';
 import type { ParsedFormat } from '../../src/formats/registry.js';
 import { generate, runCli, runCliCountingWorkers, tempDir } from '../support/helpers.js';
@@ -111,6 +112,23 @@ describe('parallel collapse equals single-threaded', () => {
     }
     // Without the variable a small input stays on one thread, whatever --jobs says.
     expect(runCliCountingWorkers(['diff', '-j', '3', a, b]).workers).toBe(0);
+  });
+
+  it('--jobs past maxJobs() is a usage error, and the API uses at most maxJobs() threads (-j 99999 once ran out of memory)', () => {
+    const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'many-jobs', ['--bytes', '200K', '--seed', '31']);
+    const split = { FLAMEFOLD_SPLIT_MIN_BYTES: '0' };
+    for (const command of [['collapse'], ['svg'], ['batch', '--out-dir', join(tmp.dir, 'many-jobs-out')], ['bench', '--repeat', '1']]) {
+      const r = runCliCountingWorkers([...command, '-j', String(maxJobs() + 1), input], split);
+      expect(r.status, command[0]).toBe(2);
+      expect(r.workers).toBe(0);
+      expect(r.stderr.toString()).toBe(`flamefold: --jobs can be at most ${maxJobs()} (threads beyond the cores only cost memory), not ${maxJobs() + 1}\nRun "flamefold --help" for usage.\n`);
+    }
+    // What feeds every input (API and CLI alike) asks for no more threads (maxJobs() - 1 workers would take ~1 GB here).
+    expect(feedOptions({ jobs: 99999 }).jobs).toBe(maxJobs());
+    expect(feedOptions({ jobs: 3 }).jobs).toBe(3);
+    const three = runCliCountingWorkers(['collapse', '-j', '3', input], split);
+    expect(three.workers).toBe(2);
+    expect(three.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
   });
 
   it('FLAMEFOLD_SPLIT_MIN_BYTES: a file at least that large is split; a bad value is a usage error', () => {
