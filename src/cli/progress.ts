@@ -4,7 +4,7 @@
 // cursor moves, clearing the line at the end); the line itself is ours, built
 // from our own clock so it can be tested.
 
-import { fstatSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type cliProgressModule from 'cli-progress';
@@ -183,13 +183,17 @@ export async function inputBytes(inputs: readonly unknown[]): Promise<number | u
  * Whether stderr is a terminal. A terminal is a character device: asking fstat
  * first spares a run whose stderr is a file or a pipe making process.stderr,
  * which loads Node's stream and net modules (a few ms of a small run's start-up).
+ * /dev/null (`2>/dev/null`, a child's ignored stdio) is a character device too,
+ * never a terminal.
  */
 function stderrIsTerminal(): boolean {
+  let stderr;
   try {
-    if (!fstatSync(2).isCharacterDevice()) return false;
+    stderr = fstatSync(2);
   } catch {
     return false; // closed
   }
+  if (!stderr.isCharacterDevice() || stderr.rdev === statSync('/dev/null', { throwIfNoEntry: false })?.rdev) return false;
   return process.stderr.isTTY === true;
 }
 
