@@ -82,7 +82,8 @@ export function resolveNameAttributes(map: NameAttributes): Map<string, FrameAtt
 /** Parses a name-attribute file; a bad line is an InputError naming the file and the line. */
 export function parseNameAttributes(text: string, file: string): Map<string, Record<string, string>> {
   const map = new Map<string, Record<string, string>>();
-  const lines = text.split('\n');
+  // A byte order mark (Windows editors write one) is not part of the first function's name.
+  const lines = text.replace(/^\uFEFF/, '').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   for (const [i, raw] of lines.entries()) {
     const line = raw.replace(/\r$/, '');

@@ -16,7 +16,8 @@ export async function readPaletteMap(path: string): Promise<Map<string, string>>
     throw new InputError(path, `cannot read: ${systemErrorText(err)}`);
   }
   const map = new Map<string, string>();
-  for (const line of text.split('\n')) {
+  // A byte order mark (Windows editors write one) is not part of the first name.
+  for (const line of text.replace(/^\uFEFF/, '').split('\n')) {
     const at = line.lastIndexOf('->');
     if (at >= 0) map.set(line.slice(0, at), line.slice(at + 2).replace(/\r$/, ''));
   }

@@ -107,6 +107,11 @@ describe('flamefold svg', () => {
     expect([...map].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))).toEqual(map);
     const svg = readFileSync(join(dir, 'out.svg'), 'utf8');
     expect(svgFrames(svg).find((f) => f.name === 'genunix`open')!.fill).toBe('rgb(1,2,3)');
+    // A palette.map saved with a byte order mark (a Windows editor) keeps its first name's colour.
+    writeFileSync(join(dir, 'palette.map'), '\uFEFFgenunix`open->rgb(4,5,6)\n');
+    expect(spawnSync(process.execPath, [CLI, 'svg', '--cp', folded, '-o', 'out.svg'], { cwd: dir }).status).toBe(0);
+    expect(svgFrames(readFileSync(join(dir, 'out.svg'), 'utf8')).find((f) => f.name === 'genunix`open')!.fill).toBe('rgb(4,5,6)');
+    expect(readFileSync(join(dir, 'palette.map'), 'utf8').startsWith('\uFEFF')).toBe(false);
   });
 });
 

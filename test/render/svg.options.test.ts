@@ -250,6 +250,10 @@ describe('--nameattr (flamegraph.pl): attributes for the frames of particular fu
     expect(map.get('read_[k]')!['data-src']).toBe('fs/read_write.c');
   });
 
+  it('a byte order mark before the first line is not part of its name', () => {
+    expect([...parseNameAttributes(`\uFEFF${FILE}`, 'attrs.txt')]).toEqual([...parseNameAttributes(FILE, 'attrs.txt')]);
+  });
+
   it('writes title, link and <g> attributes, escaped, keeping the name for the viewer', async () => {
     const input = 'main;tcp_sendmsg;read_[k] 3\nmain;other 1\n';
     const svg = await renderSvg(input, { nameAttributes: parseNameAttributes(FILE, 'attrs.txt') });
