@@ -12,6 +12,7 @@
 
 import { allocRaw, freeBytes } from "../util/memory";
 import { stackFirst, stackSecond, stacksSharedFrames } from "./stacks";
+import { inRuns } from "../util/runs";
 
 // u32 per position k in 0..count: the frames stack k shares with stack k - 1 (0 at 0 and at count).
 let shared: usize = 0;
@@ -33,17 +34,12 @@ export function groupsBegin(order: usize, n: u32, two: bool): void {
   fewer = allocRaw((<usize>n + 1) << 2);
   sums = allocRaw((<usize>n + 1) << 3);
   baseSums = allocRaw((<usize>n + 1) << 3);
-  let total: i64 = 0, base: i64 = 0;
-  for (let k: u32 = 0; k < n; k++) {
-    const s = load<u32>(at(order, k));
-    store<u32>(at(shared, k), k == 0 ? 0 : stacksSharedFrames(load<u32>(at(order, k - 1)), s));
-    store<i64>(at64(sums, k), total);
-    store<i64>(at64(baseSums, k), base);
-    const first = stackFirst(s);
-    const v = two ? stackSecond(s) : first;
-    if (v > 0) total += v;
-    if (first > 0) base += first;
-  }
+  measureOrder = order;
+  measureTwo = two;
+  measureTotal = 0;
+  measureBase = 0;
+  inRuns(n, measureRun);
+  const total = measureTotal, base = measureBase;
   store<u32>(at(shared, n), 0);
   store<i64>(at64(sums, n), total);
   store<i64>(at64(baseSums, n), base);
@@ -55,6 +51,30 @@ export function groupsBegin(order: usize, n: u32, two: bool): void {
     while (j < n && load<u32>(at(shared, j)) >= v) j = load<u32>(at(fewer, j));
     store<u32>(at(fewer, <u32>k), j);
   }
+}
+
+// What groupsBegin() measures with, and its running sums, from one run of stacks to the next (util/runs.ts).
+let measureOrder: usize = 0;
+let measureTwo = false;
+let measureTotal: i64 = 0;
+let measureBase: i64 = 0;
+
+// Positions [lo, hi): the frames each shares with the one before, and the sums before it.
+function measureRun(lo: u32, hi: u32): void {
+  const order = measureOrder, two = measureTwo;
+  let total = measureTotal, base = measureBase;
+  for (let k = lo; k < hi; k++) {
+    const s = load<u32>(at(order, k));
+    store<u32>(at(shared, k), k == 0 ? 0 : stacksSharedFrames(load<u32>(at(order, k - 1)), s));
+    store<i64>(at64(sums, k), total);
+    store<i64>(at64(baseSums, k), base);
+    const first = stackFirst(s);
+    const v = two ? stackSecond(s) : first;
+    if (v > 0) total += v;
+    if (first > 0) base += first;
+  }
+  measureTotal = total;
+  measureBase = base;
 }
 
 /** The end of the run of stacks under the frame at `depth` (>= 1) of stack `i`: the first after it sharing fewer frames. */

@@ -12,6 +12,7 @@ import { unitsPerCount, unitsToF64, countScale } from "../tables/counts";
 import { allocBytes, freeBytes } from "../util/memory";
 import { recordOrder } from "../tables/record-log";
 import { sortIds, reverseIds } from "../util/sort";
+import { inRuns } from "../util/runs";
 import { stacksBegin, stackId, stackFirst, stackSecond, siblingOrder } from "./stacks";
 import {
   sweepStacks, sweptCount, sweptParents, sweptFrames, sweptSelfs, sweptTotals, sweptBaseSelfs, sweptBaseTotals, GAP_FRAME,
@@ -55,20 +56,30 @@ export function layoutBegin(reverse: bool, two: bool, order: bool): bool {
   maxDelta = unitsPerCount; // 1
   exactSums = countScale == 0;
   stacks = stacksBegin(order);
-  for (let i: u32 = 0; i < stacks; i++) {
+  inRuns(stacks, sumRun);
+  if (samples >= EXACT_LIMIT) exactSums = false;
+  return true;
+}
+
+// Stacks [lo, hi) summed into layoutBegin()'s totals.
+function sumRun(lo: u32, hi: u32): void {
+  const two = twoCounts;
+  let n = negatives, sum = samples, delta = maxDelta;
+  for (let i = lo; i < hi; i++) {
     const s = stackId(i);
     const first = stackFirst(s);
     const second = stackSecond(s);
     const v = two ? second : first;
-    if (v < 0) negatives++;
-    else samples += v;
+    if (v < 0) n++;
+    else sum += v;
     if (two) {
       const d = second - first; // within the column sums' bounds (tables/session.ts)
-      maxDelta = max(maxDelta, d < 0 ? -d : d);
+      delta = max(delta, d < 0 ? -d : d);
     }
   }
-  if (samples >= EXACT_LIMIT) exactSums = false;
-  return true;
+  negatives = n;
+  samples = sum;
+  maxDelta = delta;
 }
 
 /**

@@ -15,6 +15,7 @@ import { growBytes, growRaw, freeBytes, allocRaw, allocBytes } from "../util/mem
 import { NO_FRAME } from "../tables/call-tree";
 import { BlockArray, blockLog } from "../tables/blocks";
 import { sortIds } from "../util/sort";
+import { inRuns } from "../util/runs";
 import { stacksOrder, stackFirst, stackSecond, stackPath, path, stacksInTable, stacksInTree, siblingOrder } from "./stacks";
 import { sweepTree } from "./tree-sweep";
 import { groupsBegin, groupEnd, groupTotal, groupBaseTotal, groupsEnd } from "./groups";
@@ -260,8 +261,38 @@ export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrd
     pruned = new BlockArray(itemSize, blockLog() < PRUNED_LOG ? blockLog() : PRUNED_LOG); // tests make blocks small (tableBlockLog)
   }
   openFrame(0, NO_FRAME);
-  let depth: u32 = 0; // of the deepest open frame
-  for (let i: u32 = 0; i < n; i++) {
+  sweepDepth = 0;
+  sweepNext = 0;
+  sweepOrder = order;
+  sweepMin = min;
+  sweepReverse = reverse;
+  sweepInputOrder = inputOrder;
+  sweepMeasured = measured;
+  inRuns(n, sweepRun);
+  while (sweepDepth > 0) closeFrame(sweepDepth--, min);
+  closeFrame(0, min);
+  if (measured) groupsEnd();
+  freeBytes(order);
+  toTree();
+  return sweptCount;
+}
+
+// What sweepStacks() sweeps with, and where it is, from one run of stacks to the next (util/runs.ts).
+let sweepOrder: usize = 0; // u32 stack ids in the sweep's order
+let sweepMin: f64 = 0;
+let sweepReverse = false;
+let sweepInputOrder = false;
+let sweepMeasured = false; // narrow groups are closed at once (narrowGroup)
+let sweepDepth: u32 = 0; // of the deepest open frame
+let sweepNext: u32 = 0; // the next stack to sweep: a narrow group's run may end past a run's end
+
+// Sweeps stacks [lo, hi) of the order (from sweepNext, when a narrow group skipped past lo).
+function sweepRun(lo: u32, hi: u32): void {
+  const order = sweepOrder, min = sweepMin, reverse = sweepReverse, inputOrder = sweepInputOrder, measured = sweepMeasured;
+  const two = twoCounts;
+  let depth = sweepDepth;
+  let i = max(lo, sweepNext);
+  for (; i < hi; i++) {
     const s = load<u32>(order + (<usize>i << 2));
     const first = stackFirst(s);
     const second = stackSecond(s);
@@ -295,12 +326,8 @@ export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrd
     if (first > 0) addTo(o + BASE_TOTAL, first);
     if (inputOrder) closeFrame(depth + 1, min);
   }
-  while (depth > 0) closeFrame(depth--, min);
-  closeFrame(0, min);
-  if (measured) groupsEnd();
-  freeBytes(order);
-  toTree();
-  return sweptCount;
+  sweepDepth = depth;
+  sweepNext = i;
 }
 
 // The frame just opened at `depth` by stack i (`ends`: the stack ends there, with counts

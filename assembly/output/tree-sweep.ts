@@ -19,6 +19,7 @@
 import { allocBytes, allocRaw, freeBytes } from "../util/memory";
 import { at32, at64 } from "../util/columns";
 import { sortIds } from "../util/sort";
+import { inRuns, inRunsBack } from "../util/runs";
 import {
   nodeCount, nodeAddress, nodeRecordParent, nodeRecordFrame, nodeRecordSelf, nodeSelf2, nodeFrame, nodeSelf,
 } from "../tables/call-tree";
@@ -41,25 +42,6 @@ let prunedLen: u32 = 0; // pruned children of kept nodes
 let gapTotals: usize = 0; // merging: i64 total and base total per gap between kept siblings
 let gapReps: usize = 0; // merging: u32 per gap, its first pruned child + 1 (0: none)
 let written: u32 = 0; // nodes of the reduced tree written
-
-// V8 never moves a wasm call already running to better code: a loop over
-// millions of nodes in one call runs to its end in Liftoff, the baseline
-// compiler. So each pass is a loop of calls over runs of RUN nodes, and the
-// calls after the first few run optimised (TurboFan) code.
-const RUN: u32 = 1 << 12;
-
-function inRuns(n: u32, pass: (lo: u32, hi: u32) => void): void {
-  for (let lo: u32 = 0; lo < n; lo += RUN) pass(lo, min<u32>(n, lo + RUN));
-}
-
-// From the last run to the first (each pass goes from its run's last node to its first).
-function inRunsBack(n: u32, pass: (lo: u32, hi: u32) => void): void {
-  for (let hi = n; hi > 0;) {
-    const lo = hi > RUN ? hi - RUN : 0;
-    pass(lo, hi);
-    hi = lo;
-  }
-}
 
 // @ts-ignore: decorator
 @inline function bit(a: usize, x: u32): bool { return (load<u32>(a + (<usize>(x >>> 5) << 2)) & (1 << (x & 31))) != 0; }

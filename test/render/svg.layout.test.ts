@@ -161,8 +161,9 @@ describe('layout in the core and in the JavaScript oracle', () => {
     }
   });
 
-  // The call tree root first is summed node by node (assembly/output/tree-sweep.ts, in runs of
-  // 4,096 nodes: this tree spans three): many
+  // The call tree root first is summed node by node (assembly/output/tree-sweep.ts), and the stack
+  // table's stacks swept one by one (output/sweep.ts), each in runs of 1,024 (util/runs.ts: this
+  // input spans ten, a narrow group's stacks skipped across their ends): many
   // distinct leaves under few drawn frames, pruned runs between drawn siblings (names that
   // extend one another, stacks ending at a drawn frame), stacks ending inside the tree, a
   // negative count (drawn as zero), fractions (runs not merged: sums are not exact), two-count
