@@ -234,12 +234,12 @@ export {
 export {
   placeFrames, placeFree, placeMaxDepth, placeFramesPtr, placeDepthsPtr, placeStartsPtr, placeValuesPtr, placeSelfsPtr,
   placeBaseValuesPtr, placeBaseSelfsPtr, placeExactValuesPtr, placeExactSelfsPtr, placeExactBaseValuesPtr,
-  placeExactBaseSelfsPtr, placeNameFramesPtr,
+  placeExactBaseSelfsPtr, placeNameFramesPtr, placeNameSums,
 } from "./output/placement";
 
 // The SVG's frames as text (src/render/frame-writer.ts fills the block and reads the pieces): output/frame-text.ts.
 export {
-  frameTextBegin, frameTextSetup, frameTextOthers, frameTextStrings, frameTextEnd, frameTextOut, frameTextLength, frameRects, frameTooltips,
+  frameTextBegin, frameTextSetup, frameTextOthers, frameTextStrings, frameTextEnd, frameTextOut, frameTextLength, frameRects, frameTooltips, frameNumbersWhole, frameNumbers,
 } from "./output/frame-text";
 
 // The call tree, one column at a time by node id (parent < child): a new

@@ -69,6 +69,16 @@ export class CoreFrameText {
     return this.pieces((from) => this.core.frameTooltips(from));
   }
 
+  /** Whether numbers() can write the frames' starts and widths: each is a whole number (below 2^53), as String() prints it. */
+  numbersWhole(): boolean {
+    return this.core.frameNumbersWhole() !== 0;
+  }
+
+  /** The frames' starts (`widths`: their widths), the items of a JSON list, as numbersWhole() allows. */
+  numbers(widths: boolean): Generator<Uint8Array> {
+    return this.pieces((from) => this.core.frameNumbers(from, widths ? 1 : 0));
+  }
+
   /** Frees the core's copy of the frames. */
   end(): void {
     this.core.frameTextEnd();

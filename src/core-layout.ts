@@ -62,7 +62,8 @@ export function placedFramesOf(c: CoreExports, names: Names, reading: Reading): 
   const { keptCount: n } = kept;
   const exactInDoubles = kept.exactInDoubles || n === 0; // and nothing drawn: no columns of counts
   const nameCount = c.placeFrames(n, twoCounts ? 1 : 0, exactInDoubles ? 0 : 1);
-  const buf = c.memory.buffer; // read after the call: memory may have grown
+  const nameSums = c.placeNameSums();
+  const buf = c.memory.buffer; // read after the calls: memory may have grown
   const u32 = (ptr: number): Uint32Array => new Uint32Array(buf, ptr, n).slice();
   const f64 = (ptr: number): Float64Array => new Float64Array(buf, ptr, n).slice();
   const i64 = (ptr: number): BigInt64Array => new BigInt64Array(buf, ptr, n).slice();
@@ -84,6 +85,7 @@ export function placedFramesOf(c: CoreExports, names: Names, reading: Reading): 
       },
     }),
     names: drawnNames,
+    nameSums: new Float64Array(buf, nameSums, nameCount).slice(),
     maxDepth: c.placeMaxDepth(),
     samples: kept.samples,
     twoCounts,

@@ -161,6 +161,7 @@ export interface CoreExports {
   placeExactBaseValuesPtr(): number;
   placeExactBaseSelfsPtr(): number;
   placeNameFramesPtr(): number;
+  placeNameSums(): number;
   frameTextBegin(frames: number, depths: number, names: number): number;
   frameTextSetup(xpad: number, perSample: number, scale: number, glyph: number, kind: number, factor: number, total: number, whole: number): number;
   frameTextOthers(): number;
@@ -170,6 +171,8 @@ export interface CoreExports {
   frameTextLength(): number;
   frameRects(from: number): number;
   frameTooltips(from: number): number;
+  frameNumbersWhole(): number;
+  frameNumbers(from: number, widths: number): number;
 }
 
 /**
@@ -297,6 +300,11 @@ export interface PlacedFrames {
   exact?: ExactPlaced;
   /** Raw names of the frames drawn, by name id. */
   names: readonly Uint8Array[];
+  /**
+   * By name id: the sum of the name's code points (unsigned 32-bit), which seeds flamegraph.pl's
+   * colour of it, when its bytes are ASCII (the core adds them up); NaN for another name.
+   */
+  nameSums?: Float64Array;
   /** Sum of all counts. */
   samples: number;
   /** Deepest depth drawn (the root is depth 0). */

@@ -13,7 +13,8 @@
 // title prints are placed too when asked for (doubles not exact).
 
 import { unitsToF64 } from "../tables/counts";
-import { allocBytes, freeBytes } from "../util/memory";
+import { allocBytes, allocRaw, freeBytes } from "../util/memory";
+import { frameTable } from "../tables/session";
 import { u32At, i64At } from "../util/columns";
 import { mix64 } from "../util/hash";
 import { GAP_FRAME, sweptFrames, sweptSelfs, sweptTotals, sweptBaseSelfs, sweptBaseTotals } from "./sweep";
@@ -39,6 +40,7 @@ let exBaseSelfCol: usize = 0;
 // Name ids are numbered in drawing order, so that only the names drawn are read out.
 let nameFrames: usize = 0; // u32 per name id: its frame id (in the frame table)
 let nameCount: u32 = 0;
+let nameSums: usize = 0; // f64 per name id, when asked (placeNameSums)
 let nameSlots: usize = 0; // open addressing: u32 pairs (frame id + 1, name id)
 let nameMask: u32 = 0;
 let maxDepth: u32 = 0;
@@ -202,8 +204,9 @@ export function placeFree(): void {
   freeBytes(exBaseValueCol);
   freeBytes(exBaseSelfCol);
   freeBytes(nameFrames);
+  freeBytes(nameSums);
   frameCol = depthCol = startCol = valueCol = selfCol = baseValueCol = baseSelfCol = 0;
-  exValueCol = exSelfCol = exBaseValueCol = exBaseSelfCol = nameFrames = 0;
+  exValueCol = exSelfCol = exBaseValueCol = exBaseSelfCol = nameFrames = nameSums = 0;
   placeCount = 0;
 }
 
@@ -221,3 +224,27 @@ export function placeExactBaseValuesPtr(): usize { return exBaseValueCol; }
 export function placeExactBaseSelfsPtr(): usize { return exBaseSelfCol; }
 /** u32 per name id: its frame id. */
 export function placeNameFramesPtr(): usize { return nameFrames; }
+
+/**
+ * Makes an f64 per name id of the frames drawn: the sum of the name's bytes (u32, wrapping)
+ * when they are all ASCII, so the sum of its code points, which seeds flamegraph.pl's colour
+ * of the name (src/render/palette.ts codePointSum); NaN for any other name. Returns its address.
+ */
+export function placeNameSums(): usize {
+  freeBytes(nameSums);
+  nameSums = allocRaw(<usize>nameCount << 3);
+  for (let id: u32 = 0; id < nameCount; id++) {
+    const frame = u32At(nameFrames, id);
+    const p = frameTable.ptr(frame);
+    const len = <usize>frameTable.len(frame);
+    let sum: u32 = 0;
+    let high: u32 = 0; // bytes past ASCII, or'ed
+    for (let k: usize = 0; k < len; k++) {
+      const b = <u32>load<u8>(p + k);
+      sum += b;
+      high |= b;
+    }
+    store<f64>(nameSums + (<usize>id << 3), high < 0x80 ? <f64>sum : NaN);
+  }
+  return nameSums;
+}

@@ -7,7 +7,7 @@
 import type { Layout } from './placement.js';
 import type { ColorModeFactory } from './options.js';
 import { fixed } from './numbers.js';
-import { RandomColors, differentialColor, diffusionColor, frameColor, separatorColor } from './palette.js';
+import { RandomColors, codePointSum, colorOfVariablesOnly, differentialColor, diffusionColor, frameColor, paletteColor, perlSrandRand, separatorColor } from './palette.js';
 
 /** flamegraph.pl's palettes: `-`/`--` grey, then --cp map, then the palette (name, --hash or --random). */
 export const paletteColorMode: ColorModeFactory = ({ layout, options, names }) => {
@@ -16,6 +16,11 @@ export const paletteColorMode: ColorModeFactory = ({ layout, options, names }) =
   // By frame-name id, and again for a waker's "_[w]" name: a name always gets the same colour.
   const cache = new Map<number, string>();
   const waker = palette === 'chain' ? chainWakers(layout, names) : undefined;
+  // A name's colour (random_namehash) is drawn from the sum of its code points: names with the same sum (a few
+  // thousand sums for tens of thousands of names) share it, when the palette does not look at the name itself.
+  const bySum = colorSource === 'name' && colorOfVariablesOnly(palette) ? new Map<number, string>() : undefined;
+  // The core's sums are of the names' bytes, their code points when read as UTF-8 (another --encoding may read them otherwise).
+  const nameSums = options.encoding ? undefined : layout.nameSums;
   return {
     // --random draws in frame order, and a chain's waker is coloured apart.
     fillByName: colorSource !== 'random' && !waker,
@@ -31,6 +36,16 @@ export const paletteColorMode: ColorModeFactory = ({ layout, options, names }) =
         return c;
       }
       if (colorSource === 'random') return frameColor(palette, 'random', name, random);
+      if (bySum) {
+        const known = nameSums?.[f.frame]; // added up by the core (undefined for the root, NaN past ASCII)
+        const sum = known !== undefined && known === known ? known : codePointSum(name);
+        let c = bySum.get(sum);
+        if (c === undefined) {
+          const v = perlSrandRand(sum);
+          bySum.set(sum, (c = paletteColor(palette, name, v, v, v)));
+        }
+        return c;
+      }
       const key = isWaker ? -1 - f.frame : f.frame;
       let c = cache.get(key);
       if (c === undefined) cache.set(key, (c = frameColor(palette, colorSource, name)));

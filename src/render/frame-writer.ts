@@ -116,6 +116,8 @@ export class FrameWriter {
   private readonly titleCounts: TitleCounts;
   private readonly info: FrameInfo = { index: 0, frame: 0, name: '', isRoot: false, depth: 0, samples: 0, self: 0, baseSamples: NaN, baseSelf: NaN };
   private readonly core: CoreFrameText;
+  /** Whether every start and width is whole (numbers()), once asked. */
+  private wholeNumbers: boolean | undefined;
 
   constructor(
     private readonly layout: Layout,
@@ -147,6 +149,20 @@ export class FrameWriter {
   /** The tooltips, the items of a JSON list, as UTF-8 pieces (each valid until the next is asked for). */
   tooltips(): Generator<Uint8Array> {
     return this.core.tooltips();
+  }
+
+  /**
+   * The frames' starts (`widths`: their widths) in samples, the items of a JSON list as JSON
+   * writes numbers, as UTF-8 pieces (each valid until the next is asked for): by the core when
+   * they are whole numbers, as they are but with fractional counts.
+   */
+  *numbers(widths: boolean): Generator<Uint8Array> {
+    if ((this.wholeNumbers ??= this.core.numbersWhole())) {
+      yield* this.core.numbers(widths);
+      return;
+    }
+    const column = widths ? this.layout.value : this.layout.start;
+    yield Buffer.from(column.subarray(0, this.layout.count).join(','), 'latin1');
   }
 
   /** Frees what the core holds of the frames. */
@@ -191,7 +207,8 @@ export class FrameWriter {
     if (fillsByName) {
       for (let f = 0; f < names.length; f++) if (c.first[f] !== NO_FIRST) c.nameFill[f] = this.fillOf(c.first[f]!);
     }
-    for (let f = 0; f < names.length; f++) c.nameJson[f] = strings.id(this.jsonText(this.display(f)));
+    // Names are distinct (a rare two alike once their annotations are stripped): not looked up, each text is added.
+    for (let f = 0; f < names.length; f++) c.nameJson[f] = strings.add(this.jsonText(this.display(f)));
     c.nameJson[names.length] = strings.id('all');
     for (const i of labels) this.label(i, c.x1[i]!, c.x2[i]!);
     for (const i of others) {

@@ -67,6 +67,11 @@ export function perlSrandRand(seed: number): number {
 
 /** flamegraph.pl's random_namehash: the sum of the name's code points seeds one draw. */
 export function randomNamehash(name: string): number {
+  return perlSrandRand(codePointSum(name));
+}
+
+/** The sum of a name's code points (unsigned 32-bit), random_namehash's seed: all of the name its colour depends on. */
+export function codePointSum(name: string): number {
   // Code points as `for (const c of name)` reads them (a lone surrogate as itself), without its iterator.
   let sum = 0;
   for (let i = 0; i < name.length; i++) {
@@ -80,7 +85,7 @@ export function randomNamehash(name: string): number {
     }
     sum = (sum + c) >>> 0;
   }
-  return perlSrandRand(sum);
+  return sum;
 }
 
 /** A reproducible stand-in for `--random`: drand48 from a fixed seed, drawn in frame order. */
@@ -90,6 +95,14 @@ export class RandomColors {
     this.x = drand48Next(this.x);
     return this.x / 2 ** 48;
   }
+}
+
+/** The palettes whose colour depends on the name itself (resolvePalette), not only on the three variables drawn for it. */
+const BY_NAME_PALETTES: ReadonlySet<Palette> = new Set(['java', 'perl', 'js', 'rust', 'python', 'chain']);
+
+/** Whether paletteColor() of `palette` depends on the name only through the three variables. */
+export function colorOfVariablesOnly(palette: Palette): boolean {
+  return !BY_NAME_PALETTES.has(palette);
 }
 
 /** The palette a multi-palette (java, js, perl, wakeup, chain) picks for a name. */

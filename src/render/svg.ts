@@ -104,7 +104,20 @@ export function* svgChunks(layout: Layout, o: ResolvedSvgOptions, reuse = false)
     }
     // After the frames, their labels and data (the tooltips come already in the output's encoding),
     // each part ending a chunk, so that a stream takes the frames before the data is written.
-    markup(`${pad}</g>\n${pad}<g id="labels">\n${frames.labels.map((l) => `${pad}${pad}${l}\n`).join('')}${pad}</g>\n${pad}${frameDataStart(layout)}`);
+    markup(`${pad}</g>\n${pad}<g id="labels">\n${frames.labels.map((l) => `${pad}${pad}${l}\n`).join('')}${pad}</g>\n`);
+    // The start of the frames' data (FRAME_DATA_ID), up to their tooltips: plain text for any renderer (no script
+    // that some would try to run), JSON with no `<` or `&` in it, needing no escaping. Frame i is the layout's i-th.
+    markup(`${pad}<metadata id="${FRAME_DATA_ID}">{"start":[`);
+    for (const piece of frames.numbers(false)) {
+      chunks.writeBytes(piece);
+      yield* chunks.takeFull();
+    }
+    markup('],"width":[');
+    for (const piece of frames.numbers(true)) {
+      chunks.writeBytes(piece);
+      yield* chunks.takeFull();
+    }
+    markup('],"tooltip":[');
     chunks.flush();
     yield* chunks.takeFull();
     for (const piece of frames.tooltips()) {
@@ -184,17 +197,6 @@ function header(o: ResolvedSvgOptions, g: Geometry, mode: ColorMode): string {
   );
   // The declaration, doctype and <svg> start tag stay at the margin; the rest is inside <svg>.
   return (o.prettyXml ? [...lines.slice(0, 3), ...indent(lines.slice(3), 1)] : lines).join('\n') + '\n';
-}
-
-/**
- * The start of the frames' data (FRAME_DATA_ID), up to their tooltips: plain text for any
- * renderer (no script that some would try to run), JSON with no `<` or `&` in it, needing no
- * escaping. Frame i is the layout's i-th: its start and width are the layout's (finite: they
- * join as JSON writes numbers).
- */
-function frameDataStart(layout: Layout): string {
-  const n = layout.count;
-  return `<metadata id="${FRAME_DATA_ID}">{"start":[${layout.start.subarray(0, n).join(',')}],"width":[${layout.value.subarray(0, n).join(',')}],"tooltip":[`;
 }
 
 /** The viewer's script element, configured for this graph. */

@@ -61,6 +61,25 @@ describe('the figures of frames', () => {
     );
   });
 
+  it("the frame data's starts and widths are written as JavaScript writes numbers, whole or not (property)", async () => {
+    // Whole counts the core writes, fractions and counts past 2^53 that JavaScript does.
+    const count = fc.oneof(
+      fc.integer({ min: 1, max: 5e6 }).map(String),
+      fc.constantFrom('0.5', '1.25', '3.', '0.75', String(2 ** 40), String(2 ** 52 + 1), String(2 ** 53 + 2), '123456789012345'),
+    );
+    const stack = fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 4 });
+    const LISTS = /<metadata id="frame-data">\{"start":\[([^\]]*)\],"width":\[([^\]]*)\],"tooltip":\[/;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(stack, count), { minLength: 1, maxLength: 8 }), async (ls) => {
+        const result = await collapse(Buffer.from(ls.map(([frames, n]) => `${frames.join(';')} ${n}\n`).join('')), { format: 'folded' });
+        const layout = layoutResult(result, resolveSvgOptions({ minWidth: '0' }));
+        const lists = LISTS.exec(Buffer.concat([...svgChunksOf(result, { minWidth: '0' })]).toString('utf8'));
+        expect(lists?.slice(1)).toEqual([layout.start, layout.value].map((c) => Array.from(c.subarray(0, layout.count)).join(',')));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('ties of x and width round to even, as C prints them', async () => {
     // 64 samples over 1200 pixels: edges at 10 + 18.75 k, "%.1f" of an exact tie.
     const { want, got } = await figures('a;b 1\na;c 2\nd 61\n', { width: 1220, minWidth: '0' });

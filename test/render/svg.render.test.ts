@@ -6,9 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { UsageError, flameGraph, renderSvg, randomNamehash, namehash, writeFileAtomic, type RenderOptions } from '../../src/index.js';
 import { fixed, withCommas } from '../../src/render/numbers.js';
-import { perlSrandRand } from '../../src/render/palette.js';
+import { xmlSafe } from '../../src/render/escape.js';
+import { frameColor, perlSrandRand, separatorColor, type Palette } from '../../src/render/palette.js';
 import { svgFrames, svgLabels, type SvgFrame } from '../support/svgframes.js';
 import { tempDir } from '../support/helpers.js';
 
@@ -64,6 +66,35 @@ describe('colours as flamegraph.pl picks them', () => {
   it('random_namehash seeds with the sum of code points (anagrams share a colour)', () => {
     expect(randomNamehash('abc')).toBe(perlSrandRand(294));
     expect(randomNamehash('cab')).toBe(randomNamehash('abc'));
+  });
+
+  it("each name's colour is random_namehash's, whatever its bytes, palette and --encoding (property)", async () => {
+    // Names alike in their sums of code points (anagrams, "é" against two ASCII bytes), past ASCII, and not UTF-8
+    // at all (a lone byte 0xe9 reads as U+FFFD in UTF-8, as é in ISO-8859-1): the core adds up ASCII names' bytes.
+    // ISO-2022-JP reads ASCII bytes otherwise: after ESC $ B, "0!" is one kanji.
+    const piece = fc.constantFrom('a', 'b', 'ab', 'ba', 'x', 'w', '0!', '\x1b$B', '\x1b(B', '\u00e9', '\u20ac', '\u{1f600}', '\xe9', '\xff', '-', ' ');
+    const bytesOf = (p: string): Buffer => (p === '\xe9' || p === '\xff' ? Buffer.from([p.charCodeAt(0)]) : Buffer.from(p, 'utf8'));
+    const name = fc.array(piece, { minLength: 1, maxLength: 5 }).map((ps) => Buffer.concat(ps.map(bytesOf)));
+    const line = fc.tuple(fc.array(name, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 9 }));
+    const palette = fc.constantFrom<Palette>('hot', 'mem', 'io', 'red', 'aqua', 'orange', 'java', 'perl', 'wakeup');
+    const encoding = fc.constantFrom(undefined, 'ISO-8859-1', 'ISO-2022-JP');
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 8 }), palette, encoding, async (lines, colors, enc) => {
+        const folded = Buffer.concat(lines.flatMap(([names, n]) => [...names.flatMap((b, i) => (i ? [Buffer.from(';'), b] : [b])), Buffer.from(` ${n}\n`)]));
+        const decoder = new TextDecoder(enc ?? 'utf-8');
+        const want = new Map<string, string>(); // by the name as tooltips show it (ESC, which XML forbids, as U+241B)
+        for (const [names] of lines) {
+          for (const b of names) {
+            const n = decoder.decode(b);
+            want.set(xmlSafe(n), separatorColor(n) ?? frameColor(colors, 'name', n));
+          }
+        }
+        const fs = svgFrames(await renderSvg(folded, { colors, encoding: enc, minWidth: '0' })).filter((f) => f.name !== 'all');
+        expect(fs.length).toBeGreaterThan(0);
+        for (const f of fs) expect(f.fill, f.name).toBe(want.get(f.name));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('namehash drops a module prefix and weighs three characters', () => {
