@@ -21,9 +21,28 @@ export const paletteColorMode: ColorModeFactory = ({ layout, options, names }) =
   const bySum = colorSource === 'name' && colorOfVariablesOnly(palette) ? new Map<number, string>() : undefined;
   // The core's sums are of the names' bytes, their code points when read as UTF-8 (another --encoding may read them otherwise).
   const nameSums = options.encoding ? undefined : layout.nameSums;
+  // The colour of a name (its frame-name id, for the core's sum) by its sum.
+  const fillBySum = (sums: Map<number, string>, name: string, id: number): string => {
+    const known = nameSums?.[id]; // undefined for the root, NaN past ASCII
+    const sum = known !== undefined && known === known ? known : codePointSum(name);
+    let c = sums.get(sum);
+    if (c === undefined) {
+      const v = perlSrandRand(sum);
+      sums.set(sum, (c = paletteColor(palette, name, v, v, v)));
+    }
+    return c;
+  };
   return {
     // --random draws in frame order, and a chain's waker is coloured apart.
     fillByName: colorSource !== 'random' && !waker,
+    // By sum, every name's in one loop: thousands of calls of fill() would run mostly before V8 optimised them.
+    ...(bySum && !paletteMap && {
+      nameFills() {
+        const fills = new Array<string>(names.length);
+        for (let id = 0; id < names.length; id++) fills[id] = separatorColor(names[id]!) ?? fillBySum(bySum, names[id]!, id);
+        return fills;
+      },
+    }),
     fill(f) {
       const grey = separatorColor(f.name);
       if (grey) return grey;
@@ -36,16 +55,7 @@ export const paletteColorMode: ColorModeFactory = ({ layout, options, names }) =
         return c;
       }
       if (colorSource === 'random') return frameColor(palette, 'random', name, random);
-      if (bySum) {
-        const known = nameSums?.[f.frame]; // added up by the core (undefined for the root, NaN past ASCII)
-        const sum = known !== undefined && known === known ? known : codePointSum(name);
-        let c = bySum.get(sum);
-        if (c === undefined) {
-          const v = perlSrandRand(sum);
-          bySum.set(sum, (c = paletteColor(palette, name, v, v, v)));
-        }
-        return c;
-      }
+      if (bySum) return fillBySum(bySum, name, f.frame);
       const key = isWaker ? -1 - f.frame : f.frame;
       let c = cache.get(key);
       if (c === undefined) cache.set(key, (c = frameColor(palette, colorSource, name)));

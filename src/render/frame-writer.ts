@@ -205,7 +205,10 @@ export class FrameWriter {
       { kind: figures.kind, factor: o.factor, total: this.total, whole: figures.whole },
     );
     if (fillsByName) {
-      for (let f = 0; f < names.length; f++) if (c.first[f] !== NO_FIRST) c.nameFill[f] = this.fillOf(c.first[f]!);
+      const nameFills = mode.nameFills?.();
+      for (let f = 0; f < names.length; f++) {
+        if (c.first[f] !== NO_FIRST) c.nameFill[f] = nameFills ? this.fillId(nameFills[f]!) : this.fillOf(c.first[f]!);
+      }
     }
     // Names are distinct (a rare two alike once their annotations are stripped): not looked up, each text is added.
     for (let f = 0; f < names.length; f++) c.nameJson[f] = strings.add(this.jsonText(this.display(f)));
@@ -270,9 +273,13 @@ export class FrameWriter {
     return info;
   }
 
-  // The fill of frame `i` as an attribute value (a mode returns few distinct colours: each is escaped once), as a string id.
+  // The fill of frame `i` as an attribute value, as a string id.
   private fillOf(i: number): number {
-    const fill = this.mode.fill(this.infoOf(i));
+    return this.fillId(this.mode.fill(this.infoOf(i)));
+  }
+
+  // A fill as an attribute value (a mode returns few distinct colours: each is escaped once), as a string id.
+  private fillId(fill: string): number {
     let id = this.fillIds.get(fill);
     if (id === undefined) this.fillIds.set(fill, (id = this.strings.id(this.markup(xmlAttr(fill)))));
     return id;
