@@ -234,7 +234,7 @@ export {
 export {
   placeFrames, placeFree, placeMaxDepth, placeFramesPtr, placeDepthsPtr, placeStartsPtr, placeValuesPtr, placeSelfsPtr,
   placeBaseValuesPtr, placeBaseSelfsPtr, placeExactValuesPtr, placeExactSelfsPtr, placeExactBaseValuesPtr,
-  placeExactBaseSelfsPtr, placeNameFramesPtr, placeNameSums,
+  placeExactBaseSelfsPtr, placeNameSums, placeNameBytes,
 } from "./output/placement";
 
 // The SVG's frames as text (src/render/frame-writer.ts fills the block and reads the pieces): output/frame-text.ts.

@@ -55,7 +55,7 @@ export function layoutViewsOf(c: CoreExports, names: Names, reading: Reading): L
 }
 
 /** layoutViewsOf()'s frames placed by the core, in drawing order (copies). */
-export function placedFramesOf(c: CoreExports, names: Names, reading: Reading): PlacedFrames | undefined {
+export function placedFramesOf(c: CoreExports, reading: Reading): PlacedFrames | undefined {
   const { twoCounts } = reading;
   const kept = keepFrames(c, reading);
   if (!kept) return undefined;
@@ -63,11 +63,16 @@ export function placedFramesOf(c: CoreExports, names: Names, reading: Reading): 
   const exactInDoubles = kept.exactInDoubles || n === 0; // and nothing drawn: no columns of counts
   const nameCount = c.placeFrames(n, twoCounts ? 1 : 0, exactInDoubles ? 0 : 1);
   const nameSums = c.placeNameSums();
+  const nameBlock = c.placeNameBytes();
   const buf = c.memory.buffer; // read after the calls: memory may have grown
   const u32 = (ptr: number): Uint32Array => new Uint32Array(buf, ptr, n).slice();
   const f64 = (ptr: number): Float64Array => new Float64Array(buf, ptr, n).slice();
   const i64 = (ptr: number): BigInt64Array => new BigInt64Array(buf, ptr, n).slice();
-  const drawnNames: Uint8Array[] = [];
+  // The names drawn in one copy, each a view of it.
+  const offsets = new Uint32Array(buf, nameBlock, nameCount + 1).slice();
+  const bytes = new Uint8Array(buf, nameBlock + offsets.byteLength, offsets[nameCount]).slice();
+  const drawnNames: Uint8Array[] = new Array(nameCount);
+  for (let k = 0; k < nameCount; k++) drawnNames[k] = bytes.subarray(offsets[k], offsets[k + 1]);
   const placed: PlacedFrames = {
     count: n,
     frame: u32(c.placeFramesPtr()),
@@ -85,6 +90,7 @@ export function placedFramesOf(c: CoreExports, names: Names, reading: Reading): 
       },
     }),
     names: drawnNames,
+    nameBlock: { bytes, offsets },
     nameSums: new Float64Array(buf, nameSums, nameCount).slice(),
     maxDepth: c.placeMaxDepth(),
     samples: kept.samples,
@@ -92,9 +98,6 @@ export function placedFramesOf(c: CoreExports, names: Names, reading: Reading): 
     negativeStacks: c.layoutNegatives(),
     maxDelta: c.layoutMaxDelta(),
   };
-  const nameFrames = new Uint32Array(buf, c.placeNameFramesPtr(), nameCount);
-  const name = names();
-  for (let k = 0; k < nameCount; k++) drawnNames.push(name(nameFrames[k]!).slice());
   c.placeFree();
   return placed;
 }

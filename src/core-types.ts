@@ -160,8 +160,8 @@ export interface CoreExports {
   placeExactSelfsPtr(): number;
   placeExactBaseValuesPtr(): number;
   placeExactBaseSelfsPtr(): number;
-  placeNameFramesPtr(): number;
   placeNameSums(): number;
+  placeNameBytes(): number;
   frameTextBegin(frames: number, depths: number, names: number): number;
   frameTextSetup(xpad: number, perSample: number, scale: number, glyph: number, kind: number, factor: number, total: number, whole: number): number;
   frameTextOthers(): number;
@@ -300,6 +300,8 @@ export interface PlacedFrames {
   exact?: ExactPlaced;
   /** Raw names of the frames drawn, by name id. */
   names: readonly Uint8Array[];
+  /** When `names` are views of one block, end to end: it, and where each name starts in it (and the last ends). */
+  nameBlock?: { bytes: Uint8Array; offsets: Uint32Array };
   /**
    * By name id: the sum of the name's code points (unsigned 32-bit), which seeds flamegraph.pl's
    * colour of it, when its bytes are ASCII (the core adds them up); NaN for another name.

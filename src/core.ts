@@ -328,7 +328,7 @@ export class CoreSession {
 
   /** layoutViews()'s frames placed by the core, in drawing order (copies). */
   placedFrames(minimum: (samples: number) => number, reverse: boolean, twoCounts: boolean, inputOrder: boolean): PlacedFrames | undefined {
-    return placedFramesOf(this.core, () => this.names(), { minimum, reverse, twoCounts, inputOrder });
+    return placedFramesOf(this.core, { minimum, reverse, twoCounts, inputOrder });
   }
 
   /**

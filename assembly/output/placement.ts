@@ -41,6 +41,7 @@ let exBaseSelfCol: usize = 0;
 let nameFrames: usize = 0; // u32 per name id: its frame id (in the frame table)
 let nameCount: u32 = 0;
 let nameSums: usize = 0; // f64 per name id, when asked (placeNameSums)
+let nameBytes: usize = 0; // the names end to end, when asked (placeNameBytes)
 let nameSlots: usize = 0; // open addressing: u32 pairs (frame id + 1, name id)
 let nameMask: u32 = 0;
 let maxDepth: u32 = 0;
@@ -52,7 +53,7 @@ let stackNext: usize = 0;
 /**
  * Places the `kept` frames the last layoutKeep() kept: two-count input
  * (`two`) places the first column's figures too, `exact` the exact counts.
- * Returns how many names the frames drawn have (placeNameFramesPtr()).
+ * Returns how many names the frames drawn have (placeNameBytes(), placeNameSums()).
  */
 export function placeFrames(kept: u32, two: bool, exact: bool): u32 {
   placeFree();
@@ -205,8 +206,9 @@ export function placeFree(): void {
   freeBytes(exBaseSelfCol);
   freeBytes(nameFrames);
   freeBytes(nameSums);
+  freeBytes(nameBytes);
   frameCol = depthCol = startCol = valueCol = selfCol = baseValueCol = baseSelfCol = 0;
-  exValueCol = exSelfCol = exBaseValueCol = exBaseSelfCol = nameFrames = nameSums = 0;
+  exValueCol = exSelfCol = exBaseValueCol = exBaseSelfCol = nameFrames = nameSums = nameBytes = 0;
   placeCount = 0;
 }
 
@@ -222,8 +224,28 @@ export function placeExactValuesPtr(): usize { return exValueCol; }
 export function placeExactSelfsPtr(): usize { return exSelfCol; }
 export function placeExactBaseValuesPtr(): usize { return exBaseValueCol; }
 export function placeExactBaseSelfsPtr(): usize { return exBaseSelfCol; }
-/** u32 per name id: its frame id. */
-export function placeNameFramesPtr(): usize { return nameFrames; }
+/**
+ * Makes a block of the names of the frames drawn, end to end: u32 per name id and one more,
+ * where each starts after them (the next one's start is its end), then their bytes. Returns its address.
+ */
+export function placeNameBytes(): usize {
+  freeBytes(nameBytes);
+  const head = (<usize>nameCount + 1) << 2;
+  let total: usize = 0;
+  for (let id: u32 = 0; id < nameCount; id++) total += <usize>frameTable.len(u32At(nameFrames, id));
+  if (total > <usize>u32.MAX_VALUE) throw new Error("out of memory: the names drawn take more than 4 GiB");
+  nameBytes = allocRaw(head + total);
+  let at: usize = 0;
+  for (let id: u32 = 0; id < nameCount; id++) {
+    const frame = u32At(nameFrames, id);
+    const len = <usize>frameTable.len(frame);
+    store<u32>(nameBytes + (<usize>id << 2), <u32>at);
+    memory.copy(nameBytes + head + at, frameTable.ptr(frame), len);
+    at += len;
+  }
+  store<u32>(nameBytes + (<usize>nameCount << 2), <u32>at);
+  return nameBytes;
+}
 
 /**
  * Makes an f64 per name id of the frames drawn: the sum of the name's bytes (u32, wrapping)

@@ -4,6 +4,7 @@
 // frames land where flamegraph.pl puts them; every name and option is escaped
 // for where it goes, and the output depends on nothing but its input.
 
+import { isAscii } from 'node:buffer';
 import type { Layout } from './placement.js';
 import type { ColorMode, ResolvedSvgOptions } from './options.js';
 import { colorDiffusionMode, differentialColorMode, paletteColorMode } from './colormode.js';
@@ -29,6 +30,15 @@ const encoder = new TextEncoder();
 
 /** Names of the frames a layout draws, decoded (UTF-8 unless --encoding says otherwise). */
 function drawnNames(layout: Layout, nameDecoder: TextDecoder): string[] {
+  const block = layout.nameBlock;
+  // Names end to end in one block, all ASCII (as most are): their UTF-8 is their bytes, decoded at once.
+  if (block && nameDecoder === decoder && isAscii(block.bytes)) {
+    const { bytes, offsets } = block;
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+    const names: string[] = new Array(offsets.length - 1);
+    for (let k = 0; k < names.length; k++) names[k] = text.slice(offsets[k], offsets[k + 1]);
+    return names;
+  }
   return layout.names.map((bytes) => nameDecoder.decode(bytes));
 }
 
