@@ -72,8 +72,19 @@ function graphOf(layout: Layout, o: ResolvedSvgOptions): FlameGraph {
     samples: layout.samples,
     chunks: () => svgChunks(layout, o),
     async writeTo(sink) {
-      // A sink done with each chunk when its write resolves lets the next chunks reuse its memory.
-      for (const chunk of svgChunks(layout, o, sink.releasesChunks === true)) await sink.write(chunk);
+      // Each chunk is made while the one before is written (one write at a time: a file's writes go where the
+      // last one ended). A sink done with each chunk when its write resolves lets the chunks after it reuse its memory.
+      let writing: Promise<void> | undefined;
+      try {
+        for (const chunk of svgChunks(layout, o, sink.releasesChunks === true)) {
+          await writing;
+          writing = sink.write(chunk);
+        }
+      } finally {
+        // A failure to make the SVG is reported once the write in flight is over (its own failure, if any, is lost).
+        await writing?.catch(() => {});
+      }
+      await writing;
     },
   };
 }

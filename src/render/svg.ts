@@ -87,8 +87,8 @@ function geometry(layout: Layout, o: ResolvedSvgOptions, legendHeight = 0): Geom
 
 /**
  * The SVG of a laid-out graph, as UTF-8 chunks of about 1 MiB. `reuse`: the caller is done
- * with each chunk when it asks for the next (it writes each out, awaited): their memory is
- * then used again (output/chunk-writer.ts).
+ * with each chunk but the last when it asks for the next (it writes one out, awaited, while
+ * the next is made): their memory is then used again (output/chunk-writer.ts).
  */
 export function* svgChunks(layout: Layout, o: ResolvedSvgOptions, reuse = false): Generator<Uint8Array> {
   const ascii = o.encoding?.ascii ?? false;

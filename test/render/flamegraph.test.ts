@@ -45,6 +45,51 @@ describe('flameGraph', () => {
     expect(Buffer.concat([...svgChunksOf(await folded(text), options)]).toString('utf8')).toBe(svg);
   });
 
+  it("to a file's sink: one write at a time, each chunk's memory held until it is written, then reused", async () => {
+    // About 5 MB of SVG: chunks of 1 MiB, their buffers filled again once written (output/chunk-writer.ts).
+    const text = Array.from({ length: 40000 }, (_, i) => `main;mod${i % 7};leaf_${i} ${1 + (i % 3)}\n`).join('');
+    const graph = await flameGraph(await folded(text), { width: 20000, minWidth: 0 });
+    const want = Buffer.concat([...graph.chunks()]);
+    const parts: Buffer[] = [];
+    const seen = new Set<ArrayBufferLike>();
+    let inFlight = 0;
+    let most = 0;
+    await graph.writeTo({
+      releasesChunks: true,
+      async write(chunk) {
+        const bytes = chunk as Uint8Array;
+        seen.add(bytes.buffer);
+        most = Math.max(most, ++inFlight);
+        const copy = Buffer.from(bytes);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        // The chunk's memory held still while it was being written.
+        expect(Buffer.compare(copy, bytes)).toBe(0);
+        inFlight--;
+        parts.push(copy);
+      },
+    });
+    expect(Buffer.concat(parts).equals(want)).toBe(true);
+    expect(parts.length).toBeGreaterThanOrEqual(4);
+    expect(most).toBe(1);
+    expect(seen.size).toBeLessThan(parts.length); // buffers written again
+  });
+
+  it("stops at a sink's failed write, and reports it, with no write after it", async () => {
+    const text = Array.from({ length: 40000 }, (_, i) => `main;leaf_${i} 1\n`).join('');
+    const graph = await flameGraph(await folded(text), { width: 20000, minWidth: 0 });
+    let writes = 0;
+    const failure = new Error('disk full');
+    await expect(
+      graph.writeTo({
+        releasesChunks: true,
+        async write() {
+          if (++writes === 2) throw failure;
+        },
+      }),
+    ).rejects.toBe(failure);
+    expect(writes).toBe(2);
+  });
+
   it('says how many samples it draws before anything is written', async () => {
     expect((await flameGraph(await folded('a;b 3\na;c 4\n'))).samples).toBe(7);
     expect((await flameGraph('a;b 3\na;c 4\n')).samples).toBe(7);
