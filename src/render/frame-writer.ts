@@ -27,7 +27,8 @@ export interface FrameGeometry {
 
 /** Display names: flamegraph.pl strips a trailing `_[k]`-style annotation from titles and labels. */
 export function stripAnnotation(name: string): string {
-  return name.replace(/_\[[kwij]\]$/, '');
+  // Most names end otherwise: no regular expression for them (one per name drawn).
+  return name.charCodeAt(name.length - 1) === 0x5d ? name.replace(/_\[[kwij]\]$/, '') : name;
 }
 
 // Nothing JSON, the script's JSON (scriptJson) or XML would escape: such a name is its own JSON text.
