@@ -17,6 +17,7 @@ import { allocBytes, allocRaw, freeBytes } from "../util/memory";
 import { frameTable } from "../tables/session";
 import { u32At, i64At } from "../util/columns";
 import { mix64 } from "../util/hash";
+import { inRuns } from "../util/runs";
 import { GAP_FRAME, sweptFrames, sweptSelfs, sweptTotals, sweptBaseSelfs, sweptBaseTotals } from "./sweep";
 import { layoutKeptIndexPtr, layoutOffsetsPtr, layoutListPtr } from "./layout";
 
@@ -101,17 +102,32 @@ export function placeFrames(kept: u32, two: bool, exact: bool): u32 {
 
 // Depth-first, with a running sum of samples as flamegraph.pl's `$time` over its sorted lines: a
 // frame starts at the sum so far, adds its own samples first, then its children's; its width is
-// the sum at its end less the sum at its start (so fractional counts round as there).
+// the sum at its end less the sum at its start (so fractional counts round as there). Each kept
+// frame is entered once: the walk is a loop of calls over runs of them (util/runs.ts), its place
+// kept between runs in these.
+let walkSp: u32 = 0; // frames on the walk's stack
+let walkTime: f64 = 0;
+let walkNode: u32 = 0; // the next frame to enter, at walkDepth
+let walkDepth: u32 = 0;
+
 function walk(): void {
+  walkSp = 0;
+  walkTime = 0;
+  walkNode = 0;
+  walkDepth = 0;
+  inRuns(placeCount, walkRun);
+}
+
+// Enters kept frames [lo, hi) of the drawing order (placed at their index).
+function walkRun(lo: u32, hi: u32): void {
   const keptIndex = layoutKeptIndexPtr(), offsets = layoutOffsetsPtr(), list = layoutListPtr();
   const two = baseValueCol != 0;
-  let sp: u32 = 0;
-  let out: u32 = 0;
-  let time: f64 = 0;
-  // enter(node, depth): the frame of `node` is placed at `out`, and its children are walked next.
-  let node: u32 = 0;
-  let depth: u32 = 0;
-  while (true) {
+  let sp = walkSp;
+  let time = walkTime;
+  let node = walkNode;
+  let depth = walkDepth;
+  for (let out = lo; out < hi; out++) {
+    // Enter `node`: its frame is placed at `out`, and its children are walked next.
     const ownUnits = i64At(sweptSelfs, node);
     const own = ownUnits > 0 ? unitsToF64(ownUnits) : 0;
     store<u32>(frameCol + (<usize>out << 2), node == 0 ? ROOT_FRAME : nameIdOf(u32At(sweptFrames, node)));
@@ -134,12 +150,11 @@ function walk(): void {
     if (depth > maxDepth) maxDepth = depth;
     time += own;
     store<u32>(stackNode + (<usize>sp << 2), node);
-    store<u32>(stackOut + (<usize>sp << 2), out++);
+    store<u32>(stackOut + (<usize>sp << 2), out);
     store<u32>(stackNext + (<usize>sp << 2), u32At(offsets, u32At(keptIndex, node) - 1));
     sp++;
     // Back to the deepest frame with a child left to enter (the pruned ones only move the time on).
-    while (true) {
-      if (sp == 0) return;
+    while (sp > 0) {
       const top = sp - 1;
       const parent = u32At(stackNode, top);
       const next = u32At(stackNext, top);
@@ -171,6 +186,10 @@ function walk(): void {
       }
     }
   }
+  walkSp = sp;
+  walkTime = time;
+  walkNode = node;
+  walkDepth = depth;
 }
 
 // The name id of frame id `frame`: a new one the first time it is drawn.
@@ -247,6 +266,13 @@ export function placeNameBytes(): usize {
   return nameBytes;
 }
 
+// The sum of the eight bytes of `w`: pairs into four 16-bit lanes, then the lanes added by a multiply.
+// @ts-ignore: decorator
+@inline function byteSum(w: u64): u32 {
+  const pairs = (w & 0x00ff00ff00ff00ff) + ((w >> 8) & 0x00ff00ff00ff00ff);
+  return <u32>((pairs * 0x0001000100010001) >> 48);
+}
+
 /**
  * Makes an f64 per name id of the frames drawn: the sum of the name's bytes (u32, wrapping)
  * when they are all ASCII, so the sum of its code points, which seeds flamegraph.pl's colour
@@ -259,14 +285,16 @@ export function placeNameSums(): usize {
     const frame = u32At(nameFrames, id);
     const p = frameTable.ptr(frame);
     const len = <usize>frameTable.len(frame);
+    // Eight bytes at a time (the last word masked: allocations carry slack, util/memory.ts).
     let sum: u32 = 0;
-    let high: u32 = 0; // bytes past ASCII, or'ed
-    for (let k: usize = 0; k < len; k++) {
-      const b = <u32>load<u8>(p + k);
-      sum += b;
-      high |= b;
+    let bits: u64 = 0; // every word, or'ed: its high bits say whether a byte is past ASCII
+    for (let k: usize = 0; k < len; k += 8) {
+      let w = load<u64>(p + k);
+      if (len - k < 8) w &= (<u64>1 << (<u64>(len - k) << 3)) - 1;
+      bits |= w;
+      sum += byteSum(w);
     }
-    store<f64>(nameSums + (<usize>id << 3), high < 0x80 ? <f64>sum : NaN);
+    store<f64>(nameSums + (<usize>id << 3), (bits & 0x8080808080808080) == 0 ? <f64>sum : NaN);
   }
   return nameSums;
 }

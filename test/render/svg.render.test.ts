@@ -72,7 +72,8 @@ describe('colours as flamegraph.pl picks them', () => {
     // Names alike in their sums of code points (anagrams, "é" against two ASCII bytes), past ASCII, and not UTF-8
     // at all (a lone byte 0xe9 reads as U+FFFD in UTF-8, as é in ISO-8859-1): the core adds up ASCII names' bytes.
     // ISO-2022-JP reads ASCII bytes otherwise: after ESC $ B, "0!" is one kanji.
-    const piece = fc.constantFrom('a', 'b', 'ab', 'ba', 'x', 'w', '0!', '\x1b$B', '\x1b(B', '\u00e9', '\u20ac', '\u{1f600}', '\xe9', '\xff', '-', ' ');
+    // Words of eight bytes are summed at once: names of 9 to 300 bytes, a byte past ASCII anywhere in them.
+    const piece = fc.constantFrom('a', 'b', 'ab', 'ba', 'x', 'w', '0!', 'abcdefghi', 'm'.repeat(300), '\x1b$B', '\x1b(B', '\u00e9', '\u20ac', '\u{1f600}', '\xe9', '\xff', '-', ' ');
     const bytesOf = (p: string): Buffer => (p === '\xe9' || p === '\xff' ? Buffer.from([p.charCodeAt(0)]) : Buffer.from(p, 'utf8'));
     const name = fc.array(piece, { minLength: 1, maxLength: 5 }).map((ps) => Buffer.concat(ps.map(bytesOf)));
     const line = fc.tuple(fc.array(name, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 9 }));
