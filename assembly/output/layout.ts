@@ -11,12 +11,12 @@
 import { unitsPerCount, unitsToF64, countScale } from "../tables/counts";
 import { allocBytes, freeBytes } from "../util/memory";
 import { recordOrder } from "../tables/record-log";
-import { sortIds, reverseIds } from "../util/sort";
+import { sortIds } from "../util/sort";
 import { inRuns } from "../util/runs";
 import { stacksBegin, stackId, stackFirst, stackSecond, siblingOrder } from "./stacks";
 import {
   sweepStacks, sweptCount, sweptParents, sweptFrames, sweptSelfs, sweptTotals, sweptBaseSelfs, sweptBaseTotals, GAP_FRAME,
-  sweptMerged,
+  sweptMerged, sweptLaterFirst,
 } from "./sweep";
 
 // How this layout reads the stacks.
@@ -93,12 +93,13 @@ export function layoutKeep(min: f64): u32 {
   // drawing order) into one, named by one of them: sorting the children places it there.
   sweepStacks(stacks, minUnits, reversed, twoCounts, inputOrder, !inputOrder && exactSums);
   const kept = keep(minUnits);
+  // A flame chart keeps time order, in which keep() lists the children; a graph sorts them (the sweep of
+  // sorted stacks lists them in order already: the sort then only checks it).
+  if (inputOrder) return kept;
   for (let k: u32 = 0; k < kept; k++) {
     const from = load<u32>(offsets + (<usize>k << 2));
     const n = load<u32>(offsets + (<usize>(k + 1) << 2)) - from;
-    // A flame chart keeps time order: the sweep's tree lists the later child first.
-    if (inputOrder) reverseIds(list + (<usize>from << 2), n);
-    else sortIds(list + (<usize>from << 2), n, compareSiblings);
+    sortIds(list + (<usize>from << 2), n, compareSiblings);
   }
   return kept;
 }
@@ -163,8 +164,11 @@ function keep(min: f64): u32 {
     listCap = at;
     list = allocBytes(<usize>at << 2);
   }
-  // Third pass: place each child; offsets[k + 1] runs to the end of frame k's children.
-  for (let i: u32 = 1; i < n; i++) {
+  // Third pass: place each child; offsets[k + 1] runs to the end of frame k's children. They are
+  // listed in the order the stacks were swept: the last node first when the tree has them later first.
+  const down = sweptLaterFirst;
+  for (let j: u32 = 1; j < n; j++) {
+    const i = down ? n - j : j;
     const k = load<u32>(keptIndex + (<usize>load<u32>(parents + (<usize>i << 2)) << 2));
     if (k == 0) continue;
     const c = offsets + (<usize>k << 2);

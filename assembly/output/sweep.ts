@@ -236,6 +236,8 @@ export let sweptBaseSelfs: usize = 0; // i64 per node (units): two-count input's
 export let sweptBaseTotals: usize = 0;
 /** u8 per node: 1 for a run of merged pruned children (mergePruned), never drawn even when its sum is wide enough. */
 export let sweptMerged: usize = 0;
+/** Whether a node's children come in the tree in the reverse of the order the stacks were swept in (time order in a flame chart). */
+export let sweptLaterFirst = false;
 
 /**
  * Sweeps the `n` stacks begun by stacksBegin() into the reduced tree of the
@@ -247,7 +249,10 @@ export let sweptMerged: usize = 0;
 export function sweepStacks(n: u32, min: f64, reverse: bool, two: bool, inputOrder: bool, merge: bool): u32 {
   twoCounts = two;
   // The call tree read root first is already the merged prefixes: summed, not swept.
-  if (!inputOrder && !reverse && stacksInTree()) return sweepTree(min, two, merge);
+  if (!inputOrder && !reverse && stacksInTree()) {
+    sweptLaterFirst = false;
+    return sweepTree(min, two, merge);
+  }
   mergingPruned = merge && !inputOrder;
   const order = stacksOrder(reverse);
   // A frame too narrow to draw is known as it opens, and the stacks under it are skipped (output/groups.ts).
@@ -349,8 +354,10 @@ function narrowGroup(i: u32, depth: u32, ends: bool, first: i64, v: i64, min: f6
 }
 
 // Records in reverse order are parents before children, the root first; a
-// record's parent is the last one seen at the depth above it.
+// record's parent is the last one seen at the depth above it. A node's
+// children then come in the reverse of the sweep's order (sweptLaterFirst).
 function toTree(): void {
+  sweptLaterFirst = true;
   const r = recordCount;
   sweptRoom(r, twoCounts);
   // The open items are reused: their frame field holds the latest node at each depth.
