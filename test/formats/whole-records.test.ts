@@ -142,6 +142,24 @@ describe('DTrace: records seen before', () => {
     for (const sizes of [[input.length], [4093]]) expect({ sizes, ...fold('dtrace', input, MODES.on, sizes) }).toEqual({ sizes, ...want });
   });
 
+  // A record found again is counted in its record-table entry, and joins its stack entry later.
+  it('counts of records found again, between records whose count has decimals (malformed in DTrace)', () => {
+    const input = [1, 2, 3, '0.25', 4, '1.5', 2].map((n) => dtrace(base, n) + dtrace(['unix`other+0x1', 'unix`root+0x3'], n)).join('');
+    expectSameAsLineByLine('dtrace', input);
+  });
+
+  it('counts of records found again that cancel out, and come back', () => {
+    const input = [1, -1, 1, -1, 2, 0, -2, 5].map((n) => dtrace(base, n)).join('');
+    expectSameAsLineByLine('dtrace', input);
+  });
+
+  it('records found again, logged in input order (a flame chart) or outside a --window', () => {
+    const probe = '  12  64091                         :tick-1s \n\n';
+    const input = [1, 2, 3, 4].map((n) => probe + dtrace(base, n) + dtrace(['unix`other+0x1'], n)).join('');
+    expectSameAsLineByLine('dtrace', input, (s) => s.setOption('recordOrder', 1));
+    expectSameAsLineByLine('dtrace', input, (s) => s.setWindow({ kind: 'index', lo: 1, hi: 2 }));
+  });
+
   it('corpus captures', () => {
     expectCorpusTwiceAsLineByLine('dtrace', ['example-dtrace-stacks', 'java', 'handmade-stackcollapse-quirks', 'flamegraph-bug', 'rust-names']);
   });
