@@ -146,24 +146,32 @@ function wholeRecord(p: usize, end: usize): usize {
  * Whether the record at `p` names the frames record-table entry `r`
  * remembers, then has a count line. A frame line matches when frameLine()
  * would look it up by the same key: indented, the key's bytes, its end where
- * keyEnd() puts it.
+ * keyEnd() puts it. Each line is read once: its key's bytes are compared
+ * where the indentation ends, and only the rest (the offset) is scanned for
+ * the newline.
  */
 function sameRecord(r: usize, p: usize, end: usize): bool {
   const lines = records.lineCount(r);
   for (let i: u32 = 0; i < lines; i++) {
-    const nl = findNewline(p, end);
-    if (nl == end) return false;
-    const le = trimCR(p, nl);
-    const b = skipBlanks(p, le);
     const ref = records.lineRef(r, i);
     if (ref == 0) { // a blank line
-      if (b < le) return false;
-    } else {
-      const key = b + cache.keyLength(ref);
-      if (b == p || key > le || keyEnd(b, le) != key || !bytesEqual(cache.keyAt(ref), b, key - b)) return false;
-      const c = <u32>load<u8>(b);
-      if ((isDigit(c) || c == 0x2d) && isCountOrProbe(b, le)) return false;
+      const nl = findNewline(p, end);
+      if (nl == end) return false;
+      const le = trimCR(p, nl);
+      if (skipBlanks(p, le) < le) return false;
+      p = nl + 1;
+      continue;
     }
+    const b = skipBlanks(p, end); // a newline is no blank: b stays in this line
+    const len = cache.keyLength(ref);
+    const key = b + len;
+    if (b == p || key >= end || !bytesEqual(cache.keyAt(ref), b, len)) return false;
+    const nl = findNewline(key, end); // the key, a line's, holds no newline
+    if (nl == end) return false;
+    const le = trimCR(b, nl);
+    if (b == le || key > le || !keyEndsAt(b, key, le)) return false;
+    const c = <u32>load<u8>(b);
+    if ((isDigit(c) || c == 0x2d) && isCountOrProbe(b, le)) return false;
     p = nl + 1;
   }
   const nl = findNewline(p, end);
@@ -175,6 +183,14 @@ function sameRecord(r: usize, p: usize, end: usize): bool {
   matchedCountEnd = le;
   matchedEnd = nl + 1;
   return isCountLine(b, le);
+}
+
+/** keyEnd(b, le) == key, for a key [b, key) of the line [b, le): scanning only what follows the key when it can. */
+// @ts-ignore: decorator
+@inline function keyEndsAt(b: usize, key: usize, le: usize): bool {
+  if (includeOffset) return key == le;
+  if (key == le) return lastIndexOf(b, key, 0x2b) < 0; // no offset: no '+' anywhere
+  return load<u8>(key) == 0x2b && lastIndexOf(key + 1, le, 0x2b) < 0; // the last '+' starts the offset
 }
 
 /** Whether an indented line [b, le) starting with its first non-blank would not be a frame line. */

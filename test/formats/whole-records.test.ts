@@ -127,6 +127,14 @@ describe('DTrace: records seen before', () => {
     expectSameAsLineByLine('dtrace', input, (s) => s.setFormatOption('includeOffset', 1));
   });
 
+  it('an offset alone (an empty name) where another record has a blank line', () => {
+    const empty = dtrace(['unix`leaf+0x10', '+0x10', 'unix`root+0x3']);
+    const blank = dtrace(['unix`leaf+0x10', '   ', 'unix`root+0x3']);
+    const blankCR = dtrace(['unix`leaf+0x10', '  ', 'unix`root+0x3'], 1, '\r\n');
+    expectSameAsLineByLine('dtrace', [empty, blank, empty, blank, blankCR, empty, blankCR].join(''));
+    expectSameAsLineByLine('dtrace', [blank, empty, blank, empty].join(''));
+  });
+
   it('a record cut by the end of the input', () => {
     const record = dtrace(base);
     expectSameAsLineByLine('dtrace', record + record + record.slice(0, record.length - 5));
