@@ -161,6 +161,35 @@ function insertionFrom(order: usize, lo: u32, hi: u32, d: u32): void {
   }
 }
 
+// Sorts [lo, hi) of the order from depth d, pushing the ranges it leaves for later. A
+// function of its own, called once per range: V8 runs a wasm function's first calls in
+// its baseline code (Liftoff) and its optimised code only from a later call, so the
+// partitioning loop written inside sortEntries(), one call per sort, never left Liftoff.
+function sortRange(order: usize, keys: usize, lo: u32, hi: u32, d: u32): void {
+  while (hi - lo > SMALL) {
+    for (let i = lo; i < hi; i++) store<u32>(keys + (<usize>i << 2), symbolAt(load<u32>(order + (<usize>i << 2)), d));
+    // The pivot: the median of the first, middle and last keys.
+    const a = load<u32>(keys + (<usize>lo << 2)), b = load<u32>(keys + (<usize>(lo + ((hi - lo) >> 1)) << 2)), c = load<u32>(keys + (<usize>(hi - 1) << 2));
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+    // Three ways: [lo, lt) below the pivot, [lt, gt) equal, [gt, hi) above.
+    let lt = lo, i = lo, gt = hi;
+    while (i < gt) {
+      const k = load<u32>(keys + (<usize>i << 2));
+      if (k < pivot) swap(order, keys, lt++, i++);
+      else if (k > pivot) swap(order, keys, i, --gt);
+      else i++;
+    }
+    pushWork(lo, lt, d);
+    pushWork(gt, hi, d);
+    // The entries sharing the pivot's frame go on to the next depth; those past their end (0) are one stack.
+    lo = lt;
+    hi = gt;
+    if (pivot == 0) break;
+    d++;
+  }
+  if (hi - lo > 1) insertionFrom(order, lo, hi, d);
+}
+
 /**
  * Sorts the `n` stack-table entries at `order` (u32 each) into folded order,
  * as sortIds(order, n, compareEntries) would: entries are distinct stacks,
@@ -179,31 +208,7 @@ export function sortEntries(order: usize, n: u32): void {
   pushWork(0, n, 0);
   while (workLen > 0) {
     workLen -= 3;
-    let lo = load<u32>(work + (<usize>workLen << 2));
-    let hi = load<u32>(work + (<usize>workLen << 2), 4);
-    let d = load<u32>(work + (<usize>workLen << 2), 8);
-    while (hi - lo > SMALL) {
-      for (let i = lo; i < hi; i++) store<u32>(keys + (<usize>i << 2), symbolAt(load<u32>(order + (<usize>i << 2)), d));
-      // The pivot: the median of the first, middle and last keys.
-      const a = load<u32>(keys + (<usize>lo << 2)), b = load<u32>(keys + (<usize>(lo + ((hi - lo) >> 1)) << 2)), c = load<u32>(keys + (<usize>(hi - 1) << 2));
-      const pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-      // Three ways: [lo, lt) below the pivot, [lt, gt) equal, [gt, hi) above.
-      let lt = lo, i = lo, gt = hi;
-      while (i < gt) {
-        const k = load<u32>(keys + (<usize>i << 2));
-        if (k < pivot) swap(order, keys, lt++, i++);
-        else if (k > pivot) swap(order, keys, i, --gt);
-        else i++;
-      }
-      pushWork(lo, lt, d);
-      pushWork(gt, hi, d);
-      // The entries sharing the pivot's frame go on to the next depth; those past their end (0) are one stack.
-      lo = lt;
-      hi = gt;
-      if (pivot == 0) break;
-      d++;
-    }
-    if (hi - lo > 1) insertionFrom(order, lo, hi, d);
+    sortRange(order, keys, load<u32>(work + (<usize>workLen << 2)), load<u32>(work + (<usize>workLen << 2), 4), load<u32>(work + (<usize>workLen << 2), 8));
   }
   freeBytes(keys);
   freeBytes(ranks);
