@@ -297,12 +297,8 @@ export function foldEntry(e: usize, n: i64): void {
   records += 1;
 }
 
-/**
- * foldEntry() for a record found again in a record table (tables/record-table.ts):
- * `r` is its entry there. A count for the first column alone, with no log of
- * records in order, waits in that entry (in cache: the lookup just read it)
- * until settleRecordCounts() adds it to the stack entry.
- */
+// foldEntry() for record-table entry `r` (tables/record-table.ts): a count for the first column
+// alone, with no record log, waits in that entry (just read by its lookup) until settled.
 export function foldRecord(r: usize, n: i64): void {
   if (countColumns() != COUNT_FIRST || recordOrder) {
     foldEntry(recordStack(r), n);
