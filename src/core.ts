@@ -309,9 +309,14 @@ export class CoreSession {
     yield* this.pieces(() => c.exportNext(), () => c.exportPiece());
   }
 
-  /** Merges the next piece of another session's exportPieces(). */
-  importPiece(piece: Uint8Array): void {
+  /**
+   * Merges the next piece of another session's exportPieces(); `copied` is
+   * called once the piece is in this session's memory and before it merges
+   * (the piece's own memory may be reused from then on).
+   */
+  importPiece(piece: Uint8Array, copied?: () => void): void {
     this.copyIn(this.core.importBuffer(piece.length), piece);
+    copied?.();
     this.core.importPiece(piece.length);
   }
 

@@ -74,7 +74,16 @@ function spawnWorker(onProgress?: (bytes: number) => void): RangeWorker {
     parsed: parsedOrFailed,
     worker,
     async merge(session) {
-      for (let piece = await nextPiece(); piece !== null; piece = await nextPiece()) session.importPiece(piece);
+      // The next piece is asked for as soon as this one is copied out of the exchange buffer:
+      // the worker makes it while this thread merges this one.
+      for (let piece = await nextPiece(); piece !== null; ) {
+        let next: Promise<Uint8Array | null> | undefined;
+        session.importPiece(piece, () => {
+          next = nextPiece();
+          next.catch(() => {}); // not awaited when this merge fails (and the workers are stopped)
+        });
+        piece = await next!;
+      }
     },
   };
 }

@@ -171,6 +171,27 @@ describe('moving stacks between sessions', () => {
   });
 });
 
+describe('merging pieces while the next is made', () => {
+  it('a piece may be overwritten once importPiece() says it is copied (the pool then asks for the next)', () => {
+    const worker = new CoreSession();
+    worker.beginInput('folded');
+    worker.write(Buffer.from(Array.from({ length: 5_000 }, (_, i) => `main;f${i % 50};g${i} ${i + 1}\n`).join('')));
+    worker.endInput();
+    const want = Buffer.concat([...worker.folded()]).toString();
+    const main = new CoreSession();
+    let copied = 0;
+    for (const piece of worker.exportPieces(4096)) {
+      const exchange = piece.slice(); // as the worker's exchange buffer, which the next piece overwrites
+      main.importPiece(exchange, () => {
+        copied++;
+        exchange.fill(0xff);
+      });
+    }
+    expect(copied).toBeGreaterThan(10);
+    expect(Buffer.concat([...main.folded()]).toString()).toBe(want);
+  });
+});
+
 describe('workers under an unusual main script', () => {
   it('work when Node runs the main script with --input-type (a flag workers must not inherit)', () => {
     const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'evald', ['--bytes', '1M', '--seed', '27']);
