@@ -3,7 +3,6 @@
 // collapse session; src/core.ts is the only caller.
 
 import { allocRaw, growBytes, freeBytes, setMemoryLimit } from "./util/memory";
-import { settleRecordCounts } from "./tables/record-table";
 import { sessionInit, stackClear, flushStacks, foldBatched, frameTable, lineNo, ignoredLines, droppedRecords, records, hasSecondCount } from "./tables/session";
 import { countScale } from "./tables/counts";
 import { samplesTotal, samples2Total, columnSums } from "./tables/column-sums";
@@ -165,7 +164,6 @@ export function endInput(): void {
   carry = 0;
   format.end();
   foldBatched();
-  settleRecordCounts(); // the counts of records found again join their stack entries (tables/record-table.ts)
 }
 
 /** diff -n: the first column scaled to the second's total (difffolded.pl's int(c1 * total2 / total1)). */

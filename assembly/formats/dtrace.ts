@@ -21,7 +21,7 @@ import { RecordTable, wholeRecords } from "../tables/record-table";
 import { nameFrame, namedIds, trimLeafOffset } from "./dtrace-frames";
 import { Format, eachRecordOrLine } from "./format";
 import {
-  stackPush, stackLen, foldLeafFirstEntry, foldRecord, ignoreLine, dropRecord, countLine, countLines,
+  stackPush, stackLen, foldLeafFirstEntry, foldEntry, ignoreLine, dropRecord, countLine, countLines,
 } from "../tables/session";
 import { malformedLine } from "../tables/notes";
 import { snapshotAt, snapshotTime, isMarkerLine, markerSet } from "../tables/snapshots";
@@ -134,7 +134,7 @@ function wholeRecord(p: usize, end: usize): usize {
   for (let r = records.first(h); r != 0; r = records.next()) {
     if (records.tagOf(r) == tag && sameRecord(r, p, end)) {
       countLines(records.lineCount(r) + 1);
-      foldRecord(r, countLineUnits(matchedCount, matchedCountEnd));
+      foldEntry(records.stackOf(r), countLineUnits(matchedCount, matchedCountEnd));
       prevLine = 0;
       return matchedEnd;
     }

@@ -20,7 +20,7 @@ import { LineCache } from "../tables/line-cache";
 import { RecordTable, wholeRecords } from "../tables/record-table";
 import { eventsOnly, eventSelectedOrFirst, countEvent, countMatched } from "../tables/events";
 import {
-  frameTable, stackPush, stackLen, foldLeafFirstEntry, foldRecord, setRecordTime, inputLine, countLine, countLines,
+  frameTable, stackPush, stackLen, foldLeafFirstEntry, foldEntry, setRecordTime, inputLine, countLine, countLines,
 } from "../tables/session";
 import { snapshotAt } from "../tables/snapshots";
 import { malformedLine } from "../tables/notes";
@@ -138,7 +138,7 @@ function wholeBlock(p: usize, end: usize): usize {
       const q = sameBlock(r, p, end);
       if (q != 0) {
         countLines(records.lineCount(r) + 1);
-        foldRecord(r, wholeUnits(count));
+        foldEntry(records.stackOf(r), wholeUnits(count));
         inRecord = false;
         prevLine = 0;
         return q;

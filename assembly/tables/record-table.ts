@@ -12,30 +12,20 @@
 // Lines are kept as 4-byte references, not their text: a capture's distinct
 // records can outweigh its distinct lines many times over.
 //
-// An entry: u32 line count, u32 stack-table entry, i64 counts not yet in
-// the stack entry (below), u32 tag (what the format's reading depended on,
-// e.g. an option), u32 width, then per line its line-cache entry (0 for a
-// line that names no frame): as the entry's number + 1 in a u16 (width 2)
-// while the cache numbers fit, else as its address in a u32 (width 4). The
-// u16 form halves the table (W1, 1 GB of DTrace: 2 MB less per thread).
-// Entries live in blocks that never move; past its budget the table stops
-// learning.
-//
-// A record found again is counted in its own entry, which its lookup has
-// just read, not in its stack-table entry, which sits elsewhere in a table
-// of megabytes: that was a cache miss per record (8% of W1's time on one
-// thread). The counts move to the stack entries (settleRecordCounts) before
-// anything reads or rescales the stack table's counts (session.ts) and at
-// the end of every input or range, entry by entry in a loop whose loads do
-// not wait on each other.
+// An entry: u32 line count, u32 stack-table entry, u32 tag (what the
+// format's reading depended on, e.g. an option), u32 width, then per line
+// its line-cache entry (0 for a line that names no frame): as the entry's
+// number + 1 in a u16 (width 2) while the cache numbers fit, else as its
+// address in a u32 (width 4). The u16 form halves the table (W1, 1 GB of
+// DTrace: 2 MB less per thread). Entries live in blocks that never move;
+// past its budget the table stops learning.
 
 import { HashSlots } from "../util/hash-slots";
 import { mix64 } from "../util/hash";
-import { allocRaw, moveRaw } from "../util/memory";
+import { allocRaw } from "../util/memory";
 import { LineCache } from "./line-cache";
-import { stackAdd } from "./stack-table";
 
-const HEAD: usize = 24;
+const HEAD: usize = 16;
 const BLOCK: usize = 256 << 10;
 let budget: usize = 32 << 20; // bytes of entries each table may hold
 
@@ -51,50 +41,6 @@ export let collideRecords = false;
 export function setWholeRecords(mode: i32): void {
   wholeRecords = mode != 0;
   collideRecords = mode == 2;
-}
-
-// The entries (of every record table) whose counts are not yet in their
-// stack entries: u32 addresses. An entry joins when its count leaves 0.
-let unsettled: usize = 0;
-let unsettledLen: u32 = 0;
-let unsettledCap: u32 = 0;
-// Past this many, the counts are settled at once: the list stays small
-// even when counts of opposite signs keep bringing entries back to 0.
-const UNSETTLED_MAX: u32 = 1 << 16;
-
-/** Adds the counts kept in record-table entries to their stack entries (first column). */
-export function settleRecordCounts(): void {
-  for (let i: u32 = 0; i < unsettledLen; i++) {
-    const e = <usize>load<u32>(unsettled + (<usize>i << 2));
-    const n = load<i64>(e, 8);
-    if (n != 0) {
-      stackAdd(recordStack(e), n, false);
-      store<i64>(e, 0, 8);
-    }
-  }
-  unsettledLen = 0;
-}
-
-/** The stack-table entry of record-table entry `e` (RecordTable.stackOf, for those without the table). */
-// @ts-ignore: decorator
-@inline export function recordStack(e: usize): usize { return <usize>load<u32>(e, 4); }
-
-/** Counts `n` more (first column) for the stack of record-table entry `e`, in the entry until settled. */
-export function addRecordCount(e: usize, n: i64): void {
-  const was = load<i64>(e, 8);
-  if (was == 0) {
-    if (n == 0) return;
-    if (unsettledLen == unsettledCap) {
-      if (unsettledCap == UNSETTLED_MAX) settleRecordCounts();
-      else {
-        const cap = unsettledCap == 0 ? 1024 : unsettledCap << 1;
-        unsettled = unsettled == 0 ? allocRaw(<usize>cap << 2) : moveRaw(unsettled, <usize>unsettledLen << 2, <usize>cap << 2);
-        unsettledCap = cap;
-      }
-    }
-    store<u32>(unsettled + (<usize>(unsettledLen++) << 2), <u32>e);
-  }
-  store<i64>(e, was + n, 8);
 }
 
 @unmanaged
@@ -151,7 +97,7 @@ export class RecordTable extends HashSlots {
       const ref = <usize>load<u32>(refs + (<usize>i << 2));
       if (ref != 0 && cache.numberOf(ref) >= 0xffff) width = 4;
     }
-    const size = (HEAD + <usize>lines * width + 7) & ~<usize>7; // entries stay 8-byte aligned (the i64 count)
+    const size = (HEAD + <usize>lines * width + 3) & ~<usize>3; // entries stay 4-byte aligned
     if (stack == 0 || this.bytesUsed + size > budget) return;
     if (this.blockUsed + size > BLOCK) {
       this.block = allocRaw(max(BLOCK, size));
@@ -162,9 +108,8 @@ export class RecordTable extends HashSlots {
     this.bytesUsed += size;
     store<u32>(e, lines);
     store<u32>(e, <u32>stack, 4);
-    store<i64>(e, 0, 8);
-    store<u32>(e, tag, 16);
-    store<u32>(e, <u32>width, 20);
+    store<u32>(e, tag, 8);
+    store<u32>(e, <u32>width, 12);
     if (width == 4) {
       memory.copy(e + HEAD, refs, <usize>lines << 2);
     } else {
@@ -182,16 +127,16 @@ export class RecordTable extends HashSlots {
 
   /** The stack-table entry of entry `e`. */
   // @ts-ignore: decorator
-  @inline stackOf(e: usize): usize { return recordStack(e); }
+  @inline stackOf(e: usize): usize { return <usize>load<u32>(e, 4); }
 
   /** What entry `e` was read under (the format's options). */
   // @ts-ignore: decorator
-  @inline tagOf(e: usize): u32 { return load<u32>(e, 16); }
+  @inline tagOf(e: usize): u32 { return load<u32>(e, 8); }
 
   /** The line-cache entry of line `i` of entry `e` (0: a line that names no frame). */
   // @ts-ignore: decorator
   @inline lineRef(e: usize, i: u32): usize {
-    if (load<u32>(e, 20) == 4) return <usize>load<u32>(e + HEAD + (<usize>i << 2));
+    if (load<u32>(e, 12) == 4) return <usize>load<u32>(e + HEAD + (<usize>i << 2));
     const n = <u32>load<u16>(e + HEAD + (<usize>i << 1));
     return n == 0 ? 0 : this.cache.entryNumbered(n - 1);
   }

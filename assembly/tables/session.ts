@@ -17,7 +17,6 @@ import { samplesTotal, samples2Total, addToColumnSum, rescaleColumnSums, copyFir
 import { mix64 } from "../util/hash";
 import { recordInWindow } from "./snapshots";
 import { batchStack, walkBatch, addCountTo, COUNT_FIRST, COUNT_SECOND, COUNT_BOTH } from "./tree-batch";
-import { addRecordCount, settleRecordCounts, recordStack } from "./record-table";
 
 export let frameTable: ByteTable = changetype<ByteTable>(0);
 
@@ -60,7 +59,6 @@ let bothColumns = false;
 
 /** The session holds two-count records from now on (a record, or another session's, had two counts). */
 export function becomeTwoCount(): void {
-  settleRecordCounts(); // their counts are copied too
   if (hasSecondCount) return;
   walkBatch(); // the batched stacks' counts are copied too
   hasSecondCount = true;
@@ -108,7 +106,6 @@ export function setRecordTime(t: f64): void { recordTime = t; }
  */
 export function rescaleSession(factor: i64, k: i32): void {
   walkBatch(); // its counts are in the old units
-  settleRecordCounts(); // so are these
   const what = "a count with " + k.toString() + " decimals makes the sum of the counts too large";
   rescaleColumnSums(factor, what, k);
   rescaleStackTable(factor);
@@ -297,19 +294,6 @@ export function foldEntry(e: usize, n: i64): void {
   records += 1;
 }
 
-// foldEntry() for record-table entry `r` (tables/record-table.ts): a count for the first column
-// alone, with no record log, waits in that entry (just read by its lookup) until settled.
-export function foldRecord(r: usize, n: i64): void {
-  if (countColumns() != COUNT_FIRST || recordOrder) {
-    foldEntry(recordStack(r), n);
-    return;
-  }
-  if (!recordInWindow()) return; // outside the --window asked for
-  totalIn(COUNT_FIRST, n);
-  addRecordCount(r, n);
-  records += 1;
-}
-
 // Logs a one-count record in input order (flame charts), in its columns (COUNT_*).
 function logInColumns(ref: u32, n: i64, columns: u8): void {
   logRecord(ref, columns != COUNT_SECOND ? n : 0, columns != COUNT_FIRST ? n : 0);
@@ -318,7 +302,6 @@ function logInColumns(ref: u32, n: i64, columns: u8): void {
 /** Moves the stack table's counts into the call tree; every reader of the tree calls this first. */
 export function flushStacks(): void {
   walkBatch();
-  settleRecordCounts();
   if (!stacksPending) return;
   const n = stackEntryCount();
   for (let e: u32 = 0; e < n; e++) {
