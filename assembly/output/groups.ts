@@ -13,6 +13,7 @@
 import { allocRaw, freeBytes } from "../util/memory";
 import { stackFirst, stackSecond, stacksSharedFrames } from "./stacks";
 import { inRuns } from "../util/runs";
+import { at32, at64 } from "../util/columns";
 
 // u32 per position k in 0..count: the frames stack k shares with stack k - 1 (0 at 0 and at count).
 let shared: usize = 0;
@@ -21,11 +22,6 @@ let fewer: usize = 0;
 // i64 per position 0..count: the positive counts of the stacks before it, of the width column and of the first.
 let sums: usize = 0;
 let baseSums: usize = 0;
-
-// @ts-ignore: decorator
-@inline function at(a: usize, k: u32): usize { return a + (<usize>k << 2); }
-// @ts-ignore: decorator
-@inline function at64(a: usize, k: u32): usize { return a + (<usize>k << 3); }
 
 /** Measures the `n` stacks in `order` (u32 ids), widths from the second count when `two`. */
 export function groupsBegin(order: usize, n: u32, two: bool): void {
@@ -40,16 +36,16 @@ export function groupsBegin(order: usize, n: u32, two: bool): void {
   measureBase = 0;
   inRuns(n, measureRun);
   const total = measureTotal, base = measureBase;
-  store<u32>(at(shared, n), 0);
+  store<u32>(at32(shared, n), 0);
   store<i64>(at64(sums, n), total);
   store<i64>(at64(baseSums, n), base);
   // Next smaller to the right, by jumps over runs already linked: linear.
-  store<u32>(at(fewer, n), n);
+  store<u32>(at32(fewer, n), n);
   for (let k = <i32>n - 1; k >= 0; k--) {
-    const v = load<u32>(at(shared, <u32>k));
+    const v = load<u32>(at32(shared, <u32>k));
     let j = <u32>k + 1;
-    while (j < n && load<u32>(at(shared, j)) >= v) j = load<u32>(at(fewer, j));
-    store<u32>(at(fewer, <u32>k), j);
+    while (j < n && load<u32>(at32(shared, j)) >= v) j = load<u32>(at32(fewer, j));
+    store<u32>(at32(fewer, <u32>k), j);
   }
 }
 
@@ -64,8 +60,8 @@ function measureRun(lo: u32, hi: u32): void {
   const order = measureOrder, two = measureTwo;
   let total = measureTotal, base = measureBase;
   for (let k = lo; k < hi; k++) {
-    const s = load<u32>(at(order, k));
-    store<u32>(at(shared, k), k == 0 ? 0 : stacksSharedFrames(load<u32>(at(order, k - 1)), s));
+    const s = load<u32>(at32(order, k));
+    store<u32>(at32(shared, k), k == 0 ? 0 : stacksSharedFrames(load<u32>(at32(order, k - 1)), s));
     store<i64>(at64(sums, k), total);
     store<i64>(at64(baseSums, k), base);
     const first = stackFirst(s);
@@ -81,7 +77,7 @@ function measureRun(lo: u32, hi: u32): void {
 export function groupEnd(i: u32, depth: u32): u32 {
   let k = i + 1;
   // Every stack between k and fewer[k] shares at least as many frames as k does.
-  while (load<u32>(at(shared, k)) >= depth) k = load<u32>(at(fewer, k));
+  while (load<u32>(at32(shared, k)) >= depth) k = load<u32>(at32(fewer, k));
   return k;
 }
 

@@ -18,21 +18,13 @@ import { sortIds, isSorted } from "../util/sort";
 import { compareBytes } from "../util/hash";
 import { frameTable } from "../tables/session";
 import { stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame } from "../tables/stack-table";
+import { frameTextOrder } from "./stacks";
 
 // Orders two sibling frames fx, fy as parts of stack keys: after the name
-// comes ';' and the next frame, or the end of the key (aEnds / bEnds).
+// comes ';' and the next frame, or the end of the key (aEnds / bEnds), which
+// sorts before every byte.
 export function compareFrames(fx: u32, aEnds: bool, fy: u32, bEnds: bool): i32 {
-  const px = frameTable.ptr(fx), lx = frameTable.len(fx);
-  const py = frameTable.ptr(fy), ly = frameTable.len(fy);
-  const n = min(lx, ly);
-  const d = compareBytes(px, n, py, n);
-  if (d != 0) return d;
-  if (lx < ly) {
-    const next: i32 = aEnds ? -1 : 0x3b; // end of stack, or the ';' before the next frame
-    return next < <i32>load<u8>(py + lx) ? -1 : 1;
-  }
-  const next: i32 = bEnds ? -1 : 0x3b;
-  return next < <i32>load<u8>(px + ly) ? 1 : -1;
+  return frameTextOrder(fx, aEnds, fy, bEnds, -1);
 }
 
 /** Bytewise order of the stacks of table entries a and b (sequences stored leaf first). */

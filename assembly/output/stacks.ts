@@ -220,21 +220,30 @@ function compareEntryNames(a: u32, b: u32): i32 {
 }
 
 /**
- * flamegraph.pl's order of sibling frames fa and fb (it sorts whole folded
- * lines): the bytes of their names, each followed by what follows it in its
- * first line, a blank when a stack ends there (`endsA`), else ';'. 0 only
- * for the same name and ending.
+ * The order of frames fa and fb as parts of sorted text: the bytes of their
+ * names, each followed by what follows it there, `end` when its stack ends
+ * there (`endsA`), else ';' (names hold no ';'). 0 only for the same name and
+ * ending. `end` is -1 where the end of a key sorts before every byte.
  */
-export function siblingOrder(fa: u32, endsA: bool, fb: u32, endsB: bool): i32 {
+// @ts-ignore: decorator
+@inline export function frameTextOrder(fa: u32, endsA: bool, fb: u32, endsB: bool, end: i32): i32 {
   const pa = frameTable.ptr(fa), la = frameTable.len(fa);
   const pb = frameTable.ptr(fb), lb = frameTable.len(fb);
   const n = min(la, lb);
   const d = compareBytes(pa, n, pb, n);
   if (d != 0) return d;
-  const ta = la > n ? <i32>load<u8>(pa + n) : endsA ? 0x20 : 0x3b;
-  const tb = lb > n ? <i32>load<u8>(pb + n) : endsB ? 0x20 : 0x3b;
+  const ta = la > n ? <i32>load<u8>(pa + n) : endsA ? end : 0x3b;
+  const tb = lb > n ? <i32>load<u8>(pb + n) : endsB ? end : 0x3b;
   if (ta != tb) return ta - tb;
   return <i32>la - <i32>lb; // the shorter key is a prefix of the longer
+}
+
+/**
+ * flamegraph.pl's order of sibling frames fa and fb (it sorts whole folded
+ * lines): frameTextOrder with a blank after a stack's last frame.
+ */
+export function siblingOrder(fa: u32, endsA: bool, fb: u32, endsB: bool): i32 {
+  return frameTextOrder(fa, endsA, fb, endsB, 0x20);
 }
 
 // Orders end nodes by their frame ids leaf first: walking up both at once.
