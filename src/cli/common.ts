@@ -44,12 +44,36 @@ export function parseCommandArgs<T extends Options>(
   argv: string[],
   options: T,
 ): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>> {
+  let parsed;
   try {
-    return parseArgs({ args: joinDashValues(argv, options), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinDashValues(argv, options), options, allowPositionals: true, strict: true, tokens: true });
   } catch (err) {
     const message = (err as Error).message;
     const unknown = /^Unknown option '([^']+)'/.exec(message);
     throw new UsageError(unknown ? `unknown option '${unknown[1]}'` : message);
+  }
+  refuseRepeatedValues(parsed.tokens, options);
+  const { tokens: _tokens, ...result } = parsed;
+  return result;
+}
+
+/**
+ * A value option that takes one value, given twice, is a usage error: parseArgs keeps
+ * the last, so `--exclude a --exclude b` would silently keep stacks matching `a`.
+ * Repeatable options say so (`multiple`); flags given twice mean the same thing.
+ */
+function refuseRepeatedValues(tokens: readonly { kind: string; name?: string; rawName?: string }[], options: Options): void {
+  const seen = new Map<string, string>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name === undefined) continue;
+    const o = options[t.name]!;
+    if (o.type !== 'string' || o.multiple === true) continue;
+    const earlier = seen.get(t.name);
+    if (earlier !== undefined) {
+      const as = earlier === t.rawName ? '' : ` (${earlier}, then ${t.rawName})`;
+      throw new UsageError(`--${t.name} given twice${as}: it takes one value`);
+    }
+    seen.set(t.name, t.rawName ?? `--${t.name}`);
   }
 }
 

@@ -124,3 +124,30 @@ describe('option values that start with a dash', () => {
     expect(r.stderr.toString()).toContain("'--title <value>' argument missing");
   });
 });
+
+describe('an option of one value given twice is a usage error, not the last one silently', () => {
+  it('--exclude, --window, -o/--output: exit 2, nothing written, one line naming the option', () => {
+    const out = join(tmp.dir, 'twice.svg');
+    for (const [args, message] of [
+      [['collapse', '--exclude', 'a', '--exclude', 'b', dtrace], '--exclude given twice: it takes one value'],
+      [['collapse', '--window', '1', '--window=2', dtrace], '--window given twice: it takes one value'],
+      [['svg', folded, '-o', out, '--output', out], '--output given twice (-o, then --output): it takes one value'],
+      [['top', '--lines', '3', folded, '-n', '4'], '--lines given twice (--lines, then -n): it takes one value'],
+    ] as const) {
+      const r = runCli([...args]);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stdout.length).toBe(0);
+      expect(r.stderr.toString()).toBe(`flamefold: ${message}\nRun "flamefold --help" for usage.\n`);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('repeatable options and flags still repeat', () => {
+    expect(runCli(['collapse', '-q', '-q', dtrace]).status).toBe(0);
+    const two = runCli(['collapse', '--base', 'genunix`open', '--base', 'unix`sys_syscall', dtrace]);
+    expect(two.status, two.stderr.toString()).toBe(0);
+    // diff's --window is each side's: given twice it is two windows, not an error.
+    const diff = runCli(['diff', '--window', '1', '--window', '2', dtrace]);
+    expect(diff.stderr.toString()).not.toContain('given twice');
+  });
+});
