@@ -49,6 +49,8 @@ export interface TopReport {
   samplesText: string;
   /** Distinct stacks read. */
   stacks: number;
+  /** Stacks whose count is negative, counted as zero (as a flame graph draws them). */
+  negativeStacks: number;
   /** Entries with a self count, most first (ties: larger total, then name). */
   bySelf: TopEntry[];
   /** Entries most total first (ties: larger self, then name). */
@@ -78,9 +80,16 @@ export function topFunctions(result: CollapseResult, options: TopOptions = {}): 
   const scale = result.countScale;
   let samples = 0n;
   let stacks = 0;
+  let negativeStacks = 0;
   for (const stack of result.stacks()) {
     const count = textToUnits(stack.count2Text ?? stack.countText, scale);
     stacks++;
+    // A negative count would make shares of a net total (over 100%, below 0):
+    // counted as zero, as the flame graph of the same input draws it.
+    if (count < 0n) {
+      negativeStacks++;
+      continue;
+    }
     samples += count;
     const { frames } = stack;
     for (let i = 0; i < frames.length; i++) {
@@ -122,7 +131,7 @@ export function topFunctions(result: CollapseResult, options: TopOptions = {}): 
     .sort((a, b) => order(selfOf(a), selfOf(b)) || order(totalOf(a), totalOf(b)) || byName(a, b))
     .slice(0, limit);
   const byTotal = entries.sort((a, b) => order(totalOf(a), totalOf(b)) || order(selfOf(a), selfOf(b)) || byName(a, b)).slice(0, limit);
-  return { by, samples: all, samplesText: unitsText(samples, scale), stacks, bySelf, byTotal };
+  return { by, samples: all, samplesText: unitsText(samples, scale), stacks, negativeStacks, bySelf, byTotal };
 }
 
 /** Options of formatTop(). */

@@ -19,10 +19,18 @@ export function stacksOf(text: string, columns: 1 | 2): Map<string, number[]> {
   return out;
 }
 
-/** Self (stacks ending in it) and total (stacks having it, once each) of every key, from folded text. */
-export function sumsOf(text: string, keyOf: (frame: string) => string = (f) => f): Map<string, { self: number; total: number }> {
+/**
+ * Self (stacks ending in it) and total (stacks having it, once each) of every key, from folded
+ * text; `negatives: 'as zero'` leaves out the stacks whose count is negative (as top does).
+ */
+export function sumsOf(
+  text: string,
+  keyOf: (frame: string) => string = (f) => f,
+  negatives: 'summed' | 'as zero' = 'summed',
+): Map<string, { self: number; total: number }> {
   const sums = new Map<string, { self: number; total: number }>();
   for (const [stack, [count]] of stacksOf(text, 1)) {
+    if (negatives === 'as zero' && count! < 0) continue;
     const keys = stack.split(';').map(keyOf);
     for (const key of new Set(keys)) {
       const s = sums.get(key) ?? { self: 0, total: 0 };

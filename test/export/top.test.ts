@@ -9,7 +9,7 @@ import { collapse } from '../../src/api/collapse.js';
 import { formatTop, moduleOf, topFunctions, type TopEntry, type TopReport } from '../../src/export/top.js';
 import { CORPUS } from '../support/corpus.js';
 import { runCli, tempDir } from '../support/helpers.js';
-import { corpusCaptures, sumsOf } from './oracle.js';
+import { corpusCaptures, stacksOf, sumsOf } from './oracle.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -32,6 +32,7 @@ describe('top', () => {
       samples: 10,
       samplesText: '10',
       stacks: 3,
+      negativeStacks: 0,
       bySelf: [entry('libc.so.7`memcpy', 6, 6), entry('app`parse', 3, 9), entry('kernel', 1, 1)],
       byTotal: [entry('app`main', 0, 10), entry('app`parse', 3, 9), entry('libc.so.7`memcpy', 6, 6), entry('kernel', 1, 1)],
     } satisfies TopReport);
@@ -106,8 +107,21 @@ describe('top', () => {
     expect(report.samples).toBe(4);
     expect(report.bySelf).toEqual([entry('c', 3, 3, 4), entry('b', 1, 1, 4)]);
     const empty = topFunctions(await collapse(Buffer.from('# nothing\n'), { format: 'folded' }));
-    expect(empty).toEqual({ by: 'function', samples: 0, samplesText: '0', stacks: 0, bySelf: [], byTotal: [] });
+    expect(empty).toEqual({ by: 'function', samples: 0, samplesText: '0', stacks: 0, negativeStacks: 0, bySelf: [], byTotal: [] });
     expect(formatTop(empty)).toBe('0 samples in 0 stacks\n\nHottest functions by self: none\n\nHottest functions by total: none\n');
+  });
+
+  it('a stack with a negative count counts as zero, as the flame graph draws it, and is said', async () => {
+    const input = join(tmp.dir, 'negative.folded');
+    writeFileSync(input, `${HAND}app\`main;app\`free -4\napp\`main;app\`parse -2\n`);
+    const report = topFunctions(await collapse(input));
+    expect(report).toMatchObject({ samples: 10, stacks: 5, negativeStacks: 2 });
+    expect(report.byTotal).toEqual(topFunctions(await collapse(Buffer.from(HAND))).byTotal); // app`free has no entry
+    const r = runCli(['top', input]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toContain('   0   0.00%     10  100.00%  app`main\n'); // never over 100%
+    expect(r.stderr.toString()).toBe('flamefold: warning: 2 stacks with a negative count counted as zero\n');
+    expect(runCli(['top', '--json', input]).stderr.toString()).toContain('negative count');
   });
 
   it.each(corpusCaptures().map((c) => [relative(CORPUS, c), c]))('%s: every function\'s self and total equal sums of the folded output', async (_name, capture) => {
@@ -115,8 +129,10 @@ describe('top', () => {
     const folded = result.text();
     for (const by of ['function', 'module'] as const) {
       const report = topFunctions(result, { limit: Infinity, by });
-      const expected = sumsOf(folded, by === 'module' ? moduleOf : undefined);
-      expect(report.samples).toBe(result.totals.samples);
+      const expected = sumsOf(folded, by === 'module' ? moduleOf : undefined, 'as zero');
+      const negatives = [...stacksOf(folded, 1).values()].filter(([count]) => count! < 0);
+      expect(report.samples).toBe(result.totals.samples - negatives.reduce((sum, [count]) => sum + count!, 0));
+      expect(report.negativeStacks).toBe(negatives.length);
       expect(new Map(report.byTotal.map((e) => [e.name, { self: e.self, total: e.total }]))).toEqual(expected);
       expect(report.bySelf.map((e) => e.name).sort()).toEqual([...expected].filter(([, s]) => s.self !== 0).map(([n]) => n).sort());
       for (let i = 1; i < report.bySelf.length; i++) expect(report.bySelf[i - 1]!.self).toBeGreaterThanOrEqual(report.bySelf[i]!.self);
