@@ -18,7 +18,8 @@ import { compareBytes } from "../util/hash";
 import { nodeParent, nodeFrame, nodeSelf, nodeSelf2, nodeIsEnd, stackCount, setSelf } from "../tables/call-tree";
 import { flushStacks, frameTable, releaseSlots } from "../tables/session";
 import { setFirstColumnSums } from "../tables/column-sums";
-import { unitsToF64, unitsPerCount } from "../tables/counts";
+import { unitsPerCount, countScale, limitText } from "../tables/counts";
+import { mulDivMagnitude, mulDivNegative, mulDivOverflowed } from "../util/mul-div";
 import { entriesVouched, stackEntryCount, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, stackEntryCountValue, setStackEntryCount } from "../tables/stack-table";
 import { logCount, logRef, logFirst, logSecond, NODE_REF } from "../tables/record-log";
 
@@ -94,23 +95,37 @@ export function stackSecond(id: u32): i64 {
 /**
  * Replaces every stack's first count c by trunc(c * num / den) (difffolded.pl
  * -n, each stack truncated to a whole count), num and den being the columns'
- * sums. As difffolded.pl's int(), the quotient is computed in doubles: not
- * exact past 2^53, where it can only be approximate anyway.
+ * sums. Exact (difffolded.pl's doubles round once the product passes 2^53);
+ * a scaled count or sum past 64 bits is an error.
  */
 export function scaleFirstCounts(num: i64, den: i64): void {
   let positive: i64 = 0, negative: i64 = 0;
-  const a = unitsToF64(num), b = unitsToF64(den);
+  const unit = <u64>unitsPerCount;
   for (let i: u32 = 0, n = stacksBegin(false); i < n; i++) {
     const id = stackId(i);
-    const scaled = trunc(unitsToF64(stackFirst(id)) * a / b) * <f64>unitsPerCount;
-    if (abs(scaled) >= 9.2e18) throw new Error("diff -n: a scaled count is too large: counts are kept exact up to 9223372036854775807 (2^63-1)");
-    const v = <i64>scaled;
+    const first = stackFirst(id);
+    // In units, first * num / den is the scaled count in units; truncated to whole counts as int() does.
+    const whole = (mulDivMagnitude(first, num, den) / unit) * unit;
+    const below = mulDivNegative(first, num, den);
+    if (mulDivOverflowed || whole > (below ? <u64>1 << 63 : <u64>i64.MAX_VALUE)) scaledTooLarge("a scaled count");
+    const v = below ? -<i64>whole : <i64>whole; // 2^63 wraps to i64.MIN, which negates to itself
     if (from == FROM_TREE) setSelf(id, v);
     else setStackEntryCount(id, v);
-    if (v >= 0) positive += v;
-    else negative += v;
+    if (v >= 0) {
+      const sum = positive + v;
+      if (sum < positive) scaledTooLarge("the sum of the scaled counts");
+      positive = sum;
+    } else {
+      const sum = negative + v;
+      if (sum > negative) scaledTooLarge("the sum of the scaled counts");
+      negative = sum;
+    }
   }
   setFirstColumnSums(positive, negative);
+}
+
+function scaledTooLarge(what: string): void {
+  throw new Error("diff -n: " + what + " is too large: counts are kept exact up to " + limitText(countScale));
 }
 
 // A stack as the table entry or tree node that holds it (NODE_REF set).

@@ -184,8 +184,8 @@ export function writeUnits(o: usize, v: i64): usize {
 
 const scratch = memory.data(32);
 
-// The largest count at `k` decimals, as the errors give it.
-function limitText(k: i32): string {
+/** The largest count at `k` decimals, as the errors give it. */
+export function limitText(k: i32): string {
   const end = writeDecimal(scratch, <u64>i64.MAX_VALUE, k);
   const text = String.UTF8.decodeUnsafe(scratch, end - scratch);
   return k == 0 ? text + " (2^63-1)" : text + " (2^63-1 units of the finest decimal read, 10^-" + k.toString() + ")";

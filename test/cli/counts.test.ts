@@ -2,10 +2,15 @@
 // integers past 2^53, counts past 2^63-1, decimal fractions, shares above
 // 100%, DTrace sums of nanoseconds.
 
-import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { collapse, diff, renderSvg, topFunctions, formatTop } from '../../src/index.js';
-import { runCli } from '../support/helpers.js';
+import { runCli, tempDir } from '../support/helpers.js';
 import { svgFrames } from '../support/svgframes.js';
+
+const tmp = tempDir();
+afterAll(tmp.cleanup);
 
 const cli = (args: string[], input: string): { status: number | null; stdout: string; stderr: string } => {
   const r = runCli(args, input);
@@ -41,6 +46,26 @@ describe('exact counts, CLI and API', () => {
     const svg = await renderSvg('a;b 0.4\na;c 0.4\n');
     expect(svgFrames(svg).map((f) => f.title)).toContain('a (1 samples, 100.00%)');
     expect(svgFrames(cli(['svg'], 'a;b 0.4\na;c 0.4\n').stdout).map((f) => f.title)).toContain('a (1 samples, 100.00%)');
+  });
+
+  it('diff -n scales exactly, past 2^53 and past 64-bit products; a scaled count past 2^63-1 is an error', async () => {
+    const normalized = async (before: string, after: string): Promise<string> => {
+      const text = (await diff(Buffer.from(before), Buffer.from(after), { format: 'folded', normalize: true })).text();
+      return text;
+    };
+    // 3 * (10^18 + 3) / 4 = 750000000000000002.25: doubles made it 750000000000000000.
+    expect(await normalized('x 3\ny 1\n', 'x 1000000000000000003\n')).toBe('x 750000000000000002 1000000000000000003\ny 250000000000000000 0\n');
+    // 4000000007 * (9 * 10^18 + 1) passes 2^64 before it is divided by 9000000009.
+    expect(await normalized('x 4000000007\ny 5000000002\n', 'x 9000000000000000001\n')).toBe(
+      'x 4000000002999999997 9000000000000000001\ny 4999999997000000003 0\n',
+    );
+    // Decimals: each stack truncated to a whole count (as difffolded.pl's int()), in units.
+    expect(await normalized('x 0.5\ny 1.5\n', 'x 7\n')).toBe('x 1 7\ny 5 0\n');
+    const message = 'diff -n: a scaled count is too large: counts are kept exact up to 9223372036854775807 (2^63-1)';
+    await expect(normalized('x 3\ny -2\n', 'x 9000000000000000000\n')).rejects.toThrow(message);
+    const after = join(tmp.dir, 'after.folded');
+    writeFileSync(after, 'x 9000000000000000000\n');
+    expect(cli(['diff', '-n', '-', after], 'x 3\ny -2\n')).toEqual({ status: 1, stdout: '', stderr: `flamefold: ${message}\n` });
   });
 
   it('DTrace sum(timestamp - ts) past 2^53 ns (hours) stays exact, in collapse and top', async () => {
