@@ -4,7 +4,7 @@
 // warm heap or grown wasm memory from the one before.
 
 import { spawn } from 'node:child_process';
-import { open } from 'node:fs/promises';
+import { open } from '../util/file-handle.js';
 import { fileURLToPath } from 'node:url';
 import { collapse } from './collapse.js';
 import { CHUNK_SIZE, CoreSession } from '../core.js';

@@ -1,7 +1,7 @@
 // `flamefold batch`: many captures in, one output file each, N at a time.
 
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, mkdirs, stat } from '../util/file-handle.js';
 import { outputPaths } from '../batch/outputs.js';
 import { runBatch, type BatchItem } from '../batch/run.js';
 import type { BatchSvgOptions } from '../batch/worker.js';
@@ -69,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   const jobs = parseJobs(values.jobs);
   const svg = svgOptions(values);
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdirs(dir);
     await access(dir, constants.W_OK | constants.X_OK);
   } catch (err) {
     throw new OutputError(dir, `cannot use it as the output directory: ${systemErrorText(err)}`, (err as NodeJS.ErrnoException).code);

@@ -1,6 +1,6 @@
 // `flamefold bench`: how fast flamefold converts the user's own captures, stage by stage.
 
-import { stat } from 'node:fs/promises';
+import { stat } from '../util/file-handle.js';
 import { benchFile, runStageInChild, STAGES, type FileResult } from '../api/bench.js';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { formatBytes } from './progress.js';

@@ -5,7 +5,7 @@
 // from our own clock so it can be tested.
 
 import { fstatSync, statSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { stat } from '../util/file-handle.js';
 import { createRequire } from 'node:module';
 import type cliProgressModule from 'cli-progress';
 import { collapse, type CollapseOptions, type CollapseResult } from '../api/collapse.js';

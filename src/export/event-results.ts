@@ -3,7 +3,7 @@
 // several (pmcstat PMCs such as cycles and instructions, perf events) is folded
 // once per event.
 
-import { stat } from 'node:fs/promises';
+import { stat } from '../util/file-handle.js';
 import { collapse, type CollapseOptions, type CollapseResult } from '../api/collapse.js';
 import type { CollapseInput } from '../input/feed.js';
 

@@ -5,7 +5,7 @@
 // and times are the file's whatever the cut. `flamefold serve` indexes once
 // and reads windows with feedSnapshots().
 
-import type { FileHandle } from 'node:fs/promises';
+import type { FileHandle } from '../util/file-handle.js';
 import { CoreSession } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
 import { guardedAsync } from './guard.js';

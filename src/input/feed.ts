@@ -5,7 +5,7 @@
 // core's input buffer would leave nothing to read ahead into while it parses.
 
 import { createReadStream, fstatSync } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from '../util/file-handle.js';
 import { CoreSession, CHUNK_SIZE, type InputNotes } from '../core.js';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { DETECT_BYTES, FORMATS, detectFormat, detectionWantsMore, formatNamed, type InputFormat, type ParsedFormat } from '../formats/registry.js';

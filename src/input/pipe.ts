@@ -4,7 +4,7 @@
 // thread of its own with blocking reads into a ring of shared 1 MiB slots,
 // and this thread parses each slot as it fills: the two overlap on two cores.
 
-import { open } from 'node:fs/promises';
+import { open } from '../util/file-handle.js';
 import { Worker } from 'node:worker_threads';
 import { CHUNK_SIZE } from '../core.js';
 import { LEAN_WORKER_LIMITS, workerExecArgv, workerScript } from '../parallel/worker-script.js';

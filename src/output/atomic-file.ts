@@ -5,7 +5,7 @@
 // /dev/stdout) is written through instead, never replaced by a regular file.
 
 import { constants, createWriteStream } from 'node:fs';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from '../util/file-handle.js';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { OutputError, systemErrorText } from '../errors.js';

@@ -4,7 +4,7 @@
 // of this process's file descriptors), never replaced by a regular file.
 
 import { constants } from 'node:fs';
-import { access, lstat, readlink, stat } from 'node:fs/promises';
+import { access, lstat, readlink, stat } from '../util/file-handle.js';
 import { fstatSync, readFileSync, readlinkSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { OutputError, systemErrorText } from '../errors.js';

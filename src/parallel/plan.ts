@@ -4,7 +4,7 @@
 // event to fold, for a format that folds the first one).
 
 import { availableParallelism } from 'node:os';
-import type { FileHandle } from 'node:fs/promises';
+import type { FileHandle } from '../util/file-handle.js';
 import { CHUNK_SIZE, CoreSession } from '../core.js';
 import { formatNamed, type ParsedFormat } from '../formats/registry.js';
 

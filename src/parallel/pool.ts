@@ -2,7 +2,7 @@
 // time to this thread and to worker threads (each with its own wasm instance)
 // as they become free, then the workers' stacks merged into this session.
 
-import type { FileHandle } from 'node:fs/promises';
+import type { FileHandle } from '../util/file-handle.js';
 import { Worker } from 'node:worker_threads';
 import { CoreError, coreModule, type CoreEvent, type CoreSession, type InputNotes, type RangeSnapshots, type SessionOptions, type SnapshotState } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';

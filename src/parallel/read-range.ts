@@ -5,7 +5,7 @@
 // then copied into wasm memory; when every core parses, they are read
 // straight into wasm memory.
 
-import type { FileHandle } from 'node:fs/promises';
+import type { FileHandle } from '../util/file-handle.js';
 import { CHUNK_SIZE, CoreError, type CoreSession, type SnapshotState } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
 import type { RangeNotes } from './range-notes.js';

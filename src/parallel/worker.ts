@@ -5,7 +5,7 @@
 // piece (see assembly/output/exchange.ts), so no side ever holds them all twice.
 // Pieces pass through one shared buffer, so the hand-over allocates nothing.
 
-import { open } from 'node:fs/promises';
+import { open } from '../util/file-handle.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { adoptCoreModule, CoreSession, type CoreEvent, type SessionOptions, type SnapshotState } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';

@@ -11,7 +11,7 @@
 // pasted in as flamegraph.pl does: event handlers (on*), ids, namespaced
 // names, flamegraph.pl's raw g_extra/a_extra text, and javascript:/data: links.
 
-import { readFile } from 'node:fs/promises';
+import { readText } from '../util/file-handle.js';
 import { InputError, UsageError, systemErrorText } from '../errors.js';
 import { xmlAttr } from './escape.js';
 
@@ -111,7 +111,7 @@ export function parseNameAttributes(text: string, file: string): Map<string, Rec
 export async function readNameAttributes(path: string): Promise<Map<string, Record<string, string>>> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readText(path);
   } catch (err) {
     throw new InputError(path, `cannot open: ${systemErrorText(err)}`);
   }

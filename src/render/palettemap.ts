@@ -2,7 +2,7 @@
 // "name->rgb(r,g,b)" line per frame name, sorted, read before drawing and
 // written back after, so a name keeps its colour across graphs.
 
-import { readFile } from 'node:fs/promises';
+import { readText } from '../util/file-handle.js';
 import { writeFileAtomic } from '../output/atomic-file.js';
 import { InputError, systemErrorText } from '../errors.js';
 
@@ -10,7 +10,7 @@ import { InputError, systemErrorText } from '../errors.js';
 export async function readPaletteMap(path: string): Promise<Map<string, string>> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readText(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
     throw new InputError(path, `cannot read: ${systemErrorText(err)}`);

@@ -5,11 +5,11 @@
 // left behind.
 
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { writeFileAtomic } from '../../src/index.js';
 import { OutputError } from '../../src/errors.js';
+import { FileHandle } from '../../src/util/file-handle.js';
 import { tempDir } from '../support/helpers.js';
 
 const tmp = tempDir();
@@ -17,15 +17,6 @@ afterAll(tmp.cleanup);
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** The prototype of Node's FileHandle, whose datasync() the writer calls. */
-async function fileHandlePrototype(): Promise<FileHandle> {
-  const probe = join(tmp.dir, 'probe');
-  writeFileSync(probe, '');
-  const fh = await open(probe, 'r');
-  await fh.close();
-  return Object.getPrototypeOf(fh) as FileHandle;
-}
 
 /** Writes `chunks` (sizes in bytes, each of one repeated letter) to `name` in tmp.dir; returns the path and the bytes. */
 async function write(name: string, chunks: number[]): Promise<{ path: string; bytes: Buffer }> {
@@ -41,7 +32,7 @@ const tempFiles = (): string[] => readdirSync(tmp.dir).filter((f) => f.endsWith(
 
 describe('a regular file, written atomically', () => {
   it('a large file: its data is synced while it is written (fdatasync before the last chunk), then fsynced and renamed', async () => {
-    const proto = await fileHandlePrototype();
+    const proto = FileHandle.prototype; // the writer's (src/util/file-handle.ts), whose datasync() it calls
     const calls: string[] = [];
     const datasync = proto.datasync;
     vi.spyOn(proto, 'datasync').mockImplementation(function (this: FileHandle) {
@@ -61,7 +52,7 @@ describe('a regular file, written atomically', () => {
   });
 
   it('a small file (one write): only the fsync, nothing ahead', async () => {
-    const proto = await fileHandlePrototype();
+    const proto = FileHandle.prototype; // the writer's (src/util/file-handle.ts), whose datasync() it calls
     const datasync = vi.spyOn(proto, 'datasync');
     const { path, bytes } = await write('small.out', [30_000]);
     expect(readFileSync(path).equals(bytes)).toBe(true);
@@ -69,7 +60,7 @@ describe('a regular file, written atomically', () => {
   });
 
   it('a sync that fails while the file is written: an output error naming the path, no file, no temp file', async () => {
-    const proto = await fileHandlePrototype();
+    const proto = FileHandle.prototype; // the writer's (src/util/file-handle.ts), whose datasync() it calls
     vi.spyOn(proto, 'datasync').mockImplementation(() => Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
     const err = await write('failed.out', [1 << 20, 1 << 20, 5]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OutputError);

@@ -7,7 +7,7 @@
 // its next range before the list was whole (a range read twice).
 
 import { readFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open } from '../../src/util/file-handle.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreSession } from '../../src/core.js';
 import { planThreadRanges } from '../../src/parallel/plan.js';

@@ -4,7 +4,8 @@
 // the whole file for nothing (it doubled the CPU time of a DTrace or
 // procstat capture → SVG, where the oneEvent option is on).
 
-import { open, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { open } from '../../src/util/file-handle.js';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreSession } from '../../src/core.js';

@@ -5,7 +5,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { open } from 'node:fs/promises';
+import { open } from '../../src/util/file-handle.js';
 import { collapse, InputError, type CollapseOptions } from '../../src/index.js';
 import { guidedShares, maxJobs, MIN_RANGE_BYTES, planRanges, planThreadRanges } from '../../src/parallel/plan.js';
 import { feedOptions } from '../../src/input/feed.js';

@@ -5,7 +5,7 @@
 // notes, and the same error for bad input in the middle of a range.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open } from '../../src/util/file-handle.js';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CoreSession } from '../../src/core.js';
