@@ -4,7 +4,7 @@
 // thread of its own with blocking reads into a ring of shared 1 MiB slots,
 // and this thread parses each slot as it fills: the two overlap on two cores.
 
-import { open } from '../util/file-handle.js';
+import { openWaiting } from '../util/file-handle.js';
 import { Worker } from 'node:worker_threads';
 import { CHUNK_SIZE } from '../core.js';
 import { LEAN_WORKER_LIMITS, workerExecArgv, workerScript } from '../parallel/worker-script.js';
@@ -31,7 +31,7 @@ export function newRing<T extends object>(fields: T): T & RingTask {
  * the end: a writer never sees it without a reader.
  */
 export async function* pipeChunks(path: string): AsyncGenerator<Uint8Array> {
-  const fh = await open(path, 'r');
+  const fh = await openWaiting(path, 'r');
   try {
     // The first chunk is read here: a small input needs no reader thread.
     let first = Buffer.allocUnsafe(CHUNK_SIZE);

@@ -5,7 +5,7 @@
 // /dev/stdout) is written through instead, never replaced by a regular file.
 
 import { constants, createWriteStream } from 'node:fs';
-import { open, rename, unlink, type FileHandle } from '../util/file-handle.js';
+import { open, openWaiting, rename, unlink, type FileHandle } from '../util/file-handle.js';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { OutputError, systemErrorText } from '../errors.js';
@@ -128,7 +128,7 @@ async function replaceFile(dest: Extract<Destination, { kind: 'file' }>, produce
 /** Writes a device or FIFO in place (no truncation, no temp file): O_WRONLY, never O_CREAT. */
 async function writeDevice(dest: Extract<Destination, { kind: 'device' }>, produce: Produce): Promise<void> {
   // Opening a FIFO waits for its reader, as `cat > fifo` does.
-  const fh = await step(dest.path, () => open(dest.target, constants.O_WRONLY | constants.O_NOCTTY));
+  const fh = await step(dest.path, () => openWaiting(dest.target, constants.O_WRONLY | constants.O_NOCTTY));
   try {
     await produce(fileSink(fh, dest.path));
   } finally {

@@ -2,6 +2,7 @@
 // place of node:fs/promises: the same errors (messages are built on their
 // code, syscall and path), and fs/promises' rules for closing a handle.
 
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,6 +33,7 @@ describe('failures are those of node:fs/promises', () => {
     ['open a missing file', (m) => m.open(missing, 'r')],
     ['open a file exclusively that exists', (m) => m.open(file, 'wx', 0o666)],
     ['open a folder to write', (m) => m.open(folder, 'w')],
+    ['open a missing FIFO', (m) => ('openWaiting' in m ? m.openWaiting(missing, 'r') : m.open(missing, 'r'))],
     ['stat', (m) => m.stat(missing)],
     ['lstat', (m) => m.lstat(missing)],
     ['readlink of a file', (m) => m.readlink(file)],
@@ -81,6 +83,26 @@ describe('what succeeds', () => {
     const read = fh.read(Buffer.alloc(4), 2, 8, 0);
     await expect(read).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
     await fh.close();
+  });
+});
+
+describe('a FIFO', () => {
+  it('is opened on the thread pool: the open waits for its other end while this thread goes on', async () => {
+    const fifo = join(tmp.dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'sleep 0.1; printf abc > "$0"', fifo]);
+    const writerGone = new Promise((resolve) => writer.once('exit', resolve));
+    let ticks = 0;
+    const ticking = setInterval(() => ticks++, 1);
+    const input = await ours.openWaiting(fifo, 'r');
+    clearInterval(ticking);
+    expect(ticks).toBeGreaterThan(0);
+    const buf = Buffer.alloc(8);
+    let got = 0;
+    for (let n = -1; n !== 0; got += n) n = (await input.read(buf, got, 8 - got, null)).bytesRead;
+    expect(buf.toString('latin1', 0, got)).toBe('abc');
+    await input.close();
+    await writerGone;
   });
 });
 
