@@ -80,7 +80,7 @@ export async function run(argv: string[]): Promise<number> {
   const total = sizes.reduce((a, b) => a + b, 0);
   const count = positionals.length;
   const started = performance.now();
-  const progress = startProgress({ label: `batch 0/${count}`, total, quiet: values.quiet });
+  const progress = await startProgress({ label: `batch 0/${count}`, total, quiet: values.quiet });
   let items: BatchItem[];
   try {
     items = await runBatch(

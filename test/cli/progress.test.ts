@@ -88,10 +88,10 @@ function fakeStream(isTTY: boolean): ProgressStream & { text: () => string } {
 }
 
 describe('startProgress', () => {
-  it('draws on a terminal with the injected clock, and clears its line when stopped', () => {
+  it('draws on a terminal with the injected clock, and clears its line when stopped', async () => {
     const stream = fakeStream(true);
     let t = 1000;
-    const p = startProgress({ label: 'collapse', total: 2e9, stream, now: () => t });
+    const p = await startProgress({ label: 'collapse', total: 2e9, stream, now: () => t });
     expect(p.onProgress).toBeTypeOf('function');
     t += 2000;
     p.onProgress!(1e9); // 1 GB in 2 s: 500 MB/s, 2 s left
@@ -106,18 +106,18 @@ describe('startProgress', () => {
     p.stop(); // twice is fine
   });
 
-  it('log() puts a message on its own line above the progress line', () => {
+  it('log() puts a message on its own line above the progress line', async () => {
     const stream = fakeStream(true);
-    const p = startProgress({ label: 'collapse', total: 10, stream, now: () => 0 });
+    const p = await startProgress({ label: 'collapse', total: 10, stream, now: () => 0 });
     p.log('flamefold: warning: something');
     p.stop();
     expect(stream.text()).toContain('\r\x1b[2Kflamefold: warning: something\n');
   });
 
-  it('writes nothing when the stream is not a terminal, or with quiet', () => {
+  it('writes nothing when the stream is not a terminal, or with quiet', async () => {
     for (const [isTTY, quiet] of [[false, false], [true, true]] as const) {
       const stream = fakeStream(isTTY);
-      const p = startProgress({ label: 'collapse', total: 100, stream, quiet });
+      const p = await startProgress({ label: 'collapse', total: 100, stream, quiet });
       expect(p.onProgress).toBeUndefined();
       p.setLabel('x');
       p.stop();
