@@ -82,7 +82,9 @@ const common = {
   logLevel: 'warning',
   plugins: [keepSourceText], // a batch worker draws SVGs too
 };
-const importMetaUrl = "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+// A path of only these characters is its own file URL's path (pathToFileURL escapes none of them), which spares
+// every run and every worker Node's URL code at start-up (about 0.3 ms); any other path goes through it.
+const importMetaUrl = "const importMetaUrl = /^\\/[\\w/.-]*$/.test(__filename) ? `file://${__filename}` : require('node:url').pathToFileURL(__filename).href;";
 
 await build({
   ...common,
