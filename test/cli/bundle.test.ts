@@ -138,7 +138,7 @@ describe('start-up', () => {
     return readFileSync(list, 'utf8').split('\n');
   };
 
-  it('a run that writes only files never makes process.stdout or stderr (which load streams and net), nor loads fs/promises', () => {
+  it('a run that writes only files never makes process.stdout or stderr (which load streams and net), nor loads fs/promises or node:module', () => {
     const input = join(tmp.dir, 'start-up.folded');
     writeFileSync(input, folded);
     for (const stdio of ['pipe', 'ignore'] as const) {
@@ -147,6 +147,8 @@ describe('start-up', () => {
       expect(loaded.filter((m) => /^NativeModule (stream|net|tty|internal\/fs\/sync_write_stream)$/.test(m))).toEqual([]);
       // Files are read and written through src/util/file-handle.ts, over node:fs: fs/promises' graph costs about 1 ms.
       expect(loaded.filter((m) => /^NativeModule (internal\/)?fs\/promises$/.test(m))).toEqual([]);
+      // node:module (progress.ts's, for a bar) brings Node's ES module loader: about 0.3 ms.
+      expect(loaded.filter((m) => /^NativeModule (module|internal\/modules\/esm\/loader)$/.test(m))).toEqual([]);
     }
     // Output to stdout still makes it, with its error handling (test/output/stdout-errors.test.ts).
     expect(loadedModules(['svg', '-f', 'folded'], 'pipe')).toContain('NativeModule net');
