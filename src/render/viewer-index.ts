@@ -56,8 +56,8 @@ export function frameIndex(cfg: ViewerConfig, framesGroup: Element): FrameIndex 
   const glyph = cfg.fontSize * cfg.fontWidth;
   let indexed = false;
   /**
-   * A rect's outline: corners of radius 2, as #frames' stylesheet rounds them, on a frame a pixel
-   * wide or more (a narrower one is drawn as a sliver either way). It starts at the rect's own x
+   * A rect's outline: corners of radius 2 on a frame a pixel wide or more, square on a narrower
+   * one, as #frames' stylesheet draws them (svg.ts). It starts at the rect's own x
    * and y, then moves to where the first corner ends, so the frame an outline is for reads from it.
    */
   const outline = (x: string, y: string, w: number, h: number): string => {

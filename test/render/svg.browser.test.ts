@@ -245,6 +245,27 @@ describe('the SVG viewer in headless Chromium', () => {
     await page.close();
   });
 
+  it('a frame a pixel wide or more has rounded corners, a narrower one square ones, as written and as a zoom\'s copy', async () => {
+    // 1180 px over 10,001 samples: c is 0.1 px wide, b 1,180; zoomed into a, c is still under a pixel.
+    const { page, errors } = await open(draw('corners', 'a;b 10000\na;c 1\n'));
+    const corners = (): Promise<Record<string, string>> =>
+      page.evaluate(() => {
+        const shown = document.getElementById('zoom') ?? document.getElementById('frames')!;
+        const data = JSON.parse(document.getElementById('frame-data')!.textContent!) as { tooltip: string[] };
+        const out: Record<string, string> = {};
+        for (const rect of Array.from(shown.querySelectorAll('rect'))) {
+          const i = shown.id === 'zoom' ? Number(rect.getAttribute('data-frame')) : Array.from(shown.children).indexOf(rect);
+          out[data.tooltip[i]!.split(' ')[0]!] = `${rect.getAttribute('width')} ${getComputedStyle(rect).rx}`;
+        }
+        return out;
+      });
+    expect(await corners()).toEqual({ all: '1180.0 2px', a: '1180.0 2px', b: '1179.9 2px', c: '0.1 auto' });
+    await (await frameGroup(page, 'a')).click();
+    expect(await corners()).toEqual({ all: '1180.00 2px', a: '1180.00 2px', b: '1179.88 2px', c: '0.12 auto' });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('--nameattr titles and links, --search-color, --pretty-xml and --encoding keep the viewer working', async () => {
     const attrs = join(tmp.dir, 'attrs.txt');
     writeFileSync(attrs, 'dressed\ttitle=Dressed up: see the docs\thref=https://example.invalid/docs\tclass=doc\n');
