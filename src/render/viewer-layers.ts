@@ -32,8 +32,8 @@ export interface FrameLayers {
   zoomed: number;
   /** Per frame: whether the search matches it (set by the search, then shown by recolour()). */
   matching: Uint8Array;
-  /** Frame i of a child of #zoom. */
-  frameOfCopy: Map<Element, number>;
+  /** The frame a child of #zoom is a copy of; undefined for any other element. */
+  frameOfCopy(item: Element): number | undefined;
   /** Shows frame `target` full width, its ancestors above (or below) it and the frames inside it scaled alike. */
   zoom(target: number): void;
   /** Starts building, while the browser is idle, what zoom(target) shows (for the frame under the pointer). */
@@ -169,7 +169,9 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
 
   /**
    * A zoom's layer (#zoom): the copies of the frames in view, built frame by frame (`next` is the
-   * first of `frames` not copied yet), with the copied rect of each and which of them show a match.
+   * first of `frames` not copied yet), and which of them show a match. The copies are found again
+   * in the layer (each child says which frame it is in data-frame) rather than held here: held,
+   * each copy's wrapper would outlive the build and be copied by every collection during it.
    */
   interface ZoomBuild {
     target: number;
@@ -181,9 +183,7 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     xs: number[];
     widths: number[];
     next: number;
-    copies: Map<number, SVGRectElement>;
     lit: Set<number>;
-    frameOf: Map<Element, number>;
   }
   /** The layer shown while zoomed; a layer being built ahead for the frame under the pointer. */
   let shownBuild: ZoomBuild | null = null;
@@ -218,7 +218,7 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     }
     const layer = doc.createElementNS(SVG_NS, 'g');
     layer.classList.add('copies');
-    return { target, layer, depth: d, frames, xs, widths, next: 0, copies: new Map(), lit: new Set(), frameOf: new Map() };
+    return { target, layer, depth: d, frames, xs, widths, next: 0, lit: new Set() };
   };
 
   /** Appends to `layer` a copy of frame i drawn at x, `width` pixels wide, its label fitted to it. */
@@ -250,10 +250,8 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
       into.appendChild(text);
     }
     if (parent) top.classList.add('parent');
-    // Which frame a copy shows, for whoever reads the page (the viewer keeps its own map).
+    // Which frame a copy shows: for the viewer (frameOfCopy, recolour) and whoever reads the page.
     top.setAttribute('data-frame', String(i));
-    b.copies.set(i, rect);
-    b.frameOf.set(top, i);
   };
 
   /** Copies frames of `b` into its layer until done, or until `more()` says stop. */
@@ -279,6 +277,12 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
    * stopping whenever something else is due, and once built, puts it in the page hidden, so that
    * the browser styles and lays it out then: the click only has to show it. (Without idle
    * callbacks, or clip-path, a zoom builds its layer when clicked.)
+   *
+   * A busy page (a frame's work taking most of each frame, or a machine with every core taken) may
+   * have no idle time for a while: each step waits for idle time at most one frame, and then builds
+   * a few milliseconds' worth anyway. Waiting for idle time alone, on W2's SVG at load 5 on two cores,
+   * the 1,723 copies of a second-level frame were not in the page two frames after the pointer came to
+   * rest on it in 1 run of 9, and their click then took 46 ms of CPU rather than 15.
    */
   const buildAhead = (target: number): void => {
     if (ahead?.target === target || shownBuild?.target === target || typeof requestIdleCallback !== 'function' || !clips) return;
@@ -287,15 +291,16 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     ahead = b;
     const step = (deadline: IdleDeadline): void => {
       aheadCallback = 0;
-      buildSome(b, () => deadline.timeRemaining() > 2);
+      const until = performance.now() + Math.max(deadline.timeRemaining() - 2, 4);
+      buildSome(b, () => performance.now() < until);
       if (b.next < b.frames.length) {
-        aheadCallback = requestIdleCallback(step);
+        aheadCallback = requestIdleCallback(step, { timeout: 16 });
         return;
       }
       b.layer.style.clipPath = 'inset(50%)';
       place(b.layer);
     };
-    aheadCallback = requestIdleCallback(step);
+    aheadCallback = requestIdleCallback(step, { timeout: 16 });
   };
   /** Where a layer of copies goes: over the frames, their highlight and their labels. */
   const place = (layer: Element): void => {
@@ -305,13 +310,14 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
   const dropZoomLayer = (): void => {
     shownBuild?.layer.remove();
     shownBuild = null;
-    layers.frameOfCopy = new Map();
   };
 
   const layers: FrameLayers = {
     zoomed: -1,
     matching: new Uint8Array(0),
-    frameOfCopy: new Map(),
+    // (The viewer set data-frame on each child of the layer, over any the frame's own <g> had: --nameattr.)
+    frameOfCopy: (item: Element): number | undefined =>
+      shownBuild && item.parentNode === shownBuild.layer ? Number(item.getAttribute('data-frame')) : undefined,
     zoom(target: number): void {
       dropZoomLayer();
       layers.zoomed = target;
@@ -321,7 +327,6 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
       cancelAhead();
       buildSome(b, () => true);
       shownBuild = b;
-      layers.frameOfCopy = b.frameOf;
       layers.recolour(); // a layer built ahead shows the search as it was then
       b.layer.id = 'zoom';
       if (b.layer.parentNode) b.layer.style.clipPath = 'inset(-2px)'; // a new value, as for #frames
@@ -341,13 +346,18 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
       const { matching } = layers;
       const { fills } = index;
       if (shownBuild) {
-        const { copies, lit } = shownBuild;
-        for (const [i, rect] of copies) {
-          if ((matching[i] === 1) !== lit.has(i)) {
-            rect.setAttribute('fill', matching[i] ? cfg.searchColor : fills[i]!);
-            if (matching[i]) lit.add(i);
-            else lit.delete(i);
-          }
+        const { frames, lit, layer } = shownBuild;
+        /** The copies, in the order of `frames`: looked up once, and only when one's colour changes. */
+        let tops: Element[] | null = null;
+        for (let k = 0; k < frames.length; k++) {
+          const i = frames[k]!;
+          if ((matching[i] === 1) === lit.has(i)) continue;
+          tops ??= Array.from(layer.querySelectorAll(':scope > [data-frame]'));
+          const top = tops[k]!;
+          const rect = top.localName === 'rect' ? top : top.querySelector('rect')!;
+          rect.setAttribute('fill', matching[i] ? cfg.searchColor : fills[i]!);
+          if (matching[i]) lit.add(i);
+          else lit.delete(i);
         }
         return;
       }

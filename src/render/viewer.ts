@@ -179,7 +179,7 @@ export function flamegraphViewer(cfg: ViewerConfig, parts: ViewerParts): void {
     const el = frameElement(target);
     if (!el) return undefined;
     index.ensure();
-    return layers.frameOfCopy.get(el.item) ?? index.frameOf.get(el.item);
+    return layers.frameOfCopy(el.item) ?? index.frameOf.get(el.item);
   };
   /** The tooltip of the frame an event is on; its <title>, for the browser's own tooltip, is made when first reached. */
   const titleOf = (target: EventTarget | null): string | null => {

@@ -268,7 +268,8 @@ describe('the SVG viewer in headless Chromium', () => {
 
   it('--nameattr titles and links, --search-color, --pretty-xml and --encoding keep the viewer working', async () => {
     const attrs = join(tmp.dir, 'attrs.txt');
-    writeFileSync(attrs, 'dressed\ttitle=Dressed up: see the docs\thref=https://example.invalid/docs\tclass=doc\n');
+    // (data-frame: the viewer marks each zoom copy with the frame it shows, over the frame's own.)
+    writeFileSync(attrs, 'dressed\ttitle=Dressed up: see the docs\thref=https://example.invalid/docs\tclass=doc\tdata-frame=0\n');
     const input = 'main;outer;dressed;leaf 10\nmain;other 30\n';
     const url = draw('dressed', input, ['--nameattr', attrs, '--search-color', '#203040', '--pretty-xml', '--encoding', 'ISO-8859-1']);
     const { page, errors, answer } = await open(url);

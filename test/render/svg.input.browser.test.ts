@@ -134,6 +134,30 @@ describe('the SVG viewer answers a click or a search without extra work', () => 
     await page.close();
   });
 
+  it('a page never idle still builds ahead the zoom of the frame the pointer rests on', async () => {
+    const { page, errors } = await browser().open(browser().draw('example', folded));
+    const target = await frameIndexOf(page, 'genunix`lookuppnvp');
+    // Each frame's script takes longer than a frame: the browser has no idle period while this runs.
+    await page.evaluate(() => {
+      const w = window as unknown as { busy: boolean };
+      w.busy = true;
+      const burn = (): void => {
+        const until = performance.now() + 20;
+        while (performance.now() < until);
+        if (w.busy) requestAnimationFrame(burn);
+      };
+      requestAnimationFrame(burn);
+    });
+    await (await frameGroup(page, 'genunix`lookuppnvp')).hover();
+    const built = await page
+      .waitForFunction((k) => Array.from(document.querySelectorAll('g.copies:not(#zoom)')).some((g) => g.querySelector(`:scope > [data-frame="${k}"]`)), target, { timeout: 3000, polling: 50 })
+      .then(() => true, () => false);
+    await page.evaluate(() => ((window as unknown as { busy: boolean }).busy = false));
+    expect(built).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('what the viewer runs ahead while the browser is idle after loading shows nothing', async () => {
     const { page, errors } = await browser().open(browser().draw('example', folded));
     const before = await frameStates(page);
