@@ -25,6 +25,13 @@ export interface FrameIndex {
   x0: Float64Array;
   w0: Float64Array;
   depth: Int32Array;
+  /**
+   * Frame i's caller, the frame it is drawn on (-1 for the root); its callees, theirs and so on are
+   * frames i+1 .. end[i]-1. The SVG writer writes the frames depth-first, each after its caller
+   * (placement.ts), so a zoom finds the frames it shows without a look at every frame.
+   */
+  parent: Int32Array;
+  end: Int32Array;
   fills: string[];
   /** The outline of frame i's rect as written, as path data (what a search's highlight draws). */
   outlines: string[];
@@ -75,6 +82,8 @@ export function frameIndex(cfg: ViewerConfig, framesGroup: Element): FrameIndex 
     x0: new Float64Array(0),
     w0: new Float64Array(0),
     depth: new Int32Array(0),
+    parent: new Int32Array(0),
+    end: new Int32Array(0),
     fills: [],
     outlines: [],
     names: [],
@@ -124,6 +133,16 @@ export function frameIndex(cfg: ViewerConfig, framesGroup: Element): FrameIndex 
       }
       index.root = root;
       index.distinctNames = Array.from(distinct.keys());
+      // Callers, and where each frame's callees end: the frames still open on a stack, the innermost last.
+      const parent = (index.parent = new Int32Array(count));
+      const end = (index.end = new Int32Array(count));
+      const open: number[] = [];
+      for (let i = 0; i < count; i++) {
+        while (open.length > 0 && depth[open[open.length - 1]!]! >= depth[i]!) end[open.pop()!] = i;
+        parent[i] = open.length > 0 ? open[open.length - 1]! : -1;
+        open.push(i);
+      }
+      for (const i of open) end[i] = count;
     },
     labelFor(i: number, width: number): string {
       const fit = Math.floor(width / glyph);

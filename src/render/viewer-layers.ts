@@ -190,32 +190,25 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
   let ahead: ZoomBuild | null = null;
   let aheadCallback = 0;
 
-  /** Which frames a zoom on `target` shows, where, and how wide (no element is touched). */
+  /**
+   * Which frames a zoom on `target` shows, where, and how wide (no element is touched): its callers,
+   * full width, and the frames drawn on it, scaled as it is, in drawing order.
+   */
   const startBuild = (target: number): ZoomBuild => {
-    const { count, x0, w0, depth } = index;
+    const { x0, w0, depth, parent, end } = index;
     const lo = x0[target]!;
-    const hi = lo + w0[target]!;
-    const eps = w0[target]! * 1e-9;
     const ratio = cfg.plotWidth / w0[target]!;
-    const d = depth[target]!;
     const frames: number[] = [];
-    const xs: number[] = [];
-    const widths: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const x = x0[i]!;
-      const w = w0[i]!;
-      if (depth[i]! < d) {
-        if (x <= lo + eps && x + w >= hi - eps) {
-          frames.push(i);
-          xs.push(cfg.xpad);
-          widths.push(cfg.plotWidth);
-        }
-      } else if (i === target || (x >= lo - eps && x + w <= hi + eps && x < hi - eps)) {
-        frames.push(i);
-        xs.push(cfg.xpad + (x - lo) * ratio);
-        widths.push(w * ratio);
-      }
+    for (let p = parent[target]!; p >= 0; p = parent[p]!) frames.push(p);
+    frames.reverse();
+    const xs: number[] = frames.map(() => cfg.xpad);
+    const widths: number[] = frames.map(() => cfg.plotWidth);
+    for (let i = target; i < end[target]!; i++) {
+      frames.push(i);
+      xs.push(cfg.xpad + (x0[i]! - lo) * ratio);
+      widths.push(w0[i]! * ratio);
     }
+    const d = depth[target]!;
     const layer = doc.createElementNS(SVG_NS, 'g');
     layer.classList.add('copies');
     return { target, layer, depth: d, frames, xs, widths, next: 0, lit: new Set() };
