@@ -188,7 +188,23 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
   /** The layer shown while zoomed; a layer being built ahead for the frame under the pointer. */
   let shownBuild: ZoomBuild | null = null;
   let ahead: ZoomBuild | null = null;
-  let aheadCallback = 0;
+  /**
+   * The next step of building ahead, run as a task of its own (a message to this channel): between
+   * frames, after input, whether or not the browser has idle time.
+   */
+  const steps = typeof MessageChannel === 'function' ? new MessageChannel() : null;
+  let nextStep: (() => void) | null = null;
+  if (steps) {
+    steps.port1.onmessage = () => {
+      const step = nextStep;
+      nextStep = null;
+      step?.();
+    };
+  }
+  const postStep = (step: () => void): void => {
+    nextStep = step;
+    steps!.port2.postMessage(0);
+  };
 
   /**
    * Which frames a zoom on `target` shows, where, and how wide (no element is touched): its callers,
@@ -260,40 +276,40 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
 
   /** Stops building ahead, and takes a layer built ahead out of the page. */
   const cancelAhead = (): void => {
-    if (aheadCallback) cancelIdleCallback(aheadCallback);
-    aheadCallback = 0;
+    nextStep = null;
     ahead?.layer.remove();
     ahead = null;
   };
   /**
-   * Builds the layer of a zoom on `target` (the frame under the pointer) while the browser is idle,
-   * stopping whenever something else is due, and once built, puts it in the page hidden, so that
-   * the browser styles and lays it out then: the click only has to show it. (Without idle
-   * callbacks, or clip-path, a zoom builds its layer when clicked.)
-   *
-   * A busy page (a frame's work taking most of each frame, or a machine with every core taken) may
-   * have no idle time for a while: each step waits for idle time at most one frame, and then builds
-   * a few milliseconds' worth anyway. Waiting for idle time alone, on W2's SVG at load 5 on two cores,
-   * the 1,723 copies of a second-level frame were not in the page two frames after the pointer came to
-   * rest on it in 1 run of 9, and their click then took 46 ms of CPU rather than 15.
+   * Builds the layer of a zoom on `target` (the frame under the pointer) from the next frame on, a
+   * few milliseconds at a time, and once built, puts it in the page hidden, so that the browser
+   * styles and lays it out then: the click only has to show it. (Without clip-path, a zoom builds
+   * its layer when clicked.) Each step is a task of its own rather than an idle callback: a busy page
+   * (a frame's work taking most of each frame, or a machine with every core taken) may have no idle
+   * time for a while, and then built nothing ahead. Waiting for idle time, on W2's SVG at load 5-7 on
+   * two cores, the 1,723 copies of a second-level frame were not in the page two frames after the
+   * pointer came to rest on it in 1 to 4 runs of 10, and their click then took 46 ms of CPU, not 16.
    */
   const buildAhead = (target: number): void => {
-    if (ahead?.target === target || shownBuild?.target === target || typeof requestIdleCallback !== 'function' || !clips) return;
+    if (ahead?.target === target || shownBuild?.target === target || !steps || !clips) return;
     cancelAhead();
     const b = startBuild(target);
     ahead = b;
-    const step = (deadline: IdleDeadline): void => {
-      aheadCallback = 0;
-      const until = performance.now() + Math.max(deadline.timeRemaining() - 2, 4);
+    const step = (): void => {
+      if (ahead !== b) return;
+      const until = performance.now() + 4;
       buildSome(b, () => performance.now() < until);
       if (b.next < b.frames.length) {
-        aheadCallback = requestIdleCallback(step, { timeout: 16 });
+        postStep(step);
         return;
       }
       b.layer.style.clipPath = 'inset(50%)';
       place(b.layer);
     };
-    aheadCallback = requestIdleCallback(step, { timeout: 16 });
+    // After the frame that shows the hover (its outline, the details line).
+    requestAnimationFrame(() => {
+      if (ahead === b) postStep(step);
+    });
   };
   /** Where a layer of copies goes: over the frames, their highlight and their labels. */
   const place = (layer: Element): void => {
