@@ -13,8 +13,8 @@
 // their layer is neither painted nor composited again; left in the page (no
 // layer), by changing their clip to nothing: one property of one element,
 // which restyles none of its frames, and which the pointer respects too.
-// The copies for the frame under the pointer are made while the browser is
-// idle, a few dozen at a time, so that its click only has to show them:
+// The copies for the frame under the pointer are made while it rests there,
+// a few milliseconds at a time, so that its click only has to show them:
 // making 1,700 elements took about half of a zoom's time.
 //
 // A search over the whole graph leaves the frames as written alone: it draws
