@@ -34,13 +34,15 @@ const frameIndexOf = (page: Page, name: string): Promise<number> =>
   page.evaluate((prefix) => (JSON.parse(document.getElementById('frame-data')!.textContent!) as { tooltip: string[] }).tooltip.findIndex((t) => t.startsWith(prefix)), `${name} (`);
 
 describe('the SVG viewer answers a click or a search without extra work', () => {
-  it('a click on a frame, as written or a zoomed copy, selects no text; a drag over the title still does', async () => {
+  it('a click on a frame, as written or a zoomed copy, or on a button selects no text; a drag over the title still does', async () => {
     const { page, errors } = await browser().open(browser().draw('example', folded));
     const selection = (): Promise<{ type: string; text: string }> =>
       page.evaluate(() => ({ type: getSelection()?.type ?? 'None', text: getSelection()?.toString() ?? '' }));
     await (await frameGroup(page, 'genunix`lookuppnvp')).click();
     expect(await selection()).toEqual({ type: 'None', text: '' });
     await (await frameGroup(page, 'genunix`lookuppnvp')).click(); // a copy in #zoom
+    expect(await selection()).toEqual({ type: 'None', text: '' });
+    await page.locator('#unzoom').click(); // nor does a click on a button
     expect(await selection()).toEqual({ type: 'None', text: '' });
 
     const title = await page.locator('#title').boundingBox();
