@@ -4,7 +4,8 @@
 // lines whatever the names: one the start of another followed by a byte
 // below ';' ('a.b', 'a:', 'a b', 'a\t') or above it ('a<', 'ab', 'aé'), the
 // empty name, the empty stack, stacks that are the start of others, long
-// shared prefixes, and more stacks than the insertion sort takes.
+// shared prefixes, names that differ at any byte of a word or in length only, and more
+// stacks than the insertion sort takes.
 
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -34,6 +35,24 @@ describe('folded output from the stack table', () => {
         expect(await folded(lines)).toBe(sortedSums(lines));
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('is sorted bytewise when names differ at any byte of their first words, or in length only (property)', async () => {
+    // The core compares names a word (8 bytes) at a time and finds the byte that differs from the words'
+    // XOR: names differing at each byte around the word boundaries, by a byte below or above (UTF-8's
+    // are above 0x7f: compared unsigned), and every start of the longest, so a name ends in any lane.
+    const base = 'abcdefghijklmnopqrstuvw';
+    const names = Array.from({ length: base.length + 1 }, (_, n) => base.slice(0, n));
+    for (const k of [0, 1, 6, 7, 8, 9, 14, 15, 16, 17, 22]) {
+      for (const c of ['A', '~', '\u00e9']) names.push(base.slice(0, k) + c + base.slice(k + 1));
+    }
+    const stack = fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 4 }).map((frames) => frames.join(';'));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(stack, fc.integer({ min: 1, max: 9 })), { minLength: 13, maxLength: 300 }), async (lines) => {
+        expect(await folded(lines)).toBe(sortedSums(lines));
+      }),
+      { numRuns: 100 },
     );
   });
 
