@@ -9,6 +9,7 @@
 // becomeTwoCount), as flamegraph.pl draws it: as wide as its count, unchanged.
 
 import { isBlank, isDigit, trimCR } from "../util/scan";
+import { SHORT_NAME } from "../util/hash";
 import { frameTable, ignoreLine, inputLine, stackPushReversed, foldLeafFirst, foldLeafFirstTwo } from "../tables/session";
 import { malformedLine } from "../tables/notes";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
@@ -154,12 +155,7 @@ function collectStack(start: usize, len: usize): void {
   }
   pathLen = shared;
   const f = shared > 0 ? <usize>load<u32>(pathEnds + (<usize>(shared - 1) << 2)) + 1 : 0;
-  if (f <= len) {
-    frameEnds.start = start;
-    frameEnds.from = f;
-    eachMarked<FrameEnds>(frameEnds, start + f, start + len);
-    pathPush(frameTable.intern(start + frameEnds.from, len - frameEnds.from), len);
-  }
+  if (f <= len) pushNames(start, f, len);
   stackPushReversed(pathFrames, pathLen);
   if (len > prevCap) {
     freeBytes(prevBytes);
@@ -189,23 +185,43 @@ abstract class ByteSet {
   for (; q < end; q++) if (set.has(<u32>load<u8>(q))) set.at(q);
 }
 
-// The ';' ending each frame of the stack text at `start`: the frame since `from` goes on the path.
-@final @unmanaged
-class FrameEnds extends ByteSet {
-  start: usize = 0;
-  from: usize = 0;
-  // @ts-ignore: decorator
-  @inline marks(v: v128): v128 { return i8x16.eq(v, i8x16.splat(0x3b)); }
-  // @ts-ignore: decorator
-  @inline has(c: u32): bool { return c == 0x3b; }
-  // @ts-ignore: decorator
-  @inline at(q: usize): void {
-    const e = q - this.start;
-    pathPush(frameTable.intern(this.start + this.from, e - this.from), e);
-    this.from = e + 1;
+// Puts the frames of the stack text at `start` from byte `from` (where a frame
+// starts) to `len` on the path, each ending at a ';' or at the text's end. A
+// name is read as the 32 bytes from its start: its end is the first ';' among
+// them (or the text's end, if that comes first), and a name shorter than 32
+// bytes is hashed and compared from them (ByteTable.internShort), with no loop
+// over its bytes, whose length the branch predictor cannot know; a longer one
+// is looked up as any. (The reads past the line stay within the input's SLACK.)
+function pushNames(start: usize, from: usize, len: usize): void {
+  const end = start + len;
+  let q = start + from;
+  while (true) {
+    const lo = v128.load(q), hi = v128.load(q, 16);
+    const semi = i8x16.splat(0x3b);
+    const marks = <u32>i8x16.bitmask(i8x16.eq(lo, semi)) | (<u32>i8x16.bitmask(i8x16.eq(hi, semi)) << 16);
+    let n = min<usize>(<usize>ctz<u32>(marks), end - q); // 32 when no ';' is among them
+    let frame: u32;
+    if (n < SHORT_NAME) frame = frameTable.internShort(q, n, lo, hi);
+    else {
+      n = nameEnd(q + SHORT_NAME, end) - q;
+      frame = frameTable.intern(q, n);
+    }
+    q += n;
+    pathPush(frame, q - start);
+    if (q == end) return;
+    q++; // past the ';'
   }
 }
-const frameEnds = new FrameEnds();
+
+// The first ';' in [p, end), or `end`.
+function nameEnd(p: usize, end: usize): usize {
+  for (; p + 16 <= end; p += 16) {
+    const m = i8x16.bitmask(i8x16.eq(v128.load(p), i8x16.splat(0x3b)));
+    if (m != 0) return p + <usize>ctz<u32>(m);
+  }
+  for (; p < end; p++) if (load<u8>(p) == 0x3b) return p;
+  return end;
+}
 
 // Names are looked up a window of lines at a time: the frame-table slot of
 // each name of the window is read first (frameTable.touch), so that with

@@ -24,9 +24,8 @@
 
 import { isBlank, isDigit, skipBlanks, lastIndexOf, skipDigits } from "../util/scan";
 import { digitsInteger, wholeUnits, unitsPerCount } from "../tables/counts";
-import { hashBytes, bytesEqual } from "../util/hash";
-import { slotHashMask } from "../tables/slot-batch";
-import { ByteTable } from "../tables/byte-table";
+import { bytesEqual } from "../util/hash";
+import { ByteTable, hashOf } from "../tables/byte-table";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, ignoreLine, lineUnterminated, stackPush, foldLeafFirstEntry, foldEntry } from "../tables/session";
 import { snapshotAt } from "../tables/snapshots";
@@ -237,7 +236,7 @@ class EntryCache {
         return <usize>load<u32>(this.entries + (<usize>(guess - 1) << 2));
       }
     }
-    const h = hashBytes(p, len) & slotHashMask;
+    const h = hashOf(p, len);
     const e = this.table.find(p, len, h);
     if (e < 0) {
       this.missHash = h;

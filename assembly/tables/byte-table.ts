@@ -1,15 +1,22 @@
 // Interning of byte strings: each distinct string is stored once and gets a
-// dense u32 id. Open addressing with linear probing; a slot (4 bytes) holds
-// the id and, above it, some top bits of the hash (a tag, idBitsFor), and a lookup reads the bytes'
-// place only when the tag matches, so the table can be kept up to 3/4 full: a
-// probe past a few occupied slots stays in one cache line. (Slots are much of
-// its memory with millions of short names: 5.3 bytes a name at 3/4, 8 to 16
-// with 8-byte slots of the whole hash and id.) The bytes live in blocks that never move, and so do each id's
-// address and length (tables/blocks.ts): arrays grown by doubling would leave
-// their old copies behind as dead memory.
+// dense u32 id. Open addressing with linear probing; a slot's first word (u32)
+// holds id + 1 and, above it, some top bits of the hash (a tag, idBitsFor), and
+// a lookup reads the bytes' place only when the tag matches, so the table can
+// be kept up to 3/4 full: a probe past a few occupied slots stays in one cache
+// line. While the table is small (WIDE_SLOTS), a slot is 8 bytes: its second
+// word is the address of the name's length and bytes, so a lookup goes from
+// the slot straight to the bytes, not through the id's address first (a load
+// fewer in each lookup's chain of dependent loads). Beyond that, slots are 4
+// bytes: with millions of short names, slots are much of the table's memory
+// (5.3 bytes a name at 3/4), and they no longer fit the cache anyway. Names
+// are hashed by util/hash.ts nameHash: a name shorter than 32 bytes with no
+// loop over its bytes (ByteTable.internShort: a reader that has its first 32
+// bytes in hand). The bytes live in blocks that never move, and so do each
+// id's address and length (tables/blocks.ts): arrays grown by doubling would
+// leave their old copies behind as dead memory.
 
 import { allocBytes, allocRaw, freeBytes } from "../util/memory";
-import { hashBytes, bytesEqual } from "../util/hash";
+import { nameHash, shortNameHash, shortMask, mix64, bytesEqual } from "../util/hash";
 import { BlockArray, blockLog } from "./blocks";
 import { SLOT_ID_BITS, slotWord, queueSlot, placeQueued, slotHashMask, batchAlways } from "./slot-batch";
 
@@ -17,9 +24,12 @@ const BLOCK_MIN: usize = 4 << 10;
 const BLOCK_MAX: usize = 1 << 20;
 const LONG: u32 = 255; // a length byte saying that a u32 length follows
 const SLOT: usize = 4; // u32: tag << idBits | id + 1 (0: empty)
+const WIDE: usize = 8; // that word, then the u32 address of the name's length byte
+/** Tables of up to this many slots have wide ones (1 MiB of them: 98,304 names). */
+const WIDE_SLOTS: u32 = 1 << 17;
 /** Ids the slots can name: 134 million distinct strings. */
 const MAX_IDS: u32 = (1 << SLOT_ID_BITS) - 1;
-const CACHED_SLOTS: usize = (1 << 20) / SLOT;
+const CACHED_SLOTS: usize = (1 << 20) / SLOT; // narrow ones
 
 // How many ids `nslots` slots take before they double: 3/4 of them.
 // @ts-ignore: decorator
@@ -31,6 +41,20 @@ const CACHED_SLOTS: usize = (1 << 20) / SLOT;
 // The slots are placed anew as they double, so the split can change then.
 // @ts-ignore: decorator
 @inline function idBitsFor(idCap: u32): u32 { return min<u32>(SLOT_ID_BITS, 32 - clz<u32>(idCap)); }
+
+/** The hash a ByteTable places the name of `len` bytes at `p` by (find()'s `h`). */
+// @ts-ignore: decorator
+@inline export function hashOf(p: usize, len: usize): u32 { return nameHash(p, len) & slotHashMask; }
+
+// @ts-ignore: decorator
+@inline function slotSizeFor(nslots: u32): usize { return nslots <= WIDE_SLOTS ? WIDE : SLOT; }
+
+// Whether the name stored at `at` (its length byte, then its bytes) is the `len` bytes at `p`.
+// @ts-ignore: decorator
+@inline function nameIs(at: usize, p: usize, len: usize): bool {
+  const n = <u32>load<u8>(at);
+  return n < LONG ? n == <u32>len && bytesEqual(at + 1, p, len) : load<u32>(at + 1) == <u32>len && bytesEqual(at + 5, p, len);
+}
 
 @unmanaged
 export class ByteTable {
@@ -46,17 +70,20 @@ export class ByteTable {
   slots: usize = 0;
   mask: u32 = 0;
   idBits: u32 = 0;
+  /** Bytes a slot takes: WIDE or SLOT. */
+  slotSize: usize = 0;
 
   constructor(slotsLog2: u32) {
     const nslots: u32 = 1 << slotsLog2;
     this.mask = nslots - 1;
-    this.slots = allocBytes(<usize>nslots * SLOT);
     this.names = new BlockArray(4, blockLog());
+    this.slotSize = slotSizeFor(nslots);
+    this.slots = allocBytes(<usize>nslots * this.slotSize);
     this.idCap = idsFor(nslots);
     this.idBits = idBitsFor(idsFor(nslots));
   }
 
-  /** Id of the bytes, or -1. `h` is hashBytes(p, len) & slotHashMask. */
+  /** Id of the bytes, or -1. `h` is hashOf(p, len). */
   find(p: usize, len: usize, h: u32): i32 {
     if (this.slots == 0) this.placeAll();
     const mask = this.mask;
@@ -64,15 +91,21 @@ export class ByteTable {
     const tag = h >>> idBits;
     const idMask = (<u32>1 << idBits) - 1;
     let i = h & mask;
+    if (this.slotSize == WIDE) {
+      while (true) {
+        const slot = this.slots + (<usize>i << 3);
+        const s = load<u32>(slot);
+        if (s == 0) return -1;
+        if (s >>> idBits == tag && nameIs(<usize>load<u32>(slot, 4), p, len)) return <i32>((s & idMask) - 1);
+        i = (i + 1) & mask;
+      }
+    }
     while (true) {
-      const s = load<u32>(this.slots + <usize>i * SLOT);
+      const s = load<u32>(this.slots + (<usize>i << 2));
       if (s == 0) return -1;
       if (s >>> idBits == tag) {
-        // The name's length and bytes (len() and ptr(), its address and length byte read once).
         const id = (s & idMask) - 1;
-        const at = <usize>load<u32>(this.names.at(id));
-        const n = <u32>load<u8>(at);
-        if (n < LONG ? n == <u32>len && bytesEqual(at + 1, p, len) : load<u32>(at + 1) == <u32>len && bytesEqual(at + 5, p, len)) return <i32>id;
+        if (nameIs(<usize>load<u32>(this.names.at(id)), p, len)) return <i32>id;
       }
       i = (i + 1) & mask;
     }
@@ -91,7 +124,7 @@ export class ByteTable {
    * their cache misses overlap, and each find() then reads its slot from cache.
    */
   slotOf(p: usize, len: usize): usize {
-    return this.slots == 0 ? 0 : this.slots + <usize>(hashBytes(p, len) & slotHashMask & this.mask) * SLOT;
+    return this.slots == 0 ? 0 : this.slots + <usize>(hashOf(p, len) & this.mask) * this.slotSize;
   }
 
   /** Adds bytes known to be absent; returns the new id. */
@@ -116,14 +149,46 @@ export class ByteTable {
     this.arenaUsed += len;
     const id = this.count++;
     store<u32>(this.names.room(id), <u32>at);
-    this.place(h, id);
+    this.place(h, id, at);
     return id;
   }
 
   intern(p: usize, len: usize): u32 {
-    const h = hashBytes(p, len) & slotHashMask;
+    const h = hashOf(p, len);
     const found = this.find(p, len, h);
     return found >= 0 ? <u32>found : this.add(p, len, h);
+  }
+
+  /**
+   * intern() of a name shorter than SHORT_NAME, given also as its first 32
+   * bytes (`lo`, `hi`: what follows it may be anything), which the caller has
+   * read (formats/folded.ts finds the ';' that ends it in them): hashed and,
+   * with wide slots, compared from them, with no loop over its bytes.
+   */
+  internShort(p: usize, len: usize, lo: v128, hi: v128): u32 {
+    const m = shortMask(len);
+    const mlo = v128.load(m), mhi = v128.load(m, 16);
+    const h = mix64(shortNameHash(v128.and(lo, mlo), v128.and(hi, mhi), len)) & slotHashMask;
+    if (this.slots == 0 || this.slotSize != WIDE) {
+      const found = this.find(p, len, h);
+      return found >= 0 ? <u32>found : this.add(p, len, h);
+    }
+    const mask = this.mask;
+    const idBits = this.idBits;
+    const tag = h >>> idBits;
+    let i = h & mask;
+    while (true) {
+      const slot = this.slots + (<usize>i << 3);
+      const s = load<u32>(slot);
+      if (s == 0) return this.add(p, len, h);
+      if (s >>> idBits == tag) {
+        // The stored name: its length byte (a short name's), then its bytes, read as 32 (SLACK).
+        const at = <usize>load<u32>(slot, 4);
+        const differ = v128.or(v128.and(v128.xor(v128.load(at, 1), lo), mlo), v128.and(v128.xor(v128.load(at, 17), hi), mhi));
+        if (<usize>load<u8>(at) == len && !v128.any_true(differ)) return (s & ((<u32>1 << idBits) - 1)) - 1;
+      }
+      i = (i + 1) & mask;
+    }
   }
 
   /** The address of the bytes of `id`. */
@@ -150,23 +215,33 @@ export class ByteTable {
   }
 
   // Makes the slots (mask + 1 of them) and places every id, its hash computed again.
+  // Wide slots are few (they fit the cache): placed one by one.
   private placeAll(): void {
-    this.slots = allocBytes((<usize>this.mask + 1) * SLOT);
-    for (let id: u32 = 0; id < this.count; id++) queueSlot(this.slots, this.mask, this.idBits, hashBytes(this.ptr(id), this.len(id)) & slotHashMask, id);
+    this.slots = allocBytes((<usize>this.mask + 1) * this.slotSize);
+    if (this.slotSize == WIDE) {
+      for (let id: u32 = 0; id < this.count; id++) this.place(hashOf(this.ptr(id), this.len(id)), id, <usize>load<u32>(this.names.at(id)));
+      return;
+    }
+    for (let id: u32 = 0; id < this.count; id++) queueSlot(this.slots, this.mask, this.idBits, hashOf(this.ptr(id), this.len(id)), id);
     placeQueued(this.slots, this.mask, this.idBits);
   }
 
-  private place(h: u32, id: u32): void {
+  // Places id (its name stored at `at`) in the first empty slot from its hash's.
+  private place(h: u32, id: u32, at: usize): void {
     const mask = this.mask;
+    const size = this.slotSize;
     let i = h & mask;
-    while (load<u32>(this.slots + <usize>i * SLOT) != 0) i = (i + 1) & mask;
-    store<u32>(this.slots + <usize>i * SLOT, slotWord(h, id, this.idBits));
+    while (load<u32>(this.slots + <usize>i * size) != 0) i = (i + 1) & mask;
+    const slot = this.slots + <usize>i * size;
+    store<u32>(slot, slotWord(h, id, this.idBits));
+    if (size == WIDE) store<u32>(slot, <u32>at, 4);
   }
 
   // Doubles the slot table (kept at most 3/4 full); the slots keep only a tag of each hash, so every name is hashed again.
   private grow(): void {
     freeBytes(this.slots);
     this.mask = (this.mask << 1) | 1;
+    this.slotSize = slotSizeFor(this.mask + 1);
     this.idCap = idsFor(this.mask + 1);
     this.idBits = idBitsFor(this.idCap);
     this.placeAll();

@@ -31,6 +31,61 @@ export function hashBytes(p: usize, len: usize): u32 {
   return mix64(h);
 }
 
+// 32 bytes of 0xff, then 32 of 0: the 32 bytes at shortMask(len) keep a name's first `len` bytes.
+const MASKS: usize = memory.data<u8>([
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+]);
+
+/** Names shorter than this are hashed and compared as two 16-byte vectors, with no loop. */
+export const SHORT_NAME: usize = 32;
+
+/** The address of 32 bytes whose first `len` (at most 32) are 0xff and the rest 0. */
+// @ts-ignore: decorator
+@inline export function shortMask(len: usize): usize { return MASKS + SHORT_NAME - len; }
+
+/**
+ * nameHash() of a name shorter than SHORT_NAME, given as its first 32 bytes
+ * (`lo`, `hi`) with every byte from `len` on zero: the four words multiplied
+ * apart (no chain of multiplies, no loop: a name's length is not predictable).
+ */
+// @ts-ignore: decorator
+@inline export function shortNameHash(lo: v128, hi: v128, len: usize): u64 {
+  return ((i64x2.extract_lane(lo, 0) ^ K1) * K2)
+    ^ rotl<u64>((i64x2.extract_lane(lo, 1) ^ K2) * K1, 23)
+    ^ rotl<u64>((i64x2.extract_lane(hi, 0) ^ K1) * K1, 41)
+    ^ rotl<u64>((i64x2.extract_lane(hi, 1) ^ K2) * K2, 11)
+    ^ (<u64>len * K1);
+}
+
+/**
+ * Hash of the frame name of `len` bytes at `p` (tables/byte-table.ts): of a
+ * short one, its 32 bytes masked (reads up to 31 bytes past its end: buffers
+ * carry SLACK); of a longer one, its first 32 bytes so, then the rest a word
+ * at a time.
+ */
+export function nameHash(p: usize, len: usize): u32 {
+  if (len < SHORT_NAME) {
+    const m = shortMask(len);
+    return mix64(shortNameHash(v128.and(v128.load(p), v128.load(m)), v128.and(v128.load(p, 16), v128.load(m, 16)), len));
+  }
+  let h = shortNameHash(v128.load(p), v128.load(p, 16), len);
+  p += SHORT_NAME;
+  let n = len - SHORT_NAME;
+  while (n >= 8) {
+    h = rotl<u64>((h ^ load<u64>(p)) * K1, 31);
+    p += 8;
+    n -= 8;
+  }
+  if (n > 0) {
+    const w = load<u64>(p) & ((<u64>1 << (<u64>n << 3)) - 1);
+    h = rotl<u64>((h ^ w) * K1, 31);
+  }
+  return mix64(h);
+}
+
 /**
  * Byte equality of two ranges of the same length, a word at a time; the last
  * partial word is compared under a mask (reads stay within the buffers' SLACK).

@@ -13,8 +13,11 @@ export function setMemoryLimit(mib: i32): void {
   limitPages = mib <= 0 || mib >= 4096 ? MAX_PAGES : mib << 4;
 }
 
-/** Extra bytes after every buffer, so word-at-a-time reads past the end stay inside it. */
-export const SLACK: usize = 16;
+/**
+ * Extra bytes after every buffer, so word-at-a-time reads past the end stay
+ * inside it: up to 31 (a frame name shorter than 32 bytes is read as 32: util/hash.ts nameHash).
+ */
+export const SLACK: usize = 32;
 
 function checkRoom(size: usize): void {
   const pages = <i32>((size + 0x1ffff) >>> 16);
