@@ -231,6 +231,18 @@ describe('options', () => {
     expect(aqua(named(fs, 'b')[0]!)).toBe(false);
   });
 
+  it('separator frames stay grey beside names of the same code-point sum, which keep their colour', async () => {
+    // "Z" and "--" both sum to 90; the default palette colours every other name by
+    // its sum, all names at once (colormode.ts nameFills): the separators must not take a sum's colour, nor give theirs.
+    for (const text of ['--;Z 1\n-;Z;-- 2\nZ;- 1\n', 'Z;-- 1\n--;Z 2\n']) {
+      const fs = await frames(text);
+      for (const f of named(fs, '--')) expect(f.fill).toBe('rgb(160,160,160)');
+      for (const f of named(fs, '-')) expect(f.fill).toBe('rgb(200,200,200)');
+      for (const f of named(fs, 'Z')) expect(f.fill).toBe(frameColor('hot', 'name', 'Z'));
+      expect(named(fs, 'Z').length).toBeGreaterThan(1);
+    }
+  });
+
   it('--cp: colours come from and go into the palette map', async () => {
     const map = new Map([['a', 'rgb(1,2,3)']]);
     const fs = await frames('a;b 1\n', { paletteMap: map });
