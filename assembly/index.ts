@@ -15,7 +15,7 @@ import { nodeCount, stackCount, treeColumn } from "./tables/call-tree";
 import { setBlockLog } from "./tables/blocks";
 import { setTreeBatch } from "./tables/tree-batch";
 import { setSlotHashBits, setBatchAlways } from "./tables/slot-batch";
-import { foldedBegin, foldedNext, outBuf } from "./output/folded-writer";
+import { foldedBegin, foldedNext, outBuf, pathBuf, pathLen } from "./output/folded-writer";
 import { Format } from "./formats/format";
 import { formatOf } from "./formats/registry";
 import { scaleFirstCounts } from "./output/stacks";
@@ -220,9 +220,12 @@ export { frameSums, frameSumsPtr, frameSumsCount } from "./output/frame-sums";
 export { exportBegin, exportNext, exportPiece, importBuffer, importPiece } from "./output/exchange";
 
 // Folded output
-export function foldedLines(inputOrder: bool): u32 { return foldedBegin(inputOrder); }
+export function foldedLines(inputOrder: bool, paths: bool): u32 { return foldedBegin(inputOrder, paths); }
 export { foldedNext };
 export function foldedBuffer(): usize { return outBuf; }
+/** With foldedLines(…, paths): each line's path record, u32 words (output/folded-writer.ts). */
+export function foldedPaths(): usize { return pathBuf; }
+export function foldedPathsLength(): u32 { return pathLen; }
 
 // Layout preparation for flame graphs (totals, the frames wide enough to draw): output/layout.ts.
 export {

@@ -116,9 +116,11 @@ export interface CoreExports {
   noteValue(kind: number, i: number): number;
   notesKept(): number;
   notesClear(): void;
-  foldedLines(inputOrder: number): number;
+  foldedLines(inputOrder: number, paths: number): number;
   foldedNext(): number;
   foldedBuffer(): number;
+  foldedPaths(): number;
+  foldedPathsLength(): number;
   exportBegin(size: number): void;
   exportNext(): number;
   exportPiece(): number;

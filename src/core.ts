@@ -293,8 +293,23 @@ export class CoreSession {
   *foldedViews(inputOrder = false): Generator<Uint8Array> {
     const c = this.core;
     if (inputOrder && this.options.values.recordOrder !== 1) throw new Error('records in input order need recordOrder set before any input');
-    c.foldedLines(inputOrder ? 1 : 0);
+    c.foldedLines(inputOrder ? 1 : 0, 0);
     yield* this.pieces(() => c.foldedNext(), () => c.foldedBuffer());
+  }
+
+  /**
+   * The sorted folded text with each line's path: views of wasm memory, valid
+   * until the generator resumes. `paths` holds a record per line of `text`:
+   * its frame count n, where its count text starts and ends in `text`, then
+   * its n frame ids (see names()), root first.
+   */
+  *foldedPaths(): Generator<{ text: Uint8Array; paths: Uint32Array }> {
+    const c = this.core;
+    c.foldedLines(0, 1);
+    for (let n = c.foldedNext(); n !== 0; n = c.foldedNext()) {
+      const buf = c.memory.buffer;
+      yield { text: new Uint8Array(buf, c.foldedBuffer(), n), paths: new Uint32Array(buf, c.foldedPaths(), c.foldedPathsLength()) };
+    }
   }
 
   /**
@@ -348,16 +363,23 @@ export class CoreSession {
     return numbersOf(new BigInt64Array(c.memory.buffer, c.frameSumsPtr(), 4 * c.frameSumsCount()), c.statCountScale());
   }
 
-  /** Frame names as raw bytes by frame id (views: valid until the next call into the session). */
+  /**
+   * Frame names as raw bytes by frame id (views: valid until the next call into the
+   * session). The frames must not change meanwhile; memory may grow (a walk's buffers).
+   */
   names(): (frame: number) => Uint8Array {
     const c = this.core;
-    const buf = c.memory.buffer;
     // An id's address sits in blocks of 2^log ids (assembly/tables/blocks.ts), found through a table of block addresses;
     // at the address, the name's length (a byte below 255, else 255 and a u32), then its bytes.
-    const [words, bytes, view] = [new Uint32Array(buf), new Uint8Array(buf), new DataView(buf)];
     const [blocks, log] = [c.frameBlocks() >>> 2, c.frameBlockLog()];
     const low = (1 << log) - 1;
+    let buf = c.memory.buffer;
+    let [words, bytes, view] = [new Uint32Array(buf), new Uint8Array(buf), new DataView(buf)];
     return (f) => {
+      if (c.memory.buffer !== buf) {
+        buf = c.memory.buffer; // memory grew: the old views are detached
+        [words, bytes, view] = [new Uint32Array(buf), new Uint8Array(buf), new DataView(buf)];
+      }
       const at = words[(words[blocks + (f >>> log)]! >>> 2) + (f & low)]!;
       const n = bytes[at]!;
       return n < 255 ? new Uint8Array(buf, at + 1, n) : new Uint8Array(buf, at + 5, view.getUint32(at + 1, true));

@@ -1,7 +1,7 @@
 // flamefold's public Node API.
 
 export { collapse, CollapseResult } from './api/collapse.js';
-export type { CollapseOptions, CollapseTotals, FoldedStack, PmcstatEvent } from './api/collapse.js';
+export type { CollapseOptions, CollapseTotals, FoldedStack, PmcstatEvent, StackPath } from './api/collapse.js';
 export type { StackFilterOptions } from './api/stack-filter.js';
 export type { CollapseInput, FedInput } from './input/feed.js';
 export type { InputFormat } from './formats/registry.js';
@@ -42,7 +42,7 @@ export type { DiffColorOptions, DiffMode } from './render/differential-colors.js
 export { ratioMode } from './render/ratio-colors.js';
 export type { RatioColorOptions, RatioMetric } from './render/ratio-colors.js';
 
-// Exports: pprof, speedscope and the hottest-functions report, each over CollapseResult.stacks().
+// Exports: pprof, speedscope and the hottest-functions report, each over CollapseResult.stackPaths().
 export { pprofProfile, writePprof } from './export/pprof.js';
 export type { PprofOptions } from './export/pprof.js';
 export { collapseEach, writeSpeedscope, SPEEDSCOPE_SCHEMA } from './export/speedscope.js';

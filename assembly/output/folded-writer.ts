@@ -12,6 +12,12 @@
 //
 // A flame chart's records can also be written in input order, one line per
 // item of the record log (a stack filter folds them again in that order).
+//
+// With `withPaths` (sorted lines), each line also gets a record in `pathBuf` (u32 words):
+// its frame count n, where its count text starts and ends in `outBuf`, then
+// its n frame ids, root first. The exports (pprof, speedscope, top) read
+// those and name each distinct frame once, instead of splitting the text
+// and looking every name up.
 
 import { allocBytes, growBytes, freeBytes, copyShort } from "../util/memory";
 import { writeUnits } from "../tables/counts";
@@ -29,12 +35,17 @@ let fromTable = false; // lines come from stack-table entries, not tree nodes
 let fromLog = false; // lines come from the record log, in input order
 export let outBuf: usize = 0;
 let outCap: usize = 0;
+let withPaths = false;
+export let pathBuf: usize = 0;
+let pathCap: usize = 0; // bytes
+export let pathLen: u32 = 0; // u32 words written by the last foldedNext()
 
 /**
  * Prepares the folded lines, sorted, or in input order (the record log's items:
  * the caller checks that records were logged); returns how many there are.
  */
-export function foldedBegin(inputOrder: bool): u32 {
+export function foldedBegin(inputOrder: bool, paths: bool = false): u32 {
+  withPaths = paths && !inputOrder; // the exports read sorted stacks only
   freeBytes(order);
   order = 0;
   fromLog = inputOrder;
@@ -69,6 +80,7 @@ function entryLineBytes(e: u32): usize {
 
 /** Writes the next lines into `outBuf`, up to its size; returns the bytes written (0: done). */
 export function foldedNext(): u32 {
+  pathLen = 0;
   if (!fromTable && !fromLog) return treeNext();
   let o = outBuf;
   const limit = outBuf + outCap;
@@ -82,7 +94,9 @@ export function foldedNext(): u32 {
       growOut(need);
       return foldedNext();
     }
+    if (withPaths) pathOfEntry(e);
     o = fromLog ? writeLogLine(o, cursor, frames) : writeEntryLine(o, e);
+    if (withPaths) pathCounts(o);
     cursor++;
   }
   return <u32>(o - outBuf);
@@ -105,6 +119,40 @@ function writeLogLine(o: usize, i: u32, n: u32): usize {
     o += len;
   }
   return writeCounts(o, stackFirst(i), stackSecond(i));
+}
+
+// A line's path record: room for it, its frame count; the frames follow, then pathCounts.
+function pathOpen(n: u32): usize {
+  const need = (<usize>pathLen + 3 + <usize>n) << 2;
+  if (need > pathCap) {
+    const cap = max<usize>(need, max<usize>(1 << 16, pathCap << 1));
+    pathBuf = growBytes(pathBuf, <usize>pathLen << 2, cap);
+    pathCap = cap;
+  }
+  const at = pathBuf + (<usize>pathLen << 2);
+  store<u32>(at, n);
+  return at + 12;
+}
+
+function pathOfEntry(e: u32): void {
+  const p = stackEntrySeq(e), wide = stackEntryWide(e), n = stackEntryLen(e);
+  const at = pathOpen(n);
+  for (let i: u32 = 0; i < n; i++) store<u32>(at + (<usize>i << 2), seqFrame(p, wide, n - 1 - i));
+}
+
+// Ends the path record of the line just written, whose text ends (newline included) at `o`:
+// its count text is from the space after its frames to the newline.
+function pathCounts(o: usize): void {
+  const at = pathBuf + (<usize>pathLen << 2);
+  let c = o - 1;
+  while (load<u8>(c - 1) != 0x20) c--; // counts hold no space: the first column's is before the last
+  if (hasSecondCount) {
+    c--;
+    while (load<u8>(c - 1) != 0x20) c--;
+  }
+  store<u32>(at, <u32>(c - outBuf), 4);
+  store<u32>(at, <u32>(o - 1 - outBuf), 8);
+  pathLen += 3 + load<u32>(at);
 }
 
 function growOut(need: usize): void {
@@ -136,7 +184,7 @@ let kids: usize = 0;
 let items: usize = 0; // u32 item: child << 1 | 1 for its subtree; the open nodes' items, stacked
 let itemsLen: u32 = 0;
 let itemsCap: u32 = 0;
-const OPEN: usize = 16; // per open node: u32 next item, u32 end of its items, u32 start of them, u32 prefix length before it
+const OPEN: usize = 20; // per open node: u32 next item, u32 end of its items, u32 start of them, u32 prefix length before it, u32 its frame
 let open: usize = 0;
 let openLen: u32 = 0;
 let openCap: u32 = 0;
@@ -156,11 +204,11 @@ function treeWalkBegin(): void {
   openLen = 0;
   prefixLen = 0;
   rootLine = n > 0 && nodeIsEnd(0);
-  if (n > 0) openNode(0, 0);
+  if (n > 0) openNode(0, 0, 0);
 }
 
-// Pushes the sorted items of node x; `before` is the prefix length to return to when it is done.
-function openNode(x: u32, before: usize): void {
+// Pushes the sorted items of node x, of frame `frame`; `before` is the prefix length to return to when it is done.
+function openNode(x: u32, before: usize, frame: u32): void {
   const from = load<u32>(kidsFrom + (<usize>x << 2)), to = load<u32>(kidsFrom + (<usize>(x + 1) << 2));
   const start = itemsLen;
   if (itemsLen + ((to - from) << 1) > itemsCap) {
@@ -184,6 +232,7 @@ function openNode(x: u32, before: usize): void {
   store<u32>(f, itemsLen, 4);
   store<u32>(f, start, 8);
   store<u32>(f, <u32>before, 12);
+  store<u32>(f, frame, 16);
   openLen++;
 }
 
@@ -205,7 +254,9 @@ function treeNext(): u32 {
   let o = outBuf;
   const limit = outBuf + outCap;
   if (rootLine) {
+    if (withPaths) pathOpen(0);
     o = writeCounts(o, nodeSelf(0), nodeSelf2(0));
+    if (withPaths) pathCounts(o);
     rootLine = false;
   }
   while (openLen > 0) {
@@ -228,7 +279,7 @@ function treeNext(): u32 {
       copyShort(prefix + prefixLen, frameTable.ptr(fc), len);
       store<u8>(prefix + prefixLen + len, 0x3b);
       prefixLen += len + 1;
-      openNode(c, before);
+      openNode(c, before, fc);
       continue;
     }
     const need = prefixLen + len + 80; // two counts, separators, newline
@@ -238,13 +289,23 @@ function treeNext(): u32 {
       return treeNext();
     }
     store<u32>(f, next + 1);
+    if (withPaths) pathOfOpen(fc);
     copyShort(o, prefix, prefixLen);
     o += prefixLen;
     copyShort(o, frameTable.ptr(fc), len);
     o += len;
     o = writeCounts(o, nodeSelf(c), nodeSelf2(c));
+    if (withPaths) pathCounts(o);
   }
   return <u32>(o - outBuf);
+}
+
+// The path of a line of the tree walk: the open nodes' frames below the root, then `leaf`.
+function pathOfOpen(leaf: u32): void {
+  const n = openLen; // open nodes 1 .. openLen-1, and the leaf
+  const at = pathOpen(n);
+  for (let k: u32 = 1; k < openLen; k++) store<u32>(at + (<usize>(k - 1) << 2), load<u32>(open + <usize>k * OPEN, 16));
+  store<u32>(at + (<usize>(n - 1) << 2), leaf);
 }
 
 function writeCounts(o: usize, c1: i64, c2: i64): usize {

@@ -149,6 +149,20 @@ export interface FoldedStack {
   countText: string;
   count2Text?: string;
 }
+
+/**
+ * A distinct stack as its frame ids (see CollapseResult.stackPaths()): the
+ * exports' walk, which names each distinct frame once (frameNames()).
+ */
+export interface StackPath {
+  /** Frame ids, root first: equal ids are equal names within one result. A view, valid until the walk resumes. */
+  frameIds: Uint32Array;
+  /** The count (two-count input: the first, "before" column) exactly, as the folded output prints it. */
+  countText: string;
+  /** Two-count input only: the second ("after") count's text. */
+  count2Text?: string;
+}
+
 /** What reading the inputs counted: a filtered result keeps these from before its stacks were refolded. */
 export type ReadCounts = Pick<CoreTotals, 'lines' | 'ignoredLines' | 'droppedRecords'>;
 
@@ -240,25 +254,44 @@ export class CollapseResult {
    * every export (pprof, speedscope, top) reads, so none of them walks the stacks again.
    */
   *stacks(): Generator<FoldedStack> {
-    const two = this.twoCounts;
-    for (const line of this.lines()) {
-      // The writer puts the count(s) after the last space(s); frame names may hold spaces, never ';'.
-      let end = line.lastIndexOf(' ');
-      const last = line.slice(end + 1);
-      let first = last;
-      if (two) {
-        const at = line.lastIndexOf(' ', end - 1);
-        first = line.slice(at + 1, end);
-        end = at;
-      }
-      const stack = line.slice(0, end);
-      yield {
-        frames: stack === '' ? [] : stack.split(';'),
-        count: Number(first),
-        countText: first,
-        ...(two && { count2: Number(last), count2Text: last }),
-      };
+    const name = this.frameNames();
+    for (const { frameIds, countText, count2Text } of this.stackPaths()) {
+      const frames = new Array<string>(frameIds.length);
+      for (let i = 0; i < frameIds.length; i++) frames[i] = name(frameIds[i]!);
+      yield { frames, count: Number(countText), countText, ...(count2Text !== undefined && { count2: Number(count2Text), count2Text }) };
     }
+  }
+
+  /**
+   * stacks() as frame ids, in the same order: no names are decoded, so a consumer that
+   * keys its tables by id (the exports) names each distinct frame once, with frameNames().
+   */
+  *stackPaths(): Generator<StackPath> {
+    const two = this.twoCounts;
+    for (const { text, paths } of this.session.foldedPaths()) {
+      const chars = Buffer.from(text.buffer, text.byteOffset, text.length);
+      // Per line: its frame count n, where its count text starts and ends, its n frame ids.
+      for (let at = 0; at < paths.length; ) {
+        const n = paths[at]!;
+        const counts = chars.toString('latin1', paths[at + 1]!, paths[at + 2]!); // digits, '-', '.' and a space
+        const frameIds = paths.subarray(at + 3, at + 3 + n);
+        at += 3 + n;
+        if (!two) {
+          yield { frameIds, countText: counts };
+          continue;
+        }
+        const space = counts.indexOf(' ');
+        yield { frameIds, countText: counts.slice(0, space), count2Text: counts.slice(space + 1) };
+      }
+    }
+  }
+
+  /** A frame's name by its id (stackPaths()), decoded from UTF-8 once per id (bytes that are not UTF-8 become U+FFFD). */
+  frameNames(): (id: number) => string {
+    const bytes = this.session.names();
+    const decoder = new TextDecoder();
+    const known = new Array<string | undefined>(this.session.totals().frames).fill(undefined); // dense: ids come in any order
+    return (id) => (known[id] ??= decoder.decode(bytes(id)));
   }
 
   /** The whole folded output as one string. */

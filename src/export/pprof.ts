@@ -2,7 +2,7 @@
 // Pyroscope, speedscope and Perfetto read), encoded by the pprof-format package.
 // One sample per distinct stack with its count(s) as values; a function and a
 // location per distinct frame name, shared by every stack that has it. The
-// stacks come from CollapseResult.stacks(), the walk every output reads.
+// stacks come from CollapseResult.stackPaths(), the walk every export reads.
 
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -10,6 +10,7 @@ import { Function as ProfileFunction, Line, Location, Profile, Sample, StringTab
 import type { CollapseResult } from '../api/collapse.js';
 import { InputError } from '../errors.js';
 import type { OutputSink } from '../output/atomic-file.js';
+import { perFrame } from './per-frame.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -49,14 +50,12 @@ function sourcesOf(result: CollapseResult, options: PprofOptions): { sources: Pp
 }
 
 /** A count (its exact text) as a pprof value (an int64): whole numbers only, never silently rounded. */
-function sampleValue(result: CollapseResult, count: string, frames: readonly string[]): number | bigint {
-  if (/^-?\d+$/.test(count)) {
-    const n = Number(count);
-    return Number.isSafeInteger(n) ? n : BigInt(count);
-  }
+function sampleValue(result: CollapseResult, count: string, stack: () => string): number | bigint {
+  const n = Number(count);
+  if (Number.isSafeInteger(n)) return n; // a fraction is never whole here: counts print in their shortest form ("2", not "2.0")
+  if (/^-?\d+$/.test(count)) return BigInt(count);
   const inputs = result.inputs.map((i) => i.name).join(', ') || '<no input>';
-  const stack = frames.join(';');
-  throw new InputError(inputs, `pprof sample values are whole numbers, but the stack '${stack}' counts ${count} (folded and speedscope output keep fractions)`);
+  throw new InputError(inputs, `pprof sample values are whole numbers, but the stack '${stack()}' counts ${count} (folded and speedscope output keep fractions)`);
 }
 
 /**
@@ -77,23 +76,24 @@ export function pprofProfile(results: CollapseResult | readonly PprofSource[], o
   const sampleOf = sources.length > 1 ? new Map<string, Sample>() : undefined;
   let column = 0;
   for (const { result } of sources) {
-    for (const stack of result.stacks()) {
-      const { frames } = stack;
-      const locationId = new Array<number>(frames.length);
-      for (let i = 0; i < frames.length; i++) {
-        const name = frames[frames.length - 1 - i]!; // pprof lists a sample's locations leaf first
-        let id = idOf.get(name);
-        if (id === undefined) {
-          id = functions.length + 1; // ids start at 1: 0 means "none" in profile.proto
-          const nameId = strings.dedup(name);
-          functions.push(new ProfileFunction({ id, name: nameId, systemName: nameId }));
-          locations.push(new Location({ id, line: [new Line({ functionId: id })] }));
-          idOf.set(name, id);
-        }
-        locationId[i] = id;
+    const functionOf = perFrame(result, (name) => {
+      let id = idOf.get(name); // sources share functions by name
+      if (id === undefined) {
+        id = functions.length + 1; // ids start at 1: 0 means "none" in profile.proto
+        const nameId = strings.dedup(name);
+        functions.push(new ProfileFunction({ id, name: nameId, systemName: nameId }));
+        locations.push(new Location({ id, line: [new Line({ functionId: id })] }));
+        idOf.set(name, id);
       }
-      const values = [sampleValue(result, stack.countText, frames)];
-      if (stack.count2Text !== undefined) values.push(sampleValue(result, stack.count2Text, frames));
+      return id;
+    });
+    for (const { frameIds, countText, count2Text } of result.stackPaths()) {
+      const n = frameIds.length;
+      const locationId = new Array<number>(n);
+      for (let i = 0; i < n; i++) locationId[i] = functionOf(frameIds[n - 1 - i]!); // pprof lists a sample's locations leaf first
+      const stack = (): string => Array.from(frameIds, result.frameNames()).join(';');
+      const values = [sampleValue(result, countText, stack)];
+      if (count2Text !== undefined) values.push(sampleValue(result, count2Text, stack));
       if (!sampleOf) {
         samples.push(new Sample({ locationId, value: values }));
         continue;

@@ -2,8 +2,8 @@
 // file-format-schema.json), which its viewer draws with WebGL however many
 // frames there are. Each profile is "sampled": one sample per distinct stack,
 // weighted by its count, with frame indices into one frames table shared by
-// every profile of the file. The stacks come from CollapseResult.stacks(),
-// the walk every output reads, and the JSON is written as they arrive: only
+// every profile of the file. The stacks come from CollapseResult.stackPaths(),
+// the walk every export reads, and the JSON is written as they arrive: only
 // the frames table and a profile's weights are held until their turn.
 
 import { textToUnits, unitsText } from '../counts.js';
@@ -12,6 +12,7 @@ import { collapsePerEvent } from './event-results.js';
 import { inputName, type CollapseInput } from '../input/feed.js';
 import { ChunkWriter } from '../output/chunk-writer.js';
 import type { OutputSink } from '../output/atomic-file.js';
+import { perFrame } from './per-frame.js';
 
 /** One profile of a speedscope file: a result, shown under a name. */
 export interface SpeedscopeProfile {
@@ -66,8 +67,13 @@ export async function writeSpeedscope(profiles: Profiles, sink: OutputSink, opti
       const scale = result.countScale;
       let total = 0n;
       let negative = 0;
-      for (const stack of result.stacks()) {
-        const weight = column === 0 ? stack.countText : stack.count2Text!;
+      const indexOf = perFrame(result, (frame) => {
+        let index = frameIndex.get(frame); // profiles share the frames table by name
+        if (index === undefined) frameIndex.set(frame, (index = frameIndex.size));
+        return index;
+      });
+      for (const { frameIds, countText, count2Text } of result.stackPaths()) {
+        const weight = column === 0 ? countText : count2Text!;
         const units = textToUnits(weight, scale);
         if (units <= 0n) {
           if (units < 0n) negative++;
@@ -75,10 +81,8 @@ export async function writeSpeedscope(profiles: Profiles, sink: OutputSink, opti
         }
         total += units;
         let text = weights.length > 0 ? ',[' : '[';
-        for (let i = 0; i < stack.frames.length; i++) {
-          const frame = stack.frames[i]!;
-          let index = frameIndex.get(frame);
-          if (index === undefined) frameIndex.set(frame, (index = frameIndex.size));
+        for (let i = 0; i < frameIds.length; i++) {
+          const index = indexOf(frameIds[i]!);
           text += i > 0 ? `,${index}` : `${index}`;
         }
         out.write(`${text}]`);

@@ -1,11 +1,12 @@
 // `top`: the hottest functions of a result, as `perf report` lists them: by
 // self (the samples whose stack ends in the function) and by total (the
 // samples whose stack has it anywhere, counted once per stack even when it
-// recurses). Sums come from CollapseResult.stacks(), the walk every output reads,
+// recurses). Sums come from CollapseResult.stackPaths(), the walk every export reads,
 // exactly (src/counts.ts): the report prints every digit.
 
 import type { CollapseResult } from '../api/collapse.js';
 import { sharePercent, textToUnits, unitsText, unitsToNumber } from '../counts.js';
+import { perFrame } from './per-frame.js';
 import { terminalText } from './terminal-text.js';
 
 /** What a line of the report is. */
@@ -81,8 +82,14 @@ export function topFunctions(result: CollapseResult, options: TopOptions = {}): 
   let samples = 0n;
   let stacks = 0;
   let negativeStacks = 0;
-  for (const stack of result.stacks()) {
-    const count = textToUnits(stack.count2Text ?? stack.countText, scale);
+  const sumsOf = perFrame(result, (name) => {
+    const key = keyOf(name); // frames of one key (a module; names differing only in bytes that are not UTF-8) share sums
+    let s = sums.get(key);
+    if (s === undefined) sums.set(key, (s = { self: 0n, total: 0n, lastStack: 0 }));
+    return s;
+  });
+  for (const { frameIds, countText, count2Text } of result.stackPaths()) {
+    const count = textToUnits(count2Text ?? countText, scale);
     stacks++;
     // A negative count would make shares of a net total (over 100%, below 0):
     // counted as zero, as the flame graph of the same input draws it.
@@ -91,16 +98,13 @@ export function topFunctions(result: CollapseResult, options: TopOptions = {}): 
       continue;
     }
     samples += count;
-    const { frames } = stack;
-    for (let i = 0; i < frames.length; i++) {
-      const key = keyOf(frames[i]!);
-      let s = sums.get(key);
-      if (s === undefined) sums.set(key, (s = { self: 0n, total: 0n, lastStack: 0 }));
+    for (let i = 0; i < frameIds.length; i++) {
+      const s = sumsOf(frameIds[i]!);
       if (s.lastStack !== stacks) {
         s.total += count;
         s.lastStack = stacks;
       }
-      if (i === frames.length - 1) s.self += count;
+      if (i === frameIds.length - 1) s.self += count;
     }
   }
   const all = unitsToNumber(samples, scale);

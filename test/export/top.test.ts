@@ -111,6 +111,14 @@ describe('top', () => {
     expect(formatTop(empty)).toBe('0 samples in 0 stacks\n\nHottest functions by self: none\n\nHottest functions by total: none\n');
   });
 
+  it('frames whose names differ only in bytes that are not UTF-8 are one function (U+FFFD), as in the other exports', async () => {
+    const bytes = (...parts: (string | number)[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from([p]))));
+    const result = await collapse(bytes('a', 0xff, ';b 1\na', 0xfe, ';b 2\nc', 0xff, ' 4\n'));
+    expect(result.totals.frames).toBe(4); // four names in the core: a\xff, a\xfe, b, c\xff
+    const report = topFunctions(result);
+    expect(report.byTotal.map((e) => [e.name, e.self, e.total])).toEqual([['c\u{FFFD}', 4, 4], ['b', 3, 3], ['a\u{FFFD}', 0, 3]]);
+  });
+
   it('a stack with a negative count counts as zero, as the flame graph draws it, and is said', async () => {
     const input = join(tmp.dir, 'negative.folded');
     writeFileSync(input, `${HAND}app\`main;app\`free -4\napp\`main;app\`parse -2\n`);
