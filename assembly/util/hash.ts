@@ -17,8 +17,12 @@
 
 /** Hash of `len` bytes at `p`. Reads up to 7 bytes past the end: buffers carry SLACK. */
 export function hashBytes(p: usize, len: usize): u32 {
-  let h: u64 = K1 ^ (<u64>len * K2);
-  let n = len;
+  return mix64(hashWords(K1 ^ (<u64>len * K2), p, len));
+}
+
+// `h` with the `n` bytes at `p` mixed in a word at a time, the last partial word masked (reads stay within SLACK).
+// @ts-ignore: decorator
+@inline function hashWords(h: u64, p: usize, n: usize): u64 {
   while (n >= 8) {
     h = rotl<u64>((h ^ load<u64>(p)) * K1, 31);
     p += 8;
@@ -28,7 +32,7 @@ export function hashBytes(p: usize, len: usize): u32 {
     const w = load<u64>(p) & ((<u64>1 << (<u64>n << 3)) - 1);
     h = rotl<u64>((h ^ w) * K1, 31);
   }
-  return mix64(h);
+  return h;
 }
 
 // 32 bytes of 0xff, then 32 of 0: the 32 bytes at shortMask(len) keep a name's first `len` bytes.
@@ -71,19 +75,7 @@ export function nameHash(p: usize, len: usize): u32 {
     const m = shortMask(len);
     return mix64(shortNameHash(v128.and(v128.load(p), v128.load(m)), v128.and(v128.load(p, 16), v128.load(m, 16)), len));
   }
-  let h = shortNameHash(v128.load(p), v128.load(p, 16), len);
-  p += SHORT_NAME;
-  let n = len - SHORT_NAME;
-  while (n >= 8) {
-    h = rotl<u64>((h ^ load<u64>(p)) * K1, 31);
-    p += 8;
-    n -= 8;
-  }
-  if (n > 0) {
-    const w = load<u64>(p) & ((<u64>1 << (<u64>n << 3)) - 1);
-    h = rotl<u64>((h ^ w) * K1, 31);
-  }
-  return mix64(h);
+  return mix64(hashWords(shortNameHash(v128.load(p), v128.load(p, 16), len), p + SHORT_NAME, len - SHORT_NAME));
 }
 
 /**

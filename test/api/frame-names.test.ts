@@ -12,16 +12,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CoreSession } from '../../src/core.js';
-
-/** The folded text of `lines` summed per stack and sorted bytewise, as collapse prints it. */
-function sortedSums(lines: [string, number][]): string {
-  const sums = new Map<string, number>();
-  for (const [stack, n] of lines) sums.set(stack, (sums.get(stack) ?? 0) + n);
-  return [...sums.keys()]
-    .sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)))
-    .map((k) => `${k} ${sums.get(k)}\n`)
-    .join('');
-}
+import { sortedSums } from '../support/helpers.js';
 
 /** Folds `text` in pieces of the given sizes (the rest in one), with the slots' hashes cut to `slotHashBits` bits (0: whole). */
 function folded(text: string, slotHashBits: number, pieces: number[] = []): string {

@@ -10,16 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { collapse } from '../../src/index.js';
-
-/** The folded text of `lines` summed per stack and sorted bytewise, as stackcollapse.pl prints it. */
-function sortedSums(lines: [string, number][]): string {
-  const sums = new Map<string, number>();
-  for (const [stack, n] of lines) sums.set(stack, (sums.get(stack) ?? 0) + n);
-  return [...sums.keys()]
-    .sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)))
-    .map((k) => `${k} ${sums.get(k)}\n`)
-    .join('');
-}
+import { sortedSums } from '../support/helpers.js';
 
 async function folded(lines: [string, number][]): Promise<string> {
   const text = lines.map(([stack, n]) => `${stack} ${n}\n`).join('');

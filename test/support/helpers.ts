@@ -94,3 +94,13 @@ export function mergeFolded(...texts: string[]): string {
     .map((k) => `${k} ${sum.get(k)}\n`)
     .join('');
 }
+
+/** The folded text of `lines` summed per stack and sorted bytewise, as collapse (and stackcollapse.pl) prints it. */
+export function sortedSums(lines: [string, number][]): string {
+  const sums = new Map<string, number>();
+  for (const [stack, n] of lines) sums.set(stack, (sums.get(stack) ?? 0) + n);
+  return [...sums.keys()]
+    .sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)))
+    .map((k) => `${k} ${sums.get(k)}\n`)
+    .join('');
+}
