@@ -25,7 +25,7 @@
 import { isBlank, isDigit, skipBlanks, lastIndexOf, skipDigits } from "../util/scan";
 import { digitsInteger, wholeUnits, unitsPerCount } from "../tables/counts";
 import { bytesEqual } from "../util/hash";
-import { ByteTable, hashOf } from "../tables/byte-table";
+import { ByteTable } from "../tables/byte-table";
 import { allocBytes, growBytes, freeBytes } from "../util/memory";
 import { frameTable, ignoreLine, lineUnterminated, stackPush, foldLeafFirstEntry, foldEntry } from "../tables/session";
 import { snapshotAt } from "../tables/snapshots";
@@ -236,7 +236,7 @@ class EntryCache {
         return <usize>load<u32>(this.entries + (<usize>(guess - 1) << 2));
       }
     }
-    const h = hashOf(p, len);
+    const h = this.table.hash(p, len);
     const e = this.table.find(p, len, h);
     if (e < 0) {
       this.missHash = h;

@@ -8,15 +8,16 @@
 // the slot straight to the bytes, not through the id's address first (a load
 // fewer in each lookup's chain of dependent loads). Beyond that, slots are 4
 // bytes: with millions of short names, slots are much of the table's memory
-// (5.3 bytes a name at 3/4), and they no longer fit the cache anyway. Names
-// are hashed by util/hash.ts nameHash: a name shorter than 32 bytes with no
-// loop over its bytes (ByteTable.internShort: a reader that has its first 32
-// bytes in hand). The bytes live in blocks that never move, and so do each
+// (5.3 bytes a name at 3/4), and they no longer fit the cache anyway. While
+// slots are wide, names are hashed by util/hash.ts nameHash: a name shorter
+// than 32 bytes with no loop over its bytes (ByteTable.internShort: a reader
+// that has its first 32 bytes in hand); narrow ones use hashBytes (see
+// hash()). The bytes live in blocks that never move, and so do each
 // id's address and length (tables/blocks.ts): arrays grown by doubling would
 // leave their old copies behind as dead memory.
 
 import { allocBytes, allocRaw, freeBytes } from "../util/memory";
-import { nameHash, shortNameHash, shortMask, mix64, bytesEqual } from "../util/hash";
+import { hashBytes, nameHash, shortNameHash, shortMask, mix64, bytesEqual } from "../util/hash";
 import { BlockArray, blockLog } from "./blocks";
 import { SLOT_ID_BITS, slotWord, queueSlot, placeQueued, slotHashMask, batchAlways } from "./slot-batch";
 
@@ -42,9 +43,6 @@ const CACHED_SLOTS: usize = (1 << 20) / SLOT; // narrow ones
 // @ts-ignore: decorator
 @inline function idBitsFor(idCap: u32): u32 { return min<u32>(SLOT_ID_BITS, 32 - clz<u32>(idCap)); }
 
-/** The hash a ByteTable places the name of `len` bytes at `p` by (find()'s `h`). */
-// @ts-ignore: decorator
-@inline export function hashOf(p: usize, len: usize): u32 { return nameHash(p, len) & slotHashMask; }
 
 // @ts-ignore: decorator
 @inline function slotSizeFor(nslots: u32): usize { return nslots <= WIDE_SLOTS ? WIDE : SLOT; }
@@ -83,7 +81,18 @@ export class ByteTable {
     this.idBits = idBitsFor(idsFor(nslots));
   }
 
-  /** Id of the bytes, or -1. `h` is hashOf(p, len). */
+  /**
+   * The hash this table places the name of `len` bytes at `p` by (find()'s `h`): nameHash while
+   * its slots are wide (internShort's, from the 32 bytes a reader has in hand), hashBytes once they
+   * are narrow (millions of names, looked up ahead by slotOf: there, nameHash measured 4-6% slower
+   * on HC2's fold). The slots are placed again when they change width.
+   */
+  // @ts-ignore: decorator
+  @inline hash(p: usize, len: usize): u32 {
+    return (this.slotSize == WIDE ? nameHash(p, len) : hashBytes(p, len)) & slotHashMask;
+  }
+
+  /** Id of the bytes, or -1. `h` is hash(p, len). */
   find(p: usize, len: usize, h: u32): i32 {
     if (this.slots == 0) this.placeAll();
     const mask = this.mask;
@@ -124,13 +133,17 @@ export class ByteTable {
    * their cache misses overlap, and each find() then reads its slot from cache.
    */
   slotOf(p: usize, len: usize): usize {
-    return this.slots == 0 ? 0 : this.slots + <usize>(hashOf(p, len) & this.mask) * this.slotSize;
+    return this.slots == 0 ? 0 : this.slots + <usize>(this.hash(p, len) & this.mask) * this.slotSize;
   }
 
   /** Adds bytes known to be absent; returns the new id. */
   add(p: usize, len: usize, h: u32): u32 {
     if (this.slots == 0) this.placeAll();
-    if (this.count >= this.idCap) this.grow();
+    if (this.count >= this.idCap) {
+      const size = this.slotSize;
+      this.grow();
+      if (this.slotSize != size) h = this.hash(p, len); // the slots changed width, and their hash with it
+    }
     if (this.count >= MAX_IDS) throw new Error("out of memory: more than " + MAX_IDS.toString() + " distinct names");
     const head: usize = len < LONG ? 1 : 5;
     if (this.blockUsed + head + len > this.blockSize) {
@@ -154,7 +167,7 @@ export class ByteTable {
   }
 
   intern(p: usize, len: usize): u32 {
-    const h = hashOf(p, len);
+    const h = this.hash(p, len);
     const found = this.find(p, len, h);
     return found >= 0 ? <u32>found : this.add(p, len, h);
   }
@@ -168,11 +181,8 @@ export class ByteTable {
   internShort(p: usize, len: usize, lo: v128, hi: v128): u32 {
     const m = shortMask(len);
     const mlo = v128.load(m), mhi = v128.load(m, 16);
+    if (this.slots == 0 || this.slotSize != WIDE) return this.intern(p, len);
     const h = mix64(shortNameHash(v128.and(lo, mlo), v128.and(hi, mhi), len)) & slotHashMask;
-    if (this.slots == 0 || this.slotSize != WIDE) {
-      const found = this.find(p, len, h);
-      return found >= 0 ? <u32>found : this.add(p, len, h);
-    }
     const mask = this.mask;
     const idBits = this.idBits;
     const tag = h >>> idBits;
@@ -219,10 +229,10 @@ export class ByteTable {
   private placeAll(): void {
     this.slots = allocBytes((<usize>this.mask + 1) * this.slotSize);
     if (this.slotSize == WIDE) {
-      for (let id: u32 = 0; id < this.count; id++) this.place(hashOf(this.ptr(id), this.len(id)), id, <usize>load<u32>(this.names.at(id)));
+      for (let id: u32 = 0; id < this.count; id++) this.place(this.hash(this.ptr(id), this.len(id)), id, <usize>load<u32>(this.names.at(id)));
       return;
     }
-    for (let id: u32 = 0; id < this.count; id++) queueSlot(this.slots, this.mask, this.idBits, hashOf(this.ptr(id), this.len(id)), id);
+    for (let id: u32 = 0; id < this.count; id++) queueSlot(this.slots, this.mask, this.idBits, this.hash(this.ptr(id), this.len(id)), id);
     placeQueued(this.slots, this.mask, this.idBits);
   }
 
