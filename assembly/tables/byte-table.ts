@@ -43,7 +43,6 @@ const CACHED_SLOTS: usize = (1 << 20) / SLOT; // narrow ones
 // @ts-ignore: decorator
 @inline function idBitsFor(idCap: u32): u32 { return min<u32>(SLOT_ID_BITS, 32 - clz<u32>(idCap)); }
 
-
 // @ts-ignore: decorator
 @inline function slotSizeFor(nslots: u32): usize { return nslots <= WIDE_SLOTS ? WIDE : SLOT; }
 
@@ -179,9 +178,9 @@ export class ByteTable {
    * with wide slots, compared from them, with no loop over its bytes.
    */
   internShort(p: usize, len: usize, lo: v128, hi: v128): u32 {
+    if (this.slots == 0 || this.slotSize != WIDE) return this.intern(p, len);
     const m = shortMask(len);
     const mlo = v128.load(m), mhi = v128.load(m, 16);
-    if (this.slots == 0 || this.slotSize != WIDE) return this.intern(p, len);
     const h = mix64(shortNameHash(v128.and(lo, mlo), v128.and(hi, mhi), len)) & slotHashMask;
     const mask = this.mask;
     const idBits = this.idBits;

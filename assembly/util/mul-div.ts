@@ -2,7 +2,7 @@
 // total over the first, and that product can pass 64 bits (or 2^53, where
 // doubles start rounding) long before the quotient does.
 
-/** Set by mulDivTrunc when |a * b / c| is 2^64 or more (its result is then meaningless). */
+/** Set by mulDivMagnitude when |a * b / c| is 2^64 or more (its result is then meaningless). */
 export let mulDivOverflowed = false;
 
 /** |a * b / c| truncated, for c != 0, as an unsigned 64-bit value; see mulDivOverflowed. */
