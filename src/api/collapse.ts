@@ -288,10 +288,27 @@ export class CollapseResult {
 
   /** A frame's name by its id (stackPaths()), decoded from UTF-8 once per id (bytes that are not UTF-8 become U+FFFD). */
   frameNames(): (id: number) => string {
+    return this.perFrame((name) => name);
+  }
+
+  /**
+   * `make(name)` of each frame id (stackPaths()), made on first use and remembered: what a
+   * consumer keeps per frame (a pprof function id, a speedscope frame index, top's sums),
+   * so that its walk goes by id and no name is decoded or hashed twice.
+   */
+  perFrame<T>(make: (name: string) => T): (id: number) => T {
     const bytes = this.session.names();
     const decoder = new TextDecoder();
-    const known = new Array<string | undefined>(this.session.totals().frames).fill(undefined); // dense: ids come in any order
-    return (id) => (known[id] ??= decoder.decode(bytes(id)));
+    // Ids index a typed array: a plain array written at scattered ids would go sparse (a dictionary).
+    const slot = new Int32Array(this.session.totals().frames); // 1 + the index of the id's value; 0 before it is made
+    const values: T[] = [];
+    return (id) => {
+      const k = slot[id]!;
+      if (k !== 0) return values[k - 1]!;
+      values.push(make(decoder.decode(bytes(id))));
+      slot[id] = values.length;
+      return values[values.length - 1]!;
+    };
   }
 
   /** The whole folded output as one string. */

@@ -10,7 +10,6 @@ import { Function as ProfileFunction, Line, Location, Profile, Sample, StringTab
 import type { CollapseResult } from '../api/collapse.js';
 import { InputError } from '../errors.js';
 import type { OutputSink } from '../output/atomic-file.js';
-import { perFrame } from './per-frame.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -76,7 +75,7 @@ export function pprofProfile(results: CollapseResult | readonly PprofSource[], o
   const sampleOf = sources.length > 1 ? new Map<string, Sample>() : undefined;
   let column = 0;
   for (const { result } of sources) {
-    const functionOf = perFrame(result, (name) => {
+    const functionOf = result.perFrame((name) => {
       let id = idOf.get(name); // sources share functions by name
       if (id === undefined) {
         id = functions.length + 1; // ids start at 1: 0 means "none" in profile.proto

@@ -12,7 +12,6 @@ import { collapsePerEvent } from './event-results.js';
 import { inputName, type CollapseInput } from '../input/feed.js';
 import { ChunkWriter } from '../output/chunk-writer.js';
 import type { OutputSink } from '../output/atomic-file.js';
-import { perFrame } from './per-frame.js';
 
 /** One profile of a speedscope file: a result, shown under a name. */
 export interface SpeedscopeProfile {
@@ -67,7 +66,7 @@ export async function writeSpeedscope(profiles: Profiles, sink: OutputSink, opti
       const scale = result.countScale;
       let total = 0n;
       let negative = 0;
-      const indexOf = perFrame(result, (frame) => {
+      const indexOf = result.perFrame((frame) => {
         let index = frameIndex.get(frame); // profiles share the frames table by name
         if (index === undefined) frameIndex.set(frame, (index = frameIndex.size));
         return index;

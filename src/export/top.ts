@@ -6,7 +6,6 @@
 
 import type { CollapseResult } from '../api/collapse.js';
 import { sharePercent, textToUnits, unitsText, unitsToNumber } from '../counts.js';
-import { perFrame } from './per-frame.js';
 import { terminalText } from './terminal-text.js';
 
 /** What a line of the report is. */
@@ -65,6 +64,8 @@ export function moduleOf(name: string): string {
 }
 
 interface Sums {
+  /** The function (or module). */
+  name: string;
   /** In units of 10^-scale (src/counts.ts). */
   self: bigint;
   total: bigint;
@@ -82,10 +83,10 @@ export function topFunctions(result: CollapseResult, options: TopOptions = {}): 
   let samples = 0n;
   let stacks = 0;
   let negativeStacks = 0;
-  const sumsOf = perFrame(result, (name) => {
+  const sumsOf = result.perFrame((name) => {
     const key = keyOf(name); // frames of one key (a module; names differing only in bytes that are not UTF-8) share sums
     let s = sums.get(key);
-    if (s === undefined) sums.set(key, (s = { self: 0n, total: 0n, lastStack: 0 }));
+    if (s === undefined) sums.set(key, (s = { name: key, self: 0n, total: 0n, lastStack: 0 }));
     return s;
   });
   for (const { frameIds, countText, count2Text } of result.stackPaths()) {
@@ -110,31 +111,27 @@ export function topFunctions(result: CollapseResult, options: TopOptions = {}): 
   const all = unitsToNumber(samples, scale);
   const percent = (n: bigint): number => (samples === 0n ? 0 : (100 * unitsToNumber(n, scale)) / all);
   const percentText = (n: bigint): string => (samples === 0n ? '0.00' : sharePercent(n, samples, scale, (p) => p.toFixed(2)));
-  const exact = new Map<TopEntry, Sums>();
-  const entries: TopEntry[] = [...sums].map(([name, s]) => {
-    const entry = {
-      name,
-      self: unitsToNumber(s.self, scale),
-      total: unitsToNumber(s.total, scale),
-      selfPercent: percent(s.self),
-      totalPercent: percent(s.total),
-      selfText: unitsText(s.self, scale),
-      totalText: unitsText(s.total, scale),
-      selfPercentText: percentText(s.self),
-      totalPercentText: percentText(s.total),
-    };
-    exact.set(entry, s);
-    return entry;
+  // Ranked by the exact sums; only the entries kept are made (a profile may have millions of names).
+  const entryOf = ({ name, self, total }: Sums): TopEntry => ({
+    name,
+    self: unitsToNumber(self, scale),
+    total: unitsToNumber(total, scale),
+    selfPercent: percent(self),
+    totalPercent: percent(total),
+    selfText: unitsText(self, scale),
+    totalText: unitsText(total, scale),
+    selfPercentText: percentText(self),
+    totalPercentText: percentText(total),
   });
   const order = (a: bigint, b: bigint): number => (a > b ? -1 : a < b ? 1 : 0); // most first
-  const selfOf = (e: TopEntry): bigint => exact.get(e)!.self;
-  const totalOf = (e: TopEntry): bigint => exact.get(e)!.total;
-  const byName = (a: TopEntry, b: TopEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const bySelf = entries
-    .filter((e) => selfOf(e) !== 0n)
-    .sort((a, b) => order(selfOf(a), selfOf(b)) || order(totalOf(a), totalOf(b)) || byName(a, b))
-    .slice(0, limit);
-  const byTotal = entries.sort((a, b) => order(totalOf(a), totalOf(b)) || order(selfOf(a), selfOf(b)) || byName(a, b)).slice(0, limit);
+  const byName = (a: Sums, b: Sums): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const named = [...sums.values()];
+  const bySelf = named
+    .filter((e) => e.self !== 0n)
+    .sort((a, b) => order(a.self, b.self) || order(a.total, b.total) || byName(a, b))
+    .slice(0, limit)
+    .map(entryOf);
+  const byTotal = named.sort((a, b) => order(a.total, b.total) || order(a.self, b.self) || byName(a, b)).slice(0, limit).map(entryOf);
   return { by, samples: all, samplesText: unitsText(samples, scale), stacks, negativeStacks, bySelf, byTotal };
 }
 
