@@ -6,10 +6,10 @@ import { allocRaw, growBytes, freeBytes, setMemoryLimit } from "./util/memory";
 import { sessionInit, stackClear, flushStacks, foldBatched, frameTable, lineNo, ignoredLines, droppedRecords, records, hasSecondCount } from "./tables/session";
 import { countScale } from "./tables/counts";
 import { samplesTotal, samples2Total, columnSums } from "./tables/column-sums";
-import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn, setLineUnterminated } from "./tables/session";
+import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn, setLineUnterminated, projectStackTable } from "./tables/session";
 import { eventsInit, setEventFilter, setEventsOnly, setOneEvent, matchedSections, forgetPickedEvent } from "./tables/events";
 import { setRecordOrder } from "./tables/record-log";
-import { unflushedEntries, setStackBudget } from "./tables/stack-table";
+import { unflushedEntries, setStackBudget, stackTableClosed } from "./tables/stack-table";
 import { setWholeRecords } from "./tables/record-table";
 import { nodeCount, stackCount, treeColumn } from "./tables/call-tree";
 import { setBlockLog } from "./tables/blocks";
@@ -30,6 +30,7 @@ let windowCap: usize = 0;
 let carry: usize = 0;
 let windowOffset: f64 = 0; // where in the input the byte at `window` is (snapshot offsets)
 let nextInputOffset: f64 = 0;
+let inputStart: f64 = 0; // windowOffset at the input's (or range's) first byte
 // The input begun last starts at its first byte (not a range of it) and no byte of it was parsed yet:
 // a UTF-8 byte order mark there (Windows editors write one) is skipped, as no format's text.
 let atInputStart = false;
@@ -99,6 +100,7 @@ export function beginInput(code: i32): void {
   format = formatOf(code);
   carry = 0;
   windowOffset = nextInputOffset;
+  inputStart = windowOffset;
   atInputStart = nextInputOffset == 0;
   nextInputOffset = 0;
   snapshotsReset();
@@ -106,6 +108,9 @@ export function beginInput(code: i32): void {
   beginInputLines();
   format.begin();
 }
+
+/** The input just begun is this many bytes long, its records distinct stacks (folded): tables/session.ts projectStackTable. */
+export { expectDistinctStacks } from "./tables/session";
 
 /** The next beginInput() is of a range that starts at this byte offset of its file (snapshot offsets are the file's). */
 export function setInputOffset(offset: f64): void { nextInputOffset = offset; }
@@ -140,6 +145,7 @@ export function parse(len: usize): void {
   }
   memory.copy(window, rest, carry);
   foldBatched(); // no batched stack outlives the call (tables/tree-batch.ts)
+  projectStackTable(windowOffset - inputStart);
 }
 
 /** The `n` (at most 3) bytes at `p` begin a UTF-8 byte order mark, EF BB BF. */
@@ -194,6 +200,7 @@ export function statRecords(): f64 { return records; }
 export function statTwoCounts(): bool { return hasSecondCount; }
 export function statFrames(): u32 { return frameTable.count; }
 export function statNodes(): u32 { return nodeCount(); }
+export function statStackTableOpen(): bool { return !stackTableClosed; }
 export function statStacks(): u32 {
   // Stacks are table entries not yet in the tree plus the tree's; when both kinds
   // exist one stack may be in both, so they are merged first.

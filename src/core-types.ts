@@ -74,6 +74,8 @@ export interface CoreExports {
   setOption(option: number, value: number): void;
   beginInput(format: number): void;
   setInputOffset(offset: number): void;
+  expectDistinctStacks(bytes: number): void;
+  statStackTableOpen(): number;
   setSnapshotState(index: number, key: number, time: number): void;
   setWindow(kind: number, lo: number, hi: number): void;
   snapshotMarkers(): number;

@@ -221,6 +221,20 @@ export class CoreSession {
     this.core.beginInput(codeOf(this.tables.formats, format, 'format'));
   }
 
+  /**
+   * The input just begun is `bytes` long and its records are distinct stacks (a format's
+   * `distinctStacks`): when its first MiB shows the whole would overflow the stack table, the
+   * table is closed at once (assembly/tables/session.ts projectStackTable).
+   */
+  expectDistinctStacks(bytes: number): void {
+    this.core.expectDistinctStacks(bytes);
+  }
+
+  /** Whether the stack table still learns stacks (it closes past its budget, or ahead: expectDistinctStacks). */
+  stackTableOpen(): boolean {
+    return this.core.statStackTableOpen() !== 0;
+  }
+
   /** A view of wasm memory where up to `size` input bytes may be written; valid until the next call. */
   inputView(size: number): Uint8Array {
     const ptr = this.core.inputBuffer(size);

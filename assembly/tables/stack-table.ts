@@ -50,6 +50,9 @@ export let stackTableClosed = false;
 
 /** Sets how many bytes of entries (frame sequences) the table may remember. */
 export function setStackBudget(bytes: usize): void { budget = bytes; }
+/** Bytes of entries the table may remember, and those it holds. */
+export function stackBudget(): usize { return budget; }
+export function stackBytesUsed(): usize { return bytesUsed; }
 
 export function stackCacheInit(): void {
   mask = (1 << 12) - 1;

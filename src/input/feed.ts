@@ -336,6 +336,7 @@ async function feedFile(
     const samplesBefore = session.samples();
     guarded(name, () => {
       session.beginInput(fmt);
+      if (formatNamed(fmt).distinctStacks) session.expectDistinctStacks(size);
       session.write(first);
     });
     feed.onProgress?.(bytesRead);

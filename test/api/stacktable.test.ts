@@ -4,7 +4,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { collapse, renderSvg, type CollapseOptions } from '../../src/index.js';
 import { CoreSession } from '../../src/core.js';
@@ -101,6 +101,56 @@ describe('stacks past the stack table\'s budget', () => {
       }
     });
   }
+});
+
+// A folded file's lines are distinct stacks: when its first MiB shows that the whole would spend the
+// table's budget, the table is closed there, not where the budget runs out (each entry made until then
+// would be walked into the tree anyway).
+describe('a folded file projected past the budget', () => {
+  // 2.7 MiB of distinct 3-frame stacks, 24 or 32 bytes of table entry each (16- or 32-bit frame ids): 4.6 MB in all.
+  const lines = Array.from({ length: 160_000 }, (_, i) => `main;m${i % 13};f${i} ${(i % 7) + 1}\n`).join('');
+  const bytes = Buffer.from(lines);
+  const fold = (budget: number, expect: boolean): { open: boolean[]; text: string } => {
+    const s = new CoreSession();
+    s.setOption('stackTableBytes', budget);
+    s.beginInput('folded');
+    if (expect) s.expectDistinctStacks(bytes.length);
+    const open: boolean[] = [];
+    for (let at = 0; at < bytes.length; at += 1 << 19) { // half a MiB a call
+      s.write(bytes.subarray(at, at + (1 << 19)));
+      open.push(s.stackTableOpen());
+    }
+    s.endInput();
+    return { open, text: Buffer.concat([...s.folded()]).toString() };
+  };
+
+  it('closes the table after the first MiB, with the same output', () => {
+    const want = fold(3_000_000, false);
+    expect(want.open).toEqual([true, true, true, true, false, false]); // its budget ran out in the fifth half MiB
+    const ahead = fold(3_000_000, true);
+    expect(ahead.open).toEqual([true, true, false, false, false, false]); // the third call read past 1 MiB
+    expect(ahead.text).toBe(want.text);
+  });
+
+  it('keeps it open when the whole fits the budget', () => {
+    expect(fold(6_000_000, true).open.every((open) => open)).toBe(true);
+  });
+
+  it('is told the size of a folded file read on one thread', async () => {
+    const file = join(tmp.dir, 'distinct.folded');
+    writeFileSync(file, bytes);
+    const expectSpy = vi.spyOn(CoreSession.prototype, 'expectDistinctStacks');
+    try {
+      expect((await collapse(file, { format: 'folded' })).text()).toBe(fold(3_000_000, false).text);
+      expect(expectSpy.mock.calls).toEqual([[bytes.length]]);
+      expectSpy.mockClear();
+      const dtrace = generate('gen-dtrace.mjs', tmp.dir, 'project-d', ['--bytes', '200K', '--seed', '48']).input;
+      await collapse(dtrace, { format: 'dtrace' }); // its records repeat their stacks
+      expect(expectSpy).not.toHaveBeenCalled();
+    } finally {
+      expectSpy.mockRestore();
+    }
+  });
 });
 
 describe('diff -n with stacks past the budget', () => {
