@@ -11,6 +11,7 @@
 import { unitsPerCount, unitsToF64, countScale } from "../tables/counts";
 import { allocBytes, freeBytes } from "../util/memory";
 import { recordOrder } from "../tables/record-log";
+import { columnSums } from "../tables/column-sums";
 import { sortIds } from "../util/sort";
 import { inRuns } from "../util/runs";
 import { stacksBegin, stackId, stackFirst, stackSecond, siblingOrder } from "./stacks";
@@ -56,7 +57,10 @@ export function layoutBegin(reverse: bool, two: bool, order: bool): bool {
   maxDelta = unitsPerCount; // 1
   exactSums = countScale == 0;
   stacks = stacksBegin(order);
-  inRuns(stacks, sumRun);
+  // With no negative count in a one-count graph's column, no stack is negative and the sum is the
+  // column's, which every count joins as it arrives (tables/column-sums.ts): no pass over the stacks.
+  if (!two && columnSums(1) == 0) samples = columnSums(0);
+  else inRuns(stacks, sumRun);
   if (samples >= EXACT_LIMIT) exactSums = false;
   return true;
 }
