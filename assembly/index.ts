@@ -223,6 +223,12 @@ export { noteKindNames, noteCount, noteLine, noteValue, notesKept, notesClear } 
 // flamefold compare: per-frame self and total counts of both columns
 export { frameSums, frameSumsPtr, frameSumsCount } from "./output/frame-sums";
 
+// flamefold top: per key (frame, module) self and total counts, exact past 64 bits; which names are not plain ASCII
+export {
+  keySumsKeys, keySums, keySumsPtr, keySumsCarries, keySumsStamps, keySumsCount, keySumsStacks, keySumsNegatives,
+  keySumsSamplesLow, keySumsSamplesHigh, frameNameFlags, frameNameFlagsFree,
+} from "./output/key-sums";
+
 // Parallel collapse: a worker's stacks out, into the main session
 export { exportBegin, exportNext, exportPiece, importBuffer, importPiece } from "./output/exchange";
 

@@ -135,6 +135,18 @@ export interface CoreExports {
   frameSums(): void;
   frameSumsPtr(): number;
   frameSumsCount(): number;
+  keySumsKeys(): number;
+  keySums(second: number): void;
+  keySumsPtr(): number;
+  keySumsCarries(): number;
+  keySumsStamps(): number;
+  keySumsCount(): number;
+  keySumsStacks(): number;
+  keySumsNegatives(): number;
+  keySumsSamplesLow(): bigint;
+  keySumsSamplesHigh(): bigint;
+  frameNameFlags(mark: number): number;
+  frameNameFlagsFree(): void;
   layoutBegin(reverse: number, twoCounts: number, inputOrder: number): number;
   layoutKeep(min: number): number;
   layoutSamples(): bigint;

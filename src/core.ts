@@ -13,10 +13,12 @@ import {
 } from './core-types.js';
 import { numbersOf, unitsToNumber } from './counts.js';
 import { layoutViewsOf, placedFramesOf } from './core-layout.js';
+import { frameNameFlagsOf, keySumsOf, type KeySums } from './core-key-sums.js';
 
 export { adoptCoreModule, CoreError, coreModule };
 export { CHUNK_SIZE, COUNT_COLUMN, GAP_FRAME, ROOT_FRAME } from './core-types.js';
 export type * from './core-types.js';
+export type { KeySums } from './core-key-sums.js';
 
 /** One collapse session: a wasm instance with its own frame table and call tree. */
 export class CoreSession {
@@ -375,6 +377,16 @@ export class CoreSession {
     const c = this.core;
     c.frameSums();
     return numbersOf(new BigInt64Array(c.memory.buffer, c.frameSumsPtr(), 4 * c.frameSumsCount()), c.statCountScale());
+  }
+
+  /** `top`'s exact per-key sums of one count column (src/core-key-sums.ts): `shared` maps frame ids onto the id whose key they share. */
+  keySums(shared: ReadonlyMap<number, number>, second: boolean): KeySums {
+    return keySumsOf(this.core, shared, second);
+  }
+
+  /** A byte per frame id: 1 when its name has a byte past ASCII, | 2 when it has byte `mark` past its first. */
+  frameNameFlags(mark: number): Uint8Array {
+    return frameNameFlagsOf(this.core, mark);
   }
 
   /**

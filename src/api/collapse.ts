@@ -3,7 +3,7 @@
 import type { Writable } from 'node:stream';
 import { writeChunksTo, type OutputSink } from '../output/stream-sink.js';
 import { unitsText } from '../counts.js';
-import { CoreSession, type CoreTotals, type LayoutViews, type PlacedFrames, type TreeArrays } from '../core.js';
+import { CoreSession, type CoreTotals, type KeySums, type LayoutViews, type PlacedFrames, type TreeArrays } from '../core.js';
 import { coreCompiled } from '../core-module.js';
 import { UsageError } from '../errors.js';
 import { eventLabel, eventNameBytes } from '../formats/event-names.js';
@@ -309,6 +309,25 @@ export class CollapseResult {
       slot[id] = values.length;
       return values[values.length - 1]!;
     };
+  }
+
+  /**
+   * Per key, the exact self and total of the count column an SVG's widths show (the second of
+   * two), stacks of a negative count counted as zero: what `top` ranks (src/export/top-sums.ts).
+   * A key is a frame id; `shared` maps others onto it. Views, valid until the next call on this result.
+   */
+  keySums(shared: ReadonlyMap<number, number>): KeySums {
+    return this.session.keySums(shared, this.twoCounts);
+  }
+
+  /** A byte per frame id: 1 when its name has a byte past ASCII, | 2 when it has byte `mark` past its first. */
+  frameNameFlags(mark: number): Uint8Array {
+    return this.session.frameNameFlags(mark);
+  }
+
+  /** A frame's name as raw bytes by its id: views, valid until the next call on this result. */
+  frameNameBytes(): (id: number) => Uint8Array {
+    return this.session.names();
   }
 
   /** The whole folded output as one string. */

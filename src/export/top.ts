@@ -1,12 +1,15 @@
 // `top`: the hottest functions of a result, as `perf report` lists them: by
 // self (the samples whose stack ends in the function) and by total (the
 // samples whose stack has it anywhere, counted once per stack even when it
-// recurses). Sums come from CollapseResult.stackPaths(), the walk every export reads,
-// exactly (src/counts.ts): the report prints every digit.
+// recurses). Sums are exact (src/counts.ts): the report prints every digit.
+// They and the ranking come from top-sums.ts.
 
 import type { CollapseResult } from '../api/collapse.js';
-import { sharePercent, textToUnits, unitsText, unitsToNumber } from '../counts.js';
+import { sharePercent, unitsText, unitsToNumber } from '../counts.js';
 import { terminalText } from './terminal-text.js';
+import { rankedSums, type KeptSums } from './top-sums.js';
+
+export { moduleOf } from './top-sums.js';
 
 /** What a line of the report is. */
 export type TopBy = 'function' | 'module';
@@ -57,62 +60,16 @@ export interface TopReport {
   byTotal: TopEntry[];
 }
 
-/** The module of a frame name, for `by: 'module'`. */
-export function moduleOf(name: string): string {
-  const at = name.indexOf('`');
-  return at > 0 ? name.slice(0, at) : name;
-}
-
-interface Sums {
-  /** The function (or module). */
-  name: string;
-  /** In units of 10^-scale (src/counts.ts). */
-  self: bigint;
-  total: bigint;
-  /** The last stack whose count went into total: a name recurring in one stack counts once. */
-  lastStack: number;
-}
-
 /** The hottest functions (or modules) of a result by self and by total. */
 export function topFunctions(result: CollapseResult, options: TopOptions = {}): TopReport {
   const by = options.by ?? 'function';
-  const limit = options.limit ?? 20;
-  const keyOf = by === 'module' ? moduleOf : (name: string): string => name;
-  const sums = new Map<string, Sums>();
+  const { bySelf, byTotal, samples, stacks, negativeStacks } = rankedSums(result, by === 'module', options.limit ?? 20);
   const scale = result.countScale;
-  let samples = 0n;
-  let stacks = 0;
-  let negativeStacks = 0;
-  const sumsOf = result.perFrame((name) => {
-    const key = keyOf(name); // frames of one key (a module; names differing only in bytes that are not UTF-8) share sums
-    let s = sums.get(key);
-    if (s === undefined) sums.set(key, (s = { name: key, self: 0n, total: 0n, lastStack: 0 }));
-    return s;
-  });
-  for (const { frameIds, countText, count2Text } of result.stackPaths()) {
-    const count = textToUnits(count2Text ?? countText, scale);
-    stacks++;
-    // A negative count would make shares of a net total (over 100%, below 0):
-    // counted as zero, as the flame graph of the same input draws it.
-    if (count < 0n) {
-      negativeStacks++;
-      continue;
-    }
-    samples += count;
-    for (let i = 0; i < frameIds.length; i++) {
-      const s = sumsOf(frameIds[i]!);
-      if (s.lastStack !== stacks) {
-        s.total += count;
-        s.lastStack = stacks;
-      }
-      if (i === frameIds.length - 1) s.self += count;
-    }
-  }
   const all = unitsToNumber(samples, scale);
   const percent = (n: bigint): number => (samples === 0n ? 0 : (100 * unitsToNumber(n, scale)) / all);
   const percentText = (n: bigint): string => (samples === 0n ? '0.00' : sharePercent(n, samples, scale, (p) => p.toFixed(2)));
-  // Ranked by the exact sums; only the entries kept are made (a profile may have millions of names).
-  const entryOf = ({ name, self, total }: Sums): TopEntry => ({
+  // Only the entries kept are made (a profile may have millions of names).
+  const entryOf = ({ name, self, total }: KeptSums): TopEntry => ({
     name,
     self: unitsToNumber(self, scale),
     total: unitsToNumber(total, scale),
@@ -123,16 +80,7 @@ export function topFunctions(result: CollapseResult, options: TopOptions = {}): 
     selfPercentText: percentText(self),
     totalPercentText: percentText(total),
   });
-  const order = (a: bigint, b: bigint): number => (a > b ? -1 : a < b ? 1 : 0); // most first
-  const byName = (a: Sums, b: Sums): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  const named = [...sums.values()];
-  const bySelf = named
-    .filter((e) => e.self !== 0n)
-    .sort((a, b) => order(a.self, b.self) || order(a.total, b.total) || byName(a, b))
-    .slice(0, limit)
-    .map(entryOf);
-  const byTotal = named.sort((a, b) => order(a.total, b.total) || order(a.self, b.self) || byName(a, b)).slice(0, limit).map(entryOf);
-  return { by, samples: all, samplesText: unitsText(samples, scale), stacks, negativeStacks, bySelf, byTotal };
+  return { by, samples: all, samplesText: unitsText(samples, scale), stacks, negativeStacks, bySelf: bySelf.map(entryOf), byTotal: byTotal.map(entryOf) };
 }
 
 /** Options of formatTop(). */

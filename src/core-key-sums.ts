@@ -1,0 +1,53 @@
+// `flamefold top`'s sums as the core makes them (assembly/output/key-sums.ts):
+// CoreSession.keySums() and frameNameFlags() (src/core.ts), kept apart from
+// core.ts for its length; they read the same session's exports.
+
+import type { CoreExports } from './core-types.js';
+
+/**
+ * Per key (a frame id that stands for itself and any frames mapped onto it), its
+ * self and total count of one column, exactly: views of wasm memory, valid until
+ * the next call into the session.
+ */
+export interface KeySums {
+  /** Per key, 4 words: self's low 32 bits, its next 32, then total's two. */
+  words: Uint32Array;
+  /** Undefined while no sum passed 64 bits; else per key, the carries past them: self's, total's. */
+  carries: Uint32Array | undefined;
+  /** Per key, 0 when no stack (of a count ≥ 0) had it: not in the report. */
+  stamps: Uint32Array;
+  /** Stacks read (the lines of the folded output), and those whose count is negative, which count as zero. */
+  stacks: number;
+  negatives: number;
+  /** Sum of the stacks' counts ≥ 0, in units (src/counts.ts). */
+  samples: bigint;
+}
+
+/** Sums of the second count column (`second`) or the first; `shared` maps a frame id onto the id whose key it shares. */
+export function keySumsOf(c: CoreExports, shared: ReadonlyMap<number, number>, second: boolean): KeySums {
+  if (shared.size > 0) {
+    const keys = new Uint32Array(c.memory.buffer, c.keySumsKeys(), c.statFrames());
+    for (const [frame, key] of shared) keys[frame] = key;
+  }
+  c.keySums(second ? 1 : 0);
+  const n = c.keySumsCount();
+  const buf = c.memory.buffer; // read after the calls: memory may have grown
+  const carries = c.keySumsCarries();
+  const u64 = (x: bigint): bigint => BigInt.asUintN(64, x); // the core's u64 crosses as an i64
+  return {
+    words: new Uint32Array(buf, c.keySumsPtr(), 4 * n),
+    carries: carries === 0 ? undefined : new Uint32Array(buf, carries, 2 * n),
+    stamps: new Uint32Array(buf, c.keySumsStamps(), n),
+    stacks: c.keySumsStacks(),
+    negatives: c.keySumsNegatives(),
+    samples: (u64(c.keySumsSamplesHigh()) << 64n) | u64(c.keySumsSamplesLow()),
+  };
+}
+
+/** A byte per frame id: 1 when its name has a byte past ASCII, | 2 when it has byte `mark` past its first (a copy). */
+export function frameNameFlagsOf(c: CoreExports, mark: number): Uint8Array {
+  const ptr = c.frameNameFlags(mark);
+  const flags = new Uint8Array(c.memory.buffer, ptr, c.statFrames()).slice();
+  c.frameNameFlagsFree();
+  return flags;
+}
