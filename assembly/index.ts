@@ -223,10 +223,10 @@ export { noteKindNames, noteCount, noteLine, noteValue, notesKept, notesClear } 
 // flamefold compare: per-frame self and total counts of both columns
 export { frameSums, frameSumsPtr, frameSumsCount } from "./output/frame-sums";
 
-// flamefold top: per key (frame, module) self and total counts, exact past 64 bits; which names are not plain ASCII
+// flamefold top: per key (frame, module) self and total counts; which names are not plain ASCII
 export {
-  keySumsKeys, keySums, keySumsPtr, keySumsCarries, keySumsStamps, keySumsCount, keySumsStacks, keySumsNegatives,
-  keySumsSamplesLow, keySumsSamplesHigh, frameNameFlags, frameNameFlagsFree,
+  keySumsKeys, keySums, keySumsPtr, keySumsStamps, keySumsCount, keySumsStacks, keySumsNegatives, keySumsSamples,
+  frameNameFlags, frameNameFlagsFree,
 } from "./output/key-sums";
 
 // Parallel collapse: a worker's stacks out, into the main session

@@ -6,14 +6,12 @@ import type { CoreExports } from './core-types.js';
 
 /**
  * Per key (a frame id that stands for itself and any frames mapped onto it), its
- * self and total count of one column, exactly: views of wasm memory, valid until
- * the next call into the session.
+ * self and total count of one column, exactly (below 2^63: see key-sums.ts):
+ * views of wasm memory, valid until the next call into the session.
  */
 export interface KeySums {
-  /** Per key, 4 words: self's low 32 bits, its next 32, then total's two. */
+  /** Per key, 4 words: self's low 32 bits and high 32, then total's. */
   words: Uint32Array;
-  /** Undefined while no sum passed 64 bits; else per key, the carries past them: self's, total's. */
-  carries: Uint32Array | undefined;
   /** Per key, 0 when no stack (of a count ≥ 0) had it: not in the report. */
   stamps: Uint32Array;
   /** Stacks read (the lines of the folded output), and those whose count is negative, which count as zero. */
@@ -32,15 +30,12 @@ export function keySumsOf(c: CoreExports, shared: ReadonlyMap<number, number>, s
   c.keySums(second ? 1 : 0);
   const n = c.keySumsCount();
   const buf = c.memory.buffer; // read after the calls: memory may have grown
-  const carries = c.keySumsCarries();
-  const u64 = (x: bigint): bigint => BigInt.asUintN(64, x); // the core's u64 crosses as an i64
   return {
     words: new Uint32Array(buf, c.keySumsPtr(), 4 * n),
-    carries: carries === 0 ? undefined : new Uint32Array(buf, carries, 2 * n),
     stamps: new Uint32Array(buf, c.keySumsStamps(), n),
     stacks: c.keySumsStacks(),
     negatives: c.keySumsNegatives(),
-    samples: (u64(c.keySumsSamplesHigh()) << 64n) | u64(c.keySumsSamplesLow()),
+    samples: c.keySumsSamples(),
   };
 }
 

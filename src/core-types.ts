@@ -138,13 +138,11 @@ export interface CoreExports {
   keySumsKeys(): number;
   keySums(second: number): void;
   keySumsPtr(): number;
-  keySumsCarries(): number;
   keySumsStamps(): number;
   keySumsCount(): number;
   keySumsStacks(): number;
   keySumsNegatives(): number;
-  keySumsSamplesLow(): bigint;
-  keySumsSamplesHigh(): bigint;
+  keySumsSamples(): bigint;
   frameNameFlags(mark: number): number;
   frameNameFlagsFree(): void;
   layoutBegin(reverse: number, twoCounts: number, inputOrder: number): number;

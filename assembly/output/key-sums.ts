@@ -3,23 +3,22 @@
 // UTF-8), its self count (stacks that end in it) and its total (stacks it is
 // on, counted once per stack even when it recurses), of one count column.
 // A stack whose count is negative counts as zero (a flame graph draws it so)
-// and is only counted. Sums are exact however large: 64 bits and, once a sum
-// carries past them, a u32 of carries (allocated then). The stacks are read
-// in their structure's own order (output/stacks.ts): no sort, no text.
+// and is only counted. Sums are exact i64s: no sum of counts >= 0 passes the
+// column's sum of positive counts, which the fold keeps below 2^63
+// (tables/column-sums.ts). The stacks are read in their structure's own order
+// (output/stacks.ts): no sort, no text.
 
 import { allocBytes, freeBytes } from "../util/memory";
 import { frameTable } from "../tables/session";
 import { stacksBegin, stackId, stackPath, stackFirst, stackSecond, path } from "./stacks";
 
 let keys: usize = 0; // u32 per frame: its key (keySumsKeys), or 0: each frame is its own key
-let sums: usize = 0; // per key: u64 self, u64 total (the low 64 bits)
-let carries: usize = 0; // per key: u32 self, u32 total carries past 64 bits; 0 until one carries
+let sums: usize = 0; // per key: i64 self, i64 total
 let stamps: usize = 0; // u32 per key: 1 + the last stack that counted it; 0 when no stack did
 let keyCount: u32 = 0;
 let stacks: u32 = 0;
 let negatives: u32 = 0;
-let samplesLow: u64 = 0;
-let samplesHigh: u64 = 0;
+let samples: i64 = 0;
 let flags: usize = 0; // frameNameFlags()
 
 /** A u32 per frame, each its own key at first, for the caller to map frames onto others' keys; the next keySums() reads and frees it. */
@@ -30,30 +29,15 @@ export function keySumsKeys(): usize {
   return keys;
 }
 
-// Adds c (>= 0) to the 64-bit sum at `at`, counting a carry past 64 bits in the key's word `side` (0 self, 1 total).
-// @ts-ignore: decorator
-@inline function add(at: usize, c: u64, k: u32, side: u32): void {
-  const s = load<u64>(at) + c;
-  store<u64>(at, s);
-  if (s < c) {
-    if (carries == 0) carries = allocBytes(<usize>keyCount << 3);
-    const w = carries + (<usize>k << 3) + (<usize>side << 2);
-    store<u32>(w, load<u32>(w) + 1);
-  }
-}
-
 /** Sums every stack's count of the second column (`second`) or the first, per key. */
 export function keySums(second: bool): void {
   freeBytes(sums);
-  freeBytes(carries);
   freeBytes(stamps);
-  carries = 0;
   keyCount = frameTable.count; // keys are frame ids (one frame of each shared key stands for it)
   sums = allocBytes(<usize>keyCount << 4);
   stamps = allocBytes(<usize>keyCount << 2);
   negatives = 0;
-  samplesLow = 0;
-  samplesHigh = 0;
+  samples = 0;
   stacks = stacksBegin(false);
   for (let i: u32 = 0; i < stacks; i++) {
     const id = stackId(i);
@@ -62,36 +46,31 @@ export function keySums(second: bool): void {
       negatives++;
       continue;
     }
-    const c = <u64>count;
-    samplesLow += c;
-    if (samplesLow < c) samplesHigh++;
+    samples += count;
     const len = stackPath(id, false); // root first
     for (let j: u32 = 0; j < len; j++) {
       let k = load<u32>(path + (<usize>j << 2));
       if (keys != 0) k = load<u32>(keys + (<usize>k << 2));
       const s = sums + (<usize>k << 4);
-      if (j == len - 1) add(s, c, k, 0);
+      if (j == len - 1) store<i64>(s, load<i64>(s) + count);
       const stamp = stamps + (<usize>k << 2);
       if (load<u32>(stamp) == i + 1) continue; // already on this stack
       store<u32>(stamp, i + 1);
-      add(s + 8, c, k, 1);
+      store<i64>(s, load<i64>(s, 8) + count, 8);
     }
   }
   freeBytes(keys);
   keys = 0;
 }
 
-/** Per key, u64 self and u64 total (their low 64 bits). */
+/** Per key, i64 self and i64 total. */
 export function keySumsPtr(): usize { return sums; }
-/** 0 when no sum passed 64 bits; else per key, u32 carries of self and of total. */
-export function keySumsCarries(): usize { return carries; }
 /** Per key, u32: 0 when no stack (of a count >= 0) had it. */
 export function keySumsStamps(): usize { return stamps; }
 export function keySumsCount(): u32 { return keyCount; }
 export function keySumsStacks(): u32 { return stacks; }
 export function keySumsNegatives(): u32 { return negatives; }
-export function keySumsSamplesLow(): u64 { return samplesLow; }
-export function keySumsSamplesHigh(): u64 { return samplesHigh; }
+export function keySumsSamples(): i64 { return samples; }
 
 /**
  * A byte per frame: 1 when its name has a byte past ASCII, | 2 when it has

@@ -111,12 +111,11 @@ function best(count: number, limit: number, include: (k: number) => boolean, bef
 /** The `limit` best keys by self (of those with a self count) and by total, with the totals: see topFunctions(). */
 export function rankedSums(result: CollapseResult, byModule: boolean, limit: number): RankedSums {
   const { shared, text } = keysOf(result, byModule);
-  const { words, carries, stamps, stacks, negatives, samples } = result.keySums(shared);
+  const { words, stamps, stacks, negatives, samples } = result.keySums(shared);
   const bytes = result.frameNameBytes();
   const decoder = new TextDecoder();
   // Every sum is at most `samples`: below 2^53 they are exact doubles, else they are compared as bigints.
-  const exact = (k: number, side: number): bigint =>
-    (BigInt(carries?.[2 * k + side] ?? 0) << 64n) | (BigInt(words[4 * k + 2 * side + 1]!) << 32n) | BigInt(words[4 * k + 2 * side]!);
+  const exact = (k: number, side: number): bigint => (BigInt(words[4 * k + 2 * side + 1]!) << 32n) | BigInt(words[4 * k + 2 * side]!);
   const small = samples <= 2n ** 53n;
   const value = small ? (k: number, side: number): number => words[4 * k + 2 * side + 1]! * 4294967296 + words[4 * k + 2 * side]! : exact;
   const most = (a: number | bigint, b: number | bigint): number => (a > b ? -1 : a < b ? 1 : 0);
@@ -129,7 +128,7 @@ export function rankedSums(result: CollapseResult, byModule: boolean, limit: num
   // Most first, ties by the other sum (most first), then by name: keys are distinct names, so no two tie.
   const by = (side: number) => (a: number, b: number): number => most(value(a, side), value(b, side)) || most(value(a, 1 - side), value(b, 1 - side)) || byName(a, b);
   const seen = (k: number): boolean => stamps[k] !== 0;
-  const hasSelf = (k: number): boolean => seen(k) && (words[4 * k] !== 0 || words[4 * k + 1] !== 0 || (carries?.[2 * k] ?? 0) !== 0);
+  const hasSelf = (k: number): boolean => seen(k) && (words[4 * k] !== 0 || words[4 * k + 1] !== 0);
   const kept = (keys: number[]): KeptSums[] => keys.map((k) => ({ name: name(k), self: exact(k, SELF), total: exact(k, TOTAL) }));
   return {
     bySelf: kept(best(stamps.length, limit, hasSelf, by(SELF))),
