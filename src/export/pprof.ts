@@ -1,17 +1,19 @@
 // pprof output: a result as a gzipped profile.proto (what `go tool pprof`,
-// Pyroscope, speedscope and Perfetto read), encoded by the pprof-format package.
+// Pyroscope, speedscope and Perfetto read), the bytes pprof-format's encoder
+// gives, written as they are made (pprof-encoding.ts) and gzipped as a stream:
+// what is held is a number or two per function, not an object per sample,
+// location, function and string (at millions of frames more than V8 has).
 // One sample per distinct stack with its count(s) as values; a function and a
 // location per distinct frame name, shared by every stack that has it. The
 // stacks come from CollapseResult.stackPaths(), the walk every export reads.
 
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
-import { Function as ProfileFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
+import { once } from 'node:events';
+import { createGzip } from 'node:zlib';
+import { Profile } from 'pprof-format';
 import type { CollapseResult } from '../api/collapse.js';
 import { InputError } from '../errors.js';
 import type { OutputSink } from '../output/atomic-file.js';
-
-const gzipAsync = promisify(gzip);
+import { FUNCTION, LOCATION, ProtoWriter, SAMPLE, SAMPLE_TYPE } from './pprof-encoding.js';
 
 /** Options of a pprof export. */
 export interface PprofOptions {
@@ -48,81 +50,172 @@ function sourcesOf(result: CollapseResult, options: PprofOptions): { sources: Pp
   return { sources: [source], names: [...options.sampleTypes] };
 }
 
-/** A count (its exact text) as a pprof value (an int64): whole numbers only, never silently rounded. */
-function sampleValue(result: CollapseResult, count: string, stack: () => string): number | bigint {
+/** A whole count (its exact text, checked by checkWhole) as a pprof value (an int64), never rounded. */
+function sampleValue(count: string): number | bigint {
   const n = Number(count);
-  if (Number.isSafeInteger(n)) return n; // a fraction is never whole here: counts print in their shortest form ("2", not "2.0")
-  if (/^-?\d+$/.test(count)) return BigInt(count);
-  const inputs = result.inputs.map((i) => i.name).join(', ') || '<no input>';
-  throw new InputError(inputs, `pprof sample values are whole numbers, but the stack '${stack()}' counts ${count} (folded and speedscope output keep fractions)`);
+  return Number.isSafeInteger(n) ? n : BigInt(count); // counts print in their shortest form ("2", not "2.0")
 }
 
+/** A source's functions: per frame id, 1 + its function's index (0 until made). */
+interface SourceFrames {
+  result: CollapseResult;
+  slot: Int32Array;
+  bytes: (id: number) => Uint8Array;
+  flags: Uint8Array;
+}
+
+const NOT_ASCII = 1; // CollapseResult.frameNameFlags()
+
 /**
- * The profile of a result, or of several (one per event, see collapsePerEvent) whose sample
- * types sit side by side: one sample per distinct stack, functions and locations shared by name.
+ * The encoded profile (uncompressed), a chunk at a time: a result, or several (one per event, see
+ * collapsePerEvent) whose sample types sit side by side. One sample per distinct stack (in folded
+ * order), functions and locations shared by name, made in order of first use (each sample's frames
+ * leaf first), then the string table: as pprof-format encodes the same Profile. A count that is not a
+ * whole number is an error before the first chunk.
  */
-export function pprofProfile(results: CollapseResult | readonly PprofSource[], options: PprofOptions = {}): Profile {
+function* profileChunks(results: CollapseResult | readonly PprofSource[], options: PprofOptions): Generator<Uint8Array> {
   const { sources, names } = Array.isArray(results)
     ? { sources: results as readonly PprofSource[], names: (results as readonly PprofSource[]).flatMap(sampleTypeNames) }
     : sourcesOf(results as CollapseResult, options);
-  const strings = new StringTable();
-  const sampleType = names.map((name) => new ValueType({ type: strings.dedup(name), unit: strings.dedup('count') }));
-  const functions: ProfileFunction[] = [];
-  const locations: Location[] = [];
-  const idOf = new Map<string, number>(); // frame name → its function's id, also its location's id
-  const samples: Sample[] = [];
-  // A stack of several sources is one sample with a value per sample type (0 where a source lacks it).
-  const sampleOf = sources.length > 1 ? new Map<string, Sample>() : undefined;
+  for (const { result } of sources) if (result.countScale > 0) checkWhole(result);
+  const w = new ProtoWriter();
+  const take = (): Uint8Array[] => w.out.full.splice(0);
+  // The string table starts with "", then the sample types' names and unit (each once).
+  const strings = new Map<string, number>([['', 0]]);
+  const dedup = (s: string): number => strings.get(s) ?? (strings.set(s, strings.size), strings.size - 1);
+  for (const name of names) {
+    const [type, unit] = [dedup(name), dedup('count')];
+    w.field(8, type);
+    w.field(16, unit);
+    w.record(SAMPLE_TYPE);
+  }
+  // Functions by name: a name past ASCII (or any name, when sources share them) is looked up by its
+  // text; a plain ASCII name of one source is its frame id's alone.
+  const byText = new Map<string, number>();
+  const functionSource: number[] = [];
+  const functionFrame: number[] = [];
+  const decoder = new TextDecoder();
+  const frames: SourceFrames[] = sources.map(({ result }) => ({
+    result, slot: new Int32Array(result.totals.frames), bytes: result.frameNameBytes(), flags: result.frameNameFlags(0),
+  }));
+  const functionOf = (s: number, id: number): number => {
+    const f = frames[s]!;
+    if (f.slot[id] !== 0) return f.slot[id]!;
+    const text = sources.length > 1 || (f.flags[id]! & NOT_ASCII) !== 0 ? decoder.decode(f.bytes(id)) : undefined;
+    let fn = text === undefined ? undefined : byText.get(text);
+    if (fn === undefined) {
+      fn = functionFrame.length + 1; // ids start at 1: 0 means "none" in profile.proto
+      functionSource.push(s);
+      functionFrame.push(id);
+      if (text !== undefined) byText.set(text, fn);
+    }
+    f.slot[id] = fn;
+    return fn;
+  };
+  const sampleOf = sources.length > 1 ? new Map<string, { locationId: number[]; value: (number | bigint)[] }>() : undefined;
   let column = 0;
-  for (const { result } of sources) {
-    const functionOf = result.perFrame((name) => {
-      let id = idOf.get(name); // sources share functions by name
-      if (id === undefined) {
-        id = functions.length + 1; // ids start at 1: 0 means "none" in profile.proto
-        const nameId = strings.dedup(name);
-        functions.push(new ProfileFunction({ id, name: nameId, systemName: nameId }));
-        locations.push(new Location({ id, line: [new Line({ functionId: id })] }));
-        idOf.set(name, id);
-      }
-      return id;
-    });
+  for (const [s, { result }] of sources.entries()) {
+    const values: (number | bigint)[] = [];
     for (const { frameIds, countText, count2Text } of result.stackPaths()) {
       const n = frameIds.length;
       const locationId = new Array<number>(n);
-      for (let i = 0; i < n; i++) locationId[i] = functionOf(frameIds[n - 1 - i]!); // pprof lists a sample's locations leaf first
-      const stack = (): string => Array.from(frameIds, result.frameNames()).join(';');
-      const values = [sampleValue(result, countText, stack)];
-      if (count2Text !== undefined) values.push(sampleValue(result, count2Text, stack));
+      for (let i = 0; i < n; i++) locationId[i] = functionOf(s, frameIds[n - 1 - i]!); // pprof lists a sample's locations leaf first
+      values.length = 0;
+      values.push(sampleValue(countText));
+      if (count2Text !== undefined) values.push(sampleValue(count2Text));
       if (!sampleOf) {
-        samples.push(new Sample({ locationId, value: values }));
+        w.packed(10, locationId);
+        w.packed(18, values);
+        w.record(SAMPLE);
+        if (w.out.full.length > 0) yield* take();
         continue;
       }
+      // A stack of several sources is one sample with a value per sample type (0 where a source lacks it).
       const key = locationId.join(',');
       let sample = sampleOf.get(key);
-      if (!sample) {
-        sample = new Sample({ locationId, value: new Array<number | bigint>(names.length).fill(0) });
-        sampleOf.set(key, sample);
-        samples.push(sample);
-      }
+      if (!sample) sampleOf.set(key, (sample = { locationId, value: new Array<number | bigint>(names.length).fill(0) }));
       values.forEach((v, i) => (sample.value[column + i] = v));
     }
     column += result.twoCounts ? 2 : 1;
   }
-  return new Profile({
-    sampleType,
-    sample: samples,
-    location: locations,
-    function: functions,
-    stringTable: strings,
-    // no default_sample_type: pprof then shows the last column, the one an SVG's widths come from
-  });
+  for (const { locationId, value } of sampleOf?.values() ?? []) {
+    w.packed(10, locationId);
+    w.packed(18, value);
+    w.record(SAMPLE);
+    if (w.out.full.length > 0) yield* take();
+  }
+  for (let fn = 1; fn <= functionFrame.length; fn++) {
+    w.field(8, fn);
+    w.nested(34, () => w.field(8, fn)); // its one line: the function of the same id
+    w.record(LOCATION);
+    if (w.out.full.length > 0) yield* take();
+  }
+  // A function's name is a new string unless it is one of the sample types' strings (the only
+  // strings before them): decoded to see, when it is past ASCII or as long as one of those.
+  const fixed = strings.size;
+  const fixedLengths = new Set([...strings.keys()].map((text) => Buffer.byteLength(text)));
+  const nameOf = (fn: number): { bytes: Uint8Array; plain: boolean } => {
+    const { bytes, flags } = frames[functionSource[fn - 1]!]!;
+    const id = functionFrame[fn - 1]!;
+    return { bytes: bytes(id), plain: (flags[id]! & NOT_ASCII) === 0 };
+  };
+  const reused = new Map<number, number>(); // function → the sample type string its name is
+  let next = fixed;
+  for (let fn = 1; fn <= functionFrame.length; fn++) {
+    const { bytes, plain } = nameOf(fn);
+    const same = plain && !fixedLengths.has(bytes.length) ? undefined : strings.get(decoder.decode(bytes));
+    if (same !== undefined) reused.set(fn, same);
+    const name = same ?? next++;
+    w.field(8, fn);
+    w.field(16, name);
+    w.field(24, name);
+    w.record(FUNCTION);
+    if (w.out.full.length > 0) yield* take();
+  }
+  for (const text of strings.keys()) w.string(Buffer.from(text, 'utf8'));
+  for (let fn = 1; fn <= functionFrame.length; fn++) {
+    if (reused.has(fn)) continue;
+    const { bytes, plain } = nameOf(fn);
+    w.string(plain ? bytes : Buffer.from(decoder.decode(bytes), 'utf8')); // bytes not UTF-8 are U+FFFD's
+    if (w.out.full.length > 0) yield* take();
+  }
+  w.out.flush();
+  yield* take();
+}
+
+/** Throws the error of the first stack whose count (either column) is not a whole number: before any output is made. */
+function checkWhole(result: CollapseResult): void {
+  for (const { frameIds, countText, count2Text } of result.stackPaths()) {
+    for (const count of count2Text === undefined ? [countText] : [countText, count2Text]) {
+      if (/^-?\d+$/.test(count)) continue;
+      const inputs = result.inputs.map((i) => i.name).join(', ') || '<no input>';
+      const stack = Array.from(frameIds, result.frameNames()).join(';');
+      throw new InputError(inputs, `pprof sample values are whole numbers, but the stack '${stack}' counts ${count} (folded and speedscope output keep fractions)`);
+    }
+  }
+}
+
+/**
+ * The profile of a result, or of several (one per event, see collapsePerEvent) whose sample
+ * types sit side by side: what writePprof() writes, decoded (pprof-format's Profile).
+ */
+export function pprofProfile(results: CollapseResult | readonly PprofSource[], options: PprofOptions = {}): Profile {
+  return Profile.decode(Buffer.concat([...profileChunks(results, options)]));
 }
 
 /** Writes a result (or several, see pprofProfile) as a gzipped pprof profile. Nothing is written when a count cannot be a pprof value. */
 export async function writePprof(results: CollapseResult | readonly PprofSource[], sink: OutputSink, options: PprofOptions = {}): Promise<void> {
-  const encoded = pprofProfile(results, options).encode();
-  const compressed = await gzipAsync(encoded);
-  for (let off = 0; off < compressed.length; off += 1 << 20) {
-    await sink.write(compressed.subarray(off, Math.min(off + (1 << 20), compressed.length)));
+  const gzip = createGzip();
+  const written = (async (): Promise<void> => {
+    for await (const chunk of gzip) await sink.write(chunk as Buffer);
+  })();
+  try {
+    for (const chunk of profileChunks(results, options)) if (!gzip.write(chunk)) await once(gzip, 'drain');
+    gzip.end();
+  } catch (e) {
+    gzip.destroy();
+    await written.catch(() => undefined);
+    throw e;
   }
+  await written;
 }
