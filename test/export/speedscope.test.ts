@@ -81,6 +81,16 @@ describe('speedscope export', () => {
     expect(file.name).toBe('diff');
   });
 
+  it('weights and their sum exact past 2^53; frames in order of first use, one per name (names not UTF-8 read alike), shared by later profiles', async () => {
+    const first = await collapse(Buffer.concat([Buffer.from('m;b 9007199254740993\nm;a 9007199254740993\nm;q'), Buffer.from([0xff]), Buffer.from(' 1\nm;q'), Buffer.from([0xfe]), Buffer.from(';\u00e9 0.5\n')]));
+    const second = await collapse(Buffer.from('z;a 2\nm;\u00e9;q\ufffd 3\n'));
+    const text = await speedscopeText([{ name: 'one', result: first }, { name: 'two', result: second }]);
+    expect(text).toContain('"weights":[9007199254740993,9007199254740993,0.5,1],"endValue":18014398509481987.5}');
+    const file = checked(text);
+    expect(file.shared.frames.map((f) => f.name)).toEqual(['m', 'a', 'b', 'q\ufffd', '\u00e9', 'z']);
+    expect(file.profiles[1]!.samples).toEqual([[0, 4, 3], [5, 1]]);
+  });
+
   it.each(corpusCaptures().map((c) => [relative(CORPUS, c), c]))('%s: valid, and equal to the folded output', async (_name, capture) => {
     const result = await collapse(capture, { jobs: 1 });
     const folded = result.text();
