@@ -32,12 +32,28 @@ function putVarint(m: Uint8Array, at: number, v: number | bigint): number {
   return at;
 }
 
-/** A message being built (a sample, a location, ...), then written as one length-delimited field. */
+/** The bytes putVarint() takes for `v`. */
+function varintLength(v: number | bigint): number {
+  if (typeof v === 'number' && v >= 0 && v <= 0xffffffff) return v < 128 ? 1 : v < 16384 ? 2 : v < 2097152 ? 3 : v < 268435456 ? 4 : 5;
+  let x = BigInt.asUintN(64, BigInt(v));
+  let n = 1;
+  while (x > 127n) {
+    x >>= 7n;
+    n++;
+  }
+  return n;
+}
+
+const HEAD = 11; // room before a message for its field's tag (one byte: fields < 16) and length (up to 10)
+
+/**
+ * A message being built (a sample, a location, ...) after HEAD bytes of room, then written as one
+ * length-delimited field with its tag and length put in that room: one copy into the output per record.
+ */
 export class ProtoWriter {
   readonly out = new ChunkWriter();
   private msg = new Uint8Array(1 << 12);
-  private len = 0;
-  private readonly head = new Uint8Array(20); // a field's tag and length
+  private len = HEAD;
 
   private room(n: number): void {
     if (this.len + n <= this.msg.length) return;
@@ -47,7 +63,7 @@ export class ProtoWriter {
   }
 
   /** Appends a varint. */
-  varint(v: number | bigint): void {
+  private varint(v: number | bigint): void {
     this.room(10);
     this.len = putVarint(this.msg, this.len, v);
   }
@@ -62,37 +78,37 @@ export class ProtoWriter {
   /** Appends a packed field of varints (tag, length, values), left out when empty. */
   packed(tag: number, values: ArrayLike<number | bigint>): void {
     if (values.length === 0) return;
-    const start = this.len;
-    for (let i = 0; i < values.length; i++) this.varint(values[i]!);
-    this.prefix(start, tag);
+    let n = 0;
+    for (let i = 0; i < values.length; i++) n += varintLength(values[i]!);
+    this.varint(tag);
+    this.varint(n);
+    this.room(10 * values.length);
+    for (let i = 0; i < values.length; i++) this.len = putVarint(this.msg, this.len, values[i]!);
   }
 
-  /** Appends a nested message: `body` appends its fields. */
-  nested(tag: number, body: () => void): void {
-    const start = this.len;
-    body();
-    this.prefix(start, tag);
-  }
-
-  // Puts the tag and length of the bytes from `start` in front of them.
-  private prefix(start: number, tag: number): void {
-    const n = putVarint(this.head, putVarint(this.head, 0, tag), this.len - start);
-    this.room(n);
-    this.msg.copyWithin(start + n, start, this.len);
-    this.msg.set(this.head.subarray(0, n), start);
-    this.len += n;
+  /** Appends a location's one line: the function `fn` (field 4, a Line of field 1). */
+  line(fn: number): void {
+    this.varint(34);
+    this.varint(1 + varintLength(fn));
+    this.varint(8);
+    this.varint(fn);
   }
 
   /** Writes the message built as a top-level field `tag`, and starts the next. */
   record(tag: number): void {
-    this.out.writeBytes(this.head.subarray(0, putVarint(this.head, putVarint(this.head, 0, tag), this.len)));
-    this.out.writeBytes(this.msg.subarray(0, this.len));
-    this.len = 0;
+    const n = this.len - HEAD;
+    const start = HEAD - 1 - varintLength(n);
+    this.msg[start] = tag;
+    putVarint(this.msg, start + 1, n);
+    this.out.writeBytes(this.msg.subarray(start, this.len));
+    this.len = HEAD;
   }
 
   /** A string of the string table: its UTF-8 bytes. */
   string(bytes: Uint8Array): void {
-    this.out.writeBytes(this.head.subarray(0, putVarint(this.head, putVarint(this.head, 0, STRING), bytes.length)));
-    this.out.writeBytes(bytes);
+    this.room(bytes.length);
+    this.msg.set(bytes, this.len);
+    this.len += bytes.length;
+    this.record(STRING);
   }
 }

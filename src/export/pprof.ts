@@ -146,7 +146,7 @@ function* profileChunks(results: CollapseResult | readonly PprofSource[], option
   }
   for (let fn = 1; fn <= functionFrame.length; fn++) {
     w.field(8, fn);
-    w.nested(34, () => w.field(8, fn)); // its one line: the function of the same id
+    w.line(fn); // its one line: the function of the same id
     w.record(LOCATION);
     if (w.out.full.length > 0) yield* take();
   }
