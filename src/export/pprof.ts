@@ -25,6 +25,11 @@ export interface PprofOptions {
   countName?: string;
   /** The sample types' names, one per count column; overrides countName. */
   sampleTypes?: readonly string[];
+  /**
+   * The largest profile (encoded, before gzip) made: past it, an error (default 2 GiB - 1, protobuf's
+   * limit for one message, past which pprof's readers refuse it).
+   */
+  maxBytes?: number;
 }
 
 /** A result and the name of its sample type: a profile may hold several results, one per event of a capture. */
@@ -79,7 +84,17 @@ function* profileChunks(results: CollapseResult | readonly PprofSource[], option
     : sourcesOf(results as CollapseResult, options);
   for (const { result } of sources) if (result.countScale > 0) checkWhole(result);
   const w = new ProtoWriter();
-  const take = (): Uint8Array[] => w.out.full.splice(0);
+  const maxBytes = options.maxBytes ?? 2 ** 31 - 1;
+  let made = 0;
+  const take = (): Uint8Array[] => {
+    const chunks = w.out.full.splice(0);
+    for (const chunk of chunks) made += chunk.length;
+    if (made > maxBytes) {
+      const inputs = sources.map(({ result }) => result.inputs.map((i) => i.name).join(', ')).join(', ') || '<no input>';
+      throw new InputError(inputs, `a pprof profile of these stacks passes ${maxBytes} bytes, protobuf's limit for one message (pprof readers refuse it): use speedscope or folded output`);
+    }
+    return chunks;
+  };
   // The string table starts with "", then the sample types' names and unit (each once).
   const strings = new Map<string, number>([['', 0]]);
   const dedup = (s: string): number => strings.get(s) ?? (strings.set(s, strings.size), strings.size - 1);

@@ -95,4 +95,13 @@ describe('pprof encoding', () => {
     const source = [{ result, name: 'samples' }];
     expect(await firstDifference(source)).toBe(-1);
   });
+
+  it('a profile past protobuf\'s message limit (maxBytes, 2 GiB - 1 by default) is an error naming the input, not a crash', async () => {
+    const result = await fold('a;b 1\na;c 2\n');
+    const sink = { write: async (): Promise<void> => undefined };
+    await expect(writePprof(result, sink, { maxBytes: 20 })).rejects.toThrow(
+      /^<buffer 1>: a pprof profile of these stacks passes 20 bytes, protobuf's limit for one message \(pprof readers refuse it\): use speedscope or folded output$/,
+    );
+    await expect(writePprof(result, sink, { maxBytes: 200 })).resolves.toBeUndefined();
+  });
 });
