@@ -61,9 +61,9 @@ function sampleValue(count: string): number | bigint {
   return Number.isSafeInteger(n) ? n : BigInt(count); // counts print in their shortest form ("2", not "2.0")
 }
 
-/** A source's functions: per frame id, 1 + its function's index (0 until made). */
+/** A source's frames: their names (bytes, CollapseResult.frameNameFlags()) and functions. */
 interface SourceFrames {
-  result: CollapseResult;
+  /** Per frame id, its function's id (0 until made). */
   slot: Int32Array;
   bytes: (id: number) => Uint8Array;
   flags: Uint8Array;
@@ -111,7 +111,7 @@ function* profileChunks(results: CollapseResult | readonly PprofSource[], option
   const functionFrame: number[] = [];
   const decoder = new TextDecoder();
   const frames: SourceFrames[] = sources.map(({ result }) => ({
-    result, slot: new Int32Array(result.totals.frames), bytes: result.frameNameBytes(), flags: result.frameNameFlags(0),
+    slot: new Int32Array(result.totals.frames), bytes: result.frameNameBytes(), flags: result.frameNameFlags(0),
   }));
   const functionOf = (s: number, id: number): number => {
     const f = frames[s]!;
@@ -139,7 +139,7 @@ function* profileChunks(results: CollapseResult | readonly PprofSource[], option
       values.push(sampleValue(countText));
       if (count2Text !== undefined) values.push(sampleValue(count2Text));
       if (!sampleOf) {
-        w.packed(10, locationId);
+        w.packed(10, locationId); // Sample's fields 1 and 2
         w.packed(18, values);
         w.record(SAMPLE);
         if (w.out.full.length > 0) yield* take();
