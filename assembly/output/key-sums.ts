@@ -11,6 +11,7 @@
 import { allocBytes, freeBytes } from "../util/memory";
 import { frameTable } from "../tables/session";
 import { stacksBegin, stackId, stackPath, stackFirst, stackSecond, path } from "./stacks";
+import { inRuns } from "../util/runs";
 
 let keys: usize = 0; // u32 per frame: its key (keySumsKeys), or 0: each frame is its own key
 let sums: usize = 0; // per key: i64 self, i64 total
@@ -38,10 +39,20 @@ export function keySums(second: bool): void {
   stamps = allocBytes(<usize>keyCount << 2);
   negatives = 0;
   samples = 0;
+  secondColumn = second;
   stacks = stacksBegin(false);
-  for (let i: u32 = 0; i < stacks; i++) {
+  inRuns(stacks, sumRun); // in order: stackId() walks the tree's stacks forward
+  freeBytes(keys);
+  keys = 0;
+}
+
+let secondColumn = false;
+
+// Stacks [lo, hi) into the sums.
+function sumRun(lo: u32, hi: u32): void {
+  for (let i = lo; i < hi; i++) {
     const id = stackId(i);
-    const count = second ? stackSecond(id) : stackFirst(id);
+    const count = secondColumn ? stackSecond(id) : stackFirst(id);
     if (count < 0) {
       negatives++;
       continue;
@@ -59,8 +70,6 @@ export function keySums(second: bool): void {
       store<i64>(s, load<i64>(s, 8) + count, 8);
     }
   }
-  freeBytes(keys);
-  keys = 0;
 }
 
 /** Per key, i64 self and i64 total. */
@@ -81,17 +90,25 @@ export function frameNameFlags(mark: u32): usize {
   const n = frameTable.count;
   freeBytes(flags);
   flags = allocBytes(<usize>n);
-  for (let i: u32 = 0; i < n; i++) {
+  flagMark = mark;
+  inRuns(n, flagRun);
+  return flags;
+}
+
+let flagMark: u32 = 0;
+
+// Frames [lo, hi)'s flags.
+function flagRun(lo: u32, hi: u32): void {
+  for (let i = lo; i < hi; i++) {
     const p = frameTable.ptr(i), len = <usize>frameTable.len(i);
     let f: u8 = 0;
     for (let b: usize = 0; b < len; b++) {
       const c = <u32>load<u8>(p + b);
       if (c >= 0x80) f |= 1;
-      else if (c == mark && b > 0) f |= 2;
+      else if (c == flagMark && b > 0) f |= 2;
     }
     store<u8>(flags + <usize>i, f);
   }
-  return flags;
 }
 
 /** Frees frameNameFlags()' bytes. */
