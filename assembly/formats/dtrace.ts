@@ -14,7 +14,7 @@
 
 import { isBlank, isDigit, skipBlanks, lastIndexOf, trimCR, skipDigits, findNewline } from "../util/scan";
 import { isCountLine, countLineUnits } from "../tables/counts";
-import { hashBytes, bytesEqual } from "../util/hash";
+import { hashBytes, bytesEqual, shortMask, SHORT_NAME } from "../util/hash";
 import { allocBytes, freeBytes } from "../util/memory";
 import { LineCache } from "../tables/line-cache";
 import { RecordTable, wholeRecords } from "../tables/record-table";
@@ -146,33 +146,17 @@ function wholeRecord(p: usize, end: usize): usize {
  * Whether the record at `p` names the frames record-table entry `r`
  * remembers, then has a count line. A frame line matches when frameLine()
  * would look it up by the same key: indented, the key's bytes, its end where
- * keyEnd() puts it. Each line is read once: its key's bytes are compared
- * where the indentation ends, and only the rest (the offset) is scanned for
- * the newline.
+ * keyEnd() puts it.
  */
 function sameRecord(r: usize, p: usize, end: usize): bool {
   const lines = records.lineCount(r);
   for (let i: u32 = 0; i < lines; i++) {
+    // Past its first lines (records that begin alike part there), the record
+    // is likely this one: what the rest will read is read ahead (RecordTable.touch).
+    if (i == TOUCH_AFTER) touchSink ^= records.touch(r);
     const ref = records.lineRef(r, i);
-    if (ref == 0) { // a blank line
-      const nl = findNewline(p, end);
-      if (nl == end) return false;
-      const le = trimCR(p, nl);
-      if (skipBlanks(p, le) < le) return false;
-      p = nl + 1;
-      continue;
-    }
-    const b = skipBlanks(p, end); // a newline is no blank: b stays in this line
-    const len = cache.keyLength(ref);
-    const key = b + len;
-    if (b == p || key >= end || !bytesEqual(cache.keyAt(ref), b, len)) return false;
-    const nl = findNewline(key, end); // the key, a line's, holds no newline
-    if (nl == end) return false;
-    const le = trimCR(b, nl);
-    if (b == le || key > le || !keyEndsAt(b, key, le)) return false;
-    const c = <u32>load<u8>(b);
-    if ((isDigit(c) || c == 0x2d) && isCountOrProbe(b, le)) return false;
-    p = nl + 1;
+    p = ref == 0 ? blankLineEnd(p, end) : frameLineEnd(ref, p, end);
+    if (p == 0) return false;
   }
   const nl = findNewline(p, end);
   if (nl == end) return false;
@@ -183,6 +167,66 @@ function sameRecord(r: usize, p: usize, end: usize): bool {
   matchedCountEnd = le;
   matchedEnd = nl + 1;
   return isCountLine(b, le);
+}
+
+const TOUCH_AFTER: u32 = 2;
+let touchSink: u32 = 0;
+
+/** Where the next line starts, if the line at `p` is blank (whole in [p, end)); else 0. */
+function blankLineEnd(p: usize, end: usize): usize {
+  const nl = findNewline(p, end);
+  if (nl == end) return 0;
+  const le = trimCR(p, nl);
+  return skipBlanks(p, le) < le ? 0 : nl + 1;
+}
+
+/**
+ * Where the next line starts, if the line at `p` is a frame line (whole in
+ * [p, end)) that frameLine() would look up as line-cache entry `ref`; else 0.
+ * Each line is read once: the key's bytes are compared where the indentation
+ * ends, and only the rest (the offset) is scanned for the newline. A key
+ * shorter than 32 bytes is compared as two masked vectors, and an offset
+ * shorter than 16 bytes is checked in the 16 bytes after the key (a '+'
+ * first and no other, then the newline), with no loop over bytes whose count
+ * the branch predictor cannot know.
+ */
+// @ts-ignore: decorator
+@inline function frameLineEnd(ref: usize, p: usize, end: usize): usize {
+  const b = skipBlanks(p, end); // a newline is no blank: b stays in this line
+  const len = cache.keyLength(ref);
+  const key = b + len;
+  if (b == p || key >= end || !keyIs(cache.keyAt(ref), b, len)) return 0;
+  // The 16 bytes after the key (reads past `end` stay within the input's SLACK; a newline there is not taken).
+  const rest = v128.load(key);
+  const newlines = <u32>i8x16.bitmask(i8x16.eq(rest, i8x16.splat(0x0a)));
+  let nl = key + <usize>ctz<u32>(newlines); // key + 32 when there is none
+  let le: usize;
+  if (newlines != 0 && nl < end && !includeOffset) {
+    le = trimCR(b, nl);
+    if (key < le) { // the offset [key, le): a '+' first, and no other
+      if ((<u32>i8x16.bitmask(i8x16.eq(rest, i8x16.splat(0x2b))) & ((<u32>1 << <u32>(le - key)) - 1)) != 1) return 0;
+    } else if (key > le || lastIndexOf(b, key, 0x2b) >= 0) return 0; // no offset: no '+' anywhere
+  } else {
+    nl = findNewline(key, end); // the key, a line's, holds no newline
+    if (nl == end) return 0;
+    le = trimCR(b, nl);
+    if (key > le || !keyEndsAt(b, key, le)) return 0;
+  }
+  if (b == le) return 0;
+  const c = <u32>load<u8>(b);
+  if ((isDigit(c) || c == 0x2d) && isCountOrProbe(b, le)) return 0;
+  return nl + 1;
+}
+
+/** Whether the `len` bytes at `k` (a line-cache key: its entry carries SLACK) are those at `b` (the input's, which does too). */
+// @ts-ignore: decorator
+@inline function keyIs(k: usize, b: usize, len: usize): bool {
+  if (len >= SHORT_NAME) return bytesEqual(k, b, len);
+  const m = shortMask(len);
+  const differ = v128.or(
+    v128.and(v128.xor(v128.load(k), v128.load(b)), v128.load(m)),
+    v128.and(v128.xor(v128.load(k, 16), v128.load(b, 16)), v128.load(m, 16)));
+  return !v128.any_true(differ);
 }
 
 /** keyEnd(b, le) == key, for a key [b, key) of the line [b, le): scanning only what follows the key when it can. */

@@ -121,6 +121,25 @@ export class RecordTable extends HashSlots {
     this.addSlot(h, e);
   }
 
+  /**
+   * Reads, in a loop of loads alone, what matching entry `e` will read at
+   * random: each line's line-cache entry (its head and the cache line after,
+   * where most keys end) and the stack-table entry it folds to. A record's
+   * lines are checked one after another, each behind a compare and a branch;
+   * read so first, their cache misses overlap instead of coming one at a
+   * time (W1: 23 lines a record, 47,000 line-cache entries, 2.6 MB). Returns
+   * what it read, for the caller to keep, so that the loads are not dropped.
+   */
+  touch(e: usize): u32 {
+    const lines = this.lineCount(e);
+    let sink = load<u32>(this.stackOf(e));
+    for (let i: u32 = 0; i < lines; i++) {
+      const ref = this.lineRef(e, i);
+      if (ref != 0) sink ^= this.cache.touch(ref);
+    }
+    return sink;
+  }
+
   /** How many lines entry `e` has. */
   // @ts-ignore: decorator
   @inline lineCount(e: usize): u32 { return load<u32>(e); }

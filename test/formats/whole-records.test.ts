@@ -127,6 +127,30 @@ describe('DTrace: records seen before', () => {
     expectSameAsLineByLine('dtrace', input, (s) => s.setFormatOption('includeOffset', 1));
   });
 
+  // A key shorter than 32 bytes is compared as two vectors, and an offset
+  // shorter than 16 bytes checked in the 16 bytes after the key (dtrace.ts
+  // frameLineEnd): keys and offsets around those widths, differing at their last byte.
+  it('keys and offsets around the widths checked without a loop', () => {
+    const name = (n: number, last = 'z') => `m\`${'k'.repeat(n - 3)}${last}`; // a key of n bytes
+    const offset = (n: number, last = '0') => `+0x${'1'.repeat(n - 4)}${last}`; // an offset of n bytes
+    for (const keyLen of [15, 16, 17, 30, 31, 32, 33, 47, 48, 49]) {
+      for (const offLen of [0, 2, 13, 14, 15, 16, 17, 31]) {
+        const off = (last?: string) => (offLen === 0 ? '' : offLen < 4 ? '+1'.slice(0, offLen) : offset(offLen, last));
+        const line = (l?: string, o?: string) => name(keyLen, l) + off(o);
+        const record = dtrace([line(), 'unix`mid+0x2', line()]);
+        const others = [
+          dtrace([line(), 'unix`mid+0x2', line('y')]), // the last byte of the key
+          dtrace([line(), 'unix`mid+0x2', name(keyLen) + off('+')]), // a '+' for the offset's last byte
+          dtrace([line(), 'unix`mid+0x2', name(keyLen - 1) + '+' + off()]), // a '+' for the key's last byte
+          dtrace([line(), 'unix`mid+0x2', name(keyLen) + off() + '\r']),
+          dtrace([line(), 'unix`mid+0x2', `${line()} `]),
+        ];
+        const input = [record, ...others, record, ...others, record].join('');
+        expectSameAsLineByLine('dtrace', input);
+      }
+    }
+  });
+
   it('an offset alone (an empty name) where another record has a blank line', () => {
     const empty = dtrace(['unix`leaf+0x10', '+0x10', 'unix`root+0x3']);
     const blank = dtrace(['unix`leaf+0x10', '   ', 'unix`root+0x3']);
