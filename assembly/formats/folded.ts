@@ -201,10 +201,10 @@ function pushNames(start: usize, from: usize, len: usize): void {
     const marks = <u32>i8x16.bitmask(i8x16.eq(lo, semi)) | (<u32>i8x16.bitmask(i8x16.eq(hi, semi)) << 16);
     let n = min<usize>(<usize>ctz<u32>(marks), end - q); // 32 when no ';' is among them
     let frame: u32;
-    if (n < SHORT_NAME) frame = frameTable.internShort(q, n, lo, hi);
+    if (n < SHORT_NAME && touchedCount == 0) frame = frameTable.internShort(q, n, lo, hi);
     else {
-      n = nameEnd(q + SHORT_NAME, end) - q;
-      frame = frameTable.intern(q, n);
+      if (n >= SHORT_NAME) n = nameEnd(q + SHORT_NAME, end) - q;
+      frame = touchedCount == 0 ? frameTable.intern(q, n) : internTouched(q, n);
     }
     q += n;
     pathPush(frame, q - start);
@@ -247,21 +247,54 @@ function windowEnd(p: usize, end: usize): usize {
 // and the last frame, which ends at the line's last blank (before the count).
 // The slots are found first, then read in a loop of loads alone: a read in
 // the same loop as the hashing would wait behind it, the misses one at a time.
+// Each name's place, length and hash are kept (`touched`), so that the
+// lookups that follow (internTouched) do not hash the names again.
 const TOUCH_MAX: u32 = 1024;
-let touchSlots: usize = 0; // u32 per name: its slot's address
+const TOUCHED: usize = 16; // bytes a touched name takes: u32 slot address, start, length, hash
+let touched: usize = 0;
 let touchSink: u32 = 0;
 function touchNames(p: usize, end: usize): void {
-  if (touchSlots == 0) touchSlots = allocBytes(<usize>TOUCH_MAX << 2);
+  if (touched == 0) touched = allocBytes(<usize>TOUCH_MAX * TOUCHED);
   touchCount = 0;
   touchFrom = p;
   touchBlank = 0;
   eachMarked<NameEnds>(nameEnds, p, end);
   let sink: u32 = 0;
   for (let i: u32 = 0; i < touchCount; i++) {
-    const at = <usize>load<u32>(touchSlots + (<usize>i << 2));
+    const at = <usize>load<u32>(touched + <usize>i * TOUCHED);
     if (at != 0) sink ^= load<u32>(at);
   }
   touchSink ^= sink;
+  touchedCount = touchCount;
+  touchedNext = 0;
+  touchedKind = frameTable.hashKind();
+}
+
+// The names touched last (touchNames), while the lines they are in are read
+// (0: none, for lines read otherwise): the next one to look at, and the
+// frame table's hash kind they were hashed under.
+let touchedCount: u32 = 0;
+let touchedNext: u32 = 0;
+let touchedKind: usize = 0;
+
+/**
+ * frameTable.intern() of the name [q, q+n), with the hash touchNames() kept
+ * when it touched that same name (the same place and length; names come in
+ * the order touched, some skipped: the ones a line shares with the line
+ * before, and touched names that are not: a two-count line's last).
+ */
+function internTouched(q: usize, n: usize): u32 {
+  let i = touchedNext;
+  while (i < touchedCount && <usize>load<u32>(touched + <usize>i * TOUCHED, 4) < q) i++;
+  touchedNext = i;
+  if (i < touchedCount && frameTable.hashKind() == touchedKind) {
+    const t = touched + <usize>i * TOUCHED;
+    if (<usize>load<u32>(t, 4) == q && <usize>load<u32>(t, 8) == n) {
+      touchedNext = i + 1;
+      return frameTable.internHashed(q, n, load<u32>(t, 12));
+    }
+  }
+  return frameTable.intern(q, n);
 }
 
 // touchNames() at a byte that ends a name or may: the name's slot is listed.
@@ -288,7 +321,13 @@ class NameEnds extends ByteSet {
       return;
     }
     if (nameEnd > touchFrom && touchCount < TOUCH_MAX) {
-      store<u32>(touchSlots + (<usize>(touchCount++) << 2), <u32>frameTable.slotOf(touchFrom, nameEnd - touchFrom));
+      const len = nameEnd - touchFrom;
+      const h = frameTable.hash(touchFrom, len);
+      const t = touched + <usize>(touchCount++) * TOUCHED;
+      store<u32>(t, <u32>frameTable.slotAt(h));
+      store<u32>(t, <u32>touchFrom, 4);
+      store<u32>(t, <u32>len, 8);
+      store<u32>(t, h, 12);
     }
     touchFrom = q + 1;
   }
@@ -305,9 +344,11 @@ export class FoldedFormat extends Format {
     if (!frameTable.touchPays()) return eachLine<FoldedFormat>(this, p, end); // the touches would find it in cache
     while (true) { // a window of lines at a time, their names touched first
       const w = windowEnd(p, end);
-      if (w == p) return eachLine<FoldedFormat>(this, p, end); // a line not yet whole
+      if (w == p) break;
       touchNames(p, w);
       p = eachLine<FoldedFormat>(this, p, w);
     }
+    touchedCount = 0; // the touched names' places name bytes of this buffer only while it is read
+    return eachLine<FoldedFormat>(this, p, end); // a line not yet whole
   }
 }

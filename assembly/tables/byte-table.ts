@@ -83,7 +83,7 @@ export class ByteTable {
   /**
    * The hash this table places the name of `len` bytes at `p` by (find()'s `h`): nameHash while
    * its slots are wide (internShort's, from the 32 bytes a reader has in hand), hashBytes once they
-   * are narrow (millions of names, looked up ahead by slotOf: there, nameHash measured 4-6% slower
+   * are narrow (millions of names, looked up ahead by slotAt: there, nameHash measured 4-6% slower
    * on HC2's fold). The slots are placed again when they change width.
    */
   // @ts-ignore: decorator
@@ -120,19 +120,36 @@ export class ByteTable {
   }
 
   /**
-   * Whether reading slots ahead (slotOf) pays: the slots outgrew the cache
+   * Whether reading slots ahead (slotAt) pays: the slots outgrew the cache
    * (1 MiB), so a lookup of a name not seen lately misses it (tests: always).
    */
   touchPays(): bool { return batchAlways || <usize>this.mask + 1 > CACHED_SLOTS; }
 
   /**
-   * The address of the slot where find() of these bytes starts (0 while the
-   * slots are freed). A caller about to look up many names can read these
-   * slots first, in a short loop of their own: the reads are independent, so
-   * their cache misses overlap, and each find() then reads its slot from cache.
+   * The address of the slot where find() of a name of hash `h` (hash()'s)
+   * starts (0 while the slots are freed). A caller about to look up many
+   * names can read these slots first, in a short loop of their own: the
+   * reads are independent, so their cache misses overlap, and each find()
+   * then reads its slot from cache.
    */
-  slotOf(p: usize, len: usize): usize {
-    return this.slots == 0 ? 0 : this.slots + <usize>(this.hash(p, len) & this.mask) * this.slotSize;
+  // @ts-ignore: decorator
+  @inline slotAt(h: u32): usize {
+    return this.slots == 0 ? 0 : this.slots + <usize>(h & this.mask) * this.slotSize;
+  }
+
+  /**
+   * A number that changes when hash() of a name may: when the slots change
+   * width. A caller keeping hashes (formats/folded.ts touchNames) uses them
+   * only while it is what it was when they were made.
+   */
+  // @ts-ignore: decorator
+  @inline hashKind(): usize { return this.slotSize; }
+
+  /** intern() of a name whose hash() (`h`) the caller has, made while hashKind() was what it is. */
+  // @ts-ignore: decorator
+  @inline internHashed(p: usize, len: usize, h: u32): u32 {
+    const found = this.find(p, len, h);
+    return found >= 0 ? <u32>found : this.add(p, len, h);
   }
 
   /** Adds bytes known to be absent; returns the new id. */
@@ -165,11 +182,7 @@ export class ByteTable {
     return id;
   }
 
-  intern(p: usize, len: usize): u32 {
-    const h = this.hash(p, len);
-    const found = this.find(p, len, h);
-    return found >= 0 ? <u32>found : this.add(p, len, h);
-  }
+  intern(p: usize, len: usize): u32 { return this.internHashed(p, len, this.hash(p, len)); }
 
   /**
    * intern() of a name shorter than SHORT_NAME, given also as its first 32

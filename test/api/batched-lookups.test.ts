@@ -159,6 +159,18 @@ describe('batched lookups', () => {
     }
   });
 
+  it('look names up with the hashes their touch kept, but not across the frame table changing its hash', () => {
+    // 120,000 new names, each line's names touched ahead (treeBatch 2) and their hashes kept: past
+    // 98,304 names the table's slots narrow and its hash changes, in the middle of a window, where
+    // the roots (looked up on every line: no two lines in a row share one) are hashed again.
+    const text = Array.from({ length: 120_000 }, (_, i) => `r${i % 3};u${i} ${(i % 2) + 1}`).join('\n') + '\n';
+    for (const stackTableBytes of [0, 3000]) {
+      const want = readings(() => fold(text, { stackTableBytes, treeBatch: 1 }));
+      expect(want.names.length).toBe(120_003);
+      expect(readings(() => fold(text, { stackTableBytes, treeBatch: 2 }))).toEqual(want);
+    }
+  });
+
   it('read folded lines across windows: lines longer than a window, pieces of any size, no newline at the end', () => {
     const long = (i: number) => `main;${'w'.repeat(3000 + i)};${'x'.repeat(5000)}_${i};leaf${i}`;
     const text = [long(1) + ' 1', lines(6, 400).trimEnd(), long(2) + ' 2', long(1) + ' 4', 'a;b 5'].join('\n');
