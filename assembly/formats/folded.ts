@@ -279,9 +279,11 @@ let touchedKind: usize = 0;
 
 /**
  * frameTable.intern() of the name [q, q+n), with the hash touchNames() kept
- * when it touched that same name (the same place and length; names come in
- * the order touched, some skipped: the ones a line shares with the line
- * before, and touched names that are not: a two-count line's last).
+ * when it touched that same name: the same place and length. Names are
+ * looked up in the order they were touched, some of them skipped (the first
+ * frames a line shares with the line before); a touched name that is not
+ * looked up as it was split (a two-count line's last, touched with its
+ * first count) is hashed again.
  */
 function internTouched(q: usize, n: usize): u32 {
   let i = touchedNext;
