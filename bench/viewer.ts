@@ -12,6 +12,9 @@
 // - reset:  a click on Reset Zoom → the next paint;
 // - quick zoom: the pointer moved onto that frame again and pressed at once (a
 //           click with no rest before it: the zoom is built at the click) → the next paint;
+// - zoom while building: the pointer moved onto that frame again and pressed as
+//           soon as the page has begun building its zoom ahead (a click that comes
+//           while the build is under way) → the next paint;
 // - search: Ctrl-F answered with a regular expression (the prompt returns at
 //           once: what is timed is the viewer, not the person typing) → the next
 //           paint, with "Matched: N%" shown.
@@ -46,15 +49,22 @@ interface Subject {
   label: string;
   file: string;
   term: string;
+  /** Whether its viewer builds ahead the zoom under the pointer (flamefold's); else there is no zoom while building to time. */
+  buildsAhead: boolean;
 }
 
-const PHASES = ['first paint', 'load', 'zoom', 'reset', 'quick zoom', 'search'] as const;
+const PHASES = ['first paint', 'load', 'zoom', 'reset', 'quick zoom', 'zoom while building', 'search'] as const;
 type Phase = (typeof PHASES)[number];
-/** A run's times, and whether the zoom of the frame clicked was built ahead (in the page, hidden) when the click came. */
-type Timings = Record<Phase, number> & { builtAhead: boolean };
+/**
+ * How much of the zoom a click shows was in the page, hidden, when the click came: none of it,
+ * part (its build ahead under way), or all.
+ */
+type Ahead = 'none' | 'part' | 'all';
+/** A run's times, and how much of each zoom's layer was built ahead when its click came. */
+type Timings = Record<Phase, number> & { ahead: Record<'zoom' | 'zoom while building', Ahead> };
 
 /** The targets of issue 12, for W2's SVG. */
-const TARGET: Partial<Timings> = { load: 500, zoom: 50, search: 25 };
+const TARGET: Partial<Record<Phase, number>> = { load: 500, zoom: 50, search: 25 };
 
 /**
  * Installed in every page before its own script: the prompt answers at once,
@@ -67,8 +77,10 @@ function timingProbe(): void {
     /** What the next click on a frame is timed as ('zoom' unless set). */
     clickAs: string | null;
     times: Record<string, number>;
+    /** Per click timed: the copies in a layer built ahead (hidden) when it came, or -1 for no such layer. */
+    aheadAtClick: Record<string, number>;
   }
-  const probe: Probe = { answer: null, clickAs: null, times: {} };
+  const probe: Probe = { answer: null, clickAs: null, times: {}, aheadAtClick: {} };
   (window as unknown as { __viewerBench: Probe }).__viewerBench = probe;
   window.prompt = () => probe.answer;
   const afterNextPaint = (name: string, since: number): void => {
@@ -88,7 +100,10 @@ function timingProbe(): void {
     'click',
     (e) => {
       const id = e.target instanceof Element ? e.target.id : '';
-      afterNextPaint(id === 'unzoom' ? 'reset' : probe.clickAs ?? 'zoom', e.timeStamp);
+      const name = id === 'unzoom' ? 'reset' : probe.clickAs ?? 'zoom';
+      // (Before the viewer's own listener, on the document: this one is the window's, capturing.)
+      probe.aheadAtClick[name] = document.querySelector('g.copies:not(#zoom)')?.childElementCount ?? -1;
+      afterNextPaint(name, e.timeStamp);
     },
     true,
   );
@@ -132,12 +147,58 @@ async function secondLevelFrame(page: Page): Promise<{ x: number; y: number; nam
   });
 }
 
+/** How much of the zoom shown now was built ahead when the click timed as `name` came. */
+const aheadAt = (page: Page, name: string): Promise<Ahead> =>
+  page.evaluate((n) => {
+    const before = (window as unknown as { __viewerBench: { aheadAtClick: Record<string, number> } }).__viewerBench.aheadAtClick[n] ?? -1;
+    const shown = document.getElementById('zoom')?.childElementCount ?? 0;
+    return before <= 0 ? 'none' : before >= shown ? 'all' : 'part';
+  }, name);
+
+/** Moves the pointer away and resets the zoom: the whole graph shown, nothing pending. */
+async function resetZoom(page: Page): Promise<void> {
+  await page.mouse.move(5, 5);
+  await page.locator('#unzoom').click();
+  await settle(page);
+}
+
 /** The paint following the current one has happened (nothing pending from the last step). */
 const settle = (page: Page): Promise<void> =>
   page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
 
+/**
+ * A click on the frame `target` (where the pointer lands) pressed as soon as the page has begun
+ * building its zoom ahead: its ms to the next paint, and how much was built when it came.
+ */
+async function zoomWhileBuilding(page: Page, target: { x: number; y: number; name: string }, tracer?: StepTracer): Promise<{ time: number; ahead: Ahead }> {
+  await page.evaluate(() => ((window as unknown as { __viewerBench: { clickAs: string } }).__viewerBench.clickAs = 'zoom while building'));
+  await tracer?.begin(page); // (from the pointer's move: the trace counts the steps of the build before the click)
+  await page.mouse.move(target.x, target.y);
+  // Pressed as soon as the first copies are in the page (the build's first step), while later steps are still to run.
+  await page.evaluate(() => new Promise<void>((resolve, reject) => {
+    const begun = (): boolean => (document.querySelector('g.copies:not(#zoom)')?.childElementCount ?? 0) > 0;
+    if (begun()) return resolve();
+    const seen = new MutationObserver(() => {
+      if (!begun()) return;
+      seen.disconnect();
+      resolve();
+    });
+    seen.observe(document.documentElement, { childList: true, subtree: true });
+    setTimeout(() => reject(new Error(`no zoom built ahead: ${Array.from(document.querySelectorAll('g.copies')).map((g) => `${g.id}:${g.childElementCount}`).join(' ')}`)), 10_000);
+  }));
+  await page.mouse.down();
+  await page.mouse.up();
+  const time = await timeOf(page, 'zoom while building');
+  await tracer?.end('zoom while building', 'click');
+  if ((await page.locator('#unzoom').getAttribute('class'))?.includes('hide')) throw new Error(`a click on ${target.name} while building did not zoom`);
+  const ahead = await aheadAt(page, 'zoom while building');
+  await settle(page);
+  return { time, ahead };
+}
+
 /** One run: a fresh page through load, zoom, reset and search, each checked (and each traced, given a tracer). */
-async function runOnce(browser: TestBrowser, url: string, term: string, tracer?: StepTracer): Promise<Timings> {
+async function runOnce(browser: TestBrowser, subject: Subject, url: string, tracer?: StepTracer): Promise<Timings> {
+  const { term } = subject;
   const page = await browser.context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -153,7 +214,6 @@ async function runOnce(browser: TestBrowser, url: string, term: string, tracer?:
     const target = await secondLevelFrame(page);
     await page.mouse.move(target.x, target.y); // the hover (tooltip, outline) is not part of the click
     await settle(page);
-    const builtAhead = await page.evaluate(() => document.querySelector('g.copies:not(#zoom)') !== null);
     await tracer?.begin(page);
     // Pressed and released where the pointer rests: mouse.click() would move it there first, one more input event (and hit
     // test over every frame) that is no part of a click, counted in the traced CPU and delaying the click's own events.
@@ -161,6 +221,7 @@ async function runOnce(browser: TestBrowser, url: string, term: string, tracer?:
     await page.mouse.up();
     const zoom = await timeOf(page, 'zoom');
     await tracer?.end('zoom', 'click');
+    const zoomAhead = await aheadAt(page, 'zoom');
     if ((await page.locator('#unzoom').getAttribute('class'))?.includes('hide')) throw new Error(`a click on ${target.name} did not zoom`);
     await settle(page);
 
@@ -181,9 +242,14 @@ async function runOnce(browser: TestBrowser, url: string, term: string, tracer?:
     await tracer?.end('quick zoom', 'click');
     if ((await page.locator('#unzoom').getAttribute('class'))?.includes('hide')) throw new Error(`a quick click on ${target.name} did not zoom`);
     await settle(page);
-    await page.mouse.move(5, 5);
-    await page.locator('#unzoom').click(); // the search is timed over the whole graph
-    await settle(page);
+    await resetZoom(page); // (the search is timed over the whole graph)
+
+    let building: { time: number; ahead: Ahead } = { time: NaN, ahead: 'none' };
+    if (subject.buildsAhead) {
+      building = await zoomWhileBuilding(page, target, tracer);
+      await resetZoom(page);
+    }
+
 
     await page.evaluate((t) => ((window as unknown as { __viewerBench: { answer: string } }).__viewerBench.answer = t), term);
     await tracer?.begin(page);
@@ -193,7 +259,16 @@ async function runOnce(browser: TestBrowser, url: string, term: string, tracer?:
     const matched = (await page.locator('#matched').textContent()) ?? '';
     if (!/^Matched: [\d.]+%$/.test(matched.trim())) throw new Error(`a search for ${term} showed '${matched}', not Matched %`);
     if (errors.length > 0) throw new Error(`the page threw: ${errors[0]}`);
-    return { 'first paint': firstPaint, load, zoom, reset, 'quick zoom': quickZoom, search, builtAhead };
+    return {
+      'first paint': firstPaint,
+      load,
+      zoom,
+      reset,
+      'quick zoom': quickZoom,
+      'zoom while building': building.time,
+      search,
+      ahead: { zoom: zoomAhead, 'zoom while building': building.ahead },
+    };
   } finally {
     await page.close();
   }
@@ -213,9 +288,9 @@ function subjects(options: Options, dir: string): Subject[] {
   const w2Term = '^(zfs|tcp)`';
   const vertxTerm = 'netty|vertx';
   return [
-    ...options.builds.map((b) => ({ label: `W2, flamefold (${b.name})`, file: draw(b, w2, dir, 'w2'), term: w2Term })),
-    { label: 'perf-vertx, flamegraph.pl', file: join(VERTX, 'perf-vertx.flamegraph-pl.svg'), term: vertxTerm },
-    ...options.builds.map((b) => ({ label: `perf-vertx, flamefold (${b.name})`, file: draw(b, vertx, dir, 'vertx'), term: vertxTerm })),
+    ...options.builds.map((b) => ({ label: `W2, flamefold (${b.name})`, file: draw(b, w2, dir, 'w2'), term: w2Term, buildsAhead: true })),
+    { label: 'perf-vertx, flamegraph.pl', file: join(VERTX, 'perf-vertx.flamegraph-pl.svg'), term: vertxTerm, buildsAhead: false },
+    ...options.builds.map((b) => ({ label: `perf-vertx, flamefold (${b.name})`, file: draw(b, vertx, dir, 'vertx'), term: vertxTerm, buildsAhead: true })),
   ];
 }
 
@@ -227,6 +302,13 @@ function framesIn(svg: string): number {
 }
 
 const ms = (v: number): string => `${Math.round(v)}`;
+
+/** "all 5, part 2": how many runs had each share of a zoom built ahead. */
+const aheadCounts = (list: Ahead[]): string =>
+  (['all', 'part', 'none'] as const).flatMap((a) => {
+    const n = list.filter((x) => x === a).length;
+    return n > 0 ? [`${a} ${n}`] : [];
+  }).join(', ');
 
 /** Runs every subject `options.runs` times (rounds interleaved, so load on the machine spreads evenly) and prints the table. */
 export async function benchViewer(options: Options): Promise<boolean> {
@@ -250,7 +332,7 @@ export async function benchViewer(options: Options): Promise<boolean> {
         if (failures.has(s)) continue;
         process.stderr.write(`viewer: ${s.label}, run ${round}/${options.runs}\r`);
         try {
-          const t = await runOnce(browser, browser.base + urlOf.get(s)!, s.term);
+          const t = await runOnce(browser, s, browser.base + urlOf.get(s)!);
           if (round > 0) results.get(s)!.push(t);
         } catch (err) {
           failures.set(s, (err as Error).message);
@@ -258,7 +340,7 @@ export async function benchViewer(options: Options): Promise<boolean> {
       }
     }
     process.stderr.write('\n');
-    const head = ['SVG', 'frames', 'size', ...PHASES.map((p) => `${p} ms${TARGET[p] ? ` (≤ ${TARGET[p]})` : ''}`), 'built ahead'];
+    const head = ['SVG', 'frames', 'size', ...PHASES.map((p) => `${p} ms${TARGET[p] ? ` (≤ ${TARGET[p]})` : ''}`), 'built ahead: zoom', 'while building'];
     const table = [head];
     for (const s of list) {
       const text = readFileSync(s.file, 'utf8');
@@ -276,15 +358,16 @@ export async function benchViewer(options: Options): Promise<boolean> {
         size,
         ...PHASES.map((p) => {
           const sp = spread(runs.map((r) => r[p]));
+          if (Number.isNaN(sp.median)) return '–';
           return `${ms(sp.median)} (${ms(sp.min)}–${ms(sp.max)})`;
         }),
-        `${runs.filter((r) => r.builtAhead).length}/${runs.length}`,
+        ...(['zoom', 'zoom while building'] as const).map((p) => aheadCounts(runs.map((r) => r.ahead[p]))),
       ]);
     }
     console.log(`\n# the SVG viewer in headless Chromium (${CHROMIUM_NOTE}), ${options.runs} runs each`);
     printTable(table);
     console.log('median (min–max) ms from the event to the next paint; load from navigation start to the first paint after the load event; targets (issue 12) are for W2');
-    console.log('built ahead: runs whose zoom was in the page, hidden, when the click came (flamefold builds it while the pointer rests on a frame)');
+    console.log('built ahead: of the runs, how many had all, part or none of the zoom in the page, hidden, when the click came (flamefold builds it while the pointer rests on a frame)');
     for (const [s, message] of failures) console.log(`FAILED ${s.label}: ${message}`);
 
     // One traced run of each: where the main thread's time goes.
@@ -292,7 +375,7 @@ export async function benchViewer(options: Options): Promise<boolean> {
     for (const s of list) {
       if (failures.has(s)) continue;
       const tracer = new StepTracer();
-      await runOnce(browser, browser.base + urlOf.get(s)!, s.term, tracer);
+      await runOnce(browser, s, browser.base + urlOf.get(s)!, tracer);
       for (const [step, b] of tracer.steps) parts.push([s.label, step, b.total.toFixed(1), ...PARTS.map((p) => b[p].toFixed(1)), b.other.toFixed(1)]);
     }
     console.log('\n# where the renderer main thread\'s time goes, one traced run each (thread CPU ms, from the first input event, or the page\'s first task, to the end of the task that paints next)');
