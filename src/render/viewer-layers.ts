@@ -231,13 +231,13 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
   };
 
   /** Appends to `layer` a copy of frame i drawn at x, `width` pixels wide, its label fitted to it. */
-  const copyFrame = (b: ZoomBuild, layer: Node, i: number, x: number, width: number, parent: boolean): void => {
+  const copyFrame = (b: ZoomBuild, layer: Element, i: number, x: number, width: number, parent: boolean): void => {
     const item = index.items[i]!;
     const original = index.rects[i]!;
     const rect = original.cloneNode(false) as SVGRectElement;
     // A frame with --nameattr attributes keeps its <g> and link around the copy; a plain frame is its rect.
     let top: Element = rect;
-    let into: Node = layer;
+    let into: Element = layer;
     if (item !== original) {
       top = layer.appendChild(item.cloneNode(false) as Element);
       into = original.parentNode === item ? top : (top.appendChild(original.parentNode!.cloneNode(false)) as Element);
@@ -263,20 +263,15 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     top.setAttribute('data-frame', String(i));
   };
 
-  /**
-   * Copies frames of `b` into its layer until done, or until `more()` says stop: into a fragment,
-   * added to the layer at once, so that a layer in the page takes one insertion per call.
-   */
+  /** Copies frames of `b` into its layer until done, or until `more()` says stop. */
   const buildSome = (b: ZoomBuild, more: () => boolean): void => {
     const { frames, xs, widths, layer } = b;
-    const batch = doc.createDocumentFragment();
     while (b.next < frames.length) {
       const k = b.next++;
       const i = frames[k]!;
-      copyFrame(b, batch, i, xs[k]!, widths[k]!, index.depth[i]! < b.depth);
-      if ((b.next & 63) === 0 && !more()) break;
+      copyFrame(b, layer, i, xs[k]!, widths[k]!, index.depth[i]! < b.depth);
+      if ((b.next & 63) === 0 && !more()) return;
     }
-    layer.appendChild(batch);
   };
 
   /** Stops building ahead, and takes a layer built ahead out of the page. */
@@ -286,30 +281,30 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     ahead = null;
   };
   /**
-   * Builds the layer of a zoom on `target` (the frame under the pointer) a few milliseconds at a
-   * time, in the page but hidden (an empty clip), so that the browser styles and lays out the
-   * copies made so far at each frame it draws meanwhile: a click while it is still under way only
-   * makes the copies left and styles those (it took the whole layer's style and layout before, 57-59
-   * ms on W2's SVG against 9-21 for one built). A layer dropped (the pointer moved on) leaves the page
-   * with its partial work. (Without clip-path, a zoom builds its layer when clicked.) Each step is a
-   * task of its own rather than an idle callback: a busy page (a frame's work taking most of each
-   * frame, or a machine with every core taken) may have no idle time for a while, and then built
-   * nothing ahead. Waiting for idle time, on W2's SVG at load 5-7 on two cores, the 1,723 copies of
-   * a second-level frame were not in the page two frames after the pointer came to rest on it in 1
-   * to 4 runs of 10, and their click then took 46 ms of CPU, not 16.
+   * Builds the layer of a zoom on `target` (the frame under the pointer) from the next frame on, a
+   * few milliseconds at a time, and once built, puts it in the page hidden, so that the browser
+   * styles and lays it out then: the click only has to show it. (Without clip-path, a zoom builds
+   * its layer when clicked.) Each step is a task of its own rather than an idle callback: a busy page
+   * (a frame's work taking most of each frame, or a machine with every core taken) may have no idle
+   * time for a while, and then built nothing ahead. Waiting for idle time, on W2's SVG at load 5-7 on
+   * two cores, the 1,723 copies of a second-level frame were not in the page two frames after the
+   * pointer came to rest on it in 1 to 4 runs of 10, and their click then took 46 ms of CPU, not 16.
    */
   const buildAhead = (target: number): void => {
     if (ahead?.target === target || shownBuild?.target === target || !steps || !clips) return;
     cancelAhead();
     const b = startBuild(target);
     ahead = b;
-    b.layer.style.clipPath = 'inset(50%)';
     const step = (): void => {
       if (ahead !== b) return;
-      if (!b.layer.parentNode) place(b.layer);
       const until = performance.now() + 4;
       buildSome(b, () => performance.now() < until);
-      if (b.next < b.frames.length) postStep(step);
+      if (b.next < b.frames.length) {
+        postStep(step);
+        return;
+      }
+      b.layer.style.clipPath = 'inset(50%)';
+      place(b.layer);
     };
     // After the frame that shows the hover (its outline, the details line).
     requestAnimationFrame(() => {
@@ -343,8 +338,8 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
       shownBuild = b;
       layers.recolour(); // a layer built ahead shows the search as it was then
       b.layer.id = 'zoom';
-      if (b.layer.style.clipPath) b.layer.style.clipPath = 'inset(-2px)'; // built ahead: a new value, as for #frames
-      if (!b.layer.parentNode) place(b.layer);
+      if (b.layer.parentNode) b.layer.style.clipPath = 'inset(-2px)'; // a new value, as for #frames
+      else place(b.layer);
       showFrames(false);
     },
     buildAhead,
