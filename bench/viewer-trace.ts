@@ -59,15 +59,16 @@ export class StepTracer {
   /**
    * Ends the trace; `trigger` is the DOM event that does the step's work ('click', 'keydown'), or
    * 'load' for the page's loading (begun before the navigation): from its first task to the paint
-   * after its load event.
+   * after its load event. The first `skipInputs` input events are not part of the step (a pointer's
+   * move before the press that is timed).
    */
-  async end(step: string, trigger: string): Promise<void> {
+  async end(step: string, trigger: string, skipInputs = 0): Promise<void> {
     const session = this.session!;
     const complete = new Promise<void>((resolve) => session.once('Tracing.tracingComplete', () => resolve()));
     await session.send('Tracing.end');
     await complete;
     await session.detach();
-    this.steps.set(step, breakdown(this.events, trigger));
+    this.steps.set(step, breakdown(this.events, trigger, skipInputs));
   }
 }
 
@@ -85,14 +86,14 @@ function outermost(events: TraceEvent[], name: string, from: number, to: number)
   return kept;
 }
 
-function breakdown(all: TraceEvent[], trigger: string): Breakdown {
+function breakdown(all: TraceEvent[], trigger: string, skipInputs: number): Breakdown {
   // (The window's load event is the last: an SVG document's root element has one before it.)
   const dispatch = all.filter((e) => e.name === 'EventDispatch' && e.args?.data?.type === trigger).at(trigger === 'load' ? -1 : 0);
   if (!dispatch) throw new Error(`no ${trigger} event in the trace`);
   // The renderer main thread: the one that dispatched the event.
   const events = all.filter((e) => e.pid === dispatch.pid && e.tid === dispatch.tid && e.ph === 'X').sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
   // A load starts with the thread's first task in the trace (begun before the navigation).
-  const starts = trigger === 'load' ? events.slice(0, 1) : events.filter((e) => e.name === INPUT);
+  const starts = trigger === 'load' ? events.slice(0, 1) : events.filter((e) => e.name === INPUT).slice(skipInputs);
   const from = Math.min(dispatch.ts, ...starts.map((e) => e.ts));
   // A load whose last paint came before its load event has nothing to paint after it: it ends with that event.
   const paint = events.find((e) => e.name === 'Paint' && e.ts > dispatch.ts) ?? (trigger === 'load' ? dispatch : undefined);
