@@ -193,8 +193,8 @@ class Weights {
     if (this.scale === 0 && Number.isSafeInteger(n)) {
       sign = Math.sign(n);
       if (sign <= 0) return sign;
+      if (n > 2 ** 53 - this.small) this.carry(); // the sum would pass 2^53, past which doubles skip integers
       this.small += n;
-      if (this.small > 2 ** 52) this.carry();
     } else {
       const units = textToUnits(text, this.scale);
       sign = units > 0n ? 1 : units < 0n ? -1 : 0;

@@ -91,6 +91,14 @@ describe('speedscope export', () => {
     expect(file.profiles[1]!.samples).toEqual([[0, 4, 3], [5, 1]]);
   });
 
+  it('a sum of whole weights that passes 2^53 on an odd total is exact', async () => {
+    // 2^52, then 2^53 - 1: their sum is odd and past 2^53, where doubles hold only even numbers.
+    const text = await speedscopeText([{ name: 'one', result: await collapse(Buffer.from('a 4503599627370496\nb 9007199254740991\nc 1\n')) }]);
+    expect(text).toContain('"weights":[4503599627370496,9007199254740991,1],"endValue":13510798882111488}');
+    const odd = await speedscopeText([{ name: 'one', result: await collapse(Buffer.from('a 4503599627370496\nb 9007199254740991\n')) }]);
+    expect(odd).toContain('"endValue":13510798882111487}');
+  });
+
   it.each(corpusCaptures().map((c) => [relative(CORPUS, c), c]))('%s: valid, and equal to the folded output', async (_name, capture) => {
     const result = await collapse(capture, { jobs: 1 });
     const folded = result.text();
