@@ -39,7 +39,11 @@ export function keySumsOf(c: CoreExports, shared: ReadonlyMap<number, number>, s
   };
 }
 
-/** A byte per frame id: 1 when its name has a byte past ASCII, | 2 when it has byte `mark` past its first (a copy). */
+/** frameNameFlagsOf()'s bits: the name has a byte past ASCII; it has the byte asked for past its first. */
+export const NAME_NOT_ASCII = 1;
+export const NAME_HAS_MARK = 2;
+
+/** A byte per frame id: NAME_NOT_ASCII when its name has a byte past ASCII, | NAME_HAS_MARK when it has byte `mark` past its first (a copy). */
 export function frameNameFlagsOf(c: CoreExports, mark: number): Uint8Array {
   const ptr = c.frameNameFlags(mark);
   const flags = new Uint8Array(c.memory.buffer, ptr, c.statFrames()).slice();

@@ -42,7 +42,7 @@ export type { DiffColorOptions, DiffMode } from './render/differential-colors.js
 export { ratioMode } from './render/ratio-colors.js';
 export type { RatioColorOptions, RatioMetric } from './render/ratio-colors.js';
 
-// Exports: pprof, speedscope and the hottest-functions report, each over CollapseResult.stackPaths().
+// Exports: pprof and speedscope over CollapseResult.stackPaths(); the hottest-functions report over the core's per-function sums.
 export { pprofProfile, writePprof } from './export/pprof.js';
 export type { PprofOptions } from './export/pprof.js';
 export { collapseEach, writeSpeedscope, SPEEDSCOPE_SCHEMA } from './export/speedscope.js';

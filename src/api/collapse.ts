@@ -320,7 +320,7 @@ export class CollapseResult {
     return this.session.keySums(shared, this.twoCounts);
   }
 
-  /** A byte per frame id: 1 when its name has a byte past ASCII, | 2 when it has byte `mark` past its first. */
+  /** A byte per frame id: NAME_NOT_ASCII when its name has a byte past ASCII, | NAME_HAS_MARK when it has byte `mark` past its first (src/core-key-sums.ts). */
   frameNameFlags(mark: number): Uint8Array {
     return this.session.frameNameFlags(mark);
   }

@@ -11,6 +11,7 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { Profile } from 'pprof-format';
 import type { CollapseResult } from '../api/collapse.js';
+import { NAME_NOT_ASCII } from '../core-key-sums.js';
 import { InputError } from '../errors.js';
 import type { OutputSink } from '../output/atomic-file.js';
 import { FUNCTION, LOCATION, ProtoWriter, SAMPLE, SAMPLE_TYPE } from './pprof-encoding.js';
@@ -69,8 +70,6 @@ interface SourceFrames {
   flags: Uint8Array;
 }
 
-const NOT_ASCII = 1; // CollapseResult.frameNameFlags()
-
 /**
  * The encoded profile (uncompressed), a chunk at a time: a result, or several (one per event, see
  * collapsePerEvent) whose sample types sit side by side. One sample per distinct stack (in folded
@@ -116,7 +115,7 @@ function* profileChunks(results: CollapseResult | readonly PprofSource[], option
   const functionOf = (s: number, id: number): number => {
     const f = frames[s]!;
     if (f.slot[id] !== 0) return f.slot[id]!;
-    const text = sources.length > 1 || (f.flags[id]! & NOT_ASCII) !== 0 ? decoder.decode(f.bytes(id)) : undefined;
+    const text = sources.length > 1 || (f.flags[id]! & NAME_NOT_ASCII) !== 0 ? decoder.decode(f.bytes(id)) : undefined;
     let fn = text === undefined ? undefined : byText.get(text);
     if (fn === undefined) {
       fn = functionFrame.length + 1; // ids start at 1: 0 means "none" in profile.proto
@@ -172,7 +171,7 @@ function* profileChunks(results: CollapseResult | readonly PprofSource[], option
   const nameOf = (fn: number): { bytes: Uint8Array; plain: boolean } => {
     const { bytes, flags } = frames[functionSource[fn - 1]!]!;
     const id = functionFrame[fn - 1]!;
-    return { bytes: bytes(id), plain: (flags[id]! & NOT_ASCII) === 0 };
+    return { bytes: bytes(id), plain: (flags[id]! & NAME_NOT_ASCII) === 0 };
   };
   const reused = new Map<number, number>(); // function → the sample type string its name is
   let next = fixed;

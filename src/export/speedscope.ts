@@ -11,6 +11,7 @@
 
 import { textToUnits, unitsText } from '../counts.js';
 import { checkStdinOnce, CollapseResult, type CollapseOptions } from '../api/collapse.js';
+import { NAME_NOT_ASCII } from '../core-key-sums.js';
 import { collapsePerEvent } from './event-results.js';
 import { inputName, type CollapseInput } from '../input/feed.js';
 import { ChunkWriter } from '../output/chunk-writer.js';
@@ -43,8 +44,6 @@ function columnsOf({ name, result }: SpeedscopeProfile): { name: string; result:
   ];
 }
 
-const NOT_ASCII = 1; // CollapseResult.frameNameFlags()
-
 /**
  * The frames table shared by the profiles of a file, by name, in order of first use. A frame of
  * the profile being written is kept as its id (its name is read from the result when the table is
@@ -71,7 +70,7 @@ class SharedFrames {
     return (this.index = (id) => {
       if (slot[id] !== 0) return slot[id]! - 1;
       let index: number | undefined;
-      if (shared || (flags[id]! & NOT_ASCII) !== 0) {
+      if (shared || (flags[id]! & NAME_NOT_ASCII) !== 0) {
         const text = this.decoder.decode(bytes(id));
         index = this.byText.get(text);
         if (index === undefined) {

@@ -6,6 +6,7 @@
 // plain ASCII; plain ASCII names compare as their bytes (the same order).
 
 import type { CollapseResult } from '../api/collapse.js';
+import { NAME_HAS_MARK, NAME_NOT_ASCII } from '../core-key-sums.js';
 
 /** A line of the report before its numbers are made: its key's name and exact sums (units, src/counts.ts). */
 export interface KeptSums {
@@ -24,8 +25,6 @@ export interface RankedSums {
   negativeStacks: number;
 }
 
-const NOT_ASCII = 1; // frameNameFlags(): a byte past ASCII
-const MARKED = 2; // frameNameFlags(): the backtick past the first byte
 const BACKTICK = 0x60;
 const SELF = 0;
 const TOTAL = 1;
@@ -44,7 +43,7 @@ export function moduleOf(name: string): string {
  */
 function keysOf(result: CollapseResult, byModule: boolean): { shared: Map<number, number>; text: Map<number, string> } {
   const flags = result.frameNameFlags(BACKTICK);
-  const keyed = byModule ? NOT_ASCII | MARKED : NOT_ASCII;
+  const keyed = byModule ? NAME_NOT_ASCII | NAME_HAS_MARK : NAME_NOT_ASCII;
   const bytes = result.frameNameBytes();
   const decoder = new TextDecoder();
   const first = new Map<string, number>();
