@@ -270,7 +270,7 @@ export function projectStackTable(consumed: f64): void {
   if (expectedBytes == 0 || (consumed < PROJECT_AFTER && consumed < expectedBytes)) return;
   const total = expectedBytes;
   expectedBytes = 0; // once per input
-  if (stackTableClosed || consumed <= 0) return;
+  if (stackTableClosed) return; // its budget ran out in the first MiB
   const used = stackBytesUsed();
   const rest = <f64>(used - entryBytesBefore) / consumed * (total - consumed);
   if (<f64>used + rest > <f64>stackBudget()) closeStacks();
