@@ -156,6 +156,11 @@ const aheadAt = (page: Page, name: string): Promise<Ahead> =>
     return before <= 0 ? 'none' : before >= shown ? 'all' : 'part';
   }, name);
 
+/** Throws unless the page shows a zoom (its Reset Zoom button shown) after `click`. */
+async function expectZoomed(page: Page, click: string): Promise<void> {
+  if ((await page.locator('#unzoom').getAttribute('class'))?.includes('hide')) throw new Error(`${click} did not zoom`);
+}
+
 /** Moves the pointer away and resets the zoom: the whole graph shown, nothing pending. */
 async function resetZoom(page: Page): Promise<void> {
   await page.mouse.move(5, 5);
@@ -184,7 +189,7 @@ async function zoomWhileBuilding(page: Page, target: { x: number; y: number; nam
   await page.mouse.up();
   const time = await timeOf(page, 'zoom while building');
   await tracer?.end('zoom while building', 'click', 1);
-  if ((await page.locator('#unzoom').getAttribute('class'))?.includes('hide')) throw new Error(`a click on ${target.name} while building did not zoom`);
+  await expectZoomed(page, `a click on ${target.name} while building`);
   const ahead = await aheadAt(page, 'zoom while building');
   await settle(page);
   return { time, ahead };
@@ -216,7 +221,7 @@ async function runOnce(browser: TestBrowser, subject: Subject, url: string, trac
     const zoom = await timeOf(page, 'zoom');
     await tracer?.end('zoom', 'click');
     const zoomAhead = await aheadAt(page, 'zoom');
-    if ((await page.locator('#unzoom').getAttribute('class'))?.includes('hide')) throw new Error(`a click on ${target.name} did not zoom`);
+    await expectZoomed(page, `a click on ${target.name}`);
     await settle(page);
 
     await page.mouse.move(5, 5);
@@ -234,7 +239,7 @@ async function runOnce(browser: TestBrowser, subject: Subject, url: string, trac
     await page.mouse.up();
     const quickZoom = await timeOf(page, 'quick zoom');
     await tracer?.end('quick zoom', 'click');
-    if ((await page.locator('#unzoom').getAttribute('class'))?.includes('hide')) throw new Error(`a quick click on ${target.name} did not zoom`);
+    await expectZoomed(page, `a quick click on ${target.name}`);
     await settle(page);
     await resetZoom(page); // (the search is timed over the whole graph)
 
