@@ -11,9 +11,9 @@ import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
 import { Profile } from 'pprof-format';
 import type { CollapseResult } from '../api/collapse.js';
-import { NAME_NOT_ASCII } from '../core-key-sums.js';
 import { InputError } from '../errors.js';
 import type { OutputSink } from '../output/atomic-file.js';
+import { FrameKeys } from './frame-keys.js';
 import { FUNCTION, LOCATION, ProtoWriter, SAMPLE, SAMPLE_TYPE } from './pprof-encoding.js';
 
 /** Options of a pprof export. */
@@ -62,14 +62,6 @@ function sampleValue(count: string): number | bigint {
   return Number.isSafeInteger(n) ? n : BigInt(count); // counts print in their shortest form ("2", not "2.0")
 }
 
-/** A source's frames: their names (bytes, CollapseResult.frameNameFlags()) and functions. */
-interface SourceFrames {
-  /** Per frame id, its function's id (0 until made). */
-  slot: Int32Array;
-  bytes: (id: number) => Uint8Array;
-  flags: Uint8Array;
-}
-
 /**
  * The encoded profile (uncompressed), a chunk at a time: a result, or several (one per event, see
  * collapsePerEvent) whose sample types sit side by side. One sample per distinct stack (in folded
@@ -103,37 +95,17 @@ function* profileChunks(results: CollapseResult | readonly PprofSource[], option
     w.field(16, unit);
     w.record(SAMPLE_TYPE);
   }
-  // Functions by name: a name past ASCII (or any name, when sources share them) is looked up by its
-  // text; a plain ASCII name of one source is its frame id's alone.
-  const byText = new Map<string, number>();
-  const functionSource: number[] = [];
-  const functionFrame: number[] = [];
-  const decoder = new TextDecoder();
-  const frames: SourceFrames[] = sources.map(({ result }) => ({
-    slot: new Int32Array(result.totals.frames), bytes: result.frameNameBytes(), flags: result.frameNameFlags(0),
-  }));
-  const functionOf = (s: number, id: number): number => {
-    const f = frames[s]!;
-    if (f.slot[id] !== 0) return f.slot[id]!;
-    const text = sources.length > 1 || (f.flags[id]! & NAME_NOT_ASCII) !== 0 ? decoder.decode(f.bytes(id)) : undefined;
-    let fn = text === undefined ? undefined : byText.get(text);
-    if (fn === undefined) {
-      fn = functionFrame.length + 1; // ids start at 1: 0 means "none" in profile.proto
-      functionSource.push(s);
-      functionFrame.push(id);
-      if (text !== undefined) byText.set(text, fn);
-    }
-    f.slot[id] = fn;
-    return fn;
-  };
+  // A function per distinct frame name (frame-keys.ts), its id 1 + the frame's: 0 means "none" in profile.proto.
+  const functions = new FrameKeys();
   const sampleOf = sources.length > 1 ? new Map<string, { locationId: number[]; value: (number | bigint)[] }>() : undefined;
   let column = 0;
-  for (const [s, { result }] of sources.entries()) {
+  for (const { result } of sources) {
     const values: (number | bigint)[] = [];
+    const frameOf = functions.indexOf(result);
     for (const { frameIds, countText, count2Text } of result.stackPaths()) {
       const n = frameIds.length;
       const locationId = new Array<number>(n);
-      for (let i = 0; i < n; i++) locationId[i] = functionOf(s, frameIds[n - 1 - i]!); // pprof lists a sample's locations leaf first
+      for (let i = 0; i < n; i++) locationId[i] = frameOf(frameIds[n - 1 - i]!) + 1; // pprof lists a sample's locations leaf first
       values.length = 0;
       values.push(sampleValue(countText));
       if (count2Text !== undefined) values.push(sampleValue(count2Text));
@@ -158,39 +130,36 @@ function* profileChunks(results: CollapseResult | readonly PprofSource[], option
     w.record(SAMPLE);
     if (w.out.full.length > 0) yield* take();
   }
-  for (let fn = 1; fn <= functionFrame.length; fn++) {
+  const functionCount = functions.size;
+  for (let fn = 1; fn <= functionCount; fn++) {
     w.field(8, fn);
     w.line(fn); // its one line: the function of the same id
     w.record(LOCATION);
     if (w.out.full.length > 0) yield* take();
   }
   // A function's name is a new string unless it is one of the sample types' strings (the only
-  // strings before them): decoded to see, when it is past ASCII or as long as one of those.
+  // strings before them): decoded to see, when it is bytes as long as one of those.
   const fixed = strings.size;
   const fixedLengths = new Set([...strings.keys()].map((text) => Buffer.byteLength(text)));
-  const nameOf = (fn: number): { bytes: Uint8Array; plain: boolean } => {
-    const { bytes, flags } = frames[functionSource[fn - 1]!]!;
-    const id = functionFrame[fn - 1]!;
-    return { bytes: bytes(id), plain: (flags[id]! & NAME_NOT_ASCII) === 0 };
-  };
+  const decoder = new TextDecoder();
   const reused = new Map<number, number>(); // function → the sample type string its name is
   let next = fixed;
-  for (let fn = 1; fn <= functionFrame.length; fn++) {
-    const { bytes, plain } = nameOf(fn);
-    const same = plain && !fixedLengths.has(bytes.length) ? undefined : strings.get(decoder.decode(bytes));
+  for (let fn = 1; fn <= functionCount; fn++) {
+    const name = functions.nameAt(fn - 1);
+    const same = typeof name === 'string' ? strings.get(name) : fixedLengths.has(name.length) ? strings.get(decoder.decode(name)) : undefined;
     if (same !== undefined) reused.set(fn, same);
-    const name = same ?? next++;
+    const id = same ?? next++;
     w.field(8, fn);
-    w.field(16, name);
-    w.field(24, name);
+    w.field(16, id);
+    w.field(24, id);
     w.record(FUNCTION);
     if (w.out.full.length > 0) yield* take();
   }
   for (const text of strings.keys()) w.string(Buffer.from(text, 'utf8'));
-  for (let fn = 1; fn <= functionFrame.length; fn++) {
+  for (let fn = 1; fn <= functionCount; fn++) {
     if (reused.has(fn)) continue;
-    const { bytes, plain } = nameOf(fn);
-    w.string(plain ? bytes : Buffer.from(decoder.decode(bytes), 'utf8')); // bytes not UTF-8 are U+FFFD's
+    const name = functions.nameAt(fn - 1);
+    w.string(typeof name === 'string' ? Buffer.from(name, 'utf8') : name); // bytes not UTF-8 were decoded to U+FFFD's
     if (w.out.full.length > 0) yield* take();
   }
   w.out.flush();

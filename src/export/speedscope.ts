@@ -4,15 +4,13 @@
 // weighted by its count, with frame indices into one frames table shared by
 // every profile of the file. The stacks come from CollapseResult.stackPaths(),
 // the walk every export reads, and the JSON is written as they arrive: only
-// the frames table and a profile's weights are held until their turn, as
-// compactly as they allow (a frame of the profile being written as its id,
-// a weight as a double), so that millions of names cost typed arrays, not
-// a string and a Map entry each.
+// the frames table (frame-keys.ts) and a profile's weights are held until
+// their turn, a weight as a double.
 
 import { textToUnits, unitsText } from '../counts.js';
 import { checkStdinOnce, CollapseResult, type CollapseOptions } from '../api/collapse.js';
-import { NAME_NOT_ASCII } from '../core-key-sums.js';
 import { collapsePerEvent } from './event-results.js';
+import { FrameKeys } from './frame-keys.js';
 import { inputName, type CollapseInput } from '../input/feed.js';
 import { ChunkWriter } from '../output/chunk-writer.js';
 import type { OutputSink } from '../output/atomic-file.js';
@@ -45,71 +43,6 @@ function columnsOf({ name, result }: SpeedscopeProfile): { name: string; result:
 }
 
 /**
- * The frames table shared by the profiles of a file, by name, in order of first use. A frame of
- * the profile being written is kept as its id (its name is read from the result when the table is
- * written); its name becomes a string only to be looked up (past ASCII, where names not UTF-8 may
- * read alike, or once another profile may share it), or when the next profile begins.
- */
-class SharedFrames {
-  private readonly byText = new Map<string, number>(); // the frames whose name is a string, by it
-  private readonly texts: (string | undefined)[] = []; // per frame: its name, when it is a string
-  private readonly ids: number[] = []; // per frame of the current result: its id there
-  private result: CollapseResult | undefined;
-  private index: ((id: number) => number) | undefined; // the current result's
-  private readonly decoder = new TextDecoder();
-
-  /** The frame index of each id of `result`, the profile now written (both columns of two-count input are one result). */
-  indexOf(result: CollapseResult): (id: number) => number {
-    if (result === this.result) return this.index!;
-    this.settle();
-    this.result = result;
-    const shared = this.texts.length > 0; // earlier profiles' frames: looked up by text
-    const bytes = result.frameNameBytes();
-    const flags = result.frameNameFlags(0);
-    const slot = new Int32Array(result.totals.frames); // 1 + the frame index of an id; 0 before its first use
-    return (this.index = (id) => {
-      if (slot[id] !== 0) return slot[id]! - 1;
-      let index: number | undefined;
-      if (shared || (flags[id]! & NAME_NOT_ASCII) !== 0) {
-        const text = this.decoder.decode(bytes(id));
-        index = this.byText.get(text);
-        if (index === undefined) {
-          index = this.add(id, text);
-          this.byText.set(text, index);
-        }
-      } else index = this.add(id, undefined);
-      slot[id] = index + 1;
-      return index;
-    });
-  }
-
-  /** The frames' names, in index order. */
-  *names(): Generator<string> {
-    const bytes = this.result?.frameNameBytes();
-    for (let i = 0; i < this.texts.length; i++) yield this.texts[i] ?? this.decoder.decode(bytes!(this.ids[i]!));
-  }
-
-  private add(id: number, text: string | undefined): number {
-    this.texts.push(text);
-    this.ids.push(id);
-    return this.texts.length - 1;
-  }
-
-  // The current result's frames as strings, looked up by them from now on.
-  private settle(): void {
-    if (!this.result) return;
-    const bytes = this.result.frameNameBytes();
-    for (let i = 0; i < this.texts.length; i++) {
-      if (this.texts[i] !== undefined) continue;
-      const text = this.decoder.decode(bytes(this.ids[i]!));
-      this.texts[i] = text;
-      this.byText.set(text, i);
-    }
-    this.result = undefined;
-  }
-}
-
-/**
  * Writes results as one speedscope file: a result alone is one profile (named
  * after its inputs); named results are a profile each. Two-count input gives
  * two profiles (before and after). speedscope takes only positive weights:
@@ -122,7 +55,7 @@ export async function writeSpeedscope(profiles: Profiles, sink: OutputSink, opti
   const drain = async (): Promise<void> => {
     for (const chunk of out.full.splice(0)) await sink.write(chunk);
   };
-  const frames = new SharedFrames();
+  const frames = new FrameKeys(); // one table for every profile of the file
   let fileName = options.name;
   let count = 0;
   out.write(`{"$schema":${JSON.stringify(SPEEDSCOPE_SCHEMA)},"exporter":"flamefold","activeProfileIndex":0,"profiles":[`);

@@ -88,6 +88,14 @@ describe('pprof encoding', () => {
     expect(await firstDifference(sources)).toBe(-1);
   });
 
+  it('several sources: names of the first (plain, past ASCII, not UTF-8, a sample type\'s) met again in the second are its functions', async () => {
+    const sources = [
+      { result: await fold('a;count 1\n', [0xc3, 0xa9, 0x3b, 0x71, 0xff, 0x20, 0x32, 0x0a], 'b;a 3\n'), name: 'cycles' },
+      { result: await fold('c;a 4\n', [0x71, 0xfe, 0x3b, 0xc3, 0xa9, 0x20, 0x35, 0x0a], 'count;b;cycles 6\n'), name: 'stalls' },
+    ];
+    expect(await firstDifference(sources)).toBe(-1);
+  });
+
   it('many frames and samples, across the 1 MiB chunks the records are gathered in', async () => {
     const lines: string[] = [];
     for (let i = 0; i < 60000; i++) lines.push(`root;mod${i % 7};fn_${i}_${'x'.repeat(i % 40)};leaf${i % 1000} ${(i * 7919) % 100000}\n`);
