@@ -223,11 +223,13 @@ export { noteKindNames, noteCount, noteLine, noteValue, notesKept, notesClear } 
 // flamefold compare: per-frame self and total counts of both columns
 export { frameSums, frameSumsPtr, frameSumsCount } from "./output/frame-sums";
 
-// flamefold top: per key (frame, module) self and total counts; which names are not plain ASCII
+// flamefold top: per key (frame, module) self and total counts
 export {
   keySumsKeys, keySums, keySumsPtr, keySumsStamps, keySumsCount, keySumsStacks, keySumsNegatives, keySumsSamples,
-  frameNameFlags, frameNameFlagsFree,
 } from "./output/key-sums";
+
+// The exports (top, pprof, speedscope): which frame names are not plain ASCII
+export { frameNameFlags, frameNameFlagsFree } from "./output/frame-name-flags";
 
 // Parallel collapse: a worker's stacks out, into the main session
 export { exportBegin, exportNext, exportPiece, importBuffer, importPiece } from "./output/exchange";

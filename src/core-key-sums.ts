@@ -1,6 +1,6 @@
 // `flamefold top`'s sums as the core makes them (assembly/output/key-sums.ts):
-// CoreSession.keySums() and frameNameFlags() (src/core.ts), kept apart from
-// core.ts for its length; they read the same session's exports.
+// CoreSession.keySums() (src/core.ts), kept apart from core.ts for its
+// length; it reads the same session's exports.
 
 import type { CoreExports } from './core-types.js';
 
@@ -37,16 +37,4 @@ export function keySumsOf(c: CoreExports, shared: ReadonlyMap<number, number>, s
     negatives: c.keySumsNegatives(),
     samples: c.keySumsSamples(),
   };
-}
-
-/** frameNameFlagsOf()'s bits: the name has a byte past ASCII; it has the byte asked for past its first. */
-export const NAME_NOT_ASCII = 1;
-export const NAME_HAS_MARK = 2;
-
-/** A byte per frame id: NAME_NOT_ASCII when its name has a byte past ASCII, | NAME_HAS_MARK when it has byte `mark` past its first (a copy). */
-export function frameNameFlagsOf(c: CoreExports, mark: number): Uint8Array {
-  const ptr = c.frameNameFlags(mark);
-  const flags = new Uint8Array(c.memory.buffer, ptr, c.statFrames()).slice();
-  c.frameNameFlagsFree();
-  return flags;
 }

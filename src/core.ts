@@ -13,7 +13,8 @@ import {
 } from './core-types.js';
 import { numbersOf, unitsToNumber } from './counts.js';
 import { layoutViewsOf, placedFramesOf } from './core-layout.js';
-import { frameNameFlagsOf, keySumsOf, type KeySums } from './core-key-sums.js';
+import { keySumsOf, type KeySums } from './core-key-sums.js';
+import { frameNameFlagsOf } from './core-name-flags.js';
 
 export { adoptCoreModule, CoreError, coreModule };
 export { CHUNK_SIZE, COUNT_COLUMN, GAP_FRAME, ROOT_FRAME } from './core-types.js';

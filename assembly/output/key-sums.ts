@@ -20,7 +20,6 @@ let keyCount: u32 = 0;
 let stacks: u32 = 0;
 let negatives: u32 = 0;
 let samples: i64 = 0;
-let flags: usize = 0; // frameNameFlags()
 
 /** A u32 per frame, each its own key at first, for the caller to map frames onto others' keys; the next keySums() reads and frees it. */
 export function keySumsKeys(): usize {
@@ -80,39 +79,3 @@ export function keySumsCount(): u32 { return keyCount; }
 export function keySumsStacks(): u32 { return stacks; }
 export function keySumsNegatives(): u32 { return negatives; }
 export function keySumsSamples(): i64 { return samples; }
-
-/**
- * A byte per frame: 1 when its name has a byte past ASCII, | 2 when it has
- * byte `mark` past its first byte (top --by module's backtick); at the
- * address it returns, until frameNameFlagsFree().
- */
-export function frameNameFlags(mark: u32): usize {
-  const n = frameTable.count;
-  freeBytes(flags);
-  flags = allocBytes(<usize>n);
-  flagMark = mark;
-  inRuns(n, flagRun);
-  return flags;
-}
-
-let flagMark: u32 = 0;
-
-// Frames [lo, hi)'s flags.
-function flagRun(lo: u32, hi: u32): void {
-  for (let i = lo; i < hi; i++) {
-    const p = frameTable.ptr(i), len = <usize>frameTable.len(i);
-    let f: u8 = 0;
-    for (let b: usize = 0; b < len; b++) {
-      const c = <u32>load<u8>(p + b);
-      if (c >= 0x80) f |= 1;
-      else if (c == flagMark && b > 0) f |= 2;
-    }
-    store<u8>(flags + <usize>i, f);
-  }
-}
-
-/** Frees frameNameFlags()' bytes. */
-export function frameNameFlagsFree(): void {
-  freeBytes(flags);
-  flags = 0;
-}

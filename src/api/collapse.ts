@@ -320,7 +320,7 @@ export class CollapseResult {
     return this.session.keySums(shared, this.twoCounts);
   }
 
-  /** A byte per frame id: NAME_NOT_ASCII when its name has a byte past ASCII, | NAME_HAS_MARK when it has byte `mark` past its first (src/core-key-sums.ts). */
+  /** A byte per frame id: NAME_NOT_ASCII when its name has a byte past ASCII, | NAME_HAS_MARK when it has byte `mark` past its first (src/core-name-flags.ts). */
   frameNameFlags(mark: number): Uint8Array {
     return this.session.frameNameFlags(mark);
   }

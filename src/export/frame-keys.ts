@@ -9,7 +9,7 @@
 // of one result is its frame id's alone: the core interns names by their bytes.
 
 import type { CollapseResult } from '../api/collapse.js';
-import { NAME_NOT_ASCII } from '../core-key-sums.js';
+import { NAME_NOT_ASCII } from '../core-name-flags.js';
 
 export class FrameKeys {
   private readonly byText = new Map<string, number>(); // the frames whose name is a string, by it

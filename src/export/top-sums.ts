@@ -6,7 +6,7 @@
 // plain ASCII; plain ASCII names compare as their bytes (the same order).
 
 import type { CollapseResult } from '../api/collapse.js';
-import { NAME_HAS_MARK, NAME_NOT_ASCII } from '../core-key-sums.js';
+import { NAME_HAS_MARK, NAME_NOT_ASCII } from '../core-name-flags.js';
 
 /** A line of the report before its numbers are made: its key's name and exact sums (units, src/counts.ts). */
 export interface KeptSums {
