@@ -36,7 +36,14 @@ export function skippedEventsWarning(session: CoreSession, name: string, before:
   if (others.length === 0) return undefined;
   const folded = seen.find((e) => e.label === first)?.samples ?? 0n;
   return (
-    `${name}: several events; folded only the first, '${first}' (${plural(folded, 'sample')}), not ` +
+    `${skippedEventsPrefix(name)}'${first}' (${plural(folded, 'sample')}), not ` +
     `${others.map((e) => `'${e.label}' (${plural(e.samples, 'sample')})`).join(', ')}: --event NAME selects one`
   );
+}
+
+const skippedEventsPrefix = (name: string): string => `${name}: several events; folded only the first, `;
+
+/** Whether `message` is skippedEventsWarning()'s for input `name`. */
+export function isSkippedEventsWarning(message: string, name: string): boolean {
+  return message.startsWith(skippedEventsPrefix(name));
 }
