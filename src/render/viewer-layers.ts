@@ -38,6 +38,8 @@ export interface FrameLayers {
   zoom(target: number): void;
   /** Starts building, while the browser is idle, what zoom(target) shows (for the frame under the pointer). */
   buildAhead(target: number): void;
+  /** Builds now, in full, what zoom(target) shows, and puts it in the page hidden (a press on the frame: its click follows). */
+  prepare(target: number): void;
   /** The path data of the highlight of the frames `matching` marks (what a search over the whole graph draws). */
   highlightPath(matching: Uint8Array): string;
   /** Shows the whole graph again. */
@@ -296,20 +298,40 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
     const b = startBuild(target);
     ahead = b;
     const step = (): void => {
-      if (ahead !== b) return;
+      if (ahead !== b || b.layer.parentNode) return; // (a press may have finished it: prepare)
       const until = performance.now() + 4;
       buildSome(b, () => performance.now() < until);
       if (b.next < b.frames.length) {
         postStep(step);
         return;
       }
-      b.layer.style.clipPath = 'inset(50%)';
-      place(b.layer);
+      placeHidden(b);
     };
     // After the frame that shows the hover (its outline, the details line).
     requestAnimationFrame(() => {
       if (ahead === b) postStep(step);
     });
+  };
+  /**
+   * A press on frame `target`: its click (the release) comes next, a tenth of a second later for a
+   * person's click, so what it shows is built now and put in the page hidden, to be styled and laid
+   * out before the release rather than after it.
+   */
+  const prepare = (target: number): void => {
+    if (shownBuild?.target === target || !clips) return;
+    if (ahead?.target !== target) {
+      cancelAhead();
+      ahead = startBuild(target);
+    }
+    nextStep = null;
+    const b = ahead;
+    buildSome(b, () => true);
+    if (!b.layer.parentNode) placeHidden(b);
+  };
+  /** Puts a layer built ahead in the page, hidden by its clip: the browser styles, lays out and paints it, unseen. */
+  const placeHidden = (b: ZoomBuild): void => {
+    b.layer.style.clipPath = 'inset(50%)';
+    place(b.layer);
   };
   /** Where a layer of copies goes: over the frames, their highlight and their labels. */
   const place = (layer: Element): void => {
@@ -343,6 +365,7 @@ export function frameLayers(cfg: ViewerConfig, framesGroup: SVGGElement, index: 
       showFrames(false);
     },
     buildAhead,
+    prepare,
     highlightPath,
     hover,
     unzoom(): void {

@@ -209,6 +209,11 @@ export function flamegraphViewer(cfg: ViewerConfig, parts: ViewerParts): void {
     const f = frameAt(e.target);
     if (f !== undefined && f !== index.root && f !== layers.zoomed) layers.buildAhead(f);
   });
+  doc.addEventListener('pointerdown', (e) => {
+    if (e.button !== 0) return;
+    const f = frameAt(e.target);
+    if (f !== undefined && f !== index.root && f !== layers.zoomed) layers.prepare(f);
+  });
   doc.addEventListener('mouseout', (e) => {
     if (!frameElement(e.target)) return;
     details.textContent = ' ';

@@ -109,6 +109,42 @@ describe('the SVG viewer answers a click or a search without extra work', () => 
     await page.close();
   });
 
+  it('a press on a frame builds its zoom in full, hidden, before the release; the click shows that layer; a press with another button, or on the root, builds none', async () => {
+    const url = browser().draw('example', folded);
+    const cold = await browser().open(url);
+    await (await frameGroup(cold.page, 'genunix`lookuppnvp')).dispatchEvent('click');
+    const want = await frameStates(cold.page);
+
+    const { page, errors } = await browser().open(url);
+    const before = await frameStates(page);
+    const frame = await frameGroup(page, 'genunix`lookuppnvp');
+    // Dispatched in the page with no pointer over any frame before: nothing was built ahead, and the layer is read
+    // in the same task as the press (a build ahead would take tasks of its own).
+    const press = (el: Element | null, button: number): { frames: number[]; hidden: boolean }[] => {
+      el!.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, button }));
+      return Array.from(document.querySelectorAll('g.copies')).map((g) => {
+        (g as unknown as { pressed: boolean }).pressed = true;
+        return {
+          hidden: getComputedStyle(g).clipPath === 'inset(50%)',
+          frames: Array.from(g.querySelectorAll(':scope > [data-frame]')).map((c) => Number(c.getAttribute('data-frame'))),
+        };
+      });
+    };
+    expect(await frame.evaluate(press, 2)).toEqual([]); // the secondary button
+    const widths = await page.evaluate(() => (JSON.parse(document.getElementById('frame-data')!.textContent!) as { width: number[] }).width);
+    const root = page.locator('#frames > *').nth(widths.indexOf(Math.max(...widths)));
+    expect(await root.evaluate(press, 0)).toEqual([]); // a click on the root shows the whole graph: nothing to build
+    expect(await frame.evaluate(press, 0)).toEqual([{ hidden: true, frames: want.flatMap((f, i) => (f.hidden ? [] : [i])) }]);
+    expect(await frameStates(page)).toEqual(before); // hidden, it changes nothing shown
+
+    await frame.dispatchEvent('click');
+    expect(await frameStates(page)).toEqual(want);
+    expect(await page.evaluate(() => (document.getElementById('zoom') as unknown as { pressed?: boolean }).pressed)).toBe(true); // the layer the press built
+    expect([...errors, ...cold.errors]).toEqual([]);
+    await cold.page.close();
+    await page.close();
+  });
+
   it('resting on another frame drops the layer built for the first; zoomed, one is built for a frame in view, and its click zooms further', async () => {
     const { page, errors } = await browser().open(browser().draw('example', folded));
     const first = await frameIndexOf(page, 'genunix`lookuppnvp');
