@@ -11,7 +11,8 @@
 //           for two frames (what a click on it shows is built while it rests) → the next paint;
 // - reset:  a click on Reset Zoom → the next paint;
 // - quick zoom: the pointer moved onto that frame again and pressed at once (a
-//           click with no rest before it: the zoom is built at the click) → the next paint;
+//           click with no rest before it: the zoom is built at the press, shown at
+//           the release) → the next paint;
 // - zoom while building: the pointer moved onto that frame again and pressed
 //           8 ms later (mostly while the page is building its zoom ahead, which
 //           it does from the frame after the move: the click takes the build

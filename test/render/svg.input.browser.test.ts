@@ -2,8 +2,8 @@
 // headless Chromium: a click on a frame starts no text selection (Chromium would
 // work one out over every frame first) while the page's text stays selectable;
 // the URL is written after the answer is painted, not before; and the zoom of
-// the frame the pointer rests on is built ahead, hidden, and only shown by the
-// click, the same as a zoom built at the click.
+// the frame the pointer rests on (or presses) is built ahead, hidden, and only
+// shown by the click, the same as a zoom built at the click.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
