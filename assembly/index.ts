@@ -6,12 +6,13 @@ import { allocRaw, growBytes, freeBytes, setMemoryLimit } from "./util/memory";
 import { sessionInit, stackClear, flushStacks, foldBatched, frameTable, lineNo, ignoredLines, droppedRecords, records, hasSecondCount } from "./tables/session";
 import { countScale } from "./tables/counts";
 import { samplesTotal, samples2Total, columnSums } from "./tables/column-sums";
-import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn, setLineUnterminated, projectStackTable } from "./tables/session";
+import { setCountColumn, beginInputLines, inputLine, normalizeFirstColumn, setLineUnterminated } from "./tables/session";
+import { project, endProjection } from "./tables/projection";
 import { eventsInit, setEventFilter, setEventsOnly, setOneEvent, matchedSections, forgetPickedEvent } from "./tables/events";
 import { setRecordOrder } from "./tables/record-log";
 import { unflushedEntries, setStackBudget, stackTableClosed } from "./tables/stack-table";
 import { setWholeRecords } from "./tables/record-table";
-import { nodeCount, stackCount, treeColumn } from "./tables/call-tree";
+import { nodeCount, stackCount, treeColumn, treeSlotCount } from "./tables/call-tree";
 import { setBlockLog } from "./tables/blocks";
 import { setTreeBatch } from "./tables/tree-batch";
 import { setSlotHashBits, setBatchAlways } from "./tables/slot-batch";
@@ -106,11 +107,12 @@ export function beginInput(code: i32): void {
   snapshotsReset();
   stackClear();
   beginInputLines();
+  endProjection(); // until the caller tells this input's size
   format.begin();
 }
 
-/** The input just begun is this many bytes long, its records distinct stacks (folded): tables/session.ts projectStackTable. */
-export { expectDistinctStacks } from "./tables/session";
+/** The input just begun is this many bytes long, its records distinct stacks (folded): tables/projection.ts. */
+export { expectDistinctStacks } from "./tables/projection";
 
 /** The next beginInput() is of a range that starts at this byte offset of its file (snapshot offsets are the file's). */
 export function setInputOffset(offset: f64): void { nextInputOffset = offset; }
@@ -145,7 +147,7 @@ export function parse(len: usize): void {
   }
   memory.copy(window, rest, carry);
   foldBatched(); // no batched stack outlives the call (tables/tree-batch.ts)
-  projectStackTable(windowOffset - inputStart);
+  project(windowOffset - inputStart);
 }
 
 /** The `n` (at most 3) bytes at `p` begin a UTF-8 byte order mark, EF BB BF. */
@@ -170,6 +172,7 @@ export function endInput(): void {
   carry = 0;
   format.end();
   foldBatched();
+  endProjection();
 }
 
 /** diff -n: the first column scaled to the second's total (difffolded.pl's int(c1 * total2 / total1)). */
@@ -201,6 +204,8 @@ export function statTwoCounts(): bool { return hasSecondCount; }
 export function statFrames(): u32 { return frameTable.count; }
 export function statNodes(): u32 { return nodeCount(); }
 export function statStackTableOpen(): bool { return !stackTableClosed; }
+/** How many slots the frame table's index (0) or the call tree's (1) has grown to (tests: tables sized ahead, tables/projection.ts). */
+export function statIndexSlots(which: i32): u32 { return which == 0 ? frameTable.mask + 1 : treeSlotCount(); }
 export function statStacks(): u32 {
   // Stacks are table entries not yet in the tree plus the tree's; when both kinds
   // exist one stack may be in both, so they are merged first.

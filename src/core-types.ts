@@ -76,6 +76,7 @@ export interface CoreExports {
   setInputOffset(offset: number): void;
   expectDistinctStacks(bytes: number): void;
   statStackTableOpen(): number;
+  statIndexSlots(which: number): number;
   setSnapshotState(index: number, key: number, time: number): void;
   setWindow(kind: number, lo: number, hi: number): void;
   snapshotMarkers(): number;

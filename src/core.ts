@@ -227,7 +227,8 @@ export class CoreSession {
   /**
    * The input just begun is `bytes` long and its records are distinct stacks (a format's
    * `distinctStacks`): when its first MiB shows the whole would overflow the stack table, the
-   * table is closed at once (assembly/tables/session.ts projectStackTable).
+   * table is closed at once, and the frame table and the call tree grow to what the rest is
+   * projected to need (assembly/tables/projection.ts).
    */
   expectDistinctStacks(bytes: number): void {
     this.core.expectDistinctStacks(bytes);
@@ -236,6 +237,14 @@ export class CoreSession {
   /** Whether the stack table still learns stacks (it closes past its budget, or ahead: expectDistinctStacks). */
   stackTableOpen(): boolean {
     return this.core.statStackTableOpen() !== 0;
+  }
+
+  /**
+   * How many slots the frame table's index and the call tree's have grown to: they double as
+   * they fill, or grow at once to what the input is projected to need (expectDistinctStacks).
+   */
+  indexSlots(): { names: number; nodes: number } {
+    return { names: this.core.statIndexSlots(0), nodes: this.core.statIndexSlots(1) };
   }
 
   /** A view of wasm memory where up to `size` input bytes may be written; valid until the next call. */

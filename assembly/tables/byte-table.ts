@@ -16,7 +16,7 @@
 // id's address and length (tables/blocks.ts): arrays grown by doubling would
 // leave their old copies behind as dead memory.
 
-import { allocBytes, allocRaw, freeBytes } from "../util/memory";
+import { allocBytes, allocRaw, freeBytes, roomAhead, AHEAD_LOG, copyShort, SLACK } from "../util/memory";
 import { hashBytes, nameHash, shortNameHash, shortMask, mix64, bytesEqual } from "../util/hash";
 import { BlockArray, blockLog } from "./blocks";
 import { SLOT_ID_BITS, slotWord, queueSlot, placeQueued, slotHashMask, batchAlways } from "./slot-batch";
@@ -31,6 +31,8 @@ const WIDE_SLOTS: u32 = 1 << 17;
 /** Ids the slots can name: 134 million distinct strings. */
 const MAX_IDS: u32 = (1 << SLOT_ID_BITS) - 1;
 const CACHED_SLOTS: usize = (1 << 20) / SLOT; // narrow ones
+/** The most slots a table grows to ahead for what it is told to expect (512 MiB of them). */
+const EXPECTED_SLOTS_MAX: u32 = 1 << 27;
 
 // How many ids `nslots` slots take before they double: 3/4 of them.
 // @ts-ignore: decorator
@@ -69,6 +71,11 @@ export class ByteTable {
   idBits: u32 = 0;
   /** Bytes a slot takes: WIDE or SLOT. */
   slotSize: usize = 0;
+  /**
+   * Ids the table is expected to hold in all (tables/projection.ts; 0: not known): when it must
+   * grow, it grows to hold them at once instead of doubling, when memory allows.
+   */
+  expected: u32 = 0;
 
   constructor(slotsLog2: u32) {
     const nslots: u32 = 1 << slotsLog2;
@@ -173,7 +180,10 @@ export class ByteTable {
       store<u8>(at, <u8>LONG);
       store<u32>(at + 1, <u32>len);
     }
-    memory.copy(at + head, p, len);
+    // A short name (most are) copied 16 bytes at a time, past its end into the block's free part
+    // and SLACK: memory.copy is a call out of wasm, dearer than the copy (5 M names: 5 M calls).
+    if (len <= SLACK) copyShort(at + head, p, len);
+    else memory.copy(at + head, p, len);
     this.blockUsed += head + len;
     this.arenaUsed += len;
     const id = this.count++;
@@ -259,10 +269,15 @@ export class ByteTable {
     if (size == WIDE) store<u32>(slot, <u32>at, 4);
   }
 
-  // Doubles the slot table (kept at most 3/4 full); the slots keep only a tag of each hash, so every name is hashed again.
+  // Doubles the slot table (kept at most 3/4 full), or makes it as large as the ids expected need
+  // (at most 2^AHEAD_LOG times as large, and if memory allows: util/memory.ts); the slots keep
+  // only a tag of each hash, so every name is hashed again.
   private grow(): void {
     freeBytes(this.slots);
-    this.mask = (this.mask << 1) | 1;
+    const before = this.mask + 1;
+    let nslots = before << 1;
+    while (idsFor(nslots) <= this.expected && nslots < EXPECTED_SLOTS_MAX && nslots < before << AHEAD_LOG && roomAhead(<usize>(nslots << 1) * slotSizeFor(nslots << 1))) nslots <<= 1;
+    this.mask = nslots - 1;
     this.slotSize = slotSizeFor(this.mask + 1);
     this.idCap = idsFor(this.mask + 1);
     this.idBits = idBitsFor(this.idCap);

@@ -10,7 +10,7 @@
 // is one 16-byte record, its key and count in one cache line: a probe that
 // finds the node reads one line, not one per array.
 
-import { allocBytes, freeBytes, growRaw } from "../util/memory";
+import { allocBytes, freeBytes, growRaw, roomAhead, AHEAD_LOG } from "../util/memory";
 import { mix64 } from "../util/hash";
 import { BlockArray } from "./blocks";
 import { SLOT_ID_BITS, slotWord, queueSlot, placeQueued, slotHashMask } from "./slot-batch";
@@ -55,6 +55,17 @@ let nodeBits: u32 = 16;
 @inline function nodeBitsFor(n: u32): u32 { return min<u32>(NODE_BITS, max<u32>(16, 33 - clz<u32>(n))); }
 /** Nodes the slots can name: 134 million, past what the nodes and slots fit in 4 GiB. */
 const MAX_NODES: u32 = (1 << NODE_BITS) - 1;
+// What the input being read is expected to bring in all (tables/projection.ts; 0: not known):
+// nodes, and nodes in the slots. When the slots must grow, they grow to hold them at once, when
+// memory allows, instead of doubling (and placing every node again) as they come.
+let expectedNodes: u32 = 0;
+let expectedSlotted: u32 = 0;
+
+/** The tree is expected to hold this many nodes, of them this many in its slots (0, 0: not known). */
+export function treeExpect(nodes: u32, slotted: u32): void {
+  expectedNodes = min<u32>(nodes, MAX_NODES);
+  expectedSlotted = min<u32>(slotted, MAX_NODES);
+}
 
 /** An empty tree (the root only); `blockLog`: log2 of the nodes a block holds (tests make it small). */
 export function treeInit(blockLog: u32): void {
@@ -117,7 +128,9 @@ function frameNodeAt(frame: u32): usize {
       frameNode = growRaw(frameNode, <usize>cap << 2);
       frameNodeCap = cap;
     }
-    memory.fill(frameNode + (<usize>frameKnown << 2), 0xff, <usize>(frame + 1 - frameKnown) << 2); // NO_NODE
+    // NO_NODE from frameKnown to frame: mostly one new frame, stored (memory.fill is a call out of wasm).
+    if (frame == frameKnown) store<u32>(frameNode + (<usize>frame << 2), NO_NODE);
+    else memory.fill(frameNode + (<usize>frameKnown << 2), 0xff, <usize>(frame + 1 - frameKnown) << 2);
     frameKnown = frame + 1;
   }
   return frameNode + (<usize>frame << 2);
@@ -279,16 +292,24 @@ export function rescaleTree(factor: i64): void {
   }
 }
 
+// Doubles the slots, or makes as many as the nodes expected in them need (at most 2^AHEAD_LOG
+// times as many, and if memory allows: util/memory.ts).
 function growSlots(): void {
   freeBytes(slots);
-  mask = (mask << 1) | 1;
+  const before = mask + 1;
+  let n = before << 1;
+  while (<u64>expectedSlotted << 2 > <u64>n * 3 && n < 1 << NODE_BITS && n < before << AHEAD_LOG && roomAhead(<usize>n << 3)) n <<= 1;
+  mask = n - 1;
   placeAll();
 }
 
-// Makes the slots (mask + 1 of them) and places every node not found through frameNode.
+// Makes the slots (mask + 1 of them) and places every node not found through frameNode. The
+// slots' node ids get room for the nodes expected, so that they are not placed again as the
+// nodes pass a power of two.
 function placeAll(): void {
   slots = allocBytes((<usize>mask + 1) << 2);
-  nodeBits = nodeBitsFor(count + 1);
+  nodeBits = nodeBitsFor(max<u32>(count, expectedNodes) + 1);
+  if (slotted == 0) return; // every node is found through frameNode
   for (let node: u32 = 1; node < count; node++) {
     const key = load<u64>(nodeAt(node)) & ~<u64>END;
     if (load<u32>(frameNode + (<usize>(key >>> 32) << 2)) == node) continue;
@@ -299,6 +320,10 @@ function placeAll(): void {
 
 // @ts-ignore: decorator
 @inline export function nodeCount(): u32 { return count; }
+/** Nodes in the slots: those not found through frameNode (not their frame's first). */
+export function slottedCount(): u32 { return slotted; }
+/** How many slots there are (or will be, when made again after treeSlotsRelease). */
+export function treeSlotCount(): u32 { return mask + 1; }
 // @ts-ignore: decorator
 @inline export function nodeParent(n: u32): u32 { return nodeRecordParent(nodeAt(n)); }
 // @ts-ignore: decorator

@@ -11,7 +11,6 @@ import {
   stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
   setStackEntryNode, stackEntrySeq, stackEntryLen, stackEntryWide, seqFrame, needsWide, takeStackCount, NO_NODE,
   stackEntryIdAt, rescaleStackTable, stackTableClosed, closeStackTable, dropStackTable, copyStackFirstToSecond,
-  stackBudget, stackBytesUsed,
 } from "./stack-table";
 import { recordOrder, logRecord, NODE_REF, rescaleLog, copyLogFirstToSecond } from "./record-log";
 import { samplesTotal, samples2Total, addToColumnSum, rescaleColumnSums, copyFirstColumnSums, addColumnSums } from "./column-sums";
@@ -86,7 +85,6 @@ export function setLineUnterminated(on: bool): void { lineUnterminated = on; }
 export function beginInputLines(): void {
   inputLineBase = lineNo;
   lineUnterminated = false; // an input that failed in its last line left it set
-  expectedBytes = 0; // until the caller says (expectDistinctStacks)
 }
 export function setRecordTime(t: f64): void { recordTime = t; }
 
@@ -239,41 +237,13 @@ function collectedEntry(): usize {
   return made;
 }
 
-// Closes the stack table: its stacks go to the tree, and unless entries are held, they join it now and the table's memory is freed.
-function closeStacks(): void {
+/** Closes the stack table: its stacks go to the tree, and unless entries are held, they join it now and the table's memory is freed. */
+export function closeStacks(): void {
   closeStackTable();
   if (!entriesHeld && !recordOrder) {
     flushStacks();
     dropStackTable();
   }
-}
-
-// An input whose records are distinct stacks (folded: a collapse's output) makes a table entry for
-// each: the table finds none again, and past its budget every entry made is walked into the tree
-// (flushStacks) after all, having cost a probe of a table that grew for nothing (5 M lines of
-// distinct stacks: 500,000 entries, 5% of the collapse). When the input's size is known, the bytes of
-// entries its first MiB made tell whether the whole of it would spend the budget: then the table is
-// closed at once. Output is the same either way (the budget may run out anywhere); only an input that
-// repeats its stacks far apart (two folded files concatenated) loses the table's shortcut for them.
-const PROJECT_AFTER: f64 = <f64>(1 << 20); // input bytes read before the projection is made
-let expectedBytes: f64 = 0; // the size of the input being read (0: unknown, or projected already)
-let entryBytesBefore: usize = 0; // the table's entry bytes when it began
-
-/** The input just begun holds `bytes` in all, its records distinct stacks: projectStackTable() can tell ahead that they overflow the table. */
-export function expectDistinctStacks(bytes: f64): void {
-  expectedBytes = stackTableClosed ? 0 : bytes;
-  entryBytesBefore = stackBytesUsed();
-}
-
-/** `consumed` bytes of the input expected are read: closes the stack table now if the rest, read alike, would spend its budget. */
-export function projectStackTable(consumed: f64): void {
-  if (expectedBytes == 0 || (consumed < PROJECT_AFTER && consumed < expectedBytes)) return;
-  const total = expectedBytes;
-  expectedBytes = 0; // once per input
-  if (stackTableClosed) return; // its budget ran out in the first MiB
-  const used = stackBytesUsed();
-  const rest = <f64>(used - entryBytesBefore) / consumed * (total - consumed);
-  if (<f64>used + rest > <f64>stackBudget()) closeStacks();
 }
 
 /**

@@ -28,6 +28,23 @@ function checkRoom(size: usize): void {
 }
 
 /**
+ * A table that grows ahead to what it is told to expect (tables/projection.ts) grows at most to
+ * 2^AHEAD_LOG times its size at once: by then it has been projected again from more of the
+ * input, and a projection that overshoots (keys new at the start, fewer later) costs at most that.
+ */
+export const AHEAD_LOG: u32 = 4;
+
+/**
+ * Whether a table sized ahead may take `size` bytes: at most an eighth of the room left under the
+ * limit, so that a projection that overshoots (the input's new keys slowed down) leaves the
+ * limit to what the keys themselves take (several times their slots).
+ */
+export function roomAhead(size: usize): bool {
+  const pages = <i32>((size + SLACK + 0xffff) >>> 16);
+  return size + SLACK <= MAX_BLOCK && memory.size() + (pages << 3) <= limitPages;
+}
+
+/**
  * A buffer whose bytes are undefined, for arrays whose every element is
  * written before it is read: capacity never written costs no resident memory.
  */
