@@ -16,7 +16,7 @@
 // id's address and length (tables/blocks.ts): arrays grown by doubling would
 // leave their old copies behind as dead memory.
 
-import { allocBytes, allocRaw, freeBytes, roomAhead, AHEAD_LOG, copyShort, SLACK } from "../util/memory";
+import { allocBytes, allocRaw, freeBytes, roomAhead, AHEAD_LOG, AHEAD_FROM, copyShort, SLACK } from "../util/memory";
 import { hashBytes, nameHash, shortNameHash, shortMask, mix64, bytesEqual } from "../util/hash";
 import { BlockArray, blockLog } from "./blocks";
 import { SLOT_ID_BITS, slotWord, queueSlot, placeQueued, slotHashMask, batchAlways } from "./slot-batch";
@@ -270,13 +270,13 @@ export class ByteTable {
   }
 
   // Doubles the slot table (kept at most 3/4 full), or makes it as large as the ids expected need
-  // (at most 2^AHEAD_LOG times as large, and if memory allows: util/memory.ts); the slots keep
-  // only a tag of each hash, so every name is hashed again.
+  // (once it is AHEAD_FROM, at most 2^AHEAD_LOG times as large, and if memory allows:
+  // util/memory.ts); the slots keep only a tag of each hash, so every name is hashed again.
   private grow(): void {
     freeBytes(this.slots);
     const before = this.mask + 1;
     let nslots = before << 1;
-    while (idsFor(nslots) <= this.expected && nslots < EXPECTED_SLOTS_MAX && nslots < before << AHEAD_LOG && roomAhead(<usize>(nslots << 1) * slotSizeFor(nslots << 1))) nslots <<= 1;
+    if (<usize>before * this.slotSize >= AHEAD_FROM) while (idsFor(nslots) <= this.expected && nslots < EXPECTED_SLOTS_MAX && nslots < before << AHEAD_LOG && roomAhead(<usize>(nslots << 1) * slotSizeFor(nslots << 1))) nslots <<= 1;
     this.mask = nslots - 1;
     this.slotSize = slotSizeFor(this.mask + 1);
     this.idCap = idsFor(this.mask + 1);

@@ -10,7 +10,7 @@
 // is one 16-byte record, its key and count in one cache line: a probe that
 // finds the node reads one line, not one per array.
 
-import { allocBytes, freeBytes, growRaw, roomAhead, AHEAD_LOG } from "../util/memory";
+import { allocBytes, freeBytes, growRaw, roomAhead, AHEAD_LOG, AHEAD_FROM } from "../util/memory";
 import { mix64 } from "../util/hash";
 import { BlockArray } from "./blocks";
 import { SLOT_ID_BITS, slotWord, queueSlot, placeQueued, slotHashMask } from "./slot-batch";
@@ -292,13 +292,13 @@ export function rescaleTree(factor: i64): void {
   }
 }
 
-// Doubles the slots, or makes as many as the nodes expected in them need (at most 2^AHEAD_LOG
-// times as many, and if memory allows: util/memory.ts).
+// Doubles the slots, or makes as many as the nodes expected in them need (once they take
+// AHEAD_FROM, at most 2^AHEAD_LOG times as many, and if memory allows: util/memory.ts).
 function growSlots(): void {
   freeBytes(slots);
   const before = mask + 1;
   let n = before << 1;
-  while (<u64>expectedSlotted << 2 > <u64>n * 3 && n < 1 << NODE_BITS && n < before << AHEAD_LOG && roomAhead(<usize>n << 3)) n <<= 1;
+  if (<usize>before << 2 >= AHEAD_FROM) while (<u64>expectedSlotted << 2 > <u64>n * 3 && n < 1 << NODE_BITS && n < before << AHEAD_LOG && roomAhead(<usize>n << 3)) n <<= 1;
   mask = n - 1;
   placeAll();
 }

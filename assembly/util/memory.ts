@@ -35,6 +35,14 @@ function checkRoom(size: usize): void {
 export const AHEAD_LOG: u32 = 4;
 
 /**
+ * A table grows ahead only once its slots take this much: below it, doubling costs little (all
+ * the doublings up to it place a few hundred thousand keys again), and names that keep coming
+ * ever more slowly (W2's 18,000, new ones all through the file) would get slots several times
+ * what they need.
+ */
+export const AHEAD_FROM: usize = 1 << 20;
+
+/**
  * Whether a table sized ahead may take `size` bytes: at most an eighth of the room left under the
  * limit, so that a projection that overshoots (the input's new keys slowed down) leaves the
  * limit to what the keys themselves take (several times their slots).
