@@ -221,7 +221,7 @@ function openNode(x: u32, before: usize, frame: u32): void {
     if (nodeIsEnd(c)) store<u32>(items + (<usize>(itemsLen++) << 2), c << 1);
     if (load<u32>(kidsFrom + (<usize>(c + 1) << 2)) > load<u32>(kidsFrom + (<usize>c << 2))) store<u32>(items + (<usize>(itemsLen++) << 2), (c << 1) | 1);
   }
-  sortIds(items + (<usize>start << 2), itemsLen - start, compareItems);
+  if (!itemsInOrder(start, itemsLen)) sortIds(items + (<usize>start << 2), itemsLen - start, compareItems);
   if (openLen == openCap) {
     const cap = max<u32>(64, openCap << 1);
     open = growBytes(open, <usize>openLen * OPEN, <usize>cap * OPEN);
@@ -234,6 +234,16 @@ function openNode(x: u32, before: usize, frame: u32): void {
   store<u32>(f, <u32>before, 12);
   store<u32>(f, frame, 16);
   openLen++;
+}
+
+// Whether items [from, to) are in order already, as a node's children made in name order (a
+// sorted file's) are: checked here with compareItems called directly (inlined), where sortIds'
+// own check calls it through a function reference (HC2: 5 M comparisons).
+function itemsInOrder(from: u32, to: u32): bool {
+  for (let i = from + 1; i < to; i++) {
+    if (compareItems(load<u32>(items + (<usize>(i - 1) << 2)), load<u32>(items + (<usize>i << 2))) > 0) return false;
+  }
+  return true;
 }
 
 // Items of one node by their keys: a child's line ("name") before its subtree ("name;...").

@@ -227,10 +227,17 @@ export function treeFindReady(): void {
  * cache misses overlap, and findChild() then finds them in cache (tables/tree-batch.ts).
  */
 export function childReads(parent: u32, frame: u32, out: usize): void {
+  const known = frame < frameKnown;
+  if (slotted == 0) { // every node is found through frameNode: no key to hash, no slot to read
+    const at = <u32>(known ? frameNode + (<usize>frame << 2) : frameNode);
+    store<u32>(out, at);
+    store<u32>(out, at, 4);
+    return;
+  }
   const key = (<u64>frame << 32) | <u64>parent;
   const slot = slots + (<usize>(keyHash(key) & mask) << 2);
   store<u32>(out, <u32>slot);
-  store<u32>(out, <u32>(frame < frameKnown ? frameNode + (<usize>frame << 2) : slot), 4);
+  store<u32>(out, <u32>(known ? frameNode + (<usize>frame << 2) : slot), 4);
 }
 
 // A stack ends at the node: it is counted once among the distinct stacks.
