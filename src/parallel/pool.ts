@@ -129,7 +129,7 @@ export async function feedRangesInParallel(
     const planned = plan((cut) => {
       ranges.push([ranges.length === 0 ? 0 : ranges[ranges.length - 1]![1], cut]);
       if (ranges.length === 1) {
-        // Read before this thread's first read: no core call may run while a read into wasm memory is in flight.
+        // Taken once the first range is known: the workers started on the next ones need them.
         options = session.optionsSnapshot();
         firstKnown();
       } else if (started < workers.length) {

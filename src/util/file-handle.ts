@@ -8,7 +8,8 @@
 // Two kinds of call:
 // - Reads, writes and syncs, whose time is the disk's, and opening what may
 //   wait for its other end (a FIFO, a device): on libuv's thread pool, so that
-//   the thread goes on parsing or drawing meanwhile.
+//   the thread goes on parsing or drawing meanwhile; but readNow(), for a
+//   thread that has nothing to do until its bytes are in.
 // - The rest (stat, open of a regular file, close, chmod, rename, ...): one
 //   short system call on a file's metadata, done at once. The thread pool's
 //   round trip (the call queued, a pool thread woken, the answer posted back
@@ -57,6 +58,15 @@ export class FileHandle {
   /** Reads up to `length` bytes into `buffer` at `offset`, from `position` (null: the file's own position). */
   read(buffer: NodeJS.ArrayBufferView, offset: number, length: number, position: number | null): Promise<{ bytesRead: number }> {
     return this.#use('read', (fd) => settle<number>((done) => fs.read(fd, buffer, offset, length, position, done)).then((bytesRead) => ({ bytesRead })));
+  }
+
+  /**
+   * Reads as read() does, but on this thread, at once: for a thread with nothing to do until the
+   * bytes are in (every core parsing), where the thread pool's round trip only adds its wake-ups.
+   */
+  readNow(buffer: NodeJS.ArrayBufferView, offset: number, length: number, position: number): number {
+    if (this.#fd === -1) throw Object.assign(new Error('file closed'), { code: 'EBADF', syscall: 'read' });
+    return fs.readSync(this.#fd, buffer, offset, length, position);
   }
 
   /** Writes up to `length` bytes of `buffer` from `offset` at the file's position; a pipe may take fewer. */

@@ -2,7 +2,9 @@
 // a JavaScript buffer (a core is spare), or straight into wasm memory (every
 // core parses a range). Which one a run takes depends on the machine's cores,
 // so both are checked here, on any machine: the same stacks, totals and
-// notes, and the same error for bad input in the middle of a range.
+// notes, and the same error for bad input in the middle of a range; and that
+// the second, whose reads are system calls on the thread, still lets the event
+// loop turn between chunks.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { open } from '../../src/util/file-handle.js';
@@ -41,6 +43,26 @@ describe('readRange, reading ahead or straight into wasm memory', () => {
     expect(ahead.folded).toBe(readFileSync(expected, 'utf8'));
     expect(direct).toEqual(ahead);
     expect(direct.progress).toBe(size);
+  });
+
+  it('straight into wasm memory, lets the event loop turn between chunks', async () => {
+    // Its reads are system calls on this thread: a plan still cutting the file (its reads on the
+    // thread pool) and workers' messages must not wait for the whole range.
+    let progress = 0;
+    let seenAt = -1;
+    setImmediate(() => (seenAt = progress));
+    const session = new CoreSession();
+    const fh = await open(input, 'r');
+    try {
+      session.beginInput('dtrace');
+      await readRange(session, fh, 0, size, (n) => (progress += n), null);
+      session.endInput();
+    } finally {
+      await fh.close();
+    }
+    expect(size).toBeGreaterThan(2 << 20); // several chunks
+    expect(seenAt).toBeGreaterThan(0); // after a chunk...
+    expect(seenAt).toBeLessThan(size); // ...not once all of them are read
   });
 
   it('stops at the same line with the same error', async () => {
