@@ -106,6 +106,18 @@ describe('a FIFO', () => {
   });
 });
 
+describe('reading at once (readNow), on the calling thread', () => {
+  it('reads what read() reads, at a position, short at the end of the file', async () => {
+    const fh = await ours.open(file, 'r');
+    const buf = Buffer.alloc(16);
+    const n = fh.readNow(buf, 2, 16 - 2, 1);
+    expect(n).toBe((await fh.read(Buffer.alloc(16), 0, 16, 1)).bytesRead);
+    expect(buf.subarray(2, 2 + n)).toEqual(readFileSync(file).subarray(1));
+    expect(fh.readNow(buf, 0, 4, 1000)).toBe(0);
+    await fh.close();
+  });
+});
+
 describe('closing, as fs/promises closes', () => {
   it('waits for the reads in flight, then closes; a read after close fails with EBADF, not on a reused descriptor', async () => {
     const fh = await ours.open(file, 'r');
@@ -118,6 +130,7 @@ describe('closing, as fs/promises closes', () => {
     expect(settled.at(-1)).toBe('close');
     expect(fh.fd).toBe(-1);
     await expect(fh.read(Buffer.alloc(1), 0, 1, 0)).rejects.toMatchObject({ message: 'file closed', code: 'EBADF', syscall: 'read' });
+    expect(() => fh.readNow(Buffer.alloc(1), 0, 1, 0)).toThrow(expect.objectContaining({ message: 'file closed', code: 'EBADF', syscall: 'read' }));
     await fh.close(); // again: nothing to do
     const once = await ours.open(file, 'r');
     expect(once.close()).toBe(once.close()); // one close, whoever asks
