@@ -12,7 +12,7 @@ import { isBlank, isDigit, trimCR } from "../util/scan";
 import { SHORT_NAME } from "../util/hash";
 import { frameTable, ignoreLine, inputLine, stackPushReversed, foldLeafFirst, foldLeafFirstTwo } from "../tables/session";
 import { malformedLine } from "../tables/notes";
-import { allocBytes, growBytes, freeBytes, copyShort, SLACK } from "../util/memory";
+import { allocBytes, growBytes, freeBytes, copyBytes } from "../util/memory";
 import { Format, eachLine } from "./format";
 import { decimalUnits, checkedMul, unitsPerCount } from "../tables/counts";
 import { stackEntryCount, vouchEntries } from "../tables/stack-table";
@@ -162,8 +162,7 @@ function collectStack(start: usize, len: usize): void {
     prevCap = max<usize>(len, prevCap << 1);
     prevBytes = allocBytes(prevCap);
   }
-  if (len <= SLACK << 2) copyShort(prevBytes, start, len); // not a call out of wasm for each line (util/memory.ts)
-  else memory.copy(prevBytes, start, len);
+  copyBytes(prevBytes, start, len); // not a call out of wasm for each line (util/memory.ts)
   prevLen = len;
 }
 

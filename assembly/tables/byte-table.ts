@@ -16,7 +16,7 @@
 // id's address and length (tables/blocks.ts): arrays grown by doubling would
 // leave their old copies behind as dead memory.
 
-import { allocBytes, allocRaw, freeBytes, roomAhead, AHEAD_LOG, AHEAD_FROM, copyShort, SLACK } from "../util/memory";
+import { allocBytes, allocRaw, freeBytes, roomAhead, AHEAD_LOG, AHEAD_FROM, copyBytes } from "../util/memory";
 import { hashBytes, nameHash, shortNameHash, shortMask, mix64, bytesEqual } from "../util/hash";
 import { BlockArray, blockLog } from "./blocks";
 import { SLOT_ID_BITS, slotWord, queueSlot, placeQueued, slotHashMask, batchAlways } from "./slot-batch";
@@ -182,8 +182,7 @@ export class ByteTable {
     }
     // A short name (most are) copied 16 bytes at a time, past its end into the block's free part
     // and SLACK: memory.copy is a call out of wasm, dearer than the copy (5 M names: 5 M calls).
-    if (len <= SLACK) copyShort(at + head, p, len);
-    else memory.copy(at + head, p, len);
+    copyBytes(at + head, p, len);
     this.blockUsed += head + len;
     this.arenaUsed += len;
     const id = this.count++;

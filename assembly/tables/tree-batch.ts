@@ -14,7 +14,7 @@
 // tree (foldBoth, a rescale, a flush).
 
 import { ROOT, NO_NODE, childOf, addSelf, addSelf2, findChild, childReads, treeFindReady } from "./call-tree";
-import { allocRaw, growBytes, copyShort, SLACK } from "../util/memory";
+import { allocRaw, growBytes, copyBytes } from "../util/memory";
 
 /** Stacks a batch holds: enough misses in flight to fill the memory pipeline. */
 const BATCH_DEFAULT: u32 = 64;
@@ -66,9 +66,7 @@ export function batchStack(stack: usize, len: u32, n: i64, column: u8): void {
     frames = growBytes(frames, <usize>framesUsed << 2, <usize>cap << 2);
     framesCap = cap;
   }
-  const bytes = <usize>len << 2;
-  if (bytes <= SLACK << 2) copyShort(frames + (<usize>framesUsed << 2), stack, bytes); // not a call out of wasm for each stack (util/memory.ts)
-  else memory.copy(frames + (<usize>framesUsed << 2), stack, bytes);
+  copyBytes(frames + (<usize>framesUsed << 2), stack, <usize>len << 2); // not a call out of wasm for each stack (util/memory.ts)
   const k = <usize>pending;
   store<u32>(starts + (k << 2), framesUsed);
   store<u32>(lens + (k << 2), len);

@@ -114,3 +114,17 @@ export function freeBytes(p: usize): void {
 export function copyShort(dst: usize, src: usize, len: usize): void {
   for (let i: usize = 0; i < len; i += 16) v128.store(dst + i, v128.load(src + i));
 }
+
+/** Bytes up to which copyBytes() copies as copyShort() does: past them, memory.copy's call costs less than the loop. */
+const COPY_LOOP_MAX: usize = SLACK << 2;
+
+/**
+ * Copies `len` bytes for a path that copies one per line or per name (a
+ * stack, a name stored): copyShort() while they are few, memory.copy past
+ * that. copyShort()'s conditions hold: buffers of this file, room past `dst`.
+ */
+@inline
+export function copyBytes(dst: usize, src: usize, len: usize): void {
+  if (len <= COPY_LOOP_MAX) copyShort(dst, src, len);
+  else memory.copy(dst, src, len);
+}
