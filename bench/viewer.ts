@@ -163,6 +163,11 @@ const aheadAt = (page: Page, name: string): Promise<Ahead> =>
     return before <= 0 ? 'none' : before >= shown ? 'all' : 'part';
   }, name);
 
+/** The next click on a frame is timed as `name` (the probe's clickAs). */
+async function timeNextClickAs(page: Page, name: Phase): Promise<void> {
+  await page.evaluate((n) => ((window as unknown as { __viewerBench: { clickAs: string } }).__viewerBench.clickAs = n), name);
+}
+
 /** Throws unless the page shows a zoom (its Reset Zoom button shown) after `click`. */
 async function expectZoomed(page: Page, click: string): Promise<void> {
   if ((await page.locator('#unzoom').getAttribute('class'))?.includes('hide')) throw new Error(`${click} did not zoom`);
@@ -187,7 +192,7 @@ const BUILDING_PRESS_MS = 8;
  * mostly while the page is building its zoom ahead: its ms to the next paint, and how much was built when it came.
  */
 async function zoomWhileBuilding(page: Page, target: { x: number; y: number; name: string }, tracer?: StepTracer): Promise<{ time: number; ahead: Ahead }> {
-  await page.evaluate(() => ((window as unknown as { __viewerBench: { clickAs: string } }).__viewerBench.clickAs = 'zoom while building'));
+  await timeNextClickAs(page, 'zoom while building');
   await tracer?.begin(page); // (before the move; the step is traced from the press: the build's steps before it are not counted)
   await page.mouse.move(target.x, target.y);
   // (Waited for here, not in the page: a call into the page would take as long again.)
@@ -239,7 +244,7 @@ async function runOnce(browser: TestBrowser, subject: Subject, url: string, trac
     await tracer?.end('reset', 'click');
     await settle(page);
 
-    await page.evaluate(() => ((window as unknown as { __viewerBench: { clickAs: string } }).__viewerBench.clickAs = 'quick zoom'));
+    await timeNextClickAs(page, 'quick zoom');
     await tracer?.begin(page);
     await page.mouse.move(target.x, target.y);
     await page.mouse.down();
