@@ -209,6 +209,30 @@ describe('folded output from the call tree', () => {
       }
     }
   });
+
+  // The walk sorts a node's children by frames it gathers first, for nodes of up to 65,536
+  // children; a wider node's children are compared through their nodes. Both in scrambled order,
+  // with lines and subtrees of one child side by side ('n1' and 'n1;...').
+  it('is sorted for nodes of few children and of more than 65,536', async () => {
+    const sums = new Map<string, number>();
+    const lines: string[] = [];
+    const add = (stack: string, n: number): void => {
+      lines.push(`${stack} ${n}\n`);
+      sums.set(stack, (sums.get(stack) ?? 0) + n);
+    };
+    for (let k = 0; k < 70_001; k++) add(`wide;k${(k * 7919) % 70_001}`, (k % 3) + 1);
+    for (let k = 0; k < 6000; k++) {
+      const i = (k * 4099) % 6000;
+      add(`few${i % 7};n${i % 300}${i % 2 ? ';x' : ''}`, (k % 5) + 1);
+      if (i % 11 === 0) add(`few${i % 7};n${i % 300}.${i}`, 1);
+    }
+    const want = [...sums.keys()]
+      .sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)))
+      .map((k) => `${k} ${sums.get(k)}\n`)
+      .join('');
+    const text = Buffer.from(lines.join(''));
+    expect((await collapse(text, { format: 'folded', stackTableBytes: 0 })).text()).toBe(want);
+  });
 });
 
 // Reading the call tree frees its hash slots (the readers' arrays reuse the memory); input
