@@ -5,7 +5,7 @@
 
 import { ByteTable } from "./byte-table";
 import { allocBytes, growBytes } from "../util/memory";
-import { ROOT, childOf, addSelf, addSelf2, treeInit, stackCount, rescaleTree, treeSlotsRelease, copyTreeFirstToSecond } from "./call-tree";
+import { ROOT, walkChild, treeWalkDone, nodeCount, addSelf, addSelf2, treeInit, stackCount, rescaleTree, treeSlotsRelease, copyTreeFirstToSecond } from "./call-tree";
 import { blockLog } from "./blocks";
 import {
   stackCacheInit, stackFind, stackRemember, stackAdd, stacksPending, stacksFlushed, stackEntryCount, stackEntryNode,
@@ -205,7 +205,9 @@ export function stackClear(): void {
 function walkCollected(): u32 {
   walkBatch();
   let node = ROOT;
-  for (let i = <i32>stackLen - 1; i >= 0; i--) node = childOf(node, load<u32>(stackBuf + (<usize>i << 2)));
+  const made = nodeCount();
+  for (let i = <i32>stackLen - 1; i >= 0; i--) node = walkChild(node, load<u32>(stackBuf + (<usize>i << 2)), made);
+  treeWalkDone();
   return node;
 }
 
@@ -213,7 +215,9 @@ function walkCollected(): u32 {
 function walkEntry(e: u32): u32 {
   const seq = stackEntrySeq(e), wide = stackEntryWide(e);
   let node = ROOT;
-  for (let i = <i32>stackEntryLen(e) - 1; i >= 0; i--) node = childOf(node, seqFrame(seq, wide, <u32>i));
+  const made = nodeCount();
+  for (let i = <i32>stackEntryLen(e) - 1; i >= 0; i--) node = walkChild(node, seqFrame(seq, wide, <u32>i), made);
+  treeWalkDone();
   return node;
 }
 

@@ -13,7 +13,7 @@
 // of each parse), and the session walks it before anything else reaches the
 // tree (foldBoth, a rescale, a flush).
 
-import { ROOT, NO_NODE, childOf, addSelf, addSelf2, findChild, childReads, treeFindReady } from "./call-tree";
+import { ROOT, NO_NODE, addSelf, addSelf2, findChild, childReads, treeFindReady, walkChild, treeWalkDone, nodeCount } from "./call-tree";
 import { allocRaw, growBytes, copyBytes } from "../util/memory";
 
 /** Stacks a batch holds: enough misses in flight to fill the memory pipeline. */
@@ -122,7 +122,9 @@ export function walkBatch(): void {
   for (let k: usize = 0; k < n; k++) {
     let node = load<u32>(nodes + (k << 2));
     const len = load<u32>(lens + (k << 2));
-    for (let level = load<u32>(levels + (k << 2)); level < len; level++) node = childOf(node, frameAt(k, level));
+    const made = nodeCount();
+    for (let level = load<u32>(levels + (k << 2)); level < len; level++) node = walkChild(node, frameAt(k, level), made);
+    treeWalkDone();
     addCountTo(node, load<i64>(counts + (k << 3)), load<u8>(columns + k));
   }
 }

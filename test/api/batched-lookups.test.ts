@@ -159,6 +159,41 @@ describe('batched lookups', () => {
     }
   });
 
+  it('make a new stack\'s nodes past its first without lookups, found by the stacks after', () => {
+    // A stack's nodes below its first new one are made without a lookup, their slots queued until
+    // the stack is done (tables/call-tree.ts newChildOf): later stacks extend them (in the same batch
+    // and the next), the slots grow, their node ids widen and the queue fills (300 frames) within one stack, and keys
+    // collide. Frames come from 60 names, so nodes are found through the slots, not their frame.
+    const r = random(11);
+    const sums = new Map<string, number>();
+    const prefixes = new Set<string>();
+    const lines: string[] = [];
+    let before = ['main'];
+    for (let i = 0; i < 4500; i++) {
+      const frames = r() < 0.6 ? before.slice(0, 1 + Math.floor(r() * before.length)) : ['main'];
+      const depth = i % 400 === 7 ? 300 : 1 + Math.floor(r() * 30);
+      for (let d = 0; d < depth; d++) frames.push(`g${Math.floor(r() * 60)}`);
+      for (let d = 1; d <= frames.length; d++) prefixes.add(frames.slice(0, d).join(';'));
+      const stack = frames.join(';');
+      lines.push(`${stack} ${(i % 4) + 1}`);
+      sums.set(stack, (sums.get(stack) ?? 0) + (i % 4) + 1);
+      before = frames;
+    }
+    const text = lines.join('\n') + '\n';
+    const expected = [...sums.keys()]
+      .sort((x, y) => Buffer.compare(Buffer.from(x), Buffer.from(y)))
+      .map((stack) => `${stack} ${sums.get(stack)}\n`)
+      .join('');
+    expect(prefixes.size).toBeGreaterThan(1 << 16); // past the node ids a new tree's slots hold
+    for (const stackTableBytes of [0, 3000]) {
+      for (const options of [{ treeBatch: 1 }, { treeBatch: 0 }, { slotHashBits: 1 }, { slotHashBits: 4 }] as Options[]) {
+        const s = fold(text, { stackTableBytes, ...options });
+        const got = { options, folded: Buffer.concat([...s.folded()]).toString(), nodes: s.tree().parent.length };
+        expect(got).toEqual({ options, folded: expected, nodes: 1 + prefixes.size }); // the root, and no key made twice
+      }
+    }
+  });
+
   it('look names up with the hashes their touch kept, but not across the frame table changing its hash', () => {
     // 120,000 new names, each line's names touched ahead (treeBatch 2) and their hashes kept: past
     // 98,304 names the table's slots narrow and its hash changes, in the middle of a window, where
