@@ -75,6 +75,7 @@ export function treeInit(blockLog: u32): void {
   frameNodeCap = 0;
   frameKnown = 0;
   slotted = 0;
+  queued = 0;
   selfs2 = null;
   mask = (1 << 15) - 1;
   freeBytes(slots);
@@ -235,10 +236,10 @@ export function treeWalkDone(): void {
   placeQueued(slots, mask, nodeBits);
 }
 
-/** The child of `node` for `frame` in a walk of one stack whose first node made is `made` (nodeCount() as it began). */
+/** The child of `node` for `frame` in a walk of one stack that began when nodeCount() was `made` (the root is always there). */
 // @ts-ignore: decorator
 @inline export function walkChild(node: u32, frame: u32, made: u32): u32 {
-  return node >= made && node != ROOT ? newChildOf(node, frame) : childOf(node, frame);
+  return node >= made ? newChildOf(node, frame) : childOf(node, frame);
 }
 
 /** Makes the slots again if a reader freed them (treeSlotsRelease), before findChild() or touchChild(). */
