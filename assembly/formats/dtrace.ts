@@ -99,7 +99,20 @@ function countRecord(n: i64): usize {
 
 let records: RecordTable = changetype<RecordTable>(0);
 let lineRefs: usize = 0; // u32 per line of the record being learnt: its line-cache entry (0: blank)
+let lineSpans: usize = 0; // u64 per line of the record being learnt: where its text starts (low half) and ends
 let lineCap: u32 = 0;
+
+/** Doubles the room for a learnt record's lines (lineRefs, lineSpans), keeping the spans found so far. */
+function growLineScratch(): void {
+  const cap = max<u32>(64, lineCap << 1);
+  freeBytes(lineRefs);
+  lineRefs = allocBytes(<usize>cap << 2);
+  const spans = allocBytes(<usize>cap << 3);
+  if (lineCap > 0) memory.copy(spans, lineSpans, <usize>lineCap << 3);
+  freeBytes(lineSpans);
+  lineSpans = spans;
+  lineCap = cap;
+}
 
 /** Where a frame line's cache key [p, key) ends: the offset cut unless includeOffset (s/\+[^+]*$//). */
 // @ts-ignore: decorator
@@ -251,7 +264,8 @@ function isCountOrProbe(b: usize, le: usize): bool {
  * it holds frame and blank lines only.
  */
 function learnRecord(p: usize, end: usize, h: u32, tag: u32): usize {
-  // First, where it ends, and that it is a plain record.
+  // First, where it ends, and that it is a plain record: where each line's
+  // text starts and ends is kept, so that it is scanned once.
   let q = p;
   let frames: u32 = 0;
   let lines: u32 = 0;
@@ -267,27 +281,23 @@ function learnRecord(p: usize, end: usize, h: u32, tag: u32): usize {
       if (b == q || isCountOrProbe(b, le)) return p;
       frames++;
     }
+    if (lines == lineCap) growLineScratch();
+    store<u64>(lineSpans + (<usize>lines << 3), <u64>b | (<u64>le << 32));
     lines++;
     q = nl + 1;
   }
   if (frames == 0) return p;
-  if (lines > lineCap) {
-    lineCap = max<u32>(lines, lineCap << 1);
-    freeBytes(lineRefs);
-    lineRefs = allocBytes(<usize>lineCap << 2);
-  }
   for (let i: u32 = 0; i < lines; i++) {
-    const lend = findNewline(p, end);
-    const le = trimCR(p, lend);
-    const b = skipBlanks(p, le);
+    const span = load<u64>(lineSpans + (<usize>i << 3));
+    const b = <usize><u32>span;
+    const le = <usize>(span >> 32);
     countLine();
     let ref: usize = 0;
     if (b < le) {
-      frameLine(b, le);
+      frameLineUnguessed(b, le);
       ref = prevLine;
     }
     store<u32>(lineRefs + (<usize>i << 2), <u32>ref);
-    p = lend + 1;
   }
   countLine();
   const le = trimCR(q, nl);
@@ -340,15 +350,35 @@ function isProbeLine(p: usize, end: usize): bool {
 function frameLine(p: usize, end: usize): void {
   const len = keyEnd(p, end) - p;
   let e = cache.predicted(prevLine, p, len, 0, 0);
+  if (e == 0) e = lookUpLine(p, len);
+  pushLine(e);
+}
+
+/**
+ * frameLine() without the guess of the line from the one before: in a record
+ * not seen before (learnRecord) the guess is often wrong, and checking it
+ * costs a read at random (W1's first 40 MB: learning cheaper without it).
+ */
+function frameLineUnguessed(p: usize, end: usize): void {
+  pushLine(lookUpLine(p, keyEnd(p, end) - p));
+}
+
+/** The line-cache entry of key [p, p+len), named and added if new; remembered as prevLine's successor. */
+// @ts-ignore: decorator
+@inline function lookUpLine(p: usize, len: usize): usize {
+  const h = hashBytes(p, len);
+  let e = cache.find(p, len, 0, 0, h);
   if (e == 0) {
-    const h = hashBytes(p, len);
-    e = cache.find(p, len, 0, 0, h);
-    if (e == 0) {
-      const n = nameFrame(p, len, includeOffset);
-      e = cache.add(p, len, 0, 0, h, namedIds(), n);
-    }
-    cache.follows(prevLine, e);
+    const n = nameFrame(p, len, includeOffset);
+    e = cache.add(p, len, 0, 0, h, namedIds(), n);
   }
+  cache.follows(prevLine, e);
+  return e;
+}
+
+/** Collects the frames of line-cache entry `e`, the record's latest line. */
+// @ts-ignore: decorator
+@inline function pushLine(e: usize): void {
   prevLine = e;
   const n = cache.idCount(e);
   if (n == 1) {
