@@ -277,8 +277,9 @@ function learnRecord(p: usize, end: usize, h: u32, tag: u32): usize {
     const b = skipBlanks(q, le);
     if (b < le) {
       const c = <u32>load<u8>(b);
-      if ((isDigit(c) || c == 0x2d) && isCountLine(b, le)) break; // the count line
-      if (b == q || isCountOrProbe(b, le)) return p;
+      const digit = isDigit(c) || c == 0x2d;
+      if (digit && isCountLine(b, le)) break; // the count line
+      if (b == q || digit && isProbeLine(b, le)) return p; // unindented, or a probe line (isCountOrProbe)
       frames++;
     }
     if (lines == lineCap) growLineScratch();

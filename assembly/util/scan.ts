@@ -39,9 +39,19 @@ export function skipBlanks(p: usize, end: usize): usize {
   return p;
 }
 
-/** Position of the last `c` in [p, end), or -1. */
+/**
+ * Position of the last `c` in [p, end), or -1. Sixteen bytes at a time from
+ * the end: a frame's offset (`+0x1a`) is found in one compare, with no loop
+ * over bytes whose count the branch predictor cannot know.
+ */
 export function lastIndexOf(p: usize, end: usize, c: u8): isize {
+  const v = i8x16.splat(c);
   let q = end;
+  while (q >= p + 16) {
+    q -= 16;
+    const m = <u32>i8x16.bitmask(i8x16.eq(v128.load(q), v));
+    if (m != 0) return <isize>(q + 31 - <usize>clz<u32>(m));
+  }
   while (q > p) {
     q--;
     if (load<u8>(q) == c) return <isize>q;
