@@ -9,8 +9,7 @@
 // - a file that fails (bad input, the core out of memory, even a worker that dies)
 //   fails alone: its worker ends and the others carry on.
 
-import { Worker } from 'node:worker_threads';
-import { workerExecArgv, workerScript } from '../parallel/worker-script.js';
+import { newWorker, workerScript } from '../parallel/worker-script.js';
 import type { BatchReadOptions, BatchReply, BatchSvgOptions, BatchTask } from './worker.js';
 import { trackTempFilesOf } from '../output/atomic-file.js';
 
@@ -52,7 +51,7 @@ function convertInWorker(task: BatchTask, bytes: number, options: BatchOptions):
   return new Promise((resolve) => {
     let reported = 0;
     let settled = false;
-    const worker = new Worker(WORKER_SCRIPT, { workerData: task, execArgv: workerExecArgv() });
+    const worker = newWorker(WORKER_SCRIPT, { workerData: task });
     const finish = (item: Omit<BatchItem, 'ms' | 'input' | 'output' | 'bytes'>): void => {
       if (settled) return;
       settled = true;

@@ -5,9 +5,8 @@
 // and this thread parses each slot as it fills: the two overlap on two cores.
 
 import { openWaiting } from '../util/file-handle.js';
-import { Worker } from 'node:worker_threads';
 import { CHUNK_SIZE } from '../core.js';
-import { LEAN_WORKER_LIMITS, workerExecArgv, workerScript } from '../parallel/worker-script.js';
+import { LEAN_WORKER_LIMITS, newWorker, workerScript } from '../parallel/worker-script.js';
 import { END, FAILED, type RingTask } from './pipe-ring.js';
 
 const SLOTS = 4;
@@ -52,7 +51,7 @@ export async function* pipeChunks(path: string): AsyncGenerator<Uint8Array> {
  */
 export async function* ringChunks(script: URL, task: RingTask): AsyncGenerator<Uint8Array> {
   const state = new Int32Array(task.states);
-  const reader = new Worker(script, { workerData: task, execArgv: workerExecArgv(), resourceLimits: LEAN_WORKER_LIMITS });
+  const reader = newWorker(script, { workerData: task, resourceLimits: LEAN_WORKER_LIMITS });
   let message: string | undefined;
   let failure: Error | undefined;
   // This listener also keeps the event loop alive while the slots are awaited (Atomics.waitAsync does not).

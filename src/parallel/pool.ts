@@ -3,14 +3,14 @@
 // as they become free, then the workers' stacks merged into this session.
 
 import type { FileHandle } from '../util/file-handle.js';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { CoreError, coreModule, type CoreEvent, type CoreSession, type InputNotes, type RangeSnapshots, type SessionOptions, type SnapshotState } from '../core.js';
 import type { ParsedFormat } from '../formats/registry.js';
 import { defaultJobs } from './plan.js';
 import { notesInFile, type RangeNotes } from './range-notes.js';
 import { readRanges } from './read-range.js';
 import type { WorkerBoot, WorkerReply, WorkerRequest, WorkerTask } from './worker.js';
-import { LEAN_WORKER_LIMITS, workerExecArgv, workerScript } from './worker-script.js';
+import { LEAN_WORKER_LIMITS, newWorker, workerScript } from './worker-script.js';
 import { mark } from './trace.js';
 
 /** Size of the buffer a worker hands its pieces over in (and of the pieces): small, as three copies are alive. */
@@ -40,7 +40,7 @@ export interface RangePlan {
 function spawnWorker(onProgress?: (bytes: number) => void): RangeWorker {
   const exchange = new SharedArrayBuffer(EXCHANGE_BYTES);
   const boot: WorkerBoot = { module: coreModule(), exchange };
-  const worker = new Worker(WORKER_SCRIPT, { workerData: boot, execArgv: workerExecArgv(), resourceLimits: LEAN_WORKER_LIMITS });
+  const worker = newWorker(WORKER_SCRIPT, { workerData: boot, resourceLimits: LEAN_WORKER_LIMITS });
   let onPiece: ((piece: Uint8Array | null) => void) | undefined;
   let fail: (err: Error) => void = () => {};
   const failed = new Promise<never>((_, reject) => {

@@ -5,6 +5,7 @@
 // worker is a new isolate that loads its modules anew: one file instead of
 // about 20 of tsc's saves it tens of milliseconds of start-up and a few MB.
 
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { PACKAGE_ROOT } from '../package-root.js';
 
 /** The worker threads' scripts: scripts/bundle-cli.mjs's WORKERS names the module each is built from. */
@@ -32,9 +33,20 @@ export function builtScript(module: string): URL {
 export const LEAN_WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 256 } as const;
 
 /**
- * Node's flags for workers: the process's, but not those that only apply to a
- * main script given as text, nor V8's profiling flags (`--perf-prof`,
- * `--perf-basic-prof`): they are process-wide, so workers profile anyway, and
- * Node refuses them in a worker's execArgv.
+ * A worker running `script` under the process's Node flags, where a worker can take them. A worker
+ * inherits them by default, V8's own included (`--max-old-space-size`, `--trace-gc`), which Node
+ * refuses when they are passed to a worker as execArgv; but an inherited `--input-type` (a flag
+ * for a main script given as text: `node --input-type=module -e`) fails the worker. Only then are
+ * the flags passed, without it and V8's profiling flags (`--perf-*`, process-wide anyway); if Node
+ * refuses some of the rest, the worker runs with none.
  */
-export const workerExecArgv = (): string[] => process.execArgv.filter((a) => !a.startsWith('--input-type') && !a.startsWith('--perf-'));
+export function newWorker(script: URL, options: WorkerOptions): Worker {
+  if (!process.execArgv.some((a) => a.startsWith('--input-type'))) return new Worker(script, options);
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && !a.startsWith('--perf-'));
+  try {
+    return new Worker(script, { ...options, execArgv });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw err;
+    return new Worker(script, { ...options, execArgv: [] });
+  }
+}

@@ -5,6 +5,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { open } from '../../src/util/file-handle.js';
 import { collapse, InputError, type CollapseOptions } from '../../src/index.js';
 import { guidedShares, maxJobs, MIN_RANGE_BYTES, planRanges, planThreadRanges } from '../../src/parallel/plan.js';
@@ -192,14 +193,26 @@ describe('merging pieces while the next is made', () => {
   });
 });
 
-describe('workers under an unusual main script', () => {
-  it('work when Node runs the main script with --input-type (a flag workers must not inherit)', () => {
+describe('workers under Node flags', () => {
+  // Workers inherit the process's flags, V8's too (which Node refuses when passed to a worker), but
+  // not --input-type (which fails a worker that inherits it): each thread kind, under each.
+  it('work under V8 flags, --input-type, and both', () => {
     const { input, expected } = generate('gen-dtrace.mjs', tmp.dir, 'evald', ['--bytes', '1M', '--seed', '27']);
+    const gz = join(tmp.dir, 'evald.txt.gz');
+    writeFileSync(gz, gzipSync(readFileSync(input)));
     const api = new URL('../../dist/index.js', import.meta.url).href;
-    const script = `import { collapse } from '${api}'; const r = await collapse(${JSON.stringify(input)}, { jobs: 2, splitMinBytes: 0 }); process.stdout.write(r.text());`;
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { maxBuffer: 1 << 26 });
-    expect(r.stderr.toString()).toBe('');
-    expect(r.stdout.toString()).toBe(readFileSync(expected, 'utf8'));
+    const script = `import { collapse } from '${api}';
+      const ranges = await collapse(${JSON.stringify(input)}, { jobs: 2, splitMinBytes: 0 });
+      const gzip = await collapse(${JSON.stringify(gz)});
+      process.stdout.write(ranges.text() + gzip.text());`;
+    const file = join(tmp.dir, 'flags.mjs');
+    writeFileSync(file, script);
+    const want = readFileSync(expected, 'utf8').repeat(2);
+    for (const args of [['--max-old-space-size=512', file], ['--input-type=module', '-e', script], ['--stack-size=2000', '--input-type=module', '-e', script]]) {
+      const r = spawnSync(process.execPath, args, { maxBuffer: 1 << 26 });
+      expect({ args: args.slice(0, -1), stderr: r.stderr.toString() }).toEqual({ args: args.slice(0, -1), stderr: '' });
+      expect(r.stdout.toString()).toBe(want);
+    }
   });
 });
 
