@@ -11,7 +11,8 @@ const CHUNK = 1 << 20;
  * chunk). Full buffers wait in `full` for the caller to take.
  */
 export class ChunkWriter {
-  private buf = Buffer.allocUnsafe(CHUNK + (64 << 10));
+  /** The buffer being filled; none from a flush until the next piece comes (room()). */
+  private buf: Buffer<ArrayBuffer> | undefined;
   private pos = 0;
   readonly full: Uint8Array[] = [];
   // The buffers behind `full`; those takeFull() handed out, in order; and those free to be written again.
@@ -20,47 +21,59 @@ export class ChunkWriter {
   private taken: Buffer<ArrayBuffer>[] = [];
 
   /**
-   * `reuse`: by the time takeFull() is called again, the caller is done with every buffer it
-   * was given but the last (it writes one out while the next is made, one write at a time):
-   * their memory is then filled again, instead of new buffers' (the page faults of a fresh MiB
-   * cost about 0.6 ms).
+   * `reuse`: once the caller writes here again after takeFull(), it is done with every buffer it
+   * was given but the last (it writes one out while the next is made, one write at a time, and
+   * comes back for more once the one before is written): their memory is then filled again,
+   * instead of new buffers' (the page faults of a fresh MiB cost about 0.6 ms). The next buffer
+   * is taken when the first piece after a flush comes, not at the flush, when the chunk before
+   * the one flushed may still be being written: two buffers take turns, not four (W2's SVG).
    */
   constructor(private readonly reuse = false) {}
 
   /** The full buffers, for the caller to write out (under `reuse`, see the constructor). */
   takeFull(): Uint8Array[] {
-    if (this.reuse) {
-      // All handed out before the last one are written: free again.
-      if (this.handedOut.length > 1) this.taken.push(...this.handedOut.splice(0, this.handedOut.length - 1));
-      this.handedOut.push(...this.fullBuffers);
-    }
+    if (this.reuse) this.handedOut.push(...this.fullBuffers);
     this.fullBuffers = [];
     return this.full.splice(0);
   }
 
   write(s: string): void {
-    if (this.pos + 3 * s.length > this.buf.length) {
+    let buf = this.room();
+    if (this.pos + 3 * s.length > buf.length) {
       this.flush();
-      if (3 * s.length > this.buf.length) this.buf = Buffer.allocUnsafe(3 * s.length);
+      buf = this.room(3 * s.length);
     }
-    this.pos += this.buf.write(s, this.pos, 'utf8');
+    this.pos += buf.write(s, this.pos, 'utf8');
     if (this.pos >= CHUNK) this.flush();
   }
   /** Bytes already encoded (UTF-8), copied in: they may be a view that changes after the call. */
   writeBytes(b: Uint8Array): void {
-    if (this.pos + b.length > this.buf.length) {
+    let buf = this.room();
+    if (this.pos + b.length > buf.length) {
       this.flush();
-      if (b.length > this.buf.length) this.buf = Buffer.allocUnsafe(b.length);
+      buf = this.room(b.length);
     }
-    this.buf.set(b, this.pos);
+    buf.set(b, this.pos);
     this.pos += b.length;
     if (this.pos >= CHUNK) this.flush();
   }
   flush(): void {
-    if (this.pos === 0) return;
+    if (this.pos === 0 || this.buf === undefined) return;
     this.full.push(this.buf.subarray(0, this.pos));
     if (this.reuse) this.fullBuffers.push(this.buf);
-    this.buf = this.taken.pop() ?? Buffer.allocUnsafe(CHUNK + (64 << 10));
+    this.buf = undefined;
     this.pos = 0;
+  }
+
+  /** The buffer to fill, with room for `need` bytes once empty: one written out and given back (`reuse`), or a new one. */
+  private room(need = 0): Buffer<ArrayBuffer> {
+    if (this.buf === undefined) {
+      // All handed out before the last one are written: free again.
+      if (this.reuse && this.handedOut.length > 1) this.taken.push(...this.handedOut.splice(0, this.handedOut.length - 1));
+      this.buf = this.taken.pop() ?? Buffer.allocUnsafe(CHUNK + (64 << 10));
+    }
+    // A piece larger than a buffer (a long text) gets one of its own, not kept for reuse.
+    if (need > this.buf.length) this.buf = Buffer.allocUnsafe(need);
+    return this.buf;
   }
 }
