@@ -68,11 +68,11 @@ export function placedFramesOf(c: CoreExports, reading: Reading): PlacedFrames |
   const u32 = (ptr: number): Uint32Array => new Uint32Array(buf, ptr, n).slice();
   const f64 = (ptr: number): Float64Array => new Float64Array(buf, ptr, n).slice();
   const i64 = (ptr: number): BigInt64Array => new BigInt64Array(buf, ptr, n).slice();
-  // The names drawn in one copy, each a view of it.
+  // The names drawn in one copy. A view of each is made only when `names` is read: the SVG writer
+  // reads the block whole when it is ASCII (W2: 3,366 views, about 0.5 ms and 300 KB of garbage).
   const offsets = new Uint32Array(buf, nameBlock, nameCount + 1).slice();
   const bytes = new Uint8Array(buf, nameBlock + offsets.byteLength, offsets[nameCount]).slice();
-  const drawnNames: Uint8Array[] = new Array(nameCount);
-  for (let k = 0; k < nameCount; k++) drawnNames[k] = bytes.subarray(offsets[k], offsets[k + 1]);
+  let drawnNames: Uint8Array[] | undefined;
   const placed: PlacedFrames = {
     count: n,
     frame: u32(c.placeFramesPtr()),
@@ -89,7 +89,13 @@ export function placedFramesOf(c: CoreExports, reading: Reading): PlacedFrames |
         ...kept.exact,
       },
     }),
-    names: drawnNames,
+    get names(): Uint8Array[] {
+      if (!drawnNames) {
+        drawnNames = new Array<Uint8Array>(nameCount);
+        for (let k = 0; k < nameCount; k++) drawnNames[k] = bytes.subarray(offsets[k], offsets[k + 1]);
+      }
+      return drawnNames;
+    },
     nameBlock: { bytes, offsets },
     nameSums: new Float64Array(buf, nameSums, nameCount).slice(),
     maxDepth: c.placeMaxDepth(),

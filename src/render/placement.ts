@@ -48,9 +48,11 @@ export function scaleOf(options: LayoutOptions, samples: number): number {
 
 /**
  * Lays out the frames the core placed: `placed` is given the minimum width
- * in samples as a function of the sum of the counts.
+ * in samples as a function of the sum of the counts, and returns frames of
+ * its own, which get the scale.
  */
 export function placeLayout(placed: (minimum: (samples: number) => number) => PlacedFrames, options: LayoutOptions): Layout {
   const p = placed((samples) => minimumSamples(options, scaleOf(options, samples)));
-  return { ...p, scale: scaleOf(options, p.samples) };
+  // Added, not spread into a copy: a spread would read every getter (the names' views, made only when read).
+  return Object.assign(p, { scale: scaleOf(options, p.samples) });
 }
