@@ -147,7 +147,13 @@ export function stackRemember(p: usize, n: u32, wide: bool, h: u32): usize {
   if (wide) {
     memory.copy(seq, p, <usize>n << 2);
   } else {
-    for (let i: u32 = 0; i < n; i++) store<u16>(seq + (<usize>i << 1), <u16>load<u32>(p + (<usize>i << 2)));
+    // Eight ids at a time narrowed to 16 bits (each fits: needsWide), the rest one by one.
+    let i: u32 = 0;
+    for (; i + 8 <= n; i += 8) {
+      const q = p + (<usize>i << 2);
+      v128.store(seq + (<usize>i << 1), i16x8.narrow_i32x4_u(v128.load(q), v128.load(q, 16)));
+    }
+    for (; i < n; i++) store<u16>(seq + (<usize>i << 1), <u16>load<u32>(p + (<usize>i << 2)));
   }
   bytesUsed += bytes;
   store<u32>(entries + (<usize>count << 2), <u32>e);

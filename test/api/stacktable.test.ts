@@ -103,6 +103,22 @@ describe('stacks past the stack table\'s budget', () => {
   }
 });
 
+// 16-bit entries are narrowed eight frame ids at a time, the rest one by one (stack-table.ts
+// stackRemember): every length across those steps must read back as it was given.
+describe('16-bit entries of every length', () => {
+  it('keep each frame of stacks of 1 to 25 frames, as the tree does', async () => {
+    const lines: string[] = [];
+    for (let n = 1; n <= 25; n++) {
+      for (const shift of [0, 5, 11]) lines.push(`${Array.from({ length: n }, (_, k) => `f${(k * 7 + shift + n) % 40}`).join(';')} ${n}\n`);
+    }
+    const bytes = Buffer.from(lines.join(''));
+    const table = await collapse(bytes, { format: 'folded' });
+    const tree = await collapse(bytes, { format: 'folded', stackTableBytes: 0 });
+    expect(table.text()).toBe(tree.text());
+    expect(table.text().split('\n').filter((l) => l !== '').length).toBe(75);
+  });
+});
+
 // A folded file's lines are distinct stacks: when its first MiB shows that the whole would spend the
 // table's budget, the table is closed there, not where the budget runs out (each entry made until then
 // would be walked into the tree anyway).
