@@ -150,7 +150,17 @@ export function stackPath(id: u32, reverse: bool): u32 {
   if ((ref & NODE_REF) == 0) {
     const seq = stackEntrySeq(ref), wide = stackEntryWide(ref), len = stackEntryLen(ref);
     pathRoom(len);
-    for (let i: u32 = 0; i < len; i++) store<u32>(pathAt(i), seqFrame(seq, wide, reverse ? i : len - 1 - i));
+    let i: u32 = 0;
+    if (!wide && !reverse) {
+      // 16-bit ids, leaf first, read eight at a time from the end: reversed, then widened (a sweep reads every stack).
+      for (; i + 8 <= len; i += 8) {
+        const v = v128.load(seq + (<usize>(len - 8 - i) << 1));
+        const r = i8x16.shuffle(v, v, 14, 15, 12, 13, 10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1);
+        v128.store(pathAt(i), i32x4.extend_low_i16x8_u(r));
+        v128.store(pathAt(i), i32x4.extend_high_i16x8_u(r), 16);
+      }
+    }
+    for (; i < len; i++) store<u32>(pathAt(i), seqFrame(seq, wide, reverse ? i : len - 1 - i));
     return len;
   }
   // Walking up from the node reads the frames leaf first.

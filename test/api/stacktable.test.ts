@@ -104,7 +104,8 @@ describe('stacks past the stack table\'s budget', () => {
 });
 
 // 16-bit entries are narrowed eight frame ids at a time, the rest one by one (stack-table.ts
-// stackRemember): every length across those steps must read back as it was given.
+// stackRemember), and read back so for a sweep (output/stacks.ts stackPath): every length across
+// those steps must read back as it was given.
 describe('16-bit entries of every length', () => {
   it('keep each frame of stacks of 1 to 25 frames, as the tree does', async () => {
     const lines: string[] = [];
@@ -116,6 +117,10 @@ describe('16-bit entries of every length', () => {
     const tree = await collapse(bytes, { format: 'folded', stackTableBytes: 0 });
     expect(table.text()).toBe(tree.text());
     expect(table.text().split('\n').filter((l) => l !== '').length).toBe(75);
+    // Drawn from the entries' paths (the tree's are read root first, summed: tree-sweep.ts), every frame kept.
+    const options = { minWidth: 0 };
+    expect(await renderSvg(table, options)).toBe(await renderSvg(tree, options));
+    expect(await renderSvg(table, { ...options, reverse: true })).toBe(await renderSvg(tree, { ...options, reverse: true }));
   });
 });
 
