@@ -122,6 +122,20 @@ describe('16-bit entries of every length', () => {
     expect(await renderSvg(table, options)).toBe(await renderSvg(tree, options));
     expect(await renderSvg(table, { ...options, reverse: true })).toBe(await renderSvg(tree, { ...options, reverse: true }));
   });
+
+  it('group stacks by the frames they share, whatever their lengths, as the tree does', async () => {
+    // Stacks sharing 0 to 24 frames from the root with the one before (sorted, as the sweep reads them),
+    // some wide and most too narrow to draw: a narrow frame's group (output/groups.ts) is skipped whole.
+    const lines: string[] = [];
+    const base = Array.from({ length: 24 }, (_, k) => `g${k}`);
+    for (let shared = 0; shared <= 24; shared++) {
+      for (const tail of ['x', 'y']) lines.push(`${[...base.slice(0, shared), `${tail}${shared}`, 'leaf'].join(';')} ${shared === 12 ? 100_000 : 1 + shared}\n`);
+    }
+    const bytes = Buffer.from(lines.sort().join(''));
+    const table = await collapse(bytes, { format: 'folded' });
+    const tree = await collapse(bytes, { format: 'folded', stackTableBytes: 0 });
+    for (const minWidth of [undefined, 0]) expect(await renderSvg(table, { minWidth })).toBe(await renderSvg(tree, { minWidth }));
+  });
 });
 
 // A folded file's lines are distinct stacks: when its first MiB shows that the whole would spend the
