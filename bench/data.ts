@@ -106,10 +106,12 @@ export interface AwkDataset {
 
 /**
  * High-cardinality folded inputs (issue 12): HC1, 5 M distinct stacks over
- * 2,101 frames; HC2, 5 M distinct leaf frames. Each line's stack is new, so
- * the expected folded output is the input sorted bytewise (`LC_ALL=C sort`).
+ * 2,101 frames; HC2, 5 M distinct leaf frames; DEEP, 100 K distinct stacks
+ * 102 frames deep from 3,000 names and a leaf each (a pseudo-random walk that
+ * shares little: 10 M call-tree nodes). Each line's stack is new, so the
+ * expected folded output is the input sorted bytewise (`LC_ALL=C sort`).
  */
-export const highCardinality: { hc1: AwkDataset; hc2: AwkDataset } = {
+export const highCardinality: { hc1: AwkDataset; hc2: AwkDataset; deep: AwkDataset } = {
   hc1: {
     label: 'HC1 folded',
     program: 'BEGIN{for(i=0;i<5000000;i++) printf "main;mod%d;fn%d;leaf%d %d\\n", i%50, int(i/50)%2000, int(i/100000), i%5+1}',
@@ -117,6 +119,11 @@ export const highCardinality: { hc1: AwkDataset; hc2: AwkDataset } = {
   hc2: {
     label: 'HC2 folded',
     program: 'BEGIN{for(i=0;i<5000000;i++) printf "main;mod%d;uniq_%07d %d\\n", i%3, i, i%3+1}',
+  },
+  deep: {
+    label: 'DEEP folded',
+    // x stays below 2^53 at every step (69069 x < 2^49): exact in any awk's doubles.
+    program: 'BEGIN{x=1; for(i=0;i<100000;i++){s="main"; for(d=0;d<100;d++){x=(x*69069+1)%4294967296; s=s ";f" int(x/1048576)%3000} printf "%s;leaf%d %d\\n", s, i, i%7+1}}',
   },
 };
 

@@ -98,6 +98,7 @@ export function benchRows(size: string, out: string, which: 'all' | 'svg'): Row[
   // must follow what is distinct; and a tiny input, where start-up is all there is.
   const hc1 = ensureAwk(highCardinality.hc1);
   const hc2 = ensureAwk(highCardinality.hc2);
+  const deep = ensureAwk(highCardinality.deep);
   const tiny = ensureTiny();
   const draw = (task: string, c: Capture, reference: Row['reference']): Row => ({
     task,
@@ -113,6 +114,7 @@ export function benchRows(size: string, out: string, which: 'all' | 'svg'): Row[
     drawW2('folded → SVG --flamechart', ['--flamechart']),
     draw('folded → SVG', hc1, wc(hc1)),
     draw('folded → SVG', hc2, wc(hc2)),
+    draw('folded → SVG', deep, wc(deep)),
     draw('folded → SVG', tiny, nodeStart),
   ];
   if (which === 'svg') return svgRows;
@@ -160,6 +162,7 @@ export function benchRows(size: string, out: string, which: 'all' | 'svg'): Row[
     collapse('collapse, 2 threads', perf, 2),
     sorted(hc1),
     sorted(hc2),
+    sorted(deep),
     captureToSvg(perf, 'perf'),
     captureToSvg(procstat, 'procstat'),
     ...svgRows,
