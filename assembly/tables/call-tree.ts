@@ -177,27 +177,7 @@ let probeHash: u32 = 0; // the key's hash, at the last probe
 export function childOf(parent: u32, frame: u32): u32 {
   if (slots == 0) reindex();
   const found = findChild(parent, frame);
-  if (found != NO_NODE) return found;
-  const at = frameNodeAt(frame);
-  if (load<u32>(at) == NO_NODE) { // no node has this frame: the new one is found through frameNode
-    const node = newNode(parent, frame);
-    store<u32>(at, node);
-    return node;
-  }
-  // findChild() probed the slots: probeEnd is where the new node goes.
-  if (slotsFull(slotted + 1)) {
-    growSlots();
-    return childOf(parent, frame);
-  }
-  if (count + 1 >= <u32>1 << nodeBits && nodeBits < NODE_BITS) { // the new node's id + 1 needs another bit
-    freeBytes(slots);
-    placeAll();
-    return childOf(parent, frame);
-  }
-  const node = newNode(parent, frame);
-  store<u32>(slots + (<usize>probeEnd << 2), slotWord(probeHash, node, nodeBits));
-  slotted++;
-  return node;
+  return found != NO_NODE ? found : makeChild(parent, frame, false);
 }
 
 // Nodes made by newChildOf() whose slots are queued (slot-batch.ts), not placed yet.
@@ -211,21 +191,37 @@ let queued: u32 = 0;
  * distinct stacks 125 frames deep spent 5.8 s of 9 s in childOf. Call treeWalkDone() at the end of
  * the stack, before any lookup: until then the queued nodes cannot be found.
  */
-export function newChildOf(parent: u32, frame: u32): u32 {
+export function newChildOf(parent: u32, frame: u32): u32 { return makeChild(parent, frame, true); }
+
+// Makes the child of `parent` for `frame`, which has none: found later through frameNode when it is
+// its frame's first node, else through the slots, made again first if they must be. Its slot is
+// where findChild()'s probe ended (probeEnd), or, `queue`, placed with the rest of its stack's.
+// @ts-ignore: decorator
+@inline function makeChild(parent: u32, frame: u32, queue: bool): u32 {
   const at = frameNodeAt(frame);
   if (load<u32>(at) == NO_NODE) { // no node has this frame: the new one is found through frameNode
     const node = newNode(parent, frame);
     store<u32>(at, node);
     return node;
   }
-  if (slotsFull(slotted + 1) || (count + 1 >= <u32>1 << nodeBits && nodeBits < NODE_BITS)) {
-    treeWalkDone(); // the slots are made again: the queue first, into the slots it was queued for
-    return childOf(parent, frame);
+  const full = slotsFull(slotted + 1);
+  if (full || (count + 1 >= <u32>1 << nodeBits && nodeBits < NODE_BITS)) { // or the new node's id + 1 needs another bit
+    treeWalkDone(); // what is queued goes into the slots it was queued for, before they are made again
+    if (full) growSlots();
+    else {
+      freeBytes(slots);
+      placeAll();
+    }
+    return childOf(parent, frame); // probed again: probeEnd was in the old slots
   }
   const node = newNode(parent, frame);
-  queueSlot(slots, mask, nodeBits, keyHash((<u64>frame << 32) | <u64>parent), node);
+  if (queue) {
+    queueSlot(slots, mask, nodeBits, keyHash((<u64>frame << 32) | <u64>parent), node);
+    queued++;
+  } else {
+    store<u32>(slots + (<usize>probeEnd << 2), slotWord(probeHash, node, nodeBits));
+  }
   slotted++;
-  queued++;
   return node;
 }
 
